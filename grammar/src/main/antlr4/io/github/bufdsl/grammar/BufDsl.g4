@@ -1,0 +1,169 @@
+/*
+ * The .buf language: a Julia-like syntax for kernels over preallocated tensor buffers.
+ *
+ * Statements end at a newline or ';'. Newlines inside (), [] and {} are not statement ends;
+ * the parse stage filters them out of the token stream before the parser sees them.
+ * No actions in the parser: the AST is built by a visitor over the parse tree.
+ */
+grammar BufDsl;
+
+program
+    : sep* (statement (sep+ statement)*)? sep* EOF
+    ;
+
+sep
+    : NEWLINE
+    | ';'
+    ;
+
+block
+    : sep* (statement (sep+ statement)* sep*)?
+    ;
+
+statement
+    : 'using' name (',' name)*                                                   # UsingStmt
+    | 'if' expr block ('elseif' expr block)* ('else' block)? 'end'               # IfStmt
+    | forLoop                                                                    # ForStmt
+    | 'while' expr block 'end'                                                   # WhileStmt
+    | 'begin' block 'end'                                                        # BeginStmt
+    | 'function' name '(' (param (',' param)*)? ')' block 'end'                  # FunctionStmt
+    | 'return' (expr (',' expr)*)?                                               # ReturnStmt
+    | 'break'                                                                    # BreakStmt
+    | 'continue'                                                                 # ContinueStmt
+    | MACRO macroArg*                                                            # MacroStmt
+    | expr (',' expr)* assignOp expr (',' expr)*                                 # AssignStmt
+    | expr                                                                       # ExprStmt
+    ;
+
+forLoop
+    : 'for' name ('in' | '=' | '\u2208') expr block 'end'
+    ;
+
+param
+    : name
+    ;
+
+macroArg
+    : 'begin' block 'end'                                                        # MacroBlockArg
+    | forLoop                                                                    # MacroForArg
+    | expr (assignOp expr)?                                                      # MacroExprArg
+    ;
+
+assignOp
+    : '=' | '+=' | '-=' | '*=' | '/=' | ':=' | '.='
+    ;
+
+expr
+    : expr '(' callArgs? ')'                                                     # CallExpr
+    | expr '[' (indexArg (',' indexArg)*)? ']'                                   # IndexExpr
+    | expr '.' name                                                              # FieldExpr
+    | <assoc = right> expr '^' expr                                              # PowerExpr
+    | op = ('-' | '+' | '!') expr                                                # UnaryExpr
+    | expr op = ('*' | '/' | '%') expr                                           # MulExpr
+    | expr op = ('+' | '-') expr                                                 # AddExpr
+    | expr ':' expr                                                              # RangeExpr
+    | expr op = ('==' | '!=' | '<' | '<=' | '>' | '>=') expr                     # CompareExpr
+    | expr '&&' expr                                                             # AndExpr
+    | expr '||' expr                                                             # OrExpr
+    | name '{' expr (',' expr)* '}'                                              # ParametricExpr
+    | '(' expr ')'                                                               # ParenExpr
+    | '(' expr ',' (expr (',' expr)*)? ')'                                       # TupleExpr
+    | '(' ')'                                                                    # EmptyTupleExpr
+    | INT                                                                        # IntLiteral
+    | FLOAT                                                                      # FloatLiteral
+    | STRING                                                                     # StringLiteral
+    | ('true' | 'false')                                                         # BoolLiteral
+    | name                                                                       # NameExpr
+    ;
+
+callArgs
+    : argument (',' argument)* (';' keywordArg (',' keywordArg)*)?
+    | ';' keywordArg (',' keywordArg)*
+    ;
+
+argument
+    : keywordArg
+    | expr
+    ;
+
+keywordArg
+    : name '=' expr
+    ;
+
+indexArg
+    : ':'                                                                        # ColonIndex
+    | expr                                                                       # ExprIndex
+    ;
+
+name
+    : IDENT
+    ;
+
+// ---------------------------------------------------------------- lexer
+
+MACRO
+    : ('Threads' '.')? '@' NAME_START NAME_PART*
+    ;
+
+// A Julia identifier may end in '!' (alloc!, drop!); "a!=b" is still a != b.
+IDENT
+    : NAME_START NAME_PART* ('!' {_input.LA(1) != '='}?)?
+    ;
+
+INT
+    : DIGITS
+    ;
+
+FLOAT
+    : DIGITS '.' DIGITS? EXPONENT?
+    | '.' DIGITS EXPONENT?
+    | DIGITS EXPONENT
+    ;
+
+STRING
+    : '"' (~["\\\r\n] | '\\' .)* '"'
+    ;
+
+NEWLINE
+    : '\r'? '\n'
+    ;
+
+BLOCK_COMMENT
+    : '#=' .*? '=#' -> skip
+    ;
+
+LINE_COMMENT
+    : '#' ~[\r\n]* -> skip
+    ;
+
+WS
+    : [ \t\f]+ -> skip
+    ;
+
+LINE_CONTINUATION
+    : '\\' '\r'? '\n' -> skip
+    ;
+
+// Anything else is one token of its own, so that the parser reports it at its position.
+UNKNOWN_CHAR
+    : .
+    ;
+
+fragment NAME_START
+    : [a-zA-Z_]
+    | '\u00C0' .. '\u024F'
+    | '\u0370' .. '\u03FF'
+    ;
+
+fragment NAME_PART
+    : NAME_START
+    | [0-9]
+    ;
+
+fragment DIGITS
+    : [0-9] ('_'? [0-9])*
+    ;
+
+fragment EXPONENT
+    : [eE] [+-]? [0-9]+
+    ;

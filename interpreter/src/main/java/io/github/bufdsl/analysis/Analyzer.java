@@ -1,0 +1,87 @@
+package io.github.bufdsl.analysis;
+
+import io.github.bufdsl.ast.Expr;
+import io.github.bufdsl.ast.Stmt;
+import io.github.bufdsl.diag.Pos;
+import io.github.bufdsl.resolve.Resolution;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Finds what to size in a program and builds the sizing functions: one per
+ * {@code @print_buffer_usage} block, or, for a script without one, one for every buffer the script
+ * creates, over the whole script.
+ */
+public final class Analyzer {
+    private Analyzer() {
+    }
+
+    /** The sizing functions of a program, keyed by their block (null key for the whole script). */
+    public static Map<Stmt.PrintBufferUsage, SizingFunction> analyze(Resolution resolution) {
+        List<Stmt> top = resolution.program().body();
+        Map<Stmt.PrintBufferUsage, SizingFunction> result = new IdentityHashMap<>();
+        List<Stmt> before = new ArrayList<>();
+        for (Stmt s : top) {
+            for (Stmt.PrintBufferUsage block : blocks(s)) {
+                List<String> names = block.buffers().stream().map(Expr.Name::name).toList();
+                result.put(block, SizingBuilder.build(block.pos(), names, before, block.body()));
+            }
+            before.add(s);
+        }
+        return result;
+    }
+
+    /** The sizing functions in source order: the blocks', or one for the whole script. */
+    public static List<SizingFunction> sizingFunctions(Resolution resolution) {
+        Map<Stmt.PrintBufferUsage, SizingFunction> byBlock = analyze(resolution);
+        if (!byBlock.isEmpty()) {
+            List<SizingFunction> list = new ArrayList<>(byBlock.values());
+            list.sort((a, b) -> a.pos().line() != b.pos().line() ? Integer.compare(a.pos().line(), b.pos().line())
+                    : Integer.compare(a.pos().column(), b.pos().column()));
+            return list;
+        }
+        List<Stmt> body = resolution.program().body().stream().filter(s -> !(s instanceof Stmt.Function)).toList();
+        List<String> buffers = new ArrayList<>(createdBuffers(body).keySet());
+        return List.of(SizingBuilder.build(new Pos(1, 1, 1), buffers, List.of(), body));
+    }
+
+    /** Buffers created at the top level ({@code name = Buffer(...)}), in order. */
+    static Map<String, Pos> createdBuffers(List<Stmt> body) {
+        Map<String, Pos> found = new LinkedHashMap<>();
+        for (Stmt s : body) {
+            if (s instanceof Stmt.Assign a && a.targets().size() == 1 && a.targets().get(0) instanceof Expr.Name n
+                    && a.value() instanceof Expr.Call c && "Buffer".equals(c.calleeName())) {
+                found.putIfAbsent(n.name(), a.pos());
+            }
+        }
+        return found;
+    }
+
+    private static List<Stmt.PrintBufferUsage> blocks(Stmt s) {
+        List<Stmt.PrintBufferUsage> found = new ArrayList<>();
+        collect(s, found);
+        return found;
+    }
+
+    private static void collect(Stmt s, List<Stmt.PrintBufferUsage> found) {
+        if (s instanceof Stmt.PrintBufferUsage p) {
+            found.add(p);
+        } else if (s instanceof Stmt.If i) {
+            i.branches().forEach(b -> b.body().forEach(x -> collect(x, found)));
+            if (i.elseBody() != null) {
+                i.elseBody().forEach(x -> collect(x, found));
+            }
+        } else if (s instanceof Stmt.For f) {
+            f.body().forEach(x -> collect(x, found));
+        } else if (s instanceof Stmt.While w) {
+            w.body().forEach(x -> collect(x, found));
+        } else if (s instanceof Stmt.Block b) {
+            b.body().forEach(x -> collect(x, found));
+        } else if (s instanceof Stmt.Function f) {
+            f.body().forEach(x -> collect(x, found));
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.github.bufdsl.analysis;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Removes from a sizing function what does not matter for the peaks: assignments no size or
+ * condition reads (backward liveness, loops iterated to a fixed point), and branches or loops left
+ * without statements.
+ */
+final class Pruner {
+    private Pruner() {
+    }
+
+    static List<SizeStmt> prune(List<SizeStmt> body) {
+        return prune(body, new HashSet<>());
+    }
+
+    /** Prunes {@code body}; {@code live} holds the names read after it and is updated to before it. */
+    private static List<SizeStmt> prune(List<SizeStmt> body, Set<String> live) {
+        List<SizeStmt> out = new ArrayList<>();
+        for (int i = body.size() - 1; i >= 0; i--) {
+            SizeStmt s = body.get(i);
+            if (s instanceof SizeStmt.Let l) {
+                if (live.remove(l.name())) {
+                    vars(l.value(), live);
+                    out.add(0, l);
+                }
+            } else if (s instanceof SizeStmt.Alloc a) {
+                if (a.target() != null) {
+                    live.remove(a.target());
+                }
+                a.dims().forEach(d -> vars(d, live));
+                out.add(0, a);
+            } else if (s instanceof SizeStmt.Drop d) {
+                live.addAll(d.tensors());
+                out.add(0, d);
+            } else if (s instanceof SizeStmt.Reset r) {
+                out.add(0, r);
+            } else if (s instanceof SizeStmt.If f) {
+                Set<String> after = new HashSet<>(live);
+                Set<String> before = new HashSet<>();
+                List<SizeStmt.Branch> branches = new ArrayList<>();
+                boolean any = false;
+                for (SizeStmt.Branch b : f.branches()) {
+                    Set<String> l = new HashSet<>(after);
+                    List<SizeStmt> pb = prune(b.body(), l);
+                    before.addAll(l);
+                    branches.add(new SizeStmt.Branch(b.condition(), pb));
+                    any |= !pb.isEmpty();
+                }
+                List<SizeStmt> elseBody = null;
+                if (f.elseBody() != null) {
+                    Set<String> l = new HashSet<>(after);
+                    elseBody = prune(f.elseBody(), l);
+                    before.addAll(l);
+                    any |= !elseBody.isEmpty();
+                    if (elseBody.isEmpty()) {
+                        elseBody = null;
+                    }
+                } else {
+                    before.addAll(after);
+                }
+                if (any) {
+                    live.clear();
+                    live.addAll(before);
+                    f.branches().forEach(b -> vars(b.condition(), live));
+                    out.add(0, new SizeStmt.If(f.pos(), branches, elseBody));
+                }
+            } else if (s instanceof SizeStmt.For f) {
+                // iterate: what the body reads at its start is live at its end too
+                Set<String> entry = new HashSet<>(live);
+                List<SizeStmt> pb;
+                while (true) {
+                    Set<String> l = new HashSet<>(entry);
+                    pb = prune(f.body(), l);
+                    l.addAll(live);
+                    l.remove(f.var());
+                    if (l.equals(entry)) {
+                        break;
+                    }
+                    entry = l;
+                }
+                if (!pb.isEmpty()) {
+                    live.addAll(entry);
+                    vars(f.start(), live);
+                    vars(f.stop(), live);
+                    if (f.step() != null) {
+                        vars(f.step(), live);
+                    }
+                    out.add(0, new SizeStmt.For(f.pos(), f.var(), f.start(), f.step(), f.stop(), pb));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Every variable the statements read (sizes, conditions, ranges, assigned values, dropped names). */
+    static void reads(List<SizeStmt> body, Set<String> into) {
+        for (SizeStmt s : body) {
+            if (s instanceof SizeStmt.Let l) {
+                vars(l.value(), into);
+            } else if (s instanceof SizeStmt.Alloc a) {
+                a.dims().forEach(d -> vars(d, into));
+            } else if (s instanceof SizeStmt.If f) {
+                for (SizeStmt.Branch b : f.branches()) {
+                    vars(b.condition(), into);
+                    reads(b.body(), into);
+                }
+                if (f.elseBody() != null) {
+                    reads(f.elseBody(), into);
+                }
+            } else if (s instanceof SizeStmt.For f) {
+                vars(f.start(), into);
+                vars(f.stop(), into);
+                if (f.step() != null) {
+                    vars(f.step(), into);
+                }
+                reads(f.body(), into);
+            }
+        }
+    }
+
+    static void vars(SizeExpr e, Set<String> into) {
+        if (e instanceof SizeExpr.Var v) {
+            into.add(v.name());
+        } else if (e instanceof SizeExpr.Bin b) {
+            vars(b.left(), into);
+            vars(b.right(), into);
+        } else if (e instanceof SizeExpr.Logic l) {
+            vars(l.left(), into);
+            vars(l.right(), into);
+        } else if (e instanceof SizeExpr.Unary u) {
+            vars(u.operand(), into);
+        } else if (e instanceof SizeExpr.Call c) {
+            c.args().forEach(a -> vars(a, into));
+        }
+    }
+}

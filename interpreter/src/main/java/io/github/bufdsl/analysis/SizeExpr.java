@@ -1,0 +1,37 @@
+package io.github.bufdsl.analysis;
+
+import java.util.List;
+
+/**
+ * Expressions of the sizing function: integer arithmetic over literals, free variables, loop
+ * variables and kept assignments, and the conditions of the branches around allocations.
+ */
+public sealed interface SizeExpr {
+    record Num(long value) implements SizeExpr {
+    }
+
+    record Real(double value) implements SizeExpr {
+    }
+
+    record Flag(boolean value) implements SizeExpr {
+    }
+
+    record Var(String name) implements SizeExpr {
+    }
+
+    /** Arithmetic ({@code + - * / % ^}) and comparison ({@code == != < <= > >=}). */
+    record Bin(String op, SizeExpr left, SizeExpr right) implements SizeExpr {
+    }
+
+    /** {@code &&} / {@code ||}. */
+    record Logic(boolean isAnd, SizeExpr left, SizeExpr right) implements SizeExpr {
+    }
+
+    /** {@code !x} or {@code -x}. */
+    record Unary(String op, SizeExpr operand) implements SizeExpr {
+    }
+
+    /** A pure builtin: min, max, div, cld, mod, abs. */
+    record Call(String function, List<SizeExpr> args) implements SizeExpr {
+    }
+}

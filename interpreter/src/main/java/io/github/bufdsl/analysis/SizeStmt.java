@@ -1,0 +1,35 @@
+package io.github.bufdsl.analysis;
+
+import io.github.bufdsl.diag.Pos;
+import java.util.List;
+
+/** Statements of the sizing function: what is left of a script once only buffer sizes matter. */
+public sealed interface SizeStmt {
+    /** {@code target = pseudo_alloc!(lenbuf, peakbuf, d1 * d2 * ...)}; target may be null. */
+    record Alloc(Pos pos, String target, String buffer, List<SizeExpr> dims) implements SizeStmt {
+    }
+
+    /** {@code pseudo_drop!(lenbuf, A, B)}. */
+    record Drop(Pos pos, String buffer, List<String> tensors) implements SizeStmt {
+    }
+
+    /** {@code pseudo_reset!(lenbuf)}. */
+    record Reset(Pos pos, String buffer) implements SizeStmt {
+    }
+
+    record Branch(SizeExpr condition, List<SizeStmt> body) {
+    }
+
+    /** {@code if / elseif / else}; elseBody is null when there is none. */
+    record If(Pos pos, List<Branch> branches, List<SizeStmt> elseBody) implements SizeStmt {
+    }
+
+    /** {@code for var = start:step:stop}; step is null for 1. */
+    record For(Pos pos, String var, SizeExpr start, SizeExpr step, SizeExpr stop, List<SizeStmt> body)
+            implements SizeStmt {
+    }
+
+    /** A kept assignment that a size depends on: {@code n = 2 * m}. */
+    record Let(Pos pos, String name, SizeExpr value) implements SizeStmt {
+    }
+}

@@ -1,0 +1,84 @@
+package io.github.bufdsl.ast;
+
+import java.util.List;
+
+/** Expressions back to source text in Julia's style ({@code 10 * 10 * 20}, {@code alloc!(buf, n, n)}). */
+public final class ExprPrinter {
+    private ExprPrinter() {
+    }
+
+    public static String print(Expr e) {
+        return print(e, 0);
+    }
+
+    private static String print(Expr e, int outer) {
+        if (e instanceof Expr.IntLit i) {
+            return Long.toString(i.value());
+        }
+        if (e instanceof Expr.FloatLit f) {
+            return Double.toString(f.value()).replace("E", "e");
+        }
+        if (e instanceof Expr.StrLit s) {
+            return "\"" + s.value().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        }
+        if (e instanceof Expr.BoolLit b) {
+            return Boolean.toString(b.value());
+        }
+        if (e instanceof Expr.Name n) {
+            return n.name();
+        }
+        if (e instanceof Expr.Call c) {
+            StringBuilder sb = new StringBuilder(print(c.callee(), 100)).append('(').append(list(c.args()));
+            for (int k = 0; k < c.kwargs().size(); k++) {
+                sb.append(k == 0 ? (c.args().isEmpty() ? "; " : "; ") : ", ");
+                sb.append(c.kwargs().get(k).name()).append('=').append(print(c.kwargs().get(k).value()));
+            }
+            return sb.append(')').toString();
+        }
+        if (e instanceof Expr.Parametric p) {
+            return p.name() + "{" + list(p.params()) + "}";
+        }
+        if (e instanceof Expr.Index ix) {
+            return print(ix.target(), 100) + "[" + list(ix.indices()) + "]";
+        }
+        if (e instanceof Expr.Colon) {
+            return ":";
+        }
+        if (e instanceof Expr.Field f) {
+            return print(f.target(), 100) + "." + f.field();
+        }
+        if (e instanceof Expr.Binary b) {
+            int p = b.op().precedence();
+            boolean rightAssoc = b.op() == Expr.BinOp.POW;
+            String s = print(b.left(), rightAssoc ? p + 1 : p) + " " + b.op().symbol() + " "
+                    + print(b.right(), rightAssoc ? p : p + 1);
+            return p < outer ? "(" + s + ")" : s;
+        }
+        if (e instanceof Expr.Logical l) {
+            int p = l.isAnd() ? 4 : 3;
+            String s = print(l.left(), p) + (l.isAnd() ? " && " : " || ") + print(l.right(), p + 1);
+            return p < outer ? "(" + s + ")" : s;
+        }
+        if (e instanceof Expr.Unary u) {
+            String s = u.op().symbol() + print(u.operand(), 13);
+            return 13 < outer ? "(" + s + ")" : s;
+        }
+        if (e instanceof Expr.Range r) {
+            String s = print(r.start(), 10) + ":" + (r.step() == null ? "" : print(r.step(), 10) + ":")
+                    + print(r.stop(), 10);
+            return 9 < outer ? "(" + s + ")" : s;
+        }
+        if (e instanceof Expr.Tuple t) {
+            return "(" + list(t.items()) + (t.items().size() == 1 ? ",)" : ")");
+        }
+        throw new IllegalStateException("unknown expression " + e);
+    }
+
+    private static String list(List<Expr> items) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < items.size(); i++) {
+            sb.append(i > 0 ? ", " : "").append(print(items.get(i)));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,141 @@
+package io.github.bufdsl.ast;
+
+import io.github.bufdsl.diag.Pos;
+import java.util.List;
+
+/** Statements. One record per kind; every node knows where it came from. */
+public sealed interface Stmt {
+    Pos pos();
+
+    <R> R accept(Visitor<R> v);
+
+    interface Visitor<R> {
+        R visitExpr(ExprStmt s);
+
+        R visitAssign(Assign s);
+
+        R visitIf(If s);
+
+        R visitFor(For s);
+
+        R visitWhile(While s);
+
+        R visitBlock(Block s);
+
+        R visitFunction(Function s);
+
+        R visitReturn(Return s);
+
+        R visitBreak(Break s);
+
+        R visitContinue(Continue s);
+
+        R visitUsing(Using s);
+
+        R visitTensor(Tensor s);
+
+        R visitShow(Show s);
+
+        R visitPrintBufferUsage(PrintBufferUsage s);
+    }
+
+    record ExprStmt(Pos pos, Expr expr) implements Stmt {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitExpr(this);
+        }
+    }
+
+    /**
+     * {@code x = v}, {@code A[i] = v}, {@code r[] = v}, {@code x += v}, {@code A .= v},
+     * {@code a, b = f()} (several targets only with '=').
+     */
+    record Assign(Pos pos, List<Expr> targets, AssignOp op, Expr value) implements Stmt {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitAssign(this);
+        }
+    }
+
+    record Branch(Pos pos, Expr condition, List<Stmt> body) {
+    }
+
+    /** {@code if / elseif ... / else / end}; {@code elseBody} is null without an else. */
+    record If(Pos pos, List<Branch> branches, List<Stmt> elseBody) implements Stmt {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitIf(this);
+        }
+    }
+
+    /** {@code for var in iterable ... end}; {@code threaded} for {@code Threads.@threads for}. */
+    record For(Pos pos, String var, Expr iterable, List<Stmt> body, boolean threaded) implements Stmt {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitFor(this);
+        }
+    }
+
+    record While(Pos pos, Expr condition, List<Stmt> body) implements Stmt {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitWhile(this);
+        }
+    }
+
+    record Block(Pos pos, List<Stmt> body) implements Stmt {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitBlock(this);
+        }
+    }
+
+    record Param(Pos pos, String name) {
+    }
+
+    record Function(Pos pos, String name, List<Param> params, List<Stmt> body) implements Stmt {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitFunction(this);
+        }
+    }
+
+    /** {@code return}, {@code return v}, {@code return a, b}; value is null when absent. */
+    record Return(Pos pos, Expr value) implements Stmt {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitReturn(this);
+        }
+    }
+
+    record Break(Pos pos) implements Stmt {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitBreak(this);
+        }
+    }
+
+    record Continue(Pos pos) implements Stmt {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitContinue(this);
+        }
+    }
+
+    record Using(Pos pos, List<String> modules) implements Stmt {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitUsing(this);
+        }
+    }
+
+    /** {@code @tensor lhs op rhs}: index notation. */
+    record Tensor(Pos pos, TensorExpr.Ref lhs, AssignOp op, TensorExpr rhs) implements Stmt {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitTensor(this);
+        }
+    }
+
+    /** {@code @show expr}: prints the expression's text and its value. */
+    record Show(Pos pos, Expr expr, String text) implements Stmt {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitShow(this);
+        }
+    }
+
+    /** {@code @print_buffer_usage b1 b2 ... begin ... end}. */
+    record PrintBufferUsage(Pos pos, List<Expr.Name> buffers, List<Stmt> body) implements Stmt {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitPrintBufferUsage(this);
+        }
+    }
+}

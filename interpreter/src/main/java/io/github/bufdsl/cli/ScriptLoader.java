@@ -1,0 +1,61 @@
+package io.github.bufdsl.cli;
+
+import io.github.bufdsl.diag.DiagnosticException;
+import io.github.bufdsl.diag.Phase;
+import io.github.bufdsl.diag.Pos;
+import io.github.bufdsl.diag.Source;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** Reads a script file as UTF-8 text, refusing what is not a script with a clear message. */
+final class ScriptLoader {
+    /** Larger scripts are refused: a script this big is a mistake (a data file given by accident). */
+    static final long MAX_BYTES = 64L * 1024 * 1024;
+
+    private ScriptLoader() {
+    }
+
+    static Source load(Path workingDir, String file) {
+        Path path = workingDir.resolve(file);
+        byte[] bytes;
+        try {
+            if (Files.isDirectory(path)) {
+                throw fail(file, "is a directory, not a script");
+            }
+            if (Files.size(path) > MAX_BYTES) {
+                throw fail(file, "is larger than " + MAX_BYTES / (1024 * 1024) + " MB; is it a script?");
+            }
+            bytes = Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw fail(file, "no such file");
+        } catch (IOException e) {
+            throw fail(file, "cannot be read: " + e.getMessage());
+        }
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == 0) {
+                throw fail(file, "is binary (it holds a zero byte at offset " + i + "), not a .buf script");
+            }
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw fail(file, "is not UTF-8 text; save it as UTF-8");
+        }
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
+        return new Source(file, text);
+    }
+
+    private static DiagnosticException fail(String file, String message) {
+        return new DiagnosticException(Phase.STATIC, Pos.NONE, file + ": " + message);
+    }
+}

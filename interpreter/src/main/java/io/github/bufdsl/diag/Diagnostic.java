@@ -1,0 +1,32 @@
+package io.github.bufdsl.diag;
+
+/** One message for the user about one place in a script. */
+public record Diagnostic(Severity severity, Pos pos, String message) {
+    public static Diagnostic error(Pos pos, String message) {
+        return new Diagnostic(Severity.ERROR, pos, message);
+    }
+
+    public static Diagnostic warning(Pos pos, String message) {
+        return new Diagnostic(Severity.WARNING, pos, message);
+    }
+
+    /**
+     * The one format for every message: {@code file:line:col: error: message}, then the source
+     * line and a caret under the column. Without a position only the first line is given.
+     */
+    public String format(Source source) {
+        String file = source == null ? "bufdsl" : source.name();
+        if (!pos.isKnown() || source == null) {
+            return file + ": " + severity.label() + ": " + message + "\n";
+        }
+        String line = source.line(pos.line());
+        StringBuilder caret = new StringBuilder();
+        int col = Math.max(1, pos.column());
+        for (int i = 0; i < col - 1 && i < line.length(); i++) {
+            caret.append(line.charAt(i) == '\t' ? '\t' : ' ');
+        }
+        caret.append('^');
+        return file + ":" + pos.line() + ":" + pos.column() + ": " + severity.label() + ": " + message + "\n"
+                + line + "\n" + caret + "\n";
+    }
+}

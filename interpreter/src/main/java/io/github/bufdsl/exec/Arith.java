@@ -1,0 +1,141 @@
+package io.github.bufdsl.exec;
+
+import io.github.bufdsl.ast.Expr.BinOp;
+
+/** Arithmetic and comparison on scalars, with Julia's promotion: Int op Int is Int, else Float64. */
+final class Arith {
+    private Arith() {
+    }
+
+    static Value binary(BinOp op, Value a, Value b) {
+        if (op == BinOp.EQ || op == BinOp.NE) {
+            boolean eq = equal(a, b);
+            return Value.Bool.of(op == BinOp.EQ ? eq : !eq);
+        }
+        if (!isNumber(a) || !isNumber(b)) {
+            throw new ScriptError("cannot apply " + op.symbol() + " to " + describe(a) + " and " + describe(b));
+        }
+        if (op.isComparison()) {
+            int c = compare(a, b);
+            return Value.Bool.of(switch (op) {
+                case LT -> c < 0;
+                case LE -> c <= 0;
+                case GT -> c > 0;
+                default -> c >= 0;
+            });
+        }
+        if (isInt(a) && isInt(b) && op != BinOp.DIV) {
+            long x = asLong(a);
+            long y = asLong(b);
+            try {
+                return new Value.Int(switch (op) {
+                    case ADD -> Math.addExact(x, y);
+                    case SUB -> Math.subtractExact(x, y);
+                    case MUL -> Math.multiplyExact(x, y);
+                    case REM -> {
+                        if (y == 0) {
+                            throw new ScriptError("integer division by zero: " + x + " % 0");
+                        }
+                        yield x % y;
+                    }
+                    default -> power(x, y);
+                });
+            } catch (ArithmeticException e) {
+                throw new ScriptError("integer overflow: " + x + " " + op.symbol() + " " + y
+                        + " does not fit in 64 bits");
+            }
+        }
+        double x = asDouble(a);
+        double y = asDouble(b);
+        return new Value.Float(switch (op) {
+            case ADD -> x + y;
+            case SUB -> x - y;
+            case MUL -> x * y;
+            case DIV -> x / y;
+            case REM -> x % y;
+            default -> Math.pow(x, y);
+        });
+    }
+
+    private static long power(long x, long y) {
+        if (y < 0) {
+            throw new ScriptError("cannot raise the integer " + x + " to a negative power " + y
+                    + "; write " + x + ".0^" + y);
+        }
+        long r = 1;
+        for (long i = 0; i < y; i++) {
+            r = Math.multiplyExact(r, x);
+            if (r == 0 || r == 1 && x == 1) {
+                break;
+            }
+        }
+        return r;
+    }
+
+    static boolean equal(Value a, Value b) {
+        if (isNumber(a) && isNumber(b)) {
+            return isInt(a) && isInt(b) ? asLong(a) == asLong(b) : asDouble(a) == asDouble(b);
+        }
+        if (a instanceof Value.Tuple x && b instanceof Value.Tuple y) {
+            if (x.items().size() != y.items().size()) {
+                return false;
+            }
+            for (int i = 0; i < x.items().size(); i++) {
+                if (!equal(x.items().get(i), y.items().get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (a instanceof Value.Str || a instanceof Value.Type || a instanceof Value.Range) {
+            return a.equals(b);
+        }
+        return a == b;
+    }
+
+    private static int compare(Value a, Value b) {
+        if (isInt(a) && isInt(b)) {
+            return Long.compare(asLong(a), asLong(b));
+        }
+        return Double.compare(asDouble(a), asDouble(b));
+    }
+
+    static boolean isNumber(Value v) {
+        return v instanceof Value.Int || v instanceof Value.Float || v instanceof Value.Bool;
+    }
+
+    static boolean isInt(Value v) {
+        return v instanceof Value.Int || v instanceof Value.Bool;
+    }
+
+    static long asLong(Value v) {
+        if (v instanceof Value.Int i) {
+            return i.value();
+        }
+        if (v instanceof Value.Bool b) {
+            return b.value() ? 1 : 0;
+        }
+        throw new IllegalStateException();
+    }
+
+    static double asDouble(Value v) {
+        if (v instanceof Value.Float f) {
+            return f.value();
+        }
+        return asLong(v);
+    }
+
+    /** "Int64 3", "a Tensor of size 10×10": how messages refer to a value. */
+    static String describe(Value v) {
+        if (v instanceof Value.TensorValue t) {
+            return "a tensor of size " + t.tensor().shapeString();
+        }
+        if (v instanceof Value.BufferValue b) {
+            return "the buffer " + b.buffer().name();
+        }
+        if (v instanceof Value.Nothing) {
+            return "nothing";
+        }
+        return v.typeName() + " " + ValueFormat.show(v);
+    }
+}

@@ -1,0 +1,372 @@
+package io.github.bufdsl.exec;
+
+import io.github.bufdsl.ast.Expr;
+import io.github.bufdsl.runtime.Buffer;
+import io.github.bufdsl.runtime.Tensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The builtin functions, one entry each in one table. Their signatures (names, argument counts,
+ * keywords) are in {@link io.github.bufdsl.resolve.Builtins}, which the resolver checks calls
+ * against; a test keeps both tables in step.
+ */
+final class Builtin {
+    private Builtin() {
+    }
+
+    /** One call of a builtin: the interpreter, the call's node, its evaluated arguments. */
+    record Call(Interpreter interp, Expr.Call node, List<Value> args, Map<String, Value> kwargs, List<Value> typeParams) {
+        Value arg(int i) {
+            return args.get(i);
+        }
+
+        Buffer buffer(int i) {
+            if (args.get(i) instanceof Value.BufferValue b) {
+                return b.buffer();
+            }
+            throw new ScriptError("argument " + (i + 1) + " must be a buffer, not " + Arith.describe(args.get(i)));
+        }
+
+        Tensor tensor(int i) {
+            if (args.get(i) instanceof Value.TensorValue t) {
+                return t.tensor();
+            }
+            throw new ScriptError("argument " + (i + 1) + " must be a tensor, not " + Arith.describe(args.get(i)));
+        }
+
+        Value.Ref ref(int i) {
+            if (args.get(i) instanceof Value.Ref r) {
+                return r;
+            }
+            throw new ScriptError("argument " + (i + 1) + " must be a Ref, not " + Arith.describe(args.get(i)));
+        }
+
+        long integer(int i) {
+            Value v = args.get(i);
+            if (v instanceof Value.Int n) {
+                return n.value();
+            }
+            throw new ScriptError("argument " + (i + 1) + " must be an integer, not " + Arith.describe(v));
+        }
+
+        double number(int i) {
+            Value v = args.get(i);
+            if (Arith.isNumber(v)) {
+                return Arith.asDouble(v);
+            }
+            throw new ScriptError("argument " + (i + 1) + " must be a number, not " + Arith.describe(v));
+        }
+
+        boolean bool(Value v, String what) {
+            if (v instanceof Value.Bool b) {
+                return b.value();
+            }
+            throw new ScriptError(what + " must be true or false, not " + Arith.describe(v));
+        }
+    }
+
+    interface Impl {
+        Value call(Call c);
+    }
+
+    /** The implementations by name. */
+    static final class Table {
+        private final Map<String, Impl> impls = new HashMap<>();
+
+        Value call(String name, Call c) {
+            Impl impl = impls.get(name);
+            if (impl == null) {
+                throw new ScriptError("unknown function " + name);
+            }
+            return impl.call(c);
+        }
+
+        java.util.Set<String> names() {
+            return impls.keySet();
+        }
+    }
+
+    static Value constant(String name) {
+        return switch (name) {
+            case "nothing" -> Value.Nothing.NOTHING;
+            case "pi" -> new Value.Float(Math.PI);
+            case "Inf" -> new Value.Float(Double.POSITIVE_INFINITY);
+            case "NaN" -> new Value.Float(Double.NaN);
+            case "Float64", "Float32" -> new Value.Type(name);
+            default -> null;
+        };
+    }
+
+    private static final Value NOTHING = Value.Nothing.NOTHING;
+
+    static Table table() {
+        Table t = new Table();
+        Map<String, Impl> m = t.impls;
+        m.put("Buffer", Builtin::buffer);
+        m.put("alloc!", Builtin::alloc);
+        m.put("drop!", c -> {
+            Tensor[] ts = new Tensor[c.args().size() - 1];
+            for (int i = 1; i < c.args().size(); i++) {
+                ts[i - 1] = c.tensor(i);
+            }
+            c.buffer(0).drop(site(c), ts);
+            return NOTHING;
+        });
+        m.put("reset!", c -> {
+            c.buffer(0).reset(site(c));
+            return NOTHING;
+        });
+        m.put("used", c -> new Value.Int(c.buffer(0).used()));
+        m.put("isextendable", c -> Value.Bool.of(c.buffer(0).isExtendable()));
+        m.put("set_extendable!", c -> {
+            c.buffer(0).setExtendable(c.bool(c.arg(1), "the flag"));
+            return NOTHING;
+        });
+        m.put("length", Builtin::length);
+        m.put("size", Builtin::size);
+        m.put("ndims", c -> new Value.Int(c.tensor(0).rank()));
+        m.put("neuralyze", c -> {
+            Tensor n = c.tensor(0).neuralyze();
+            String hint = c.interp().nameHint();
+            return new Value.TensorValue(hint == null ? n : n.withName(hint));
+        });
+        m.put("rand!", c -> {
+            c.tensor(0).fillRandom(c.interp().random());
+            return c.arg(0);
+        });
+        m.put("fill!", c -> {
+            c.tensor(0).fill(c.number(1));
+            return c.arg(0);
+        });
+        m.put("sum", c -> reduce(c, "sum"));
+        m.put("maximum", c -> reduce(c, "maximum"));
+        m.put("minimum", c -> reduce(c, "minimum"));
+        m.put("println", c -> {
+            c.interp().out().println(concat(c.args()));
+            return NOTHING;
+        });
+        m.put("print", c -> {
+            c.interp().out().print(concat(c.args()));
+            return NOTHING;
+        });
+        m.put("string", c -> new Value.Str(concat(c.args())));
+        m.put("Ref", c -> new Value.Ref(c.arg(0)));
+        m.put("pseudo_alloc!", c -> {
+            Value.Ref len = c.ref(0);
+            Value.Ref peak = c.ref(1);
+            long n = c.integer(2);
+            long now = refInt(len) + n;
+            len.set(new Value.Int(now));
+            if (now > refInt(peak)) {
+                peak.set(new Value.Int(now));
+            }
+            return new Value.Int(n);
+        });
+        m.put("pseudo_drop!", c -> {
+            Value.Ref len = c.ref(0);
+            long now = refInt(len);
+            for (int i = 1; i < c.args().size(); i++) {
+                now -= c.integer(i);
+            }
+            len.set(new Value.Int(now));
+            return NOTHING;
+        });
+        m.put("pseudo_reset!", c -> {
+            c.ref(0).set(new Value.Int(0));
+            return NOTHING;
+        });
+        m.put("min", c -> extreme(c, -1));
+        m.put("max", c -> extreme(c, 1));
+        m.put("abs", c -> c.arg(0) instanceof Value.Int i ? new Value.Int(Math.abs(i.value()))
+                : new Value.Float(Math.abs(c.number(0))));
+        m.put("sqrt", c -> new Value.Float(Math.sqrt(c.number(0))));
+        m.put("exp", c -> new Value.Float(Math.exp(c.number(0))));
+        m.put("log", c -> new Value.Float(Math.log(c.number(0))));
+        m.put("div", c -> new Value.Int(c.integer(0) / nonZero(c.integer(1)))); // truncates, as Julia
+        m.put("mod", c -> new Value.Int(Math.floorMod(c.integer(0), nonZero(c.integer(1)))));
+        m.put("cld", c -> new Value.Int(-Math.floorDiv(-c.integer(0), nonZero(c.integer(1)))));
+        m.put("prod", c -> {
+            if (!(c.arg(0) instanceof Value.Tuple tup)) {
+                throw new ScriptError("prod takes a tuple, as prod(size(A))");
+            }
+            Value r = new Value.Int(1);
+            for (Value v : tup.items()) {
+                r = Arith.binary(Expr.BinOp.MUL, r, v);
+            }
+            return r;
+        });
+        m.put("Int", c -> {
+            Value v = c.arg(0);
+            if (v instanceof Value.Int) {
+                return v;
+            }
+            double d = c.number(0);
+            if (d != Math.rint(d) || Math.abs(d) > 9.2e18) {
+                throw new ScriptError("InexactError: Int(" + ValueFormat.formatFloat(d) + ")");
+            }
+            return new Value.Int((long) d);
+        });
+        m.put("Float64", c -> new Value.Float(c.number(0)));
+        m.put("isapprox", c -> {
+            double a = c.number(0);
+            double b = c.number(1);
+            double rtol = c.kwargs().containsKey("rtol") ? Arith.asDouble(c.kwargs().get("rtol")) : 1.4901161193847656e-8;
+            double atol = c.kwargs().containsKey("atol") ? Arith.asDouble(c.kwargs().get("atol")) : 0;
+            return Value.Bool.of(Math.abs(a - b) <= Math.max(atol, rtol * Math.max(Math.abs(a), Math.abs(b))));
+        });
+        return t;
+    }
+
+    private static long nonZero(long b) {
+        if (b == 0) {
+            throw new ScriptError("integer division by zero");
+        }
+        return b;
+    }
+
+    private static String site(Call c) {
+        String text = io.github.bufdsl.ast.ExprPrinter.print(c.node());
+        if (text.length() > 60) {
+            text = c.node().calleeName() + "(...)";
+        }
+        return text + " at line " + c.node().pos().line();
+    }
+
+    private static long refInt(Value.Ref r) {
+        if (r.get() instanceof Value.Int i) {
+            return i.value();
+        }
+        throw new ScriptError("the Ref must hold an integer, not " + Arith.describe(r.get()));
+    }
+
+    private static Value buffer(Call c) {
+        if (!c.typeParams().isEmpty()) {
+            Value p = c.typeParams().get(0);
+            if (!(p instanceof Value.Type type) || !type.name().equals("Float64") || c.typeParams().size() != 1) {
+                throw new ScriptError("only Buffer{Float64} is supported");
+            }
+        }
+        long len = c.integer(0);
+        boolean extend = true;
+        if (c.kwargs().containsKey("extend")) {
+            extend = c.bool(c.kwargs().get("extend"), "extend");
+        }
+        Buffer b = new Buffer(len, extend);
+        String hint = c.interp().nameHint();
+        if (hint != null) {
+            b.setName(hint);
+        }
+        c.interp().registerBuffer(b);
+        return new Value.BufferValue(b);
+    }
+
+    private static Value alloc(Call c) {
+        Buffer b = c.buffer(0);
+        long[] dims = new long[c.args().size() - 1];
+        for (int i = 1; i < c.args().size(); i++) {
+            Value v = c.arg(i);
+            if (!(v instanceof Value.Int n)) {
+                throw new ScriptError("dimension " + i + " must be an integer, not " + Arith.describe(v));
+            }
+            dims[i - 1] = n.value();
+        }
+        return new Value.TensorValue(b.alloc(c.interp().nameHint(), dims));
+    }
+
+    private static Value length(Call c) {
+        Value v = c.arg(0);
+        if (v instanceof Value.BufferValue b) {
+            return new Value.Int(b.buffer().length());
+        }
+        if (v instanceof Value.TensorValue t) {
+            t.tensor().checkLive();
+            return new Value.Int(t.tensor().length());
+        }
+        if (v instanceof Value.Tuple t) {
+            return new Value.Int(t.items().size());
+        }
+        if (v instanceof Value.Str s) {
+            return new Value.Int(s.value().codePointCount(0, s.value().length()));
+        }
+        if (v instanceof Value.Range r) {
+            return new Value.Int(r.length());
+        }
+        throw new ScriptError("length of " + Arith.describe(v) + " is not defined");
+    }
+
+    private static Value size(Call c) {
+        Tensor t = c.tensor(0);
+        t.checkLive();
+        if (c.args().size() == 2) {
+            long k = c.integer(1);
+            if (k < 1) {
+                throw new ScriptError("dimension " + k + " does not exist; dimensions count from 1");
+            }
+            return new Value.Int(k <= t.rank() ? t.dim((int) k - 1) : 1);
+        }
+        List<Value> dims = new ArrayList<>();
+        for (int d : t.dims()) {
+            dims.add(new Value.Int(d));
+        }
+        return new Value.Tuple(List.copyOf(dims));
+    }
+
+    private static Value reduce(Call c, String what) {
+        if (c.arg(0) instanceof Value.Tuple tup) {
+            Value r = null;
+            for (Value v : tup.items()) {
+                r = r == null ? v : what.equals("sum") ? Arith.binary(Expr.BinOp.ADD, r, v)
+                        : pick(r, v, what.equals("maximum") ? 1 : -1);
+            }
+            if (r == null) {
+                throw new ScriptError(what + " of an empty tuple");
+            }
+            return r;
+        }
+        Tensor t = c.tensor(0);
+        if (what.equals("sum")) {
+            return new Value.Float(t.sum());
+        }
+        double[] values = t.toArray();
+        if (values.length == 0) {
+            throw new ScriptError(what + " of an empty tensor");
+        }
+        double r = values[0];
+        for (double v : values) {
+            r = what.equals("maximum") ? Math.max(r, v) : Math.min(r, v);
+        }
+        return new Value.Float(r);
+    }
+
+    private static Value extreme(Call c, int sign) {
+        Value r = null;
+        for (int i = 0; i < c.args().size(); i++) {
+            Value v = c.arg(i);
+            if (!Arith.isNumber(v)) {
+                throw new ScriptError("argument " + (i + 1) + " must be a number, not " + Arith.describe(v));
+            }
+            r = r == null ? v : pick(r, v, sign);
+        }
+        return r;
+    }
+
+    private static Value pick(Value a, Value b, int sign) {
+        boolean bBigger = ((Value.Bool) Arith.binary(Expr.BinOp.GT, b, a)).value();
+        Value chosen = (sign > 0) == bBigger ? b : a;
+        if (a instanceof Value.Float || b instanceof Value.Float) {
+            return new Value.Float(Arith.asDouble(chosen));
+        }
+        return chosen;
+    }
+
+    private static String concat(List<Value> values) {
+        StringBuilder sb = new StringBuilder();
+        for (Value v : values) {
+            sb.append(ValueFormat.print(v));
+        }
+        return sb.toString();
+    }
+}

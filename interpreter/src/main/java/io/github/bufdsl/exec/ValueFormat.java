@@ -1,0 +1,173 @@
+package io.github.bufdsl.exec;
+
+import io.github.bufdsl.runtime.Tensor;
+import java.math.BigDecimal;
+import java.util.List;
+
+/** Values as Julia prints them: {@code print} (strings raw) and {@code show} (strings quoted). */
+public final class ValueFormat {
+    private ValueFormat() {
+    }
+
+    /** As Julia's {@code print}/{@code println}. */
+    public static String print(Value v) {
+        return v instanceof Value.Str s ? s.value() : show(v);
+    }
+
+    /** As Julia's {@code show}, used by {@code @show} and inside tuples. */
+    public static String show(Value v) {
+        if (v instanceof Value.Int i) {
+            return Long.toString(i.value());
+        }
+        if (v instanceof Value.Float f) {
+            return formatFloat(f.value());
+        }
+        if (v instanceof Value.Bool b) {
+            return Boolean.toString(b.value());
+        }
+        if (v instanceof Value.Str s) {
+            return quote(s.value());
+        }
+        if (v instanceof Value.Tuple t) {
+            List<Value> items = t.items();
+            StringBuilder sb = new StringBuilder("(");
+            for (int i = 0; i < items.size(); i++) {
+                if (i > 0) {
+                    sb.append(", ");
+                }
+                sb.append(show(items.get(i)));
+            }
+            return sb.append(items.size() == 1 ? ",)" : ")").toString();
+        }
+        if (v instanceof Value.Range r) {
+            return r.step() == 1 ? r.start() + ":" + r.stop() : r.start() + ":" + r.step() + ":" + r.stop();
+        }
+        if (v instanceof Value.Ref r) {
+            return "Base.RefValue{" + r.get().typeName() + "}(" + show(r.get()) + ")";
+        }
+        if (v instanceof Value.BufferValue b) {
+            return b.buffer().toString();
+        }
+        if (v instanceof Value.TensorValue t) {
+            return tensor(t.tensor());
+        }
+        if (v instanceof Value.Type t) {
+            return t.name();
+        }
+        return "nothing";
+    }
+
+    private static String quote(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\t' -> sb.append("\\t");
+                case '$' -> sb.append("\\$");
+                default -> sb.append(c);
+            }
+        }
+        return sb.append('"').toString();
+    }
+
+    /**
+     * A Float64 as Julia shows it: the shortest digits that read back to the same number, plain
+     * between 1e-4 and 1e6 ({@code 10.0}, {@code 0.30000000000000004}), else in scientific notation
+     * ({@code 1.0e10}, {@code 1.0e-5}).
+     */
+    public static String formatFloat(double x) {
+        if (Double.isNaN(x)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(x)) {
+            return x > 0 ? "Inf" : "-Inf";
+        }
+        if (x == 0) {
+            return (1 / x < 0) ? "-0.0" : "0.0";
+        }
+        BigDecimal d = shortest(x);
+        String sign = d.signum() < 0 ? "-" : "";
+        d = d.abs();
+        String digits = d.unscaledValue().toString();
+        // strip trailing zeros of the digit string, adjusting the scale
+        int scale = d.scale();
+        while (digits.length() > 1 && digits.endsWith("0")) {
+            digits = digits.substring(0, digits.length() - 1);
+            scale--;
+        }
+        int exponent = digits.length() - 1 - scale; // x = d.ddd * 10^exponent
+        double ax = Math.abs(x);
+        if (ax >= 1e-4 && ax < 1e6) {
+            return sign + plain(digits, exponent);
+        }
+        String mantissa = digits.substring(0, 1) + "." + (digits.length() > 1 ? digits.substring(1) : "0");
+        return sign + mantissa + "e" + exponent;
+    }
+
+    private static String plain(String digits, int exponent) {
+        if (exponent < 0) {
+            return "0." + "0".repeat(-exponent - 1) + digits;
+        }
+        if (digits.length() <= exponent + 1) {
+            return digits + "0".repeat(exponent + 1 - digits.length()) + ".0";
+        }
+        return digits.substring(0, exponent + 1) + "." + digits.substring(exponent + 1);
+    }
+
+    private static BigDecimal shortest(double x) {
+        for (int p = 1; p <= 17; p++) {
+            BigDecimal d = new BigDecimal(x).round(new java.math.MathContext(p, java.math.RoundingMode.HALF_EVEN));
+            if (d.doubleValue() == x) {
+                return d;
+            }
+        }
+        return new BigDecimal(x);
+    }
+
+    /** A tensor as Julia shows an array: {@code [1.0, 2.0]}, {@code [1.0 3.0; 2.0 4.0]}, 3-D with {@code ;;;}. */
+    public static String tensor(Tensor t) {
+        int[] dims = t.dims();
+        double[] data = t.toArray();
+        if (dims.length == 0) {
+            return formatFloat(data[0]);
+        }
+        if (data.length == 0) {
+            return dims.length == 1 ? "Float64[]" : t.shapeString() + " Array{Float64, " + dims.length + "}";
+        }
+        if (dims.length == 1) {
+            StringBuilder sb = new StringBuilder("[");
+            for (int i = 0; i < data.length; i++) {
+                sb.append(i > 0 ? ", " : "").append(formatFloat(data[i]));
+            }
+            return sb.append(']').toString();
+        }
+        StringBuilder sb = new StringBuilder("[");
+        int rows = dims[0];
+        int cols = dims[1];
+        int slice = rows * cols;
+        int slices = data.length / slice;
+        for (int s = 0; s < slices; s++) {
+            if (s > 0) {
+                // k+1 semicolons, where k is the highest dimension (0-based) whose index changes
+                int k = 2;
+                long prod = dims[2];
+                while (k + 1 < dims.length && s % prod == 0) {
+                    k++;
+                    prod *= dims[k];
+                }
+                sb.append(";".repeat(k + 1)).append(' ');
+            }
+            for (int i = 0; i < rows; i++) {
+                if (i > 0) {
+                    sb.append("; ");
+                }
+                for (int j = 0; j < cols; j++) {
+                    sb.append(j > 0 ? " " : "").append(formatFloat(data[s * slice + j * rows + i]));
+                }
+            }
+        }
+        return sb.append(']').toString();
+    }
+}

@@ -1,0 +1,652 @@
+package io.github.bufdsl.parse;
+
+import io.github.bufdsl.ast.AssignOp;
+import io.github.bufdsl.ast.Expr;
+import io.github.bufdsl.ast.Stmt;
+import io.github.bufdsl.ast.TensorExpr;
+import io.github.bufdsl.diag.Diagnostic;
+import io.github.bufdsl.diag.Pos;
+import io.github.bufdsl.grammar.BufDslBaseVisitor;
+import io.github.bufdsl.grammar.BufDslParser;
+import io.github.bufdsl.grammar.BufDslParser.*;
+import java.util.ArrayList;
+import java.util.List;
+import org.antlr.v4.runtime.ParserRuleContext;
+import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.misc.Interval;
+import org.antlr.v4.runtime.tree.TerminalNode;
+
+/**
+ * Builds the immutable AST from a parse tree. Checks what the grammar leaves open (what may be
+ * assigned to, how a macro is used) and reports those as diagnostics; nesting deeper than
+ * {@link #MAX_DEPTH} is a diagnostic too, not a stack overflow.
+ */
+final class AstBuilder {
+    static final int MAX_DEPTH = 500;
+
+    private final List<Diagnostic> diagnostics;
+    private int depth;
+
+    AstBuilder(List<Diagnostic> diagnostics) {
+        this.diagnostics = diagnostics;
+    }
+
+    /** Signals a construct that cannot be built; the diagnostic is already recorded. */
+    private static final class BuildError extends RuntimeException {
+        BuildError() {
+            super(null, null, false, false);
+        }
+    }
+
+    private BuildError error(Pos pos, String message) {
+        diagnostics.add(Diagnostic.error(pos, message));
+        return new BuildError();
+    }
+
+    static Pos pos(ParserRuleContext ctx) {
+        Token start = ctx.getStart();
+        Token stop = ctx.getStop();
+        int length = stop == null || stop.getStopIndex() < start.getStartIndex()
+                ? 1 : stop.getStopIndex() - start.getStartIndex() + 1;
+        if (stop != null && stop.getLine() != start.getLine()) {
+            length = Math.max(1, start.getText() == null ? 1 : start.getText().length());
+        }
+        return new Pos(start.getLine(), start.getCharPositionInLine() + 1, length);
+    }
+
+    static Pos pos(Token t) {
+        return new Pos(t.getLine(), t.getCharPositionInLine() + 1, Math.max(1, t.getText().length()));
+    }
+
+    // ------------------------------------------------------------------ statements
+
+    List<Stmt> program(ProgramContext ctx) {
+        return statements(ctx.statement());
+    }
+
+    private List<Stmt> block(BlockContext ctx) {
+        return statements(ctx.statement());
+    }
+
+    private List<Stmt> statements(List<StatementContext> list) {
+        List<Stmt> out = new ArrayList<>();
+        for (StatementContext s : list) {
+            try {
+                out.add(statement(s));
+            } catch (BuildError e) {
+                // recorded; go on to find more errors
+            }
+        }
+        return out;
+    }
+
+    private Stmt statement(StatementContext ctx) {
+        if (++depth > MAX_DEPTH) {
+            depth = 0;
+            throw error(pos(ctx), "the script nests blocks deeper than " + MAX_DEPTH + " levels");
+        }
+        try {
+            return statements.visit(ctx);
+        } finally {
+            depth--;
+        }
+    }
+
+    private final BufDslBaseVisitor<Stmt> statements = new BufDslBaseVisitor<>() {
+        @Override
+        public Stmt visitUsingStmt(UsingStmtContext ctx) {
+            return new Stmt.Using(pos(ctx), ctx.name().stream().map(n -> n.getText()).toList());
+        }
+
+        @Override
+        public Stmt visitIfStmt(IfStmtContext ctx) {
+            List<Stmt.Branch> branches = new ArrayList<>();
+            for (int i = 0; i < ctx.expr().size(); i++) {
+                ExprContext c = ctx.expr(i);
+                branches.add(new Stmt.Branch(pos(c), expr(c), block(ctx.block(i))));
+            }
+            List<Stmt> elseBody = ctx.block().size() > ctx.expr().size()
+                    ? block(ctx.block(ctx.block().size() - 1)) : null;
+            return new Stmt.If(pos(ctx.getStart()), branches, elseBody);
+        }
+
+        @Override
+        public Stmt visitForStmt(ForStmtContext ctx) {
+            return forLoop(ctx.forLoop(), false);
+        }
+
+        @Override
+        public Stmt visitWhileStmt(WhileStmtContext ctx) {
+            return new Stmt.While(pos(ctx.getStart()), expr(ctx.expr()), block(ctx.block()));
+        }
+
+        @Override
+        public Stmt visitBeginStmt(BeginStmtContext ctx) {
+            return new Stmt.Block(pos(ctx.getStart()), block(ctx.block()));
+        }
+
+        @Override
+        public Stmt visitFunctionStmt(FunctionStmtContext ctx) {
+            List<Stmt.Param> params = new ArrayList<>();
+            for (ParamContext p : ctx.param()) {
+                params.add(new Stmt.Param(pos(p), p.getText()));
+            }
+            return new Stmt.Function(pos(ctx.name()), ctx.name().getText(), params, block(ctx.block()));
+        }
+
+        @Override
+        public Stmt visitReturnStmt(ReturnStmtContext ctx) {
+            return new Stmt.Return(pos(ctx.getStart()), exprList(ctx, ctx.expr()));
+        }
+
+        @Override
+        public Stmt visitBreakStmt(BreakStmtContext ctx) {
+            return new Stmt.Break(pos(ctx));
+        }
+
+        @Override
+        public Stmt visitContinueStmt(ContinueStmtContext ctx) {
+            return new Stmt.Continue(pos(ctx));
+        }
+
+        @Override
+        public Stmt visitMacroStmt(MacroStmtContext ctx) {
+            return macro(ctx);
+        }
+
+        @Override
+        public Stmt visitAssignStmt(AssignStmtContext ctx) {
+            AssignOp op = AssignOp.of(ctx.assignOp().getText());
+            int nTargets = ctx.expr().size();
+            // targets are the expressions before the operator
+            int opIndex = ctx.assignOp().getStart().getTokenIndex();
+            List<ExprContext> left = new ArrayList<>();
+            List<ExprContext> right = new ArrayList<>();
+            for (ExprContext e : ctx.expr()) {
+                (e.getStart().getTokenIndex() < opIndex ? left : right).add(e);
+            }
+            Pos p = pos(ctx.assignOp().getStart());
+            if (left.size() == 1 && left.get(0) instanceof CallExprContext call && op == AssignOp.SET) {
+                return shortFunction(ctx, call, right);
+            }
+            List<Expr> targets = new ArrayList<>();
+            for (ExprContext e : left) {
+                targets.add(target(expr(e), op, left.size() > 1));
+            }
+            if (op == AssignOp.DEFINE) {
+                throw error(p, "`:=` is only for `@tensor`; use `=` to assign a variable");
+            }
+            if (targets.size() > 1 && op != AssignOp.SET) {
+                throw error(p, "only `=` can assign several variables at once");
+            }
+            Expr value = right.size() == 1 ? expr(right.get(0))
+                    : new Expr.Tuple(pos(right.get(0)), right.stream().map(AstBuilder.this::expr).toList());
+            assert nTargets == left.size() + right.size();
+            return new Stmt.Assign(p, targets, op, value);
+        }
+
+        @Override
+        public Stmt visitExprStmt(ExprStmtContext ctx) {
+            return new Stmt.ExprStmt(pos(ctx), expr(ctx.expr()));
+        }
+    };
+
+    private Stmt shortFunction(AssignStmtContext ctx, CallExprContext call, List<ExprContext> right) {
+        Expr callee = expr(call.expr());
+        if (!(callee instanceof Expr.Name name)) {
+            throw error(pos(call), "cannot assign to a call");
+        }
+        List<Stmt.Param> params = new ArrayList<>();
+        if (call.callArgs() != null) {
+            for (ArgumentContext a : call.callArgs().argument()) {
+                if (a.expr() == null || !(expr(a.expr()) instanceof Expr.Name p)) {
+                    throw error(pos(a), "a parameter of " + name.name() + " must be a plain name");
+                }
+                params.add(new Stmt.Param(p.pos(), p.name()));
+            }
+            if (!call.callArgs().keywordArg().isEmpty()) {
+                throw error(pos(call), "keyword parameters are not supported in function definitions");
+            }
+        }
+        Expr value = right.size() == 1 ? expr(right.get(0))
+                : new Expr.Tuple(pos(right.get(0)), right.stream().map(this::expr).toList());
+        return new Stmt.Function(name.pos(), name.name(), params, List.of(new Stmt.Return(value.pos(), value)));
+    }
+
+    private Expr target(Expr e, AssignOp op, boolean several) {
+        if (e instanceof Expr.Name) {
+            return e;
+        }
+        if (e instanceof Expr.Index ix && !several) {
+            for (Expr i : ix.indices()) {
+                if (i instanceof Expr.Colon && op != AssignOp.BROADCAST) {
+                    throw error(i.pos(), "assigning to a `:` slice needs `.=` (as in Julia: C[:, k] .= A)");
+                }
+            }
+            return e;
+        }
+        throw error(e.pos(), "cannot assign to this expression; the left of `" + op.symbol()
+                + "` must be a variable or an indexed element (A[i, j])");
+    }
+
+    private Stmt.For forLoop(ForLoopContext ctx, boolean threaded) {
+        return new Stmt.For(pos(ctx.getStart()), ctx.name().getText(), expr(ctx.expr()), block(ctx.block()), threaded);
+    }
+
+    private Expr exprList(ParserRuleContext owner, List<ExprContext> list) {
+        if (list.isEmpty()) {
+            return null;
+        }
+        if (list.size() == 1) {
+            return expr(list.get(0));
+        }
+        return new Expr.Tuple(pos(list.get(0)), list.stream().map(this::expr).toList());
+    }
+
+    // ------------------------------------------------------------------ macros
+
+    private Stmt macro(MacroStmtContext ctx) {
+        String name = ctx.MACRO().getText();
+        Pos p = pos(ctx.MACRO().getSymbol());
+        List<MacroArgContext> args = ctx.macroArg();
+        switch (name) {
+            case "@tensor":
+                return tensor(p, name, args);
+            case "@show": {
+                if (args.size() != 1 || !(args.get(0) instanceof MacroExprArgContext a) || a.assignOp() != null) {
+                    throw error(p, "@show takes one expression: @show x");
+                }
+                return new Stmt.Show(p, expr(a.expr(0)), text(a.expr(0)));
+            }
+            case "@print_buffer_usage":
+                return printBufferUsage(p, args);
+            case "Threads.@threads": {
+                if (args.size() != 1 || !(args.get(0) instanceof MacroForArgContext f)) {
+                    throw error(p, "Threads.@threads takes a for loop: Threads.@threads for k in 1:n ... end");
+                }
+                return forLoop(f.forLoop(), true);
+            }
+            default:
+                throw error(p, "unknown macro " + name + "; the macros are @tensor, @show, @print_buffer_usage"
+                        + " and Threads.@threads");
+        }
+    }
+
+    private Stmt printBufferUsage(Pos p, List<MacroArgContext> args) {
+        String usage = "@print_buffer_usage takes buffer names and a block: @print_buffer_usage buf begin ... end";
+        if (args.isEmpty() || !(args.get(args.size() - 1) instanceof MacroBlockArgContext body)) {
+            throw error(p, usage);
+        }
+        List<Expr.Name> buffers = new ArrayList<>();
+        for (MacroArgContext a : args.subList(0, args.size() - 1)) {
+            if (!(a instanceof MacroExprArgContext e) || e.assignOp() != null
+                    || !(expr(e.expr(0)) instanceof Expr.Name n)) {
+                throw error(pos(a), usage);
+            }
+            buffers.add(n);
+        }
+        if (buffers.isEmpty()) {
+            throw error(p, "@print_buffer_usage needs at least one buffer name before `begin`");
+        }
+        return new Stmt.PrintBufferUsage(p, buffers, block(body.block()));
+    }
+
+    private Stmt tensor(Pos p, String macro, List<MacroArgContext> args) {
+        String usage = macro + " takes one assignment in index notation: " + macro + " C[i,k] = A[i,j] * B[j,k]";
+        if (args.size() != 1 || !(args.get(0) instanceof MacroExprArgContext a) || a.assignOp() == null) {
+            throw error(p, usage);
+        }
+        AssignOp op = AssignOp.of(a.assignOp().getText());
+        if (op != AssignOp.SET && op != AssignOp.ADD && op != AssignOp.SUB && op != AssignOp.DEFINE) {
+            throw error(pos(a.assignOp()), macro + " assigns with =, +=, -= or :=, not " + op.symbol());
+        }
+        Expr lhs = expr(a.expr(0));
+        TensorExpr left = tensorExpr(lhs);
+        if (!(left instanceof TensorExpr.Ref ref)) {
+            throw error(lhs.pos(), "the left of " + macro + " must be one indexed tensor, as C[i,k]");
+        }
+        TensorExpr right = tensorExpr(expr(a.expr(1)));
+        return new Stmt.Tensor(p, ref, op, right);
+    }
+
+    private TensorExpr tensorExpr(Expr e) {
+        if (!hasIndex(e)) {
+            return new TensorExpr.Scalar(e.pos(), e);
+        }
+        if (e instanceof Expr.Index ix) {
+            List<String> labels = new ArrayList<>();
+            List<Pos> positions = new ArrayList<>();
+            for (Expr i : ix.indices()) {
+                if (!(i instanceof Expr.Name n)) {
+                    throw error(i.pos(), "an index in @tensor must be a name, as i or k");
+                }
+                labels.add(n.name());
+                positions.add(n.pos());
+            }
+            if (hasIndex(ix.target())) {
+                throw error(ix.pos(), "a tensor in @tensor is indexed once: A[i,j]");
+            }
+            return new TensorExpr.Ref(ix.pos(), ix.target(), labels, positions);
+        }
+        if (e instanceof Expr.Binary b) {
+            char op = switch (b.op()) {
+                case ADD -> '+';
+                case SUB -> '-';
+                case MUL -> '*';
+                case DIV -> '/';
+                default -> throw error(b.pos(), "`" + b.op().symbol() + "` is not allowed in @tensor");
+            };
+            return new TensorExpr.Binary(b.pos(), op, tensorExpr(b.left()), tensorExpr(b.right()));
+        }
+        if (e instanceof Expr.Unary u && u.op() == Expr.UnOp.NEG) {
+            return new TensorExpr.Negate(u.pos(), tensorExpr(u.operand()));
+        }
+        if (e instanceof Expr.Unary u && u.op() == Expr.UnOp.PLUS) {
+            return tensorExpr(u.operand());
+        }
+        throw error(e.pos(), "this is not index notation; @tensor takes sums and products of indexed tensors"
+                + " and scalars");
+    }
+
+    private static boolean hasIndex(Expr e) {
+        return e.accept(new IndexFinder());
+    }
+
+    // ------------------------------------------------------------------ expressions
+
+    Expr expr(ExprContext ctx) {
+        if (++depth > MAX_DEPTH) {
+            depth = 0;
+            throw error(pos(ctx), "the expression nests deeper than " + MAX_DEPTH + " levels");
+        }
+        try {
+            return expressions.visit(ctx);
+        } finally {
+            depth--;
+        }
+    }
+
+    private String text(ParserRuleContext ctx) {
+        return ctx.getStart().getInputStream().getText(
+                Interval.of(ctx.getStart().getStartIndex(), ctx.getStop().getStopIndex()));
+    }
+
+    private final BufDslBaseVisitor<Expr> expressions = new BufDslBaseVisitor<>() {
+        @Override
+        public Expr visitCallExpr(CallExprContext ctx) {
+            Expr callee = expr(ctx.expr());
+            List<Expr> args = new ArrayList<>();
+            List<Expr.KwArg> kwargs = new ArrayList<>();
+            CallArgsContext ca = ctx.callArgs();
+            if (ca != null) {
+                for (ArgumentContext a : ca.argument()) {
+                    if (a.keywordArg() != null) {
+                        kwargs.add(kwarg(a.keywordArg()));
+                    } else {
+                        if (!kwargs.isEmpty()) {
+                            throw error(pos(a), "a positional argument cannot follow a keyword argument");
+                        }
+                        args.add(expr(a.expr()));
+                    }
+                }
+                for (KeywordArgContext k : ca.keywordArg()) {
+                    kwargs.add(kwarg(k));
+                }
+            }
+            return new Expr.Call(callee.pos(), callee, args, kwargs);
+        }
+
+        @Override
+        public Expr visitIndexExpr(IndexExprContext ctx) {
+            Expr target = expr(ctx.expr());
+            List<Expr> indices = new ArrayList<>();
+            for (IndexArgContext i : ctx.indexArg()) {
+                indices.add(i instanceof ExprIndexContext e ? expr(e.expr()) : new Expr.Colon(pos(i)));
+            }
+            return new Expr.Index(target.pos(), target, indices);
+        }
+
+        @Override
+        public Expr visitFieldExpr(FieldExprContext ctx) {
+            return new Expr.Field(pos(ctx), expr(ctx.expr()), ctx.name().getText());
+        }
+
+        @Override
+        public Expr visitPowerExpr(PowerExprContext ctx) {
+            return binary(ctx, "^", ctx.expr(0), ctx.expr(1));
+        }
+
+        @Override
+        public Expr visitUnaryExpr(UnaryExprContext ctx) {
+            Expr operand = expr(ctx.expr());
+            String op = ctx.op.getText();
+            if (op.equals("-") && operand instanceof Expr.IntLit i && i.value() != Long.MIN_VALUE) {
+                return new Expr.IntLit(pos(ctx), -i.value());
+            }
+            if (op.equals("-") && operand instanceof Expr.FloatLit f) {
+                return new Expr.FloatLit(pos(ctx), -f.value());
+            }
+            Expr.UnOp u = switch (op) {
+                case "-" -> Expr.UnOp.NEG;
+                case "+" -> Expr.UnOp.PLUS;
+                default -> Expr.UnOp.NOT;
+            };
+            return new Expr.Unary(pos(ctx), u, operand);
+        }
+
+        @Override
+        public Expr visitMulExpr(MulExprContext ctx) {
+            return binary(ctx, ctx.op.getText(), ctx.expr(0), ctx.expr(1));
+        }
+
+        @Override
+        public Expr visitAddExpr(AddExprContext ctx) {
+            return binary(ctx, ctx.op.getText(), ctx.expr(0), ctx.expr(1));
+        }
+
+        @Override
+        public Expr visitCompareExpr(CompareExprContext ctx) {
+            return binary(ctx, ctx.op.getText(), ctx.expr(0), ctx.expr(1));
+        }
+
+        @Override
+        public Expr visitRangeExpr(RangeExprContext ctx) {
+            Expr left = expr(ctx.expr(0));
+            Expr right = expr(ctx.expr(1));
+            if (left instanceof Expr.Range r && r.step() == null && !(ctx.expr(0) instanceof ParenExprContext)) {
+                return new Expr.Range(r.pos(), r.start(), r.stop(), right);
+            }
+            return new Expr.Range(left.pos(), left, null, right);
+        }
+
+        @Override
+        public Expr visitAndExpr(AndExprContext ctx) {
+            return new Expr.Logical(pos(ctx.getChild(1)), true, expr(ctx.expr(0)), expr(ctx.expr(1)));
+        }
+
+        @Override
+        public Expr visitOrExpr(OrExprContext ctx) {
+            return new Expr.Logical(pos(ctx.getChild(1)), false, expr(ctx.expr(0)), expr(ctx.expr(1)));
+        }
+
+        @Override
+        public Expr visitParametricExpr(ParametricExprContext ctx) {
+            return new Expr.Parametric(pos(ctx), ctx.name().getText(),
+                    ctx.expr().stream().map(AstBuilder.this::expr).toList());
+        }
+
+        @Override
+        public Expr visitParenExpr(ParenExprContext ctx) {
+            return expr(ctx.expr());
+        }
+
+        @Override
+        public Expr visitTupleExpr(TupleExprContext ctx) {
+            return new Expr.Tuple(pos(ctx), ctx.expr().stream().map(AstBuilder.this::expr).toList());
+        }
+
+        @Override
+        public Expr visitEmptyTupleExpr(EmptyTupleExprContext ctx) {
+            return new Expr.Tuple(pos(ctx), List.of());
+        }
+
+        @Override
+        public Expr visitIntLiteral(IntLiteralContext ctx) {
+            String digits = ctx.getText().replace("_", "");
+            try {
+                return new Expr.IntLit(pos(ctx), Long.parseLong(digits));
+            } catch (NumberFormatException e) {
+                throw error(pos(ctx), "the integer " + ctx.getText() + " does not fit in 64 bits");
+            }
+        }
+
+        @Override
+        public Expr visitFloatLiteral(FloatLiteralContext ctx) {
+            double v = Double.parseDouble(ctx.getText().replace("_", ""));
+            if (Double.isInfinite(v)) {
+                throw error(pos(ctx), "the number " + ctx.getText() + " is too large for a Float64");
+            }
+            return new Expr.FloatLit(pos(ctx), v);
+        }
+
+        @Override
+        public Expr visitStringLiteral(StringLiteralContext ctx) {
+            return string(ctx);
+        }
+
+        @Override
+        public Expr visitBoolLiteral(BoolLiteralContext ctx) {
+            return new Expr.BoolLit(pos(ctx), ctx.getText().equals("true"));
+        }
+
+        @Override
+        public Expr visitNameExpr(NameExprContext ctx) {
+            return new Expr.Name(pos(ctx), ctx.getText());
+        }
+    };
+
+    private static Pos pos(org.antlr.v4.runtime.tree.ParseTree t) {
+        if (t instanceof ParserRuleContext c) {
+            return pos(c);
+        }
+        return pos(((TerminalNode) t).getSymbol());
+    }
+
+    private Expr binary(ParserRuleContext ctx, String op, ExprContext l, ExprContext r) {
+        Pos p = pos(ctx.getChild(1));
+        return new Expr.Binary(p, Expr.BinOp.of(op), expr(l), expr(r));
+    }
+
+    private Expr.KwArg kwarg(KeywordArgContext k) {
+        return new Expr.KwArg(pos(k), k.name().getText(), expr(k.expr()));
+    }
+
+    /** A string literal; {@code $name} inside it is interpolated, as in Julia. */
+    private Expr string(StringLiteralContext ctx) {
+        String raw = ctx.getText();
+        raw = raw.substring(1, raw.length() - 1);
+        Pos p = pos(ctx);
+        List<Expr> parts = new ArrayList<>();
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '\\' && i + 1 < raw.length()) {
+                char n = raw.charAt(++i);
+                switch (n) {
+                    case 'n' -> sb.append('\n');
+                    case 't' -> sb.append('\t');
+                    case 'r' -> sb.append('\r');
+                    case '0' -> sb.append('\0');
+                    case '\\', '"', '$' -> sb.append(n);
+                    default -> throw error(p, "unknown escape sequence \\" + n + " in a string");
+                }
+            } else if (c == '$') {
+                int j = i + 1;
+                while (j < raw.length() && (Character.isLetterOrDigit(raw.charAt(j)) || raw.charAt(j) == '_')) {
+                    j++;
+                }
+                if (j == i + 1 || Character.isDigit(raw.charAt(i + 1))) {
+                    throw error(p, "`$` in a string must be followed by a variable name (write \\$ for a dollar sign)");
+                }
+                if (sb.length() > 0) {
+                    parts.add(new Expr.StrLit(p, sb.toString()));
+                    sb.setLength(0);
+                }
+                parts.add(new Expr.Name(p, raw.substring(i + 1, j)));
+                i = j - 1;
+            } else {
+                sb.append(c);
+            }
+        }
+        if (parts.isEmpty()) {
+            return new Expr.StrLit(p, sb.toString());
+        }
+        if (sb.length() > 0) {
+            parts.add(new Expr.StrLit(p, sb.toString()));
+        }
+        return new Expr.Call(p, new Expr.Name(p, "string"), parts, List.of());
+    }
+
+    /** True if an expression contains an indexing {@code X[...]}. */
+    private static final class IndexFinder implements Expr.Visitor<Boolean> {
+        public Boolean visitInt(Expr.IntLit e) {
+            return false;
+        }
+
+        public Boolean visitFloat(Expr.FloatLit e) {
+            return false;
+        }
+
+        public Boolean visitString(Expr.StrLit e) {
+            return false;
+        }
+
+        public Boolean visitBool(Expr.BoolLit e) {
+            return false;
+        }
+
+        public Boolean visitName(Expr.Name e) {
+            return false;
+        }
+
+        public Boolean visitCall(Expr.Call e) {
+            return e.args().stream().anyMatch(AstBuilder::hasIndex);
+        }
+
+        public Boolean visitParametric(Expr.Parametric e) {
+            return false;
+        }
+
+        public Boolean visitIndex(Expr.Index e) {
+            return true;
+        }
+
+        public Boolean visitColon(Expr.Colon e) {
+            return false;
+        }
+
+        public Boolean visitField(Expr.Field e) {
+            return hasIndex(e.target());
+        }
+
+        public Boolean visitBinary(Expr.Binary e) {
+            return hasIndex(e.left()) || hasIndex(e.right());
+        }
+
+        public Boolean visitLogical(Expr.Logical e) {
+            return hasIndex(e.left()) || hasIndex(e.right());
+        }
+
+        public Boolean visitUnary(Expr.Unary e) {
+            return hasIndex(e.operand());
+        }
+
+        public Boolean visitRange(Expr.Range e) {
+            return false;
+        }
+
+        public Boolean visitTuple(Expr.Tuple e) {
+            return e.items().stream().anyMatch(AstBuilder::hasIndex);
+        }
+    }
+}

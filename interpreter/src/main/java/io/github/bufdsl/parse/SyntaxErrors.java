@@ -1,0 +1,101 @@
+package io.github.bufdsl.parse;
+
+import io.github.bufdsl.diag.Diagnostic;
+import io.github.bufdsl.diag.Pos;
+import io.github.bufdsl.grammar.BufDslLexer;
+import java.util.ArrayList;
+import java.util.List;
+import org.antlr.v4.runtime.BaseErrorListener;
+import org.antlr.v4.runtime.Parser;
+import org.antlr.v4.runtime.RecognitionException;
+import org.antlr.v4.runtime.Recognizer;
+import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.misc.IntervalSet;
+
+/** Collects the parser's syntax errors as diagnostics, in words a user of the language reads. */
+final class SyntaxErrors extends BaseErrorListener {
+    private final List<Diagnostic> diagnostics = new ArrayList<>();
+    private int lastLine = -1;
+
+    List<Diagnostic> diagnostics() {
+        return diagnostics;
+    }
+
+    @Override
+    public void syntaxError(Recognizer<?, ?> recognizer, Object offendingSymbol, int line, int charPositionInLine,
+            String msg, RecognitionException e) {
+        if (line == lastLine) {
+            return; // one error per line: the rest are usually consequences of the first
+        }
+        lastLine = line;
+        Token token = offendingSymbol instanceof Token t ? t : null;
+        String message = describe(recognizer, token, msg);
+        int length = token == null || token.getType() == Token.EOF ? 1 : Math.max(1, token.getText().length());
+        diagnostics.add(Diagnostic.error(new Pos(line, charPositionInLine + 1, length), message));
+    }
+
+    private static String describe(Recognizer<?, ?> recognizer, Token token, String antlrMessage) {
+        if (token == null) {
+            return antlrMessage;
+        }
+        IntervalSet expected = null;
+        if (recognizer instanceof Parser p) {
+            try {
+                expected = p.getExpectedTokens();
+            } catch (IllegalArgumentException | IllegalStateException ex) {
+                expected = null;
+            }
+        }
+        boolean wantsEnd = expected != null && expected.contains(END);
+        if (token.getType() == Token.EOF) {
+            return wantsEnd ? "unexpected end of file: a block is missing its `end`" : "unexpected end of file";
+        }
+        if (token.getType() == BufDslLexer.UNKNOWN_CHAR) {
+            return "unexpected character `" + printable(token.getText()) + "`";
+        }
+        if (token.getType() == BufDslLexer.NEWLINE) {
+            return "unexpected end of line" + (antlrMessage.contains("expecting") ? hint(antlrMessage) : "");
+        }
+        String text = printable(token.getText());
+        if ("end".equals(text) && !wantsEnd) {
+            return "unexpected `end`: there is no open block to close here";
+        }
+        return "unexpected `" + text + "`" + hint(antlrMessage);
+    }
+
+    private static final int END = endToken();
+
+    private static int endToken() {
+        for (int t = 1; t <= BufDslLexer.VOCABULARY.getMaxTokenType(); t++) {
+            if ("'end'".equals(BufDslLexer.VOCABULARY.getLiteralName(t))) {
+                return t;
+            }
+        }
+        return -1;
+    }
+
+    private static String hint(String antlrMessage) {
+        int i = antlrMessage.indexOf("expecting ");
+        if (i < 0) {
+            return "";
+        }
+        String expecting = antlrMessage.substring(i + "expecting ".length());
+        if (expecting.startsWith("{") && expecting.length() > 60) {
+            return "";
+        }
+        return "; expected " + expecting.replace("'", "`").replace("<EOF>", "end of file");
+    }
+
+    private static String printable(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f || c == 0xfffd) {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,388 @@
+package io.github.bufdsl.resolve;
+
+import io.github.bufdsl.ast.AssignOp;
+import io.github.bufdsl.ast.Expr;
+import io.github.bufdsl.ast.Program;
+import io.github.bufdsl.ast.Stmt;
+import io.github.bufdsl.ast.TensorExpr;
+import io.github.bufdsl.diag.Diagnostic;
+import io.github.bufdsl.diag.DiagnosticException;
+import io.github.bufdsl.diag.Phase;
+import io.github.bufdsl.diag.Pos;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Name resolution and the static checks that need only names: unknown functions (with a
+ * suggestion), wrong numbers of arguments, unknown keyword arguments, {@code return} outside a
+ * function, {@code break} outside a loop, functions defined twice or inside blocks. Scopes follow
+ * Julia: the script's top level is one global scope; a function has its own locals (parameters and
+ * what it assigns) and reads globals.
+ */
+public final class Resolver {
+    private final List<Diagnostic> diagnostics = new ArrayList<>();
+    private final Map<String, Stmt.Function> functions = new LinkedHashMap<>();
+    private final Map<String, Pos> free = new LinkedHashMap<>();
+    private final Set<String> globals = new HashSet<>();
+    private Set<String> locals; // null at top level
+    private int loopDepth;
+
+    private Resolver() {
+    }
+
+    /**
+     * Resolves a program.
+     *
+     * @throws DiagnosticException (static) with every error found
+     */
+    public static Resolution resolve(Program program) {
+        Resolver r = new Resolver();
+        r.run(program);
+        if (!r.diagnostics.isEmpty()) {
+            throw new DiagnosticException(Phase.STATIC, r.diagnostics);
+        }
+        return new Resolution(program, Map.copyOf(r.functions), r.free);
+    }
+
+    private void run(Program program) {
+        for (Stmt s : program.body()) {
+            if (s instanceof Stmt.Function f) {
+                if (functions.containsKey(f.name()) || Builtins.function(f.name()) != null) {
+                    error(f.pos(), "function " + f.name() + " is already defined"
+                            + (Builtins.function(f.name()) != null ? " as a builtin" : ""));
+                }
+                functions.put(f.name(), f);
+            }
+        }
+        collectAssigned(program.body(), globals);
+        statements(program.body(), true);
+    }
+
+    private void error(Pos pos, String message) {
+        diagnostics.add(Diagnostic.error(pos, message));
+    }
+
+    /** Every name a list of statements assigns, not descending into functions. */
+    private static void collectAssigned(List<Stmt> body, Set<String> into) {
+        for (Stmt s : body) {
+            if (s instanceof Stmt.Assign a) {
+                for (Expr t : a.targets()) {
+                    if (t instanceof Expr.Name n) {
+                        into.add(n.name());
+                    }
+                }
+            } else if (s instanceof Stmt.If i) {
+                i.branches().forEach(b -> collectAssigned(b.body(), into));
+                if (i.elseBody() != null) {
+                    collectAssigned(i.elseBody(), into);
+                }
+            } else if (s instanceof Stmt.For f) {
+                into.add(f.var());
+                collectAssigned(f.body(), into);
+            } else if (s instanceof Stmt.While w) {
+                collectAssigned(w.body(), into);
+            } else if (s instanceof Stmt.Block b) {
+                collectAssigned(b.body(), into);
+            } else if (s instanceof Stmt.PrintBufferUsage p) {
+                collectAssigned(p.body(), into);
+            } else if (s instanceof Stmt.Tensor t && t.op() == AssignOp.DEFINE
+                    && t.lhs().tensor() instanceof Expr.Name n) {
+                into.add(n.name());
+            }
+        }
+    }
+
+    private void statements(List<Stmt> body, boolean topLevel) {
+        for (Stmt s : body) {
+            statement(s, topLevel);
+        }
+    }
+
+    private void statement(Stmt s, boolean topLevel) {
+        s.accept(new Stmt.Visitor<Void>() {
+            public Void visitExpr(Stmt.ExprStmt s) {
+                expr(s.expr());
+                return null;
+            }
+
+            public Void visitAssign(Stmt.Assign s) {
+                expr(s.value());
+                for (Expr t : s.targets()) {
+                    if (t instanceof Expr.Name n) {
+                        if (s.op() != AssignOp.SET) {
+                            read(n); // x += 1 reads x
+                        }
+                        if (functions.containsKey(n.name())) {
+                            error(n.pos(), "cannot assign to " + n.name() + ": it is a function");
+                        }
+                    } else {
+                        expr(t);
+                    }
+                }
+                return null;
+            }
+
+            public Void visitIf(Stmt.If s) {
+                for (Stmt.Branch b : s.branches()) {
+                    expr(b.condition());
+                    statements(b.body(), false);
+                }
+                if (s.elseBody() != null) {
+                    statements(s.elseBody(), false);
+                }
+                return null;
+            }
+
+            public Void visitFor(Stmt.For s) {
+                expr(s.iterable());
+                loopDepth++;
+                statements(s.body(), false);
+                loopDepth--;
+                return null;
+            }
+
+            public Void visitWhile(Stmt.While s) {
+                expr(s.condition());
+                loopDepth++;
+                statements(s.body(), false);
+                loopDepth--;
+                return null;
+            }
+
+            public Void visitBlock(Stmt.Block s) {
+                statements(s.body(), false);
+                return null;
+            }
+
+            public Void visitFunction(Stmt.Function s) {
+                if (!topLevel || locals != null) {
+                    error(s.pos(), "functions are defined at the top level of a script, not inside a block");
+                    return null;
+                }
+                Set<String> own = new HashSet<>();
+                Set<String> seen = new HashSet<>();
+                for (Stmt.Param p : s.params()) {
+                    if (!seen.add(p.name())) {
+                        error(p.pos(), "parameter " + p.name() + " is given twice");
+                    }
+                    own.add(p.name());
+                }
+                collectAssigned(s.body(), own);
+                locals = own;
+                int outerLoops = loopDepth;
+                loopDepth = 0;
+                statements(s.body(), false);
+                loopDepth = outerLoops;
+                locals = null;
+                return null;
+            }
+
+            public Void visitReturn(Stmt.Return s) {
+                if (locals == null) {
+                    error(s.pos(), "`return` outside a function");
+                }
+                if (s.value() != null) {
+                    expr(s.value());
+                }
+                return null;
+            }
+
+            public Void visitBreak(Stmt.Break s) {
+                if (loopDepth == 0) {
+                    error(s.pos(), "`break` outside a loop");
+                }
+                return null;
+            }
+
+            public Void visitContinue(Stmt.Continue s) {
+                if (loopDepth == 0) {
+                    error(s.pos(), "`continue` outside a loop");
+                }
+                return null;
+            }
+
+            public Void visitUsing(Stmt.Using s) {
+                return null;
+            }
+
+            public Void visitTensor(Stmt.Tensor s) {
+                if (s.op() != AssignOp.DEFINE) {
+                    expr(s.lhs().tensor());
+                }
+                tensor(s.rhs());
+                return null;
+            }
+
+            public Void visitShow(Stmt.Show s) {
+                expr(s.expr());
+                return null;
+            }
+
+            public Void visitPrintBufferUsage(Stmt.PrintBufferUsage s) {
+                s.buffers().forEach(Resolver.this::read);
+                statements(s.body(), false);
+                return null;
+            }
+        });
+    }
+
+    private void tensor(TensorExpr t) {
+        if (t instanceof TensorExpr.Ref r) {
+            expr(r.tensor());
+        } else if (t instanceof TensorExpr.Scalar s) {
+            expr(s.value());
+        } else if (t instanceof TensorExpr.Binary b) {
+            tensor(b.left());
+            tensor(b.right());
+        } else if (t instanceof TensorExpr.Negate n) {
+            tensor(n.operand());
+        }
+    }
+
+    private void read(Expr.Name n) {
+        String name = n.name();
+        if ((locals != null && locals.contains(name)) || globals.contains(name) || Builtins.isConstant(name)) {
+            return;
+        }
+        if (functions.containsKey(name) || Builtins.function(name) != null) {
+            error(n.pos(), name + " is a function; call it with ( )");
+            return;
+        }
+        free.putIfAbsent(name, n.pos());
+    }
+
+    private void call(Expr.Call c) {
+        String name = c.calleeName();
+        if (c.callee() instanceof Expr.Parametric p) {
+            if (!p.name().equals("Buffer")) {
+                error(p.pos(), "only Buffer takes a type parameter, as Buffer{Float32}(len)");
+            }
+            p.params().forEach(this::expr);
+        } else if (!(c.callee() instanceof Expr.Name)) {
+            error(c.callee().pos(), "only named functions can be called");
+            return;
+        }
+        Stmt.Function user = functions.get(name);
+        if (user != null) {
+            if (user.params().size() != c.args().size()) {
+                error(c.pos(), name + " takes " + count(user.params().size(), "argument") + ", not "
+                        + c.args().size());
+            }
+            if (!c.kwargs().isEmpty()) {
+                error(c.kwargs().get(0).pos(), name + " takes no keyword arguments");
+            }
+            return;
+        }
+        Builtins.Signature sig = Builtins.function(name);
+        if (sig == null) {
+            Set<String> known = new TreeSet<>(Builtins.functionNames());
+            known.addAll(functions.keySet());
+            error(c.pos(), "unknown function " + name + Suggestions.hint(name, known));
+            return;
+        }
+        if (!sig.accepts(c.args().size())) {
+            String expected = sig.max() < 0 ? "at least " + count(sig.min(), "argument")
+                    : sig.min() == sig.max() ? count(sig.min(), "argument")
+                    : sig.min() + " to " + sig.max() + " arguments";
+            error(c.pos(), name + " takes " + expected + ", not " + c.args().size() + ": " + sig.usage());
+        }
+        for (Expr.KwArg k : c.kwargs()) {
+            if (!sig.keywords().contains(k.name())) {
+                error(k.pos(), name + " has no keyword argument " + k.name()
+                        + (sig.keywords().isEmpty() ? "" : Suggestions.hint(k.name(), sig.keywords())));
+            }
+        }
+    }
+
+    private static String count(int n, String word) {
+        return n + " " + word + (n == 1 ? "" : "s");
+    }
+
+    private void expr(Expr e) {
+        e.accept(new Expr.Visitor<Void>() {
+            public Void visitInt(Expr.IntLit e) {
+                return null;
+            }
+
+            public Void visitFloat(Expr.FloatLit e) {
+                return null;
+            }
+
+            public Void visitString(Expr.StrLit e) {
+                return null;
+            }
+
+            public Void visitBool(Expr.BoolLit e) {
+                return null;
+            }
+
+            public Void visitName(Expr.Name e) {
+                read(e);
+                return null;
+            }
+
+            public Void visitCall(Expr.Call e) {
+                call(e);
+                e.args().forEach(Resolver.this::expr);
+                e.kwargs().forEach(k -> expr(k.value()));
+                return null;
+            }
+
+            public Void visitParametric(Expr.Parametric e) {
+                error(e.pos(), e.name() + "{...} must be called, as Buffer{Float32}(len)");
+                return null;
+            }
+
+            public Void visitIndex(Expr.Index e) {
+                expr(e.target());
+                e.indices().forEach(Resolver.this::expr);
+                return null;
+            }
+
+            public Void visitColon(Expr.Colon e) {
+                return null;
+            }
+
+            public Void visitField(Expr.Field e) {
+                error(e.pos(), "fields are not supported: ." + e.field());
+                return null;
+            }
+
+            public Void visitBinary(Expr.Binary e) {
+                expr(e.left());
+                expr(e.right());
+                return null;
+            }
+
+            public Void visitLogical(Expr.Logical e) {
+                expr(e.left());
+                expr(e.right());
+                return null;
+            }
+
+            public Void visitUnary(Expr.Unary e) {
+                expr(e.operand());
+                return null;
+            }
+
+            public Void visitRange(Expr.Range e) {
+                expr(e.start());
+                if (e.step() != null) {
+                    expr(e.step());
+                }
+                expr(e.stop());
+                return null;
+            }
+
+            public Void visitTuple(Expr.Tuple e) {
+                e.items().forEach(Resolver.this::expr);
+                return null;
+            }
+        });
+    }
+}

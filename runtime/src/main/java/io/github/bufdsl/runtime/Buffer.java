@@ -1,0 +1,253 @@
+package io.github.bufdsl.runtime;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A preallocated block of Float64 elements handed out stack-like as {@link Tensor}s, as Buffers.jl's
+ * {@code Buffer}: {@link #alloc} takes the next {@code d1*d2*...} elements, {@link #drop} gives back
+ * the most recent ones, {@link #reset} gives back everything.
+ *
+ * <p>An extendable buffer grows (to exactly the length needed) when an allocation does not fit;
+ * a fixed one throws a {@link BufferException} naming the buffer, the request and the free space.
+ * Growing copies the contents; tensors taken before keep working, because they read through the
+ * buffer.
+ *
+ * <p>Every tensor knows the allocation it came from: using it after its memory was given back
+ * throws a {@link BufferException} that says how it was given back. Not thread-safe: one buffer
+ * belongs to one thread at a time.
+ */
+public final class Buffer {
+    /** Largest length a buffer can have: one Java array. */
+    public static final long MAX_LENGTH = Integer.MAX_VALUE - 8;
+
+    private double[] data;
+    private boolean extendable;
+    private int offset;
+    private long highWater;
+    private String name;
+    private final List<Allocation> stack = new ArrayList<>();
+
+    /** An extendable buffer of {@code length} elements. */
+    public Buffer(long length) {
+        this(length, true);
+    }
+
+    /**
+     * A buffer of {@code length} elements.
+     *
+     * @throws BufferException if the length is negative or too large for the JVM
+     */
+    public Buffer(long length, boolean extendable) {
+        this.data = newStorage(checkLength(length, "Buffer"));
+        this.extendable = extendable;
+        this.name = "buffer";
+    }
+
+    /** The name used in error messages (by default "buffer"). */
+    public String name() {
+        return name;
+    }
+
+    /** Sets the name used in error messages; returns this buffer. */
+    public Buffer setName(String name) {
+        this.name = name;
+        return this;
+    }
+
+    /** Capacity in elements. */
+    public long length() {
+        return data.length;
+    }
+
+    /** Elements in use now (the offset of the next allocation). */
+    public long used() {
+        return offset;
+    }
+
+    /** The most elements that were ever in use at once. */
+    public long highWater() {
+        return highWater;
+    }
+
+    /** Bytes per element (8: Float64). */
+    public int elementBytes() {
+        return Double.BYTES;
+    }
+
+    public boolean isExtendable() {
+        return extendable;
+    }
+
+    public void setExtendable(boolean extendable) {
+        this.extendable = extendable;
+    }
+
+    /** Number of live allocations on the stack. */
+    public int allocationCount() {
+        return stack.size();
+    }
+
+    /**
+     * Takes a column-major tensor of the given dimensions from the top of the buffer.
+     *
+     * @throws BufferException for a negative dimension, a size that overflows, or a fixed buffer
+     *     without room (the buffer is left as it was)
+     */
+    public Tensor alloc(long... dims) {
+        return alloc(null, dims);
+    }
+
+    /** As {@link #alloc(long...)}, naming the tensor for error messages. */
+    public Tensor alloc(String tensorName, long... dims) {
+        int[] shape = checkDims(dims, tensorName);
+        long length = 1;
+        for (int d : shape) {
+            length *= d;
+        }
+        long end = offset + length;
+        if (end > data.length) {
+            grow(end, length);
+        }
+        Allocation a = new Allocation(this, offset, (int) length, tensorName);
+        stack.add(a);
+        offset = (int) end;
+        highWater = Math.max(highWater, offset);
+        return new Tensor(a, a.offset, shape, Tensor.columnMajorStrides(shape));
+    }
+
+    private void grow(long end, long request) {
+        if (!extendable) {
+            throw new BufferException(String.format(
+                    "buffer overflow: %s has %d elements, %d in use, %d free; the request needs %d",
+                    name, data.length, offset, data.length - offset, request));
+        }
+        double[] bigger = newStorage(checkLength(end, name));
+        System.arraycopy(data, 0, bigger, 0, offset);
+        data = bigger;
+    }
+
+    /**
+     * Gives back the given tensors, which together must be the most recent allocations. The order of
+     * the arguments does not matter: they are taken from the highest offset down (for equal offsets
+     * the longer first), as Buffers.jl does.
+     *
+     * @throws BufferException if a tensor is from another buffer, already given back, or not on top
+     *     of the stack; nothing is dropped then
+     */
+    public void drop(Tensor... tensors) {
+        drop("drop", tensors);
+    }
+
+    /**
+     * As {@link #drop(Tensor...)}; {@code site} says in error messages how the tensors were given
+     * back (for example "drop!(buf, A) at line 12").
+     */
+    public void drop(String site, Tensor... tensors) {
+        Tensor[] order = tensors.clone();
+        for (Tensor t : order) {
+            Allocation a = t.allocation();
+            if (a.buffer != this) {
+                throw new BufferException(t.describe() + " belongs to " + a.buffer.name + ", not " + name);
+            }
+            if (!a.live()) {
+                throw new BufferException(t.describe() + " was already dropped by " + a.endedBy());
+            }
+        }
+        Arrays.sort(order, (x, y) -> x.allocation().offset != y.allocation().offset
+                ? Integer.compare(y.allocation().offset, x.allocation().offset)
+                : Integer.compare(y.allocation().length, x.allocation().length));
+        // check the whole request before changing anything
+        int top = stack.size() - 1;
+        Allocation previous = null;
+        for (Tensor t : order) {
+            Allocation a = t.allocation();
+            if (a == previous) {
+                throw new BufferException(t.describe() + " is given twice");
+            }
+            if (top < 0 || stack.get(top) != a) {
+                String last = top < 0 ? "nothing is allocated" : stack.get(top).describe() + " is";
+                throw new BufferException(t.describe() + " is not the last tensor allocated in " + name
+                        + "; " + last);
+            }
+            previous = a;
+            top--;
+        }
+        for (Tensor t : order) {
+            Allocation a = stack.remove(stack.size() - 1);
+            a.end(site);
+            offset = a.offset;
+        }
+    }
+
+    /** Gives back every tensor of the buffer at once. */
+    public void reset() {
+        reset("reset");
+    }
+
+    /** As {@link #reset()}; {@code site} says in later error messages how the tensors were given back. */
+    public void reset(String site) {
+        for (Allocation a : stack) {
+            a.end(site);
+        }
+        stack.clear();
+        offset = 0;
+    }
+
+    /** The storage; valid until the buffer grows. */
+    double[] data() {
+        return data;
+    }
+
+    @Override
+    public String toString() {
+        return "Buffer{Float64}(" + data.length + ", used=" + offset + ")";
+    }
+
+    private static double[] newStorage(int length) {
+        try {
+            return new double[length];
+        } catch (OutOfMemoryError e) {
+            throw new BufferException("cannot hold " + length + " elements (" + 8L * length
+                    + " bytes): not enough memory in the JVM");
+        }
+    }
+
+    static int checkLength(long length, String what) {
+        if (length < 0) {
+            throw new BufferException(what + ": negative length " + length);
+        }
+        if (length > MAX_LENGTH) {
+            throw new BufferException(what + ": length " + length + " is larger than the largest buffer ("
+                    + MAX_LENGTH + " elements)");
+        }
+        return (int) length;
+    }
+
+    static int[] checkDims(long[] dims, String tensorName) {
+        int[] shape = new int[dims.length];
+        long length = 1;
+        for (int i = 0; i < dims.length; i++) {
+            long d = dims[i];
+            if (d < 0) {
+                throw new BufferException("negative dimension " + d + " (dimension " + (i + 1) + ")"
+                        + (tensorName == null ? "" : " for " + tensorName));
+            }
+            if (d != 0 && length > Long.MAX_VALUE / d) {
+                throw new BufferException("the dimensions " + Arrays.toString(dims)
+                        + " multiply to more than 64 bits hold");
+            }
+            length *= d;
+            if (d > MAX_LENGTH) {
+                throw new BufferException("dimension " + d + " is larger than the largest buffer");
+            }
+            shape[i] = (int) d;
+        }
+        if (length > MAX_LENGTH) {
+            throw new BufferException("a tensor of " + length + " elements is larger than the largest buffer ("
+                    + MAX_LENGTH + " elements)");
+        }
+        return shape;
+    }
+}

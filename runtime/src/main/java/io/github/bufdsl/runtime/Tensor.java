@@ -1,0 +1,282 @@
+package io.github.bufdsl.runtime;
+
+import java.util.Arrays;
+import java.util.random.RandomGenerator;
+
+/**
+ * A column-major view (first index fastest) of part of a {@link Buffer}: offset, dimensions and
+ * strides. Indices in this API are 0-based. A handle is immutable; the elements it views are not.
+ *
+ * <p>Every access first checks that the memory still belongs to the allocation the tensor came
+ * from, and throws a {@link BufferException} saying how it was given back if not.
+ */
+public final class Tensor {
+    private final Allocation allocation;
+    private final int offset;
+    private final int[] dims;
+    private final int[] strides;
+    private final String name;
+
+    Tensor(Allocation allocation, int offset, int[] dims, int[] strides) {
+        this(allocation, offset, dims, strides, allocation.name);
+    }
+
+    private Tensor(Allocation allocation, int offset, int[] dims, int[] strides, String name) {
+        this.allocation = allocation;
+        this.offset = offset;
+        this.dims = dims;
+        this.strides = strides;
+        this.name = name;
+    }
+
+    /** A tensor with its own memory (a private buffer), filled from column-major values. */
+    public static Tensor of(double[] columnMajor, long... dims) {
+        Buffer b = new Buffer(columnMajor.length, false).setName("a standalone tensor");
+        Tensor t = b.alloc(dims);
+        if (t.length() != columnMajor.length) {
+            throw new ShapeMismatchException(columnMajor.length + " values do not fill a tensor of size "
+                    + t.shapeString());
+        }
+        System.arraycopy(columnMajor, 0, b.data(), 0, columnMajor.length);
+        return t;
+    }
+
+    static int[] columnMajorStrides(int[] dims) {
+        int[] s = new int[dims.length];
+        int stride = 1;
+        for (int i = 0; i < dims.length; i++) {
+            s[i] = stride;
+            stride *= dims[i];
+        }
+        return s;
+    }
+
+    Allocation allocation() {
+        return allocation;
+    }
+
+    /** The buffer this tensor's memory belongs to. */
+    public Buffer buffer() {
+        return allocation.buffer;
+    }
+
+    /** The handle's name for error messages, or null. */
+    public String name() {
+        return name;
+    }
+
+    /** The same view under another name (for error messages). */
+    public Tensor withName(String newName) {
+        return new Tensor(allocation, offset, dims, strides, newName);
+    }
+
+    /** What error messages call this tensor. */
+    public String describe() {
+        return name != null ? name : allocation.describe();
+    }
+
+    public int rank() {
+        return dims.length;
+    }
+
+    /** The dimensions (a copy). */
+    public int[] dims() {
+        return dims.clone();
+    }
+
+    /** Dimension {@code k} (0-based). */
+    public int dim(int k) {
+        return dims[k];
+    }
+
+    /** Number of elements. */
+    public long length() {
+        long n = 1;
+        for (int d : dims) {
+            n *= d;
+        }
+        return n;
+    }
+
+    /** Offset of the first element in the buffer. */
+    public long offset() {
+        return offset;
+    }
+
+    int[] strides() {
+        return strides;
+    }
+
+    int offsetInternal() {
+        return offset;
+    }
+
+    int[] dimsInternal() {
+        return dims;
+    }
+
+    /** True while the memory still belongs to the allocation this tensor came from. */
+    public boolean isLive() {
+        return allocation.live();
+    }
+
+    /**
+     * Throws if the memory was given back.
+     *
+     * @throws BufferException "A was dropped by reset!(buf) at line 12"
+     */
+    public void checkLive() {
+        if (!allocation.live()) {
+            throw new BufferException(describe() + " was dropped by " + allocation.endedBy());
+        }
+    }
+
+    /** True if the elements lie contiguously in column-major order. */
+    public boolean isContiguous() {
+        int stride = 1;
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] != 1 && strides[i] != stride) {
+                return false;
+            }
+            stride *= dims[i];
+        }
+        return true;
+    }
+
+    /**
+     * The same memory as a new handle, as Buffers.jl's {@code neuralyze}; here it keeps the safety
+     * checks, so it stays valid exactly as long as this tensor.
+     *
+     * @throws BufferException if the tensor is not contiguous or not live
+     */
+    public Tensor neuralyze() {
+        checkLive();
+        if (!isContiguous()) {
+            throw new BufferException("neuralyze(" + describe() + "): the tensor is not contiguous");
+        }
+        return new Tensor(allocation, offset, dims, strides, name);
+    }
+
+    /** The storage; check liveness first. */
+    double[] data() {
+        return allocation.buffer.data();
+    }
+
+    /** Element at a 0-based multi-index. */
+    public double get(int... index) {
+        checkLive();
+        return data()[position(index)];
+    }
+
+    /** Sets the element at a 0-based multi-index. */
+    public void set(double value, int... index) {
+        checkLive();
+        data()[position(index)] = value;
+    }
+
+    /** Element {@code i} in column-major order. */
+    public double getLinear(long i) {
+        checkLive();
+        return data()[linearPosition(i)];
+    }
+
+    /** Sets element {@code i} in column-major order. */
+    public void setLinear(long i, double value) {
+        checkLive();
+        data()[linearPosition(i)] = value;
+    }
+
+    private int position(int[] index) {
+        if (index.length != dims.length) {
+            throw new ShapeMismatchException("a tensor of size " + shapeString() + " has " + dims.length
+                    + (dims.length == 1 ? " index" : " indices") + ", not " + index.length);
+        }
+        int p = offset;
+        for (int k = 0; k < index.length; k++) {
+            if (index[k] < 0 || index[k] >= dims[k]) {
+                throw new BufferException("index " + (index[k] + 1) + " is out of bounds 1:" + dims[k]
+                        + " in dimension " + (k + 1) + " of " + describe() + " (size " + shapeString() + ")");
+            }
+            p += index[k] * strides[k];
+        }
+        return p;
+    }
+
+    private int linearPosition(long i) {
+        long n = length();
+        if (i < 0 || i >= n) {
+            throw new BufferException("linear index " + (i + 1) + " is out of bounds 1:" + n + " of " + describe());
+        }
+        int p = offset;
+        long rest = i;
+        for (int k = 0; k < dims.length; k++) {
+            p += (int) (rest % dims[k]) * strides[k];
+            rest /= dims[k];
+        }
+        return p;
+    }
+
+    /** Sets every element to {@code value}. */
+    public void fill(double value) {
+        checkLive();
+        double[] d = data();
+        if (isContiguous()) {
+            Arrays.fill(d, offset, offset + (int) length(), value);
+            return;
+        }
+        for (long i = 0, n = length(); i < n; i++) {
+            d[linearPosition(i)] = value;
+        }
+    }
+
+    /** Fills with uniform random numbers in [0, 1). */
+    public void fillRandom(RandomGenerator random) {
+        checkLive();
+        double[] d = data();
+        for (long i = 0, n = length(); i < n; i++) {
+            d[linearPosition(i)] = random.nextDouble();
+        }
+    }
+
+    /** Sum of all elements. */
+    public double sum() {
+        checkLive();
+        double[] d = data();
+        double s = 0;
+        for (long i = 0, n = length(); i < n; i++) {
+            s += d[linearPosition(i)];
+        }
+        return s;
+    }
+
+    /** The elements in column-major order (a copy). */
+    public double[] toArray() {
+        checkLive();
+        double[] d = data();
+        double[] out = new double[(int) length()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = d[linearPosition(i)];
+        }
+        return out;
+    }
+
+    /** The size as Julia prints it: "10×10×20". */
+    public String shapeString() {
+        if (dims.length == 0) {
+            return "()";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < dims.length; i++) {
+            if (i > 0) {
+                sb.append('×');
+            }
+            sb.append(dims[i]);
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return (name == null ? "Tensor" : name) + "(" + shapeString() + ")";
+    }
+}
