@@ -165,7 +165,7 @@ final class AstBuilder {
             for (ExprContext e : ctx.expr()) {
                 (e.getStart().getTokenIndex() < opIndex ? left : right).add(e);
             }
-            Pos p = pos(ctx.assignOp().getStart());
+            Pos p = pos(left.get(0));
             if (left.size() == 1 && left.get(0) instanceof CallExprContext call && op == AssignOp.SET) {
                 return shortFunction(ctx, call, right);
             }

@@ -39,7 +39,7 @@ public final class Parser {
             throw new DiagnosticException(Phase.STATIC, List.of(Diagnostic.error(
                     new io.github.bufdsl.diag.Pos(1, 1, 1), "the script nests too deeply to parse")));
         }
-        diagnostics.addAll(listener.diagnostics());
+        diagnostics.addAll(UnclosedBlocks.explain(listener.diagnostics(), source));
         if (!diagnostics.isEmpty()) {
             throw new DiagnosticException(Phase.STATIC, diagnostics);
         }
