@@ -228,21 +228,29 @@ public final class Buffer {
     static int[] checkDims(long[] dims, String tensorName) {
         int[] shape = new int[dims.length];
         long length = 1;
+        boolean overflow = false;
+        boolean zero = false;
         for (int i = 0; i < dims.length; i++) {
             long d = dims[i];
             if (d < 0) {
                 throw new BufferException("negative dimension " + d + " (dimension " + (i + 1) + ")"
                         + (tensorName == null ? "" : " for " + tensorName));
             }
+            zero |= d == 0;
             if (d != 0 && length > Long.MAX_VALUE / d) {
-                throw new BufferException("the dimensions " + Arrays.toString(dims)
-                        + " multiply to more than 64 bits hold");
+                overflow = true;
             }
             length *= d;
-            if (d > MAX_LENGTH) {
-                throw new BufferException("dimension " + d + " is larger than the largest buffer");
+        }
+        if (overflow && !zero) {
+            throw new BufferException("the dimensions " + Arrays.toString(dims)
+                    + " multiply to more than 64 bits hold");
+        }
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] > MAX_LENGTH) {
+                throw new BufferException("dimension " + dims[i] + " is larger than the largest buffer");
             }
-            shape[i] = (int) d;
+            shape[i] = (int) dims[i];
         }
         if (length > MAX_LENGTH) {
             throw new BufferException("a tensor of " + length + " elements is larger than the largest buffer ("

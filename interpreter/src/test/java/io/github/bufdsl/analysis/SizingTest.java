@@ -1,0 +1,118 @@
+package io.github.bufdsl.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.bufdsl.diag.DiagnosticException;
+import io.github.bufdsl.diag.Source;
+import io.github.bufdsl.exec.Interpreter;
+import io.github.bufdsl.exec.Value;
+import io.github.bufdsl.parse.Parser;
+import io.github.bufdsl.resolve.Resolution;
+import io.github.bufdsl.resolve.Resolver;
+import io.github.bufdsl.runtime.Buffer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The sizing function's value, and that it equals what running the script measures. */
+class SizingTest {
+    private static final String SEED = """
+            buf = Buffer(100000)
+            @print_buffer_usage buf begin
+              if small
+                A = alloc!(buf, 10, 10, 20)
+              else
+                A = alloc!(buf, 10, 10, 30)
+              end
+              B = alloc!(buf, 10, 10, 10)
+              if small
+                C = alloc!(buf, 10, 20)
+              else
+                C = alloc!(buf, 10, 30)
+              end
+              rand!(B)
+              rand!(C)
+              An = neuralyze(A)
+              @tensor An[i,j,k] = B[i,j,l] * C[l,k]
+              drop!(buf, B, C)
+              reset!(buf)
+            end
+            """;
+
+    static Resolution resolve(String text) {
+        return Resolver.resolve(Parser.parse(new Source("test.buf", text)));
+    }
+
+    static Map<String, Long> peaks(String text, Map<String, ?> vars) {
+        List<SizingFunction> fs = Analyzer.sizingFunctions(resolve(text));
+        Map<String, Long> all = new HashMap<>();
+        for (SizingFunction f : fs) {
+            SizingEvaluator.peaks(f, vars).forEach((k, v) -> all.merge(k, v, Math::max));
+        }
+        return all;
+    }
+
+    static Map<String, Long> measured(String text, Map<String, Value> vars) {
+        Interpreter in = new Interpreter(resolve(text), new Interpreter.Options(
+                new PrintStream(new ByteArrayOutputStream()), vars, 1L, null));
+        in.run();
+        Map<String, Long> m = new HashMap<>();
+        for (Buffer b : in.buffers()) {
+            m.put(b.name(), b.highWater());
+        }
+        return m;
+    }
+
+    @Test
+    void theSeedsExampleIs3200Or4300() {
+        assertEquals(3200L, peaks(SEED, Map.of("small", true)).get("buf"));
+        assertEquals(4300L, peaks(SEED, Map.of("small", false)).get("buf"));
+        assertEquals(3200L, measured(SEED, Map.of("small", Value.Bool.TRUE)).get("buf"));
+        assertEquals(4300L, measured(SEED, Map.of("small", Value.Bool.FALSE)).get("buf"));
+    }
+
+    @Test
+    void loopsAreCountedPerIterationAndComputedSizesAreKept() {
+        String script = """
+                buf = Buffer(10)
+                n = 2 * m
+                @print_buffer_usage buf begin
+                    for k in 1:n
+                        T = alloc!(buf, k, 3)
+                    end
+                    reset!(buf)
+                end
+                """;
+        // sum over k = 1..6 of 3k = 63
+        assertEquals(63L, peaks(script, Map.of("m", 3L)).get("buf"));
+        assertEquals(63L, measured(script, Map.of("m", new Value.Int(3))).get("buf"));
+        String printed = JuliaPrinter.print(Analyzer.sizingFunctions(resolve(script)).get(0));
+        assertTrue(printed.contains("    n = 2 * m\n"), printed);
+        assertTrue(printed.contains("    for k = 1:n\n        T = pseudo_alloc!(lenbuf, peakbuf, k * 3)\n"), printed);
+    }
+
+    @Test
+    void dropsLowerTheLevelAndTheWholeScriptIsSizedWithoutABlock() {
+        String script = """
+                buf = Buffer(10)
+                A = alloc!(buf, 5)
+                B = alloc!(buf, 7)
+                drop!(buf, B)
+                C = alloc!(buf, 3)
+                D = alloc!(buf, 6)
+                """;
+        assertEquals(14L, peaks(script, Map.of()).get("buf"));
+        assertEquals(14L, measured(script, Map.of()).get("buf"));
+    }
+
+    @Test
+    void aMissingVariableIsNamed() {
+        DiagnosticException e = assertThrows(DiagnosticException.class, () -> peaks(SEED, Map.of()));
+        assertTrue(e.getMessage().contains("small"), e.getMessage());
+    }
+}

@@ -1,0 +1,123 @@
+package io.github.bufdsl.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class BufferTest {
+    @Test
+    void allocTakesFromTheTopAndTracksTheHighWaterMark() {
+        Buffer buf = new Buffer(100).setName("buf");
+        Tensor a = buf.alloc("A", 2, 3);
+        Tensor b = buf.alloc("B", 4);
+        assertEquals(0, a.offset());
+        assertEquals(6, b.offset());
+        assertEquals(10, buf.used());
+        buf.drop(b);
+        Tensor c = buf.alloc("C", 5);
+        assertEquals(6, c.offset());
+        assertEquals(11, buf.highWater());
+    }
+
+    @Test
+    void dropOfSeveralTakesThemFromTheTopInAnyArgumentOrder() {
+        Buffer buf = new Buffer(100).setName("buf");
+        Tensor a = buf.alloc("A", 10);
+        Tensor b = buf.alloc("B", 10);
+        Tensor c = buf.alloc("C", 10);
+        buf.drop(b, c);
+        assertEquals(10, buf.used());
+        assertTrue(a.isLive());
+        assertFalse(b.isLive());
+        assertFalse(c.isLive());
+    }
+
+    @Test
+    void zeroLengthTensorsAtTheSameOffsetAreDroppedLongerFirst() {
+        Buffer buf = new Buffer(100);
+        Tensor z = buf.alloc("Z", 0);
+        Tensor b = buf.alloc("B", 5);
+        buf.drop(z, b);
+        assertEquals(0, buf.used());
+    }
+
+    @Test
+    void dropOutOfOrderFailsNamingTheTopAndChangesNothing() {
+        Buffer buf = new Buffer(100).setName("buf");
+        Tensor a = buf.alloc("A", 10);
+        Tensor b = buf.alloc("B", 10);
+        BufferException e = assertThrows(BufferException.class, () -> buf.drop(a));
+        assertEquals("A is not the last tensor allocated in buf; B is", e.getMessage());
+        assertEquals(20, buf.used());
+        assertTrue(a.isLive());
+        assertTrue(b.isLive());
+    }
+
+    @Test
+    void dropOfATensorFromAnotherBufferOrTwiceFails() {
+        Buffer one = new Buffer(10).setName("one");
+        Buffer two = new Buffer(10).setName("two");
+        Tensor a = one.alloc("A", 3);
+        assertEquals("A belongs to one, not two",
+                assertThrows(BufferException.class, () -> two.drop(a)).getMessage());
+        one.drop("drop!(one, A) at line 3", a);
+        assertEquals("A was already dropped by drop!(one, A) at line 3",
+                assertThrows(BufferException.class, () -> one.drop(a)).getMessage());
+    }
+
+    @Test
+    void useAfterResetSaysHowTheMemoryWasGivenBack() {
+        Buffer buf = new Buffer(10);
+        Tensor a = buf.alloc("A", 2);
+        buf.reset("reset!(buf) at line 12");
+        assertEquals(0, buf.used());
+        BufferException e = assertThrows(BufferException.class, () -> a.get(0));
+        assertEquals("A was dropped by reset!(buf) at line 12", e.getMessage());
+    }
+
+    @Test
+    void anExtendableBufferGrowsAndKeepsItsContents() {
+        Buffer buf = new Buffer(4);
+        Tensor a = buf.alloc("A", 4);
+        a.fill(2.5);
+        Tensor b = buf.alloc("B", 6);
+        assertEquals(10, buf.length());
+        assertEquals(2.5, a.get(3));
+        b.fill(1);
+        assertEquals(10.0 + 6.0, a.sum() + b.sum());
+    }
+
+    @Test
+    void aFixedBufferRefusesAnAllocationThatDoesNotFitAndStaysAsItWas() {
+        Buffer buf = new Buffer(10, false).setName("buf");
+        buf.alloc("A", 4);
+        BufferException e = assertThrows(BufferException.class, () -> buf.alloc("B", 7));
+        assertEquals("buffer overflow: buf has 10 elements, 4 in use, 6 free; the request needs 7", e.getMessage());
+        assertEquals(4, buf.used());
+        assertEquals(1, buf.allocationCount());
+    }
+
+    @Test
+    void dimensionsAreChecked() {
+        Buffer buf = new Buffer(10);
+        assertEquals(0, buf.alloc("Z", 3, 0).length());
+        assertTrue(assertThrows(BufferException.class, () -> buf.alloc("N", 2, -1)).getMessage()
+                .startsWith("negative dimension -1"));
+        assertTrue(assertThrows(BufferException.class, () -> buf.alloc("X", 1L << 21, 1L << 21, 1L << 21, 1L << 21)).getMessage()
+                .contains("64 bits"));
+        assertThrows(BufferException.class, () -> buf.alloc("Y", 1L << 40));
+    }
+
+    @Test
+    void tensorsAreColumnMajor() {
+        Tensor t = Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        assertEquals(2.0, t.get(1, 0));
+        assertEquals(3.0, t.get(0, 1));
+        assertEquals(6.0, t.get(1, 2));
+        assertEquals(4.0, t.getLinear(3));
+        assertThrows(BufferException.class, () -> t.get(2, 0));
+    }
+}
