@@ -560,6 +560,17 @@ final class AstBuilder {
                     case '\\', '"', '$' -> sb.append(n);
                     default -> throw error(p, "unknown escape sequence \\" + n + " in a string");
                 }
+            } else if (c == '$' && i + 1 < raw.length() && raw.charAt(i + 1) == '(') {
+                int close = matchingParen(raw, i + 1);
+                if (close < 0) {
+                    throw error(p, "`$(` in a string has no matching `)`");
+                }
+                if (sb.length() > 0) {
+                    parts.add(new Expr.StrLit(p, sb.toString()));
+                    sb.setLength(0);
+                }
+                parts.add(interpolated(raw.substring(i + 2, close), p, p.column() + i + 2));
+                i = close;
             } else if (c == '$') {
                 int j = i + 1;
                 while (j < raw.length() && (Character.isLetterOrDigit(raw.charAt(j)) || raw.charAt(j) == '_')) {
@@ -585,6 +596,44 @@ final class AstBuilder {
             parts.add(new Expr.StrLit(p, sb.toString()));
         }
         return new Expr.Call(p, new Expr.Name(p, "string"), parts, List.of());
+    }
+
+    private static int matchingParen(String s, int open) {
+        int depth = 0;
+        for (int k = open; k < s.length(); k++) {
+            char c = s.charAt(k);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')' && --depth == 0) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    /** The expression inside {@code $( )} in a string, parsed on its own; errors point at the string. */
+    private Expr interpolated(String text, Pos at, int column0) {
+        org.antlr.v4.runtime.BaseErrorListener fail = new org.antlr.v4.runtime.BaseErrorListener() {
+            @Override
+            public void syntaxError(org.antlr.v4.runtime.Recognizer<?, ?> r, Object sym, int line, int col,
+                    String msg, org.antlr.v4.runtime.RecognitionException e) {
+                throw error(at, "the expression in `$(" + text + ")` is not valid");
+            }
+        };
+        io.github.bufdsl.grammar.BufDslLexer lexer = new io.github.bufdsl.grammar.BufDslLexer(
+                org.antlr.v4.runtime.CharStreams.fromString(text));
+        lexer.setLine(at.line());
+        lexer.setCharPositionInLine(column0);
+        lexer.removeErrorListeners();
+        lexer.addErrorListener(fail);
+        BufDslParser parser = new BufDslParser(new org.antlr.v4.runtime.CommonTokenStream(lexer));
+        parser.removeErrorListeners();
+        parser.addErrorListener(fail);
+        BufDslParser.ExprContext ctx = parser.expr();
+        if (parser.getCurrentToken().getType() != Token.EOF) {
+            throw error(at, "the expression in `$(" + text + ")` is not valid");
+        }
+        return expr(ctx);
     }
 
     /** True if an expression contains an indexing {@code X[...]}. */
