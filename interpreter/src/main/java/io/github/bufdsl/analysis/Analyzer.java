@@ -6,7 +6,6 @@ import io.github.bufdsl.diag.Pos;
 import io.github.bufdsl.resolve.Resolution;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,12 +21,13 @@ public final class Analyzer {
     /** The sizing functions of a program, keyed by their block (null key for the whole script). */
     public static Map<Stmt.PrintBufferUsage, SizingFunction> analyze(Resolution resolution) {
         List<Stmt> top = resolution.program().body();
+        Map<String, SizingFunction.BufferDecl> decls = SizingBuilder.declarations(top);
         Map<Stmt.PrintBufferUsage, SizingFunction> result = new IdentityHashMap<>();
         List<Stmt> before = new ArrayList<>();
         for (Stmt s : top) {
             for (Stmt.PrintBufferUsage block : blocks(s)) {
                 List<String> names = block.buffers().stream().map(Expr.Name::name).toList();
-                result.put(block, SizingBuilder.build(block.pos(), names, before, block.body()));
+                result.put(block, SizingBuilder.build(block.pos(), names, before, block.body(), decls));
             }
             before.add(s);
         }
@@ -43,21 +43,14 @@ public final class Analyzer {
                     : Integer.compare(a.pos().column(), b.pos().column()));
             return list;
         }
-        List<Stmt> body = resolution.program().body().stream().filter(s -> !(s instanceof Stmt.Function)).toList();
-        List<String> buffers = new ArrayList<>(createdBuffers(body).keySet());
-        return List.of(SizingBuilder.build(new Pos(1, 1, 1), buffers, List.of(), body));
+        return List.of(wholeScript(resolution));
     }
 
-    /** Buffers created at the top level ({@code name = Buffer(...)}), in order. */
-    static Map<String, Pos> createdBuffers(List<Stmt> body) {
-        Map<String, Pos> found = new LinkedHashMap<>();
-        for (Stmt s : body) {
-            if (s instanceof Stmt.Assign a && a.targets().size() == 1 && a.targets().get(0) instanceof Expr.Name n
-                    && a.value() instanceof Expr.Call c && "Buffer".equals(c.calleeName())) {
-                found.putIfAbsent(n.name(), a.pos());
-            }
-        }
-        return found;
+    /** One sizing function for every buffer the script creates, over the whole script (for check, and for usage without blocks). */
+    public static SizingFunction wholeScript(Resolution resolution) {
+        List<Stmt> body = resolution.program().body().stream().filter(s -> !(s instanceof Stmt.Function)).toList();
+        Map<String, SizingFunction.BufferDecl> decls = SizingBuilder.declarations(body);
+        return SizingBuilder.build(new Pos(1, 1, 1), new ArrayList<>(decls.keySet()), List.of(), body, decls);
     }
 
     private static List<Stmt.PrintBufferUsage> blocks(Stmt s) {

@@ -29,7 +29,7 @@ public final class JuliaPrinter {
             line(1, "len" + b + " = Ref(0)");
             line(1, "peak" + b + " = Ref(0)");
         }
-        statements(1, f.body());
+        statements(1, Pruner.prune(f.body()));
         if (f.buffers().size() == 1) {
             line(1, "return peak" + f.buffers().get(0) + "[]");
         } else {
@@ -64,6 +64,8 @@ public final class JuliaPrinter {
             line(depth, "pseudo_reset!(len" + r.buffer() + ")");
         } else if (s instanceof SizeStmt.Let l) {
             line(depth, l.name() + " = " + expr(l.value()));
+        } else if (s instanceof SizeStmt.Alias a) {
+            line(depth, a.name() + " = " + a.of());
         } else if (s instanceof SizeStmt.If f) {
             for (int i = 0; i < f.branches().size(); i++) {
                 SizeStmt.Branch b = f.branches().get(i);

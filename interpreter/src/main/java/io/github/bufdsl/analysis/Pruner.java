@@ -28,6 +28,13 @@ final class Pruner {
                     vars(l.value(), live);
                     out.add(0, l);
                 }
+            } else if (s instanceof SizeStmt.Opaque o) {
+                live.remove(o.name());
+            } else if (s instanceof SizeStmt.Alias a) {
+                if (live.remove(a.name())) {
+                    live.add(a.of());
+                    out.add(0, a);
+                }
             } else if (s instanceof SizeStmt.Alloc a) {
                 if (a.target() != null) {
                     live.remove(a.target());
@@ -95,32 +102,6 @@ final class Pruner {
             }
         }
         return out;
-    }
-
-    /** Every variable the statements read (sizes, conditions, ranges, assigned values, dropped names). */
-    static void reads(List<SizeStmt> body, Set<String> into) {
-        for (SizeStmt s : body) {
-            if (s instanceof SizeStmt.Let l) {
-                vars(l.value(), into);
-            } else if (s instanceof SizeStmt.Alloc a) {
-                a.dims().forEach(d -> vars(d, into));
-            } else if (s instanceof SizeStmt.If f) {
-                for (SizeStmt.Branch b : f.branches()) {
-                    vars(b.condition(), into);
-                    reads(b.body(), into);
-                }
-                if (f.elseBody() != null) {
-                    reads(f.elseBody(), into);
-                }
-            } else if (s instanceof SizeStmt.For f) {
-                vars(f.start(), into);
-                vars(f.stop(), into);
-                if (f.step() != null) {
-                    vars(f.step(), into);
-                }
-                reads(f.body(), into);
-            }
-        }
     }
 
     static void vars(SizeExpr e, Set<String> into) {

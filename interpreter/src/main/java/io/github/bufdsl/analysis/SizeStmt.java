@@ -32,4 +32,19 @@ public sealed interface SizeStmt {
     /** A kept assignment that a size depends on: {@code n = 2 * m}. */
     record Let(Pos pos, String name, SizeExpr value) implements SizeStmt {
     }
+
+    /** {@code name = other} for tensors ({@code An = neuralyze(A)}): the same allocation. */
+    record Alias(Pos pos, String name, String of) implements SizeStmt {
+    }
+
+    /** An assignment whose value usage cannot know before running; a size that reads it is an error. */
+    record Opaque(Pos pos, String name) implements SizeStmt {
+    }
+
+    /**
+     * A statement that uses tensors without changing sizes ({@code rand!(B)}, {@code @tensor},
+     * {@code A[i] = x}): checked for use after drop, not printed.
+     */
+    record Use(Pos pos, List<String> names) implements SizeStmt {
+    }
 }

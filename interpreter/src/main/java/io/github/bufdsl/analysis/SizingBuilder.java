@@ -2,13 +2,16 @@ package io.github.bufdsl.analysis;
 
 import io.github.bufdsl.ast.AssignOp;
 import io.github.bufdsl.ast.Expr;
+import io.github.bufdsl.ast.ExprPrinter;
 import io.github.bufdsl.ast.Stmt;
+import io.github.bufdsl.ast.TensorExpr;
 import io.github.bufdsl.diag.DiagnosticException;
 import io.github.bufdsl.diag.Phase;
 import io.github.bufdsl.diag.Pos;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,14 +19,13 @@ import java.util.Set;
 /**
  * Slices a block of statements down to its sizing function, as {@code @print_buffer_usage} does:
  * calls on the named buffers become {@code pseudo_} calls, the branches and loops around them stay,
- * and so do the assignments their sizes depend on (Buffers.jl forgets those and flattens loops).
+ * and so do the assignments (Buffers.jl forgets those and flattens loops). Uses of tensors are kept
+ * too, for the checks; printing prunes everything the peaks do not depend on.
  */
 final class SizingBuilder {
     private static final Set<String> PURE = Set.of("min", "max", "div", "cld", "mod", "abs");
 
     private final Set<String> buffers;
-    /** Names whose assignment could not be translated, with where: using them in a size is an error. */
-    private final Map<String, Pos> opaque = new LinkedHashMap<>();
 
     private SizingBuilder(List<String> buffers) {
         this.buffers = new HashSet<>(buffers);
@@ -31,25 +33,47 @@ final class SizingBuilder {
 
     /**
      * The sizing function of {@code body} for {@code buffers}; {@code context} are the statements
-     * before it at the top level, whose scalar assignments may be needed for its sizes.
+     * before it at the top level, whose assignments its sizes may need.
      */
-    static SizingFunction build(Pos pos, List<String> buffers, List<Stmt> context, List<Stmt> body) {
+    static SizingFunction build(Pos pos, List<String> buffers, List<Stmt> context, List<Stmt> body,
+            Map<String, SizingFunction.BufferDecl> decls) {
         SizingBuilder b = new SizingBuilder(buffers);
-        List<SizeStmt> prefix = new ArrayList<>();
+        List<SizeStmt> out = new ArrayList<>();
         for (Stmt s : context) {
             if (s instanceof Stmt.Assign a) {
-                b.assignment(a, prefix);
+                List<SizeStmt> one = new ArrayList<>();
+                b.assignment(a, one);
+                // from before the block only what assigns values: its allocations are not the block's
+                one.stream().filter(x -> x instanceof SizeStmt.Let || x instanceof SizeStmt.Opaque).forEach(out::add);
             }
         }
-        List<SizeStmt> out = new ArrayList<>(prefix.stream().filter(s -> s instanceof SizeStmt.Let).toList());
         out.addAll(b.statements(body));
-        List<SizeStmt> pruned = Pruner.prune(out);
-        b.checkOpaque(pruned);
-        Map<String, Integer> bytes = new LinkedHashMap<>();
+        Map<String, SizingFunction.BufferDecl> own = new LinkedHashMap<>();
         for (String name : buffers) {
-            bytes.put(name, 8);
+            own.put(name, decls.getOrDefault(name, SizingFunction.BufferDecl.UNKNOWN));
         }
-        return new SizingFunction(pos, List.copyOf(buffers), bytes, pruned);
+        return new SizingFunction(pos, List.copyOf(buffers), own, out);
+    }
+
+    /** How the buffers of a script are made ({@code name = Buffer(len; extend=...)} at the top level). */
+    static Map<String, SizingFunction.BufferDecl> declarations(List<Stmt> body) {
+        Map<String, SizingFunction.BufferDecl> found = new LinkedHashMap<>();
+        for (Stmt s : body) {
+            if (s instanceof Stmt.Assign a && a.targets().size() == 1 && a.targets().get(0) instanceof Expr.Name n
+                    && a.value() instanceof Expr.Call c && "Buffer".equals(c.calleeName())) {
+                SizeExpr capacity = c.args().size() == 1 ? tryExpr(c.args().get(0)) : null;
+                boolean extendable = true;
+                for (Expr.KwArg k : c.kwargs()) {
+                    if (k.name().equals("extend") && k.value() instanceof Expr.BoolLit b) {
+                        extendable = b.value();
+                    }
+                }
+                int bytes = c.callee() instanceof Expr.Parametric p && !p.params().isEmpty()
+                        && p.params().get(0) instanceof Expr.Name t && t.name().equals("Float32") ? 4 : 8;
+                found.putIfAbsent(n.name(), new SizingFunction.BufferDecl(a.pos(), bytes, capacity, extendable));
+            }
+        }
+        return found;
     }
 
     private List<SizeStmt> statements(List<Stmt> body) {
@@ -61,9 +85,10 @@ final class SizingBuilder {
     }
 
     private void statement(Stmt s, List<SizeStmt> out) {
-        if (s instanceof Stmt.ExprStmt e && e.expr() instanceof Expr.Call c) {
-            call(null, c, out);
-        } else if (s instanceof Stmt.Assign a) {
+        if (s instanceof Stmt.ExprStmt e && e.expr() instanceof Expr.Call c && call(null, c, out)) {
+            return;
+        }
+        if (s instanceof Stmt.Assign a) {
             assignment(a, out);
         } else if (s instanceof Stmt.If i) {
             List<SizeStmt.Branch> branches = new ArrayList<>();
@@ -72,36 +97,91 @@ final class SizingBuilder {
             }
             out.add(new SizeStmt.If(i.pos(), branches, i.elseBody() == null ? null : statements(i.elseBody())));
         } else if (s instanceof Stmt.For f) {
+            List<SizeStmt> body = statements(f.body());
             if (!(f.iterable() instanceof Expr.Range r)) {
-                List<SizeStmt> body = statements(f.body());
-                if (!body.isEmpty()) {
+                if (body.stream().anyMatch(SizingBuilder::changesSizes)) {
                     throw unsupported(f.pos(), "usage can size loops over a range (for i in 1:n) only");
                 }
+                out.add(new SizeStmt.Opaque(f.pos(), f.var()));
+                out.addAll(body.stream().filter(x -> x instanceof SizeStmt.Use).toList());
                 return;
             }
             out.add(new SizeStmt.For(f.pos(), f.var(), expr(r.start()), r.step() == null ? null : expr(r.step()),
-                    expr(r.stop()), statements(f.body())));
+                    expr(r.stop()), body));
         } else if (s instanceof Stmt.While w) {
-            if (!statements(w.body()).stream().allMatch(x -> x instanceof SizeStmt.Let)) {
-                throw unsupported(w.pos(), "usage cannot size buffer use inside a while loop yet");
+            List<SizeStmt> body = statements(w.body());
+            if (body.stream().anyMatch(SizingBuilder::changesSizes)) {
+                throw unsupported(w.pos(), "usage cannot size buffer use inside a while loop yet; use a for loop");
             }
+            out.addAll(body.stream().filter(x -> x instanceof SizeStmt.Use).toList());
         } else if (s instanceof Stmt.Block b) {
             out.addAll(statements(b.body()));
         } else if (s instanceof Stmt.PrintBufferUsage p) {
             out.addAll(statements(p.body()));
+        } else if (s instanceof Stmt.Tensor t) {
+            Set<String> names = new LinkedHashSet<>();
+            names(t.lhs().tensor(), names);
+            tensorNames(t.rhs(), names);
+            use(t.pos(), names, out);
+            if (t.op() == AssignOp.DEFINE && t.lhs().tensor() instanceof Expr.Name n) {
+                out.add(new SizeStmt.Opaque(t.pos(), n.name()));
+            }
+        } else if (s instanceof Stmt.ExprStmt e) {
+            Set<String> names = new LinkedHashSet<>();
+            names(e.expr(), names);
+            use(e.pos(), names, out);
+        } else if (s instanceof Stmt.Show sh) {
+            Set<String> names = new LinkedHashSet<>();
+            names(sh.expr(), names);
+            use(sh.pos(), names, out);
+        }
+    }
+
+    /** True for statements that change a buffer's level (directly or inside). */
+    private static boolean changesSizes(SizeStmt s) {
+        if (s instanceof SizeStmt.Alloc || s instanceof SizeStmt.Drop || s instanceof SizeStmt.Reset) {
+            return true;
+        }
+        if (s instanceof SizeStmt.If f) {
+            return f.branches().stream().anyMatch(b -> b.body().stream().anyMatch(SizingBuilder::changesSizes))
+                    || (f.elseBody() != null && f.elseBody().stream().anyMatch(SizingBuilder::changesSizes));
+        }
+        if (s instanceof SizeStmt.For f) {
+            return f.body().stream().anyMatch(SizingBuilder::changesSizes);
+        }
+        return false;
+    }
+
+    private static void use(Pos pos, Set<String> names, List<SizeStmt> out) {
+        if (!names.isEmpty()) {
+            out.add(new SizeStmt.Use(pos, List.copyOf(names)));
         }
     }
 
     private void assignment(Stmt.Assign a, List<SizeStmt> out) {
+        Set<String> used = new LinkedHashSet<>();
+        names(a.value(), used);
+        for (Expr t : a.targets()) {
+            if (t instanceof Expr.Index ix) {
+                names(ix, used);
+            }
+        }
         if (a.targets().size() != 1 || !(a.targets().get(0) instanceof Expr.Name n)) {
+            use(a.pos(), used, out);
             for (Expr t : a.targets()) {
                 if (t instanceof Expr.Name name) {
-                    opaque.put(name.name(), a.pos());
+                    out.add(new SizeStmt.Opaque(a.pos(), name.name()));
                 }
             }
             return;
         }
         if (a.value() instanceof Expr.Call c && call(n.name(), c, out)) {
+            return;
+        }
+        if (a.op() == AssignOp.SET && a.value() instanceof Expr.Call c && "neuralyze".equals(c.calleeName())
+                && c.args().size() == 1 && c.args().get(0) instanceof Expr.Name of) {
+            out.add(new SizeStmt.Use(a.pos(), List.of(of.name())));
+            out.add(new SizeStmt.Alias(a.pos(), n.name(), of.name()));
             return;
         }
         SizeExpr v = a.op() == AssignOp.SET ? tryExpr(a.value()) : null;
@@ -118,10 +198,15 @@ final class SizingBuilder {
             }
         }
         if (v != null) {
-            opaque.remove(n.name());
             out.add(new SizeStmt.Let(a.pos(), n.name(), v));
-        } else if (a.op() != AssignOp.BROADCAST) {
-            opaque.put(n.name(), a.pos());
+            return;
+        }
+        if (a.op() == AssignOp.BROADCAST) {
+            used.add(n.name());
+        }
+        use(a.pos(), used, out);
+        if (a.op() != AssignOp.BROADCAST) {
+            out.add(new SizeStmt.Opaque(a.pos(), n.name()));
         }
     }
 
@@ -151,7 +236,7 @@ final class SizingBuilder {
                 out.add(new SizeStmt.Drop(c.pos(), b.name(), names));
             }
             case "reset!" -> out.add(new SizeStmt.Reset(c.pos(), b.name()));
-            case "used", "length", "isextendable" -> {
+            case "used", "length", "isextendable", "set_extendable!" -> {
                 return false;
             }
             default -> throw unsupported(c.pos(), "usage cannot follow the buffer " + b.name() + " into " + fn
@@ -160,10 +245,10 @@ final class SizingBuilder {
         return true;
     }
 
-    private SizeExpr expr(Expr e) {
+    private static SizeExpr expr(Expr e) {
         SizeExpr s = tryExpr(e);
         if (s == null) {
-            throw unsupported(e.pos(), "usage cannot compute `" + io.github.bufdsl.ast.ExprPrinter.print(e)
+            throw unsupported(e.pos(), "usage cannot compute `" + ExprPrinter.print(e)
                     + "` before running; sizes and conditions must be arithmetic on numbers and variables");
         }
         return s;
@@ -219,16 +304,47 @@ final class SizingBuilder {
         return null;
     }
 
-    /** A kept statement that reads a variable whose value usage cannot know is an error. */
-    private void checkOpaque(List<SizeStmt> body) {
-        Set<String> read = new HashSet<>();
-        Pruner.reads(body, read);
-        for (String name : read) {
-            Pos where = opaque.get(name);
-            if (where != null) {
-                throw unsupported(where, "a size depends on " + name + ", which usage cannot compute before"
-                        + " running");
+    /** Every plain name an expression reads. */
+    private static void names(Expr e, Set<String> into) {
+        if (e instanceof Expr.Name n) {
+            into.add(n.name());
+        } else if (e instanceof Expr.Call c) {
+            c.args().forEach(a -> names(a, into));
+            c.kwargs().forEach(k -> names(k.value(), into));
+        } else if (e instanceof Expr.Index ix) {
+            names(ix.target(), into);
+            ix.indices().forEach(i -> names(i, into));
+        } else if (e instanceof Expr.Binary b) {
+            names(b.left(), into);
+            names(b.right(), into);
+        } else if (e instanceof Expr.Logical l) {
+            names(l.left(), into);
+            names(l.right(), into);
+        } else if (e instanceof Expr.Unary u) {
+            names(u.operand(), into);
+        } else if (e instanceof Expr.Range r) {
+            names(r.start(), into);
+            if (r.step() != null) {
+                names(r.step(), into);
             }
+            names(r.stop(), into);
+        } else if (e instanceof Expr.Tuple t) {
+            t.items().forEach(i -> names(i, into));
+        } else if (e instanceof Expr.Field f) {
+            names(f.target(), into);
+        }
+    }
+
+    private static void tensorNames(TensorExpr t, Set<String> into) {
+        if (t instanceof TensorExpr.Ref r) {
+            names(r.tensor(), into);
+        } else if (t instanceof TensorExpr.Scalar s) {
+            names(s.value(), into);
+        } else if (t instanceof TensorExpr.Binary b) {
+            tensorNames(b.left(), into);
+            tensorNames(b.right(), into);
+        } else if (t instanceof TensorExpr.Negate n) {
+            tensorNames(n.operand(), into);
         }
     }
 

@@ -1,289 +1,677 @@
 package io.github.bufdsl.analysis;
 
+import io.github.bufdsl.diag.Diagnostic;
 import io.github.bufdsl.diag.DiagnosticException;
 import io.github.bufdsl.diag.Phase;
 import io.github.bufdsl.diag.Pos;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Runs a sizing function for given values of its free variables, as the user would run the printed
- * Julia: {@code pseudo_alloc!} adds to {@code len[]} and raises {@code peak[]}, {@code pseudo_drop!}
- * subtracts the lengths of the dropped tensors, {@code pseudo_reset!} sets {@code len[]} to zero.
- * Values are Long, Double or Boolean.
+ * Evaluates a sizing function on every path its open conditions allow, as the user would run the
+ * printed Julia for every value of the free variables: {@code pseudo_alloc!} adds to the level and
+ * raises the peak, {@code pseudo_drop!} takes the dropped tensors off, {@code pseudo_reset!} empties
+ * the buffer. Free variables without a value stay symbols (sizes become polynomials in them);
+ * a condition that depends on them is explored both ways. On the way it checks what running would
+ * hit: drops out of stack order, drops of tensors that are gone or from another buffer, uses after
+ * drop, a fixed buffer too small for its peak, and (as warnings) tensors never given back.
  */
 public final class SizingEvaluator {
-    /** Loop iterations allowed before the evaluation is called runaway. */
+    /** Loop iterations allowed, over all paths, before the evaluation is called runaway. */
     public static final long DEFAULT_MAX_STEPS = 50_000_000L;
+    /** Paths explored at most; beyond, the user is asked to fix some variables. */
+    public static final int DEFAULT_MAX_PATHS = 1 << 16;
 
-    private final Map<String, Object> env = new HashMap<>();
-    private final Map<String, Long> len = new LinkedHashMap<>();
-    private final Map<String, Long> peak = new LinkedHashMap<>();
+    private final SizingFunction function;
+    private final Map<String, ?> bindings;
     private final long maxSteps;
+    private final int maxPaths;
     private long steps;
-    private Pos at = Pos.NONE;
+    /** (pos, message) to the paths it happened on, in order found. */
+    private final Map<List<Object>, List<String>> problems = new LinkedHashMap<>();
+    private final Map<List<Object>, Boolean> problemIsError = new HashMap<>();
+    private int paths;
 
-    private SizingEvaluator(Map<String, ?> bindings, long maxSteps) {
-        env.putAll(bindings);
+    private SizingEvaluator(SizingFunction function, Map<String, ?> bindings, long maxSteps, int maxPaths) {
+        this.function = function;
+        this.bindings = bindings;
         this.maxSteps = maxSteps;
+        this.maxPaths = maxPaths;
     }
 
     /**
-     * The peak of every buffer of {@code f} in elements, in the function's buffer order.
+     * Explores every path. Values in {@code bindings} are Long, Double or Boolean.
      *
-     * @throws DiagnosticException (static) when a free variable has no value or the arithmetic fails
+     * @throws DiagnosticException (static) for what makes sizing impossible (a runaway loop, a loop
+     *     bound left free, too many paths); errors found by the checks are in the result
+     */
+    public static SizingResult analyze(SizingFunction f, Map<String, ?> bindings) {
+        return analyze(f, bindings, DEFAULT_MAX_STEPS, DEFAULT_MAX_PATHS);
+    }
+
+    public static SizingResult analyze(SizingFunction f, Map<String, ?> bindings, long maxSteps, int maxPaths) {
+        SizingEvaluator e = new SizingEvaluator(f, bindings, maxSteps, maxPaths);
+        SizingResult.Node tree = e.explore(new ArrayList<>());
+        return new SizingResult(f, tree, e.diagnostics());
+    }
+
+    /**
+     * The peak of every buffer in elements, when every variable the sizing function needs has a
+     * value.
+     *
+     * @throws DiagnosticException (static) naming a variable without a value, or an error of the checks
      */
     public static Map<String, Long> peaks(SizingFunction f, Map<String, ?> bindings) {
-        return peaks(f, bindings, DEFAULT_MAX_STEPS);
-    }
-
-    public static Map<String, Long> peaks(SizingFunction f, Map<String, ?> bindings, long maxSteps) {
-        SizingEvaluator e = new SizingEvaluator(bindings, maxSteps);
+        SizingResult r = analyze(f, bindings);
+        r.diagnostics().stream().filter(d -> d.severity() == io.github.bufdsl.diag.Severity.ERROR).findFirst()
+                .ifPresent(d -> {
+                    throw new DiagnosticException(Phase.STATIC, List.of(d));
+                });
+        Map<String, Long> out = new LinkedHashMap<>();
         for (String b : f.buffers()) {
-            e.len.put(b, 0L);
-            e.peak.put(b, 0L);
+            Long v = r.peak(b);
+            if (v == null) {
+                String missing = r.tree() instanceof SizingResult.Split s ? s.condition() : r.formula(b);
+                throw new DiagnosticException(Phase.STATIC, f.pos(), "the peak of " + b + " depends on " + missing
+                        + "; give the free variables with --var");
+            }
+            out.put(b, v);
         }
-        e.statements(f.body());
-        return e.peak;
+        return out;
     }
 
-    private DiagnosticException error(String message) {
-        return new DiagnosticException(Phase.STATIC, at, message);
+    private List<Diagnostic> diagnostics() {
+        List<Diagnostic> out = new ArrayList<>();
+        problems.forEach((key, onPaths) -> {
+            Pos pos = (Pos) key.get(0);
+            String message = (String) key.get(1);
+            String when = onPaths.size() == paths || onPaths.get(0).isEmpty() ? "" : "when " + onPaths.get(0) + ": ";
+            out.add(problemIsError.get(key) ? Diagnostic.error(pos, when + message)
+                    : Diagnostic.warning(pos, when + message));
+        });
+        return out;
     }
 
-    private void statements(List<SizeStmt> body) {
-        for (SizeStmt s : body) {
-            statement(s);
+    /** Depth-first over the open conditions; {@code prefix} fixes the first decisions. */
+    private SizingResult.Node explore(List<Boolean> prefix) {
+        Run run = new Run(prefix);
+        run.go();
+        if (run.decisions.size() == prefix.size()) {
+            paths++;
+            if (paths > maxPaths) {
+                throw new DiagnosticException(Phase.STATIC, function.pos(), "sizing needs more than " + maxPaths
+                        + " combinations of the open conditions; give some free variables with --var");
+            }
+            return run.leaf();
+        }
+        // the run met a new condition at decision index prefix.size(): explore both ways
+        String condition = run.atoms.get(prefix.size());
+        List<Boolean> no = new ArrayList<>(prefix);
+        no.add(false);
+        List<Boolean> yes = new ArrayList<>(prefix);
+        yes.add(true);
+        SizingResult.Node f = explore(no);
+        SizingResult.Node t = explore(yes);
+        return new SizingResult.Split(condition, f, t);
+    }
+
+    /** A tensor on a path: its buffer, size, where it was allocated, and how it was given back. */
+    private static final class TensorRec {
+        final String name;
+        final String buffer;
+        final Poly size;
+        final Pos pos;
+        String droppedBy;
+
+        TensorRec(String name, String buffer, Poly size, Pos pos) {
+            this.name = name;
+            this.buffer = buffer;
+            this.size = size;
+            this.pos = pos;
+        }
+
+        String describe() {
+            return name + " (" + size + ")";
         }
     }
 
-    private void statement(SizeStmt s) {
-        if (s instanceof SizeStmt.Alloc a) {
-            at = a.pos();
-            long n = 1;
-            for (SizeExpr d : a.dims()) {
-                long v = integer(d, "a dimension");
-                if (v < 0) {
-                    throw error("negative dimension " + v + " in " + JuliaPrinter.expr(d));
+    /** A buffer on a path. */
+    private static final class Level {
+        Poly len = Poly.ZERO;
+        Peak peak = Peak.ZERO;
+        Pos peakAt = Pos.NONE;
+        List<String> liveAtPeak = List.of();
+        final Deque<TensorRec> stack = new ArrayDeque<>();
+    }
+
+    /** Stops a path after an error on it. */
+    private static final class PathEnd extends RuntimeException {
+        PathEnd() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** One run down one path. */
+    private final class Run {
+        final List<Boolean> prefix;
+        final List<Boolean> decisions = new ArrayList<>();
+        final List<String> atoms = new ArrayList<>();
+        final Map<String, Boolean> decided = new HashMap<>();
+        final List<String> path = new ArrayList<>();
+        final Map<String, Object> env = new HashMap<>();
+        final Map<String, Level> levels = new LinkedHashMap<>();
+        Pos at = Pos.NONE;
+        boolean stoppedForDecision;
+
+        Run(List<Boolean> prefix) {
+            this.prefix = prefix;
+            for (String b : function.buffers()) {
+                levels.put(b, new Level());
+            }
+        }
+
+        void go() {
+            try {
+                statements(function.body());
+                finish();
+            } catch (NeedDecision e) {
+                stoppedForDecision = true;
+            } catch (PathEnd e) {
+                // reported
+            }
+        }
+
+        SizingResult.Leaf leaf() {
+            Map<String, SizingResult.BufferPeak> peaks = new LinkedHashMap<>();
+            levels.forEach((b, l) -> peaks.put(b, new SizingResult.BufferPeak(l.peak, l.peakAt, l.liveAtPeak)));
+            return new SizingResult.Leaf(peaks, List.copyOf(path));
+        }
+
+        private void finish() {
+            levels.forEach((b, l) -> {
+                for (TensorRec t : l.stack) {
+                    warn(t.pos, t.name + " is still allocated in " + b + " at the end (allocated here); give it back"
+                            + " with drop!(" + b + ", " + t.name + ") or reset!(" + b + ")");
                 }
-                n = multiply(n, v);
-            }
-            long now = len.get(a.buffer()) + n;
-            len.put(a.buffer(), now);
-            peak.put(a.buffer(), Math.max(peak.get(a.buffer()), now));
-            if (a.target() != null) {
-                env.put(a.target(), n);
-            }
-        } else if (s instanceof SizeStmt.Drop d) {
-            at = d.pos();
-            long now = len.get(d.buffer());
-            for (String t : d.tensors()) {
-                Object v = env.get(t);
-                if (!(v instanceof Long n)) {
-                    throw error("cannot size drop!: " + t + " was not allocated from " + d.buffer() + " in this block");
+                SizingFunction.BufferDecl d = function.decls().get(b);
+                if (d != null && !d.extendable() && d.capacity() != null) {
+                    Object cap = value(d.capacity());
+                    Long peak = l.peak.constant();
+                    if (cap instanceof Poly c && c.isConstant() && peak != null && peak > c.constantValue()) {
+                        problem(d.pos(), b + " holds " + c.constantValue() + " elements but its peak is " + peak
+                                + " (reached at line " + l.peakAt.line() + "); make it at least " + peak
+                                + " or let it grow (extend=true)", true);
+                    }
                 }
-                now -= n;
+            });
+        }
+
+        private void problem(Pos pos, String message, boolean error) {
+            List<Object> key = List.of(pos, message);
+            problems.computeIfAbsent(key, k -> new ArrayList<>()).add(String.join(" and ", path));
+            problemIsError.put(key, error);
+        }
+
+        private void warn(Pos pos, String message) {
+            problem(pos, message, false);
+        }
+
+        private PathEnd fail(Pos pos, String message) {
+            problem(pos, message, true);
+            return new PathEnd();
+        }
+
+        private DiagnosticException impossible(String message) {
+            return new DiagnosticException(Phase.STATIC, at, message);
+        }
+
+        private void statements(List<SizeStmt> body) {
+            for (SizeStmt s : body) {
+                statement(s);
             }
-            len.put(d.buffer(), now);
-        } else if (s instanceof SizeStmt.Reset r) {
-            len.put(r.buffer(), 0L);
-        } else if (s instanceof SizeStmt.Let l) {
-            at = l.pos();
-            env.put(l.name(), value(l.value()));
-        } else if (s instanceof SizeStmt.If f) {
-            at = f.pos();
-            for (SizeStmt.Branch b : f.branches()) {
-                if (bool(b.condition())) {
-                    statements(b.body());
-                    return;
+        }
+
+        private void statement(SizeStmt s) {
+            if (s instanceof SizeStmt.Alloc a) {
+                at = a.pos();
+                Poly n = Poly.constant(1);
+                for (SizeExpr d : a.dims()) {
+                    Poly v = integer(d, "a dimension");
+                    if (v.isConstant() && v.constantValue() < 0) {
+                        throw fail(a.pos(), "negative dimension " + v + " in " + JuliaPrinter.expr(d));
+                    }
+                    n = times(n, v);
+                }
+                Level l = levels.get(a.buffer());
+                TensorRec t = new TensorRec(a.target() == null ? "a tensor" : a.target(), a.buffer(), n, a.pos());
+                l.stack.push(t);
+                l.len = l.len.plus(n);
+                Peak raised = l.peak.max(l.len);
+                if (!raised.equals(l.peak)) {
+                    l.peak = raised;
+                    l.peakAt = a.pos();
+                    List<String> live = new ArrayList<>();
+                    l.stack.descendingIterator().forEachRemaining(x -> live.add(x.describe()));
+                    l.liveAtPeak = List.copyOf(live);
+                }
+                if (a.target() != null) {
+                    env.put(a.target(), t);
+                }
+            } else if (s instanceof SizeStmt.Drop d) {
+                at = d.pos();
+                drop(d);
+            } else if (s instanceof SizeStmt.Reset r) {
+                Level l = levels.get(r.buffer());
+                for (TensorRec t : l.stack) {
+                    t.droppedBy = "reset!(" + r.buffer() + ") at line " + r.pos().line();
+                }
+                l.stack.clear();
+                l.len = Poly.ZERO;
+            } else if (s instanceof SizeStmt.Let l) {
+                at = l.pos();
+                env.put(l.name(), value(l.value()));
+            } else if (s instanceof SizeStmt.Alias a) {
+                env.put(a.name(), env.get(a.of()));
+            } else if (s instanceof SizeStmt.Opaque o) {
+                env.put(o.name(), new Opaque(o.pos()));
+            } else if (s instanceof SizeStmt.Use u) {
+                for (String name : u.names()) {
+                    if (env.get(name) instanceof TensorRec t && t.droppedBy != null) {
+                        throw fail(u.pos(), name + " was dropped by " + t.droppedBy);
+                    }
+                }
+            } else if (s instanceof SizeStmt.If f) {
+                at = f.pos();
+                for (SizeStmt.Branch b : f.branches()) {
+                    if (bool(b.condition())) {
+                        statements(b.body());
+                        return;
+                    }
+                }
+                if (f.elseBody() != null) {
+                    statements(f.elseBody());
+                }
+            } else if (s instanceof SizeStmt.For f) {
+                at = f.pos();
+                long start = bound(f.start(), f.var());
+                long step = f.step() == null ? 1 : bound(f.step(), f.var());
+                long stop = bound(f.stop(), f.var());
+                if (step == 0) {
+                    throw fail(f.pos(), "a range step cannot be zero");
+                }
+                for (long i = start; step > 0 ? i <= stop : i >= stop; i += step) {
+                    if (++steps > maxSteps) {
+                        at = f.pos();
+                        throw impossible("sizing the loop over " + f.var() + " takes more than " + maxSteps
+                                + " steps");
+                    }
+                    env.put(f.var(), Poly.constant(i));
+                    statements(f.body());
+                    if (i > Long.MAX_VALUE - Math.abs(step) || i < Long.MIN_VALUE + Math.abs(step)) {
+                        break;
+                    }
                 }
             }
-            if (f.elseBody() != null) {
-                statements(f.elseBody());
-            }
-        } else if (s instanceof SizeStmt.For f) {
-            at = f.pos();
-            long start = integer(f.start(), "a range bound");
-            long step = f.step() == null ? 1 : integer(f.step(), "a range step");
-            long stop = integer(f.stop(), "a range bound");
-            if (step == 0) {
-                throw error("a range step cannot be zero");
-            }
-            for (long i = start; step > 0 ? i <= stop : i >= stop; i += step) {
-                if (++steps > maxSteps) {
-                    at = f.pos();
-                    throw error("sizing the loop over " + f.var() + " takes more than " + maxSteps + " steps");
+        }
+
+        private void drop(SizeStmt.Drop d) {
+            Level l = levels.get(d.buffer());
+            List<TensorRec> given = new ArrayList<>();
+            for (String name : d.tensors()) {
+                Object v = env.get(name);
+                if (!(v instanceof TensorRec t)) {
+                    throw fail(d.pos(), "drop!(" + d.buffer() + ", " + name + "): " + name + " is not a tensor allocated"
+                            + " from " + d.buffer() + (function.buffers().size() > 1 ? " or another sized buffer" : "")
+                            + " in this block");
                 }
-                env.put(f.var(), i);
-                statements(f.body());
-                if (i > Long.MAX_VALUE - Math.abs(step) || i < Long.MIN_VALUE + Math.abs(step)) {
-                    break;
+                if (!t.buffer.equals(d.buffer())) {
+                    throw fail(d.pos(), "drop!(" + d.buffer() + ", " + name + "): " + name + " belongs to " + t.buffer
+                            + ", not " + d.buffer());
+                }
+                if (t.droppedBy != null) {
+                    throw fail(d.pos(), "drop!(" + d.buffer() + ", " + name + "): " + name + " was already dropped by "
+                            + t.droppedBy);
+                }
+                given.add(t);
+            }
+            // together they must be the top of the stack, in any order
+            List<TensorRec> top = new ArrayList<>();
+            java.util.Iterator<TensorRec> it = l.stack.iterator();
+            for (int i = 0; i < given.size() && it.hasNext(); i++) {
+                top.add(it.next());
+            }
+            for (TensorRec t : given) {
+                if (!top.contains(t)) {
+                    TensorRec last = l.stack.peek();
+                    throw fail(d.pos(), "drop!(" + d.buffer() + ", " + String.join(", ", d.tensors()) + "): " + t.name
+                            + " is not the last tensor allocated in " + d.buffer() + "; "
+                            + (last == null ? "nothing is allocated" : last.name + " is"));
                 }
             }
-        }
-    }
-
-    private long multiply(long a, long b) {
-        try {
-            return Math.multiplyExact(a, b);
-        } catch (ArithmeticException e) {
-            throw error("the size overflows 64 bits");
-        }
-    }
-
-    private long integer(SizeExpr e, String what) {
-        Object v = value(e);
-        if (v instanceof Long n) {
-            return n;
-        }
-        if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 9e15) {
-            return d.longValue();
-        }
-        throw error(what + " must be an integer, not " + v + " (" + JuliaPrinter.expr(e) + ")");
-    }
-
-    private boolean bool(SizeExpr e) {
-        Object v = value(e);
-        if (v instanceof Boolean b) {
-            return b;
-        }
-        throw error("a condition must be true or false, not " + v + " (" + JuliaPrinter.expr(e) + ")");
-    }
-
-    private Object value(SizeExpr e) {
-        if (e instanceof SizeExpr.Num n) {
-            return n.value();
-        }
-        if (e instanceof SizeExpr.Real r) {
-            return r.value();
-        }
-        if (e instanceof SizeExpr.Flag f) {
-            return f.value();
-        }
-        if (e instanceof SizeExpr.Var v) {
-            Object x = env.get(v.name());
-            if (x == null) {
-                throw error("the sizing function needs a value for " + v.name() + "; give it with --var "
-                        + v.name() + "=...");
+            if (new java.util.HashSet<>(given).size() != given.size()) {
+                throw fail(d.pos(), "drop!(" + d.buffer() + ", ...): a tensor is given twice");
             }
-            return x;
+            for (TensorRec t : given) {
+                l.stack.remove(t);
+                t.droppedBy = "drop!(" + d.buffer() + ", " + String.join(", ", d.tensors()) + ") at line "
+                        + d.pos().line();
+                l.len = l.len.minus(t.size);
+            }
         }
-        if (e instanceof SizeExpr.Logic l) {
-            boolean x = bool(l.left());
-            if (l.isAnd() ? !x : x) {
+
+        private Poly times(Poly a, Poly b) {
+            try {
+                return a.times(b);
+            } catch (ArithmeticException e) {
+                throw fail(at, "the size overflows 64 bits");
+            }
+        }
+
+        private long bound(SizeExpr e, String var) {
+            Poly p = integer(e, "a range bound");
+            if (!p.isConstant()) {
+                throw impossible("to size the loop over " + var + ", usage needs the value of " + p
+                        + "; give its variables with --var");
+            }
+            return p.constantValue();
+        }
+
+        private Poly integer(SizeExpr e, String what) {
+            Object v = value(e);
+            if (v instanceof Free f) {
+                return Poly.symbol(f.name());
+            }
+            if (v instanceof Poly p) {
+                return p;
+            }
+            if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 9e15) {
+                return Poly.constant(d.longValue());
+            }
+            throw fail(at, what + " must be an integer, not " + show(v) + " (" + JuliaPrinter.expr(e) + ")");
+        }
+
+        private String show(Object v) {
+            return v instanceof Double d ? io.github.bufdsl.exec.ValueFormat.formatFloat(d) : String.valueOf(v);
+        }
+
+        private boolean bool(SizeExpr e) {
+            Object v = value(e);
+            if (v instanceof Boolean b) {
+                return b;
+            }
+            if (v instanceof Free f) {
+                return decide(f.name());
+            }
+            if (v instanceof Open o) {
+                return decide(o.text());
+            }
+            throw fail(at, "a condition must be true or false, not " + show(v) + " (" + JuliaPrinter.expr(e) + ")");
+        }
+
+        /** The value of an open condition on this path: fixed by the prefix, or the first time, a new branch point. */
+        private boolean decide(String atom) {
+            Boolean known = decided.get(atom);
+            if (known != null) {
+                return known;
+            }
+            int index = decisions.size();
+            atoms.add(atom);
+            if (index >= prefix.size()) {
+                decisions.add(false);
+                throw new NeedDecision();
+            }
+            boolean v = prefix.get(index);
+            decisions.add(v);
+            decided.put(atom, v);
+            path.add(atom + " is " + v);
+            return v;
+        }
+
+        /** Long, Double and Boolean values come as Poly, Double and Boolean; a free variable as Free. */
+        private Object value(SizeExpr e) {
+            if (e instanceof SizeExpr.Num n) {
+                return Poly.constant(n.value());
+            }
+            if (e instanceof SizeExpr.Real r) {
+                return r.value();
+            }
+            if (e instanceof SizeExpr.Flag f) {
+                return f.value();
+            }
+            if (e instanceof SizeExpr.Var v) {
+                Object x = env.get(v.name());
+                if (x == null) {
+                    Object bound = bindings.get(v.name());
+                    if (bound instanceof Long l) {
+                        return Poly.constant(l);
+                    }
+                    if (bound != null) {
+                        return bound;
+                    }
+                    return new Free(v.name());
+                }
+                if (x instanceof Opaque o) {
+                    throw impossible("a size or condition depends on " + v.name() + ", whose value usage cannot know"
+                            + " before running (it is assigned at line " + o.pos().line() + ")");
+                }
+                if (x instanceof TensorRec) {
+                    throw impossible(v.name() + " is a tensor, not a number");
+                }
                 return x;
             }
-            return bool(l.right());
-        }
-        if (e instanceof SizeExpr.Unary u) {
-            Object x = value(u.operand());
-            if (u.op().equals("!")) {
-                if (x instanceof Boolean b) {
-                    return !b;
+            if (e instanceof SizeExpr.Logic l) {
+                boolean x = bool(l.left());
+                if (l.isAnd() ? !x : x) {
+                    return x;
                 }
-                throw error("! needs true or false, not " + x);
+                return bool(l.right());
             }
-            if (x instanceof Long n) {
-                return Math.negateExact(n);
+            if (e instanceof SizeExpr.Unary u) {
+                if (u.op().equals("!")) {
+                    return !bool(u.operand());
+                }
+                Object x = numeric(value(u.operand()));
+                return x instanceof Poly p ? p.negate() : (Object) (-(Double) x);
             }
-            if (x instanceof Double d) {
-                return -d;
+            if (e instanceof SizeExpr.Call c) {
+                return call(c);
             }
-            throw error("cannot negate " + x);
+            SizeExpr.Bin b = (SizeExpr.Bin) e;
+            return binary(b.op(), value(b.left()), value(b.right()));
         }
-        if (e instanceof SizeExpr.Call c) {
-            return call(c);
+
+        private Object numeric(Object v) {
+            if (v instanceof Free f) {
+                return Poly.symbol(f.name());
+            }
+            if (v instanceof Poly || v instanceof Double) {
+                return v;
+            }
+            throw fail(at, "expected a number, not " + show(v));
         }
-        SizeExpr.Bin b = (SizeExpr.Bin) e;
-        return binary(b.op(), value(b.left()), value(b.right()));
+
+        private Object call(SizeExpr.Call c) {
+            List<Poly> args = new ArrayList<>();
+            boolean constant = true;
+            for (SizeExpr a : c.args()) {
+                Poly p = integer(a, "an argument of " + c.function());
+                args.add(p);
+                constant &= p.isConstant();
+            }
+            if (!constant) {
+                if (c.function().equals("max") || c.function().equals("min")) {
+                    Poly best = args.get(0);
+                    boolean decided = true;
+                    for (Poly p : args) {
+                        boolean bigger = p.dominates(best);
+                        boolean smaller = best.dominates(p);
+                        if (c.function().equals("max") ? bigger : smaller) {
+                            best = p;
+                        } else if (!(c.function().equals("max") ? smaller : bigger)) {
+                            decided = false;
+                        }
+                    }
+                    if (decided) {
+                        return best;
+                    }
+                }
+                return Poly.symbol(c.function() + "(" + String.join(", ", args.stream().map(Poly::toString).toList())
+                        + ")");
+            }
+            long[] a = args.stream().mapToLong(Poly::constantValue).toArray();
+            switch (c.function()) {
+                case "min", "max": {
+                    long r = a[0];
+                    for (long x : a) {
+                        r = c.function().equals("min") ? Math.min(r, x) : Math.max(r, x);
+                    }
+                    return Poly.constant(r);
+                }
+                case "abs":
+                    return Poly.constant(Math.abs(a[0]));
+                default:
+                    if (a.length != 2 || a[1] == 0) {
+                        throw fail(at, c.function() + " needs two integers, the second not zero");
+                    }
+                    return Poly.constant(switch (c.function()) {
+                        case "div" -> a[0] / a[1];
+                        case "mod" -> Math.floorMod(a[0], a[1]);
+                        default -> -Math.floorDiv(-a[0], a[1]);
+                    });
+            }
+        }
+
+        private Object binary(String op, Object x, Object y) {
+            boolean comparison = switch (op) {
+                case "==", "!=", "<", "<=", ">", ">=" -> true;
+                default -> false;
+            };
+            if (comparison && (x instanceof Boolean || y instanceof Boolean)) {
+                if (!(x instanceof Boolean) || !(y instanceof Boolean) || !(op.equals("==") || op.equals("!="))) {
+                    throw fail(at, "cannot compare " + show(x) + " " + op + " " + show(y));
+                }
+                return op.equals("==") == x.equals(y);
+            }
+            Object a = numeric(x);
+            Object b = numeric(y);
+            boolean bothPoly = a instanceof Poly && b instanceof Poly;
+            if (bothPoly && !(((Poly) a).isConstant() && ((Poly) b).isConstant())) {
+                Poly p = (Poly) a;
+                Poly q = (Poly) b;
+                try {
+                    switch (op) {
+                        case "+":
+                            return p.plus(q);
+                        case "-":
+                            return p.minus(q);
+                        case "*":
+                            return p.times(q);
+                        case "^":
+                            if (q.isConstant() && q.constantValue() >= 0 && q.constantValue() <= 64) {
+                                Poly r = Poly.constant(1);
+                                for (long i = 0; i < q.constantValue(); i++) {
+                                    r = r.times(p);
+                                }
+                                return r;
+                            }
+                            break;
+                        case "==", "!=":
+                            if (p.equals(q)) {
+                                return op.equals("==");
+                            }
+                            break;
+                        default:
+                            break;
+                    }
+                } catch (ArithmeticException e) {
+                    throw fail(at, "integer overflow in " + p + " " + op + " " + q);
+                }
+                String text = wrap(p) + " " + op + " " + wrap(q);
+                return comparison ? new Open(text) : Poly.symbol("(" + text + ")");
+            }
+            if (!bothPoly && (a instanceof Poly p && !p.isConstant() || b instanceof Poly q && !q.isConstant())) {
+                String text = show(a) + " " + op + " " + show(b);
+                return comparison ? new Open(text) : Poly.symbol("(" + text + ")");
+            }
+            if (bothPoly && !op.equals("/")) {
+                long p = ((Poly) a).constantValue();
+                long q = ((Poly) b).constantValue();
+                try {
+                    return switch (op) {
+                        case "+" -> Poly.constant(Math.addExact(p, q));
+                        case "-" -> Poly.constant(Math.subtractExact(p, q));
+                        case "*" -> Poly.constant(Math.multiplyExact(p, q));
+                        case "%" -> {
+                            if (q == 0) {
+                                throw fail(at, "integer division by zero");
+                            }
+                            yield Poly.constant(p % q);
+                        }
+                        case "^" -> {
+                            if (q < 0) {
+                                throw fail(at, "cannot raise an integer to a negative power");
+                            }
+                            long r = 1;
+                            for (long i = 0; i < q && r != 0; i++) {
+                                r = Math.multiplyExact(r, p);
+                            }
+                            yield Poly.constant(r);
+                        }
+                        case "==" -> p == q;
+                        case "!=" -> p != q;
+                        case "<" -> p < q;
+                        case "<=" -> p <= q;
+                        case ">" -> p > q;
+                        default -> p >= q;
+                    };
+                } catch (ArithmeticException ex) {
+                    throw fail(at, "integer overflow in " + p + " " + op + " " + q);
+                }
+            }
+            double p = a instanceof Poly pa ? pa.constantValue() : (Double) a;
+            double q = b instanceof Poly pb ? pb.constantValue() : (Double) b;
+            return switch (op) {
+                case "+" -> p + q;
+                case "-" -> p - q;
+                case "*" -> p * q;
+                case "/" -> p / q;
+                case "%" -> p % q;
+                case "^" -> Math.pow(p, q);
+                case "==" -> p == q;
+                case "!=" -> p != q;
+                case "<" -> p < q;
+                case "<=" -> p <= q;
+                case ">" -> p > q;
+                default -> p >= q;
+            };
+        }
+
+        private String wrap(Poly p) {
+            return p.isSingleTerm() ? p.toString() : "(" + p + ")";
+        }
     }
 
-    private Object call(SizeExpr.Call c) {
-        long[] a = new long[c.args().size()];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = integer(c.args().get(i), "an argument of " + c.function());
-        }
-        switch (c.function()) {
-            case "min", "max": {
-                long r = a[0];
-                for (long x : a) {
-                    r = c.function().equals("min") ? Math.min(r, x) : Math.max(r, x);
-                }
-                return r;
-            }
-            case "abs":
-                return Math.abs(a[0]);
-            default:
-                if (a.length != 2 || a[1] == 0) {
-                    throw error(c.function() + " needs two integers, the second not zero");
-                }
-                return switch (c.function()) {
-                    case "div" -> a[0] / a[1];
-                    case "mod" -> Math.floorMod(a[0], a[1]);
-                    default -> -Math.floorDiv(-a[0], a[1]);
-                };
-        }
+    /** A free variable without a value: a symbol in sizes, an open condition in branches. */
+    private record Free(String name) {
     }
 
-    private Object binary(String op, Object x, Object y) {
-        if (op.equals("==") || op.equals("!=")) {
-            boolean eq = x instanceof Number a && y instanceof Number b
-                    ? a.doubleValue() == b.doubleValue() : x.equals(y);
-            return op.equals("==") == eq;
+    /** A condition that depends on free variables, by its text. */
+    private record Open(String text) {
+    }
+
+    /** A value usage cannot know before running. */
+    private record Opaque(Pos pos) {
+    }
+
+    /** Thrown when a path meets a condition not decided yet. */
+    private static final class NeedDecision extends RuntimeException {
+        NeedDecision() {
+            super(null, null, false, false);
         }
-        if (!(x instanceof Number a) || !(y instanceof Number b)) {
-            throw error("cannot apply " + op + " to " + x + " and " + y);
-        }
-        switch (op) {
-            case "<":
-                return a.doubleValue() < b.doubleValue();
-            case "<=":
-                return a.doubleValue() <= b.doubleValue();
-            case ">":
-                return a.doubleValue() > b.doubleValue();
-            case ">=":
-                return a.doubleValue() >= b.doubleValue();
-            default:
-                break;
-        }
-        if (x instanceof Long p && y instanceof Long q && !op.equals("/")) {
-            try {
-                return switch (op) {
-                    case "+" -> Math.addExact(p, q);
-                    case "-" -> Math.subtractExact(p, q);
-                    case "*" -> Math.multiplyExact(p, q);
-                    case "%" -> {
-                        if (q == 0) {
-                            throw error("integer division by zero");
-                        }
-                        yield p % q;
-                    }
-                    default -> {
-                        if (q < 0) {
-                            throw error("cannot raise an integer to a negative power");
-                        }
-                        long r = 1;
-                        for (long i = 0; i < q && r != 0; i++) {
-                            r = Math.multiplyExact(r, p);
-                        }
-                        yield r;
-                    }
-                };
-            } catch (ArithmeticException ex) {
-                throw error("integer overflow in " + p + " " + op + " " + q);
-            }
-        }
-        double p = a.doubleValue();
-        double q = b.doubleValue();
-        return switch (op) {
-            case "+" -> p + q;
-            case "-" -> p - q;
-            case "*" -> p * q;
-            case "/" -> p / q;
-            case "%" -> p % q;
-            default -> Math.pow(p, q);
-        };
     }
 }

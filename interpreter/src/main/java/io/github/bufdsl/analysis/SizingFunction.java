@@ -6,7 +6,20 @@ import java.util.Map;
 
 /**
  * The sizing function of one {@code @print_buffer_usage} block (or of a whole script): the buffers
- * it sizes, each buffer's bytes per element, and the statements that compute their peaks.
+ * it sizes, how each was declared, and the statements that compute their peaks. The body holds
+ * everything the checks need; printing prunes it to what the peaks depend on.
  */
-public record SizingFunction(Pos pos, List<String> buffers, Map<String, Integer> elementBytes, List<SizeStmt> body) {
+public record SizingFunction(Pos pos, List<String> buffers, Map<String, BufferDecl> decls, List<SizeStmt> body) {
+    /**
+     * How a buffer was made: where, bytes per element, its length (null if not known before running)
+     * and whether it may grow.
+     */
+    public record BufferDecl(Pos pos, int elementBytes, SizeExpr capacity, boolean extendable) {
+        public static final BufferDecl UNKNOWN = new BufferDecl(Pos.NONE, 8, null, true);
+    }
+
+    /** Bytes per element of a buffer (8 for Float64). */
+    public int elementBytes(String buffer) {
+        return decls.getOrDefault(buffer, BufferDecl.UNKNOWN).elementBytes();
+    }
 }

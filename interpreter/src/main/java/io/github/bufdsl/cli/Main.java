@@ -6,11 +6,13 @@ import io.github.bufdsl.analysis.Analyzer;
 import io.github.bufdsl.analysis.JuliaPrinter;
 import io.github.bufdsl.analysis.SizingEvaluator;
 import io.github.bufdsl.analysis.SizingFunction;
+import io.github.bufdsl.analysis.SizingResult;
 import io.github.bufdsl.ast.Program;
 import io.github.bufdsl.ast.Stmt;
 import io.github.bufdsl.diag.Diagnostic;
 import io.github.bufdsl.diag.DiagnosticException;
 import io.github.bufdsl.diag.Phase;
+import io.github.bufdsl.diag.Severity;
 import io.github.bufdsl.diag.Source;
 import io.github.bufdsl.exec.Interpreter;
 import io.github.bufdsl.exec.Value;
@@ -74,6 +76,7 @@ public final class Main implements Callable<Integer> {
         CommandLine cl = new CommandLine(new Main(ctx));
         cl.addSubcommand(new RunCommand(ctx));
         cl.addSubcommand(new UsageCommand(ctx));
+        cl.addSubcommand(new CheckCommand(ctx));
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
@@ -86,7 +89,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ctx.err.println("bufdsl: a command is needed: run, usage or help");
+        ctx.err.println("bufdsl: a command is needed: run, usage, check or help");
         new CommandLine(this).usage(ctx.err);
         return 2;
     }
@@ -171,6 +174,7 @@ public final class Main implements Callable<Integer> {
             Map<String, Value> values = variables(r);
             VarParser.requireAll(r, values);
             Map<Stmt.PrintBufferUsage, SizingFunction> blocks = Analyzer.analyze(r);
+            preflight(r, blocks, VarParser.plain(values));
             Interpreter interp = new Interpreter(r, new Interpreter.Options(ctx.out, values, seed,
                     block -> ctx.out.print(JuliaPrinter.print(blocks.get(block)))));
             try {
@@ -188,10 +192,32 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /**
+     * The checks, before running: the blocks' sizing functions must evaluate, and the whole script
+     * must pass the checks on the path the variables choose. Where the analysis cannot follow the
+     * whole script, running goes ahead and the runtime checks the rest.
+     */
+    private static void preflight(Resolution r, Map<Stmt.PrintBufferUsage, SizingFunction> blocks,
+            Map<String, Object> bindings) {
+        for (SizingFunction f : blocks.values()) {
+            failOnErrors(SizingEvaluator.analyze(f, bindings).diagnostics());
+        }
+        SizingResult whole;
+        try {
+            whole = SizingEvaluator.analyze(Analyzer.wholeScript(r), bindings);
+        } catch (DiagnosticException e) {
+            return;
+        }
+        failOnErrors(whole.diagnostics());
+    }
+
     @Command(name = "usage", mixinStandardHelpOptions = true,
             description = "Prints the sizing function of every @print_buffer_usage block (or of the whole"
-                    + " script) in the format of Buffers.jl, then the peak of every buffer.",
-            footer = {"", "Example:", "  bufdsl usage examples/prealloc.buf --var small=true"})
+                    + " script) in the format of Buffers.jl, then the peak of every buffer: a number when every"
+                    + " free variable it depends on is given, else a formula in them and, where they are all"
+                    + " Bools, the worst case.",
+            footer = {"", "Examples:", "  bufdsl usage examples/prealloc.buf --var small=true",
+                "  bufdsl usage examples/prealloc.buf --json"})
     static final class UsageCommand extends ScriptCommand {
         @Option(names = "--json", description = "Print one JSON object with the peaks and nothing else.")
         boolean json;
@@ -203,30 +229,48 @@ public final class Main implements Callable<Integer> {
         @Override
         int run() {
             Resolution r = load();
-            Map<String, Value> values = variables(r);
-            Map<String, Object> bindings = VarParser.plain(values);
-            Map<String, long[]> overall = new LinkedHashMap<>(); // name -> {peak, bytes per element}
+            Map<String, Object> bindings = VarParser.plain(variables(r));
+            Map<String, JsonObject> overall = new LinkedHashMap<>();
             StringBuilder text = new StringBuilder();
             for (SizingFunction f : Analyzer.sizingFunctions(r)) {
-                Map<String, Long> peaks = SizingEvaluator.peaks(f, bindings);
+                SizingResult result = SizingEvaluator.analyze(f, bindings);
+                failOnErrors(result.diagnostics());
                 text.append(JuliaPrinter.print(f));
                 for (String b : f.buffers()) {
-                    long peak = peaks.get(b);
-                    int bytes = f.elementBytes().get(b);
-                    text.append("peak ").append(b).append(" = ").append(peak).append(" elements (")
-                            .append(peak * bytes).append(" bytes)\n");
-                    overall.merge(b, new long[] {peak, bytes}, (x, y) -> x[0] >= y[0] ? x : y);
+                    int bytes = f.elementBytes(b);
+                    Long peak = result.peak(b);
+                    SizingResult.Worst worst = result.worst(b);
+                    JsonObject o = new JsonObject();
+                    if (peak != null) {
+                        text.append("peak ").append(b).append(" = ").append(peak).append(" elements (")
+                                .append(peak * bytes).append(" bytes)\n");
+                        o.addProperty("peak", peak);
+                        o.addProperty("bytes", peak * bytes);
+                    } else {
+                        String formula = result.formula(b);
+                        text.append("peak ").append(b).append(" = ").append(formula);
+                        o.addProperty("formula", formula);
+                        if (worst != null) {
+                            text.append("\nworst case ").append(b).append(" = ").append(worst.peak())
+                                    .append(" elements (").append(worst.peak() * bytes).append(" bytes) when ")
+                                    .append(String.join(" and ", worst.path())).append('\n');
+                            o.addProperty("peak", worst.peak());
+                            o.addProperty("bytes", worst.peak() * bytes);
+                            o.addProperty("worst_case", true);
+                            o.addProperty("when", String.join(" and ", worst.path()));
+                        } else {
+                            text.append(" elements (").append(bytes).append(" bytes each)\n");
+                            o.add("peak", com.google.gson.JsonNull.INSTANCE);
+                            o.addProperty("bytes_per_element", bytes);
+                        }
+                    }
+                    overall.merge(b, o, Main::larger);
                 }
             }
             if (json) {
                 JsonObject root = new JsonObject();
                 JsonObject buffers = new JsonObject();
-                overall.forEach((name, pb) -> {
-                    JsonObject o = new JsonObject();
-                    o.addProperty("peak", pb[0]);
-                    o.addProperty("bytes", pb[0] * pb[1]);
-                    buffers.add(name, o);
-                });
+                overall.forEach(buffers::add);
                 root.add("buffers", buffers);
                 JsonObject varsJson = new JsonObject();
                 bindings.forEach((k, v) -> {
@@ -242,6 +286,57 @@ public final class Main implements Callable<Integer> {
                 ctx.out.print(text);
             }
             return 0;
+        }
+    }
+
+    /** Of two blocks' results for one buffer, the one with the larger known peak. */
+    private static JsonObject larger(JsonObject a, JsonObject b) {
+        if (!a.has("peak") || a.get("peak").isJsonNull()) {
+            return a;
+        }
+        if (!b.has("peak") || b.get("peak").isJsonNull()) {
+            return b;
+        }
+        return a.get("peak").getAsLong() >= b.get("peak").getAsLong() ? a : b;
+    }
+
+    /** Errors of the checks stop the command before anything runs. */
+    static void failOnErrors(List<Diagnostic> diagnostics) {
+        List<Diagnostic> errors = diagnostics.stream().filter(d -> d.severity() == Severity.ERROR).toList();
+        if (!errors.isEmpty()) {
+            throw new DiagnosticException(Phase.STATIC, errors);
+        }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Checks the script before running it, on every path its free variables allow: drops out of"
+                    + " stack order, drops of tensors already given back or from another buffer, use after drop!"
+                    + " or reset!, a fixed-size buffer smaller than its peak (errors), and tensors never given back"
+                    + " (warnings). Exits 2 on errors, else 0.",
+            footer = {"", "Example:", "  bufdsl check examples/prealloc.buf"})
+    static final class CheckCommand extends ScriptCommand {
+        CheckCommand(Context ctx) {
+            super(ctx);
+        }
+
+        @Override
+        int run() {
+            Resolution r = load();
+            Map<String, Object> bindings = VarParser.plain(variables(r));
+            SizingResult result = SizingEvaluator.analyze(Analyzer.wholeScript(r), bindings);
+            for (Diagnostic d : result.diagnostics()) {
+                ctx.err.print(d.format(source));
+            }
+            long errors = result.diagnostics().stream().filter(d -> d.severity() == Severity.ERROR).count();
+            long warnings = result.diagnostics().size() - errors;
+            int paths = result.leaves().size();
+            ctx.out.println(file + ": " + count(errors, "error") + ", " + count(warnings, "warning") + " on "
+                    + count(paths, "path"));
+            return errors > 0 ? 2 : 0;
+        }
+
+        private static String count(long n, String word) {
+            return n + " " + word + (n == 1 ? "" : "s");
         }
     }
 

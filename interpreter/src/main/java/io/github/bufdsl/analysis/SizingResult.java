@@ -1,0 +1,111 @@
+package io.github.bufdsl.analysis;
+
+import io.github.bufdsl.diag.Diagnostic;
+import io.github.bufdsl.diag.Pos;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What evaluating a sizing function over every path found: a decision tree over the conditions the
+ * free variables leave open, with each buffer's peak at its leaves, and the problems found on the
+ * way (errors and warnings, each saying on which path).
+ */
+public record SizingResult(SizingFunction function, Node tree, List<Diagnostic> diagnostics) {
+
+    /** A decision tree: a leaf, or a condition with the outcomes when it is false and when it is true. */
+    public sealed interface Node {
+    }
+
+    /** One path's outcome: each buffer's peak, where it was reached and what was live there. */
+    public record Leaf(Map<String, BufferPeak> peaks, List<String> path) implements Node {
+    }
+
+    public record Split(String condition, Node ifFalse, Node ifTrue) implements Node {
+    }
+
+    /** A buffer's peak on one path; {@code at} is the allocation that reached it, {@code live} the tensors then. */
+    public record BufferPeak(Peak peak, Pos at, List<String> live) {
+    }
+
+    /** The worst case over all paths and the path where it happens. */
+    public record Worst(long peak, List<String> path) {
+    }
+
+    /** The peak as one number when it does not depend on anything left free, else null. */
+    public Long peak(String buffer) {
+        return tree instanceof Leaf l ? l.peaks().get(buffer).peak().constant() : null;
+    }
+
+    /** The peak as a formula in what is left free: {@code small ? 3200 : 4300}. */
+    public String formula(String buffer) {
+        return formula(project(tree, buffer), 0);
+    }
+
+    /**
+     * The largest peak over all paths when every leaf is a number (all free variables are Bools or
+     * conditions), else null.
+     */
+    public Worst worst(String buffer) {
+        Worst best = null;
+        for (Leaf l : leaves()) {
+            Long v = l.peaks().get(buffer).peak().constant();
+            if (v == null) {
+                return null;
+            }
+            if (best == null || v > best.peak()) {
+                best = new Worst(v, l.path());
+            }
+        }
+        return best;
+    }
+
+    public List<Leaf> leaves() {
+        List<Leaf> out = new ArrayList<>();
+        collect(tree, out);
+        return out;
+    }
+
+    private static void collect(Node n, List<Leaf> out) {
+        if (n instanceof Leaf l) {
+            out.add(l);
+        } else if (n instanceof Split s) {
+            collect(s.ifFalse(), out);
+            collect(s.ifTrue(), out);
+        }
+    }
+
+    /** The tree of one buffer's peaks, with conditions that do not change it removed. */
+    private sealed interface Projected {
+    }
+
+    private record PLeaf(Peak peak) implements Projected {
+    }
+
+    private record PSplit(String condition, Projected ifFalse, Projected ifTrue) implements Projected {
+    }
+
+    private static Projected project(Node n, String buffer) {
+        if (n instanceof Leaf l) {
+            return new PLeaf(l.peaks().get(buffer).peak());
+        }
+        Split s = (Split) n;
+        Projected f = project(s.ifFalse(), buffer);
+        Projected t = project(s.ifTrue(), buffer);
+        return f.equals(t) ? f : new PSplit(s.condition(), f, t);
+    }
+
+    private static String formula(Projected p, int depth) {
+        if (p instanceof PLeaf l) {
+            return l.peak().toString();
+        }
+        PSplit s = (PSplit) p;
+        String cond = s.condition().matches("[A-Za-z_][A-Za-z_0-9]*") ? s.condition() : "(" + s.condition() + ")";
+        String t = formula(s.ifTrue(), depth + 1);
+        String f = formula(s.ifFalse(), depth + 1);
+        if (s.ifTrue() instanceof PSplit) {
+            t = "(" + t + ")";
+        }
+        return cond + " ? " + t + " : " + f;
+    }
+}
