@@ -27,7 +27,8 @@ public final class Analyzer {
         for (Stmt s : top) {
             for (Stmt.PrintBufferUsage block : blocks(s)) {
                 List<String> names = block.buffers().stream().map(Expr.Name::name).toList();
-                result.put(block, SizingBuilder.build(block.pos(), names, before, block.body(), decls));
+                result.put(block, SizingBuilder.build(block.pos(), names, before, block.body(), decls,
+                        resolution.functions()));
             }
             before.add(s);
         }
@@ -50,7 +51,8 @@ public final class Analyzer {
     public static SizingFunction wholeScript(Resolution resolution) {
         List<Stmt> body = resolution.program().body().stream().filter(s -> !(s instanceof Stmt.Function)).toList();
         Map<String, SizingFunction.BufferDecl> decls = SizingBuilder.declarations(body);
-        return SizingBuilder.build(new Pos(1, 1, 1), new ArrayList<>(decls.keySet()), List.of(), body, decls);
+        return SizingBuilder.build(new Pos(1, 1, 1), new ArrayList<>(decls.keySet()), List.of(), body, decls,
+                resolution.functions());
     }
 
     private static List<Stmt.PrintBufferUsage> blocks(Stmt s) {

@@ -44,8 +44,21 @@ final class Pruner {
             } else if (s instanceof SizeStmt.Drop d) {
                 live.addAll(d.tensors());
                 out.add(0, d);
-            } else if (s instanceof SizeStmt.Reset r) {
-                out.add(0, r);
+            } else if (s instanceof SizeStmt.Reset || s instanceof SizeStmt.Return) {
+                out.add(0, s);
+            } else if (s instanceof SizeStmt.Call c) {
+                for (SizeStmt.Arg a : c.args()) {
+                    if (a.value() != null) {
+                        vars(a.value(), live);
+                    }
+                }
+                out.add(0, c);
+            } else if (s instanceof SizeStmt.While w) {
+                Set<String> entry = new HashSet<>(live);
+                List<SizeStmt> pb = loopBody(w.body(), live, entry, null);
+                if (!pb.isEmpty()) {
+                    out.add(0, new SizeStmt.While(w.pos(), pb));
+                }
             } else if (s instanceof SizeStmt.If f) {
                 Set<String> after = new HashSet<>(live);
                 Set<String> before = new HashSet<>();
@@ -77,21 +90,9 @@ final class Pruner {
                     out.add(0, new SizeStmt.If(f.pos(), branches, elseBody));
                 }
             } else if (s instanceof SizeStmt.For f) {
-                // iterate: what the body reads at its start is live at its end too
                 Set<String> entry = new HashSet<>(live);
-                List<SizeStmt> pb;
-                while (true) {
-                    Set<String> l = new HashSet<>(entry);
-                    pb = prune(f.body(), l);
-                    l.addAll(live);
-                    l.remove(f.var());
-                    if (l.equals(entry)) {
-                        break;
-                    }
-                    entry = l;
-                }
+                List<SizeStmt> pb = loopBody(f.body(), live, entry, f.var());
                 if (!pb.isEmpty()) {
-                    live.addAll(entry);
                     vars(f.start(), live);
                     vars(f.stop(), live);
                     if (f.step() != null) {
@@ -102,6 +103,30 @@ final class Pruner {
             }
         }
         return out;
+    }
+
+    /**
+     * Prunes a loop body: what the body reads at its start is live at its end too, so iterate to a
+     * fixed point. Adds what is live before the loop to {@code live}.
+     */
+    private static List<SizeStmt> loopBody(List<SizeStmt> body, Set<String> live, Set<String> entry, String var) {
+        List<SizeStmt> pb;
+        while (true) {
+            Set<String> l = new HashSet<>(entry);
+            pb = prune(body, l);
+            l.addAll(live);
+            if (var != null) {
+                l.remove(var);
+            }
+            if (l.equals(entry)) {
+                break;
+            }
+            entry = l;
+        }
+        if (!pb.isEmpty()) {
+            live.addAll(entry);
+        }
+        return pb;
     }
 
     static void vars(SizeExpr e, Set<String> into) {

@@ -33,6 +33,25 @@ public sealed interface SizeStmt {
     record Let(Pos pos, String name, SizeExpr value) implements SizeStmt {
     }
 
+    /** A call of a user function that takes a buffer: {@code pseudo_f(lenbuf, peakbuf, args...)}. */
+    record Call(Pos pos, String function, List<Arg> args) implements SizeStmt {
+    }
+
+    /** An argument of a {@link Call}: a buffer, or a value (null when usage cannot know it). */
+    record Arg(String buffer, SizeExpr value) {
+    }
+
+    /** {@code return} inside a user function. */
+    record Return(Pos pos) implements SizeStmt {
+    }
+
+    /**
+     * {@code while}: sized as one iteration, which must give back what it takes (else the peak grows
+     * without bound with the number of iterations).
+     */
+    record While(Pos pos, List<SizeStmt> body) implements SizeStmt {
+    }
+
     /** {@code name = other} for tensors ({@code An = neuralyze(A)}): the same allocation. */
     record Alias(Pos pos, String name, String of) implements SizeStmt {
     }

@@ -26,9 +26,18 @@ final class SizingBuilder {
     private static final Set<String> PURE = Set.of("min", "max", "div", "cld", "mod", "abs");
 
     private final Set<String> buffers;
+    private final Map<String, Stmt.Function> userFunctions;
+    /** The pseudo_ functions built so far (shared by the builders of one sizing function). */
+    private final Map<String, SizingFunction.PseudoFunction> pseudo;
+    /** Functions being built, to refuse recursion. */
+    private final Set<String> inProgress;
 
-    private SizingBuilder(List<String> buffers) {
-        this.buffers = new HashSet<>(buffers);
+    private SizingBuilder(Set<String> buffers, Map<String, Stmt.Function> userFunctions,
+            Map<String, SizingFunction.PseudoFunction> pseudo, Set<String> inProgress) {
+        this.buffers = buffers;
+        this.userFunctions = userFunctions;
+        this.pseudo = pseudo;
+        this.inProgress = inProgress;
     }
 
     /**
@@ -36,8 +45,9 @@ final class SizingBuilder {
      * before it at the top level, whose assignments its sizes may need.
      */
     static SizingFunction build(Pos pos, List<String> buffers, List<Stmt> context, List<Stmt> body,
-            Map<String, SizingFunction.BufferDecl> decls) {
-        SizingBuilder b = new SizingBuilder(buffers);
+            Map<String, SizingFunction.BufferDecl> decls, Map<String, Stmt.Function> userFunctions) {
+        SizingBuilder b = new SizingBuilder(new HashSet<>(buffers), userFunctions, new LinkedHashMap<>(),
+                new HashSet<>());
         List<SizeStmt> out = new ArrayList<>();
         for (Stmt s : context) {
             if (s instanceof Stmt.Assign a) {
@@ -52,7 +62,7 @@ final class SizingBuilder {
         for (String name : buffers) {
             own.put(name, decls.getOrDefault(name, SizingFunction.BufferDecl.UNKNOWN));
         }
-        return new SizingFunction(pos, List.copyOf(buffers), own, out);
+        return new SizingFunction(pos, List.copyOf(buffers), own, out, b.pseudo);
     }
 
     /** How the buffers of a script are made ({@code name = Buffer(len; extend=...)} at the top level). */
@@ -111,9 +121,17 @@ final class SizingBuilder {
         } else if (s instanceof Stmt.While w) {
             List<SizeStmt> body = statements(w.body());
             if (body.stream().anyMatch(SizingBuilder::changesSizes)) {
-                throw unsupported(w.pos(), "usage cannot size buffer use inside a while loop yet; use a for loop");
+                out.add(new SizeStmt.While(w.pos(), body));
+            } else {
+                out.addAll(body.stream().filter(x -> x instanceof SizeStmt.Use).toList());
             }
-            out.addAll(body.stream().filter(x -> x instanceof SizeStmt.Use).toList());
+        } else if (s instanceof Stmt.Return r && inProgress.size() > 0) {
+            if (r.value() != null) {
+                Set<String> names = new LinkedHashSet<>();
+                names(r.value(), names);
+                use(r.pos(), names, out);
+            }
+            out.add(new SizeStmt.Return(r.pos()));
         } else if (s instanceof Stmt.Block b) {
             out.addAll(statements(b.body()));
         } else if (s instanceof Stmt.PrintBufferUsage p) {
@@ -139,8 +157,12 @@ final class SizingBuilder {
 
     /** True for statements that change a buffer's level (directly or inside). */
     private static boolean changesSizes(SizeStmt s) {
-        if (s instanceof SizeStmt.Alloc || s instanceof SizeStmt.Drop || s instanceof SizeStmt.Reset) {
+        if (s instanceof SizeStmt.Alloc || s instanceof SizeStmt.Drop || s instanceof SizeStmt.Reset
+                || s instanceof SizeStmt.Call) {
             return true;
+        }
+        if (s instanceof SizeStmt.While w) {
+            return w.body().stream().anyMatch(SizingBuilder::changesSizes);
         }
         if (s instanceof SizeStmt.If f) {
             return f.branches().stream().anyMatch(b -> b.body().stream().anyMatch(SizingBuilder::changesSizes))
@@ -213,6 +235,10 @@ final class SizingBuilder {
     /** Translates a call on a named buffer; true if it was one. */
     private boolean call(String target, Expr.Call c, List<SizeStmt> out) {
         String fn = c.calleeName();
+        if (fn != null && userFunctions.containsKey(fn) && passesBuffer(c)) {
+            userCall(target, c, out);
+            return true;
+        }
         if (fn == null || c.args().isEmpty() || !(c.args().get(0) instanceof Expr.Name b)
                 || !buffers.contains(b.name())) {
             return false;
@@ -243,6 +269,59 @@ final class SizingBuilder {
                     + " yet");
         }
         return true;
+    }
+
+    private boolean passesBuffer(Expr.Call c) {
+        return c.args().stream().anyMatch(a -> a instanceof Expr.Name n && buffers.contains(n.name()));
+    }
+
+    /** {@code f(buf, n)} becomes {@code pseudo_f(lenbuf, peakbuf, n)}, f's body translated once. */
+    private void userCall(String target, Expr.Call c, List<SizeStmt> out) {
+        String fn = c.calleeName();
+        Stmt.Function f = userFunctions.get(fn);
+        List<SizeStmt.Arg> args = new ArrayList<>();
+        List<Boolean> isBuffer = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>();
+        for (Expr a : c.args()) {
+            boolean buffer = a instanceof Expr.Name n && buffers.contains(n.name());
+            isBuffer.add(buffer);
+            if (buffer) {
+                args.add(new SizeStmt.Arg(((Expr.Name) a).name(), null));
+            } else {
+                args.add(new SizeStmt.Arg(null, a instanceof Expr.Name n ? new SizeExpr.Var(n.name()) : tryExpr(a)));
+                names(a, names);
+            }
+        }
+        use(c.pos(), names, out);
+        SizingFunction.PseudoFunction existing = pseudo.get(fn);
+        if (existing == null) {
+            if (!inProgress.add(fn)) {
+                throw unsupported(c.pos(), "usage cannot size the recursive function " + fn + ", which takes a buffer;"
+                        + " write the recursion as a loop");
+            }
+            Set<String> own = new HashSet<>(buffers);
+            List<String> params = new ArrayList<>();
+            for (int i = 0; i < f.params().size(); i++) {
+                String p = f.params().get(i).name();
+                params.add(p);
+                if (isBuffer.get(i)) {
+                    own.add(p);
+                } else {
+                    own.remove(p);
+                }
+            }
+            SizingBuilder inner = new SizingBuilder(own, userFunctions, pseudo, inProgress);
+            List<SizeStmt> body = inner.statements(f.body());
+            inProgress.remove(fn);
+            pseudo.put(fn, new SizingFunction.PseudoFunction(fn, params, isBuffer, body));
+        } else if (!existing.isBuffer().equals(isBuffer)) {
+            throw unsupported(c.pos(), "usage sizes " + fn + " for one arrangement of buffer arguments;"
+                    + " here they are passed in other places than at its first call");
+        }
+        out.add(new SizeStmt.Call(c.pos(), fn, args));
+        if (target != null) {
+            out.add(new SizeStmt.Opaque(c.pos(), target));
+        }
     }
 
     private static SizeExpr expr(Expr e) {

@@ -163,7 +163,10 @@ public final class SizingEvaluator {
         final List<String> atoms = new ArrayList<>();
         final Map<String, Boolean> decided = new HashMap<>();
         final List<String> path = new ArrayList<>();
-        final Map<String, Object> env = new HashMap<>();
+        final Map<String, Object> globals = new HashMap<>();
+        Map<String, Object> locals;
+        /** Buffer parameters of the user function being sized, to the buffers passed. */
+        Map<String, String> bufferParams = Map.of();
         final Map<String, Level> levels = new LinkedHashMap<>();
         Pos at = Pos.NONE;
         boolean stoppedForDecision;
@@ -236,6 +239,69 @@ public final class SizingEvaluator {
             }
         }
 
+        private Object lookup(String name) {
+            if (locals != null && locals.containsKey(name)) {
+                return locals.get(name);
+            }
+            return globals.get(name);
+        }
+
+        private void assign(String name, Object value) {
+            (locals != null ? locals : globals).put(name, value);
+        }
+
+        private Level level(String buffer) {
+            return levels.get(bufferParams.getOrDefault(buffer, buffer));
+        }
+
+        private String bufferName(String buffer) {
+            return bufferParams.getOrDefault(buffer, buffer);
+        }
+
+        private void callFunction(SizeStmt.Call c) {
+            SizingFunction.PseudoFunction f = function.functions().get(c.function());
+            Map<String, Object> frame = new HashMap<>();
+            Map<String, String> buffersHere = new HashMap<>();
+            for (int i = 0; i < f.params().size(); i++) {
+                SizeStmt.Arg a = c.args().get(i);
+                if (a.buffer() != null) {
+                    buffersHere.put(f.params().get(i), bufferName(a.buffer()));
+                } else if (a.value() instanceof SizeExpr.Var v && lookup(v.name()) instanceof TensorRec t) {
+                    frame.put(f.params().get(i), t);
+                } else if (a.value() == null) {
+                    frame.put(f.params().get(i), new Opaque(c.pos()));
+                } else {
+                    frame.put(f.params().get(i), value(a.value()));
+                }
+            }
+            Map<String, Object> savedLocals = locals;
+            Map<String, String> savedBuffers = bufferParams;
+            locals = frame;
+            bufferParams = buffersHere;
+            try {
+                statements(f.body());
+            } catch (Returned r) {
+                // the function returned early
+            } finally {
+                locals = savedLocals;
+                bufferParams = savedBuffers;
+            }
+        }
+
+        private void oneIteration(SizeStmt.While w) {
+            Map<String, Poly> before = new HashMap<>();
+            levels.forEach((b, l) -> before.put(b, l.len));
+            statements(w.body());
+            for (Map.Entry<String, Level> e : levels.entrySet()) {
+                Poly change = e.getValue().len.minus(before.get(e.getKey()));
+                if (!change.equals(Poly.ZERO)) {
+                    throw fail(w.pos(), "each run of this while loop leaves " + change + " more elements in " + e.getKey()
+                            + ", so its peak grows without bound; give back in each iteration what it takes, or use a"
+                            + " for loop with a known count");
+                }
+            }
+        }
+
         private void statement(SizeStmt s) {
             if (s instanceof SizeStmt.Alloc a) {
                 at = a.pos();
@@ -247,8 +313,9 @@ public final class SizingEvaluator {
                     }
                     n = times(n, v);
                 }
-                Level l = levels.get(a.buffer());
-                TensorRec t = new TensorRec(a.target() == null ? "a tensor" : a.target(), a.buffer(), n, a.pos());
+                Level l = level(a.buffer());
+                TensorRec t = new TensorRec(a.target() == null ? "a tensor" : a.target(), bufferName(a.buffer()), n,
+                        a.pos());
                 l.stack.push(t);
                 l.len = l.len.plus(n);
                 Peak raised = l.peak.max(l.len);
@@ -260,13 +327,13 @@ public final class SizingEvaluator {
                     l.liveAtPeak = List.copyOf(live);
                 }
                 if (a.target() != null) {
-                    env.put(a.target(), t);
+                    assign(a.target(), t);
                 }
             } else if (s instanceof SizeStmt.Drop d) {
                 at = d.pos();
                 drop(d);
             } else if (s instanceof SizeStmt.Reset r) {
-                Level l = levels.get(r.buffer());
+                Level l = level(r.buffer());
                 for (TensorRec t : l.stack) {
                     t.droppedBy = "reset!(" + r.buffer() + ") at line " + r.pos().line();
                 }
@@ -274,14 +341,22 @@ public final class SizingEvaluator {
                 l.len = Poly.ZERO;
             } else if (s instanceof SizeStmt.Let l) {
                 at = l.pos();
-                env.put(l.name(), value(l.value()));
+                assign(l.name(), value(l.value()));
             } else if (s instanceof SizeStmt.Alias a) {
-                env.put(a.name(), env.get(a.of()));
+                assign(a.name(), lookup(a.of()));
             } else if (s instanceof SizeStmt.Opaque o) {
-                env.put(o.name(), new Opaque(o.pos()));
+                assign(o.name(), new Opaque(o.pos()));
+            } else if (s instanceof SizeStmt.Call c) {
+                at = c.pos();
+                callFunction(c);
+            } else if (s instanceof SizeStmt.Return) {
+                throw new Returned();
+            } else if (s instanceof SizeStmt.While w) {
+                at = w.pos();
+                oneIteration(w);
             } else if (s instanceof SizeStmt.Use u) {
                 for (String name : u.names()) {
-                    if (env.get(name) instanceof TensorRec t && t.droppedBy != null) {
+                    if (lookup(name) instanceof TensorRec t && t.droppedBy != null) {
                         throw fail(u.pos(), name + " was dropped by " + t.droppedBy);
                     }
                 }
@@ -310,7 +385,7 @@ public final class SizingEvaluator {
                         throw impossible("sizing the loop over " + f.var() + " takes more than " + maxSteps
                                 + " steps");
                     }
-                    env.put(f.var(), Poly.constant(i));
+                    assign(f.var(), Poly.constant(i));
                     statements(f.body());
                     if (i > Long.MAX_VALUE - Math.abs(step) || i < Long.MIN_VALUE + Math.abs(step)) {
                         break;
@@ -320,16 +395,17 @@ public final class SizingEvaluator {
         }
 
         private void drop(SizeStmt.Drop d) {
-            Level l = levels.get(d.buffer());
+            Level l = level(d.buffer());
+            String buffer = bufferName(d.buffer());
             List<TensorRec> given = new ArrayList<>();
             for (String name : d.tensors()) {
-                Object v = env.get(name);
+                Object v = lookup(name);
                 if (!(v instanceof TensorRec t)) {
                     throw fail(d.pos(), "drop!(" + d.buffer() + ", " + name + "): " + name + " is not a tensor allocated"
                             + " from " + d.buffer() + (function.buffers().size() > 1 ? " or another sized buffer" : "")
                             + " in this block");
                 }
-                if (!t.buffer.equals(d.buffer())) {
+                if (!t.buffer.equals(buffer)) {
                     throw fail(d.pos(), "drop!(" + d.buffer() + ", " + name + "): " + name + " belongs to " + t.buffer
                             + ", not " + d.buffer());
                 }
@@ -444,7 +520,7 @@ public final class SizingEvaluator {
                 return f.value();
             }
             if (e instanceof SizeExpr.Var v) {
-                Object x = env.get(v.name());
+                Object x = lookup(v.name());
                 if (x == null) {
                     Object bound = bindings.get(v.name());
                     if (bound instanceof Long l) {
@@ -666,6 +742,13 @@ public final class SizingEvaluator {
 
     /** A value usage cannot know before running. */
     private record Opaque(Pos pos) {
+    }
+
+    /** A {@code return} leaving a user function. */
+    private static final class Returned extends RuntimeException {
+        Returned() {
+            super(null, null, false, false);
+        }
     }
 
     /** Thrown when a path meets a condition not decided yet. */

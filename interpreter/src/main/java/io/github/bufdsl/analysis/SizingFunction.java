@@ -9,7 +9,15 @@ import java.util.Map;
  * it sizes, how each was declared, and the statements that compute their peaks. The body holds
  * everything the checks need; printing prunes it to what the peaks depend on.
  */
-public record SizingFunction(Pos pos, List<String> buffers, Map<String, BufferDecl> decls, List<SizeStmt> body) {
+public record SizingFunction(Pos pos, List<String> buffers, Map<String, BufferDecl> decls, List<SizeStmt> body,
+        Map<String, PseudoFunction> functions) {
+    /**
+     * The generated {@code pseudo_} version of a user function that takes a buffer: its parameters,
+     * which of them are buffers, and its body as sizing statements.
+     */
+    public record PseudoFunction(String name, List<String> params, List<Boolean> isBuffer, List<SizeStmt> body) {
+    }
+
     /**
      * How a buffer was made: where, bytes per element, its length (null if not known before running)
      * and whether it may grow.
