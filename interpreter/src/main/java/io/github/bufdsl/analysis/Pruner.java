@@ -18,6 +18,13 @@ final class Pruner {
         return prune(body, new HashSet<>());
     }
 
+    /** The variables the pruned statements read before assigning them: the sizing function's parameters. */
+    static List<String> freeVariables(List<SizeStmt> body) {
+        Set<String> live = new HashSet<>();
+        prune(body, live);
+        return new java.util.TreeSet<>(live).stream().toList();
+    }
+
     /** Prunes {@code body}; {@code live} holds the names read after it and is updated to before it. */
     private static List<SizeStmt> prune(List<SizeStmt> body, Set<String> live) {
         List<SizeStmt> out = new ArrayList<>();

@@ -134,10 +134,6 @@ public final class SizingEvaluator {
             this.size = size;
             this.pos = pos;
         }
-
-        String describe() {
-            return name + " (" + size + ")";
-        }
     }
 
     /** A buffer on a path. */
@@ -145,7 +141,7 @@ public final class SizingEvaluator {
         Poly len = Poly.ZERO;
         Peak peak = Peak.ZERO;
         Pos peakAt = Pos.NONE;
-        List<String> liveAtPeak = List.of();
+        List<SizingResult.Live> liveAtPeak = List.of();
         final Deque<TensorRec> stack = new ArrayDeque<>();
     }
 
@@ -322,8 +318,9 @@ public final class SizingEvaluator {
                 if (!raised.equals(l.peak)) {
                     l.peak = raised;
                     l.peakAt = a.pos();
-                    List<String> live = new ArrayList<>();
-                    l.stack.descendingIterator().forEachRemaining(x -> live.add(x.describe()));
+                    List<SizingResult.Live> live = new ArrayList<>();
+                    l.stack.descendingIterator().forEachRemaining(x -> live.add(new SizingResult.Live(x.name, x.size,
+                            x.pos)));
                     l.liveAtPeak = List.copyOf(live);
                 }
                 if (a.target() != null) {

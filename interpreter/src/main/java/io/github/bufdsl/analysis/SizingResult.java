@@ -25,7 +25,11 @@ public record SizingResult(SizingFunction function, Node tree, List<Diagnostic> 
     }
 
     /** A buffer's peak on one path; {@code at} is the allocation that reached it, {@code live} the tensors then. */
-    public record BufferPeak(Peak peak, Pos at, List<String> live) {
+    public record BufferPeak(Peak peak, Pos at, List<Live> live) {
+    }
+
+    /** A tensor live at a peak: its name, size in elements and where it was allocated. */
+    public record Live(String name, Poly size, Pos allocatedAt) {
     }
 
     /** The worst case over all paths and the path where it happens. */

@@ -3,6 +3,7 @@ package io.github.bufdsl.cli;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import io.github.bufdsl.analysis.Analyzer;
+import io.github.bufdsl.analysis.JavaEmitter;
 import io.github.bufdsl.analysis.JuliaPrinter;
 import io.github.bufdsl.analysis.SizingEvaluator;
 import io.github.bufdsl.analysis.SizingFunction;
@@ -222,6 +223,15 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--json", description = "Print one JSON object with the peaks and nothing else.")
         boolean json;
 
+        @Option(names = "--explain", description = "For each buffer, the statement where its peak is reached and the"
+                + " tensors live there, with their sizes.")
+        boolean explain;
+
+        @Option(names = "--emit", paramLabel = "julia|java|buf", defaultValue = "julia",
+                description = "The sizing function as the seed's Julia (default), as a Java class with a static"
+                        + " method returning the peaks, or as a .buf script that bufdsl run executes.")
+        Emit emit;
+
         UsageCommand(Context ctx) {
             super(ctx);
         }
@@ -232,7 +242,21 @@ public final class Main implements Callable<Integer> {
             Map<String, Object> bindings = VarParser.plain(variables(r));
             Map<String, JsonObject> overall = new LinkedHashMap<>();
             StringBuilder text = new StringBuilder();
-            for (SizingFunction f : Analyzer.sizingFunctions(r)) {
+            List<SizingFunction> functions = Analyzer.sizingFunctions(r);
+            if (emit != Emit.julia) {
+                for (int i = 0; i < functions.size(); i++) {
+                    failOnErrors(SizingEvaluator.analyze(functions.get(i), bindings).diagnostics());
+                    String suffix = functions.size() == 1 ? "" : Integer.toString(i + 1);
+                    try {
+                        ctx.out.print(emit == Emit.buf ? JuliaPrinter.printBuf(functions.get(i), "buffer_sizes" + suffix)
+                                : JavaEmitter.emit(functions.get(i), "BufferSizes" + suffix));
+                    } catch (IllegalArgumentException e) {
+                        throw new DiagnosticException(Phase.STATIC, functions.get(i).pos(), e.getMessage());
+                    }
+                }
+                return 0;
+            }
+            for (SizingFunction f : functions) {
                 SizingResult result = SizingEvaluator.analyze(f, bindings);
                 failOnErrors(result.diagnostics());
                 text.append(JuliaPrinter.print(f));
@@ -266,6 +290,9 @@ public final class Main implements Callable<Integer> {
                     }
                     overall.merge(b, o, Main::larger);
                 }
+                if (explain) {
+                    text.append(Explain.explain(result, source));
+                }
             }
             if (json) {
                 JsonObject root = new JsonObject();
@@ -287,6 +314,11 @@ public final class Main implements Callable<Integer> {
             }
             return 0;
         }
+    }
+
+    /** What {@code usage --emit} prints. */
+    enum Emit {
+        julia, java, buf
     }
 
     /** Of two blocks' results for one buffer, the one with the larger known peak. */

@@ -1,0 +1,109 @@
+package io.github.bufdsl.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.bufdsl.diag.Source;
+import io.github.bufdsl.exec.Interpreter;
+import io.github.bufdsl.exec.Value;
+import io.github.bufdsl.parse.Parser;
+import io.github.bufdsl.resolve.Resolver;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Method;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The emitted sizing functions compile (Java) or run (.buf) and give the evaluator's numbers. */
+class EmitTest {
+    private static final String SCRIPT = """
+            function block(b, n, k)
+                X = alloc!(b, n, k)
+                Y = alloc!(b, k + 1)
+                drop!(b, Y)
+                drop!(b, X)
+            end
+            buf1 = Buffer(0)
+            buf2 = Buffer(0)
+            n = 2 * m
+            @print_buffer_usage buf1 buf2 begin
+                A = alloc!(buf1, n, 3)
+                if small && m > 1
+                    B = alloc!(buf2, n, n)
+                elseif !small
+                    B = alloc!(buf2, 7)
+                else
+                    B = alloc!(buf2, 1)
+                end
+                for k in 1:2:5
+                    T = alloc!(buf1, k, max(m, 2))
+                    block(buf2, n, k)
+                end
+                drop!(buf2, B)
+                reset!(buf1)
+            end
+            """;
+
+    private static SizingFunction function() {
+        return Analyzer.sizingFunctions(Resolver.resolve(Parser.parse(new Source("emit.buf", SCRIPT)))).get(0);
+    }
+
+    @Test
+    void javaCompilesAndGivesTheSameNumbers(@TempDir Path dir) throws Exception {
+        SizingFunction f = function();
+        String source = JavaEmitter.emit(f, "BufferSizes");
+        Files.writeString(dir.resolve("BufferSizes.java"), source);
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        assertNotNull(javac, "a JDK is needed to compile");
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        int rc = javac.run(null, null, errors, "-d", dir.toString(), dir.resolve("BufferSizes.java").toString());
+        assertEquals(0, rc, errors.toString(StandardCharsets.UTF_8) + "\n" + source);
+        try (URLClassLoader loader = new URLClassLoader(new java.net.URL[] {dir.toUri().toURL()})) {
+            Method peaks = loader.loadClass("BufferSizes").getMethod("peaks", long.class, boolean.class);
+            for (long m : new long[] {0, 1, 2, 5}) {
+                for (boolean small : new boolean[] {true, false}) {
+                    Map<String, Long> expected = SizingEvaluator.peaks(f, Map.of("m", m, "small", small));
+                    long[] got = (long[]) peaks.invoke(null, m, small);
+                    assertArrayEquals(new long[] {expected.get("buf1"), expected.get("buf2")}, got,
+                            "m=" + m + " small=" + small);
+                }
+            }
+        }
+    }
+
+    @Test
+    void bufRunsToTheSameNumbers() {
+        SizingFunction f = function();
+        String script = JuliaPrinter.printBuf(f, "buffer_sizes");
+        assertTrue(script.contains("function buffer_sizes(m, small)"), script);
+        for (long m : new long[] {0, 3}) {
+            for (boolean small : new boolean[] {true, false}) {
+                Map<String, Long> expected = SizingEvaluator.peaks(f, Map.of("m", m, "small", small));
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                Interpreter in = new Interpreter(Resolver.resolve(Parser.parse(new Source("sizes.buf", script))),
+                        new Interpreter.Options(new PrintStream(out, true, StandardCharsets.UTF_8),
+                                Map.of("m", new Value.Int(m), "small", Value.Bool.of(small)), 1L, null));
+                in.run();
+                assertEquals("(" + expected.get("buf1") + ", " + expected.get("buf2") + ")\n",
+                        out.toString(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    @Test
+    void theSeedsFunctionIsUnchangedByTheEmitters() {
+        String julia = JuliaPrinter.print(function());
+        assertTrue(julia.startsWith("# Function to calculate length for buffer(s) buf1 buf2\n"), julia);
+        assertEquals(List.of("m", "small"), Pruner.freeVariables(function().body()));
+    }
+}
