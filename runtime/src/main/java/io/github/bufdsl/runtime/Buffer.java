@@ -155,26 +155,23 @@ public final class Buffer {
                 throw new BufferException(t.describe() + " was already dropped by " + a.endedBy());
             }
         }
-        Arrays.sort(order, (x, y) -> x.allocation().offset != y.allocation().offset
-                ? Integer.compare(y.allocation().offset, x.allocation().offset)
-                : Integer.compare(y.allocation().length, x.allocation().length));
-        // check the whole request before changing anything
-        int top = stack.size() - 1;
-        Allocation previous = null;
+        // together they must be the top of the stack, in any order (as Buffers.jl, which takes them
+        // from the highest offset down; comparing identities also settles tensors of length zero)
+        int k = order.length;
+        List<Allocation> top = stack.subList(Math.max(0, stack.size() - k), stack.size());
+        java.util.Set<Allocation> given = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (Tensor t : order) {
             Allocation a = t.allocation();
-            if (a == previous) {
+            if (!given.add(a)) {
                 throw new BufferException(t.describe() + " is given twice");
             }
-            if (top < 0 || stack.get(top) != a) {
-                String last = top < 0 ? "nothing is allocated" : stack.get(top).describe() + " is";
-                throw new BufferException(t.describe() + " is not the last tensor allocated in " + name
-                        + "; " + last);
+            if (!top.contains(a)) {
+                String last = stack.isEmpty() ? "nothing is allocated"
+                        : stack.get(stack.size() - 1).describe() + " is";
+                throw new BufferException(t.describe() + " is not the last tensor allocated in " + name + "; " + last);
             }
-            previous = a;
-            top--;
         }
-        for (Tensor t : order) {
+        for (int i = 0; i < k; i++) {
             Allocation a = stack.remove(stack.size() - 1);
             a.end(site);
             offset = a.offset;

@@ -44,6 +44,21 @@ class BufferTest {
         assertEquals(0, buf.used());
     }
 
+    /** Found by the differential test (seed 15): two empty tensors at one offset, dropped together. */
+    @Test
+    void emptyTensorsAtOneOffsetAreDroppedTogetherInAnyOrder() {
+        Buffer buf = new Buffer(10);
+        Tensor a = buf.alloc("A", 3, 0);
+        Tensor b = buf.alloc("B", 0);
+        buf.drop(a, b);
+        assertEquals(0, buf.allocationCount());
+        Tensor c = buf.alloc("C", 0);
+        Tensor d = buf.alloc("D", 0);
+        assertThrows(BufferException.class, () -> buf.drop(c));
+        buf.drop(d, c);
+        assertEquals(0, buf.allocationCount());
+    }
+
     @Test
     void dropOutOfOrderFailsNamingTheTopAndChangesNothing() {
         Buffer buf = new Buffer(100).setName("buf");
