@@ -44,7 +44,7 @@ class BufferTest {
         assertEquals(0, buf.used());
     }
 
-    /** Found by the differential test (seed 15): two empty tensors at one offset, dropped together. */
+    /** Found by the differential test: two empty tensors at one offset, dropped together. */
     @Test
     void emptyTensorsAtOneOffsetAreDroppedTogetherInAnyOrder() {
         Buffer buf = new Buffer(10);
