@@ -50,9 +50,28 @@ public final class Analyzer {
     /** One sizing function for every buffer the script creates, over the whole script (for check, and for usage without blocks). */
     public static SizingFunction wholeScript(Resolution resolution) {
         List<Stmt> body = resolution.program().body().stream().filter(s -> !(s instanceof Stmt.Function)).toList();
-        Map<String, SizingFunction.BufferDecl> decls = SizingBuilder.declarations(body);
+        Map<String, SizingFunction.BufferDecl> decls = new java.util.LinkedHashMap<>(SizingBuilder.declarations(body));
+        // buffers given from outside (a free variable the script allocates from) are sized too
+        for (String name : givenBuffers(body, resolution.freeVariables().keySet())) {
+            decls.putIfAbsent(name, new SizingFunction.BufferDecl(resolution.freeVariables().get(name), 8, null, true));
+        }
         return SizingBuilder.build(new Pos(1, 1, 1), new ArrayList<>(decls.keySet()), List.of(), body, decls,
                 resolution.functions());
+    }
+
+    /** Free variables used as the buffer of alloc!, drop! or reset!, in order of first use. */
+    private static java.util.Set<String> givenBuffers(List<Stmt> body, java.util.Set<String> free) {
+        java.util.Set<String> found = new java.util.LinkedHashSet<>();
+        for (Stmt s : body) {
+            new StmtWalker(call -> {
+                String fn = call.calleeName();
+                if (("alloc!".equals(fn) || "drop!".equals(fn) || "reset!".equals(fn)) && !call.args().isEmpty()
+                        && call.args().get(0) instanceof Expr.Name n && free.contains(n.name())) {
+                    found.add(n.name());
+                }
+            }).statement(s);
+        }
+        return found;
     }
 
     private static List<Stmt.PrintBufferUsage> blocks(Stmt s) {

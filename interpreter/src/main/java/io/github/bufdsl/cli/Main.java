@@ -1,31 +1,20 @@
 package io.github.bufdsl.cli;
 
 import com.google.gson.Gson;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
-import io.github.bufdsl.analysis.Analyzer;
-import io.github.bufdsl.analysis.JavaEmitter;
-import io.github.bufdsl.analysis.JuliaPrinter;
-import io.github.bufdsl.analysis.SizingEvaluator;
-import io.github.bufdsl.analysis.SizingFunction;
-import io.github.bufdsl.analysis.SizingResult;
-import io.github.bufdsl.ast.Program;
-import io.github.bufdsl.ast.Stmt;
+import io.github.bufdsl.api.BufScript;
+import io.github.bufdsl.api.BufferUsage;
+import io.github.bufdsl.api.ScriptException;
+import io.github.bufdsl.api.Usage;
 import io.github.bufdsl.diag.Diagnostic;
 import io.github.bufdsl.diag.DiagnosticException;
-import io.github.bufdsl.diag.Phase;
-import io.github.bufdsl.diag.Severity;
 import io.github.bufdsl.diag.Source;
-import io.github.bufdsl.exec.Interpreter;
-import io.github.bufdsl.exec.Value;
-import io.github.bufdsl.parse.Parser;
-import io.github.bufdsl.resolve.Resolution;
-import io.github.bufdsl.resolve.Resolver;
 import io.github.bufdsl.runtime.Buffer;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -118,8 +107,6 @@ public final class Main implements Callable<Integer> {
                 description = "Value of a free variable: true, false, an integer or a number. Repeatable.")
         List<String> vars = new ArrayList<>();
 
-        Source source;
-
         ScriptCommand(Context ctx) {
             this.ctx = ctx;
         }
@@ -127,31 +114,24 @@ public final class Main implements Callable<Integer> {
         @Override
         public final Integer call() {
             try {
-                return run();
-            } catch (DiagnosticException e) {
-                report(e);
-                return e.phase().exitCode();
+                BufScript script = BufScript.load(ctx.workingDir.resolve(file), file);
+                Map<String, Object> values;
+                try {
+                    values = VarParser.parse(vars, script.freeVariables());
+                } catch (DiagnosticException e) {
+                    for (Diagnostic d : e.diagnostics()) {
+                        ctx.err.print(d.format(new Source(file, "")));
+                    }
+                    return e.phase().exitCode();
+                }
+                return run(script, values);
+            } catch (ScriptException e) {
+                ctx.err.print(e.formatted());
+                return e.exitCode();
             }
         }
 
-        abstract int run();
-
-        void report(DiagnosticException e) {
-            for (Diagnostic d : e.diagnostics()) {
-                ctx.err.print(d.format(source));
-            }
-        }
-
-        /** Parse, resolve and check the --var values against the free variables. */
-        Resolution load() {
-            source = ScriptLoader.load(ctx.workingDir, file);
-            Program program = Parser.parse(source);
-            return Resolver.resolve(program);
-        }
-
-        Map<String, Value> variables(Resolution r) {
-            return VarParser.parse(vars, r.freeVariables().keySet());
-        }
+        abstract int run(BufScript script, Map<String, Object> values) throws ScriptException;
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
@@ -170,46 +150,17 @@ public final class Main implements Callable<Integer> {
         }
 
         @Override
-        int run() {
-            Resolution r = load();
-            Map<String, Value> values = variables(r);
-            VarParser.requireAll(r, values);
-            Map<Stmt.PrintBufferUsage, SizingFunction> blocks = Analyzer.analyze(r);
-            preflight(r, blocks, VarParser.plain(values));
-            Interpreter interp = new Interpreter(r, new Interpreter.Options(ctx.out, values, seed,
-                    block -> ctx.out.print(JuliaPrinter.print(blocks.get(block)))));
-            try {
-                interp.run();
-            } finally {
-                ctx.out.flush();
+        int run(BufScript script, Map<String, Object> values) throws ScriptException {
+            script.run(values, ctx.out, seed, buffers -> {
                 if (stats) {
-                    for (Buffer b : interp.buffers()) {
+                    for (Buffer b : buffers) {
                         ctx.err.println("high-water " + b.name() + " = " + b.highWater() + " of " + b.length()
                                 + " elements (" + b.highWater() * b.elementBytes() + " bytes)");
                     }
                 }
-            }
+            });
             return 0;
         }
-    }
-
-    /**
-     * The checks, before running: the blocks' sizing functions must evaluate, and the whole script
-     * must pass the checks on the path the variables choose. Where the analysis cannot follow the
-     * whole script, running goes ahead and the runtime checks the rest.
-     */
-    private static void preflight(Resolution r, Map<Stmt.PrintBufferUsage, SizingFunction> blocks,
-            Map<String, Object> bindings) {
-        for (SizingFunction f : blocks.values()) {
-            failOnErrors(SizingEvaluator.analyze(f, bindings).diagnostics());
-        }
-        SizingResult whole;
-        try {
-            whole = SizingEvaluator.analyze(Analyzer.wholeScript(r), bindings);
-        } catch (DiagnosticException e) {
-            return;
-        }
-        failOnErrors(whole.diagnostics());
     }
 
     @Command(name = "usage", mixinStandardHelpOptions = true,
@@ -218,7 +169,7 @@ public final class Main implements Callable<Integer> {
                     + " free variable it depends on is given, else a formula in them and, where they are all"
                     + " Bools, the worst case.",
             footer = {"", "Examples:", "  bufdsl usage examples/prealloc.buf --var small=true",
-                "  bufdsl usage examples/prealloc.buf --json"})
+                "  bufdsl usage examples/prealloc.buf --json", "  bufdsl usage examples/prealloc.buf --emit java"})
     static final class UsageCommand extends ScriptCommand {
         @Option(names = "--json", description = "Print one JSON object with the peaks and nothing else.")
         boolean json;
@@ -237,107 +188,78 @@ public final class Main implements Callable<Integer> {
         }
 
         @Override
-        int run() {
-            Resolution r = load();
-            Map<String, Object> bindings = VarParser.plain(variables(r));
-            Map<String, JsonObject> overall = new LinkedHashMap<>();
-            StringBuilder text = new StringBuilder();
-            List<SizingFunction> functions = Analyzer.sizingFunctions(r);
+        int run(BufScript script, Map<String, Object> values) throws ScriptException {
             if (emit != Emit.julia) {
-                for (int i = 0; i < functions.size(); i++) {
-                    failOnErrors(SizingEvaluator.analyze(functions.get(i), bindings).diagnostics());
-                    String suffix = functions.size() == 1 ? "" : Integer.toString(i + 1);
-                    try {
-                        ctx.out.print(emit == Emit.buf ? JuliaPrinter.printBuf(functions.get(i), "buffer_sizes" + suffix)
-                                : JavaEmitter.emit(functions.get(i), "BufferSizes" + suffix));
-                    } catch (IllegalArgumentException e) {
-                        throw new DiagnosticException(Phase.STATIC, functions.get(i).pos(), e.getMessage());
-                    }
-                }
+                ctx.out.print(script.emit(emit.name(), values));
                 return 0;
             }
-            for (SizingFunction f : functions) {
-                SizingResult result = SizingEvaluator.analyze(f, bindings);
-                failOnErrors(result.diagnostics());
-                text.append(JuliaPrinter.print(f));
-                for (String b : f.buffers()) {
-                    int bytes = f.elementBytes(b);
-                    Long peak = result.peak(b);
-                    SizingResult.Worst worst = result.worst(b);
-                    JsonObject o = new JsonObject();
-                    if (peak != null) {
-                        text.append("peak ").append(b).append(" = ").append(peak).append(" elements (")
-                                .append(peak * bytes).append(" bytes)\n");
-                        o.addProperty("peak", peak);
-                        o.addProperty("bytes", peak * bytes);
+            Usage usage = script.usage(values);
+            if (json) {
+                ctx.out.println(json(usage));
+                return 0;
+            }
+            StringBuilder text = new StringBuilder();
+            for (Usage.Block block : usage.blocks()) {
+                text.append(block.sizingFunction());
+                for (BufferUsage u : block.buffers().values()) {
+                    text.append("peak ").append(u.buffer()).append(" = ");
+                    if (u.formula() == null) {
+                        text.append(u.peak()).append(" elements (").append(u.bytes()).append(" bytes)\n");
+                    } else if (u.worstCase()) {
+                        text.append(u.formula()).append("\nworst case ").append(u.buffer()).append(" = ")
+                                .append(u.peak()).append(" elements (").append(u.bytes()).append(" bytes) when ")
+                                .append(u.when()).append('\n');
                     } else {
-                        String formula = result.formula(b);
-                        text.append("peak ").append(b).append(" = ").append(formula);
-                        o.addProperty("formula", formula);
-                        if (worst != null) {
-                            text.append("\nworst case ").append(b).append(" = ").append(worst.peak())
-                                    .append(" elements (").append(worst.peak() * bytes).append(" bytes) when ")
-                                    .append(String.join(" and ", worst.path())).append('\n');
-                            o.addProperty("peak", worst.peak());
-                            o.addProperty("bytes", worst.peak() * bytes);
-                            o.addProperty("worst_case", true);
-                            o.addProperty("when", String.join(" and ", worst.path()));
-                        } else {
-                            text.append(" elements (").append(bytes).append(" bytes each)\n");
-                            o.add("peak", com.google.gson.JsonNull.INSTANCE);
-                            o.addProperty("bytes_per_element", bytes);
-                        }
+                        text.append(u.formula()).append(" elements (").append(u.elementBytes())
+                                .append(" bytes each)\n");
                     }
-                    overall.merge(b, o, Main::larger);
                 }
                 if (explain) {
-                    text.append(Explain.explain(result, source));
+                    text.append(block.explanation());
                 }
             }
-            if (json) {
-                JsonObject root = new JsonObject();
-                JsonObject buffers = new JsonObject();
-                overall.forEach(buffers::add);
-                root.add("buffers", buffers);
-                JsonObject varsJson = new JsonObject();
-                bindings.forEach((k, v) -> {
-                    if (v instanceof Boolean b) {
-                        varsJson.addProperty(k, b);
-                    } else {
-                        varsJson.addProperty(k, (Number) v);
-                    }
-                });
-                root.add("vars", varsJson);
-                ctx.out.println(new Gson().toJson(root));
-            } else {
-                ctx.out.print(text);
-            }
+            ctx.out.print(text);
             return 0;
+        }
+
+        private static String json(Usage usage) {
+            JsonObject root = new JsonObject();
+            JsonObject buffers = new JsonObject();
+            usage.buffers().forEach((name, u) -> {
+                JsonObject o = new JsonObject();
+                if (u.formula() != null) {
+                    o.addProperty("formula", u.formula());
+                }
+                if (u.peak() != null) {
+                    o.addProperty("peak", u.peak());
+                    o.addProperty("bytes", u.bytes());
+                } else {
+                    o.add("peak", JsonNull.INSTANCE);
+                    o.addProperty("bytes_per_element", u.elementBytes());
+                }
+                if (u.worstCase()) {
+                    o.addProperty("worst_case", true);
+                    o.addProperty("when", u.when());
+                }
+                buffers.add(name, o);
+            });
+            root.add("buffers", buffers);
+            JsonObject varsJson = new JsonObject();
+            usage.variables().forEach((k, v) -> {
+                if (v instanceof Boolean b) {
+                    varsJson.addProperty(k, b);
+                } else {
+                    varsJson.addProperty(k, (Number) v);
+                }
+            });
+            root.add("vars", varsJson);
+            return new Gson().toJson(root);
         }
     }
 
     /** What {@code usage --emit} prints. */
     enum Emit {
         julia, java, buf
-    }
-
-    /** Of two blocks' results for one buffer, the one with the larger known peak. */
-    private static JsonObject larger(JsonObject a, JsonObject b) {
-        if (!a.has("peak") || a.get("peak").isJsonNull()) {
-            return a;
-        }
-        if (!b.has("peak") || b.get("peak").isJsonNull()) {
-            return b;
-        }
-        return a.get("peak").getAsLong() >= b.get("peak").getAsLong() ? a : b;
-    }
-
-    /** Errors of the checks stop the command before anything runs. */
-    static void failOnErrors(List<Diagnostic> diagnostics) {
-        List<Diagnostic> errors = diagnostics.stream().filter(d -> d.severity() == Severity.ERROR).toList();
-        if (!errors.isEmpty()) {
-            throw new DiagnosticException(Phase.STATIC, errors);
-        }
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true,
@@ -352,27 +274,16 @@ public final class Main implements Callable<Integer> {
         }
 
         @Override
-        int run() {
-            Resolution r = load();
-            Map<String, Object> bindings = VarParser.plain(variables(r));
-            SizingResult result = SizingEvaluator.analyze(Analyzer.wholeScript(r), bindings);
-            for (Diagnostic d : result.diagnostics()) {
-                ctx.err.print(d.format(source));
-            }
-            long errors = result.diagnostics().stream().filter(d -> d.severity() == Severity.ERROR).count();
-            long warnings = result.diagnostics().size() - errors;
-            int paths = result.leaves().size();
-            ctx.out.println(file + ": " + count(errors, "error") + ", " + count(warnings, "warning") + " on "
-                    + count(paths, "path"));
-            return errors > 0 ? 2 : 0;
+        int run(BufScript script, Map<String, Object> values) throws ScriptException {
+            int[] counts = new int[3];
+            ctx.err.print(script.checkReport(values, counts));
+            ctx.out.println(file + ": " + count(counts[0], "error") + ", " + count(counts[1], "warning") + " on "
+                    + count(counts[2], "path"));
+            return counts[0] > 0 ? 2 : 0;
         }
 
         private static String count(long n, String word) {
             return n + " " + word + (n == 1 ? "" : "s");
         }
-    }
-
-    static DiagnosticException staticError(String message) {
-        return new DiagnosticException(Phase.STATIC, io.github.bufdsl.diag.Pos.NONE, message);
     }
 }

@@ -4,8 +4,6 @@ import io.github.bufdsl.diag.Diagnostic;
 import io.github.bufdsl.diag.DiagnosticException;
 import io.github.bufdsl.diag.Phase;
 import io.github.bufdsl.diag.Pos;
-import io.github.bufdsl.exec.Value;
-import io.github.bufdsl.resolve.Resolution;
 import io.github.bufdsl.resolve.Suggestions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,8 +20,8 @@ final class VarParser {
     private VarParser() {
     }
 
-    static Map<String, Value> parse(List<String> specs, Set<String> freeVariables) {
-        Map<String, Value> out = new LinkedHashMap<>();
+    static Map<String, Object> parse(List<String> specs, Set<String> freeVariables) {
+        Map<String, Object> out = new LinkedHashMap<>();
         List<Diagnostic> errors = new ArrayList<>();
         for (String spec : specs) {
             int eq = spec.indexOf('=');
@@ -39,7 +37,7 @@ final class VarParser {
                                 : " (it has " + String.join(", ", freeVariables) + ")") : hint)));
                 continue;
             }
-            Value v = value(spec.substring(eq + 1).trim());
+            Object v = value(spec.substring(eq + 1).trim());
             if (v == null) {
                 errors.add(Diagnostic.error(Pos.NONE, "--var " + spec + ": the value must be true, false, an integer"
                         + " or a number"));
@@ -55,13 +53,14 @@ final class VarParser {
         return out;
     }
 
-    private static Value value(String text) {
+    /** Boolean, Long or Double; null if the text is none of them. */
+    private static Object value(String text) {
         if (text.equals("true") || text.equals("false")) {
-            return Value.Bool.of(text.equals("true"));
+            return text.equals("true");
         }
         if (INT.matcher(text).matches()) {
             try {
-                return new Value.Int(Long.parseLong(text.replace("_", "")));
+                return Long.parseLong(text.replace("_", ""));
             } catch (NumberFormatException e) {
                 return null;
             }
@@ -70,7 +69,7 @@ final class VarParser {
             double d = Double.parseDouble(text);
             if (Double.isFinite(d) && !text.endsWith("d") && !text.endsWith("f") && !text.endsWith("D")
                     && !text.endsWith("F")) {
-                return new Value.Float(d);
+                return d;
             }
         } catch (NumberFormatException e) {
             return null;
@@ -78,32 +77,4 @@ final class VarParser {
         return null;
     }
 
-    /** Every free variable needs a value before running; one diagnostic per missing one, where it is read. */
-    static void requireAll(Resolution r, Map<String, Value> values) {
-        List<Diagnostic> errors = new ArrayList<>();
-        r.freeVariables().forEach((name, pos) -> {
-            if (!values.containsKey(name)) {
-                errors.add(Diagnostic.error(pos, name + " is not defined; if it is a parameter of the script, give"
-                        + " it with --var " + name + "=..."));
-            }
-        });
-        if (!errors.isEmpty()) {
-            throw new DiagnosticException(Phase.STATIC, errors);
-        }
-    }
-
-    /** The values as Long, Double or Boolean, for the sizing evaluator. */
-    static Map<String, Object> plain(Map<String, Value> values) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        values.forEach((k, v) -> {
-            if (v instanceof Value.Int i) {
-                out.put(k, i.value());
-            } else if (v instanceof Value.Float f) {
-                out.put(k, f.value());
-            } else if (v instanceof Value.Bool b) {
-                out.put(k, b.value());
-            }
-        });
-        return out;
-    }
 }

@@ -1,4 +1,4 @@
-package io.github.bufdsl.cli;
+package io.github.bufdsl.api;
 
 import io.github.bufdsl.diag.DiagnosticException;
 import io.github.bufdsl.diag.Phase;
@@ -21,8 +21,7 @@ final class ScriptLoader {
     private ScriptLoader() {
     }
 
-    static Source load(Path workingDir, String file) {
-        Path path = workingDir.resolve(file);
+    static Source load(Path path, String file) {
         byte[] bytes;
         try {
             if (Files.isDirectory(path)) {

@@ -1,4 +1,4 @@
-package io.github.bufdsl.cli;
+package io.github.bufdsl.api;
 
 import io.github.bufdsl.analysis.SizingResult;
 import io.github.bufdsl.diag.Source;

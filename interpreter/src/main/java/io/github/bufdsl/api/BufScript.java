@@ -1,0 +1,422 @@
+package io.github.bufdsl.api;
+
+import io.github.bufdsl.analysis.Analyzer;
+import io.github.bufdsl.analysis.JavaEmitter;
+import io.github.bufdsl.analysis.JuliaPrinter;
+import io.github.bufdsl.analysis.SizingEvaluator;
+import io.github.bufdsl.analysis.SizingFunction;
+import io.github.bufdsl.analysis.SizingResult;
+import io.github.bufdsl.ast.Stmt;
+import io.github.bufdsl.diag.Diagnostic;
+import io.github.bufdsl.diag.DiagnosticException;
+import io.github.bufdsl.diag.Phase;
+import io.github.bufdsl.diag.Pos;
+import io.github.bufdsl.diag.Severity;
+import io.github.bufdsl.diag.Source;
+import io.github.bufdsl.exec.Interpreter;
+import io.github.bufdsl.exec.Value;
+import io.github.bufdsl.parse.Parser;
+import io.github.bufdsl.resolve.Resolution;
+import io.github.bufdsl.resolve.Resolver;
+import io.github.bufdsl.resolve.Suggestions;
+import io.github.bufdsl.runtime.Buffer;
+import io.github.bufdsl.runtime.Tensor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A loaded {@code .buf} script: parsed, its names resolved and its sizing functions built, ready
+ * to be sized ({@link #usage}), checked ({@link #check}) or run ({@link #run}) any number of times.
+ * Immutable: one instance may be used from several threads at once; each run has its own state.
+ *
+ * <pre>{@code
+ * BufScript kernel = BufScript.load(Path.of("kernel.buf"));
+ * long n = kernel.usage(Map.of("small", true)).buffer("buf").peak();
+ * Buffer buf = new Buffer(n, false);
+ * RunResult r = kernel.run(Map.of("small", true, "buf", buf), System.out);
+ * }</pre>
+ *
+ * <p>Bindings give the free variables (names the script reads but never assigns) as Java values:
+ * Boolean, Integer or Long, Double or Float, String, or a runtime {@link Buffer} or {@link Tensor}
+ * the program made.
+ */
+public final class BufScript {
+    private final Source source;
+    private final Resolution resolution;
+    private final Map<Stmt.PrintBufferUsage, SizingFunction> blocks;
+
+    private BufScript(Source source) throws ScriptException {
+        this.source = source;
+        try {
+            this.resolution = Resolver.resolve(Parser.parse(source));
+            this.blocks = Collections.unmodifiableMap(Analyzer.analyze(resolution));
+        } catch (DiagnosticException e) {
+            throw new ScriptException(e, source);
+        }
+    }
+
+    /** Loads a script file; diagnostics name it as given. */
+    public static BufScript load(Path path) throws ScriptException {
+        return load(path, path.toString());
+    }
+
+    /** Loads a script file; diagnostics name it {@code displayName}. */
+    public static BufScript load(Path path, String displayName) throws ScriptException {
+        try {
+            return new BufScript(ScriptLoader.load(path, displayName));
+        } catch (DiagnosticException e) {
+            throw new ScriptException(e, null);
+        }
+    }
+
+    /** A script from text; diagnostics name it {@code name}. */
+    public static BufScript fromString(String name, String text) throws ScriptException {
+        return new BufScript(new Source(name, text));
+    }
+
+    /** A script from a class-path resource (UTF-8), as {@link ClassLoader#getResourceAsStream} finds it. */
+    public static BufScript fromResource(ClassLoader loader, String resource) throws ScriptException {
+        try (InputStream in = loader.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new ScriptException(new DiagnosticException(Phase.STATIC, Pos.NONE, "no resource " + resource),
+                        null);
+            }
+            return fromString(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new ScriptException(new DiagnosticException(Phase.STATIC, Pos.NONE, "cannot read the resource "
+                    + resource + ": " + e.getMessage()), null);
+        }
+    }
+
+    /** The name diagnostics use. */
+    public String name() {
+        return source.name();
+    }
+
+    /** The free variables: names the script reads but never assigns, given by the bindings. */
+    public Set<String> freeVariables() {
+        return Collections.unmodifiableSet(resolution.freeVariables().keySet());
+    }
+
+    /**
+     * Sizes the buffers: for each {@code @print_buffer_usage} block (or the whole script) the sizing
+     * function and each buffer's peak, a number where the bindings fix it, else a formula in what
+     * is left free and, where that is only Bools, the worst case. The same numbers as
+     * {@code bufdsl usage --json}.
+     *
+     * @throws ScriptException for an unknown binding, an error the checks find, or a size usage cannot compute
+     */
+    public Usage usage(Map<String, ?> bindings) throws ScriptException {
+        return guard(() -> {
+            Map<String, Object> plain = sizingValues(bindings);
+            List<Usage.Block> list = new ArrayList<>();
+            Map<String, BufferUsage> overall = new LinkedHashMap<>();
+            for (SizingFunction f : sizingFunctions()) {
+                SizingResult result = SizingEvaluator.analyze(f, plain);
+                failOnErrors(result.diagnostics());
+                Map<String, BufferUsage> buffers = new LinkedHashMap<>();
+                for (String b : f.buffers()) {
+                    BufferUsage u = bufferUsage(result, f, b);
+                    buffers.put(b, u);
+                    overall.merge(b, u, BufScript::larger);
+                }
+                list.add(new Usage.Block(JuliaPrinter.print(f), Collections.unmodifiableMap(buffers),
+                        Explain.explain(result, source)));
+            }
+            return new Usage(List.copyOf(list), Collections.unmodifiableMap(overall),
+                    Collections.unmodifiableMap(plain));
+        });
+    }
+
+    private static BufferUsage bufferUsage(SizingResult result, SizingFunction f, String b) {
+        int bytes = f.elementBytes(b);
+        Long peak = result.peak(b);
+        if (peak != null) {
+            return new BufferUsage(b, peak, peak * bytes, bytes, null, false, null);
+        }
+        SizingResult.Worst worst = result.worst(b);
+        String formula = result.formula(b);
+        if (worst != null) {
+            return new BufferUsage(b, worst.peak(), worst.peak() * bytes, bytes, formula, true,
+                    String.join(" and ", worst.path()));
+        }
+        return new BufferUsage(b, null, null, bytes, formula, false, null);
+    }
+
+    /** Of two blocks' usage of one buffer, the larger known peak (an unknown one wins). */
+    private static BufferUsage larger(BufferUsage a, BufferUsage b) {
+        if (a.peak() == null) {
+            return a;
+        }
+        if (b.peak() == null) {
+            return b;
+        }
+        return a.peak() >= b.peak() ? a : b;
+    }
+
+    /** The sizing function(s) as text: "julia" (the seed's format), "java" (a class) or "buf" (a script). */
+    public String emit(String kind, Map<String, ?> bindings) throws ScriptException {
+        return guard(() -> {
+            Map<String, Object> plain = sizingValues(bindings);
+            List<SizingFunction> fs = sizingFunctions();
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < fs.size(); i++) {
+                SizingFunction f = fs.get(i);
+                failOnErrors(SizingEvaluator.analyze(f, plain).diagnostics());
+                String suffix = fs.size() == 1 ? "" : Integer.toString(i + 1);
+                try {
+                    sb.append(switch (kind) {
+                        case "julia" -> JuliaPrinter.print(f);
+                        case "java" -> JavaEmitter.emit(f, "BufferSizes" + suffix);
+                        case "buf" -> JuliaPrinter.printBuf(f, "buffer_sizes" + suffix);
+                        default -> throw new DiagnosticException(Phase.STATIC, Pos.NONE, "unknown form " + kind
+                                + "; emit julia, java or buf");
+                    });
+                } catch (IllegalArgumentException e) {
+                    throw new DiagnosticException(Phase.STATIC, f.pos(), e.getMessage());
+                }
+            }
+            return sb.toString();
+        });
+    }
+
+    /**
+     * The checks on every path the bindings leave open: errors (drop out of order, use after drop, a
+     * fixed buffer too small, ...) and warnings (tensors never given back), each with the path.
+     *
+     * @throws ScriptException when the analysis itself cannot proceed (a loop bound left free, ...)
+     */
+    public List<Problem> check(Map<String, ?> bindings) throws ScriptException {
+        return guard(() -> {
+            SizingResult r = SizingEvaluator.analyze(Analyzer.wholeScript(resolution), sizingValues(bindings));
+            String file = source.name();
+            return r.diagnostics().stream().map(d -> new Problem(file, d.pos().line(), d.pos().column(),
+                    d.severity().label(), d.message())).toList();
+        });
+    }
+
+    /** As {@link #check}, the diagnostics in the CLI's format, and the number of paths. */
+    public String checkReport(Map<String, ?> bindings, int[] errorsWarningsPaths) throws ScriptException {
+        return guard(() -> {
+            SizingResult r = SizingEvaluator.analyze(Analyzer.wholeScript(resolution), sizingValues(bindings));
+            StringBuilder sb = new StringBuilder();
+            int errors = 0;
+            for (Diagnostic d : r.diagnostics()) {
+                sb.append(d.format(source));
+                errors += d.severity() == Severity.ERROR ? 1 : 0;
+            }
+            errorsWarningsPaths[0] = errors;
+            errorsWarningsPaths[1] = r.diagnostics().size() - errors;
+            errorsWarningsPaths[2] = r.leaves().size();
+            return sb.toString();
+        });
+    }
+
+    /** {@link #run(Map, PrintStream, Long)} with a random seed for {@code rand!}. */
+    public RunResult run(Map<String, ?> bindings, PrintStream out) throws ScriptException {
+        return run(bindings, out, null);
+    }
+
+    /**
+     * Runs the script with its output going to {@code out}. Every free variable needs a binding.
+     * The checks run first, on the path the bindings choose.
+     *
+     * @param seed seed for {@code rand!}, or null for a random one
+     * @throws ScriptException for errors before running ({@link ScriptException#beforeRunning()})
+     *     or while running, at the statement that failed
+     */
+    public RunResult run(Map<String, ?> bindings, PrintStream out, Long seed) throws ScriptException {
+        return run(bindings, out, seed, buffers -> { });
+    }
+
+    /**
+     * As {@link #run(Map, PrintStream, Long)}, also when the run fails: {@code onEnd} receives the
+     * buffers the script created, for statistics.
+     */
+    public RunResult run(Map<String, ?> bindings, PrintStream out, Long seed,
+            java.util.function.Consumer<List<Buffer>> onEnd) throws ScriptException {
+        try {
+            return guard(() -> {
+                Map<String, Value> values = values(bindings);
+                requireAll(values);
+                preflight(sizingValues(bindings));
+                Interpreter interp = new Interpreter(resolution, new Interpreter.Options(out, values, seed,
+                        block -> out.print(JuliaPrinter.print(blocks.get(block)))));
+                try {
+                    interp.run();
+                } finally {
+                    out.flush();
+                    onEnd.accept(interp.buffers());
+                }
+                return result(interp);
+            });
+        } finally {
+            out.flush();
+        }
+    }
+
+    private static RunResult result(Interpreter in) {
+        Map<String, Object> vars = new LinkedHashMap<>();
+        in.globals().forEach((k, v) -> vars.put(k, toJava(v)));
+        return new RunResult(Collections.unmodifiableMap(vars), in.buffers(), in.contractor().workspaceHighWater());
+    }
+
+    private List<SizingFunction> sizingFunctions() {
+        return Analyzer.sizingFunctions(resolution);
+    }
+
+    /**
+     * The checks before running: the blocks' sizing functions must evaluate, and the whole script
+     * must pass the checks on the chosen path. Where the analysis cannot follow the whole script,
+     * running goes ahead and the runtime checks the rest.
+     */
+    private void preflight(Map<String, Object> plain) {
+        for (SizingFunction f : blocks.values()) {
+            failOnErrors(SizingEvaluator.analyze(f, plain).diagnostics());
+        }
+        SizingResult whole;
+        try {
+            whole = SizingEvaluator.analyze(Analyzer.wholeScript(resolution), plain);
+        } catch (DiagnosticException e) {
+            return;
+        }
+        failOnErrors(whole.diagnostics());
+    }
+
+    private static void failOnErrors(List<Diagnostic> diagnostics) {
+        List<Diagnostic> errors = diagnostics.stream().filter(d -> d.severity() == Severity.ERROR).toList();
+        if (!errors.isEmpty()) {
+            throw new DiagnosticException(Phase.STATIC, errors);
+        }
+    }
+
+    private void requireAll(Map<String, Value> values) {
+        List<Diagnostic> errors = new ArrayList<>();
+        resolution.freeVariables().forEach((name, pos) -> {
+            if (!values.containsKey(name)) {
+                errors.add(Diagnostic.error(pos, name + " is not defined; if it is a parameter of the script, give"
+                        + " it with --var " + name + "=..."));
+            }
+        });
+        if (!errors.isEmpty()) {
+            throw new DiagnosticException(Phase.STATIC, errors);
+        }
+    }
+
+    /** Bindings as the interpreter's values, checked against the free variables. */
+    private Map<String, Value> values(Map<String, ?> bindings) {
+        Map<String, Value> out = new LinkedHashMap<>();
+        List<Diagnostic> errors = new ArrayList<>();
+        bindings.forEach((name, v) -> {
+            if (!resolution.freeVariables().containsKey(name)) {
+                errors.add(Diagnostic.error(Pos.NONE, "the script has no free variable " + name
+                        + Suggestions.hint(name, resolution.freeVariables().keySet())));
+                return;
+            }
+            Value value = fromJava(v);
+            if (value == null) {
+                errors.add(Diagnostic.error(Pos.NONE, "the value of " + name + " must be a Boolean, an integer, a"
+                        + " number, a String, a Buffer or a Tensor, not " + (v == null ? "null" : v.getClass().getName())));
+                return;
+            }
+            out.put(name, value);
+        });
+        if (!errors.isEmpty()) {
+            throw new DiagnosticException(Phase.STATIC, errors);
+        }
+        return out;
+    }
+
+    /** The bindings the sizing function can use: numbers and Bools (Long, Double, Boolean). */
+    private Map<String, Object> sizingValues(Map<String, ?> bindings) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        values(bindings).forEach((k, v) -> {
+            if (v instanceof Value.Int i) {
+                out.put(k, i.value());
+            } else if (v instanceof Value.Float f) {
+                out.put(k, f.value());
+            } else if (v instanceof Value.Bool b) {
+                out.put(k, b.value());
+            }
+        });
+        return out;
+    }
+
+    private static Value fromJava(Object v) {
+        if (v instanceof Boolean b) {
+            return Value.Bool.of(b);
+        }
+        if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            return new Value.Int(((Number) v).longValue());
+        }
+        if (v instanceof Double || v instanceof Float) {
+            return new Value.Float(((Number) v).doubleValue());
+        }
+        if (v instanceof String s) {
+            return new Value.Str(s);
+        }
+        if (v instanceof Buffer b) {
+            return new Value.BufferValue(b);
+        }
+        if (v instanceof Tensor t) {
+            return new Value.TensorValue(t);
+        }
+        return null;
+    }
+
+    private static Object toJava(Value v) {
+        if (v instanceof Value.Int i) {
+            return i.value();
+        }
+        if (v instanceof Value.Float f) {
+            return f.value();
+        }
+        if (v instanceof Value.Bool b) {
+            return b.value();
+        }
+        if (v instanceof Value.Str s) {
+            return s.value();
+        }
+        if (v instanceof Value.BufferValue b) {
+            return b.buffer();
+        }
+        if (v instanceof Value.TensorValue t) {
+            return t.tensor();
+        }
+        if (v instanceof Value.Tuple t) {
+            return t.items().stream().map(BufScript::toJava).toList();
+        }
+        if (v instanceof Value.Ref r) {
+            return toJava(r.get());
+        }
+        if (v instanceof Value.Range r) {
+            return List.of(r.start(), r.step(), r.stop());
+        }
+        return null;
+    }
+
+    private interface Step<T> {
+        T get();
+    }
+
+    /** Runs a step of the pipeline, turning its diagnostics into a ScriptException. */
+    private <T> T guard(Step<T> step) throws ScriptException {
+        try {
+            return step.get();
+        } catch (DiagnosticException e) {
+            throw new ScriptException(e, source);
+        } catch (StackOverflowError e) {
+            throw new ScriptException(new DiagnosticException(Phase.RUNTIME, Pos.NONE,
+                    "the script recursed too deeply for this thread's stack"), source);
+        }
+    }
+}

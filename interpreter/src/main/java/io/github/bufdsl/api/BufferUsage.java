@@ -1,0 +1,11 @@
+package io.github.bufdsl.api;
+
+/**
+ * One buffer's size as {@code usage} computes it. {@code peak} and {@code bytes} are null when the
+ * peak depends on free variables left unbound that are not all Bools; {@code formula} is the peak in
+ * the free variables (null when it is a number); {@code worstCase} says {@code peak} is the largest
+ * over the open Bool variables, and {@code when} for which values.
+ */
+public record BufferUsage(String buffer, Long peak, Long bytes, int elementBytes, String formula, boolean worstCase,
+        String when) {
+}
