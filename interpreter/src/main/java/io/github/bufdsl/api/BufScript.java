@@ -53,8 +53,29 @@ public final class BufScript {
     private final Source source;
     private final Resolution resolution;
     private final Map<Stmt.PrintBufferUsage, SizingFunction> blocks;
+    private final long maxSizingSteps;
+
+    private BufScript(BufScript other, long maxSizingSteps) {
+        this.source = other.source;
+        this.resolution = other.resolution;
+        this.blocks = other.blocks;
+        this.maxSizingSteps = maxSizingSteps;
+    }
+
+    /**
+     * The same script with another bound on the loop iterations that sizing and checking may
+     * evaluate (default {@link SizingEvaluator#DEFAULT_MAX_STEPS}); past it they fail naming the loop.
+     */
+    public BufScript withMaxSizingSteps(long steps) {
+        return new BufScript(this, steps);
+    }
+
+    private SizingResult analyze(SizingFunction f, Map<String, Object> plain) {
+        return SizingEvaluator.analyze(f, plain, maxSizingSteps, SizingEvaluator.DEFAULT_MAX_PATHS);
+    }
 
     private BufScript(Source source) throws ScriptException {
+        this.maxSizingSteps = SizingEvaluator.DEFAULT_MAX_STEPS;
         this.source = source;
         try {
             this.resolution = Resolver.resolve(Parser.parse(source));
@@ -121,7 +142,7 @@ public final class BufScript {
             List<Usage.Block> list = new ArrayList<>();
             Map<String, BufferUsage> overall = new LinkedHashMap<>();
             for (SizingFunction f : sizingFunctions()) {
-                SizingResult result = SizingEvaluator.analyze(f, plain);
+                SizingResult result = analyze(f, plain);
                 failOnErrors(result.diagnostics());
                 Map<String, BufferUsage> buffers = new LinkedHashMap<>();
                 for (String b : f.buffers()) {
@@ -171,7 +192,7 @@ public final class BufScript {
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < fs.size(); i++) {
                 SizingFunction f = fs.get(i);
-                failOnErrors(SizingEvaluator.analyze(f, plain).diagnostics());
+                failOnErrors(analyze(f, plain).diagnostics());
                 String suffix = fs.size() == 1 ? "" : Integer.toString(i + 1);
                 try {
                     sb.append(switch (kind) {
@@ -197,7 +218,7 @@ public final class BufScript {
      */
     public List<Problem> check(Map<String, ?> bindings) throws ScriptException {
         return guard(() -> {
-            SizingResult r = SizingEvaluator.analyze(Analyzer.wholeScript(resolution), sizingValues(bindings));
+            SizingResult r = analyze(Analyzer.wholeScript(resolution), sizingValues(bindings));
             String file = source.name();
             return r.diagnostics().stream().map(d -> new Problem(file, d.pos().line(), d.pos().column(),
                     d.severity().label(), d.message())).toList();
@@ -207,7 +228,7 @@ public final class BufScript {
     /** As {@link #check}, the diagnostics in the CLI's format, and the number of paths. */
     public String checkReport(Map<String, ?> bindings, int[] errorsWarningsPaths) throws ScriptException {
         return guard(() -> {
-            SizingResult r = SizingEvaluator.analyze(Analyzer.wholeScript(resolution), sizingValues(bindings));
+            SizingResult r = analyze(Analyzer.wholeScript(resolution), sizingValues(bindings));
             StringBuilder sb = new StringBuilder();
             int errors = 0;
             for (Diagnostic d : r.diagnostics()) {
@@ -221,9 +242,9 @@ public final class BufScript {
         });
     }
 
-    /** {@link #run(Map, PrintStream, Long)} with a random seed for {@code rand!}. */
+    /** {@link #run(Map, PrintStream, RunOptions, java.util.function.Consumer)} with the default options. */
     public RunResult run(Map<String, ?> bindings, PrintStream out) throws ScriptException {
-        return run(bindings, out, null);
+        return run(bindings, out, RunOptions.DEFAULT, buffers -> { });
     }
 
     /**
@@ -235,22 +256,22 @@ public final class BufScript {
      *     or while running, at the statement that failed
      */
     public RunResult run(Map<String, ?> bindings, PrintStream out, Long seed) throws ScriptException {
-        return run(bindings, out, seed, buffers -> { });
+        return run(bindings, out, RunOptions.DEFAULT.withSeed(seed), buffers -> { });
     }
 
     /**
-     * As {@link #run(Map, PrintStream, Long)}, also when the run fails: {@code onEnd} receives the
-     * buffers the script created, for statistics.
+     * As {@link #run(Map, PrintStream, Long)}, with limits ({@link RunOptions}); also when the run
+     * fails, {@code onEnd} receives the buffers the script created, for statistics.
      */
-    public RunResult run(Map<String, ?> bindings, PrintStream out, Long seed,
+    public RunResult run(Map<String, ?> bindings, PrintStream out, RunOptions options,
             java.util.function.Consumer<List<Buffer>> onEnd) throws ScriptException {
         try {
             return guard(() -> {
                 Map<String, Value> values = values(bindings);
                 requireAll(values);
                 preflight(sizingValues(bindings));
-                Interpreter interp = new Interpreter(resolution, new Interpreter.Options(out, values, seed,
-                        block -> out.print(JuliaPrinter.print(blocks.get(block)))));
+                Interpreter interp = new Interpreter(resolution, new Interpreter.Options(out, values, options.seed(),
+                        block -> out.print(JuliaPrinter.print(blocks.get(block))), options.limits()));
                 try {
                     interp.run();
                 } finally {
@@ -281,11 +302,11 @@ public final class BufScript {
      */
     private void preflight(Map<String, Object> plain) {
         for (SizingFunction f : blocks.values()) {
-            failOnErrors(SizingEvaluator.analyze(f, plain).diagnostics());
+            failOnErrors(analyze(f, plain).diagnostics());
         }
         SizingResult whole;
         try {
-            whole = SizingEvaluator.analyze(Analyzer.wholeScript(resolution), plain);
+            whole = analyze(Analyzer.wholeScript(resolution), plain);
         } catch (DiagnosticException e) {
             return;
         }

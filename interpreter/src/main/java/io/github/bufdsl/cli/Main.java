@@ -5,12 +5,14 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import io.github.bufdsl.api.BufScript;
 import io.github.bufdsl.api.BufferUsage;
+import io.github.bufdsl.api.RunOptions;
 import io.github.bufdsl.api.ScriptException;
 import io.github.bufdsl.api.Usage;
 import io.github.bufdsl.diag.Diagnostic;
 import io.github.bufdsl.diag.DiagnosticException;
 import io.github.bufdsl.diag.Source;
 import io.github.bufdsl.runtime.Buffer;
+import io.github.bufdsl.runtime.MemoryBudget;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -107,6 +109,10 @@ public final class Main implements Callable<Integer> {
                 description = "Value of a free variable: true, false, an integer or a number. Repeatable.")
         List<String> vars = new ArrayList<>();
 
+        @Option(names = "--max-sizing-steps", paramLabel = "N",
+                description = "Most loop iterations sizing and checking may evaluate (default: 50000000).")
+        long maxSizingSteps = io.github.bufdsl.analysis.SizingEvaluator.DEFAULT_MAX_STEPS;
+
         ScriptCommand(Context ctx) {
             this.ctx = ctx;
         }
@@ -124,7 +130,7 @@ public final class Main implements Callable<Integer> {
                     }
                     return e.phase().exitCode();
                 }
-                return run(script, values);
+                return run(script.withMaxSizingSteps(maxSizingSteps), values);
             } catch (ScriptException e) {
                 ctx.err.print(e.formatted());
                 return e.exitCode();
@@ -145,13 +151,37 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--stats", description = "At the end, print each buffer's high-water mark on stderr.")
         boolean stats;
 
+        @Option(names = "--max-steps", paramLabel = "N", description = "Stop after N statements (default: no limit).")
+        long maxSteps;
+
+        @Option(names = "--timeout", paramLabel = "SECONDS", description = "Stop after this wall time (default: none).")
+        double timeout;
+
+        @Option(names = "--max-memory", paramLabel = "SIZE",
+                description = "Most memory all buffers may take together, as 100KB, 512MB, 2GB (default: 80%% of the"
+                        + " JVM's heap).")
+        String maxMemory;
+
         RunCommand(Context ctx) {
             super(ctx);
         }
 
         @Override
         int run(BufScript script, Map<String, Object> values) throws ScriptException {
-            script.run(values, ctx.out, seed, buffers -> {
+            long memory = RunOptions.DEFAULT.maxMemoryBytes();
+            if (maxMemory != null) {
+                try {
+                    memory = MemoryBudget.parse(maxMemory);
+                } catch (IllegalArgumentException e) {
+                    ctx.err.println(file + ": error: --max-memory " + maxMemory + ": " + e.getMessage());
+                    return 2;
+                }
+            }
+            if (maxSteps < 0 || timeout < 0) {
+                ctx.err.println(file + ": error: --max-steps and --timeout must not be negative");
+                return 2;
+            }
+            script.run(values, ctx.out, new RunOptions(seed, maxSteps, timeout, memory), buffers -> {
                 if (stats) {
                     for (Buffer b : buffers) {
                         ctx.err.println("high-water " + b.name() + " = " + b.highWater() + " of " + b.length()

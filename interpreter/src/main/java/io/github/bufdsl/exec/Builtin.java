@@ -254,11 +254,8 @@ final class Builtin {
         if (c.kwargs().containsKey("extend")) {
             extend = c.bool(c.kwargs().get("extend"), "extend");
         }
-        Buffer b = new Buffer(len, extend);
         String hint = c.interp().nameHint();
-        if (hint != null) {
-            b.setName(hint);
-        }
+        Buffer b = new Buffer(len, extend, c.interp().memory(), hint == null ? "buffer" : hint);
         c.interp().registerBuffer(b);
         return new Value.BufferValue(b);
     }

@@ -11,6 +11,7 @@ import io.github.bufdsl.resolve.Resolution;
 import io.github.bufdsl.runtime.Buffer;
 import io.github.bufdsl.runtime.BufferException;
 import io.github.bufdsl.runtime.Contractor;
+import io.github.bufdsl.runtime.MemoryBudget;
 import io.github.bufdsl.runtime.Tensor;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -33,14 +34,22 @@ public final class Interpreter implements Stmt.Visitor<Void>, Expr.Visitor<Value
 
     /** How to run: where output goes, the free variables' values, the random seed (null: random). */
     public record Options(PrintStream out, Map<String, Value> variables, Long seed, UsageHook usageHook,
-            int maxCallDepth) {
+            Limits limits) {
         public Options {
             variables = Map.copyOf(variables);
         }
 
         public Options(PrintStream out, Map<String, Value> variables, Long seed, UsageHook usageHook) {
-            this(out, variables, seed, usageHook, 2000);
+            this(out, variables, seed, usageHook, Limits.NONE);
         }
+    }
+
+    /**
+     * What a run may use: statements executed (0: no limit), wall time in milliseconds (0: none),
+     * nesting of calls, and the memory budget that buffers take from.
+     */
+    public record Limits(long maxSteps, long timeoutMillis, int maxCallDepth, MemoryBudget memory) {
+        public static final Limits NONE = new Limits(0, 0, 2000, MemoryBudget.UNLIMITED);
     }
 
     private final Resolution resolution;
@@ -54,6 +63,9 @@ public final class Interpreter implements Stmt.Visitor<Void>, Expr.Visitor<Value
     private final TensorEval tensors;
     private int callDepth;
     private String nameHint;
+    private long steps;
+    private final long deadline;
+    private final java.util.ArrayDeque<Stmt> loops = new java.util.ArrayDeque<>();
 
     public Interpreter(Resolution resolution, Options options) {
         this.resolution = resolution;
@@ -61,6 +73,8 @@ public final class Interpreter implements Stmt.Visitor<Void>, Expr.Visitor<Value
         this.random = options.seed() == null ? new SplittableRandom() : new SplittableRandom(options.seed());
         this.tensors = new TensorEval(this, contractor);
         globals.putAll(options.variables());
+        this.deadline = options.limits().timeoutMillis() > 0
+                ? System.nanoTime() + options.limits().timeoutMillis() * 1_000_000L : 0;
     }
 
     /**
@@ -101,6 +115,10 @@ public final class Interpreter implements Stmt.Visitor<Void>, Expr.Visitor<Value
         return random;
     }
 
+    MemoryBudget memory() {
+        return options.limits().memory();
+    }
+
     void registerBuffer(Buffer b) {
         buffers.add(b);
     }
@@ -119,6 +137,10 @@ public final class Interpreter implements Stmt.Visitor<Void>, Expr.Visitor<Value
 
     void execute(List<Stmt> body) {
         for (Stmt s : body) {
+            steps++;
+            if (options.limits().maxSteps() > 0 || (deadline != 0 && (steps & 1023) == 0)) {
+                checkLimits(s);
+            }
             try {
                 s.accept(this);
             } catch (ScriptError e) {
@@ -127,6 +149,30 @@ public final class Interpreter implements Stmt.Visitor<Void>, Expr.Visitor<Value
                 throw new ScriptError(s.pos(), e.getMessage());
             }
         }
+    }
+
+    private void checkLimits(Stmt at) {
+        Limits l = options.limits();
+        if (l.maxSteps() > 0 && steps > l.maxSteps()) {
+            throw new ScriptError(where(at), "the run passed --max-steps " + l.maxSteps() + " (statements executed)"
+                    + inLoop());
+        }
+        if (deadline != 0 && System.nanoTime() - deadline > 0) {
+            throw new ScriptError(where(at), "the run passed --timeout " + l.timeoutMillis() / 1000.0 + " s" + inLoop());
+        }
+    }
+
+    private Pos where(Stmt at) {
+        return loops.isEmpty() ? at.pos() : loops.peek().pos();
+    }
+
+    private String inLoop() {
+        if (loops.isEmpty()) {
+            return "";
+        }
+        Stmt loop = loops.peek();
+        return loop instanceof Stmt.For f ? " in the loop over " + f.var() + "; is it endless?"
+                : " in this while loop; is it endless?";
     }
 
     private static final class Return extends RuntimeException {
@@ -283,6 +329,16 @@ public final class Interpreter implements Stmt.Visitor<Void>, Expr.Visitor<Value
 
     @Override
     public Void visitFor(Stmt.For s) {
+        loops.push(s);
+        try {
+            loop(s);
+        } finally {
+            loops.pop();
+        }
+        return null;
+    }
+
+    private void loop(Stmt.For s) {
         Value it = eval(s.iterable());
         Map<String, Value> scope = locals != null ? locals : globals;
         if (it instanceof Value.Range r) {
@@ -304,7 +360,6 @@ public final class Interpreter implements Stmt.Visitor<Void>, Expr.Visitor<Value
             throw new ScriptError(s.iterable().pos(), "cannot loop over " + Arith.describe(it)
                     + "; loop over a range (1:n) or a tuple");
         }
-        return null;
     }
 
     /** Runs a loop body once; false when it breaks. */
@@ -321,10 +376,15 @@ public final class Interpreter implements Stmt.Visitor<Void>, Expr.Visitor<Value
 
     @Override
     public Void visitWhile(Stmt.While s) {
-        while (condition(s.condition())) {
-            if (!iteration(s.body())) {
-                break;
+        loops.push(s);
+        try {
+            while (condition(s.condition())) {
+                if (!iteration(s.body())) {
+                    break;
+                }
             }
+        } finally {
+            loops.pop();
         }
         return null;
     }
@@ -468,8 +528,9 @@ public final class Interpreter implements Stmt.Visitor<Void>, Expr.Visitor<Value
     }
 
     private Value callUser(Stmt.Function f, List<Value> args, Pos pos) {
-        if (callDepth >= options.maxCallDepth()) {
-            throw new ScriptError(pos, "calls nest deeper than " + options.maxCallDepth() + " levels in " + f.name()
+        if (callDepth >= options.limits().maxCallDepth()) {
+            throw new ScriptError(pos, "calls nest deeper than " + options.limits().maxCallDepth() + " levels in "
+                    + f.name()
                     + ": is the recursion endless?");
         }
         Map<String, Value> frame = new HashMap<>();

@@ -94,7 +94,7 @@ final class TensorEval {
         for (long d : shape) {
             n *= d;
         }
-        Tensor t = Tensor.of(new double[(int) n], shape).withName(name.name());
+        Tensor t = new Buffer(n, false, interp.memory(), "the result of := for " + name.name()).alloc(name.name(), shape);
         interp.setVariable(name.name(), new Value.TensorValue(t));
         return t;
     }

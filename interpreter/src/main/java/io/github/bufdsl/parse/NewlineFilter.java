@@ -8,11 +8,29 @@ import org.antlr.v4.runtime.TokenSource;
 
 /**
  * Drops NEWLINE tokens inside (), [] and {}, so that a call or a tuple may span lines as in Julia.
- * Bracket depth never goes below zero, so a stray ')' cannot hide the newlines after it.
+ * Bracket depth never goes below zero, so a stray ')' cannot hide the newlines after it. Also
+ * refuses input that nests brackets or blocks deeper than {@link #MAX_NESTING}, before the parser
+ * recurses into it.
  */
 final class NewlineFilter implements TokenSource {
+    /** Deepest nesting of brackets, and of blocks, a script may have. */
+    static final int MAX_NESTING = AstBuilder.MAX_DEPTH;
+
+    /** Thrown at the token that nests too deeply. */
+    static final class TooDeep extends RuntimeException {
+        final Token token;
+
+        TooDeep(Token token, String what) {
+            super("the script nests " + what + " deeper than " + MAX_NESTING + " levels", null, false, false);
+            this.token = token;
+        }
+    }
+
+    private static final java.util.Set<String> OPENERS = java.util.Set.of("if", "for", "while", "begin", "function");
+
     private final TokenSource source;
     private int depth;
+    private int blocks;
 
     NewlineFilter(TokenSource source) {
         this.source = source;
@@ -30,10 +48,18 @@ final class NewlineFilter implements TokenSource {
             } else if (text != null && text.length() == 1) {
                 char c = text.charAt(0);
                 if (c == '(' || c == '[' || c == '{') {
-                    depth++;
+                    if (++depth > MAX_NESTING) {
+                        throw new TooDeep(t, "brackets");
+                    }
                 } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
                     depth--;
                 }
+            } else if (text != null && OPENERS.contains(text)) {
+                if (++blocks > MAX_NESTING) {
+                    throw new TooDeep(t, "blocks");
+                }
+            } else if ("end".equals(text) && blocks > 0) {
+                blocks--;
             }
             return t;
         }

@@ -35,6 +35,9 @@ public final class Parser {
         BufDslParser.ProgramContext tree;
         try {
             tree = parser.program();
+        } catch (NewlineFilter.TooDeep e) {
+            throw new DiagnosticException(Phase.STATIC, List.of(Diagnostic.error(new io.github.bufdsl.diag.Pos(
+                    e.token.getLine(), e.token.getCharPositionInLine() + 1, 1), e.getMessage())));
         } catch (StackOverflowError e) {
             throw new DiagnosticException(Phase.STATIC, List.of(Diagnostic.error(
                     new io.github.bufdsl.diag.Pos(1, 1, 1), "the script nests too deeply to parse")));

@@ -23,6 +23,7 @@ public final class Buffer {
     public static final long MAX_LENGTH = Integer.MAX_VALUE - 8;
 
     private double[] data;
+    private final MemoryBudget budget;
     private boolean extendable;
     private int offset;
     private long highWater;
@@ -40,9 +41,26 @@ public final class Buffer {
      * @throws BufferException if the length is negative or too large for the JVM
      */
     public Buffer(long length, boolean extendable) {
-        this.data = newStorage(checkLength(length, "Buffer"));
+        this(length, extendable, MemoryBudget.UNLIMITED, "buffer");
+    }
+
+    /**
+     * A buffer whose memory (now and when it grows) is taken from {@code budget}.
+     *
+     * @throws BufferException if the length is negative, too large, or past the budget
+     */
+    public Buffer(long length, boolean extendable, MemoryBudget budget, String name) {
+        this.budget = budget;
+        this.name = name;
+        int n = checkLength(length, name);
+        budget.reserve("the buffer " + name, (long) Double.BYTES * n);
+        try {
+            this.data = newStorage(n);
+        } catch (BufferException e) {
+            budget.release((long) Double.BYTES * n);
+            throw e;
+        }
         this.extendable = extendable;
-        this.name = "buffer";
     }
 
     /** The name used in error messages (by default "buffer"). */
@@ -123,7 +141,16 @@ public final class Buffer {
                     "buffer overflow: %s has %d elements, %d in use, %d free; the request needs %d",
                     name, data.length, offset, data.length - offset, request));
         }
-        double[] bigger = newStorage(checkLength(end, name));
+        int n = checkLength(end, name);
+        long more = (long) Double.BYTES * (n - data.length);
+        budget.reserve("growing " + name + " to " + n + " elements", more);
+        double[] bigger;
+        try {
+            bigger = newStorage(n);
+        } catch (BufferException e) {
+            budget.release(more);
+            throw e;
+        }
         System.arraycopy(data, 0, bigger, 0, offset);
         data = bigger;
     }

@@ -1,0 +1,27 @@
+package io.github.bufdsl.api;
+
+import io.github.bufdsl.exec.Interpreter;
+import io.github.bufdsl.runtime.MemoryBudget;
+
+/**
+ * How a run may go: the seed of {@code rand!} (null: random), the most statements it may execute
+ * (0: no limit), its wall time in seconds (0: none), and the most bytes its buffers may take
+ * together (by default 80% of the JVM's heap, so that a script fails with a message before the
+ * JVM runs out of memory).
+ */
+public record RunOptions(Long seed, long maxSteps, double timeoutSeconds, long maxMemoryBytes) {
+    /** The fraction of the JVM heap buffers may take by default. */
+    public static final double DEFAULT_MEMORY_FRACTION = 0.8;
+
+    public static final RunOptions DEFAULT = new RunOptions(null, 0, 0,
+            (long) (Runtime.getRuntime().maxMemory() * DEFAULT_MEMORY_FRACTION));
+
+    public RunOptions withSeed(Long s) {
+        return new RunOptions(s, maxSteps, timeoutSeconds, maxMemoryBytes);
+    }
+
+    Interpreter.Limits limits() {
+        return new Interpreter.Limits(maxSteps, (long) (timeoutSeconds * 1000), Interpreter.Limits.NONE.maxCallDepth(),
+                new MemoryBudget(maxMemoryBytes));
+    }
+}
