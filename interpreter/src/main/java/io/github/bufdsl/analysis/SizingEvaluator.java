@@ -305,7 +305,7 @@ public final class SizingEvaluator {
                 for (SizeExpr d : a.dims()) {
                     Poly v = integer(d, "a dimension");
                     if (v.isConstant() && v.constantValue() < 0) {
-                        throw fail(a.pos(), "negative dimension " + v + " in " + JuliaPrinter.expr(d));
+                        throw fail(a.pos(), "negative dimension " + v + written(v, d));
                     }
                     n = times(n, v);
                 }
@@ -397,10 +397,17 @@ public final class SizingEvaluator {
             List<TensorRec> given = new ArrayList<>();
             for (String name : d.tensors()) {
                 Object v = lookup(name);
+                if (v instanceof Opaque o) {
+                    throw impossible("usage cannot follow " + name + " (assigned at line " + o.pos().line()
+                            + " from a value known only when running), which drop! gives back here");
+                }
+                if (v == null) {
+                    throw impossible("usage cannot follow " + name + ", which drop! gives back here: it is not"
+                            + " allocated in the code being sized");
+                }
                 if (!(v instanceof TensorRec t)) {
-                    throw fail(d.pos(), "drop!(" + d.buffer() + ", " + name + "): " + name + " is not a tensor allocated"
-                            + " from " + d.buffer() + (function.buffers().size() > 1 ? " or another sized buffer" : "")
-                            + " in this block");
+                    throw fail(d.pos(), "drop!(" + d.buffer() + ", " + name + "): " + name + " is not a tensor but "
+                            + show(v));
                 }
                 if (!t.buffer.equals(buffer)) {
                     throw fail(d.pos(), "drop!(" + d.buffer() + ", " + name + "): " + name + " belongs to " + t.buffer
@@ -465,10 +472,22 @@ public final class SizingEvaluator {
             if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 9e15) {
                 return Poly.constant(d.longValue());
             }
-            throw fail(at, what + " must be an integer, not " + show(v) + " (" + JuliaPrinter.expr(e) + ")");
+            throw fail(at, what + " must be an integer, not " + show(v) + written(v, e));
+        }
+
+        /** " (as written: n - 5)" when the expression's text says more than its value. */
+        private String written(Object v, SizeExpr e) {
+            String text = JuliaPrinter.expr(e);
+            return text.equals(show(v)) ? "" : " (" + text + ")";
         }
 
         private String show(Object v) {
+            if (v instanceof Free f) {
+                return f.name();
+            }
+            if (v instanceof Open o) {
+                return o.text();
+            }
             return v instanceof Double d ? io.github.bufdsl.exec.ValueFormat.formatFloat(d) : String.valueOf(v);
         }
 
@@ -483,7 +502,7 @@ public final class SizingEvaluator {
             if (v instanceof Open o) {
                 return decide(o.text());
             }
-            throw fail(at, "a condition must be true or false, not " + show(v) + " (" + JuliaPrinter.expr(e) + ")");
+            throw fail(at, "a condition must be true or false, not " + show(v) + written(v, e));
         }
 
         /** The value of an open condition on this path: fixed by the prefix, or the first time, a new branch point. */

@@ -291,8 +291,9 @@ public final class BufScript {
         return new RunResult(Collections.unmodifiableMap(vars), in.buffers(), in.contractor().workspaceHighWater());
     }
 
+    /** The sizing functions, none when the script has no buffer at all. */
     private List<SizingFunction> sizingFunctions() {
-        return Analyzer.sizingFunctions(resolution);
+        return Analyzer.sizingFunctions(resolution).stream().filter(f -> !f.buffers().isEmpty()).toList();
     }
 
     /**

@@ -71,6 +71,11 @@ public final class Main implements Callable<Integer> {
         cl.addSubcommand(new CheckCommand(ctx));
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
+        cl.setParameterExceptionHandler((ex, args2) -> {
+            err.println("bufdsl: error: " + ex.getMessage());
+            err.println("Usage: bufdsl run|usage|check FILE [options]; see bufdsl --help or bufdsl help COMMAND");
+            return 2;
+        });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             err.println("bufdsl: internal error (a bug in bufdsl; please report it with the script):");
             ex.printStackTrace(err);
@@ -224,6 +229,10 @@ public final class Main implements Callable<Integer> {
                 return 0;
             }
             Usage usage = script.usage(values);
+            if (usage.blocks().isEmpty() && !json) {
+                ctx.out.println(file + ": no buffers to size (the script creates none and allocates from none)");
+                return 0;
+            }
             if (json) {
                 ctx.out.println(json(usage));
                 return 0;

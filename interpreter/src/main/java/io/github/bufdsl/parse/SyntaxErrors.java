@@ -51,16 +51,60 @@ final class SyntaxErrors extends BaseErrorListener {
             return wantsEnd ? "unexpected end of file: a block is missing its `end`" : "unexpected end of file";
         }
         if (token.getType() == BufDslLexer.UNKNOWN_CHAR) {
-            return "unexpected character `" + printable(token.getText()) + "`";
+            if (token.getText().equals("\"")) {
+                return "this string has no closing `\"` on its line";
+            }
+            String c = printable(token.getText());
+            return "unexpected character " + (c.equals("`") ? "'`'" : "`" + c + "`");
         }
         if (token.getType() == BufDslLexer.NEWLINE) {
             return "unexpected end of line" + (antlrMessage.contains("expecting") ? hint(antlrMessage) : "");
         }
         String text = printable(token.getText());
+        Token next = following(recognizer, token);
+        Token previous = preceding(recognizer, token);
+        if (OPERATORS.contains(text) && next != null
+                && (next.getType() == BufDslLexer.NEWLINE || next.getType() == Token.EOF)) {
+            return "the line ends after `" + text + "`: an operand is missing (a line continues only inside"
+                    + " brackets)";
+        }
         if ("end".equals(text) && !wantsEnd) {
             return "unexpected `end`: there is no open block to close here";
         }
+        if ("else".equals(text) || "elseif".equals(text)) {
+            return "unexpected `" + text + "`: it is not inside an `if`";
+        }
+        if ("[".equals(text)) {
+            return "unexpected `[`: array literals are not supported; take tensors from a buffer with alloc!";
+        }
+        if ("{".equals(text)) {
+            return "unexpected `{`: braces only give a type parameter, as Buffer{Float32}(len)";
+        }
+        if (token.getType() == BufDslLexer.IDENT && previous != null
+                && (previous.getType() == BufDslLexer.INT || previous.getType() == BufDslLexer.FLOAT)
+                && previous.getStopIndex() + 1 == token.getStartIndex()) {
+            return "unexpected `" + text + "` right after the number " + previous.getText() + ": write "
+                    + previous.getText() + " * " + text + " to multiply, or an exponent with digits, as 1e5";
+        }
         return "unexpected `" + text + "`" + hint(antlrMessage);
+    }
+
+    private static final java.util.Set<String> OPERATORS = java.util.Set.of("+", "-", "*", "/", "^", "%", "==",
+            "!=", "<", "<=", ">", ">=", "&&", "||", "=", "+=", "-=", "*=", "/=", ":=", ".=", ",", ":");
+
+    private static Token following(Recognizer<?, ?> recognizer, Token token) {
+        if (recognizer instanceof Parser p && token.getTokenIndex() >= 0
+                && token.getTokenIndex() + 1 < p.getInputStream().size()) {
+            return p.getInputStream().get(token.getTokenIndex() + 1);
+        }
+        return null;
+    }
+
+    private static Token preceding(Recognizer<?, ?> recognizer, Token token) {
+        if (recognizer instanceof Parser p && token.getTokenIndex() > 0) {
+            return p.getInputStream().get(token.getTokenIndex() - 1);
+        }
+        return null;
     }
 
     private static final int END = endToken();

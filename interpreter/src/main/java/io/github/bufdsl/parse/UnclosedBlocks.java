@@ -26,6 +26,13 @@ final class UnclosedBlocks {
     static List<Diagnostic> explain(List<Diagnostic> diagnostics, Source source) {
         List<Diagnostic> out = new ArrayList<>();
         for (Diagnostic d : diagnostics) {
+            Token bracket = openBracketBefore(source, d.pos());
+            if (bracket != null && (bracket.getLine() < d.pos().line() || d.message().startsWith("unexpected end"))) {
+                d = Diagnostic.error(d.pos(), d.message() + "; the `" + bracket.getText() + "` at line "
+                        + bracket.getLine() + ", column " + (bracket.getCharPositionInLine() + 1) + " is not closed");
+                out.add(d);
+                continue;
+            }
             if (d.message().startsWith("unexpected end of file: a block is missing")) {
                 Token open = innermostOpen(source);
                 if (open != null) {
@@ -37,6 +44,25 @@ final class UnclosedBlocks {
             out.add(d);
         }
         return out;
+    }
+
+    /** The innermost bracket still open before a position (or at the end of the file), or null. */
+    private static Token openBracketBefore(Source source, io.github.bufdsl.diag.Pos pos) {
+        BufDslLexer lexer = new BufDslLexer(CharStreams.fromString(source.text()));
+        lexer.removeErrorListeners();
+        Deque<Token> open = new ArrayDeque<>();
+        for (Token t = lexer.nextToken(); t.getType() != Token.EOF; t = lexer.nextToken()) {
+            if (t.getLine() > pos.line() || (t.getLine() == pos.line() && t.getCharPositionInLine() + 1 >= pos.column())) {
+                break;
+            }
+            String text = t.getText();
+            if (text.equals("(") || text.equals("[") || text.equals("{")) {
+                open.push(t);
+            } else if ((text.equals(")") || text.equals("]") || text.equals("}")) && !open.isEmpty()) {
+                open.pop();
+            }
+        }
+        return open.peek();
     }
 
     private static Token innermostOpen(Source source) {
