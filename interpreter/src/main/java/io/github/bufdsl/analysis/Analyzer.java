@@ -53,7 +53,7 @@ public final class Analyzer {
         Map<String, SizingFunction.BufferDecl> decls = new java.util.LinkedHashMap<>(SizingBuilder.declarations(body));
         // buffers given from outside (a free variable the script allocates from) are sized too
         for (String name : givenBuffers(body, resolution.freeVariables().keySet())) {
-            decls.putIfAbsent(name, new SizingFunction.BufferDecl(resolution.freeVariables().get(name), 8, null, true));
+            decls.putIfAbsent(name, new SizingFunction.BufferDecl(resolution.freeVariables().get(name), 8, null, true, false));
         }
         return SizingBuilder.build(new Pos(1, 1, 1), new ArrayList<>(decls.keySet()), List.of(), body, decls,
                 resolution.functions());
@@ -96,6 +96,8 @@ public final class Analyzer {
             b.body().forEach(x -> collect(x, found));
         } else if (s instanceof Stmt.Function f) {
             f.body().forEach(x -> collect(x, found));
+        } else if (s instanceof Stmt.BufferScope b) {
+            b.body().forEach(x -> collect(x, found));
         }
     }
 }

@@ -183,11 +183,16 @@ public final class JavaEmitter {
         if (s instanceof SizeStmt.Alloc a) {
             String call = "pseudoAlloc(len" + a.buffer() + ", peak" + a.buffer() + ", " + product(a.dims()) + ")";
             line(depth, (a.target() == null ? "" : a.target() + " = ") + call + ";");
+        } else if (s instanceof SizeStmt.Reshape r) {
+            line(depth, "peak" + r.buffer() + "[0] = Math.max(peak" + r.buffer() + "[0], " + expr(r.offset()) + " + "
+                    + product(r.dims()) + ");");
         } else if (s instanceof SizeStmt.Drop d) {
             line(depth, "pseudoDrop(len" + d.buffer() + (d.tensors().isEmpty() ? "" : ", ")
                     + String.join(", ", d.tensors()) + ");");
         } else if (s instanceof SizeStmt.Reset r) {
             line(depth, "len" + r.buffer() + "[0] = 0;");
+        } else if (s instanceof SizeStmt.ScopeEnd e) {
+            e.buffers().forEach(b -> line(depth, "len" + b + "[0] = 0;"));
         } else if (s instanceof SizeStmt.Let l) {
             line(depth, l.name() + " = " + expr(l.value()) + ";");
         } else if (s instanceof SizeStmt.Alias a) {

@@ -92,11 +92,19 @@ public final class JuliaPrinter {
         if (s instanceof SizeStmt.Alloc a) {
             String call = "pseudo_alloc!(len" + a.buffer() + ", peak" + a.buffer() + ", " + length(a.dims()) + ")";
             line(depth, a.target() == null ? call : a.target() + " = " + call);
+        } else if (s instanceof SizeStmt.Reshape r) {
+            String call = "pseudo_reshape!(len" + r.buffer() + ", peak" + r.buffer() + ", " + expr(r.offset()) + ", "
+                    + length(r.dims()) + ")";
+            line(depth, r.target() == null ? call : r.target() + " = " + call);
         } else if (s instanceof SizeStmt.Drop d) {
             line(depth, "pseudo_drop!(len" + d.buffer() + (d.tensors().isEmpty() ? "" : ", ")
                     + String.join(", ", d.tensors()) + ")");
         } else if (s instanceof SizeStmt.Reset r) {
             line(depth, "pseudo_reset!(len" + r.buffer() + ")");
+        } else if (s instanceof SizeStmt.ScopeEnd e) {
+            for (String b : e.buffers()) {
+                line(depth, "pseudo_reset!(len" + b + ")  # the end of the @buffer block at line " + e.pos().line());
+            }
         } else if (s instanceof SizeStmt.Let l) {
             line(depth, l.name() + " = " + expr(l.value()));
         } else if (s instanceof SizeStmt.Call c) {

@@ -51,7 +51,14 @@ final class Pruner {
             } else if (s instanceof SizeStmt.Drop d) {
                 live.addAll(d.tensors());
                 out.add(0, d);
-            } else if (s instanceof SizeStmt.Reset || s instanceof SizeStmt.Return) {
+            } else if (s instanceof SizeStmt.Reshape r) {
+                if (r.target() != null) {
+                    live.remove(r.target());
+                }
+                r.dims().forEach(d -> vars(d, live));
+                vars(r.offset(), live);
+                out.add(0, r);
+            } else if (s instanceof SizeStmt.Reset || s instanceof SizeStmt.Return || s instanceof SizeStmt.ScopeEnd) {
                 out.add(0, s);
             } else if (s instanceof SizeStmt.Call c) {
                 for (SizeStmt.Arg a : c.args()) {

@@ -9,8 +9,16 @@ public sealed interface SizeStmt {
     record Alloc(Pos pos, String target, String buffer, List<SizeExpr> dims) implements SizeStmt {
     }
 
+    /** {@code reshape_buf!(buf, dims...; offset=k)}: a view; the peak is at least offset + its length. */
+    record Reshape(Pos pos, String target, String buffer, List<SizeExpr> dims, SizeExpr offset) implements SizeStmt {
+    }
+
     /** {@code pseudo_drop!(lenbuf, A, B)}. */
     record Drop(Pos pos, String buffer, List<String> tensors) implements SizeStmt {
+    }
+
+    /** The end of a {@code @buffer} block: its buffers are emptied (tensors left there are warned about). */
+    record ScopeEnd(Pos pos, List<String> buffers) implements SizeStmt {
     }
 
     /** {@code pseudo_reset!(lenbuf)}. */

@@ -80,10 +80,25 @@ final class SizingBuilder {
                 }
                 int bytes = c.callee() instanceof Expr.Parametric p && !p.params().isEmpty()
                         && p.params().get(0) instanceof Expr.Name t && t.name().equals("Float32") ? 4 : 8;
-                found.putIfAbsent(n.name(), new SizingFunction.BufferDecl(a.pos(), bytes, capacity, extendable));
+                found.putIfAbsent(n.name(), new SizingFunction.BufferDecl(a.pos(), bytes, capacity, extendable, false));
+            } else if (s instanceof Stmt.BufferScope scope) {
+                for (Stmt.ScopedBuffer b : scope.buffers()) {
+                    int bytes = b.type() instanceof Expr.Name t && t.name().equals("Float32") ? 4 : 8;
+                    found.putIfAbsent(b.name(), new SizingFunction.BufferDecl(b.pos(), bytes, tryExpr(b.length()),
+                            false, true));
+                }
+                found.putAll(declarationsMissing(found, scope.body()));
             }
         }
         return found;
+    }
+
+    /** Scoped buffers nested in a block, not yet in {@code known}. */
+    private static Map<String, SizingFunction.BufferDecl> declarationsMissing(Map<String, SizingFunction.BufferDecl> known,
+            List<Stmt> body) {
+        Map<String, SizingFunction.BufferDecl> inner = new LinkedHashMap<>(declarations(body));
+        inner.keySet().removeAll(known.keySet());
+        return inner;
     }
 
     private List<SizeStmt> statements(List<Stmt> body) {
@@ -136,6 +151,13 @@ final class SizingBuilder {
             out.addAll(statements(b.body()));
         } else if (s instanceof Stmt.PrintBufferUsage p) {
             out.addAll(statements(p.body()));
+        } else if (s instanceof Stmt.BufferScope scope) {
+            List<String> names = scope.buffers().stream().map(Stmt.ScopedBuffer::name)
+                    .filter(buffers::contains).toList();
+            out.addAll(statements(scope.body()));
+            if (!names.isEmpty()) {
+                out.add(new SizeStmt.ScopeEnd(scope.pos(), names));
+            }
         } else if (s instanceof Stmt.Tensor t) {
             Set<String> names = new LinkedHashSet<>();
             names(t.lhs().tensor(), names);
@@ -158,7 +180,8 @@ final class SizingBuilder {
     /** True for statements that change a buffer's level (directly or inside). */
     private static boolean changesSizes(SizeStmt s) {
         if (s instanceof SizeStmt.Alloc || s instanceof SizeStmt.Drop || s instanceof SizeStmt.Reset
-                || s instanceof SizeStmt.Call) {
+                || s instanceof SizeStmt.Reshape
+                || s instanceof SizeStmt.Call || s instanceof SizeStmt.ScopeEnd) {
             return true;
         }
         if (s instanceof SizeStmt.While w) {
@@ -262,6 +285,19 @@ final class SizingBuilder {
                 out.add(new SizeStmt.Drop(c.pos(), b.name(), names));
             }
             case "reset!" -> out.add(new SizeStmt.Reset(c.pos(), b.name()));
+            case "reshape_buf!" -> {
+                List<SizeExpr> dims = new ArrayList<>();
+                for (Expr d : c.args().subList(1, c.args().size())) {
+                    dims.add(expr(d));
+                }
+                SizeExpr offset = new SizeExpr.Num(0);
+                for (Expr.KwArg k : c.kwargs()) {
+                    if (k.name().equals("offset")) {
+                        offset = expr(k.value());
+                    }
+                }
+                out.add(new SizeStmt.Reshape(c.pos(), target, b.name(), dims, offset));
+            }
             case "used", "length", "isextendable", "set_extendable!" -> {
                 return false;
             }

@@ -141,8 +141,43 @@ public final class SizingEvaluator {
         Poly len = Poly.ZERO;
         Peak peak = Peak.ZERO;
         Pos peakAt = Pos.NONE;
-        List<SizingResult.Live> liveAtPeak = List.of();
+        /** The live tensors where the peak was reached (a snapshot: the stack is persistent). */
+        Stack atPeak;
         final Deque<TensorRec> stack = new ArrayDeque<>();
+        /** The same stack as a persistent list, so that a snapshot at the peak costs nothing. */
+        Stack persistent;
+        /** Where reshape_buf! put the buffer in reshape mode, until reset!; null otherwise. */
+        Pos reshapeAt;
+
+        void push(TensorRec t) {
+            stack.push(t);
+            persistent = new Stack(t, persistent);
+        }
+
+        void clear() {
+            stack.clear();
+            persistent = null;
+        }
+
+        /** Takes the top {@code k} off (the caller checked they are the ones to drop). */
+        void pop(int k) {
+            for (int i = 0; i < k; i++) {
+                stack.pop();
+                persistent = persistent.below;
+            }
+        }
+
+        List<SizingResult.Live> liveAtPeak() {
+            List<SizingResult.Live> live = new ArrayList<>();
+            for (Stack n = atPeak; n != null; n = n.below) {
+                live.add(0, new SizingResult.Live(n.top.name, n.top.size, n.top.pos));
+            }
+            return List.copyOf(live);
+        }
+    }
+
+    /** An immutable stack of tensors: the top and what is below. */
+    private record Stack(TensorRec top, Stack below) {
     }
 
     /** Stops a path after an error on it. */
@@ -187,7 +222,7 @@ public final class SizingEvaluator {
 
         SizingResult.Leaf leaf() {
             Map<String, SizingResult.BufferPeak> peaks = new LinkedHashMap<>();
-            levels.forEach((b, l) -> peaks.put(b, new SizingResult.BufferPeak(l.peak, l.peakAt, l.liveAtPeak)));
+            levels.forEach((b, l) -> peaks.put(b, new SizingResult.BufferPeak(l.peak, l.peakAt, l.liveAtPeak())));
             return new SizingResult.Leaf(peaks, List.copyOf(path));
         }
 
@@ -204,7 +239,7 @@ public final class SizingEvaluator {
                     if (cap instanceof Poly c && c.isConstant() && peak != null && peak > c.constantValue()) {
                         problem(d.pos(), b + " holds " + c.constantValue() + " elements but its peak is " + peak
                                 + " (reached at line " + l.peakAt.line() + "); make it at least " + peak
-                                + " or let it grow (extend=true)", true);
+                                + (d.scoped() ? "" : " or let it grow (extend=true)"), true);
                     }
                 }
             });
@@ -301,6 +336,11 @@ public final class SizingEvaluator {
         private void statement(SizeStmt s) {
             if (s instanceof SizeStmt.Alloc a) {
                 at = a.pos();
+                if (level(a.buffer()).reshapeAt != null) {
+                    throw fail(a.pos(), "alloc!(" + a.buffer() + ", ...): " + a.buffer() + " is in reshape mode since line "
+                            + level(a.buffer()).reshapeAt.line() + "; alloc! and reshape_buf! do not mix on one buffer:"
+                            + " reset!(" + a.buffer() + ") first");
+                }
                 Poly n = Poly.constant(1);
                 for (SizeExpr d : a.dims()) {
                     Poly v = integer(d, "a dimension");
@@ -312,30 +352,67 @@ public final class SizingEvaluator {
                 Level l = level(a.buffer());
                 TensorRec t = new TensorRec(a.target() == null ? "a tensor" : a.target(), bufferName(a.buffer()), n,
                         a.pos());
-                l.stack.push(t);
+                l.push(t);
                 l.len = l.len.plus(n);
                 Peak raised = l.peak.max(l.len);
                 if (!raised.equals(l.peak)) {
                     l.peak = raised;
                     l.peakAt = a.pos();
-                    List<SizingResult.Live> live = new ArrayList<>();
-                    l.stack.descendingIterator().forEachRemaining(x -> live.add(new SizingResult.Live(x.name, x.size,
-                            x.pos)));
-                    l.liveAtPeak = List.copyOf(live);
+                    l.atPeak = l.persistent;
                 }
                 if (a.target() != null) {
                     assign(a.target(), t);
                 }
             } else if (s instanceof SizeStmt.Drop d) {
                 at = d.pos();
+                if (level(d.buffer()).reshapeAt != null) {
+                    throw fail(d.pos(), "drop!(" + d.buffer() + ", ...): " + d.buffer() + " is in reshape mode since line "
+                            + level(d.buffer()).reshapeAt.line() + "; reset!(" + d.buffer() + ") gives its views back");
+                }
                 drop(d);
+            } else if (s instanceof SizeStmt.Reshape r) {
+                at = r.pos();
+                Level l = level(r.buffer());
+                if (!l.stack.isEmpty()) {
+                    throw fail(r.pos(), "reshape_buf!(" + r.buffer() + ", ...): " + r.buffer() + " has tensors allocated ("
+                            + l.stack.peek().name + " is the last); reshape_buf! and alloc! do not mix on one buffer:"
+                            + " reset!(" + r.buffer() + ") first");
+                }
+                Poly n = Poly.constant(1);
+                for (SizeExpr d : r.dims()) {
+                    n = times(n, integer(d, "a dimension"));
+                }
+                Poly end = integer(r.offset(), "an offset").plus(n);
+                l.reshapeAt = r.pos();
+                Peak raised = l.peak.max(end);
+                if (!raised.equals(l.peak)) {
+                    l.peak = raised;
+                    l.peakAt = r.pos();
+                    l.atPeak = new Stack(new TensorRec(r.target() == null ? "a view" : r.target(), r.buffer(), end,
+                            r.pos()), null);
+                }
+                if (r.target() != null) {
+                    assign(r.target(), new Opaque(r.pos()));
+                }
+            } else if (s instanceof SizeStmt.ScopeEnd e) {
+                for (String b : e.buffers()) {
+                    Level l = level(b);
+                    for (TensorRec t : l.stack) {
+                        warn(t.pos, t.name + " is still allocated in " + b + " when the @buffer block of line "
+                                + e.pos().line() + " ends (allocated here)");
+                        t.droppedBy = "the end of the @buffer block at line " + e.pos().line();
+                    }
+                    l.clear();
+                    l.len = Poly.ZERO;
+                }
             } else if (s instanceof SizeStmt.Reset r) {
                 Level l = level(r.buffer());
                 for (TensorRec t : l.stack) {
                     t.droppedBy = "reset!(" + r.buffer() + ") at line " + r.pos().line();
                 }
-                l.stack.clear();
+                l.clear();
                 l.len = Poly.ZERO;
+                l.reshapeAt = null;
             } else if (s instanceof SizeStmt.Let l) {
                 at = l.pos();
                 assign(l.name(), value(l.value()));
@@ -436,8 +513,8 @@ public final class SizingEvaluator {
             if (new java.util.HashSet<>(given).size() != given.size()) {
                 throw fail(d.pos(), "drop!(" + d.buffer() + ", ...): a tensor is given twice");
             }
+            l.pop(given.size());
             for (TensorRec t : given) {
-                l.stack.remove(t);
                 t.droppedBy = "drop!(" + d.buffer() + ", " + String.join(", ", d.tensors()) + ") at line "
                         + d.pos().line();
                 l.len = l.len.minus(t.size);

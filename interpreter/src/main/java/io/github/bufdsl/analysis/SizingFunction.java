@@ -19,11 +19,11 @@ public record SizingFunction(Pos pos, List<String> buffers, Map<String, BufferDe
     }
 
     /**
-     * How a buffer was made: where, bytes per element, its length (null if not known before running)
-     * and whether it may grow.
+     * How a buffer was made: where, bytes per element, its length (null if not known before running),
+     * whether it may grow, and whether it is a buffer of a {@code @buffer} block.
      */
-    public record BufferDecl(Pos pos, int elementBytes, SizeExpr capacity, boolean extendable) {
-        public static final BufferDecl UNKNOWN = new BufferDecl(Pos.NONE, 8, null, true);
+    public record BufferDecl(Pos pos, int elementBytes, SizeExpr capacity, boolean extendable, boolean scoped) {
+        public static final BufferDecl UNKNOWN = new BufferDecl(Pos.NONE, 8, null, true, false);
     }
 
     /** Bytes per element of a buffer (8 for Float64). */

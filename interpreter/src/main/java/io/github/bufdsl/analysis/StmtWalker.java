@@ -37,6 +37,8 @@ final class StmtWalker {
             b.body().forEach(this::statement);
         } else if (s instanceof Stmt.PrintBufferUsage p) {
             p.body().forEach(this::statement);
+        } else if (s instanceof Stmt.BufferScope b) {
+            b.body().forEach(this::statement);
         } else if (s instanceof Stmt.Return r && r.value() != null) {
             expr(r.value());
         } else if (s instanceof Stmt.Show sh) {

@@ -37,6 +37,8 @@ public sealed interface Stmt {
         R visitShow(Show s);
 
         R visitPrintBufferUsage(PrintBufferUsage s);
+
+        R visitBufferScope(BufferScope s);
     }
 
     record ExprStmt(Pos pos, Expr expr) implements Stmt {
@@ -129,6 +131,17 @@ public sealed interface Stmt {
     record Show(Pos pos, Expr expr, String text) implements Stmt {
         public <R> R accept(Visitor<R> v) {
             return v.visitShow(this);
+        }
+    }
+
+    /** One buffer of a {@code @buffer} scope: {@code buf(len)} or {@code buf(Float32, len)}; type may be null. */
+    record ScopedBuffer(Pos pos, String name, Expr type, Expr length) {
+    }
+
+    /** {@code @buffer buf1(1000) buf2(Float32, 200) begin ... end}: fixed buffers given back at {@code end}. */
+    record BufferScope(Pos pos, List<ScopedBuffer> buffers, List<Stmt> body) implements Stmt {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitBufferScope(this);
         }
     }
 

@@ -120,6 +120,16 @@ final class Builtin {
             return NOTHING;
         });
         m.put("used", c -> new Value.Int(c.buffer(0).used()));
+        m.put("reshape_buf!", c -> {
+            long offset = 0;
+            if (c.kwargs().containsKey("offset")) {
+                if (!(c.kwargs().get("offset") instanceof Value.Int o)) {
+                    throw new ScriptError("offset must be an integer, not " + Arith.describe(c.kwargs().get("offset")));
+                }
+                offset = o.value();
+            }
+            return new Value.TensorValue(c.buffer(0).reshape(c.interp().nameHint(), offset, dims(c)));
+        });
         m.put("isextendable", c -> Value.Bool.of(c.buffer(0).isExtendable()));
         m.put("set_extendable!", c -> {
             c.buffer(0).setExtendable(c.bool(c.arg(1), "the flag"));
@@ -173,6 +183,14 @@ final class Builtin {
             }
             len.set(new Value.Int(now));
             return NOTHING;
+        });
+        m.put("pseudo_reshape!", c -> {
+            Value.Ref peak = c.ref(1);
+            long end = c.integer(2) + c.integer(3);
+            if (end > refInt(peak)) {
+                peak.set(new Value.Int(end));
+            }
+            return new Value.Int(c.integer(3));
         });
         m.put("pseudo_reset!", c -> {
             c.ref(0).set(new Value.Int(0));
@@ -262,6 +280,11 @@ final class Builtin {
 
     private static Value alloc(Call c) {
         Buffer b = c.buffer(0);
+        return new Value.TensorValue(b.alloc(c.interp().nameHint(), dims(c)));
+    }
+
+    /** Arguments 2... as dimensions. */
+    private static long[] dims(Call c) {
         long[] dims = new long[c.args().size() - 1];
         for (int i = 1; i < c.args().size(); i++) {
             Value v = c.arg(i);
@@ -270,7 +293,7 @@ final class Builtin {
             }
             dims[i - 1] = n.value();
         }
-        return new Value.TensorValue(b.alloc(c.interp().nameHint(), dims));
+        return dims;
     }
 
     private static Value length(Call c) {

@@ -432,6 +432,48 @@ public final class Interpreter implements Stmt.Visitor<Void>, Expr.Visitor<Value
         return null;
     }
 
+    /**
+     * {@code @buffer}: fixed-size buffers that exist for the block; at its end (also when it fails)
+     * every tensor of them is given back, their memory is released, and the names are gone.
+     */
+    @Override
+    public Void visitBufferScope(Stmt.BufferScope s) {
+        Map<String, Value> scope = locals != null ? locals : globals;
+        Map<String, Value> shadowed = new HashMap<>();
+        List<Buffer> made = new ArrayList<>();
+        try {
+            for (Stmt.ScopedBuffer sb : s.buffers()) {
+                if (sb.type() instanceof Expr.Name t && t.name().equals("Float32")) {
+                    throw new ScriptError(sb.type().pos(), "Float32 buffers are not supported yet; use Float64");
+                }
+                long len = integer(eval(sb.length()), sb.length().pos(), "a buffer length");
+                Buffer b;
+                try {
+                    b = new Buffer(len, false, memory(), sb.name());
+                } catch (BufferException e) {
+                    throw new ScriptError(sb.pos(), "@buffer " + sb.name() + ": " + e.getMessage());
+                }
+                made.add(b);
+                registerBuffer(b);
+                Value old = scope.put(sb.name(), new Value.BufferValue(b));
+                if (old != null) {
+                    shadowed.put(sb.name(), old);
+                }
+            }
+            execute(s.body());
+        } finally {
+            String site = "the end of the @buffer block at line " + s.pos().line();
+            for (Buffer b : made) {
+                b.close(site);
+            }
+            for (Stmt.ScopedBuffer sb : s.buffers()) {
+                scope.remove(sb.name());
+            }
+            scope.putAll(shadowed);
+        }
+        return null;
+    }
+
     @Override
     public Void visitPrintBufferUsage(Stmt.PrintBufferUsage s) {
         for (Expr.Name n : s.buffers()) {
@@ -567,6 +609,9 @@ public final class Interpreter implements Stmt.Visitor<Void>, Expr.Visitor<Value
         }
         if (target instanceof Value.TensorValue t) {
             Tensor tensor = t.tensor();
+            if (e.indices().stream().anyMatch(i -> i instanceof Expr.Colon)) {
+                return new Value.TensorValue(slice(e, tensor));
+            }
             int[] idx = indices(e, tensor);
             try {
                 return new Value.Float(idx.length == 1 && tensor.rank() != 1 ? tensor.getLinear(idx[0])
@@ -587,6 +632,29 @@ public final class Interpreter implements Stmt.Visitor<Void>, Expr.Visitor<Value
             return t.items().get((int) i - 1);
         }
         throw new ScriptError(e.pos(), "cannot index " + Arith.describe(target));
+    }
+
+    /** {@code C[:, k]}: a view (Julia's view(C, :, k)), sharing C's memory. */
+    private Tensor slice(Expr.Index e, Tensor tensor) {
+        if (e.indices().size() != tensor.rank()) {
+            throw new ScriptError(e.pos(), "a tensor of size " + tensor.shapeString() + " takes " + tensor.rank()
+                    + " indices, not " + e.indices().size());
+        }
+        int[] idx = new int[e.indices().size()];
+        for (int k = 0; k < idx.length; k++) {
+            Expr ie = e.indices().get(k);
+            if (ie instanceof Expr.Colon) {
+                idx[k] = -1;
+                continue;
+            }
+            long i = integer(eval(ie), ie.pos(), "an index");
+            if (i < 1 || i > tensor.dim(k)) {
+                throw new ScriptError(ie.pos(), "index " + i + " is out of bounds 1:" + tensor.dim(k) + " in dimension "
+                        + (k + 1) + " of a tensor of size " + tensor.shapeString());
+            }
+            idx[k] = (int) (i - 1);
+        }
+        return tensor.slice(idx);
     }
 
     /** The 0-based integer indices of an indexing, checked. */

@@ -260,6 +260,8 @@ final class AstBuilder {
             }
             case "@print_buffer_usage":
                 return printBufferUsage(p, args);
+            case "@buffer":
+                return bufferScope(p, args);
             case "Threads.@threads": {
                 if (args.size() != 1 || !(args.get(0) instanceof MacroForArgContext f)) {
                     throw error(p, "Threads.@threads takes a for loop: Threads.@threads for k in 1:n ... end");
@@ -267,9 +269,27 @@ final class AstBuilder {
                 return forLoop(f.forLoop(), true);
             }
             default:
-                throw error(p, "unknown macro " + name + "; the macros are @tensor, @show, @print_buffer_usage"
-                        + " and Threads.@threads");
+                throw error(p, "unknown macro " + name + "; the macros are @tensor, @show, @print_buffer_usage,"
+                        + " @buffer and Threads.@threads");
         }
+    }
+
+    private Stmt bufferScope(Pos p, List<MacroArgContext> args) {
+        String usage = "@buffer takes buffers and a block: @buffer buf1(1000) buf2(Float32, 200) begin ... end";
+        if (args.size() < 2 || !(args.get(args.size() - 1) instanceof MacroBlockArgContext body)) {
+            throw error(p, usage);
+        }
+        List<Stmt.ScopedBuffer> buffers = new ArrayList<>();
+        for (MacroArgContext a : args.subList(0, args.size() - 1)) {
+            if (!(a instanceof MacroExprArgContext e) || e.assignOp() != null
+                    || !(expr(e.expr(0)) instanceof Expr.Call c) || !(c.callee() instanceof Expr.Name n)
+                    || c.args().isEmpty() || c.args().size() > 2 || !c.kwargs().isEmpty()) {
+                throw error(pos(a), usage);
+            }
+            Expr type = c.args().size() == 2 ? c.args().get(0) : null;
+            buffers.add(new Stmt.ScopedBuffer(n.pos(), n.name(), type, c.args().get(c.args().size() - 1)));
+        }
+        return new Stmt.BufferScope(p, buffers, block(body.block()));
     }
 
     private Stmt printBufferUsage(Pos p, List<MacroArgContext> args) {

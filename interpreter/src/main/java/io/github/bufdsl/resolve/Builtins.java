@@ -29,6 +29,7 @@ public final class Builtins {
         add("alloc!", 1, -1, "alloc!(buf, dims...)");
         add("drop!", 2, -1, "drop!(buf, tensors...)");
         add("reset!", 1, 1, "reset!(buf)");
+        add("reshape_buf!", 1, -1, "reshape_buf!(buf, dims...; offset=0)", "offset");
         add("used", 1, 1, "used(buf)");
         add("isextendable", 1, 1, "isextendable(buf)");
         add("set_extendable!", 2, 2, "set_extendable!(buf, flag)");
@@ -48,6 +49,7 @@ public final class Builtins {
         add("pseudo_alloc!", 3, 3, "pseudo_alloc!(len, peak, n)");
         add("pseudo_drop!", 1, -1, "pseudo_drop!(len, lens...)");
         add("pseudo_reset!", 1, 1, "pseudo_reset!(len)");
+        add("pseudo_reshape!", 4, 4, "pseudo_reshape!(len, peak, offset, n)");
         add("min", 1, -1, "min(values...)");
         add("max", 1, -1, "max(values...)");
         add("abs", 1, 1, "abs(x)");

@@ -90,6 +90,9 @@ public final class Resolver {
                 collectAssigned(b.body(), into);
             } else if (s instanceof Stmt.PrintBufferUsage p) {
                 collectAssigned(p.body(), into);
+            } else if (s instanceof Stmt.BufferScope b) {
+                b.buffers().forEach(x -> into.add(x.name()));
+                collectAssigned(b.body(), into);
             } else if (s instanceof Stmt.Tensor t && t.op() == AssignOp.DEFINE
                     && t.lhs().tensor() instanceof Expr.Name n) {
                 into.add(n.name());
@@ -220,6 +223,19 @@ public final class Resolver {
 
             public Void visitShow(Stmt.Show s) {
                 expr(s.expr());
+                return null;
+            }
+
+            public Void visitBufferScope(Stmt.BufferScope s) {
+                for (Stmt.ScopedBuffer b : s.buffers()) {
+                    if (b.type() != null) {
+                        if (!(b.type() instanceof Expr.Name t) || !(t.name().equals("Float64") || t.name().equals("Float32"))) {
+                            error(b.type().pos(), "a buffer's element type is Float64 or Float32");
+                        }
+                    }
+                    expr(b.length());
+                }
+                statements(s.body(), false);
                 return null;
             }
 

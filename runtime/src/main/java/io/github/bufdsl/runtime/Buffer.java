@@ -18,7 +18,7 @@ import java.util.List;
  * throws a {@link BufferException} that says how it was given back. Not thread-safe: one buffer
  * belongs to one thread at a time.
  */
-public final class Buffer {
+public final class Buffer implements AutoCloseable {
     /** Largest length a buffer can have: one Java array. */
     public static final long MAX_LENGTH = Integer.MAX_VALUE - 8;
 
@@ -29,6 +29,9 @@ public final class Buffer {
     private long highWater;
     private String name;
     private final List<Allocation> stack = new ArrayList<>();
+    private String closedBy;
+    /** Views made by reshape, live until reset; non-empty means the buffer is in reshape mode. */
+    private final List<Allocation> views = new ArrayList<>();
 
     /** An extendable buffer of {@code length} elements. */
     public Buffer(long length) {
@@ -74,14 +77,73 @@ public final class Buffer {
         return this;
     }
 
+    /**
+     * Gives back every tensor and the memory, as the end of Julia's {@code @buffer} block: for use
+     * with try-with-resources. Allocating from a closed buffer throws.
+     */
+    @Override
+    public void close() {
+        close("close()");
+    }
+
+    /** As {@link #close()}; {@code site} says in later error messages how the buffer was closed. */
+    public void close(String site) {
+        if (closedBy != null) {
+            return;
+        }
+        reset(site);
+        closedBy = site;
+        budget.release((long) Double.BYTES * data.length);
+        data = new double[0];
+    }
+
+    public boolean isClosed() {
+        return closedBy != null;
+    }
+
     /** Capacity in elements. */
     public long length() {
         return data.length;
     }
 
-    /** Elements in use now (the offset of the next allocation). */
+    /** Elements in use now (the offset of the next allocation), or -1 in reshape mode, as Buffers.jl. */
     public long used() {
-        return offset;
+        return views.isEmpty() ? offset : -1;
+    }
+
+    /**
+     * A view of the buffer's memory at {@code offset} without allocating, as Buffers.jl's
+     * {@code reshape_buf!}: for intermediates that reuse the same memory. The buffer is then in
+     * reshape mode until {@link #reset}: {@code alloc}/{@code drop} fail, and the view ends at reset.
+     * The buffer grows (if extendable) to hold the view; the high-water mark is the furthest element
+     * a view touches.
+     *
+     * @throws BufferException if tensors are allocated from the buffer, or it cannot hold the view
+     */
+    public Tensor reshape(String tensorName, long viewOffset, long... dims) {
+        if (closedBy != null) {
+            throw new BufferException(name + " was closed by " + closedBy);
+        }
+        if (!stack.isEmpty()) {
+            throw new BufferException(name + " has tensors allocated (" + stack.get(stack.size() - 1).describe()
+                    + " is the last); reshape_buf! and alloc! do not mix on one buffer: reset!(" + name + ") first");
+        }
+        if (viewOffset < 0) {
+            throw new BufferException("negative offset " + viewOffset);
+        }
+        int[] shape = checkDims(dims, tensorName);
+        long length = 1;
+        for (int d : shape) {
+            length *= d;
+        }
+        long end = viewOffset + length;
+        if (end > data.length) {
+            grow(end, length);
+        }
+        Allocation a = new Allocation(this, (int) viewOffset, (int) length, tensorName);
+        views.add(a);
+        highWater = Math.max(highWater, end);
+        return new Tensor(a, a.offset, shape, Tensor.columnMajorStrides(shape));
     }
 
     /** The most elements that were ever in use at once. */
@@ -119,6 +181,13 @@ public final class Buffer {
 
     /** As {@link #alloc(long...)}, naming the tensor for error messages. */
     public Tensor alloc(String tensorName, long... dims) {
+        if (closedBy != null) {
+            throw new BufferException(name + " was closed by " + closedBy + "; nothing can be allocated from it");
+        }
+        if (!views.isEmpty()) {
+            throw new BufferException(name + " is in reshape mode since reshape_buf!; alloc! and reshape_buf! do not"
+                    + " mix on one buffer: reset!(" + name + ") first");
+        }
         int[] shape = checkDims(dims, tensorName);
         long length = 1;
         for (int d : shape) {
@@ -172,6 +241,10 @@ public final class Buffer {
      * back (for example "drop!(buf, A) at line 12").
      */
     public void drop(String site, Tensor... tensors) {
+        if (!views.isEmpty()) {
+            throw new BufferException(name + " is in reshape mode since reshape_buf!; reset!(" + name
+                    + ") gives its views back");
+        }
         Tensor[] order = tensors.clone();
         for (Tensor t : order) {
             Allocation a = t.allocation();
@@ -215,7 +288,11 @@ public final class Buffer {
         for (Allocation a : stack) {
             a.end(site);
         }
+        for (Allocation a : views) {
+            a.end(site);
+        }
         stack.clear();
+        views.clear();
         offset = 0;
     }
 

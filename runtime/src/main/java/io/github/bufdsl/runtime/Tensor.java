@@ -157,6 +157,42 @@ public final class Tensor {
         return new Tensor(allocation, offset, dims, strides, name);
     }
 
+    /**
+     * A view of part of this tensor, as Julia's {@code view(A, :, k)}: for each dimension a 0-based
+     * index, or -1 for the whole dimension ({@code :}). The view has one dimension per -1, shares
+     * this tensor's memory and allocation, and writes through to it.
+     *
+     * @throws BufferException if an index is out of bounds or the tensor is not live
+     */
+    public Tensor slice(int... index) {
+        checkLive();
+        if (index.length != dims.length) {
+            throw new ShapeMismatchException("a tensor of size " + shapeString() + " is sliced with " + dims.length
+                    + " indices, not " + index.length);
+        }
+        int off = offset;
+        int rank = 0;
+        for (int i : index) {
+            rank += i < 0 ? 1 : 0;
+        }
+        int[] d = new int[rank];
+        int[] st = new int[rank];
+        int r = 0;
+        for (int k = 0; k < index.length; k++) {
+            if (index[k] < 0) {
+                d[r] = dims[k];
+                st[r++] = strides[k];
+            } else {
+                if (index[k] >= dims[k]) {
+                    throw new BufferException("index " + (index[k] + 1) + " is out of bounds 1:" + dims[k]
+                            + " in dimension " + (k + 1) + " of " + describe() + " (size " + shapeString() + ")");
+                }
+                off += index[k] * strides[k];
+            }
+        }
+        return new Tensor(allocation, off, d, st, name);
+    }
+
     /** The storage; check liveness first. */
     double[] data() {
         return allocation.buffer.data();

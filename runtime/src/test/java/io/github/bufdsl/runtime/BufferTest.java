@@ -135,4 +135,63 @@ class BufferTest {
         assertEquals(4.0, t.getLinear(3));
         assertThrows(BufferException.class, () -> t.get(2, 0));
     }
+
+    @Test
+    void aScopedBufferIsGivenBackAtTheEndOfTryWithResources() {
+        MemoryBudget budget = new MemoryBudget(1000);
+        Tensor kept;
+        try (Buffer buf = new Buffer(100, false, budget, "buf")) {
+            kept = buf.alloc("A", 10);
+            assertEquals(800, budget.used());
+        }
+        assertEquals(0, budget.used());
+        assertEquals("A was dropped by close()", assertThrows(BufferException.class, () -> kept.get(0)).getMessage());
+    }
+
+    @Test
+    void theMemoryBudgetRefusesBeforeAllocating() {
+        MemoryBudget budget = new MemoryBudget(1000);
+        new Buffer(100, true, budget, "one");
+        BufferException e = assertThrows(BufferException.class, () -> new Buffer(50, true, budget, "two"));
+        assertTrue(e.getMessage().startsWith("the buffer two needs 400 bytes, but buffers may take 1000 bytes in all"),
+                e.getMessage());
+        assertEquals(800, budget.used());
+        assertEquals(512L << 20, MemoryBudget.parse("512MB"));
+        assertEquals(100L << 10, MemoryBudget.parse("100KB"));
+        assertEquals(2L << 30, MemoryBudget.parse("2GB"));
+        assertThrows(IllegalArgumentException.class, () -> MemoryBudget.parse("lots"));
+    }
+
+    @Test
+    void reshapeViewsReuseMemoryAndDoNotMixWithAlloc() {
+        Buffer buf = new Buffer(4).setName("buf");
+        Tensor v = buf.reshape("V", 0, 2, 2);
+        Tensor w = buf.reshape("W", 2, 3);
+        assertEquals(-1, buf.used());
+        assertEquals(5, buf.length());
+        assertEquals(5, buf.highWater());
+        v.fill(1);
+        w.fill(2);
+        assertEquals(2.0, v.get(0, 1));
+        assertThrows(BufferException.class, () -> buf.alloc("A", 1));
+        buf.reset("reset!(buf) at line 9");
+        assertEquals("V was dropped by reset!(buf) at line 9",
+                assertThrows(BufferException.class, () -> v.get(0, 0)).getMessage());
+        buf.alloc("A", 1);
+        assertThrows(BufferException.class, () -> buf.reshape("X", 0, 1));
+    }
+
+    @Test
+    void slicesAreViewsThatWriteThrough() {
+        Tensor c = Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        Tensor col = c.slice(-1, 2);
+        assertEquals(1, col.rank());
+        assertEquals(5.0, col.get(0));
+        col.fill(9);
+        assertEquals(9.0, c.get(1, 2));
+        Tensor row = c.slice(1, -1);
+        assertEquals(3, row.dim(0));
+        assertEquals(4.0, row.get(1));
+        assertThrows(BufferException.class, () -> c.slice(2, -1));
+    }
 }
