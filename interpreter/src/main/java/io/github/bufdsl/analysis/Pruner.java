@@ -35,6 +35,8 @@ final class Pruner {
                     vars(l.value(), live);
                     out.add(0, l);
                 }
+            } else if (s instanceof SizeStmt.TensorOp) {
+                continue;
             } else if (s instanceof SizeStmt.Opaque o) {
                 live.remove(o.name());
             } else if (s instanceof SizeStmt.Alias a) {

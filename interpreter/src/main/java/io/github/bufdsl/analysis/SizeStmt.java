@@ -37,6 +37,18 @@ public sealed interface SizeStmt {
             implements SizeStmt {
     }
 
+    /**
+     * {@code @tensor out[labels] op terms}, for the checks of labels and dimensions; with
+     * {@code define} ({@code :=}) the output is allocated from the buffer of the first tensor on the right.
+     */
+    record TensorOp(Pos pos, String output, List<String> outLabels, boolean define, List<List<Factor>> terms)
+            implements SizeStmt {
+    }
+
+    /** A tensor of an {@code @tensor} term with its index labels. */
+    record Factor(String tensor, List<String> labels) {
+    }
+
     /** A kept assignment that a size depends on: {@code n = 2 * m}. */
     record Let(Pos pos, String name, SizeExpr value) implements SizeStmt {
     }

@@ -31,6 +31,8 @@ final class SizingBuilder {
     private final Map<String, SizingFunction.PseudoFunction> pseudo;
     /** Functions being built, to refuse recursion. */
     private final Set<String> inProgress;
+    /** For each tensor name, the buffer and dimensions of its latest alloc! (to size := from them). */
+    private final Map<String, SizeStmt.Alloc> allocations = new LinkedHashMap<>();
 
     private SizingBuilder(Set<String> buffers, Map<String, Stmt.Function> userFunctions,
             Map<String, SizingFunction.PseudoFunction> pseudo, Set<String> inProgress) {
@@ -160,11 +162,22 @@ final class SizingBuilder {
             }
         } else if (s instanceof Stmt.Tensor t) {
             Set<String> names = new LinkedHashSet<>();
-            names(t.lhs().tensor(), names);
+            if (t.op() != AssignOp.DEFINE) {
+                names(t.lhs().tensor(), names);
+            }
             tensorNames(t.rhs(), names);
             use(t.pos(), names, out);
-            if (t.op() == AssignOp.DEFINE && t.lhs().tensor() instanceof Expr.Name n) {
-                out.add(new SizeStmt.Opaque(t.pos(), n.name()));
+            List<List<SizeStmt.Factor>> terms = terms(t.rhs());
+            boolean define = t.op() == AssignOp.DEFINE;
+            if (define && t.lhs().tensor() instanceof Expr.Name n) {
+                SizeStmt.Alloc made = defineAlloc(t, n.name(), terms);
+                out.add(made != null ? made : new SizeStmt.Opaque(t.pos(), n.name()));
+                if (made != null) {
+                    allocations.put(n.name(), made);
+                }
+            }
+            if (t.lhs().tensor() instanceof Expr.Name n && terms != null) {
+                out.add(new SizeStmt.TensorOp(t.pos(), n.name(), t.lhs().indices(), define, terms));
             }
         } else if (s instanceof Stmt.ExprStmt e) {
             Set<String> names = new LinkedHashSet<>();
@@ -272,7 +285,11 @@ final class SizingBuilder {
                 for (Expr d : c.args().subList(1, c.args().size())) {
                     dims.add(expr(d));
                 }
-                out.add(new SizeStmt.Alloc(c.pos(), target, b.name(), dims));
+                SizeStmt.Alloc alloc = new SizeStmt.Alloc(c.pos(), target, b.name(), dims);
+                out.add(alloc);
+                if (target != null) {
+                    allocations.put(target, alloc);
+                }
             }
             case "drop!" -> {
                 List<String> names = new ArrayList<>();
@@ -448,6 +465,76 @@ final class SizingBuilder {
         } else if (e instanceof Expr.Field f) {
             names(f.target(), into);
         }
+    }
+
+    /**
+     * {@code C[i,k] := A[i,j] * B[j,k]} as the alloc! it is: from the buffer of the first tensor on
+     * the right, each dimension that of its label where the label first appears; null when usage
+     * cannot see where those tensors come from.
+     */
+    private SizeStmt.Alloc defineAlloc(Stmt.Tensor t, String name, List<List<SizeStmt.Factor>> terms) {
+        if (terms == null || terms.isEmpty() || terms.get(0).isEmpty()) {
+            return null;
+        }
+        SizeStmt.Alloc first = allocations.get(terms.get(0).get(0).tensor());
+        if (first == null) {
+            return null;
+        }
+        List<SizeExpr> dims = new ArrayList<>();
+        for (String label : t.lhs().indices()) {
+            SizeExpr d = null;
+            for (List<SizeStmt.Factor> term : terms) {
+                for (SizeStmt.Factor f : term) {
+                    SizeStmt.Alloc a = allocations.get(f.tensor());
+                    int k = f.labels().indexOf(label);
+                    if (d == null && a != null && k >= 0 && k < a.dims().size()) {
+                        d = a.dims().get(k);
+                    }
+                }
+            }
+            if (d == null) {
+                return null;
+            }
+            dims.add(d);
+        }
+        return new SizeStmt.Alloc(t.pos(), name, first.buffer(), dims);
+    }
+
+    /** The right side as a sum of products of named tensors, or null if a tensor is not a plain name. */
+    private static List<List<SizeStmt.Factor>> terms(TensorExpr t) {
+        if (t instanceof TensorExpr.Ref r) {
+            return r.tensor() instanceof Expr.Name n
+                    ? List.of(List.of(new SizeStmt.Factor(n.name(), r.indices()))) : null;
+        }
+        if (t instanceof TensorExpr.Scalar) {
+            return List.of(List.of());
+        }
+        if (t instanceof TensorExpr.Negate n) {
+            return terms(n.operand());
+        }
+        TensorExpr.Binary b = (TensorExpr.Binary) t;
+        List<List<SizeStmt.Factor>> left = terms(b.left());
+        List<List<SizeStmt.Factor>> right = terms(b.right());
+        if (left == null || right == null) {
+            return null;
+        }
+        if (b.op() == '+' || b.op() == '-') {
+            List<List<SizeStmt.Factor>> all = new ArrayList<>(left);
+            all.addAll(right);
+            return all;
+        }
+        if (b.op() == '/') {
+            return left;
+        }
+        List<List<SizeStmt.Factor>> all = new ArrayList<>();
+        for (List<SizeStmt.Factor> l : left) {
+            for (List<SizeStmt.Factor> r : right) {
+                List<SizeStmt.Factor> f = new ArrayList<>(l);
+                f.addAll(r);
+                all.add(f);
+            }
+        }
+        return all;
     }
 
     private static void tensorNames(TensorExpr t, Set<String> into) {

@@ -126,13 +126,16 @@ public final class SizingEvaluator {
         final String buffer;
         final Poly size;
         final Pos pos;
+        /** The dimensions, or null when not known. */
+        final List<Poly> dims;
         String droppedBy;
 
-        TensorRec(String name, String buffer, Poly size, Pos pos) {
+        TensorRec(String name, String buffer, Poly size, Pos pos, List<Poly> dims) {
             this.name = name;
             this.buffer = buffer;
             this.size = size;
             this.pos = pos;
+            this.dims = dims;
         }
     }
 
@@ -342,16 +345,18 @@ public final class SizingEvaluator {
                             + " reset!(" + a.buffer() + ") first");
                 }
                 Poly n = Poly.constant(1);
+                List<Poly> dims = new ArrayList<>();
                 for (SizeExpr d : a.dims()) {
                     Poly v = integer(d, "a dimension");
                     if (v.isConstant() && v.constantValue() < 0) {
                         throw fail(a.pos(), "negative dimension " + v + written(v, d));
                     }
+                    dims.add(v);
                     n = times(n, v);
                 }
                 Level l = level(a.buffer());
                 TensorRec t = new TensorRec(a.target() == null ? "a tensor" : a.target(), bufferName(a.buffer()), n,
-                        a.pos());
+                        a.pos(), dims);
                 l.push(t);
                 l.len = l.len.plus(n);
                 Peak raised = l.peak.max(l.len);
@@ -389,7 +394,7 @@ public final class SizingEvaluator {
                     l.peak = raised;
                     l.peakAt = r.pos();
                     l.atPeak = new Stack(new TensorRec(r.target() == null ? "a view" : r.target(), r.buffer(), end,
-                            r.pos()), null);
+                            r.pos(), null), null);
                 }
                 if (r.target() != null) {
                     assign(r.target(), new Opaque(r.pos()));
@@ -428,6 +433,9 @@ public final class SizingEvaluator {
             } else if (s instanceof SizeStmt.While w) {
                 at = w.pos();
                 oneIteration(w);
+            } else if (s instanceof SizeStmt.TensorOp op) {
+                at = op.pos();
+                checkIndices(op);
             } else if (s instanceof SizeStmt.Use u) {
                 for (String name : u.names()) {
                     if (lookup(name) instanceof TensorRec t && t.droppedBy != null) {
@@ -465,6 +473,84 @@ public final class SizingEvaluator {
                         break;
                     }
                 }
+            }
+        }
+
+        /**
+         * The checks of {@code @tensor} that need only the dimensions: every index twice in a term
+         * (on a factor and the output, or on two factors), never three times, with one dimension.
+         * Tensors whose dimensions are not known here are not checked.
+         */
+        private void checkIndices(SizeStmt.TensorOp op) {
+            TensorRec out = lookup(op.output()) instanceof TensorRec t ? t : null;
+            if (out != null && out.dims != null && out.dims.size() != op.outLabels().size()) {
+                throw fail(op.pos(), "the output " + op.output() + " has " + out.dims.size() + " dimensions but "
+                        + op.outLabels().size() + " indices [" + String.join(",", op.outLabels()) + "]");
+            }
+            if (new java.util.HashSet<>(op.outLabels()).size() != op.outLabels().size()) {
+                throw fail(op.pos(), "an index repeats on the output " + op.output() + ": "
+                        + String.join(",", op.outLabels()));
+            }
+            for (List<SizeStmt.Factor> term : op.terms()) {
+                if (term.isEmpty()) {
+                    continue;
+                }
+                Map<String, Integer> count = new LinkedHashMap<>();
+                Map<String, Poly> dim = new HashMap<>();
+                Map<String, String> where = new HashMap<>();
+                boolean known = true;
+                for (SizeStmt.Factor f : term) {
+                    TensorRec t = lookup(f.tensor()) instanceof TensorRec r ? r : null;
+                    if (t == null || t.dims == null) {
+                        known = false;
+                        continue;
+                    }
+                    if (t.dims.size() != f.labels().size()) {
+                        throw fail(op.pos(), f.tensor() + " has " + t.dims.size() + " dimensions but "
+                                + f.labels().size() + " indices [" + String.join(",", f.labels()) + "]");
+                    }
+                    for (int k = 0; k < f.labels().size(); k++) {
+                        noteIndex(op, f.labels().get(k), t.dims.get(k), f.tensor(), count, dim, where);
+                    }
+                }
+                for (int k = 0; k < op.outLabels().size(); k++) {
+                    String l = op.outLabels().get(k);
+                    count.merge(l, 1, Integer::sum);
+                    if (out != null && out.dims != null && !op.define()) {
+                        noteDim(op, l, out.dims.get(k), op.output(), dim, where);
+                    }
+                }
+                for (Map.Entry<String, Integer> e : count.entrySet()) {
+                    String l = e.getKey();
+                    if (e.getValue() > 2) {
+                        throw fail(op.pos(), "index " + l + " appears three times");
+                    }
+                    if (e.getValue() == 1 && known) {
+                        throw fail(op.pos(), op.outLabels().contains(l)
+                                ? "index " + l + " of the output " + op.output() + " does not appear on the right"
+                                : "index " + l + " appears only once on the right and not on the left");
+                    }
+                }
+            }
+        }
+
+        private void noteIndex(SizeStmt.TensorOp op, String label, Poly d, String tensor, Map<String, Integer> count,
+                Map<String, Poly> dim, Map<String, String> where) {
+            count.merge(label, 1, Integer::sum);
+            noteDim(op, label, d, tensor, dim, where);
+        }
+
+        private void noteDim(SizeStmt.TensorOp op, String label, Poly d, String tensor, Map<String, Poly> dim,
+                Map<String, String> where) {
+            Poly before = dim.putIfAbsent(label, d);
+            if (before == null) {
+                where.put(label, tensor);
+            } else if (!before.equals(d) && before.isConstant() && d.isConstant()) {
+                throw fail(op.pos(), tensor.equals(where.get(label))
+                        ? "index " + label + " is traced over dimensions " + before + " and " + d + " of " + tensor
+                                + ", which differ"
+                        : "index " + label + " has dimension " + before + " on " + where.get(label) + " but " + d
+                                + " on " + tensor);
             }
         }
 

@@ -45,6 +45,9 @@ final class TensorEval {
         String[] outLabels = s.lhs().indices().toArray(new String[0]);
         Tensor out;
         if (s.op() == AssignOp.DEFINE) {
+            if (terms.isEmpty() || terms.get(0).factors().isEmpty()) {
+                throw new ScriptError(s.pos(), ":= needs a tensor on the right, whose buffer the new tensor comes from");
+            }
             out = define(s, terms, outLabels);
         } else {
             Value v = interp.eval(target);
@@ -90,11 +93,9 @@ final class TensorEval {
         if (!(s.lhs().tensor() instanceof Expr.Name name)) {
             throw new ScriptError(s.lhs().pos(), ":= creates a new tensor and needs a plain name on the left");
         }
-        long n = 1;
-        for (long d : shape) {
-            n *= d;
-        }
-        Tensor t = new Buffer(n, false, interp.memory(), "the result of := for " + name.name()).alloc(name.name(), shape);
+        // the new tensor is allocated from the buffer of the first tensor on the right, as alloc! would
+        Buffer from = terms.get(0).factors().get(0).tensor().buffer();
+        Tensor t = from.alloc(name.name(), shape);
         interp.setVariable(name.name(), new Value.TensorValue(t));
         return t;
     }
