@@ -244,7 +244,7 @@ public final class BufScript {
 
     /** {@link #run(Map, PrintStream, RunOptions, java.util.function.Consumer)} with the default options. */
     public RunResult run(Map<String, ?> bindings, PrintStream out) throws ScriptException {
-        return run(bindings, out, RunOptions.DEFAULT, buffers -> { });
+        return run(bindings, out, RunOptions.DEFAULT, result -> { });
     }
 
     /**
@@ -256,15 +256,15 @@ public final class BufScript {
      *     or while running, at the statement that failed
      */
     public RunResult run(Map<String, ?> bindings, PrintStream out, Long seed) throws ScriptException {
-        return run(bindings, out, RunOptions.DEFAULT.withSeed(seed), buffers -> { });
+        return run(bindings, out, RunOptions.DEFAULT.withSeed(seed), result -> { });
     }
 
     /**
      * As {@link #run(Map, PrintStream, Long)}, with limits ({@link RunOptions}); also when the run
-     * fails, {@code onEnd} receives the buffers the script created, for statistics.
+     * fails, {@code onEnd} receives what the run left (buffers, workspace), for statistics.
      */
     public RunResult run(Map<String, ?> bindings, PrintStream out, RunOptions options,
-            java.util.function.Consumer<List<Buffer>> onEnd) throws ScriptException {
+            java.util.function.Consumer<RunResult> onEnd) throws ScriptException {
         try {
             return guard(() -> {
                 Map<String, Value> values = values(bindings);
@@ -276,7 +276,7 @@ public final class BufScript {
                     interp.run();
                 } finally {
                     out.flush();
-                    onEnd.accept(interp.buffers());
+                    onEnd.accept(result(interp));
                 }
                 return result(interp);
             });
@@ -288,7 +288,7 @@ public final class BufScript {
     private static RunResult result(Interpreter in) {
         Map<String, Object> vars = new LinkedHashMap<>();
         in.globals().forEach((k, v) -> vars.put(k, toJava(v)));
-        return new RunResult(Collections.unmodifiableMap(vars), in.buffers(), in.contractor().workspaceHighWater());
+        return new RunResult(Collections.unmodifiableMap(vars), in.buffers(), in.workspaceHighWater());
     }
 
     /** The sizing functions, none when the script has no buffer at all. */

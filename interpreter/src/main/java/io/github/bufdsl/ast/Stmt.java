@@ -120,8 +120,13 @@ public sealed interface Stmt {
         }
     }
 
-    /** {@code @tensor lhs op rhs}: index notation. */
-    record Tensor(Pos pos, TensorExpr.Ref lhs, AssignOp op, TensorExpr rhs) implements Stmt {
+    /**
+     * {@code @tensor lhs op rhs}: index notation. {@code optimize} for {@code @tensoropt} (the
+     * cheapest order, with intermediates at most {@code maxIntermediate} elements when that is not
+     * null); {@code order} the indices to contract first ({@code order=(j,k)}), or empty.
+     */
+    record Tensor(Pos pos, TensorExpr.Ref lhs, AssignOp op, TensorExpr rhs, boolean optimize, List<String> order,
+            Expr maxIntermediate) implements Stmt {
         public <R> R accept(Visitor<R> v) {
             return v.visitTensor(this);
         }

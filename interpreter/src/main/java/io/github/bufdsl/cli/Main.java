@@ -186,11 +186,15 @@ public final class Main implements Callable<Integer> {
                 ctx.err.println(file + ": error: --max-steps and --timeout must not be negative");
                 return 2;
             }
-            script.run(values, ctx.out, new RunOptions(seed, maxSteps, timeout, memory), buffers -> {
+            script.run(values, ctx.out, new RunOptions(seed, maxSteps, timeout, memory), result -> {
                 if (stats) {
-                    for (Buffer b : buffers) {
+                    for (Buffer b : result.buffersCreated()) {
                         ctx.err.println("high-water " + b.name() + " = " + b.highWater() + " of " + b.length()
                                 + " elements (" + b.highWater() * b.elementBytes() + " bytes)");
+                    }
+                    if (result.workspaceHighWater() > 0) {
+                        ctx.err.println("workspace of @tensor = " + result.workspaceHighWater() + " elements ("
+                                + 8 * result.workspaceHighWater() + " bytes)");
                     }
                 }
             });

@@ -107,6 +107,14 @@ public final class Interpreter implements Stmt.Visitor<Void>, Expr.Visitor<Value
         return contractor;
     }
 
+    /**
+     * Elements of workspace @tensor took at most: the contraction engine's permuted copies and the
+     * intermediates of products of three or more tensors.
+     */
+    public long workspaceHighWater() {
+        return contractor.workspaceHighWater() + tensors.scratchHighWater();
+    }
+
     PrintStream out() {
         return options.out();
     }

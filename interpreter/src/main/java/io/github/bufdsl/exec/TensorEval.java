@@ -5,6 +5,7 @@ import io.github.bufdsl.ast.Expr;
 import io.github.bufdsl.ast.Stmt;
 import io.github.bufdsl.ast.TensorExpr;
 import io.github.bufdsl.runtime.Buffer;
+import io.github.bufdsl.runtime.ContractionOrder;
 import io.github.bufdsl.runtime.Contractor;
 import io.github.bufdsl.runtime.Tensor;
 import java.util.ArrayList;
@@ -23,6 +24,11 @@ final class TensorEval {
     private final Contractor contractor;
     private final Buffer scratch = new Buffer(0).setName("the @tensor workspace");
 
+    /** The most elements intermediates of multi-tensor products took at once. */
+    long scratchHighWater() {
+        return scratch.highWater();
+    }
+
     TensorEval(Interpreter interp, Contractor contractor) {
         this.interp = interp;
         this.contractor = contractor;
@@ -32,14 +38,22 @@ final class TensorEval {
     private record Factor(Tensor tensor, String[] labels, TensorExpr.Ref node) {
     }
 
-    /** coefficient * product of factors. */
-    private record Term(double coefficient, List<Factor> factors) {
+    /** coefficient * product of factors, contracted pairwise as {@code plan} says (null for no factor). */
+    private record Term(double coefficient, List<Factor> factors, ContractionOrder.Plan plan) {
         Term times(double c) {
-            return new Term(coefficient * c, factors);
+            return new Term(coefficient * c, factors, plan);
         }
     }
 
     void execute(Stmt.Tensor s) {
+        try {
+            run(s);
+        } finally {
+            scratch.reset("the end of the @tensor statement");
+        }
+    }
+
+    private void run(Stmt.Tensor s) {
         List<Term> terms = expand(s.rhs());
         Expr target = s.lhs().tensor();
         String[] outLabels = s.lhs().indices().toArray(new String[0]);
@@ -67,7 +81,7 @@ final class TensorEval {
         for (Term t : terms) {
             double beta = (first && (s.op() == AssignOp.SET || s.op() == AssignOp.DEFINE)) ? 0.0 : 1.0;
             double alpha = s.op() == AssignOp.SUB ? -t.coefficient() : t.coefficient();
-            term(out, outLabels, alpha, t.factors(), beta);
+            term(out, outLabels, alpha, t.factors(), plan(s, t, outLabels), beta);
             first = false;
         }
     }
@@ -100,50 +114,64 @@ final class TensorEval {
         return t;
     }
 
-    private void term(Tensor out, String[] outLabels, double alpha, List<Factor> factors, double beta) {
+    /** The order of a term's pairwise contractions: the cheapest, by the order=(...) indices, or as written. */
+    private ContractionOrder.Plan plan(Stmt.Tensor s, Term t, String[] outLabels) {
+        if (t.factors().size() < 3) {
+            return t.plan();
+        }
+        List<String[]> labels = t.factors().stream().map(Factor::labels).toList();
+        if (!s.order().isEmpty()) {
+            return ContractionOrder.byIndices(labels, s.order());
+        }
+        if (!s.optimize()) {
+            return t.plan();
+        }
+        Map<String, Long> dims = new LinkedHashMap<>();
+        for (Factor f : t.factors()) {
+            for (int k = 0; k < f.labels().length; k++) {
+                dims.putIfAbsent(f.labels()[k], (long) f.tensor().dim(k));
+            }
+        }
+        long limit = Long.MAX_VALUE;
+        if (s.maxIntermediate() != null) {
+            limit = Interpreter.integer(interp.eval(s.maxIntermediate()), s.maxIntermediate().pos(), "maxintermediate");
+        }
+        return ContractionOrder.optimal(labels, dims, outLabels, limit);
+    }
+
+    private void term(Tensor out, String[] outLabels, double alpha, List<Factor> factors, ContractionOrder.Plan plan,
+            double beta) {
         if (factors.size() == 1) {
             Factor f = factors.get(0);
             contractor.permute(out, outLabels, alpha, f.tensor(), f.labels(), beta);
             return;
         }
-        if (factors.size() == 2) {
-            Factor a = factors.get(0);
-            Factor b = factors.get(1);
-            contractor.contract(out, outLabels, alpha, a.tensor(), a.labels(), b.tensor(), b.labels(), beta);
-            return;
+        ContractionOrder.Pair root = (ContractionOrder.Pair) plan;
+        List<String[]> labels = factors.stream().map(Factor::labels).toList();
+        Factor a = evaluate(root.left(), factors, labels, outLabels);
+        Factor b = evaluate(root.right(), factors, labels, outLabels);
+        contractor.contract(out, outLabels, alpha, a.tensor(), a.labels(), b.tensor(), b.labels(), beta);
+    }
+
+    /** A subtree's result: an operand, or an intermediate in the scratch buffer with the labels it carries. */
+    private Factor evaluate(ContractionOrder.Plan p, List<Factor> factors, List<String[]> labels, String[] outLabels) {
+        if (p instanceof ContractionOrder.Leaf l) {
+            return factors.get(l.index());
         }
-        long mark = scratch.used();
-        try {
-            Factor acc = factors.get(0);
-            for (int i = 1; i < factors.size() - 1; i++) {
-                Factor next = factors.get(i);
-                List<String> keep = new ArrayList<>();
-                Map<String, Integer> dims = new LinkedHashMap<>();
-                collect(acc, dims);
-                collect(next, dims);
-                for (String l : dims.keySet()) {
-                    boolean later = contains(outLabels, l);
-                    for (int j = i + 1; j < factors.size() && !later; j++) {
-                        later = contains(factors.get(j).labels(), l);
-                    }
-                    boolean shared = contains(acc.labels(), l) && contains(next.labels(), l);
-                    if (later || !shared) {
-                        keep.add(l);
-                    }
-                }
-                long[] shape = keep.stream().mapToLong(dims::get).toArray();
-                Tensor tmp = scratch.alloc(shape);
-                String[] labels = keep.toArray(new String[0]);
-                contractor.contract(tmp, labels, 1.0, acc.tensor(), acc.labels(), next.tensor(), next.labels(), 0.0);
-                acc = new Factor(tmp, labels, next.node());
-            }
-            Factor last = factors.get(factors.size() - 1);
-            contractor.contract(out, outLabels, alpha, acc.tensor(), acc.labels(), last.tensor(), last.labels(), beta);
-        } finally {
-            if (mark == 0) {
-                scratch.reset("the end of the @tensor statement");
-            }
+        ContractionOrder.Pair pair = (ContractionOrder.Pair) p;
+        Factor a = evaluate(pair.left(), factors, labels, outLabels);
+        Factor b = evaluate(pair.right(), factors, labels, outLabels);
+        String[] keep = ContractionOrder.resultLabels(p, labels, outLabels).toArray(new String[0]);
+        Map<String, Integer> dims = new LinkedHashMap<>();
+        collect(a, dims);
+        collect(b, dims);
+        long[] shape = new long[keep.length];
+        for (int k = 0; k < keep.length; k++) {
+            shape[k] = dims.get(keep[k]);
         }
+        Tensor tmp = scratch.alloc(shape);
+        contractor.contract(tmp, keep, 1.0, a.tensor(), a.labels(), b.tensor(), b.labels(), 0.0);
+        return new Factor(tmp, keep, a.node());
     }
 
     private static void collect(Factor f, Map<String, Integer> dims) {
@@ -152,13 +180,33 @@ final class TensorEval {
         }
     }
 
-    private static boolean contains(String[] labels, String l) {
-        for (String x : labels) {
-            if (x.equals(l)) {
-                return true;
+
+    /**
+     * A factor with a repeated index ({@code A[i,i,k]}) is traced first, into the scratch buffer,
+     * so that products only see distinct indices; others are returned as they are.
+     */
+    private Factor traced(Factor f) {
+        List<String> unique = new ArrayList<>();
+        List<String> repeated = new ArrayList<>();
+        for (String l : f.labels()) {
+            if (unique.contains(l)) {
+                repeated.add(l);
+            } else {
+                unique.add(l);
             }
         }
-        return false;
+        if (repeated.isEmpty()) {
+            return f;
+        }
+        unique.removeAll(repeated);
+        long[] shape = new long[unique.size()];
+        for (int k = 0; k < shape.length; k++) {
+            shape[k] = f.tensor().dim(java.util.Arrays.asList(f.labels()).indexOf(unique.get(k)));
+        }
+        String[] keep = unique.toArray(new String[0]);
+        Tensor tmp = scratch.alloc(shape);
+        contractor.permute(tmp, keep, 1.0, f.tensor(), f.labels(), 0.0);
+        return new Factor(tmp, keep, f.node());
     }
 
     /** Expands the right side into a sum of terms. */
@@ -168,7 +216,8 @@ final class TensorEval {
             if (!(v instanceof Value.TensorValue tv)) {
                 throw new ScriptError(r.pos(), "an indexed operand of @tensor must be a tensor, not " + Arith.describe(v));
             }
-            return List.of(new Term(1.0, List.of(new Factor(tv.tensor(), r.indices().toArray(new String[0]), r))));
+            return List.of(new Term(1.0, List.of(traced(new Factor(tv.tensor(), r.indices().toArray(new String[0]),
+                    r))), new ContractionOrder.Leaf(0)));
         }
         if (e instanceof TensorExpr.Scalar s) {
             Value v = interp.eval(s.value());
@@ -176,7 +225,7 @@ final class TensorEval {
                 throw new ScriptError(s.pos(), "a factor of @tensor without indices must be a number, not "
                         + Arith.describe(v));
             }
-            return List.of(new Term(Arith.asDouble(v), List.of()));
+            return List.of(new Term(Arith.asDouble(v), List.of(), null));
         }
         if (e instanceof TensorExpr.Negate n) {
             return expand(n.operand()).stream().map(t -> t.times(-1)).toList();
@@ -208,7 +257,10 @@ final class TensorEval {
                     for (Term r : right) {
                         List<Factor> fs = new ArrayList<>(l.factors());
                         fs.addAll(r.factors());
-                        all.add(new Term(l.coefficient() * r.coefficient(), fs));
+                        // the parse tree's grouping: (A * B) * C by default, A * (B * C) with parentheses
+                        ContractionOrder.Plan plan = l.plan() == null ? r.plan() : r.plan() == null ? l.plan()
+                                : new ContractionOrder.Pair(l.plan(), r.plan().shift(l.factors().size()));
+                        all.add(new Term(l.coefficient() * r.coefficient(), fs, plan));
                     }
                 }
                 return all;

@@ -250,7 +250,7 @@ final class AstBuilder {
         Pos p = pos(ctx.MACRO().getSymbol());
         List<MacroArgContext> args = ctx.macroArg();
         switch (name) {
-            case "@tensor":
+            case "@tensor", "@tensoropt":
                 return tensor(p, name, args);
             case "@show": {
                 if (args.size() != 1 || !(args.get(0) instanceof MacroExprArgContext a) || a.assignOp() != null) {
@@ -269,8 +269,8 @@ final class AstBuilder {
                 return forLoop(f.forLoop(), true);
             }
             default:
-                throw error(p, "unknown macro " + name + "; the macros are @tensor, @show, @print_buffer_usage,"
-                        + " @buffer and Threads.@threads");
+                throw error(p, "unknown macro " + name + "; the macros are @tensor, @tensoropt, @show,"
+                        + " @print_buffer_usage, @buffer and Threads.@threads");
         }
     }
 
@@ -313,7 +313,30 @@ final class AstBuilder {
 
     private Stmt tensor(Pos p, String macro, List<MacroArgContext> args) {
         String usage = macro + " takes one assignment in index notation: " + macro + " C[i,k] = A[i,j] * B[j,k]";
-        if (args.size() != 1 || !(args.get(0) instanceof MacroExprArgContext a) || a.assignOp() == null) {
+        List<String> order = new ArrayList<>();
+        Expr maxIntermediate = null;
+        for (MacroArgContext option : args.subList(0, Math.max(0, args.size() - 1))) {
+            if (!(option instanceof MacroExprArgContext o) || o.assignOp() == null
+                    || !o.assignOp().getText().equals("=") || !(expr(o.expr(0)) instanceof Expr.Name key)) {
+                throw error(pos(option), usage);
+            }
+            Expr value = expr(o.expr(1));
+            if (key.name().equals("order") && macro.equals("@tensor")) {
+                List<Expr> items = value instanceof Expr.Tuple t ? t.items() : List.of(value);
+                for (Expr i : items) {
+                    if (!(i instanceof Expr.Name n)) {
+                        throw error(i.pos(), "order=(...) lists index names, as order=(j, k)");
+                    }
+                    order.add(n.name());
+                }
+            } else if (key.name().equals("maxintermediate") && macro.equals("@tensoropt")) {
+                maxIntermediate = value;
+            } else {
+                throw error(key.pos(), macro + " has no option " + key.name() + (macro.equals("@tensor")
+                        ? "; it has order=(...)" : "; it has maxintermediate=N"));
+            }
+        }
+        if (args.isEmpty() || !(args.get(args.size() - 1) instanceof MacroExprArgContext a) || a.assignOp() == null) {
             throw error(p, usage);
         }
         AssignOp op = AssignOp.of(a.assignOp().getText());
@@ -326,7 +349,7 @@ final class AstBuilder {
             throw error(lhs.pos(), "the left of " + macro + " must be one indexed tensor, as C[i,k]");
         }
         TensorExpr right = tensorExpr(expr(a.expr(1)));
-        return new Stmt.Tensor(p, ref, op, right);
+        return new Stmt.Tensor(p, ref, op, right, macro.equals("@tensoropt"), List.copyOf(order), maxIntermediate);
     }
 
     private TensorExpr tensorExpr(Expr e) {

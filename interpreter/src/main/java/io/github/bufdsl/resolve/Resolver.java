@@ -218,6 +218,9 @@ public final class Resolver {
                     expr(s.lhs().tensor());
                 }
                 tensor(s.rhs());
+                if (s.maxIntermediate() != null) {
+                    expr(s.maxIntermediate());
+                }
                 return null;
             }
 

@@ -105,7 +105,7 @@ class FuzzTest {
         expectOnlyDiagnostics(() -> bounded.usage(bindings));
         expectOnlyDiagnostics(() -> bounded.check(Map.of()));
         expectOnlyDiagnostics(() -> bounded.run(bindings, new PrintStream(new ByteArrayOutputStream()),
-                new RunOptions(1L, 20_000, 2.0, 64L << 20), b -> { }));
+                new RunOptions(1L, 20_000, 2.0, 64L << 20), r -> { }));
     }
 
     private interface Step {
