@@ -99,6 +99,15 @@ public final class BufScript {
         }
     }
 
+    /** The text of a script file, checked as {@link #load} checks it (exists, UTF-8, not binary). */
+    public static String readText(Path path, String displayName) throws ScriptException {
+        try {
+            return ScriptLoader.load(path, displayName).text();
+        } catch (DiagnosticException e) {
+            throw new ScriptException(e, null);
+        }
+    }
+
     /** A script from text; diagnostics name it {@code name}. */
     public static BufScript fromString(String name, String text) throws ScriptException {
         return new BufScript(new Source(name, text));

@@ -69,6 +69,8 @@ public final class Main implements Callable<Integer> {
         cl.addSubcommand(new RunCommand(ctx));
         cl.addSubcommand(new UsageCommand(ctx));
         cl.addSubcommand(new CheckCommand(ctx));
+        cl.addSubcommand(new FmtCommand(ctx));
+        cl.addSubcommand("completion", new picocli.AutoComplete.GenerateCompletion());
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setParameterExceptionHandler((ex, args2) -> {
@@ -114,6 +116,10 @@ public final class Main implements Callable<Integer> {
                 description = "Value of a free variable: true, false, an integer or a number. Repeatable.")
         List<String> vars = new ArrayList<>();
 
+        @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto",
+                description = "Colour diagnostics: auto (when stderr is a terminal), always or never.")
+        ColorMode color;
+
         @Option(names = "--max-sizing-steps", paramLabel = "N",
                 description = "Most loop iterations sizing and checking may evaluate (default: 50000000).")
         long maxSizingSteps = io.github.bufdsl.analysis.SizingEvaluator.DEFAULT_MAX_STEPS;
@@ -137,7 +143,7 @@ public final class Main implements Callable<Integer> {
                 }
                 return run(script.withMaxSizingSteps(maxSizingSteps), values);
             } catch (ScriptException e) {
-                ctx.err.print(e.formatted());
+                ctx.err.print(color.paint(e.formatted()));
                 return e.exitCode();
             }
         }
@@ -300,6 +306,48 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    @Command(name = "fmt", mixinStandardHelpOptions = true,
+            description = "Prints the script re-indented in the seed's style (four spaces per block; only"
+                    + " leading and trailing whitespace changes).",
+            footer = {"", "Example:", "  bufdsl fmt examples/prealloc.buf > formatted.buf"})
+    static final class FmtCommand implements Callable<Integer> {
+        private final Context ctx;
+
+        @Parameters(index = "0", paramLabel = "FILE", description = "The .buf script.")
+        String file;
+
+        FmtCommand(Context ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            try {
+                String text = BufScript.readText(ctx.workingDir.resolve(file), file);
+                ctx.out.print(io.github.bufdsl.format.Formatter.format(text));
+                return 0;
+            } catch (ScriptException e) {
+                ctx.err.print(e.formatted());
+                return e.exitCode();
+            }
+        }
+    }
+
+    /** {@code --color}: when diagnostics are coloured (errors red, warnings yellow, the caret green). */
+    enum ColorMode {
+        auto, always, never;
+
+        String paint(String text) {
+            boolean on = this == always || (this == auto && System.console() != null && System.getenv("NO_COLOR") == null);
+            if (!on) {
+                return text;
+            }
+            return text.replaceAll("(?m)^(\\S.*?:\\d+:\\d+: |\\S+: )error: ", "$1\u001b[1;31merror\u001b[0m: ")
+                    .replaceAll("(?m)^(\\S.*?:\\d+:\\d+: )warning: ", "$1\u001b[1;33mwarning\u001b[0m: ")
+                    .replaceAll("(?m)^(\\s*)\\^$", "$1\u001b[1;32m^\u001b[0m");
+        }
+    }
+
     /** What {@code usage --emit} prints. */
     enum Emit {
         julia, java, buf
@@ -319,7 +367,7 @@ public final class Main implements Callable<Integer> {
         @Override
         int run(BufScript script, Map<String, Object> values) throws ScriptException {
             int[] counts = new int[3];
-            ctx.err.print(script.checkReport(values, counts));
+            ctx.err.print(color.paint(script.checkReport(values, counts)));
             ctx.out.println(file + ": " + count(counts[0], "error") + ", " + count(counts[1], "warning") + " on "
                     + count(counts[2], "path"));
             return counts[0] > 0 ? 2 : 0;

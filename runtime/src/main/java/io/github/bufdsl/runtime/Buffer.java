@@ -245,6 +245,13 @@ public final class Buffer implements AutoCloseable {
             throw new BufferException(name + " is in reshape mode since reshape_buf!; reset!(" + name
                     + ") gives its views back");
         }
+        if (tensors.length == 1 && !stack.isEmpty() && stack.get(stack.size() - 1) == tensors[0].allocation()) {
+            // the common case, without allocating: the last tensor given back
+            Allocation a = stack.remove(stack.size() - 1);
+            a.end(site);
+            offset = a.offset;
+            return;
+        }
         Tensor[] order = tensors.clone();
         for (Tensor t : order) {
             Allocation a = t.allocation();

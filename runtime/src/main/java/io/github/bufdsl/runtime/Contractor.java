@@ -19,6 +19,9 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * {@link #workspaceHighWater()} reports how large it got. Not thread-safe: one per thread.
  */
 public final class Contractor {
+    /** Products of at least this many multiply-adds use EJML's concurrent multiply on several cores. */
+    static final double CONCURRENT_FLOPS = 64.0 * 64 * 64;
+
     private double[] packedA = new double[0];
     private double[] packedB = new double[0];
     private final DMatrixRMaj matA = new DMatrixRMaj(1, 1);
@@ -114,7 +117,11 @@ public final class Contractor {
         }
         matC.reshape(n, m, false);
         // (C^T)(n x m) = (B^T)(n x k) * (A^T)(k x m), all row-major: C column-major (m x n)
-        CommonOps_DDRM.mult(matB, matA, matC);
+        if ((double) m * n * k >= CONCURRENT_FLOPS && Runtime.getRuntime().availableProcessors() > 1) {
+            org.ejml.dense.row.CommonOps_MT_DDRM.mult(matB, matA, matC);
+        } else {
+            CommonOps_DDRM.mult(matB, matA, matC);
+        }
         workspaceHighWater = Math.max(workspaceHighWater, (long) packedA.length + packedB.length + matC.data.length);
         int[] outDims = oc.dimsOf(outOrder);
         copy(matC.data, 0, outDims, Tensor.columnMajorStrides(outDims), cd, oc.offset, oc.stridesOf(outOrder),

@@ -1,0 +1,99 @@
+package io.github.bufdsl.bench;
+
+import io.github.bufdsl.api.BufScript;
+import io.github.bufdsl.api.RunResult;
+import io.github.bufdsl.api.ScriptException;
+import io.github.bufdsl.api.Usage;
+import io.github.bufdsl.runtime.Buffer;
+import io.github.bufdsl.runtime.Tensor;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The language: a loop of a million iterations of three simple statements against the same loop in
+ * Java on the runtime; @tensoropt against left to right on a poor chain; usage of a generated
+ * 100,000-statement script.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+public class LanguageBench {
+    private static final PrintStream NOWHERE = new PrintStream(OutputStream.nullOutputStream());
+    private BufScript loop;
+    private BufScript leftToRight;
+    private BufScript optimized;
+    private BufScript big;
+
+    @Setup
+    public void setup() throws ScriptException {
+        loop = BufScript.fromString("loop.buf", """
+                buf = Buffer(100)
+                s = 0
+                for i in 1:1000000
+                    A = alloc!(buf, 10)
+                    s = s + i * 2
+                    drop!(buf, A)
+                end
+                """);
+        String chain = """
+                buf = Buffer(0)
+                A = alloc!(buf, 300, 300)
+                B = alloc!(buf, 300, 300)
+                C = alloc!(buf, 300, 300)
+                v = alloc!(buf, 300)
+                w = alloc!(buf, 300)
+                fill!(A, 1.0); fill!(B, 1.0); fill!(C, 1.0); fill!(v, 1.0)
+                """;
+        leftToRight = BufScript.fromString("chain.buf", chain + "@tensor w[i] = A[i, j] * B[j, k] * C[k, l] * v[l]\n");
+        optimized = BufScript.fromString("chain.buf", chain + "@tensoropt w[i] = A[i, j] * B[j, k] * C[k, l] * v[l]\n");
+        StringBuilder sb = new StringBuilder("buf = Buffer(0)\n");
+        for (int i = 0; i < 25_000; i++) {
+            sb.append("A").append(i).append(" = alloc!(buf, n, ").append(1 + i % 7).append(")\n");
+            sb.append("B").append(i).append(" = alloc!(buf, ").append(1 + i % 5).append(")\n");
+            sb.append("drop!(buf, B").append(i).append(")\n");
+            sb.append("drop!(buf, A").append(i).append(")\n");
+        }
+        big = BufScript.fromString("big.buf", sb.toString());
+    }
+
+    @Benchmark
+    public RunResult interpreterMillionIterations() throws ScriptException {
+        return loop.run(Map.of(), NOWHERE);
+    }
+
+    @Benchmark
+    public long javaMillionIterations() {
+        Buffer buf = new Buffer(100);
+        long s = 0;
+        for (long i = 1; i <= 1_000_000; i++) {
+            Tensor a = buf.alloc(10);
+            s = s + i * 2;
+            buf.drop(a);
+        }
+        return s;
+    }
+
+    @Benchmark
+    public RunResult chainLeftToRight() throws ScriptException {
+        return leftToRight.run(Map.of(), NOWHERE);
+    }
+
+    @Benchmark
+    public RunResult chainTensoropt() throws ScriptException {
+        return optimized.run(Map.of(), NOWHERE);
+    }
+
+    @Benchmark
+    public Usage usageOf100kStatements() throws ScriptException {
+        return big.usage(Map.of());
+    }
+}

@@ -1,0 +1,80 @@
+package io.github.bufdsl.format;
+
+import io.github.bufdsl.grammar.BufDslLexer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.antlr.v4.runtime.CharStreams;
+import org.antlr.v4.runtime.Token;
+
+/**
+ * Re-indents a script in the seed's style: four spaces per block level, {@code else}, {@code elseif}
+ * and {@code end} at the level of their {@code if}, lines continued inside brackets one level
+ * deeper. Only leading whitespace changes (and trailing whitespace goes), so comments, strings
+ * and everything else stay as written; formatting twice changes nothing.
+ */
+public final class Formatter {
+    private static final String INDENT = "    ";
+    private static final Set<String> OPENERS = Set.of("if", "for", "while", "begin", "function");
+    private static final Set<String> MIDDLES = Set.of("else", "elseif");
+
+    private Formatter() {
+    }
+
+    /** The formatted text of a script (which need not parse). */
+    public static String format(String text) {
+        List<List<Token>> lines = tokensByLine(text);
+        String[] raw = text.split("\r?\n", -1);
+        StringBuilder out = new StringBuilder();
+        int level = 0;
+        int brackets = 0;
+        for (int n = 0; n < raw.length; n++) {
+            if (n == raw.length - 1 && raw[n].isEmpty()) {
+                break; // the text's final newline
+            }
+            String line = raw[n].strip();
+            List<Token> tokens = n < lines.size() ? lines.get(n) : List.of();
+            String first = tokens.isEmpty() ? "" : tokens.get(0).getText();
+            int here = level;
+            if (brackets == 0 && ("end".equals(first) || MIDDLES.contains(first))) {
+                here = Math.max(0, level - 1);
+            }
+            int extra = brackets > 0 ? 1 : 0;
+            if (line.isEmpty()) {
+                out.append('\n');
+            } else {
+                out.append(INDENT.repeat(here + extra)).append(line).append('\n');
+            }
+            for (Token t : tokens) {
+                String s = t.getText();
+                if (OPENERS.contains(s)) {
+                    level++;
+                } else if ("end".equals(s) && brackets == 0) {
+                    level = Math.max(0, level - 1);
+                } else if ("(".equals(s) || "[".equals(s) || "{".equals(s)) {
+                    brackets++;
+                } else if ((")".equals(s) || "]".equals(s) || "}".equals(s)) && brackets > 0) {
+                    brackets--;
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    /** The tokens of each line (0-based), without whitespace, comments and newlines. */
+    private static List<List<Token>> tokensByLine(String text) {
+        BufDslLexer lexer = new BufDslLexer(CharStreams.fromString(text));
+        lexer.removeErrorListeners();
+        List<List<Token>> lines = new ArrayList<>();
+        for (Token t = lexer.nextToken(); t.getType() != Token.EOF; t = lexer.nextToken()) {
+            if (t.getType() == BufDslLexer.NEWLINE) {
+                continue;
+            }
+            while (lines.size() < t.getLine()) {
+                lines.add(new ArrayList<>());
+            }
+            lines.get(t.getLine() - 1).add(t);
+        }
+        return lines;
+    }
+}
