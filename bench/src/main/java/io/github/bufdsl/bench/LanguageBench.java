@@ -32,6 +32,7 @@ public class LanguageBench {
     private BufScript leftToRight;
     private BufScript optimized;
     private BufScript big;
+    private BufScript flags;
 
     @Setup
     public void setup() throws ScriptException {
@@ -63,6 +64,13 @@ public class LanguageBench {
             sb.append("drop!(buf, A").append(i).append(")\n");
         }
         big = BufScript.fromString("big.buf", sb.toString());
+        StringBuilder fl = new StringBuilder("buf = Buffer(0)\n");
+        for (int i = 1; i <= 30; i++) {
+            fl.append("if f").append(i).append("\n    T = alloc!(buf, ").append(i).append(", 10)\n    drop!(buf, T)\nelse\n")
+                    .append("    T = alloc!(buf, ").append(31 - i).append(", 3)\n    drop!(buf, T)\nend\n")
+                    .append("K").append(i).append(" = alloc!(buf, 2)\n");
+        }
+        flags = BufScript.fromString("flags.buf", fl.toString());
     }
 
     @Benchmark
@@ -90,6 +98,11 @@ public class LanguageBench {
     @Benchmark
     public RunResult chainTensoropt() throws ScriptException {
         return optimized.run(Map.of(), NOWHERE);
+    }
+
+    @Benchmark
+    public Usage usageOf30IndependentFlags() throws ScriptException {
+        return flags.usage(Map.of());
     }
 
     @Benchmark

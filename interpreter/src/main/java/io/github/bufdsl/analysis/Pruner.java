@@ -18,6 +18,27 @@ final class Pruner {
         return prune(body, new HashSet<>());
     }
 
+    /** Every variable read by the condition of an if, at any depth. */
+    static Set<String> conditionVariables(List<SizeStmt> body) {
+        Set<String> out = new HashSet<>();
+        for (SizeStmt s : body) {
+            if (s instanceof SizeStmt.If f) {
+                for (SizeStmt.Branch b : f.branches()) {
+                    vars(b.condition(), out);
+                    out.addAll(conditionVariables(b.body()));
+                }
+                if (f.elseBody() != null) {
+                    out.addAll(conditionVariables(f.elseBody()));
+                }
+            } else if (s instanceof SizeStmt.For f) {
+                out.addAll(conditionVariables(f.body()));
+            } else if (s instanceof SizeStmt.While w) {
+                out.addAll(conditionVariables(w.body()));
+            }
+        }
+        return out;
+    }
+
     /** The variables the pruned statements read before assigning them: the sizing function's parameters. */
     static List<String> freeVariables(List<SizeStmt> body) {
         Set<String> live = new HashSet<>();

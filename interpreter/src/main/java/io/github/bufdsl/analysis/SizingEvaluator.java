@@ -24,8 +24,8 @@ import java.util.Map;
 public final class SizingEvaluator {
     /** Loop iterations allowed, over all paths, before the evaluation is called runaway. */
     public static final long DEFAULT_MAX_STEPS = 50_000_000L;
-    /** Paths explored at most; beyond, the user is asked to fix some variables. */
-    public static final int DEFAULT_MAX_PATHS = 1 << 16;
+    /** Paths explored one by one at most; beyond, the branches of open ifs are merged for the worst case. */
+    public static final int DEFAULT_MAX_PATHS = 1 << 12;
 
     private final SizingFunction function;
     private final Map<String, ?> bindings;
@@ -56,8 +56,24 @@ public final class SizingEvaluator {
 
     public static SizingResult analyze(SizingFunction f, Map<String, ?> bindings, long maxSteps, int maxPaths) {
         SizingEvaluator e = new SizingEvaluator(f, bindings, maxSteps, maxPaths);
-        SizingResult.Node tree = e.explore(new ArrayList<>());
-        return new SizingResult(f, tree, e.diagnostics());
+        java.util.Set<String> free = new java.util.HashSet<>(Pruner.freeVariables(f.body()));
+        free.retainAll(Pruner.conditionVariables(f.body()));
+        long open = free.stream().filter(v -> !bindings.containsKey(v)).count();
+        try {
+            if ((1L << Math.min(open, 62)) > maxPaths) {
+                throw new TooManyPaths(); // more free variables than paths to follow: merge at once
+            }
+            SizingResult.Node tree = e.explore(new ArrayList<>());
+            return new SizingResult(f, tree, e.diagnostics(), null);
+        } catch (TooManyPaths tooMany) {
+            SizingEvaluator w = new SizingEvaluator(f, bindings, maxSteps, maxPaths);
+            Run run = w.new Run(List.of());
+            run.worstCase = true;
+            run.go();
+            w.paths = 1;
+            return new SizingResult(f, run.leaf(), w.diagnostics(),
+                    new SizingResult.Merged(run.openSeen.size(), run.openSeen.values().stream().allMatch(n -> n == 1)));
+        }
     }
 
     /**
@@ -104,8 +120,7 @@ public final class SizingEvaluator {
         if (run.decisions.size() == prefix.size()) {
             paths++;
             if (paths > maxPaths) {
-                throw new DiagnosticException(Phase.STATIC, function.pos(), "sizing needs more than " + maxPaths
-                        + " combinations of the open conditions; give some free variables with --var");
+                throw new TooManyPaths();
             }
             return run.leaf();
         }
@@ -151,6 +166,18 @@ public final class SizingEvaluator {
         Stack persistent;
         /** Where reshape_buf! put the buffer in reshape mode, until reset!; null otherwise. */
         Pos reshapeAt;
+
+        Level copy() {
+            Level c = new Level();
+            c.len = len;
+            c.peak = peak;
+            c.peakAt = peakAt;
+            c.atPeak = atPeak;
+            c.stack.addAll(stack);
+            c.persistent = persistent;
+            c.reshapeAt = reshapeAt;
+            return c;
+        }
 
         void push(TensorRec t) {
             stack.push(t);
@@ -204,6 +231,12 @@ public final class SizingEvaluator {
         final Map<String, Level> levels = new LinkedHashMap<>();
         Pos at = Pos.NONE;
         boolean stoppedForDecision;
+        /** Worst-case mode: an if on an open condition takes the larger of its branches. */
+        boolean worstCase;
+        /** In worst-case mode, how many ifs each open condition decided. */
+        final Map<String, Integer> openSeen = new LinkedHashMap<>();
+        /** Tensors dropped so far, to undo drops when a branch is taken back. */
+        final List<TensorRec> dropLog = new ArrayList<>();
 
         Run(List<Boolean> prefix) {
             this.prefix = prefix;
@@ -320,6 +353,74 @@ public final class SizingEvaluator {
                 locals = savedLocals;
                 bufferParams = savedBuffers;
             }
+        }
+
+        /** What a branch may change: levels, variables and drops. */
+        private record State(Map<String, Object> globals, Map<String, Object> locals, Map<String, Level> levels,
+                int drops) {
+        }
+
+        private State save() {
+            Map<String, Level> copy = new LinkedHashMap<>();
+            levels.forEach((b, l) -> copy.put(b, l.copy()));
+            return new State(new HashMap<>(globals), locals == null ? null : new HashMap<>(locals), copy,
+                    dropLog.size());
+        }
+
+        private void restore(State st) {
+            globals.clear();
+            globals.putAll(st.globals());
+            if (locals != null) {
+                locals.clear();
+                locals.putAll(st.locals());
+            }
+            st.levels().forEach((b, l) -> levels.put(b, l.copy()));
+            while (dropLog.size() > st.drops()) {
+                dropLog.remove(dropLog.size() - 1).droppedBy = null;
+            }
+        }
+
+        /**
+         * Worst-case mode: each alternative runs from the same state; they must all leave the buffers
+         * as they found them (what a branch takes it gives back), and the peak is the largest of theirs.
+         */
+        private void largest(SizeStmt.If f, List<List<SizeStmt>> alternatives) {
+            State before = save();
+            Peak[] peaks = new Peak[levels.size()];
+            State after = null;
+            for (List<SizeStmt> body : alternatives) {
+                restore(before);
+                statements(body);
+                State end = save();
+                if (after == null) {
+                    after = end;
+                } else if (!sameBuffers(after, end) || !after.globals().keySet().equals(end.globals().keySet())) {
+                    throw impossible("sizing needs more than " + maxPaths + " combinations of the open conditions,"
+                            + " and the branches of this if leave the buffers differently, so they cannot be"
+                            + " sized apart; give some free variables with --var");
+                }
+                int i = 0;
+                for (Level l : levels.values()) {
+                    peaks[i] = peaks[i] == null ? l.peak : peaks[i].max(l.peak);
+                    i++;
+                }
+            }
+            restore(after);
+            int i = 0;
+            for (Level l : levels.values()) {
+                l.peak = peaks[i++];
+            }
+        }
+
+        private boolean sameBuffers(State a, State b) {
+            for (String buffer : a.levels().keySet()) {
+                Level x = a.levels().get(buffer);
+                Level y = b.levels().get(buffer);
+                if (!x.len.equals(y.len) || !new ArrayList<>(x.stack).equals(new ArrayList<>(y.stack))) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private void oneIteration(SizeStmt.While w) {
@@ -444,8 +545,22 @@ public final class SizingEvaluator {
                 }
             } else if (s instanceof SizeStmt.If f) {
                 at = f.pos();
-                for (SizeStmt.Branch b : f.branches()) {
-                    if (bool(b.condition())) {
+                for (int i = 0; i < f.branches().size(); i++) {
+                    SizeStmt.Branch b = f.branches().get(i);
+                    boolean taken;
+                    try {
+                        taken = bool(b.condition());
+                    } catch (OpenCondition open) {
+                        openSeen.merge(open.atom, 1, Integer::sum);
+                        List<List<SizeStmt>> alternatives = new ArrayList<>();
+                        for (SizeStmt.Branch rest : f.branches().subList(i, f.branches().size())) {
+                            alternatives.add(rest.body());
+                        }
+                        alternatives.add(f.elseBody() == null ? List.of() : f.elseBody());
+                        largest(f, alternatives);
+                        return;
+                    }
+                    if (taken) {
                         statements(b.body());
                         return;
                     }
@@ -600,6 +715,7 @@ public final class SizingEvaluator {
                 throw fail(d.pos(), "drop!(" + d.buffer() + ", ...): a tensor is given twice");
             }
             l.pop(given.size());
+            dropLog.addAll(given);
             for (TensorRec t : given) {
                 t.droppedBy = "drop!(" + d.buffer() + ", " + String.join(", ", d.tensors()) + ") at line "
                         + d.pos().line();
@@ -673,6 +789,9 @@ public final class SizingEvaluator {
             Boolean known = decided.get(atom);
             if (known != null) {
                 return known;
+            }
+            if (worstCase) {
+                throw new OpenCondition(atom);
             }
             int index = decisions.size();
             atoms.add(atom);
@@ -921,6 +1040,23 @@ public final class SizingEvaluator {
 
     /** A value usage cannot know before running. */
     private record Opaque(Pos pos) {
+    }
+
+    /** More paths than allowed: the worst case is computed by merging branches instead. */
+    private static final class TooManyPaths extends RuntimeException {
+        TooManyPaths() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** A condition met in worst-case mode that is open: the enclosing if takes every branch. */
+    private static final class OpenCondition extends RuntimeException {
+        final String atom;
+
+        OpenCondition(String atom) {
+            super(null, null, false, false);
+            this.atom = atom;
+        }
     }
 
     /** A {@code return} leaving a user function. */

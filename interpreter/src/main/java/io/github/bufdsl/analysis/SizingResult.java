@@ -11,7 +11,15 @@ import java.util.Map;
  * free variables leave open, with each buffer's peak at its leaves, and the problems found on the
  * way (errors and warnings, each saying on which path).
  */
-public record SizingResult(SizingFunction function, Node tree, List<Diagnostic> diagnostics) {
+public record SizingResult(SizingFunction function, Node tree, List<Diagnostic> diagnostics, Merged merged) {
+
+    /**
+     * Set when there were too many combinations of open conditions to follow each: the branches of
+     * every if on an open condition were merged, taking the largest; the single leaf holds the worst
+     * case, exact when every open condition decides one if ({@code exact}), else an upper bound.
+     */
+    public record Merged(int conditions, boolean exact) {
+    }
 
     /** A decision tree: a leaf, or a condition with the outcomes when it is false and when it is true. */
     public sealed interface Node {
@@ -38,11 +46,19 @@ public record SizingResult(SizingFunction function, Node tree, List<Diagnostic> 
 
     /** The peak as one number when it does not depend on anything left free, else null. */
     public Long peak(String buffer) {
+        if (merged != null) {
+            return null;
+        }
         return tree instanceof Leaf l ? l.peaks().get(buffer).peak().constant() : null;
     }
 
     /** The peak as a formula in what is left free: {@code small ? 3200 : 4300}. */
     public String formula(String buffer) {
+        if (merged != null) {
+            Long v = tree instanceof Leaf l ? l.peaks().get(buffer).peak().constant() : null;
+            return (merged.exact() ? "" : "at most ") + (v != null ? v.toString() : ((Leaf) tree).peaks().get(buffer)
+                    .peak().toString()) + " (over " + merged.conditions() + " open conditions, merged)";
+        }
         return formula(project(tree, buffer), 0);
     }
 
@@ -51,6 +67,11 @@ public record SizingResult(SizingFunction function, Node tree, List<Diagnostic> 
      * conditions), else null.
      */
     public Worst worst(String buffer) {
+        if (merged != null) {
+            Long v = ((Leaf) tree).peaks().get(buffer).peak().constant();
+            return v == null ? null : new Worst(v, List.of("over " + merged.conditions() + " open conditions, "
+                    + (merged.exact() ? "exact (each decides one if)" : "an upper bound (a condition decides several ifs)")));
+        }
         Worst best = null;
         for (Leaf l : leaves()) {
             Long v = l.peaks().get(buffer).peak().constant();

@@ -256,8 +256,8 @@ public final class Main implements Callable<Integer> {
                         text.append(u.peak()).append(" elements (").append(u.bytes()).append(" bytes)\n");
                     } else if (u.worstCase()) {
                         text.append(u.formula()).append("\nworst case ").append(u.buffer()).append(" = ")
-                                .append(u.peak()).append(" elements (").append(u.bytes()).append(" bytes) when ")
-                                .append(u.when()).append('\n');
+                                .append(u.peak()).append(" elements (").append(u.bytes()).append(" bytes)")
+                                .append(u.when().startsWith("over ") ? ", " : " when ").append(u.when()).append('\n');
                     } else {
                         text.append(u.formula()).append(" elements (").append(u.elementBytes())
                                 .append(" bytes each)\n");
