@@ -3,6 +3,7 @@ package io.github.bufdsl.exec;
 import io.github.bufdsl.ast.Expr;
 import io.github.bufdsl.runtime.Buffer;
 import io.github.bufdsl.runtime.Tensor;
+import io.github.bufdsl.runtime.ThreadsBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,7 +28,17 @@ final class Builtin {
             if (args.get(i) instanceof Value.BufferValue b) {
                 return b.buffer();
             }
+            if (args.get(i) instanceof Value.ThreadsBufferValue t) {
+                return t.pool().acquire();
+            }
             throw new ScriptError("argument " + (i + 1) + " must be a buffer, not " + Arith.describe(args.get(i)));
+        }
+
+        ThreadsBuffer threadsBuffer(int i) {
+            if (args.get(i) instanceof Value.ThreadsBufferValue t) {
+                return t.pool();
+            }
+            throw new ScriptError("argument " + (i + 1) + " must be a ThreadsBuffer, not " + Arith.describe(args.get(i)));
         }
 
         Tensor tensor(int i) {
@@ -116,7 +127,17 @@ final class Builtin {
             return NOTHING;
         });
         m.put("reset!", c -> {
-            c.buffer(0).reset(site(c));
+            if (c.arg(0) instanceof Value.ThreadsBufferValue pool) {
+                pool.pool().reset(site(c));
+            } else {
+                c.buffer(0).reset(site(c));
+            }
+            return NOTHING;
+        });
+        m.put("ThreadsBuffer", Builtin::threadsBuffer);
+        m.put("nbuffers", c -> new Value.Int(c.threadsBuffer(0).nbuffers()));
+        m.put("release!", c -> {
+            c.threadsBuffer(0).reset(site(c));
             return NOTHING;
         });
         m.put("used", c -> new Value.Int(c.buffer(0).used()));
@@ -277,6 +298,21 @@ final class Builtin {
         c.interp().registerBuffer(b);
         return new Value.BufferValue(b);
     }
+
+    private static Value threadsBuffer(Call c) {
+        long len = c.integer(0);
+        long n = c.args().size() > 1 ? c.integer(1) : Runtime.getRuntime().availableProcessors();
+        if (n < 1 || n > MAX_POOL) {
+            throw new ScriptError("a ThreadsBuffer has 1 to " + MAX_POOL + " buffers, not " + n);
+        }
+        String hint = c.interp().nameHint();
+        ThreadsBuffer t = new ThreadsBuffer(len, (int) n, true, c.interp().memory(), hint == null ? "tbuf" : hint);
+        c.interp().registerThreadsBuffer(t);
+        return new Value.ThreadsBufferValue(t);
+    }
+
+    /** Most buffers in one ThreadsBuffer. */
+    private static final int MAX_POOL = 1024;
 
     private static Value alloc(Call c) {
         Buffer b = c.buffer(0);

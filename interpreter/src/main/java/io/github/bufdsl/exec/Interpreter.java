@@ -13,6 +13,7 @@ import io.github.bufdsl.runtime.BufferException;
 import io.github.bufdsl.runtime.Contractor;
 import io.github.bufdsl.runtime.MemoryBudget;
 import io.github.bufdsl.runtime.Tensor;
+import io.github.bufdsl.runtime.ThreadsBuffer;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,6 +58,7 @@ public final class Interpreter implements Stmt.Visitor<Void>, Expr.Visitor<Value
     private final Map<String, Value> globals = new HashMap<>();
     private Map<String, Value> locals;
     private final List<Buffer> buffers = new ArrayList<>();
+    private final List<ThreadsBuffer> threadsBuffers = new ArrayList<>();
     private final Contractor contractor = new Contractor();
     private final RandomGenerator random;
     private final Builtin.Table builtins = Builtin.table();
@@ -129,6 +131,10 @@ public final class Interpreter implements Stmt.Visitor<Void>, Expr.Visitor<Value
 
     void registerBuffer(Buffer b) {
         buffers.add(b);
+    }
+
+    void registerThreadsBuffer(ThreadsBuffer t) {
+        threadsBuffers.add(t);
     }
 
     /** Sets a variable in the current scope. */
@@ -353,7 +359,11 @@ public final class Interpreter implements Stmt.Visitor<Void>, Expr.Visitor<Value
             long n = r.length();
             for (long k = 0; k < n; k++) {
                 scope.put(s.var(), new Value.Int(r.start() + k * r.step()));
-                if (!iteration(s.body())) {
+                boolean more = iteration(s.body());
+                if (s.threaded()) {
+                    checkBuffersReturned(s);
+                }
+                if (!more) {
                     break;
                 }
             }
@@ -367,6 +377,17 @@ public final class Interpreter implements Stmt.Visitor<Void>, Expr.Visitor<Value
         } else {
             throw new ScriptError(s.iterable().pos(), "cannot loop over " + Arith.describe(it)
                     + "; loop over a range (1:n) or a tuple");
+        }
+    }
+
+    /** After an iteration of a threaded loop: every ThreadsBuffer's buffer must be back in its pool. */
+    private void checkBuffersReturned(Stmt.For s) {
+        for (ThreadsBuffer t : threadsBuffers) {
+            try {
+                t.checkReturned("the Threads.@threads loop at line " + s.pos().line());
+            } catch (BufferException e) {
+                throw new ScriptError(s.pos(), e.getMessage());
+            }
         }
     }
 

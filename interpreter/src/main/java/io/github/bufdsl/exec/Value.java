@@ -87,6 +87,13 @@ public sealed interface Value {
         }
     }
 
+    /** A pool of buffers for parallel loops: {@code ThreadsBuffer(len[, n])}. */
+    record ThreadsBufferValue(io.github.bufdsl.runtime.ThreadsBuffer pool) implements Value {
+        public String typeName() {
+            return "ThreadsBuffer";
+        }
+    }
+
     record TensorValue(Tensor tensor) implements Value {
         public String typeName() {
             return "Tensor";

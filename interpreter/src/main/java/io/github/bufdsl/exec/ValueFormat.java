@@ -48,6 +48,9 @@ public final class ValueFormat {
         if (v instanceof Value.BufferValue b) {
             return b.buffer().toString();
         }
+        if (v instanceof Value.ThreadsBufferValue t) {
+            return t.pool().toString();
+        }
         if (v instanceof Value.TensorValue t) {
             return tensor(t.tensor());
         }

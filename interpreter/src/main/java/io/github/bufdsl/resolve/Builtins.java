@@ -31,6 +31,9 @@ public final class Builtins {
         add("reset!", 1, 1, "reset!(buf)");
         add("reshape_buf!", 1, -1, "reshape_buf!(buf, dims...; offset=0)", "offset");
         add("used", 1, 1, "used(buf)");
+        add("ThreadsBuffer", 1, 2, "ThreadsBuffer(len[, n])");
+        add("nbuffers", 1, 1, "nbuffers(tbuf)");
+        add("release!", 1, 1, "release!(tbuf)");
         add("isextendable", 1, 1, "isextendable(buf)");
         add("set_extendable!", 2, 2, "set_extendable!(buf, flag)");
         add("length", 1, 1, "length(x)");
