@@ -25,7 +25,9 @@ final class AstBuilder {
     static final int MAX_DEPTH = 500;
 
     private final List<Diagnostic> diagnostics;
-    private int depth;
+    /** Blocks and expressions are counted apart, so a diagnostic names what nests too deeply. */
+    private int blockDepth;
+    private int exprDepth;
 
     AstBuilder(List<Diagnostic> diagnostics) {
         this.diagnostics = diagnostics;
@@ -81,14 +83,14 @@ final class AstBuilder {
     }
 
     private Stmt statement(StatementContext ctx) {
-        if (++depth > MAX_DEPTH) {
-            depth = 0;
+        if (++blockDepth > MAX_DEPTH) {
+            blockDepth = 0;
             throw error(pos(ctx), "the script nests blocks deeper than " + MAX_DEPTH + " levels");
         }
         try {
             return statements.visit(ctx);
         } finally {
-            depth--;
+            blockDepth--;
         }
     }
 
@@ -398,14 +400,14 @@ final class AstBuilder {
     // ------------------------------------------------------------------ expressions
 
     Expr expr(ExprContext ctx) {
-        if (++depth > MAX_DEPTH) {
-            depth = 0;
+        if (++exprDepth > MAX_DEPTH) {
+            exprDepth = 0;
             throw error(pos(ctx), "the expression nests deeper than " + MAX_DEPTH + " levels");
         }
         try {
             return expressions.visit(ctx);
         } finally {
-            depth--;
+            exprDepth--;
         }
     }
 

@@ -41,36 +41,36 @@ class LimitsTest {
         return new Outcome(exit, e);
     }
 
-    private void refusedAsTooDeep(String script) throws IOException {
+    private void refusedAsTooDeep(String script, String what) throws IOException {
         Outcome o = run(script);
         assertEquals(2, o.exit(), o.err());
-        assertTrue(o.err().startsWith("s.buf:") && o.err().contains("error: the ")
-                && o.err().contains("deeper than 500 levels"), o.err());
+        assertTrue(o.err().startsWith("s.buf:") && o.err().contains("error: the " + what + " deeper than 500 levels"),
+                o.err());
     }
 
     @Test
     void tenThousandNestedIfs() throws IOException {
-        refusedAsTooDeep("x = 1\n" + "if x > 0\n".repeat(N) + "x = 2\n" + "end\n".repeat(N));
+        refusedAsTooDeep("x = 1\n" + "if x > 0\n".repeat(N) + "x = 2\n" + "end\n".repeat(N), "script nests blocks");
     }
 
     @Test
     void tenThousandNestedParentheses() throws IOException {
-        refusedAsTooDeep("x = " + "(".repeat(N) + "1" + ")".repeat(N) + "\n");
+        refusedAsTooDeep("x = " + "(".repeat(N) + "1" + ")".repeat(N) + "\n", "script nests brackets");
     }
 
     @Test
     void tenThousandUnaryMinuses() throws IOException {
-        refusedAsTooDeep("x = " + "-".repeat(N) + "1\n");
+        refusedAsTooDeep("x = " + "-".repeat(N) + "1\n", "expression nests");
     }
 
     @Test
     void tenThousandNestedCalls() throws IOException {
-        refusedAsTooDeep("x = " + "abs(".repeat(N) + "1" + ")".repeat(N) + "\n");
+        refusedAsTooDeep("x = " + "abs(".repeat(N) + "1" + ")".repeat(N) + "\n", "script nests brackets");
     }
 
     @Test
     void tenThousandNestedFunctionsAndLoops() throws IOException {
-        refusedAsTooDeep("function f()\n" + "for i in 1:2\n".repeat(N) + "end\n".repeat(N) + "end\n");
+        refusedAsTooDeep("function f()\n" + "for i in 1:2\n".repeat(N) + "end\n".repeat(N) + "end\n", "script nests blocks");
     }
 
     @Test
