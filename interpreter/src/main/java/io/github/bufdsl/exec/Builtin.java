@@ -2,6 +2,7 @@ package io.github.bufdsl.exec;
 
 import io.github.bufdsl.ast.Expr;
 import io.github.bufdsl.runtime.Buffer;
+import io.github.bufdsl.runtime.ElementType;
 import io.github.bufdsl.runtime.Tensor;
 import io.github.bufdsl.runtime.ThreadsBuffer;
 import java.util.ArrayList;
@@ -282,11 +283,13 @@ final class Builtin {
     }
 
     private static Value buffer(Call c) {
+        ElementType type = ElementType.FLOAT64;
         if (!c.typeParams().isEmpty()) {
             Value p = c.typeParams().get(0);
-            if (!(p instanceof Value.Type type) || !type.name().equals("Float64") || c.typeParams().size() != 1) {
-                throw new ScriptError("only Buffer{Float64} is supported");
+            if (!(p instanceof Value.Type t) || c.typeParams().size() != 1) {
+                throw new ScriptError("a buffer's element type is Float64 or Float32, as Buffer{Float32}(len)");
             }
+            type = t.name().equals("Float32") ? ElementType.FLOAT32 : ElementType.FLOAT64;
         }
         long len = c.integer(0);
         boolean extend = true;
@@ -294,7 +297,7 @@ final class Builtin {
             extend = c.bool(c.kwargs().get("extend"), "extend");
         }
         String hint = c.interp().nameHint();
-        Buffer b = new Buffer(len, extend, c.interp().memory(), hint == null ? "buffer" : hint);
+        Buffer b = new Buffer(len, extend, c.interp().memory(), hint == null ? "buffer" : hint, type);
         c.interp().registerBuffer(b);
         return new Value.BufferValue(b);
     }

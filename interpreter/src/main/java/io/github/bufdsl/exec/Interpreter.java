@@ -11,6 +11,7 @@ import io.github.bufdsl.resolve.Resolution;
 import io.github.bufdsl.runtime.Buffer;
 import io.github.bufdsl.runtime.BufferException;
 import io.github.bufdsl.runtime.Contractor;
+import io.github.bufdsl.runtime.ElementType;
 import io.github.bufdsl.runtime.MemoryBudget;
 import io.github.bufdsl.runtime.Tensor;
 import io.github.bufdsl.runtime.ThreadsBuffer;
@@ -472,13 +473,12 @@ public final class Interpreter implements Stmt.Visitor<Void>, Expr.Visitor<Value
         List<Buffer> made = new ArrayList<>();
         try {
             for (Stmt.ScopedBuffer sb : s.buffers()) {
-                if (sb.type() instanceof Expr.Name t && t.name().equals("Float32")) {
-                    throw new ScriptError(sb.type().pos(), "Float32 buffers are not supported yet; use Float64");
-                }
+                ElementType type = sb.type() instanceof Expr.Name t && t.name().equals("Float32")
+                        ? ElementType.FLOAT32 : ElementType.FLOAT64;
                 long len = integer(eval(sb.length()), sb.length().pos(), "a buffer length");
                 Buffer b;
                 try {
-                    b = new Buffer(len, false, memory(), sb.name());
+                    b = new Buffer(len, false, memory(), sb.name(), type);
                 } catch (BufferException e) {
                     throw new ScriptError(sb.pos(), "@buffer " + sb.name() + ": " + e.getMessage());
                 }

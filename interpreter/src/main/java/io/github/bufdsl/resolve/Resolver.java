@@ -281,7 +281,11 @@ public final class Resolver {
             if (!p.name().equals("Buffer")) {
                 error(p.pos(), "only Buffer takes a type parameter, as Buffer{Float32}(len)");
             }
-            p.params().forEach(this::expr);
+            for (Expr t : p.params()) {
+                if (!(t instanceof Expr.Name n) || !(n.name().equals("Float64") || n.name().equals("Float32"))) {
+                    error(t.pos(), "a buffer's element type is Float64 or Float32, as Buffer{Float32}(len)");
+                }
+            }
         } else if (!(c.callee() instanceof Expr.Name)) {
             error(c.callee().pos(), "only named functions can be called");
             return;

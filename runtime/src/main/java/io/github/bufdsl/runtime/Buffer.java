@@ -23,6 +23,9 @@ public final class Buffer implements AutoCloseable {
     public static final long MAX_LENGTH = Integer.MAX_VALUE - 8;
 
     private double[] data;
+    /** The storage of a Float32 buffer (data is then empty). */
+    private float[] floats;
+    private final ElementType type;
     private final MemoryBudget budget;
     private boolean extendable;
     private int offset;
@@ -53,17 +56,70 @@ public final class Buffer implements AutoCloseable {
      * @throws BufferException if the length is negative, too large, or past the budget
      */
     public Buffer(long length, boolean extendable, MemoryBudget budget, String name) {
+        this(length, extendable, budget, name, ElementType.FLOAT64);
+    }
+
+    /**
+     * A buffer of the given element type ({@code Buffer{Float32}(len)} in Julia). Values are stored in
+     * that type; arithmetic on them (contractions) is done in Float64 and rounded when stored.
+     */
+    public Buffer(long length, boolean extendable, MemoryBudget budget, String name, ElementType type) {
         this.budget = budget;
         this.name = name;
+        this.type = type;
         int n = checkLength(length, name);
-        budget.reserve("the buffer " + name, (long) Double.BYTES * n);
+        budget.reserve("the buffer " + name, (long) type.bytes() * n);
+        this.data = new double[0];
+        this.floats = new float[0];
         try {
-            this.data = newStorage(n);
+            allocateStorage(n, 0);
         } catch (BufferException e) {
-            budget.release((long) Double.BYTES * n);
+            budget.release((long) type.bytes() * n);
             throw e;
         }
         this.extendable = extendable;
+    }
+
+    /** Replaces the storage by one of {@code n} elements, copying the first {@code keep}. */
+    private void allocateStorage(int n, int keep) {
+        try {
+            if (type == ElementType.FLOAT64) {
+                double[] d = new double[n];
+                System.arraycopy(data, 0, d, 0, keep);
+                data = d;
+            } else {
+                float[] f = new float[n];
+                System.arraycopy(floats, 0, f, 0, keep);
+                floats = f;
+            }
+        } catch (OutOfMemoryError e) {
+            throw new BufferException("cannot hold " + n + " elements (" + (long) type.bytes() * n
+                    + " bytes): not enough memory in the JVM");
+        }
+    }
+
+    /** The element type. */
+    public ElementType elementType() {
+        return type;
+    }
+
+    /** Element {@code p} of the storage. */
+    double read(int p) {
+        return type == ElementType.FLOAT64 ? data[p] : floats[p];
+    }
+
+    /** Sets element {@code p} of the storage (rounded to Float32 in a Float32 buffer). */
+    void write(int p, double v) {
+        if (type == ElementType.FLOAT64) {
+            data[p] = v;
+        } else {
+            floats[p] = (float) v;
+        }
+    }
+
+    /** The Float32 storage; null for a Float64 buffer. */
+    float[] floats() {
+        return type == ElementType.FLOAT32 ? floats : null;
     }
 
     /** The name used in error messages (by default "buffer"). */
@@ -93,8 +149,9 @@ public final class Buffer implements AutoCloseable {
         }
         reset(site);
         closedBy = site;
-        budget.release((long) Double.BYTES * data.length);
+        budget.release((long) type.bytes() * capacity());
         data = new double[0];
+        floats = new float[0];
     }
 
     public boolean isClosed() {
@@ -103,7 +160,11 @@ public final class Buffer implements AutoCloseable {
 
     /** Capacity in elements. */
     public long length() {
-        return data.length;
+        return capacity();
+    }
+
+    private int capacity() {
+        return type == ElementType.FLOAT64 ? data.length : floats.length;
     }
 
     /** Elements in use now (the offset of the next allocation), or -1 in reshape mode, as Buffers.jl. */
@@ -137,7 +198,7 @@ public final class Buffer implements AutoCloseable {
             length *= d;
         }
         long end = viewOffset + length;
-        if (end > data.length) {
+        if (end > capacity()) {
             grow(end, length);
         }
         Allocation a = new Allocation(this, (int) viewOffset, (int) length, tensorName);
@@ -151,9 +212,9 @@ public final class Buffer implements AutoCloseable {
         return highWater;
     }
 
-    /** Bytes per element (8: Float64). */
+    /** Bytes per element: 8 for Float64, 4 for Float32. */
     public int elementBytes() {
-        return Double.BYTES;
+        return type.bytes();
     }
 
     public boolean isExtendable() {
@@ -194,7 +255,7 @@ public final class Buffer implements AutoCloseable {
             length *= d;
         }
         long end = offset + length;
-        if (end > data.length) {
+        if (end > capacity()) {
             grow(end, length);
         }
         Allocation a = new Allocation(this, offset, (int) length, tensorName);
@@ -208,20 +269,17 @@ public final class Buffer implements AutoCloseable {
         if (!extendable) {
             throw new BufferException(String.format(
                     "buffer overflow: %s has %d elements, %d in use, %d free; the request needs %d",
-                    name, data.length, offset, data.length - offset, request));
+                    name, capacity(), offset, capacity() - offset, request));
         }
         int n = checkLength(end, name);
-        long more = (long) Double.BYTES * (n - data.length);
+        long more = (long) type.bytes() * (n - capacity());
         budget.reserve("growing " + name + " to " + n + " elements", more);
-        double[] bigger;
         try {
-            bigger = newStorage(n);
+            allocateStorage(n, Math.min(capacity(), Math.max(offset, viewsEnd())));
         } catch (BufferException e) {
             budget.release(more);
             throw e;
         }
-        System.arraycopy(data, 0, bigger, 0, offset);
-        data = bigger;
     }
 
     /**
@@ -303,23 +361,23 @@ public final class Buffer implements AutoCloseable {
         offset = 0;
     }
 
-    /** The storage; valid until the buffer grows. */
+    /** The end of the furthest reshape view, so that growing keeps what views hold. */
+    private int viewsEnd() {
+        int end = 0;
+        for (Allocation a : views) {
+            end = Math.max(end, a.offset + a.length);
+        }
+        return end;
+    }
+
+    /** The Float64 storage (empty for a Float32 buffer); valid until the buffer grows. */
     double[] data() {
         return data;
     }
 
     @Override
     public String toString() {
-        return "Buffer{Float64}(" + data.length + ", used=" + offset + ")";
-    }
-
-    private static double[] newStorage(int length) {
-        try {
-            return new double[length];
-        } catch (OutOfMemoryError e) {
-            throw new BufferException("cannot hold " + length + " elements (" + 8L * length
-                    + " bytes): not enough memory in the JVM");
-        }
+        return "Buffer{" + type.julia() + "}(" + capacity() + ", used=" + used() + ")";
     }
 
     static int checkLength(long length, String what) {

@@ -89,7 +89,7 @@ public final class Contractor {
         int m = oa.size(freeA);
         int n = ob.size(freeB);
         int k = oa.size(summed);
-        double[] cd = c.data();
+        double[] cd = oc.data;
         List<String> outOrder = new ArrayList<>(freeA);
         outOrder.addAll(freeB);
         if ((long) m * n == 0) {
@@ -97,6 +97,7 @@ public final class Contractor {
         }
         if (k == 0) {
             scale(cd, oc, outOrder, beta);
+            c.narrow(oc.widened);
             return;
         }
         packedA = ensure(packedA, (long) m * k);
@@ -106,9 +107,9 @@ public final class Contractor {
         List<String> bOrder = new ArrayList<>(summed);
         bOrder.addAll(freeB);
         // column-major A (m x k) is row-major (k x m); column-major B (k x n) is row-major (n x k)
-        copy(a.data(), oa.offset, oa.dimsOf(aOrder), oa.stridesOf(aOrder), packedA, 0,
+        copy(oa.data, oa.offset, oa.dimsOf(aOrder), oa.stridesOf(aOrder), packedA, 0,
                 Tensor.columnMajorStrides(oa.dimsOf(aOrder)), 1.0, 0.0);
-        copy(b.data(), ob.offset, ob.dimsOf(bOrder), ob.stridesOf(bOrder), packedB, 0,
+        copy(ob.data, ob.offset, ob.dimsOf(bOrder), ob.stridesOf(bOrder), packedB, 0,
                 Tensor.columnMajorStrides(ob.dimsOf(bOrder)), 1.0, 0.0);
         wrap(matA, k, m, packedA);
         wrap(matB, n, k, packedB);
@@ -126,6 +127,7 @@ public final class Contractor {
         int[] outDims = oc.dimsOf(outOrder);
         copy(matC.data, 0, outDims, Tensor.columnMajorStrides(outDims), cd, oc.offset, oc.stridesOf(outOrder),
                 alpha, beta);
+        c.narrow(oc.widened);
     }
 
     /**
@@ -160,11 +162,12 @@ public final class Contractor {
                 traced.add(l);
             }
         }
-        double[] cd = c.data();
+        double[] cd = oc.data;
         List<String> outOrder = oc.labels();
         if (traced.isEmpty()) {
-            copy(a.data(), oa.offset, oa.dimsOf(outOrder), oa.stridesOf(outOrder), cd, oc.offset,
+            copy(oa.data, oa.offset, oa.dimsOf(outOrder), oa.stridesOf(outOrder), cd, oc.offset,
                     oc.stridesOf(outOrder), alpha, beta);
+            c.narrow(oc.widened);
             return;
         }
         scale(cd, oc, outOrder, beta);
@@ -172,7 +175,8 @@ public final class Contractor {
         all.addAll(traced);
         int[] dims = oa.dimsOf(all);
         int[] dstStrides = Arrays.copyOf(oc.stridesOf(outOrder), all.size()); // traced axes: stride 0
-        copy(a.data(), oa.offset, dims, oa.stridesOf(all), cd, oc.offset, dstStrides, alpha, 1.0);
+        copy(oa.data, oa.offset, dims, oa.stridesOf(all), cd, oc.offset, dstStrides, alpha, 1.0);
+        c.narrow(oc.widened);
     }
 
     private static void scale(double[] d, Operand o, List<String> order, double beta) {
@@ -335,13 +339,18 @@ public final class Contractor {
     /** An operand seen through its labels: repeated labels become one diagonal axis. */
     private static final class Operand {
         final Tensor tensor;
+        /** The storage as Float64 (widened for a Float32 buffer) and the tensor's offset in it. */
+        final Tensor.Widened widened;
+        final double[] data;
         final int offset;
         final Map<String, int[]> axes = new LinkedHashMap<>(); // label -> {dim, stride, count}
         boolean diagonal;
 
         private Operand(Tensor tensor) {
             this.tensor = tensor;
-            this.offset = tensor.offsetInternal();
+            this.widened = tensor.widened();
+            this.data = widened.array();
+            this.offset = tensor.offsetInternal() - widened.shift();
         }
 
         static Operand of(Tensor t, String[] labels, String role) {

@@ -37,7 +37,9 @@ public final class Tensor {
             throw new ShapeMismatchException(columnMajor.length + " values do not fill a tensor of size "
                     + t.shapeString());
         }
-        System.arraycopy(columnMajor, 0, b.data(), 0, columnMajor.length);
+        for (int i = 0; i < columnMajor.length; i++) {
+            b.write(i, columnMajor[i]);
+        }
         return t;
     }
 
@@ -193,33 +195,80 @@ public final class Tensor {
         return new Tensor(allocation, off, d, st, name);
     }
 
-    /** The storage; check liveness first. */
-    double[] data() {
-        return allocation.buffer.data();
+    /**
+     * The storage as Float64 and the shift of positions in it: the buffer's own array for a Float64
+     * buffer; for a Float32 buffer a widened copy of the span this tensor touches (positions minus
+     * the shift index it). Check liveness first.
+     */
+    Widened widened() {
+        Buffer b = allocation.buffer;
+        if (b.elementType() == ElementType.FLOAT64) {
+            return new Widened(b.data(), 0);
+        }
+        long[] span = span();
+        int lo = (int) span[0];
+        int hi = (int) span[1];
+        double[] copy = new double[Math.max(0, hi - lo + 1)];
+        float[] f = b.floats();
+        for (int i = 0; i < copy.length; i++) {
+            copy[i] = f[lo + i];
+        }
+        return new Widened(copy, lo);
+    }
+
+    /** Writes a widened copy back into a Float32 buffer (rounding); nothing for Float64. */
+    void narrow(Widened w) {
+        Buffer b = allocation.buffer;
+        if (b.elementType() == ElementType.FLOAT64) {
+            return;
+        }
+        float[] f = b.floats();
+        for (int i = 0; i < w.array().length; i++) {
+            f[w.shift() + i] = (float) w.array()[i];
+        }
+    }
+
+    /** A Float64 view of storage: positions in it are buffer positions minus {@code shift}. */
+    record Widened(double[] array, int shift) {
+    }
+
+    /** Lowest and highest buffer positions the tensor touches. */
+    long[] span() {
+        long lo = offset;
+        long hi = offset;
+        for (int k = 0; k < dims.length; k++) {
+            long reach = (long) Math.max(0, dims[k] - 1) * strides[k];
+            if (reach < 0) {
+                lo += reach;
+            } else {
+                hi += reach;
+            }
+        }
+        return new long[] {lo, hi};
     }
 
     /** Element at a 0-based multi-index. */
     public double get(int... index) {
         checkLive();
-        return data()[position(index)];
+        return allocation.buffer.read(position(index));
     }
 
     /** Sets the element at a 0-based multi-index. */
     public void set(double value, int... index) {
         checkLive();
-        data()[position(index)] = value;
+        allocation.buffer.write(position(index), value);
     }
 
     /** Element {@code i} in column-major order. */
     public double getLinear(long i) {
         checkLive();
-        return data()[linearPosition(i)];
+        return allocation.buffer.read(linearPosition(i));
     }
 
     /** Sets element {@code i} in column-major order. */
     public void setLinear(long i, double value) {
         checkLive();
-        data()[linearPosition(i)] = value;
+        allocation.buffer.write(linearPosition(i), value);
     }
 
     private int position(int[] index) {
@@ -255,32 +304,32 @@ public final class Tensor {
     /** Sets every element to {@code value}. */
     public void fill(double value) {
         checkLive();
-        double[] d = data();
-        if (isContiguous()) {
-            Arrays.fill(d, offset, offset + (int) length(), value);
+        Buffer b = allocation.buffer;
+        if (isContiguous() && b.elementType() == ElementType.FLOAT64) {
+            Arrays.fill(b.data(), offset, offset + (int) length(), value);
             return;
         }
         for (long i = 0, n = length(); i < n; i++) {
-            d[linearPosition(i)] = value;
+            b.write(linearPosition(i), value);
         }
     }
 
     /** Fills with uniform random numbers in [0, 1). */
     public void fillRandom(RandomGenerator random) {
         checkLive();
-        double[] d = data();
+        Buffer b = allocation.buffer;
         for (long i = 0, n = length(); i < n; i++) {
-            d[linearPosition(i)] = random.nextDouble();
+            b.write(linearPosition(i), random.nextDouble());
         }
     }
 
     /** Sum of all elements. */
     public double sum() {
         checkLive();
-        double[] d = data();
+        Buffer b = allocation.buffer;
         double s = 0;
         for (long i = 0, n = length(); i < n; i++) {
-            s += d[linearPosition(i)];
+            s += b.read(linearPosition(i));
         }
         return s;
     }
@@ -288,10 +337,10 @@ public final class Tensor {
     /** The elements in column-major order (a copy). */
     public double[] toArray() {
         checkLive();
-        double[] d = data();
+        Buffer b = allocation.buffer;
         double[] out = new double[(int) length()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = d[linearPosition(i)];
+            out[i] = b.read(linearPosition(i));
         }
         return out;
     }
