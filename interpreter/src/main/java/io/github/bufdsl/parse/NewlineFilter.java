@@ -10,19 +10,33 @@ import org.antlr.v4.runtime.TokenSource;
  * Drops NEWLINE tokens inside (), [] and {}, so that a call or a tuple may span lines as in Julia.
  * Bracket depth never goes below zero, so a stray ')' cannot hide the newlines after it. Also
  * refuses input that nests brackets or blocks deeper than {@link #MAX_NESTING}, before the parser
- * recurses into it.
+ * recurses into it, and statements longer than {@link #MAX_STATEMENT_TOKENS} tokens (the parser's
+ * prediction can scan to the end of a statement at every operator, so a very long one would take
+ * time quadratic in its length).
  */
 final class NewlineFilter implements TokenSource {
     /** Deepest nesting of brackets, and of blocks, a script may have. */
     static final int MAX_NESTING = AstBuilder.MAX_DEPTH;
 
-    /** Thrown at the token that nests too deeply. */
+    /** Most tokens one statement may have (a call's arguments spanning lines count as one statement). */
+    static final int MAX_STATEMENT_TOKENS = 10_000;
+
+    /** Thrown at the token that nests too deeply, or that makes a statement too long. */
     static final class TooDeep extends RuntimeException {
         final Token token;
 
-        TooDeep(Token token, String what) {
-            super("the script nests " + what + " deeper than " + MAX_NESTING + " levels", null, false, false);
+        private TooDeep(Token token, String message) {
+            super(message, null, false, false);
             this.token = token;
+        }
+
+        static TooDeep nesting(Token token, String what) {
+            return new TooDeep(token, "the script nests " + what + " deeper than " + MAX_NESTING + " levels");
+        }
+
+        static TooDeep tooLong(Token token) {
+            return new TooDeep(token, "this statement is longer than " + MAX_STATEMENT_TOKENS
+                    + " tokens; split it into several statements");
         }
     }
 
@@ -31,6 +45,8 @@ final class NewlineFilter implements TokenSource {
     private final TokenSource source;
     private int depth;
     private int blocks;
+    private int statementTokens;
+    private Token statementStart;
 
     NewlineFilter(TokenSource source) {
         this.source = source;
@@ -41,22 +57,30 @@ final class NewlineFilter implements TokenSource {
         while (true) {
             Token t = source.nextToken();
             String text = t.getText();
-            if (t.getType() == BufDslLexer.NEWLINE) {
+            if (t.getType() == BufDslLexer.NEWLINE || (depth == 0 && ";".equals(text))) {
                 if (depth > 0) {
                     continue;
                 }
-            } else if (text != null && text.length() == 1) {
+                statementTokens = 0;
+                return t;
+            }
+            if (statementTokens++ == 0) {
+                statementStart = t;
+            } else if (statementTokens > MAX_STATEMENT_TOKENS) {
+                throw TooDeep.tooLong(statementStart);
+            }
+            if (text != null && text.length() == 1) {
                 char c = text.charAt(0);
                 if (c == '(' || c == '[' || c == '{') {
                     if (++depth > MAX_NESTING) {
-                        throw new TooDeep(t, "brackets");
+                        throw TooDeep.nesting(t, "brackets");
                     }
                 } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
                     depth--;
                 }
             } else if (text != null && OPENERS.contains(text)) {
                 if (++blocks > MAX_NESTING) {
-                    throw new TooDeep(t, "blocks");
+                    throw TooDeep.nesting(t, "blocks");
                 }
             } else if ("end".equals(text) && blocks > 0) {
                 blocks--;

@@ -59,8 +59,21 @@ class LimitsTest {
     }
 
     @Test
-    void tenThousandUnaryMinuses() throws IOException {
-        refusedAsTooDeep("x = " + "-".repeat(N) + "1\n", "expression nests");
+    void fiveThousandUnaryMinuses() throws IOException {
+        refusedAsTooDeep("x = " + "-".repeat(N / 2) + "1\n", "expression nests");
+    }
+
+    @Test
+    void aHundredThousandTermSumIsRefusedAsTooLongNotParsedForMinutes() throws IOException {
+        Outcome o = run("y = 2\nx = " + "1+".repeat(100_000) + "1\nprintln(x)\n");
+        assertEquals(2, o.exit(), o.err());
+        assertTrue(o.err().startsWith("s.buf:2:1: error: this statement is longer than 10000 tokens; split it"), o.err());
+    }
+
+    @Test
+    void aLongProgramOfShortStatementsIsFine() throws IOException {
+        Outcome o = run("x = 0\n" + "x = x + 1; x = x - 1; x = x + 1\n".repeat(20_000) + "println(x)\n");
+        assertEquals(0, o.exit(), o.err());
     }
 
     @Test
