@@ -74,7 +74,7 @@ public final class Main implements Callable<Integer> {
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setParameterExceptionHandler((ex, args2) -> {
-            err.println("bufdsl: error: " + ex.getMessage());
+            err.println("bufdsl: error: " + argumentError(ex, cl));
             err.println("Usage: bufdsl run|usage|check FILE [options]; see bufdsl --help or bufdsl help COMMAND");
             return 2;
         });
@@ -84,6 +84,18 @@ public final class Main implements Callable<Integer> {
             return 3;
         });
         return cl.execute(args);
+    }
+
+    /** picocli's message, in user words when the first argument is not a command. */
+    private static String argumentError(CommandLine.ParameterException ex, CommandLine top) {
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && u.getCommandLine() == top
+                && !u.getUnmatched().isEmpty()) {
+            String first = u.getUnmatched().get(0);
+            return first.endsWith(".buf")
+                    ? "a command must come before the script, as: bufdsl run " + first
+                    : "unknown command " + first + "; the commands are run, usage, check, fmt and help";
+        }
+        return ex.getMessage();
     }
 
     @Override
