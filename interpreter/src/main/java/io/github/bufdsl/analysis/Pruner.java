@@ -1,6 +1,7 @@
 package io.github.bufdsl.analysis;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -54,7 +55,7 @@ final class Pruner {
             if (s instanceof SizeStmt.Let l) {
                 if (live.remove(l.name())) {
                     vars(l.value(), live);
-                    out.add(0, l);
+                    out.add(l);
                 }
             } else if (s instanceof SizeStmt.TensorOp) {
                 continue;
@@ -63,38 +64,38 @@ final class Pruner {
             } else if (s instanceof SizeStmt.Alias a) {
                 if (live.remove(a.name())) {
                     live.add(a.of());
-                    out.add(0, a);
+                    out.add(a);
                 }
             } else if (s instanceof SizeStmt.Alloc a) {
                 if (a.target() != null) {
                     live.remove(a.target());
                 }
                 a.dims().forEach(d -> vars(d, live));
-                out.add(0, a);
+                out.add(a);
             } else if (s instanceof SizeStmt.Drop d) {
                 live.addAll(d.tensors());
-                out.add(0, d);
+                out.add(d);
             } else if (s instanceof SizeStmt.Reshape r) {
                 if (r.target() != null) {
                     live.remove(r.target());
                 }
                 r.dims().forEach(d -> vars(d, live));
                 vars(r.offset(), live);
-                out.add(0, r);
+                out.add(r);
             } else if (s instanceof SizeStmt.Reset || s instanceof SizeStmt.Return || s instanceof SizeStmt.ScopeEnd) {
-                out.add(0, s);
+                out.add(s);
             } else if (s instanceof SizeStmt.Call c) {
                 for (SizeStmt.Arg a : c.args()) {
                     if (a.value() != null) {
                         vars(a.value(), live);
                     }
                 }
-                out.add(0, c);
+                out.add(c);
             } else if (s instanceof SizeStmt.While w) {
                 Set<String> entry = new HashSet<>(live);
                 List<SizeStmt> pb = loopBody(w.body(), live, entry, null);
                 if (!pb.isEmpty()) {
-                    out.add(0, new SizeStmt.While(w.pos(), pb));
+                    out.add(new SizeStmt.While(w.pos(), pb));
                 }
             } else if (s instanceof SizeStmt.If f) {
                 Set<String> after = new HashSet<>(live);
@@ -124,7 +125,7 @@ final class Pruner {
                     live.clear();
                     live.addAll(before);
                     f.branches().forEach(b -> vars(b.condition(), live));
-                    out.add(0, new SizeStmt.If(f.pos(), branches, elseBody));
+                    out.add(new SizeStmt.If(f.pos(), branches, elseBody));
                 }
             } else if (s instanceof SizeStmt.For f) {
                 Set<String> entry = new HashSet<>(live);
@@ -135,10 +136,12 @@ final class Pruner {
                     if (f.step() != null) {
                         vars(f.step(), live);
                     }
-                    out.add(0, new SizeStmt.For(f.pos(), f.var(), f.start(), f.step(), f.stop(), pb));
+                    out.add(new SizeStmt.For(f.pos(), f.var(), f.start(), f.step(), f.stop(), pb));
                 }
             }
         }
+        // built backwards by appending (prepending to an ArrayList made long bodies quadratic)
+        Collections.reverse(out);
         return out;
     }
 
