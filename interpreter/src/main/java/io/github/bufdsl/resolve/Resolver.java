@@ -302,6 +302,10 @@ public final class Resolver {
             return;
         }
         Builtins.Signature sig = Builtins.function(name);
+        if (sig == null && (globals.contains(name) || (locals != null && locals.contains(name)))) {
+            error(c.pos(), name + " is a variable, not a function; only functions can be called");
+            return;
+        }
         if (sig == null) {
             Set<String> known = new TreeSet<>(Builtins.functionNames());
             known.addAll(functions.keySet());
