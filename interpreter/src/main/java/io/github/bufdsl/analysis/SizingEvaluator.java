@@ -771,6 +771,10 @@ public final class SizingEvaluator {
         }
 
         private boolean bool(SizeExpr e) {
+            return bool(e, "a condition must be");
+        }
+
+        private boolean bool(SizeExpr e, String must) {
             Object v = value(e);
             if (v instanceof Boolean b) {
                 return b;
@@ -781,7 +785,7 @@ public final class SizingEvaluator {
             if (v instanceof Open o) {
                 return decide(o.text());
             }
-            throw fail(at, "a condition must be true or false, not " + show(v) + written(v, e));
+            throw fail(at, must + " true or false, not " + show(v) + written(v, e));
         }
 
         /** The value of an open condition on this path: fixed by the prefix, or the first time, a new branch point. */
@@ -847,7 +851,7 @@ public final class SizingEvaluator {
             }
             if (e instanceof SizeExpr.Unary u) {
                 if (u.op().equals("!")) {
-                    return !bool(u.operand());
+                    return !bool(u.operand(), "the operand of ! must be");
                 }
                 Object x = numeric(value(u.operand()));
                 return x instanceof Poly p ? p.negate() : (Object) (-(Double) x);

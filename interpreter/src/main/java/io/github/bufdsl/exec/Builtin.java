@@ -245,7 +245,8 @@ final class Builtin {
             }
             double d = c.number(0);
             if (d != Math.rint(d) || Math.abs(d) > 9.2e18) {
-                throw new ScriptError("InexactError: Int(" + ValueFormat.formatFloat(d) + ")");
+                throw new ScriptError(ValueFormat.formatFloat(d) + (d != Math.rint(d) ? " is not a whole number"
+                        : " does not fit in Int64") + " (Julia's InexactError)");
             }
             return new Value.Int((long) d);
         });
