@@ -58,6 +58,10 @@ final class SyntaxErrors extends BaseErrorListener {
             return "unexpected character " + (c.equals("`") ? "'`'" : "`" + c + "`");
         }
         if (token.getType() == BufDslLexer.NEWLINE) {
+            Token before = preceding(recognizer, token);
+            if (before != null && OPERATORS.contains(before.getText())) {
+                return lineEndsAfter(before.getText());
+            }
             return "unexpected end of line" + (antlrMessage.contains("expecting") ? hint(antlrMessage) : "");
         }
         String text = printable(token.getText());
@@ -65,8 +69,7 @@ final class SyntaxErrors extends BaseErrorListener {
         Token previous = preceding(recognizer, token);
         if (OPERATORS.contains(text) && next != null
                 && (next.getType() == BufDslLexer.NEWLINE || next.getType() == Token.EOF)) {
-            return "the line ends after `" + text + "`: an operand is missing (a line continues only inside"
-                    + " brackets)";
+            return lineEndsAfter(text);
         }
         if ("end".equals(text) && !wantsEnd) {
             return "unexpected `end`: there is no open block to close here";
@@ -87,6 +90,10 @@ final class SyntaxErrors extends BaseErrorListener {
                     + previous.getText() + " * " + text + " to multiply, or an exponent with digits, as 1e5";
         }
         return "unexpected `" + text + "`" + hint(antlrMessage);
+    }
+
+    private static String lineEndsAfter(String operator) {
+        return "the line ends after `" + operator + "`: an operand is missing (a line continues only inside brackets)";
     }
 
     private static final java.util.Set<String> OPERATORS = java.util.Set.of("+", "-", "*", "/", "^", "%", "==",
