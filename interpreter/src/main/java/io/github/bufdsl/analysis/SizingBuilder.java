@@ -83,6 +83,11 @@ final class SizingBuilder {
                 int bytes = c.callee() instanceof Expr.Parametric p && !p.params().isEmpty()
                         && p.params().get(0) instanceof Expr.Name t && t.name().equals("Float32") ? 4 : 8;
                 found.putIfAbsent(n.name(), new SizingFunction.BufferDecl(a.pos(), bytes, capacity, extendable, false));
+            } else if (s instanceof Stmt.Assign a && a.targets().size() == 1 && a.targets().get(0) instanceof Expr.Name n
+                    && a.value() instanceof Expr.Call c && "ThreadsBuffer".equals(c.calleeName()) && !c.args().isEmpty()) {
+                SizingFunction.Pool pool = new SizingFunction.Pool(c.args().size() > 1 ? tryExpr(c.args().get(1)) : null);
+                found.putIfAbsent(n.name(), new SizingFunction.BufferDecl(a.pos(), 8, tryExpr(c.args().get(0)), true,
+                        false, pool));
             } else if (s instanceof Stmt.BufferScope scope) {
                 for (Stmt.ScopedBuffer b : scope.buffers()) {
                     int bytes = b.type() instanceof Expr.Name t && t.name().equals("Float32") ? 4 : 8;
@@ -301,7 +306,7 @@ final class SizingBuilder {
                 }
                 out.add(new SizeStmt.Drop(c.pos(), b.name(), names));
             }
-            case "reset!" -> out.add(new SizeStmt.Reset(c.pos(), b.name()));
+            case "reset!", "release!" -> out.add(new SizeStmt.Reset(c.pos(), b.name()));
             case "reshape_buf!" -> {
                 List<SizeExpr> dims = new ArrayList<>();
                 for (Expr d : c.args().subList(1, c.args().size())) {
@@ -315,7 +320,7 @@ final class SizingBuilder {
                 }
                 out.add(new SizeStmt.Reshape(c.pos(), target, b.name(), dims, offset));
             }
-            case "used", "length", "isextendable", "set_extendable!" -> {
+            case "used", "length", "isextendable", "set_extendable!", "nbuffers" -> {
                 return false;
             }
             default -> throw unsupported(c.pos(), "usage cannot follow the buffer " + b.name() + " into " + fn

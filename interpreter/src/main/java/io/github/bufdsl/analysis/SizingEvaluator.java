@@ -101,6 +101,17 @@ public final class SizingEvaluator {
         return out;
     }
 
+    /** The value of a size expression from the bindings alone, or null when it needs more. */
+    public static Long constant(SizeExpr e, Map<String, ?> bindings) {
+        if (e instanceof SizeExpr.Num n) {
+            return n.value();
+        }
+        if (e instanceof SizeExpr.Var v && bindings.get(v.name()) instanceof Long l) {
+            return l;
+        }
+        return null;
+    }
+
     private List<Diagnostic> diagnostics() {
         List<Diagnostic> out = new ArrayList<>();
         problems.forEach((key, onPaths) -> {

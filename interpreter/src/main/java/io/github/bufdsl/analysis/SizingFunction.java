@@ -22,8 +22,20 @@ public record SizingFunction(Pos pos, List<String> buffers, Map<String, BufferDe
      * How a buffer was made: where, bytes per element, its length (null if not known before running),
      * whether it may grow, and whether it is a buffer of a {@code @buffer} block.
      */
-    public record BufferDecl(Pos pos, int elementBytes, SizeExpr capacity, boolean extendable, boolean scoped) {
-        public static final BufferDecl UNKNOWN = new BufferDecl(Pos.NONE, 8, null, true, false);
+    public record BufferDecl(Pos pos, int elementBytes, SizeExpr capacity, boolean extendable, boolean scoped,
+            Pool pool) {
+        public static final BufferDecl UNKNOWN = new BufferDecl(Pos.NONE, 8, null, true, false, null);
+
+        public BufferDecl(Pos pos, int elementBytes, SizeExpr capacity, boolean extendable, boolean scoped) {
+            this(pos, elementBytes, capacity, extendable, scoped, null);
+        }
+    }
+
+    /**
+     * A {@code ThreadsBuffer}: each of its {@code buffers} (null: one per processor, known only when
+     * running) is sized as one buffer, since an iteration takes one and gives it back.
+     */
+    public record Pool(SizeExpr buffers) {
     }
 
     /** Bytes per element of a buffer (8 for Float64). */

@@ -155,7 +155,7 @@ public final class BufScript {
                 failOnErrors(result.diagnostics());
                 Map<String, BufferUsage> buffers = new LinkedHashMap<>();
                 for (String b : f.buffers()) {
-                    BufferUsage u = bufferUsage(result, f, b);
+                    BufferUsage u = bufferUsage(result, f, b, plain);
                     buffers.put(b, u);
                     overall.merge(b, u, BufScript::larger);
                 }
@@ -167,19 +167,26 @@ public final class BufScript {
         });
     }
 
-    private static BufferUsage bufferUsage(SizingResult result, SizingFunction f, String b) {
+    private BufferUsage bufferUsage(SizingResult result, SizingFunction f, String b, Map<String, Object> plain) {
         int bytes = f.elementBytes(b);
+        BufferUsage.Pool pool = null;
+        SizingFunction.BufferDecl decl = f.decls().get(b);
         Long peak = result.peak(b);
+        if (decl != null && decl.pool() != null) {
+            Long n = decl.pool().buffers() == null ? null : SizingEvaluator.constant(decl.pool().buffers(), plain);
+            pool = new BufferUsage.Pool(n, n == null || peak == null ? null : n * peak,
+                    n == null || peak == null ? null : n * peak * bytes);
+        }
         if (peak != null) {
-            return new BufferUsage(b, peak, peak * bytes, bytes, null, false, null);
+            return new BufferUsage(b, peak, peak * bytes, bytes, null, false, null, pool);
         }
         SizingResult.Worst worst = result.worst(b);
         String formula = result.formula(b);
         if (worst != null) {
             return new BufferUsage(b, worst.peak(), worst.peak() * bytes, bytes, formula, true,
-                    String.join(" and ", worst.path()));
+                    String.join(" and ", worst.path()), pool);
         }
-        return new BufferUsage(b, null, null, bytes, formula, false, null);
+        return new BufferUsage(b, null, null, bytes, formula, false, null, pool);
     }
 
     /** Of two blocks' usage of one buffer, the larger known peak (an unknown one wins). */

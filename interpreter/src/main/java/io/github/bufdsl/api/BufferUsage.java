@@ -7,5 +7,12 @@ package io.github.bufdsl.api;
  * over the open Bool variables, and {@code when} for which values.
  */
 public record BufferUsage(String buffer, Long peak, Long bytes, int elementBytes, String formula, boolean worstCase,
-        String when) {
+        String when, Pool pool) {
+    /**
+     * For a ThreadsBuffer: the number of buffers in the pool ({@code null} when it is one per
+     * processor, known only when running) and the total over all of them. {@code peak} and
+     * {@code bytes} are per buffer.
+     */
+    public record Pool(Long buffers, Long totalPeak, Long totalBytes) {
+    }
 }

@@ -264,7 +264,12 @@ public final class Main implements Callable<Integer> {
                 text.append(block.sizingFunction());
                 for (BufferUsage u : block.buffers().values()) {
                     text.append("peak ").append(u.buffer()).append(" = ");
-                    if (u.formula() == null) {
+                    if (u.formula() == null && u.pool() != null) {
+                        text.append(u.peak()).append(" elements per buffer; ").append(u.pool().buffers() == null
+                                ? "one buffer per processor (nbuffers(" + u.buffer() + ")), each " + u.bytes() + " bytes"
+                                : u.pool().buffers() + " buffers: " + u.pool().totalPeak() + " elements ("
+                                        + u.pool().totalBytes() + " bytes)").append('\n');
+                    } else if (u.formula() == null) {
                         text.append(u.peak()).append(" elements (").append(u.bytes()).append(" bytes)\n");
                     } else if (u.worstCase()) {
                         text.append(u.formula()).append("\nworst case ").append(u.buffer()).append(" = ")
@@ -297,6 +302,14 @@ public final class Main implements Callable<Integer> {
                 } else {
                     o.add("peak", JsonNull.INSTANCE);
                     o.addProperty("bytes_per_element", u.elementBytes());
+                }
+                if (u.pool() != null) {
+                    o.addProperty("per_buffer", true);
+                    if (u.pool().buffers() != null) {
+                        o.addProperty("buffers", u.pool().buffers());
+                        o.addProperty("total_peak", u.pool().totalPeak());
+                        o.addProperty("total_bytes", u.pool().totalBytes());
+                    }
                 }
                 if (u.worstCase()) {
                     o.addProperty("worst_case", true);
