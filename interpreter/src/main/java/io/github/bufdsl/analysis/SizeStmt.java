@@ -41,8 +41,18 @@ public sealed interface SizeStmt {
      * {@code @tensor out[labels] op terms}, for the checks of labels and dimensions; with
      * {@code define} ({@code :=}) the output is allocated from the buffer of the first tensor on the right.
      */
-    record TensorOp(Pos pos, String output, List<String> outLabels, boolean define, List<List<Factor>> terms)
-            implements SizeStmt {
+    record TensorOp(Pos pos, String output, List<String> outLabels, boolean define, List<List<Factor>> terms,
+            Order order) implements SizeStmt {
+    }
+
+    /**
+     * How the products of a {@link TensorOp} are contracted, for sizing its workspace as the runtime
+     * does: the grouping as written ({@code plans}, one per term), {@code @tensoropt} (with its limit),
+     * or indices to contract first; and every indexed tensor as written ({@code refs}), whose traces
+     * are copied first.
+     */
+    record Order(List<io.github.bufdsl.runtime.ContractionOrder.Plan> plans, boolean optimize, SizeExpr limit,
+            List<String> indices, List<Factor> refs) {
     }
 
     /** A tensor of an {@code @tensor} term with its index labels. */

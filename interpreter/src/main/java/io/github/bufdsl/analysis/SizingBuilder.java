@@ -182,7 +182,13 @@ final class SizingBuilder {
                 }
             }
             if (t.lhs().tensor() instanceof Expr.Name n && terms != null) {
-                out.add(new SizeStmt.TensorOp(t.pos(), n.name(), t.lhs().indices(), define, terms));
+                List<io.github.bufdsl.runtime.ContractionOrder.Plan> plans = new ArrayList<>();
+                plans(t.rhs(), plans);
+                List<SizeStmt.Factor> refs = new ArrayList<>();
+                refs(t.rhs(), refs);
+                SizeStmt.Order order = new SizeStmt.Order(plans, t.optimize(),
+                        t.maxIntermediate() == null ? null : tryExpr(t.maxIntermediate()), t.order(), refs);
+                out.add(new SizeStmt.TensorOp(t.pos(), n.name(), t.lhs().indices(), define, terms, order));
             }
         } else if (s instanceof Stmt.ExprStmt e) {
             Set<String> names = new LinkedHashSet<>();
@@ -503,6 +509,58 @@ final class SizingBuilder {
             dims.add(d);
         }
         return new SizeStmt.Alloc(t.pos(), name, first.buffer(), dims);
+    }
+
+    /** The contraction tree of each term as written, in the order {@link #terms} gives the terms. */
+    private static void plans(TensorExpr t, List<io.github.bufdsl.runtime.ContractionOrder.Plan> into) {
+        into.addAll(planTerms(t).stream().map(p -> p.plan).toList());
+    }
+
+    /** A term's factor count and its tree (null for a term without tensors). */
+    private record PlanTerm(int size, io.github.bufdsl.runtime.ContractionOrder.Plan plan) {
+    }
+
+    private static List<PlanTerm> planTerms(TensorExpr t) {
+        if (t instanceof TensorExpr.Ref) {
+            return List.of(new PlanTerm(1, new io.github.bufdsl.runtime.ContractionOrder.Leaf(0)));
+        }
+        if (t instanceof TensorExpr.Scalar) {
+            return List.of(new PlanTerm(0, null));
+        }
+        if (t instanceof TensorExpr.Negate n) {
+            return planTerms(n.operand());
+        }
+        TensorExpr.Binary b = (TensorExpr.Binary) t;
+        List<PlanTerm> left = planTerms(b.left());
+        List<PlanTerm> right = planTerms(b.right());
+        if (b.op() == '+' || b.op() == '-') {
+            List<PlanTerm> all = new ArrayList<>(left);
+            all.addAll(right);
+            return all;
+        }
+        if (b.op() == '/') {
+            return left;
+        }
+        List<PlanTerm> all = new ArrayList<>();
+        for (PlanTerm l : left) {
+            for (PlanTerm r : right) {
+                all.add(new PlanTerm(l.size() + r.size(), l.plan() == null ? r.plan() : r.plan() == null ? l.plan()
+                        : new io.github.bufdsl.runtime.ContractionOrder.Pair(l.plan(), r.plan().shift(l.size()))));
+            }
+        }
+        return all;
+    }
+
+    /** Every indexed tensor as written, in order (a tensor used twice is there twice). */
+    private static void refs(TensorExpr t, List<SizeStmt.Factor> into) {
+        if (t instanceof TensorExpr.Ref r && r.tensor() instanceof Expr.Name n) {
+            into.add(new SizeStmt.Factor(n.name(), r.indices()));
+        } else if (t instanceof TensorExpr.Binary b) {
+            refs(b.left(), into);
+            refs(b.right(), into);
+        } else if (t instanceof TensorExpr.Negate n) {
+            refs(n.operand(), into);
+        }
     }
 
     /** The right side as a sum of products of named tensors, or null if a tensor is not a plain name. */

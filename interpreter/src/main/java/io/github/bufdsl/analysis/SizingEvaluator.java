@@ -246,6 +246,7 @@ public final class SizingEvaluator {
         boolean worstCase;
         /** In worst-case mode, how many ifs each open condition decided. */
         final Map<String, Integer> openSeen = new LinkedHashMap<>();
+        final WorkspaceModel workspace = new WorkspaceModel();
         /** Tensors dropped so far, to undo drops when a branch is taken back. */
         final List<TensorRec> dropLog = new ArrayList<>();
 
@@ -270,7 +271,7 @@ public final class SizingEvaluator {
         SizingResult.Leaf leaf() {
             Map<String, SizingResult.BufferPeak> peaks = new LinkedHashMap<>();
             levels.forEach((b, l) -> peaks.put(b, new SizingResult.BufferPeak(l.peak, l.peakAt, l.liveAtPeak())));
-            return new SizingResult.Leaf(peaks, List.copyOf(path));
+            return new SizingResult.Leaf(peaks, List.copyOf(path), workspace.used() ? workspace.total() : Long.valueOf(0));
         }
 
         private void finish() {
@@ -548,6 +549,7 @@ public final class SizingEvaluator {
             } else if (s instanceof SizeStmt.TensorOp op) {
                 at = op.pos();
                 checkIndices(op);
+                workspace(op);
             } else if (s instanceof SizeStmt.Use u) {
                 for (String name : u.names()) {
                     if (lookup(name) instanceof TensorRec t && t.droppedBy != null) {
@@ -657,6 +659,40 @@ public final class SizingEvaluator {
                                 : "index " + l + " appears only once on the right and not on the left");
                     }
                 }
+            }
+        }
+
+        /** Counts the statement's workspace when every dimension of its tensors is a number. */
+        private void workspace(SizeStmt.TensorOp op) {
+            Map<String, Long> dims = new HashMap<>();
+            for (SizeStmt.Factor f : op.order().refs()) {
+                TensorRec t = lookup(f.tensor()) instanceof TensorRec r ? r : null;
+                if (t == null || t.dims == null || t.dims.size() != f.labels().size()) {
+                    workspace.markUnknown();
+                    return;
+                }
+                for (int k = 0; k < f.labels().size(); k++) {
+                    Poly d = t.dims.get(k);
+                    if (!d.isConstant()) {
+                        workspace.markUnknown();
+                        return;
+                    }
+                    dims.putIfAbsent(f.labels().get(k), d.constantValue());
+                }
+            }
+            long limit = Long.MAX_VALUE;
+            if (op.order().limit() != null) {
+                Poly l = integer(op.order().limit(), "maxintermediate");
+                if (!l.isConstant()) {
+                    workspace.markUnknown();
+                    return;
+                }
+                limit = l.constantValue();
+            }
+            try {
+                workspace.statement(op, dims, limit);
+            } catch (RuntimeException e) {
+                workspace.markUnknown(); // the runtime reports what does not fit
             }
         }
 

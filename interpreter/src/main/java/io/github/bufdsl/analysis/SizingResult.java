@@ -26,7 +26,22 @@ public record SizingResult(SizingFunction function, Node tree, List<Diagnostic> 
     }
 
     /** One path's outcome: each buffer's peak, where it was reached and what was live there. */
-    public record Leaf(Map<String, BufferPeak> peaks, List<String> path) implements Node {
+    public record Leaf(Map<String, BufferPeak> peaks, List<String> path, Long workspace) implements Node {
+    }
+
+    /**
+     * Elements of {@code @tensor} workspace at most over all paths (0 without {@code @tensor}), or
+     * null when a statement's dimensions are not known before running.
+     */
+    public Long workspace() {
+        long max = 0;
+        for (Leaf l : leaves()) {
+            if (l.workspace() == null) {
+                return null;
+            }
+            max = Math.max(max, l.workspace());
+        }
+        return max;
     }
 
     public record Split(String condition, Node ifFalse, Node ifTrue) implements Node {

@@ -160,7 +160,7 @@ public final class BufScript {
                     overall.merge(b, u, BufScript::larger);
                 }
                 list.add(new Usage.Block(JuliaPrinter.print(f), Collections.unmodifiableMap(buffers),
-                        Explain.explain(result, source)));
+                        Explain.explain(result, source), result.workspace()));
             }
             return new Usage(List.copyOf(list), Collections.unmodifiableMap(overall),
                     Collections.unmodifiableMap(plain));

@@ -280,6 +280,13 @@ public final class Main implements Callable<Integer> {
                                 .append(" bytes each)\n");
                     }
                 }
+                if (block.workspace() == null) {
+                    text.append("workspace of @tensor: not a number here (the sizes of its tensors depend on free"
+                            + " variables or on values computed while running)\n");
+                } else if (block.workspace() > 0) {
+                    text.append("workspace of @tensor = ").append(block.workspace()).append(" elements (")
+                            .append(8 * block.workspace()).append(" bytes)\n");
+                }
                 if (explain) {
                     text.append(block.explanation());
                 }
@@ -318,6 +325,17 @@ public final class Main implements Callable<Integer> {
                 buffers.add(name, o);
             });
             root.add("buffers", buffers);
+            Long workspace = usage.workspace();
+            if (workspace == null || workspace > 0) {
+                JsonObject w = new JsonObject();
+                if (workspace == null) {
+                    w.add("peak", JsonNull.INSTANCE);
+                } else {
+                    w.addProperty("peak", workspace);
+                    w.addProperty("bytes", 8 * workspace);
+                }
+                root.add("workspace", w);
+            }
             JsonObject varsJson = new JsonObject();
             usage.variables().forEach((k, v) -> {
                 if (v instanceof Boolean b) {

@@ -1,0 +1,43 @@
+package io.github.bufdsl.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.bufdsl.api.BufScript;
+import io.github.bufdsl.api.RunResult;
+import io.github.bufdsl.api.Usage;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The workspace usage predicts for @tensor equals what running measures, on every example that has one. */
+class WorkspaceTest {
+    @Test
+    void usageCountsTheWorkspaceTheRuntimeTakes() throws Exception {
+        Path dir = Path.of(System.getProperty("bufdsl.examples", "../examples"));
+        List<Path> scripts;
+        try (Stream<Path> files = Files.list(dir)) {
+            scripts = files.filter(p -> p.toString().endsWith(".buf")).sorted().toList();
+        }
+        int compared = 0;
+        for (Path p : scripts) {
+            BufScript script = BufScript.load(p);
+            Map<String, Object> vars = script.freeVariables().contains("small") && script.freeVariables().size() == 1
+                    ? Map.of("small", true) : Map.of();
+            if (!script.freeVariables().equals(vars.keySet()) || !Files.readString(p).contains("@tensor")
+                    || Files.readString(p).contains("@print_buffer_usage")) {
+                continue;
+            }
+            Usage u = script.usage(vars);
+            RunResult r = script.run(vars, new PrintStream(OutputStream.nullOutputStream()), 1L);
+            assertEquals(r.workspaceHighWater(), u.workspace(), p.toString());
+            compared++;
+        }
+        assertTrue(compared >= 4, "only " + compared + " examples compared");
+    }
+}
