@@ -228,6 +228,10 @@ public final class JavaEmitter {
                     + "; " + v + " += " + step + ") {");
             statements(f.body(), depth + 1);
             line(depth, "}");
+        } else if (s instanceof SizeStmt.While w && w.condition() != null) {
+            line(depth, "while (" + expr(w.condition()) + ") {");
+            statements(w.body(), depth + 1);
+            line(depth, "}");
         } else if (s instanceof SizeStmt.While w) {
             line(depth, "{ // the while loop at line " + w.pos().line() + ", sized by one iteration");
             statements(w.body(), depth + 1);

@@ -116,6 +116,10 @@ public final class JuliaPrinter {
             line(depth, "pseudo_" + c.function() + "(" + args + ")");
         } else if (s instanceof SizeStmt.Return) {
             line(depth, "return");
+        } else if (s instanceof SizeStmt.While w && w.condition() != null) {
+            line(depth, "while " + expr(w.condition()));
+            statements(depth + 1, w.body());
+            line(depth, "end");
         } else if (s instanceof SizeStmt.While w) {
             line(depth, "for _ = 1:1  # the while loop at line " + w.pos().line() + ", sized by one iteration");
             statements(depth + 1, w.body());

@@ -93,9 +93,15 @@ final class Pruner {
                 out.add(c);
             } else if (s instanceof SizeStmt.While w) {
                 Set<String> entry = new HashSet<>(live);
+                if (w.condition() != null) {
+                    vars(w.condition(), entry);
+                }
                 List<SizeStmt> pb = loopBody(w.body(), live, entry, null);
                 if (!pb.isEmpty()) {
-                    out.add(new SizeStmt.While(w.pos(), pb));
+                    if (w.condition() != null) {
+                        vars(w.condition(), live);
+                    }
+                    out.add(new SizeStmt.While(w.pos(), w.condition(), pb));
                 }
             } else if (s instanceof SizeStmt.If f) {
                 Set<String> after = new HashSet<>(live);

@@ -76,10 +76,11 @@ public sealed interface SizeStmt {
     }
 
     /**
-     * {@code while}: sized as one iteration, which must give back what it takes (else the peak grows
-     * without bound with the number of iterations).
+     * {@code while}: run as written when its condition can be decided before running (the script
+     * bounds it); else sized as one iteration, which must give back what it takes (else the peak
+     * grows without bound). {@code condition} is null when it is not arithmetic.
      */
-    record While(Pos pos, List<SizeStmt> body) implements SizeStmt {
+    record While(Pos pos, SizeExpr condition, List<SizeStmt> body) implements SizeStmt {
     }
 
     /** {@code name = other} for tensors ({@code An = neuralyze(A)}): the same allocation. */

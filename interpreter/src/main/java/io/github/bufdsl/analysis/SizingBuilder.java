@@ -143,7 +143,7 @@ final class SizingBuilder {
         } else if (s instanceof Stmt.While w) {
             List<SizeStmt> body = statements(w.body());
             if (body.stream().anyMatch(SizingBuilder::changesSizes)) {
-                out.add(new SizeStmt.While(w.pos(), body));
+                out.add(new SizeStmt.While(w.pos(), tryExpr(w.condition()), body));
             } else {
                 out.addAll(body.stream().filter(x -> x instanceof SizeStmt.Use).toList());
             }

@@ -435,6 +435,40 @@ public final class SizingEvaluator {
             return true;
         }
 
+        /** A while loop the script bounds runs as written; any other is sized by one iteration. */
+        private void whileLoop(SizeStmt.While w) {
+            if (w.condition() == null || !known(w.condition())) {
+                oneIteration(w);
+                return;
+            }
+            while (known(w.condition()) && bool(w.condition())) {
+                if (++steps > maxSteps) {
+                    at = w.pos();
+                    throw impossible("sizing this while loop takes more than " + maxSteps + " steps");
+                }
+                statements(w.body());
+            }
+            if (w.condition() != null && !known(w.condition())) {
+                oneIteration(w);
+            }
+        }
+
+        /** True when every variable of the expression has a value on this path (no free or opaque one). */
+        private boolean known(SizeExpr e) {
+            java.util.Set<String> vars = new java.util.HashSet<>();
+            Pruner.vars(e, vars);
+            for (String v : vars) {
+                Object x = lookup(v);
+                if (x == null) {
+                    x = bindings.get(v);
+                }
+                if (x == null || x instanceof Opaque || x instanceof TensorRec) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         private void oneIteration(SizeStmt.While w) {
             Map<String, Poly> before = new HashMap<>();
             levels.forEach((b, l) -> before.put(b, l.len));
@@ -545,7 +579,7 @@ public final class SizingEvaluator {
                 throw new Returned();
             } else if (s instanceof SizeStmt.While w) {
                 at = w.pos();
-                oneIteration(w);
+                whileLoop(w);
             } else if (s instanceof SizeStmt.TensorOp op) {
                 at = op.pos();
                 checkIndices(op);
