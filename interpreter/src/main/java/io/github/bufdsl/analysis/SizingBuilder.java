@@ -91,8 +91,10 @@ final class SizingBuilder {
             } else if (s instanceof Stmt.BufferScope scope) {
                 for (Stmt.ScopedBuffer b : scope.buffers()) {
                     int bytes = b.type() instanceof Expr.Name t && t.name().equals("Float32") ? 4 : 8;
-                    found.putIfAbsent(b.name(), new SizingFunction.BufferDecl(b.pos(), bytes, tryExpr(b.length()),
-                            false, true));
+                    found.putIfAbsent(b.name(), scope.threads()
+                            ? new SizingFunction.BufferDecl(b.pos(), bytes, tryExpr(b.length()), true, true,
+                                    new SizingFunction.Pool(null))
+                            : new SizingFunction.BufferDecl(b.pos(), bytes, tryExpr(b.length()), false, true));
                 }
                 found.putAll(declarationsMissing(found, scope.body()));
             }

@@ -7,9 +7,14 @@ import io.github.bufdsl.runtime.MemoryBudget;
  * How a run may go: the seed of {@code rand!} (null: random), the most statements it may execute
  * (0: no limit), its wall time in seconds (0: none), and the most bytes its buffers may take
  * together (by default 80% of the JVM's heap, so that a script fails with a message before the
- * JVM runs out of memory).
+ * JVM runs out of memory), and the buffers a ThreadsBuffer has by default (0: one per processor).
  */
-public record RunOptions(Long seed, long maxSteps, double timeoutSeconds, long maxMemoryBytes) {
+public record RunOptions(Long seed, long maxSteps, double timeoutSeconds, long maxMemoryBytes, int threads) {
+    /** Options with the default number of buffers per ThreadsBuffer (one per processor). */
+    public RunOptions(Long seed, long maxSteps, double timeoutSeconds, long maxMemoryBytes) {
+        this(seed, maxSteps, timeoutSeconds, maxMemoryBytes, 0);
+    }
+
     /** The fraction of the JVM heap buffers may take by default. */
     public static final double DEFAULT_MEMORY_FRACTION = 0.8;
 
@@ -17,11 +22,11 @@ public record RunOptions(Long seed, long maxSteps, double timeoutSeconds, long m
             (long) (Runtime.getRuntime().maxMemory() * DEFAULT_MEMORY_FRACTION));
 
     public RunOptions withSeed(Long s) {
-        return new RunOptions(s, maxSteps, timeoutSeconds, maxMemoryBytes);
+        return new RunOptions(s, maxSteps, timeoutSeconds, maxMemoryBytes, threads);
     }
 
     Interpreter.Limits limits() {
         return new Interpreter.Limits(maxSteps, (long) (timeoutSeconds * 1000), Interpreter.Limits.NONE.maxCallDepth(),
-                new MemoryBudget(maxMemoryBytes));
+                new MemoryBudget(maxMemoryBytes), threads);
     }
 }

@@ -143,8 +143,11 @@ public sealed interface Stmt {
     record ScopedBuffer(Pos pos, String name, Expr type, Expr length) {
     }
 
-    /** {@code @buffer buf1(1000) buf2(Float32, 200) begin ... end}: fixed buffers given back at {@code end}. */
-    record BufferScope(Pos pos, List<ScopedBuffer> buffers, List<Stmt> body) implements Stmt {
+    /**
+     * {@code @buffer buf1(1000) buf2(Float32, 200) begin ... end}: fixed buffers given back at
+     * {@code end}; with {@code threads}, {@code @threadsbuffer tbuf(len) begin ... end}: ThreadsBuffers.
+     */
+    record BufferScope(Pos pos, List<ScopedBuffer> buffers, List<Stmt> body, boolean threads) implements Stmt {
         public <R> R accept(Visitor<R> v) {
             return v.visitBufferScope(this);
         }

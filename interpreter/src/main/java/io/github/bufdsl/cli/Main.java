@@ -180,6 +180,10 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--timeout", paramLabel = "SECONDS", description = "Stop after this wall time (default: none).")
         double timeout;
 
+        @Option(names = "--threads", paramLabel = "N",
+                description = "Buffers a ThreadsBuffer has by default (default: one per processor).")
+        int threads;
+
         @Option(names = "--max-memory", paramLabel = "SIZE",
                 description = "Most memory all buffers may take together, as 100KB, 512MB, 2GB (default: 80%% of the"
                         + " JVM's heap).")
@@ -200,11 +204,11 @@ public final class Main implements Callable<Integer> {
                     return 2;
                 }
             }
-            if (maxSteps < 0 || timeout < 0) {
-                ctx.err.println(file + ": error: --max-steps and --timeout must not be negative");
+            if (maxSteps < 0 || timeout < 0 || threads < 0) {
+                ctx.err.println(file + ": error: --max-steps, --timeout and --threads must not be negative");
                 return 2;
             }
-            script.run(values, ctx.out, new RunOptions(seed, maxSteps, timeout, memory), result -> {
+            script.run(values, ctx.out, new RunOptions(seed, maxSteps, timeout, memory, threads), result -> {
                 if (stats) {
                     for (Buffer b : result.buffersCreated()) {
                         ctx.err.println("high-water " + b.name() + " = " + b.highWater() + " of " + b.length()

@@ -305,7 +305,7 @@ final class Builtin {
 
     private static Value threadsBuffer(Call c) {
         long len = c.integer(0);
-        long n = c.args().size() > 1 ? c.integer(1) : Runtime.getRuntime().availableProcessors();
+        long n = c.args().size() > 1 ? c.integer(1) : c.interp().threads();
         if (n < 1 || n > MAX_POOL) {
             throw new ScriptError("a ThreadsBuffer has 1 to " + MAX_POOL + " buffers, not " + n);
         }

@@ -50,8 +50,18 @@ public final class Interpreter implements Stmt.Visitor<Void>, Expr.Visitor<Value
      * What a run may use: statements executed (0: no limit), wall time in milliseconds (0: none),
      * nesting of calls, and the memory budget that buffers take from.
      */
-    public record Limits(long maxSteps, long timeoutMillis, int maxCallDepth, MemoryBudget memory) {
-        public static final Limits NONE = new Limits(0, 0, 2000, MemoryBudget.UNLIMITED);
+    public record Limits(long maxSteps, long timeoutMillis, int maxCallDepth, MemoryBudget memory, int threads) {
+        public static final Limits NONE = new Limits(0, 0, 2000, MemoryBudget.UNLIMITED, 0);
+
+        public Limits(long maxSteps, long timeoutMillis, int maxCallDepth, MemoryBudget memory) {
+            this(maxSteps, timeoutMillis, maxCallDepth, memory, 0);
+        }
+    }
+
+    /** Buffers a ThreadsBuffer has by default: --threads, or one per processor. */
+    int threads() {
+        int t = options.limits().threads();
+        return t > 0 ? t : Runtime.getRuntime().availableProcessors();
     }
 
     private final Resolution resolution;
@@ -470,9 +480,25 @@ public final class Interpreter implements Stmt.Visitor<Void>, Expr.Visitor<Value
     public Void visitBufferScope(Stmt.BufferScope s) {
         Map<String, Value> scope = locals != null ? locals : globals;
         Map<String, Value> shadowed = new HashMap<>();
-        List<Buffer> made = new ArrayList<>();
+        List<AutoCloseable> made = new ArrayList<>();
         try {
             for (Stmt.ScopedBuffer sb : s.buffers()) {
+                if (s.threads()) {
+                    long len = integer(eval(sb.length()), sb.length().pos(), "a buffer length");
+                    ThreadsBuffer t;
+                    try {
+                        t = new ThreadsBuffer(len, threads(), true, memory(), sb.name());
+                    } catch (BufferException e) {
+                        throw new ScriptError(sb.pos(), "@threadsbuffer " + sb.name() + ": " + e.getMessage());
+                    }
+                    made.add(t);
+                    registerThreadsBuffer(t);
+                    Value old = scope.put(sb.name(), new Value.ThreadsBufferValue(t));
+                    if (old != null) {
+                        shadowed.put(sb.name(), old);
+                    }
+                    continue;
+                }
                 ElementType type = sb.type() instanceof Expr.Name t && t.name().equals("Float32")
                         ? ElementType.FLOAT32 : ElementType.FLOAT64;
                 long len = integer(eval(sb.length()), sb.length().pos(), "a buffer length");
@@ -492,8 +518,12 @@ public final class Interpreter implements Stmt.Visitor<Void>, Expr.Visitor<Value
             execute(s.body());
         } finally {
             String site = "the end of the @buffer block at line " + s.pos().line();
-            for (Buffer b : made) {
-                b.close(site);
+            for (AutoCloseable b : made) {
+                if (b instanceof Buffer buffer) {
+                    buffer.close(site);
+                } else {
+                    ((ThreadsBuffer) b).close();
+                }
             }
             for (Stmt.ScopedBuffer sb : s.buffers()) {
                 scope.remove(sb.name());

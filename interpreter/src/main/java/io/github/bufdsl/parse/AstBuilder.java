@@ -263,7 +263,9 @@ final class AstBuilder {
             case "@print_buffer_usage":
                 return printBufferUsage(p, args);
             case "@buffer":
-                return bufferScope(p, args);
+                return bufferScope(p, args, false);
+            case "@threadsbuffer":
+                return bufferScope(p, args, true);
             case "Threads.@threads": {
                 if (args.size() != 1 || !(args.get(0) instanceof MacroForArgContext f)) {
                     throw error(p, "Threads.@threads takes a for loop: Threads.@threads for k in 1:n ... end");
@@ -272,12 +274,13 @@ final class AstBuilder {
             }
             default:
                 throw error(p, "unknown macro " + name + "; the macros are @tensor, @tensoropt, @show,"
-                        + " @print_buffer_usage, @buffer and Threads.@threads");
+                        + " @print_buffer_usage, @buffer, @threadsbuffer and Threads.@threads");
         }
     }
 
-    private Stmt bufferScope(Pos p, List<MacroArgContext> args) {
-        String usage = "@buffer takes buffers and a block: @buffer buf1(1000) buf2(Float32, 200) begin ... end";
+    private Stmt bufferScope(Pos p, List<MacroArgContext> args, boolean threads) {
+        String usage = threads ? "@threadsbuffer takes pools and a block: @threadsbuffer tbuf(1000) begin ... end"
+                : "@buffer takes buffers and a block: @buffer buf1(1000) buf2(Float32, 200) begin ... end";
         if (args.size() < 2 || !(args.get(args.size() - 1) instanceof MacroBlockArgContext body)) {
             throw error(p, usage);
         }
@@ -291,7 +294,7 @@ final class AstBuilder {
             Expr type = c.args().size() == 2 ? c.args().get(0) : null;
             buffers.add(new Stmt.ScopedBuffer(n.pos(), n.name(), type, c.args().get(c.args().size() - 1)));
         }
-        return new Stmt.BufferScope(p, buffers, block(body.block()));
+        return new Stmt.BufferScope(p, buffers, block(body.block()), threads);
     }
 
     private Stmt printBufferUsage(Pos p, List<MacroArgContext> args) {
