@@ -328,6 +328,8 @@ final class SizingBuilder {
                 }
                 out.add(new SizeStmt.Reshape(c.pos(), target, b.name(), dims, offset));
             }
+            case "load" -> throw unsupported(c.pos(), "usage cannot know the size of a tensor loaded from a file"
+                    + " before running; allocate it with alloc! and the sizes the file has to size the buffer");
             case "used", "length", "isextendable", "set_extendable!", "nbuffers" -> {
                 return false;
             }

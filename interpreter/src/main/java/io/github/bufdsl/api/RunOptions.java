@@ -7,26 +7,28 @@ import io.github.bufdsl.runtime.MemoryBudget;
  * How a run may go: the seed of {@code rand!} (null: random), the most statements it may execute
  * (0: no limit), its wall time in seconds (0: none), and the most bytes its buffers may take
  * together (by default 80% of the JVM's heap, so that a script fails with a message before the
- * JVM runs out of memory), and the buffers a ThreadsBuffer has by default (0: one per processor).
+ * JVM runs out of memory), the buffers a ThreadsBuffer has by default (0: one per processor), and
+ * the folder below which {@code save}/{@code load} may touch files (null: no file access).
  */
-public record RunOptions(Long seed, long maxSteps, double timeoutSeconds, long maxMemoryBytes, int threads) {
-    /** Options with the default number of buffers per ThreadsBuffer (one per processor). */
+public record RunOptions(Long seed, long maxSteps, double timeoutSeconds, long maxMemoryBytes, int threads,
+        java.nio.file.Path allowIo) {
+    /** Options with the default number of buffers per ThreadsBuffer (one per processor) and no file access. */
     public RunOptions(Long seed, long maxSteps, double timeoutSeconds, long maxMemoryBytes) {
-        this(seed, maxSteps, timeoutSeconds, maxMemoryBytes, 0);
+        this(seed, maxSteps, timeoutSeconds, maxMemoryBytes, 0, null);
     }
 
     /** The fraction of the JVM heap buffers may take by default. */
     public static final double DEFAULT_MEMORY_FRACTION = 0.8;
 
     public static final RunOptions DEFAULT = new RunOptions(null, 0, 0,
-            (long) (Runtime.getRuntime().maxMemory() * DEFAULT_MEMORY_FRACTION));
+            (long) (Runtime.getRuntime().maxMemory() * DEFAULT_MEMORY_FRACTION), 0, null);
 
     public RunOptions withSeed(Long s) {
-        return new RunOptions(s, maxSteps, timeoutSeconds, maxMemoryBytes, threads);
+        return new RunOptions(s, maxSteps, timeoutSeconds, maxMemoryBytes, threads, allowIo);
     }
 
     Interpreter.Limits limits() {
         return new Interpreter.Limits(maxSteps, (long) (timeoutSeconds * 1000), Interpreter.Limits.NONE.maxCallDepth(),
-                new MemoryBudget(maxMemoryBytes), threads);
+                new MemoryBudget(maxMemoryBytes), threads, allowIo);
     }
 }

@@ -180,6 +180,10 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--timeout", paramLabel = "SECONDS", description = "Stop after this wall time (default: none).")
         double timeout;
 
+        @Option(names = "--allow-io", paramLabel = "DIR",
+                description = "Let save and load read and write .npy files below DIR (default: no file access).")
+        String allowIo;
+
         @Option(names = "--threads", paramLabel = "N",
                 description = "Buffers a ThreadsBuffer has by default (default: one per processor).")
         int threads;
@@ -208,7 +212,8 @@ public final class Main implements Callable<Integer> {
                 ctx.err.println(file + ": error: --max-steps, --timeout and --threads must not be negative");
                 return 2;
             }
-            script.run(values, ctx.out, new RunOptions(seed, maxSteps, timeout, memory, threads), result -> {
+            script.run(values, ctx.out, new RunOptions(seed, maxSteps, timeout, memory, threads,
+                    allowIo == null ? null : ctx.workingDir.resolve(allowIo)), result -> {
                 if (stats) {
                     for (Buffer b : result.buffersCreated()) {
                         ctx.err.println("high-water " + b.name() + " = " + b.highWater() + " of " + b.length()

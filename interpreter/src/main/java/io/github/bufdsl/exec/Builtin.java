@@ -136,6 +136,20 @@ final class Builtin {
             return NOTHING;
         });
         m.put("ThreadsBuffer", Builtin::threadsBuffer);
+        m.put("save", c -> {
+            if (!(c.arg(0) instanceof Value.Str path)) {
+                throw new ScriptError("argument 1 must be a file name, as save(\"out/E.npy\", E)");
+            }
+            io.github.bufdsl.runtime.Npy.save(c.interp().file(path.value()), c.tensor(1));
+            return NOTHING;
+        });
+        m.put("load", c -> {
+            if (!(c.arg(1) instanceof Value.Str path)) {
+                throw new ScriptError("argument 2 must be a file name, as load(buf, \"in/X.npy\")");
+            }
+            return new Value.TensorValue(io.github.bufdsl.runtime.Npy.load(c.buffer(0), c.interp().file(path.value()),
+                    c.interp().nameHint()));
+        });
         m.put("nbuffers", c -> new Value.Int(c.threadsBuffer(0).nbuffers()));
         m.put("release!", c -> {
             c.threadsBuffer(0).reset(site(c));

@@ -50,12 +50,31 @@ public final class Interpreter implements Stmt.Visitor<Void>, Expr.Visitor<Value
      * What a run may use: statements executed (0: no limit), wall time in milliseconds (0: none),
      * nesting of calls, and the memory budget that buffers take from.
      */
-    public record Limits(long maxSteps, long timeoutMillis, int maxCallDepth, MemoryBudget memory, int threads) {
-        public static final Limits NONE = new Limits(0, 0, 2000, MemoryBudget.UNLIMITED, 0);
+    public record Limits(long maxSteps, long timeoutMillis, int maxCallDepth, MemoryBudget memory, int threads,
+            java.nio.file.Path ioRoot) {
+        public static final Limits NONE = new Limits(0, 0, 2000, MemoryBudget.UNLIMITED, 0, null);
 
         public Limits(long maxSteps, long timeoutMillis, int maxCallDepth, MemoryBudget memory) {
-            this(maxSteps, timeoutMillis, maxCallDepth, memory, 0);
+            this(maxSteps, timeoutMillis, maxCallDepth, memory, 0, null);
         }
+    }
+
+    /**
+     * A file a script may read or write: only below the folder {@code --allow-io} gives.
+     *
+     * @throws ScriptError when file access is off or the path leaves that folder
+     */
+    java.nio.file.Path file(String path) {
+        java.nio.file.Path root = options.limits().ioRoot();
+        if (root == null) {
+            throw new ScriptError("file access is off; run with --allow-io DIR to read and write .npy files below DIR");
+        }
+        java.nio.file.Path base = root.toAbsolutePath().normalize();
+        java.nio.file.Path p = base.resolve(path).normalize();
+        if (!p.startsWith(base)) {
+            throw new ScriptError(path + " is outside the folder --allow-io gives; name files below it");
+        }
+        return p;
     }
 
     /** Buffers a ThreadsBuffer has by default: --threads, or one per processor. */

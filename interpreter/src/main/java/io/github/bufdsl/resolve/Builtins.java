@@ -29,6 +29,8 @@ public final class Builtins {
         add("alloc!", 1, -1, "alloc!(buf, dims...)");
         add("drop!", 2, -1, "drop!(buf, tensors...)");
         add("reset!", 1, 1, "reset!(buf)");
+        add("save", 2, 2, "save(\"file.npy\", A)");
+        add("load", 2, 2, "load(buf, \"file.npy\")");
         add("reshape_buf!", 1, -1, "reshape_buf!(buf, dims...; offset=0)", "offset");
         add("used", 1, 1, "used(buf)");
         add("ThreadsBuffer", 1, 2, "ThreadsBuffer(len[, n])");
