@@ -44,13 +44,20 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args, Path.of(""), System.out, System.err));
+        System.exit(execute(args, Path.of(""), System.in, System.out, System.err));
     }
 
     /** Runs the command line; never throws for user errors. */
     public static int execute(String[] args, Path workingDir, PrintStream out, PrintStream err) {
+        return execute(args, workingDir, java.io.InputStream.nullInputStream(), out, err);
+    }
+
+    /** As {@link #execute(String[], Path, PrintStream, PrintStream)}, with an input (for the REPL). */
+    public static int execute(String[] args, Path workingDir, java.io.InputStream in, PrintStream out,
+            PrintStream err) {
         int[] code = {3};
-        Thread t = new Thread(null, () -> code[0] = executeHere(args, workingDir, out, err), "bufdsl", STACK_BYTES);
+        Thread t = new Thread(null, () -> code[0] = executeHere(args, workingDir, in, out, err), "bufdsl",
+                STACK_BYTES);
         t.start();
         try {
             t.join();
@@ -63,13 +70,15 @@ public final class Main implements Callable<Integer> {
         return code[0];
     }
 
-    private static int executeHere(String[] args, Path workingDir, PrintStream out, PrintStream err) {
+    private static int executeHere(String[] args, Path workingDir, java.io.InputStream in, PrintStream out,
+            PrintStream err) {
         Context ctx = new Context(workingDir, out, err);
         CommandLine cl = new CommandLine(new Main(ctx));
         cl.addSubcommand(new RunCommand(ctx));
         cl.addSubcommand(new UsageCommand(ctx));
         cl.addSubcommand(new CheckCommand(ctx));
         cl.addSubcommand(new FmtCommand(ctx));
+        cl.addSubcommand(new ReplCommand(ctx, in));
         cl.addSubcommand("completion", new picocli.AutoComplete.GenerateCompletion());
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
@@ -268,39 +277,7 @@ public final class Main implements Callable<Integer> {
                 ctx.out.println(json(usage));
                 return 0;
             }
-            StringBuilder text = new StringBuilder();
-            for (Usage.Block block : usage.blocks()) {
-                text.append(block.sizingFunction());
-                for (BufferUsage u : block.buffers().values()) {
-                    text.append("peak ").append(u.buffer()).append(" = ");
-                    if (u.formula() == null && u.pool() != null) {
-                        text.append(u.peak()).append(" elements per buffer; ").append(u.pool().buffers() == null
-                                ? "one buffer per processor (nbuffers(" + u.buffer() + ")), each " + u.bytes() + " bytes"
-                                : u.pool().buffers() + " buffers: " + u.pool().totalPeak() + " elements ("
-                                        + u.pool().totalBytes() + " bytes)").append('\n');
-                    } else if (u.formula() == null) {
-                        text.append(u.peak()).append(" elements (").append(u.bytes()).append(" bytes)\n");
-                    } else if (u.worstCase()) {
-                        text.append(u.formula()).append("\nworst case ").append(u.buffer()).append(" = ")
-                                .append(u.peak()).append(" elements (").append(u.bytes()).append(" bytes)")
-                                .append(u.when().startsWith("over ") ? ", " : " when ").append(u.when()).append('\n');
-                    } else {
-                        text.append(u.formula()).append(" elements (").append(u.elementBytes())
-                                .append(" bytes each)\n");
-                    }
-                }
-                if (block.workspace() == null) {
-                    text.append("workspace of @tensor: not a number here (the sizes of its tensors depend on free"
-                            + " variables or on values computed while running)\n");
-                } else if (block.workspace() > 0) {
-                    text.append("workspace of @tensor = ").append(block.workspace()).append(" elements (")
-                            .append(8 * block.workspace()).append(" bytes)\n");
-                }
-                if (explain) {
-                    text.append(block.explanation());
-                }
-            }
-            ctx.out.print(text);
+            ctx.out.print(usageText(usage, explain));
             return 0;
         }
 
@@ -358,6 +335,25 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    @Command(name = "repl", mixinStandardHelpOptions = true,
+            description = "An interactive session: statements run as you type them, a block until its end;"
+                    + " :usage sizes what was typed so far, :vars, :reset, :help.",
+            footer = {"", "Example:", "  bufdsl repl"})
+    static final class ReplCommand implements Callable<Integer> {
+        private final Context ctx;
+        private final java.io.InputStream in;
+
+        ReplCommand(Context ctx, java.io.InputStream in) {
+            this.ctx = ctx;
+            this.in = in;
+        }
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            return new Repl(ctx.out, ctx.err).run(in, in == System.in && System.console() != null);
+        }
+    }
+
     @Command(name = "fmt", mixinStandardHelpOptions = true,
             description = "Prints the script re-indented in the seed's style (four spaces per block; only"
                     + " leading and trailing whitespace changes).",
@@ -398,6 +394,43 @@ public final class Main implements Callable<Integer> {
                     .replaceAll("(?m)^(\\S.*?:\\d+:\\d+: )warning: ", "$1\u001b[1;33mwarning\u001b[0m: ")
                     .replaceAll("(?m)^(\\s*)\\^$", "$1\u001b[1;32m^\u001b[0m");
         }
+    }
+
+    /** The text of {@code usage}: each block's sizing function and peaks (the REPL's :usage too). */
+    static String usageText(Usage usage, boolean explain) {
+        StringBuilder text = new StringBuilder();
+        for (Usage.Block block : usage.blocks()) {
+            text.append(block.sizingFunction());
+            for (BufferUsage u : block.buffers().values()) {
+                text.append("peak ").append(u.buffer()).append(" = ");
+                if (u.formula() == null && u.pool() != null) {
+                    text.append(u.peak()).append(" elements per buffer; ").append(u.pool().buffers() == null
+                            ? "one buffer per processor (nbuffers(" + u.buffer() + ")), each " + u.bytes() + " bytes"
+                            : u.pool().buffers() + " buffers: " + u.pool().totalPeak() + " elements ("
+                                    + u.pool().totalBytes() + " bytes)").append('\n');
+                } else if (u.formula() == null) {
+                    text.append(u.peak()).append(" elements (").append(u.bytes()).append(" bytes)\n");
+                } else if (u.worstCase()) {
+                    text.append(u.formula()).append("\nworst case ").append(u.buffer()).append(" = ")
+                            .append(u.peak()).append(" elements (").append(u.bytes()).append(" bytes)")
+                            .append(u.when().startsWith("over ") ? ", " : " when ").append(u.when()).append('\n');
+                } else {
+                    text.append(u.formula()).append(" elements (").append(u.elementBytes())
+                            .append(" bytes each)\n");
+                }
+            }
+            if (block.workspace() == null) {
+                text.append("workspace of @tensor: not a number here (the sizes of its tensors depend on free"
+                        + " variables or on values computed while running)\n");
+            } else if (block.workspace() > 0) {
+                text.append("workspace of @tensor = ").append(block.workspace()).append(" elements (")
+                        .append(8 * block.workspace()).append(" bytes)\n");
+            }
+            if (explain) {
+                text.append(block.explanation());
+            }
+        }
+        return text.toString();
     }
 
     /** What {@code usage --emit} prints. */

@@ -83,7 +83,7 @@ public final class Interpreter implements Stmt.Visitor<Void>, Expr.Visitor<Value
         return t > 0 ? t : Runtime.getRuntime().availableProcessors();
     }
 
-    private final Resolution resolution;
+    private Resolution resolution;
     private final Options options;
     private final Map<String, Value> globals = new HashMap<>();
     private Map<String, Value> locals;
@@ -117,6 +117,23 @@ public final class Interpreter implements Stmt.Visitor<Void>, Expr.Visitor<Value
     public void run() {
         try {
             execute(resolution.program().body());
+        } catch (ScriptError e) {
+            throw new DiagnosticException(Phase.RUNTIME, e.pos() == null ? Pos.NONE : e.pos(), e.getMessage());
+        } catch (StackOverflowError e) {
+            throw new DiagnosticException(Phase.RUNTIME, Pos.NONE, "the script recursed too deeply");
+        }
+    }
+
+    /**
+     * Runs more statements in this run's state, as a REPL does: {@code next} resolves the whole
+     * session so far (its functions are known), and only {@code statements} (the new ones) run.
+     *
+     * @throws DiagnosticException (runtime) at the statement that failed; what ran before stays done
+     */
+    public void runMore(Resolution next, List<Stmt> statements) {
+        this.resolution = next;
+        try {
+            execute(statements);
         } catch (ScriptError e) {
             throw new DiagnosticException(Phase.RUNTIME, e.pos() == null ? Pos.NONE : e.pos(), e.getMessage());
         } catch (StackOverflowError e) {

@@ -1,0 +1,72 @@
+package io.github.bufdsl.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The REPL driven through its input stream. */
+class ReplTest {
+    private static String[] session(String input) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.execute(new String[] {"repl"}, Path.of("."),
+                new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, code);
+        return new String[] {out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
+    }
+
+    @Test
+    void statementsRunAsTypedAndBlocksWaitForTheirEnd() {
+        String[] r = session("""
+                buf = Buffer(100)
+                function twice(x)
+                    return 2 * x
+                end
+                n = 2 * 3
+                println(twice(n))
+                A = alloc!(buf, n, 2)
+                for i in 1:2
+                    println("i = ", i)
+                end
+                println(used(buf))
+                :vars
+                :usage
+                :quit
+                """);
+        String out = r[0];
+        assertTrue(out.contains("    ...> "), out);
+        assertTrue(out.contains("i = 1\n") && out.contains("i = 2\n"), out);
+        assertTrue(out.contains("12\n"), out);
+        assertTrue(out.contains("n = 6\n"), out);
+        assertTrue(out.contains("A = pseudo_alloc!(lenbuf, peakbuf, n * 2)"), out);
+        assertTrue(out.contains("peak buf = 12 elements (96 bytes)"), out);
+        assertEquals("", r[1]);
+    }
+
+    @Test
+    void errorsAreDiagnosticsAndTheSessionGoesOn() {
+        String[] r = session("""
+                x = 1
+                y = aloc!(x)
+                A = alloc!(3)
+                z = x + 1
+                println(z)
+                :reset
+                println(x)
+                :nonsense
+                """);
+        assertTrue(r[1].contains("error: unknown function aloc!; did you mean `alloc!`?"), r[1]);
+        assertTrue(r[1].contains("argument 1 must be a buffer"), r[1]);
+        assertTrue(r[0].contains("2\n"), r[0]);
+        assertTrue(r[0].contains("(everything forgotten)"), r[0]);
+        assertTrue(r[1].contains("x has no value"), r[1]);
+        assertTrue(r[1].contains("unknown command :nonsense"), r[1]);
+    }
+}
