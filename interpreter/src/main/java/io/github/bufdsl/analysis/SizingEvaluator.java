@@ -247,6 +247,8 @@ public final class SizingEvaluator {
         /** In worst-case mode, how many ifs each open condition decided. */
         final Map<String, Integer> openSeen = new LinkedHashMap<>();
         final WorkspaceModel workspace = new WorkspaceModel();
+        /** Each buffer's level after each statement that changed it, while the levels are numbers. */
+        final List<SizingResult.Step> trace = new ArrayList<>();
         /** Tensors dropped so far, to undo drops when a branch is taken back. */
         final List<TensorRec> dropLog = new ArrayList<>();
 
@@ -271,7 +273,8 @@ public final class SizingEvaluator {
         SizingResult.Leaf leaf() {
             Map<String, SizingResult.BufferPeak> peaks = new LinkedHashMap<>();
             levels.forEach((b, l) -> peaks.put(b, new SizingResult.BufferPeak(l.peak, l.peakAt, l.liveAtPeak())));
-            return new SizingResult.Leaf(peaks, List.copyOf(path), workspace.used() ? workspace.total() : Long.valueOf(0));
+            return new SizingResult.Leaf(peaks, List.copyOf(path), workspace.used() ? workspace.total() : Long.valueOf(0),
+                    List.copyOf(trace));
         }
 
         private void finish() {
@@ -484,6 +487,22 @@ public final class SizingEvaluator {
         }
 
         private void statement(SizeStmt s) {
+            step(s);
+            if (s instanceof SizeStmt.Alloc || s instanceof SizeStmt.Drop || s instanceof SizeStmt.Reset
+                    || s instanceof SizeStmt.ScopeEnd || s instanceof SizeStmt.Reshape) {
+                for (Map.Entry<String, Level> e : levels.entrySet()) {
+                    Poly len = e.getValue().len;
+                    Long top = e.getValue().peak.constant();
+                    if (len.isConstant() && trace.size() < 100_000) {
+                        long level = s instanceof SizeStmt.Reshape && top != null ? Math.max(len.constantValue(), top)
+                                : len.constantValue();
+                        trace.add(new SizingResult.Step(at.line(), e.getKey(), level));
+                    }
+                }
+            }
+        }
+
+        private void step(SizeStmt s) {
             if (s instanceof SizeStmt.Alloc a) {
                 at = a.pos();
                 if (level(a.buffer()).reshapeAt != null) {

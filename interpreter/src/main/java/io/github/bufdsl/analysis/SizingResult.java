@@ -26,7 +26,12 @@ public record SizingResult(SizingFunction function, Node tree, List<Diagnostic> 
     }
 
     /** One path's outcome: each buffer's peak, where it was reached and what was live there. */
-    public record Leaf(Map<String, BufferPeak> peaks, List<String> path, Long workspace) implements Node {
+    public record Leaf(Map<String, BufferPeak> peaks, List<String> path, Long workspace, List<Step> trace)
+            implements Node {
+    }
+
+    /** A buffer's level after a statement that changed it (for a picture of memory over the script). */
+    public record Step(int line, String buffer, long level) {
     }
 
     /**

@@ -160,7 +160,7 @@ public final class BufScript {
                     overall.merge(b, u, BufScript::larger);
                 }
                 list.add(new Usage.Block(JuliaPrinter.print(f), Collections.unmodifiableMap(buffers),
-                        Explain.explain(result, source), result.workspace()));
+                        Explain.explain(result, source), result.workspace(), trace(result)));
             }
             return new Usage(List.copyOf(list), Collections.unmodifiableMap(overall),
                     Collections.unmodifiableMap(plain));
@@ -187,6 +187,28 @@ public final class BufScript {
                     String.join(" and ", worst.path()), pool);
         }
         return new BufferUsage(b, null, null, bytes, formula, false, null, pool);
+    }
+
+    /** The trace of the path with the largest total peak (numbers only). */
+    private static Usage.Trace trace(SizingResult result) {
+        SizingResult.Leaf best = null;
+        long bestTotal = -1;
+        for (SizingResult.Leaf l : result.leaves()) {
+            long total = 0;
+            for (SizingResult.BufferPeak p : l.peaks().values()) {
+                Long v = p.peak().constant();
+                total += v == null ? 0 : v;
+            }
+            if (total > bestTotal) {
+                best = l;
+                bestTotal = total;
+            }
+        }
+        if (best == null) {
+            return new Usage.Trace("", List.of());
+        }
+        return new Usage.Trace(String.join(" and ", best.path()), best.trace().stream()
+                .map(s -> new Usage.Step(s.line(), s.buffer(), s.level())).toList());
     }
 
     /** Of two blocks' usage of one buffer, the larger known peak (an unknown one wins). */

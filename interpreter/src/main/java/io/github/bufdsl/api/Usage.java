@@ -12,7 +12,19 @@ public record Usage(List<Block> blocks, Map<String, BufferUsage> buffers, Map<St
      * One sizing function: its text in the seed's format, the peaks, the --explain text, and the
      * elements of {@code @tensor} workspace (0 without {@code @tensor}, null when not known before running).
      */
-    public record Block(String sizingFunction, Map<String, BufferUsage> buffers, String explanation, Long workspace) {
+    public record Block(String sizingFunction, Map<String, BufferUsage> buffers, String explanation, Long workspace,
+            Trace trace) {
+    }
+
+    /**
+     * Each buffer's level after each statement that changed it, on one path: the only one when the
+     * variables fix it, else the path of the largest peak ({@code path} says which).
+     */
+    public record Trace(String path, List<Step> steps) {
+    }
+
+    /** A buffer's level after the statement at {@code line}. */
+    public record Step(int line, String buffer, long level) {
     }
 
     /** The largest workspace of the blocks, as {@link Block#workspace()}. */

@@ -253,6 +253,10 @@ public final class Main implements Callable<Integer> {
                 + " tensors live there, with their sizes.")
         boolean explain;
 
+        @Option(names = "--plot", paramLabel = "FILE",
+                description = "Also draw each buffer's use over the statements, the peak marked, to FILE (.svg or .png).")
+        String plot;
+
         @Option(names = "--emit", paramLabel = "julia|java|buf", defaultValue = "julia",
                 description = "The sizing function as the seed's Julia (default), as a Java class with a static"
                         + " method returning the peaks, or as a .buf script that bufdsl run executes.")
@@ -269,6 +273,19 @@ public final class Main implements Callable<Integer> {
                 return 0;
             }
             Usage usage = script.usage(values);
+            if (plot != null) {
+                String name = plot.toLowerCase(java.util.Locale.ROOT);
+                if (!name.endsWith(".svg") && !name.endsWith(".png")) {
+                    ctx.err.println(file + ": error: --plot " + plot + ": the file must end in .svg or .png");
+                    return 2;
+                }
+                try {
+                    Plot.write(usage, ctx.workingDir.resolve(plot), "buffer use of " + file);
+                } catch (java.io.IOException | RuntimeException e) {
+                    ctx.err.println(file + ": error: --plot " + plot + ": cannot write it: " + e.getMessage());
+                    return 1;
+                }
+            }
             if (usage.blocks().isEmpty() && !json) {
                 ctx.out.println(file + ": no buffers to size (the script creates none and allocates from none)");
                 return 0;
