@@ -517,39 +517,44 @@ final class SizingBuilder {
 
     /** The contraction tree of each term as written, in the order {@link #terms} gives the terms. */
     private static void plans(TensorExpr t, List<io.github.bufdsl.runtime.ContractionOrder.Plan> into) {
-        into.addAll(planTerms(t).stream().map(p -> p.plan).toList());
+        into.addAll(expand(t).stream().map(Term::plan).toList());
     }
 
-    /** A term's factor count and its tree (null for a term without tensors). */
-    private record PlanTerm(int size, io.github.bufdsl.runtime.ContractionOrder.Plan plan) {
+    /** A term of the right side: its tensors (null entries for tensors that are not plain names) and its tree. */
+    private record Term(List<SizeStmt.Factor> factors, io.github.bufdsl.runtime.ContractionOrder.Plan plan) {
     }
 
-    private static List<PlanTerm> planTerms(TensorExpr t) {
-        if (t instanceof TensorExpr.Ref) {
-            return List.of(new PlanTerm(1, new io.github.bufdsl.runtime.ContractionOrder.Leaf(0)));
+    /** The right side as a sum of products, each with the grouping it was written with. */
+    private static List<Term> expand(TensorExpr t) {
+        if (t instanceof TensorExpr.Ref r) {
+            SizeStmt.Factor f = r.tensor() instanceof Expr.Name n ? new SizeStmt.Factor(n.name(), r.indices()) : null;
+            return List.of(new Term(java.util.Collections.singletonList(f),
+                    new io.github.bufdsl.runtime.ContractionOrder.Leaf(0)));
         }
         if (t instanceof TensorExpr.Scalar) {
-            return List.of(new PlanTerm(0, null));
+            return List.of(new Term(List.of(), null));
         }
         if (t instanceof TensorExpr.Negate n) {
-            return planTerms(n.operand());
+            return expand(n.operand());
         }
         TensorExpr.Binary b = (TensorExpr.Binary) t;
-        List<PlanTerm> left = planTerms(b.left());
-        List<PlanTerm> right = planTerms(b.right());
+        List<Term> left = expand(b.left());
+        List<Term> right = expand(b.right());
         if (b.op() == '+' || b.op() == '-') {
-            List<PlanTerm> all = new ArrayList<>(left);
+            List<Term> all = new ArrayList<>(left);
             all.addAll(right);
             return all;
         }
         if (b.op() == '/') {
             return left;
         }
-        List<PlanTerm> all = new ArrayList<>();
-        for (PlanTerm l : left) {
-            for (PlanTerm r : right) {
-                all.add(new PlanTerm(l.size() + r.size(), l.plan() == null ? r.plan() : r.plan() == null ? l.plan()
-                        : new io.github.bufdsl.runtime.ContractionOrder.Pair(l.plan(), r.plan().shift(l.size()))));
+        List<Term> all = new ArrayList<>();
+        for (Term l : left) {
+            for (Term r : right) {
+                List<SizeStmt.Factor> fs = new ArrayList<>(l.factors());
+                fs.addAll(r.factors());
+                all.add(new Term(fs, l.plan() == null ? r.plan() : r.plan() == null ? l.plan()
+                        : new io.github.bufdsl.runtime.ContractionOrder.Pair(l.plan(), r.plan().shift(l.factors().size()))));
             }
         }
         return all;
@@ -569,39 +574,14 @@ final class SizingBuilder {
 
     /** The right side as a sum of products of named tensors, or null if a tensor is not a plain name. */
     private static List<List<SizeStmt.Factor>> terms(TensorExpr t) {
-        if (t instanceof TensorExpr.Ref r) {
-            return r.tensor() instanceof Expr.Name n
-                    ? List.of(List.of(new SizeStmt.Factor(n.name(), r.indices()))) : null;
-        }
-        if (t instanceof TensorExpr.Scalar) {
-            return List.of(List.of());
-        }
-        if (t instanceof TensorExpr.Negate n) {
-            return terms(n.operand());
-        }
-        TensorExpr.Binary b = (TensorExpr.Binary) t;
-        List<List<SizeStmt.Factor>> left = terms(b.left());
-        List<List<SizeStmt.Factor>> right = terms(b.right());
-        if (left == null || right == null) {
-            return null;
-        }
-        if (b.op() == '+' || b.op() == '-') {
-            List<List<SizeStmt.Factor>> all = new ArrayList<>(left);
-            all.addAll(right);
-            return all;
-        }
-        if (b.op() == '/') {
-            return left;
-        }
-        List<List<SizeStmt.Factor>> all = new ArrayList<>();
-        for (List<SizeStmt.Factor> l : left) {
-            for (List<SizeStmt.Factor> r : right) {
-                List<SizeStmt.Factor> f = new ArrayList<>(l);
-                f.addAll(r);
-                all.add(f);
+        List<List<SizeStmt.Factor>> out = new ArrayList<>();
+        for (Term term : expand(t)) {
+            if (term.factors().stream().anyMatch(java.util.Objects::isNull)) {
+                return null;
             }
+            out.add(term.factors());
         }
-        return all;
+        return out;
     }
 
     private static void tensorNames(TensorExpr t, Set<String> into) {
