@@ -1100,12 +1100,7 @@ public final class SizingEvaluator {
                             }
                             yield Poly.constant(r);
                         }
-                        case "==" -> p == q;
-                        case "!=" -> p != q;
-                        case "<" -> p < q;
-                        case "<=" -> p <= q;
-                        case ">" -> p > q;
-                        default -> p >= q;
+                        default -> compares(op, Long.compare(p, q));
                     };
                 } catch (ArithmeticException ex) {
                     throw fail(at, "integer overflow in " + p + " " + op + " " + q);
@@ -1120,12 +1115,19 @@ public final class SizingEvaluator {
                 case "/" -> p / q;
                 case "%" -> p % q;
                 case "^" -> Math.pow(p, q);
-                case "==" -> p == q;
-                case "!=" -> p != q;
-                case "<" -> p < q;
-                case "<=" -> p <= q;
-                case ">" -> p > q;
-                default -> p >= q;
+                default -> p != p || q != q ? op.equals("!=") : compares(op, Double.compare(p, q));
+            };
+        }
+
+        /** A comparison operator applied to the sign of a comparison. */
+        private boolean compares(String op, int c) {
+            return switch (op) {
+                case "==" -> c == 0;
+                case "!=" -> c != 0;
+                case "<" -> c < 0;
+                case "<=" -> c <= 0;
+                case ">" -> c > 0;
+                default -> c >= 0;
             };
         }
 
