@@ -19,8 +19,12 @@ final class Builtin {
     private Builtin() {
     }
 
-    /** One call of a builtin: the interpreter, the call's node, its evaluated arguments. */
-    record Call(Interpreter interp, Expr.Call node, List<Value> args, Map<String, Value> kwargs, List<Value> typeParams) {
+    /** One call of a builtin: the thread's context, the call site, its evaluated arguments. */
+    record Call(Ctx ctx, Compiler.CallSite site, List<Value> args, Map<String, Value> kwargs, List<Value> typeParams) {
+        Expr.Call node() {
+            return site.node();
+        }
+
         Value arg(int i) {
             return args.get(i);
         }
@@ -88,12 +92,9 @@ final class Builtin {
     static final class Table {
         private final Map<String, Impl> impls = new HashMap<>();
 
-        Value call(String name, Call c) {
-            Impl impl = impls.get(name);
-            if (impl == null) {
-                throw new ScriptError("unknown function " + name);
-            }
-            return impl.call(c);
+        /** The implementation of a builtin, or null. */
+        Impl impl(String name) {
+            return impls.get(name);
         }
 
         java.util.Set<String> names() {
@@ -140,15 +141,15 @@ final class Builtin {
             if (!(c.arg(0) instanceof Value.Str path)) {
                 throw new ScriptError("argument 1 must be a file name, as save(\"out/E.npy\", E)");
             }
-            io.github.bufdsl.runtime.Npy.save(c.interp().file(path.value()), c.tensor(1));
+            io.github.bufdsl.runtime.Npy.save(c.ctx().file(path.value()), c.tensor(1));
             return NOTHING;
         });
         m.put("load", c -> {
             if (!(c.arg(1) instanceof Value.Str path)) {
                 throw new ScriptError("argument 2 must be a file name, as load(buf, \"in/X.npy\")");
             }
-            return new Value.TensorValue(io.github.bufdsl.runtime.Npy.load(c.buffer(0), c.interp().file(path.value()),
-                    c.interp().nameHint()));
+            return new Value.TensorValue(io.github.bufdsl.runtime.Npy.load(c.buffer(0), c.ctx().file(path.value()),
+                    c.ctx().nameHint()));
         });
         m.put("nbuffers", c -> new Value.Int(c.threadsBuffer(0).nbuffers()));
         m.put("release!", c -> {
@@ -164,7 +165,7 @@ final class Builtin {
                 }
                 offset = o.value();
             }
-            return new Value.TensorValue(c.buffer(0).reshape(c.interp().nameHint(), offset, dims(c)));
+            return new Value.TensorValue(c.buffer(0).reshape(c.ctx().nameHint(), offset, dims(c)));
         });
         m.put("isextendable", c -> Value.Bool.of(c.buffer(0).isExtendable()));
         m.put("set_extendable!", c -> {
@@ -176,11 +177,11 @@ final class Builtin {
         m.put("ndims", c -> new Value.Int(c.tensor(0).rank()));
         m.put("neuralyze", c -> {
             Tensor n = c.tensor(0).neuralyze();
-            String hint = c.interp().nameHint();
+            String hint = c.ctx().nameHint();
             return new Value.TensorValue(hint == null ? n : n.withName(hint));
         });
         m.put("rand!", c -> {
-            c.tensor(0).fillRandom(c.interp().random());
+            c.tensor(0).fillRandom(c.ctx().random());
             return c.arg(0);
         });
         m.put("fill!", c -> {
@@ -191,11 +192,11 @@ final class Builtin {
         m.put("maximum", c -> reduce(c, "maximum"));
         m.put("minimum", c -> reduce(c, "minimum"));
         m.put("println", c -> {
-            c.interp().out().println(concat(c.args()));
+            c.ctx().out().println(concat(c.args()));
             return NOTHING;
         });
         m.put("print", c -> {
-            c.interp().out().print(concat(c.args()));
+            c.ctx().out().print(concat(c.args()));
             return NOTHING;
         });
         m.put("string", c -> new Value.Str(concat(c.args())));
@@ -283,11 +284,7 @@ final class Builtin {
     }
 
     private static String site(Call c) {
-        String text = io.github.bufdsl.ast.ExprPrinter.print(c.node());
-        if (text.length() > 60) {
-            text = c.node().calleeName() + "(...)";
-        }
-        return text + " at line " + c.node().pos().line();
+        return c.site().site();
     }
 
     private static long refInt(Value.Ref r) {
@@ -311,21 +308,21 @@ final class Builtin {
         if (c.kwargs().containsKey("extend")) {
             extend = c.bool(c.kwargs().get("extend"), "extend");
         }
-        String hint = c.interp().nameHint();
-        Buffer b = new Buffer(len, extend, c.interp().memory(), hint == null ? "buffer" : hint, type);
-        c.interp().registerBuffer(b);
+        String hint = c.ctx().nameHint();
+        Buffer b = new Buffer(len, extend, c.ctx().memory(), hint == null ? "buffer" : hint, type);
+        c.ctx().registerBuffer(b);
         return new Value.BufferValue(b);
     }
 
     private static Value threadsBuffer(Call c) {
         long len = c.integer(0);
-        long n = c.args().size() > 1 ? c.integer(1) : c.interp().threads();
+        long n = c.args().size() > 1 ? c.integer(1) : c.ctx().threads();
         if (n < 1 || n > MAX_POOL) {
             throw new ScriptError("a ThreadsBuffer has 1 to " + MAX_POOL + " buffers, not " + n);
         }
-        String hint = c.interp().nameHint();
-        ThreadsBuffer t = new ThreadsBuffer(len, (int) n, true, c.interp().memory(), hint == null ? "tbuf" : hint);
-        c.interp().registerThreadsBuffer(t);
+        String hint = c.ctx().nameHint();
+        ThreadsBuffer t = new ThreadsBuffer(len, (int) n, true, c.ctx().memory(), hint == null ? "tbuf" : hint);
+        c.ctx().registerThreadsBuffer(t);
         return new Value.ThreadsBufferValue(t);
     }
 
@@ -334,7 +331,7 @@ final class Builtin {
 
     private static Value alloc(Call c) {
         Buffer b = c.buffer(0);
-        return new Value.TensorValue(b.alloc(c.interp().nameHint(), dims(c)));
+        return new Value.TensorValue(b.alloc(c.ctx().nameHint(), dims(c)));
     }
 
     /** Arguments 2... as dimensions. */

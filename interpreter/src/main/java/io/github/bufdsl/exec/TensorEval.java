@@ -20,7 +20,7 @@ import java.util.Map;
  * binary contractions, left to right, through intermediates in a scratch buffer.
  */
 final class TensorEval {
-    private final Interpreter interp;
+    private final Ctx interp;
     private final Contractor contractor;
     private final Buffer scratch = new Buffer(0).setName("the @tensor workspace");
 
@@ -29,7 +29,12 @@ final class TensorEval {
         return scratch.highWater();
     }
 
-    TensorEval(Interpreter interp, Contractor contractor) {
+    /** The workspace's high-water mark: the engine's permuted copies and the intermediates. */
+    long workspaceHighWater() {
+        return contractor.workspaceHighWater() + scratch.highWater();
+    }
+
+    TensorEval(Ctx interp, Contractor contractor) {
         this.interp = interp;
         this.contractor = contractor;
     }

@@ -1,0 +1,664 @@
+package io.github.bufdsl.exec;
+
+import io.github.bufdsl.ast.AssignOp;
+import io.github.bufdsl.ast.Expr;
+import io.github.bufdsl.ast.ExprPrinter;
+import io.github.bufdsl.ast.Stmt;
+import io.github.bufdsl.diag.Pos;
+import io.github.bufdsl.runtime.BufferException;
+import io.github.bufdsl.runtime.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns resolved statements and expressions into a tree of small executable nodes, once, before
+ * they run: names become slots of a frame, builtins are looked up once per call site, literals
+ * are made once. Executing a node does only the work its statement asks for; what an error
+ * message needs (printed calls, positions) is computed when the error happens.
+ */
+final class Compiler {
+    /** A compiled expression. */
+    interface Eval {
+        Value eval(Ctx c);
+    }
+
+    /** A compiled statement. */
+    interface Code {
+        void exec(Ctx c);
+    }
+
+    private final Interpreter interp;
+    private Scope scope;
+
+    Compiler(Interpreter interp, Scope scope) {
+        this.interp = interp;
+        this.scope = scope;
+    }
+
+    // ------------------------------------------------------------------ scopes
+
+    /**
+     * Declares in {@code into} every name {@code body} assigns: targets, loop variables, scoped
+     * buffers, {@code :=} outputs. Threaded loops and functions have scopes of their own and are
+     * not entered.
+     */
+    static void declareAssigned(List<Stmt> body, Scope into) {
+        for (Stmt s : body) {
+            if (s instanceof Stmt.Assign a) {
+                for (Expr t : a.targets()) {
+                    if (t instanceof Expr.Name n) {
+                        into.declare(n.name());
+                    }
+                }
+            } else if (s instanceof Stmt.If f) {
+                for (Stmt.Branch b : f.branches()) {
+                    declareAssigned(b.body(), into);
+                }
+                if (f.elseBody() != null) {
+                    declareAssigned(f.elseBody(), into);
+                }
+            } else if (s instanceof Stmt.For f && !f.threaded()) {
+                into.declare(f.var());
+                declareAssigned(f.body(), into);
+            } else if (s instanceof Stmt.While w) {
+                declareAssigned(w.body(), into);
+            } else if (s instanceof Stmt.Block b) {
+                declareAssigned(b.body(), into);
+            } else if (s instanceof Stmt.BufferScope b) {
+                b.buffers().forEach(sb -> into.declare(sb.name()));
+                declareAssigned(b.body(), into);
+            } else if (s instanceof Stmt.PrintBufferUsage p) {
+                declareAssigned(p.body(), into);
+            } else if (s instanceof Stmt.Tensor t && t.op() == AssignOp.DEFINE
+                    && t.lhs().tensor() instanceof Expr.Name n) {
+                into.declare(n.name());
+            }
+        }
+    }
+
+    /** Where a variable is read from: the innermost scope declaring it, then outward; the globals last. */
+    private Eval read(Expr.Name e) {
+        List<int[]> places = new ArrayList<>();
+        int depth = 0;
+        for (Scope s = scope; s != null; s = s.parent, depth++) {
+            int slot = s.isGlobal() ? s.declare(e.name()) : s.find(e.name());
+            if (slot >= 0) {
+                places.add(new int[] {depth, slot});
+            }
+        }
+        String name = e.name();
+        if (places.size() == 1 && places.get(0)[0] == 0) {
+            int slot = places.get(0)[1];
+            return c -> {
+                Value v = c.frame.slots[slot];
+                return v != null ? v : interp.undefined(e);
+            };
+        }
+        int[] depths = places.stream().mapToInt(p -> p[0]).toArray();
+        int[] slots = places.stream().mapToInt(p -> p[1]).toArray();
+        return c -> {
+            for (int i = 0; i < depths.length; i++) {
+                Value v = c.frame.up(depths[i]).slots[slots[i]];
+                if (v != null) {
+                    return v;
+                }
+            }
+            return interp.undefined(e);
+        };
+    }
+
+    /** Writes a variable of the current scope (declared there beforehand, or global). */
+    interface Store {
+        void store(Ctx c, Value v);
+    }
+
+    private Store write(String name) {
+        int local = scope.find(name);
+        if (local < 0 && !scope.isGlobal()) {
+            int slot = interp.globalSlot(name);
+            return (c, v) -> interp.globalFrame().slots[slot] = v;
+        }
+        int slot = local >= 0 ? local : scope.declare(name);
+        return (c, v) -> c.frame.slots[slot] = v;
+    }
+
+    // ------------------------------------------------------------------ statements
+
+    /** A sequence of statements: each counted against the limits, each error placed at its statement. */
+    Code block(List<Stmt> body) {
+        Code[] code = new Code[body.size()];
+        Stmt[] src = body.toArray(new Stmt[0]);
+        for (int i = 0; i < code.length; i++) {
+            code[i] = statement(src[i]);
+        }
+        boolean limited = interp.limited();
+        return c -> {
+            for (int i = 0; i < code.length; i++) {
+                long steps = ++c.steps;
+                if (limited) {
+                    interp.checkLimits(c, src[i], steps);
+                }
+                try {
+                    code[i].exec(c);
+                } catch (ScriptError e) {
+                    throw e.at(src[i].pos());
+                } catch (BufferException e) {
+                    throw new ScriptError(src[i].pos(), e.getMessage());
+                }
+            }
+        };
+    }
+
+    Code statement(Stmt s) {
+        if (s instanceof Stmt.ExprStmt e) {
+            Eval x = expr(e.expr());
+            return x::eval;
+        }
+        if (s instanceof Stmt.Assign a) {
+            return assign(a);
+        }
+        if (s instanceof Stmt.If f) {
+            return ifStatement(f);
+        }
+        if (s instanceof Stmt.For f) {
+            return f.threaded() ? threadedFor(f) : forLoop(f);
+        }
+        if (s instanceof Stmt.While w) {
+            Eval cond = expr(w.condition());
+            Code body = block(w.body());
+            return c -> {
+                c.loops.push(w);
+                try {
+                    while (interp.condition(cond.eval(c), w.condition())) {
+                        if (!iteration(body, c)) {
+                            break;
+                        }
+                    }
+                } finally {
+                    c.loops.pop();
+                }
+            };
+        }
+        if (s instanceof Stmt.Block b) {
+            return block(b.body());
+        }
+        if (s instanceof Stmt.Function || s instanceof Stmt.Using) {
+            return c -> { };
+        }
+        if (s instanceof Stmt.Return r) {
+            Eval v = r.value() == null ? c -> Value.Nothing.NOTHING : expr(r.value());
+            return c -> {
+                throw new Interpreter.Return(v.eval(c));
+            };
+        }
+        if (s instanceof Stmt.Break) {
+            return c -> {
+                throw Interpreter.Break.INSTANCE;
+            };
+        }
+        if (s instanceof Stmt.Continue) {
+            return c -> {
+                throw Interpreter.Continue.INSTANCE;
+            };
+        }
+        if (s instanceof Stmt.Tensor t) {
+            return c -> c.tensors.execute(t);
+        }
+        if (s instanceof Stmt.Show sh) {
+            Eval x = expr(sh.expr());
+            return c -> c.out().println(sh.text() + " = " + ValueFormat.show(x.eval(c)));
+        }
+        if (s instanceof Stmt.BufferScope b) {
+            return bufferScope(b);
+        }
+        Stmt.PrintBufferUsage p = (Stmt.PrintBufferUsage) s;
+        List<Eval> names = p.buffers().stream().map(this::read).toList();
+        Code body = block(p.body());
+        return c -> {
+            for (int i = 0; i < names.size(); i++) {
+                Value v = names.get(i).eval(c);
+                if (!(v instanceof Value.BufferValue)) {
+                    Expr.Name n = p.buffers().get(i);
+                    throw new ScriptError(n.pos(), "@print_buffer_usage: " + n.name() + " is " + Arith.describe(v)
+                            + ", not a buffer");
+                }
+            }
+            interp.usageBlockReached(p);
+            body.exec(c);
+        };
+    }
+
+    /** Runs a loop body once; false when it breaks. */
+    static boolean iteration(Code body, Ctx c) {
+        try {
+            body.exec(c);
+        } catch (Interpreter.Break b) {
+            return false;
+        } catch (Interpreter.Continue k) {
+            return true;
+        }
+        return true;
+    }
+
+    private Code assign(Stmt.Assign s) {
+        Eval value = expr(s.value());
+        if (s.targets().size() > 1) {
+            List<Store> targets = s.targets().stream().map(this::target).toList();
+            return c -> {
+                Value v = value.eval(c);
+                if (!(v instanceof Value.Tuple t) || t.items().size() != targets.size()) {
+                    throw new ScriptError(s.pos(), "cannot assign " + Arith.describe(v) + " to "
+                            + targets.size() + " variables; the right side must be a tuple of that length");
+                }
+                for (int i = 0; i < targets.size(); i++) {
+                    targets.get(i).store(c, t.items().get(i));
+                }
+            };
+        }
+        Expr targetExpr = s.targets().get(0);
+        Store target = target(targetExpr);
+        if (s.op() == AssignOp.BROADCAST) {
+            Eval dst = expr(targetExpr);
+            return c -> interp.broadcast(targetExpr, dst.eval(c), value.eval(c));
+        }
+        if (s.op() == AssignOp.SET) {
+            if (targetExpr instanceof Expr.Name n) {
+                String hint = n.name();
+                return c -> {
+                    c.nameHint = hint;
+                    Value v;
+                    try {
+                        v = value.eval(c);
+                    } finally {
+                        c.nameHint = null;
+                    }
+                    target.store(c, v);
+                };
+            }
+            return c -> target.store(c, value.eval(c));
+        }
+        Expr.BinOp op = switch (s.op()) {
+            case ADD -> Expr.BinOp.ADD;
+            case SUB -> Expr.BinOp.SUB;
+            case MUL -> Expr.BinOp.MUL;
+            default -> Expr.BinOp.DIV;
+        };
+        Eval old = expr(targetExpr);
+        return c -> {
+            Value before = old.eval(c);
+            target.store(c, Arith.binary(op, before, value.eval(c)));
+        };
+    }
+
+    /** Where an assignment stores: a variable, an element of a tensor, a Ref. */
+    private Store target(Expr target) {
+        if (target instanceof Expr.Name n) {
+            Store var = write(n.name());
+            String name = n.name();
+            return (c, v) -> {
+                if (v instanceof Value.BufferValue b && b.buffer().name().equals("buffer")) {
+                    b.buffer().setName(name);
+                }
+                var.store(c, v);
+            };
+        }
+        Expr.Index ix = (Expr.Index) target;
+        Eval container = expr(ix.target());
+        Eval[] indices = exprs(ix.indices());
+        return (c, v) -> {
+            Value holder = container.eval(c);
+            if (holder instanceof Value.Ref r) {
+                if (indices.length > 0) {
+                    throw new ScriptError(ix.pos(), "a Ref is written with r[] = value");
+                }
+                r.set(v);
+                return;
+            }
+            if (holder instanceof Value.TensorValue t) {
+                if (!Arith.isNumber(v)) {
+                    throw new ScriptError(ix.pos(), "cannot store " + Arith.describe(v) + " in a tensor element");
+                }
+                Tensor tensor = t.tensor();
+                int[] idx = interp.indices(ix, indices, c, tensor);
+                if (idx.length == 1 && tensor.rank() != 1) {
+                    tensor.setLinear(idx[0], Arith.asDouble(v));
+                } else {
+                    tensor.set(Arith.asDouble(v), idx);
+                }
+                return;
+            }
+            throw new ScriptError(ix.pos(), "cannot assign into " + Arith.describe(holder));
+        };
+    }
+
+    private Code ifStatement(Stmt.If s) {
+        Eval[] conditions = new Eval[s.branches().size()];
+        Code[] bodies = new Code[conditions.length];
+        for (int i = 0; i < conditions.length; i++) {
+            conditions[i] = expr(s.branches().get(i).condition());
+            bodies[i] = block(s.branches().get(i).body());
+        }
+        Code otherwise = s.elseBody() == null ? null : block(s.elseBody());
+        return c -> {
+            for (int i = 0; i < conditions.length; i++) {
+                if (interp.condition(conditions[i].eval(c), s.branches().get(i).condition())) {
+                    bodies[i].exec(c);
+                    return;
+                }
+            }
+            if (otherwise != null) {
+                otherwise.exec(c);
+            }
+        };
+    }
+
+    private Code forLoop(Stmt.For s) {
+        Eval iterable = expr(s.iterable());
+        Store var = write(s.var());
+        Code body = block(s.body());
+        return c -> {
+            Value it = iterable.eval(c);
+            c.loops.push(s);
+            try {
+                if (it instanceof Value.Range r) {
+                    long n = r.length();
+                    for (long k = 0; k < n; k++) {
+                        var.store(c, new Value.Int(r.start() + k * r.step()));
+                        if (!iteration(body, c)) {
+                            break;
+                        }
+                    }
+                } else if (it instanceof Value.Tuple t) {
+                    for (Value v : t.items()) {
+                        var.store(c, v);
+                        if (!iteration(body, c)) {
+                            break;
+                        }
+                    }
+                } else {
+                    throw new ScriptError(s.iterable().pos(), "cannot loop over " + Arith.describe(it)
+                            + "; loop over a range (1:n) or a tuple");
+                }
+            } finally {
+                c.loops.pop();
+            }
+        };
+    }
+
+    /** {@code Threads.@threads for}: the body has a scope of its own; iterations run on the pool. */
+    private Code threadedFor(Stmt.For s) {
+        Eval iterable = expr(s.iterable());
+        Scope outer = scope;
+        Scope body = Scope.inside(outer);
+        int var = body.declare(s.var());
+        declareAssigned(s.body(), body);
+        scope = body;
+        Code code;
+        try {
+            code = block(s.body());
+        } finally {
+            scope = outer;
+        }
+        return c -> interp.threadedLoop(c, s, iterable.eval(c), body, var, code);
+    }
+
+    private Code bufferScope(Stmt.BufferScope s) {
+        List<Eval> lengths = s.buffers().stream().map(b -> expr(b.length())).toList();
+        List<Store> stores = new ArrayList<>();
+        List<Eval> reads = new ArrayList<>();
+        for (Stmt.ScopedBuffer b : s.buffers()) {
+            stores.add(write(b.name()));
+            reads.add(peek(b.name()));
+        }
+        Code body = block(s.body());
+        return c -> interp.bufferScope(c, s, lengths, stores, reads, body);
+    }
+
+    /** Reads a variable of the current scope without failing when it has no value (null then). */
+    private Eval peek(String name) {
+        int local = scope.find(name);
+        if (local < 0 && !scope.isGlobal()) {
+            int slot = interp.globalSlot(name);
+            return c -> interp.globalFrame().slots[slot];
+        }
+        int slot = local >= 0 ? local : scope.declare(name);
+        return c -> c.frame.slots[slot];
+    }
+
+    // ------------------------------------------------------------------ expressions
+
+    Eval[] exprs(List<Expr> list) {
+        Eval[] out = new Eval[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = expr(list.get(i));
+        }
+        return out;
+    }
+
+    Eval expr(Expr e) {
+        if (e instanceof Expr.IntLit i) {
+            Value v = new Value.Int(i.value());
+            return c -> v;
+        }
+        if (e instanceof Expr.FloatLit f) {
+            Value v = new Value.Float(f.value());
+            return c -> v;
+        }
+        if (e instanceof Expr.StrLit s) {
+            Value v = new Value.Str(s.value());
+            return c -> v;
+        }
+        if (e instanceof Expr.BoolLit b) {
+            Value v = Value.Bool.of(b.value());
+            return c -> v;
+        }
+        if (e instanceof Expr.Name n) {
+            return read(n);
+        }
+        if (e instanceof Expr.Call call) {
+            return call(call);
+        }
+        if (e instanceof Expr.Binary b) {
+            return binary(b);
+        }
+        if (e instanceof Expr.Logical l) {
+            Eval left = expr(l.left());
+            Eval right = expr(l.right());
+            boolean and = l.isAnd();
+            return c -> {
+                boolean x = interp.condition(left.eval(c), l.left());
+                if (and ? !x : x) {
+                    return Value.Bool.of(x);
+                }
+                return Value.Bool.of(interp.condition(right.eval(c), l.right()));
+            };
+        }
+        if (e instanceof Expr.Unary u) {
+            Eval operand = expr(u.operand());
+            return c -> Interpreter.unary(u, operand.eval(c));
+        }
+        if (e instanceof Expr.Index ix) {
+            Eval target = expr(ix.target());
+            Eval[] indices = exprs(ix.indices());
+            return c -> interp.index(ix, target.eval(c), indices, c);
+        }
+        if (e instanceof Expr.Range r) {
+            Eval start = expr(r.start());
+            Eval step = r.step() == null ? null : expr(r.step());
+            Eval stop = expr(r.stop());
+            return c -> {
+                long a = Interpreter.integer(start.eval(c), r.start().pos(), "a range bound");
+                long d = step == null ? 1 : Interpreter.integer(step.eval(c), r.step().pos(), "a range step");
+                long b = Interpreter.integer(stop.eval(c), r.stop().pos(), "a range bound");
+                if (d == 0) {
+                    throw new ScriptError(r.step().pos(), "a range step cannot be zero");
+                }
+                return new Value.Range(a, d, b);
+            };
+        }
+        if (e instanceof Expr.Tuple t) {
+            Eval[] items = exprs(t.items());
+            return c -> {
+                Value[] vs = new Value[items.length];
+                for (int i = 0; i < vs.length; i++) {
+                    vs[i] = items[i].eval(c);
+                }
+                return new Value.Tuple(List.of(vs));
+            };
+        }
+        if (e instanceof Expr.Parametric p) {
+            return c -> {
+                throw new ScriptError(p.pos(), p.name() + "{...} must be called");
+            };
+        }
+        if (e instanceof Expr.Colon) {
+            return c -> {
+                throw new ScriptError(e.pos(), "`:` is only allowed in an index");
+            };
+        }
+        return c -> {
+            throw new ScriptError(e.pos(), "fields are not supported");
+        };
+    }
+
+    private Eval binary(Expr.Binary e) {
+        Eval left = expr(e.left());
+        Eval right = expr(e.right());
+        Expr.BinOp op = e.op();
+        Pos pos = e.pos();
+        return c -> {
+            Value l = left.eval(c);
+            Value r = right.eval(c);
+            if (l instanceof Value.Int a && r instanceof Value.Int b) {
+                long x = a.value();
+                long y = b.value();
+                switch (op) {
+                    case ADD: {
+                        long z = x + y;
+                        if (((x ^ z) & (y ^ z)) >= 0) {
+                            return new Value.Int(z);
+                        }
+                        break;
+                    }
+                    case SUB: {
+                        long z = x - y;
+                        if (((x ^ y) & (x ^ z)) >= 0) {
+                            return new Value.Int(z);
+                        }
+                        break;
+                    }
+                    case LT:
+                        return Value.Bool.of(x < y);
+                    case LE:
+                        return Value.Bool.of(x <= y);
+                    case GT:
+                        return Value.Bool.of(x > y);
+                    case GE:
+                        return Value.Bool.of(x >= y);
+                    case EQ:
+                        return Value.Bool.of(x == y);
+                    case NE:
+                        return Value.Bool.of(x != y);
+                    default:
+                        break;
+                }
+            }
+            try {
+                return Arith.binary(op, l, r);
+            } catch (ScriptError err) {
+                throw err.at(pos);
+            }
+        };
+    }
+
+    /** A call site: a user function (looked up when called, so a REPL may redefine it) or a builtin. */
+    private Eval call(Expr.Call e) {
+        Eval[] args = exprs(e.args());
+        String name = e.calleeName();
+        if (interp.isUserFunction(name)) {
+            return c -> {
+                Value[] values = new Value[args.length];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = args[i].eval(c);
+                }
+                try {
+                    return interp.callUser(c, name, values, e.pos());
+                } catch (ScriptError err) {
+                    throw err.pos() != null ? err : new ScriptError(e.pos(), callText(e) + ": " + err.getMessage());
+                }
+            };
+        }
+        CallSite site = new CallSite(e, interp.builtin(name));
+        String[] kwNames = e.kwargs().stream().map(Expr.KwArg::name).toArray(String[]::new);
+        Eval[] kwValues = exprs(e.kwargs().stream().map(Expr.KwArg::value).toList());
+        Eval[] params = e.callee() instanceof Expr.Parametric p ? exprs(p.params()) : new Eval[0];
+        return c -> {
+            Value[] values = new Value[args.length];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = args[i].eval(c);
+            }
+            try {
+                Map<String, Value> kwargs = Map.of();
+                if (kwNames.length > 0) {
+                    kwargs = new LinkedHashMap<>();
+                    for (int i = 0; i < kwNames.length; i++) {
+                        kwargs.put(kwNames[i], kwValues[i].eval(c));
+                    }
+                }
+                List<Value> typeParams = List.of();
+                if (params.length > 0) {
+                    Value[] ps = new Value[params.length];
+                    for (int i = 0; i < ps.length; i++) {
+                        ps[i] = params[i].eval(c);
+                    }
+                    typeParams = Arrays.asList(ps);
+                }
+                return site.impl().call(new Builtin.Call(c, site, Arrays.asList(values), kwargs, typeParams));
+            } catch (ScriptError err) {
+                throw err.pos() != null ? err : new ScriptError(e.pos(), callText(e) + ": " + err.getMessage());
+            } catch (BufferException err) {
+                throw new ScriptError(e.pos(), callText(e) + ": " + err.getMessage());
+            }
+        };
+    }
+
+    static String callText(Expr.Call e) {
+        String text = ExprPrinter.print(e);
+        return text.length() > 60 ? e.calleeName() + "(...)" : text;
+    }
+
+    /**
+     * A builtin's call site: its implementation, found once, and the text that names the call in
+     * messages ("drop!(buf, A) at line 7"), made the first time one needs it.
+     */
+    static final class CallSite {
+        private final Expr.Call node;
+        private final Builtin.Impl impl;
+        private volatile String site;
+
+        CallSite(Expr.Call node, Builtin.Impl impl) {
+            this.node = node;
+            this.impl = impl;
+        }
+
+        Expr.Call node() {
+            return node;
+        }
+
+        Builtin.Impl impl() {
+            return impl;
+        }
+
+        String site() {
+            String s = site;
+            if (s == null) {
+                s = callText(node) + " at line " + node.pos().line();
+                site = s;
+            }
+            return s;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.github.bufdsl.exec;
+
+import io.github.bufdsl.ast.Expr;
+import io.github.bufdsl.ast.Stmt;
+import io.github.bufdsl.runtime.Buffer;
+import io.github.bufdsl.runtime.Contractor;
+import io.github.bufdsl.runtime.MemoryBudget;
+import io.github.bufdsl.runtime.ThreadsBuffer;
+import java.io.PrintStream;
+import java.util.ArrayDeque;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * What one thread of a run needs while it executes compiled code: the current frame of variables,
+ * the statements counted, the calls nested, the loops entered (for messages), its own
+ * {@code @tensor} engine and random numbers. The main thread has one; each worker of a
+ * {@code Threads.@threads} loop has another.
+ */
+final class Ctx {
+    final Interpreter interp;
+    Frame frame;
+    String nameHint;
+    int callDepth;
+    long steps;
+    final ArrayDeque<Stmt> loops = new ArrayDeque<>();
+    final TensorEval tensors;
+    RandomGenerator random;
+    private final Map<Expr, Compiler.Eval> compiled = new IdentityHashMap<>();
+
+    Ctx(Interpreter interp, Frame frame, RandomGenerator random) {
+        this.interp = interp;
+        this.frame = frame;
+        this.random = random;
+        this.tensors = new TensorEval(this, new Contractor());
+    }
+
+    /** The variable an allocation is being assigned to, for names in messages, or null. */
+    String nameHint() {
+        return nameHint;
+    }
+
+    PrintStream out() {
+        return interp.out();
+    }
+
+    RandomGenerator random() {
+        return random;
+    }
+
+    MemoryBudget memory() {
+        return interp.memory();
+    }
+
+    java.nio.file.Path file(String path) {
+        return interp.file(path);
+    }
+
+    int threads() {
+        return interp.threads();
+    }
+
+    void registerBuffer(Buffer b) {
+        interp.registerBuffer(b);
+    }
+
+    void registerThreadsBuffer(ThreadsBuffer t) {
+        interp.registerThreadsBuffer(t);
+    }
+
+    /**
+     * Evaluates an expression of the current scope that was not compiled ahead (the operands of
+     * {@code @tensor}); compiled once, then cached.
+     */
+    Value eval(Expr e) {
+        Compiler.Eval code = compiled.get(e);
+        if (code == null) {
+            code = interp.compileExpr(e, frame.scope);
+            compiled.put(e, code);
+        }
+        frame.fit();
+        return code.eval(this);
+    }
+
+    /** Sets a variable by name in the current scope (as {@code :=} does). */
+    void setVariable(String name, Value v) {
+        int slot = frame.scope.find(name);
+        if (slot < 0) {
+            slot = interp.globalSlot(name);
+            interp.globalFrame().slots[slot] = v;
+            return;
+        }
+        frame.fit();
+        frame.slots[slot] = v;
+    }
+}
