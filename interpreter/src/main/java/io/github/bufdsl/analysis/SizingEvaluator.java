@@ -35,6 +35,18 @@ public final class SizingEvaluator {
     /** (pos, message) to the paths it happened on, in order found. */
     private final Map<List<Object>, List<String>> problems = new LinkedHashMap<>();
     private final Map<List<Object>, Boolean> problemIsError = new HashMap<>();
+    /** Problems reported so far, counted with repeats (a loop whose iterations report them is not cut short). */
+    private long problemCount;
+    /** Per loop, whether its iterations repeat ({@link RepeatingLoops}). */
+    private final Map<SizeStmt.For, Boolean> repeatingLoops = new java.util.IdentityHashMap<>();
+    private java.util.Set<String> relevantNames;
+
+    private java.util.Set<String> relevantNames() {
+        if (relevantNames == null) {
+            relevantNames = RepeatingLoops.relevant(function);
+        }
+        return relevantNames;
+    }
     private int paths;
 
     private SizingEvaluator(SizingFunction function, Map<String, ?> bindings, long maxSteps, int maxPaths) {
@@ -297,9 +309,28 @@ public final class SizingEvaluator {
         }
 
         private void problem(Pos pos, String message, boolean error) {
+            problemCount++;
             List<Object> key = List.of(pos, message);
             problems.computeIfAbsent(key, k -> new ArrayList<>()).add(String.join(" and ", path));
             problemIsError.put(key, error);
+        }
+
+        /**
+         * What an iteration of a repeating loop can change: each buffer's length, peak, live tensors
+         * and reshape mode, the decisions taken, the problems seen.
+         */
+        private List<Object> loopState() {
+            List<Object> state = new ArrayList<>();
+            for (Level l : levels.values()) {
+                state.add(l.len);
+                state.add(l.peak);
+                state.add(new ArrayList<>(l.stack)); // the same tensor records, compared by identity
+                state.add(l.reshapeAt == null ? "" : l.reshapeAt);
+            }
+            state.add(levels.size());
+            state.add(decisions.size());
+            state.add(problemCount);
+            return state;
         }
 
         private void warn(Pos pos, String message) {
@@ -642,6 +673,8 @@ public final class SizingEvaluator {
                 if (step == 0) {
                     throw fail(f.pos(), "a range step cannot be zero");
                 }
+                boolean repeats = repeatingLoops.computeIfAbsent(f, loop -> RepeatingLoops.repeats(loop, relevantNames()));
+                List<Object> before = null;
                 for (long i = start; step > 0 ? i <= stop : i >= stop; i += step) {
                     if (++steps > maxSteps) {
                         at = f.pos();
@@ -652,6 +685,16 @@ public final class SizingEvaluator {
                     statements(f.body());
                     if (i > Long.MAX_VALUE - Math.abs(step) || i < Long.MIN_VALUE + Math.abs(step)) {
                         break;
+                    }
+                    if (repeats) {
+                        List<Object> after = loopState();
+                        if (after.equals(before)) {
+                            // this iteration changed nothing the next one reads: the rest would repeat it
+                            long last = start + (stop - start) / step * step;
+                            assign(f.var(), Poly.constant(last));
+                            break;
+                        }
+                        before = after;
                     }
                 }
             }
