@@ -1,6 +1,7 @@
 package io.github.bufdsl.bench;
 
 import io.github.bufdsl.api.BufScript;
+import io.github.bufdsl.api.RunOptions;
 import io.github.bufdsl.api.RunResult;
 import io.github.bufdsl.api.ScriptException;
 import io.github.bufdsl.api.Usage;
@@ -33,6 +34,7 @@ public class LanguageBench {
     private BufScript optimized;
     private BufScript big;
     private BufScript flags;
+    private BufScript threaded;
 
     @Setup
     public void setup() throws ScriptException {
@@ -71,6 +73,46 @@ public class LanguageBench {
                     .append("K").append(i).append(" = alloc!(buf, 2)\n");
         }
         flags = BufScript.fromString("flags.buf", fl.toString());
+        threaded = BufScript.fromString("threaded.buf", """
+                buf = Buffer(0)
+                C = alloc!(buf, 120, 8)
+                tbuf = ThreadsBuffer(0)
+                Threads.@threads for k in 1:8
+                    A = alloc!(tbuf, 120, 120)
+                    B = alloc!(tbuf, 120, 120)
+                    D = alloc!(tbuf, 120, 120)
+                    v = alloc!(tbuf, 120)
+                    fill!(A, 1.0)
+                    fill!(B, 0.5)
+                    fill!(v, k)
+                    Ck = C[:, k]
+                    for r in 1:20
+                        @tensor D[i, j] = A[i, l] * B[l, j] / 60
+                    end
+                    s = 0
+                    for j in 1:100000
+                        s = s + j
+                    end
+                    @tensor Ck[i] = D[i, j] * v[j]
+                    reset!(tbuf)
+                end
+                """);
+    }
+
+    private RunResult threadedOn(int threads) throws ScriptException {
+        return threaded.run(Map.of(), NOWHERE, new RunOptions(1L, 0, 0, 1L << 30, threads, null), r -> { });
+    }
+
+    /** A Threads.@threads loop of 8 iterations (contractions and interpreted arithmetic) on one thread. */
+    @Benchmark
+    public RunResult threadedLoopOneThread() throws ScriptException {
+        return threadedOn(1);
+    }
+
+    /** The same loop on two threads (the machine's cores). */
+    @Benchmark
+    public RunResult threadedLoopTwoThreads() throws ScriptException {
+        return threadedOn(2);
     }
 
     @Benchmark

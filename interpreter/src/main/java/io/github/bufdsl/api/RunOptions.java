@@ -7,7 +7,8 @@ import io.github.bufdsl.runtime.MemoryBudget;
  * How a run may go: the seed of {@code rand!} (null: random), the most statements it may execute
  * (0: no limit), its wall time in seconds (0: none), and the most bytes its buffers may take
  * together (by default 80% of the JVM's heap, so that a script fails with a message before the
- * JVM runs out of memory), the buffers a ThreadsBuffer has by default (0: one per processor), and
+ * JVM runs out of memory), the threads a {@code Threads.@threads} loop runs on and the buffers a
+ * ThreadsBuffer has by default (0: one per processor), and
  * the folder below which {@code save}/{@code load} may touch files (null: no file access).
  */
 public record RunOptions(Long seed, long maxSteps, double timeoutSeconds, long maxMemoryBytes, int threads,

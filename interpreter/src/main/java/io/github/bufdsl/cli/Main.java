@@ -194,7 +194,7 @@ public final class Main implements Callable<Integer> {
         String allowIo;
 
         @Option(names = "--threads", paramLabel = "N",
-                description = "Buffers a ThreadsBuffer has by default (default: one per processor).")
+                description = "Threads a Threads.@threads loop runs on and buffers a ThreadsBuffer has by default (default: one per processor).")
         int threads;
 
         @Option(names = "--max-memory", paramLabel = "SIZE",

@@ -169,10 +169,15 @@ final class Compiler {
         if (s instanceof Stmt.While w) {
             Eval cond = expr(w.condition());
             Code body = block(w.body());
+            boolean limited = interp.limited();
             return c -> {
                 c.loops.push(w);
                 try {
                     while (interp.condition(cond.eval(c), w.condition())) {
+                        long steps = ++c.steps; // an empty body is still a step, so a spinning loop times out
+                        if (limited) {
+                            interp.checkLimits(c, w, steps);
+                        }
                         if (!iteration(body, c)) {
                             break;
                         }

@@ -27,6 +27,10 @@ final class Ctx {
     final ArrayDeque<Stmt> loops = new ArrayDeque<>();
     final TensorEval tensors;
     RandomGenerator random;
+    /** Where this thread's printing goes while it runs an iteration of a parallel loop; null: the run's output. */
+    PrintStream out;
+    /** A worker of a parallel loop: a threaded loop inside its iterations runs on this thread. */
+    boolean worker;
     private final Map<Expr, Compiler.Eval> compiled = new IdentityHashMap<>();
 
     Ctx(Interpreter interp, Frame frame, RandomGenerator random) {
@@ -42,7 +46,7 @@ final class Ctx {
     }
 
     PrintStream out() {
-        return interp.out();
+        return out != null ? out : interp.out();
     }
 
     RandomGenerator random() {

@@ -91,6 +91,7 @@ public final class Interpreter {
     private volatile Map<String, Function> functions = Map.of();
     private final long deadline;
     private final Ctx main;
+    private final List<Ctx> workers = new ArrayList<>();
 
     /** A compiled user function: its scope and body. */
     private record Function(Stmt.Function node, Scope scope, Compiler.Code body) {
@@ -343,35 +344,170 @@ public final class Interpreter {
     }
 
     /**
-     * A {@code Threads.@threads} loop: each iteration runs in a frame of its own (its variables are
-     * the iteration's); afterwards every ThreadsBuffer's buffers must be back in their pools.
+     * A {@code Threads.@threads} loop. Each iteration runs in a frame of its own (its variables are
+     * the iteration's, as in Julia), with random numbers of its own (seeded from the run's, so the
+     * loop draws the same numbers however its iterations are spread), and its printed output is
+     * written in iteration order. Iterations run on up to {@link #threads()} threads; a loop inside
+     * an iteration of another runs on the thread it is on. After each iteration every ThreadsBuffer's
+     * buffer must be back in its pool. When iterations fail, the error of the first one is reported,
+     * as a serial run would.
      */
     void threadedLoop(Ctx c, Stmt.For s, Value it, Scope bodyScope, int var, Compiler.Code body) {
         if (!(it instanceof Value.Range r)) {
             throw new ScriptError(s.iterable().pos(), "a Threads.@threads loop runs over a range (1:n), not "
                     + Arith.describe(it));
         }
+        long n = r.length();
+        long seed = c.random.nextLong();
+        int workers = (int) Math.min(threads(), n);
         c.loops.push(s);
         try {
-            long n = r.length();
-            for (long k = 0; k < n; k++) {
-                Frame frame = new Frame(bodyScope, c.frame, bodyScope.size());
-                frame.slots[var] = new Value.Int(r.start() + k * r.step());
-                Frame saved = c.frame;
-                c.frame = frame;
-                boolean more;
-                try {
-                    more = Compiler.iteration(body, c);
-                } finally {
-                    c.frame = saved;
+            if (workers <= 1 || c.worker || n > Integer.MAX_VALUE) {
+                for (long k = 0; k < n; k++) {
+                    iteration(c, s, r, k, seed, bodyScope, var, body);
                 }
-                checkBuffersReturned(s);
-                if (!more) {
-                    break;
-                }
+            } else {
+                parallel(c, s, r, (int) n, seed, workers, bodyScope, var, body);
             }
         } finally {
             c.loops.pop();
+        }
+    }
+
+    /** Runs iteration {@code k} of a threaded loop on {@code c}'s thread. */
+    private void iteration(Ctx c, Stmt.For s, Value.Range r, long k, long seed, Scope bodyScope, int var,
+            Compiler.Code body) {
+        Frame frame = new Frame(bodyScope, c.frame, bodyScope.size());
+        frame.slots[var] = new Value.Int(r.start() + k * r.step());
+        Frame savedFrame = c.frame;
+        RandomGenerator savedRandom = c.random;
+        c.frame = frame;
+        c.random = new SplittableRandom(seed + k * 0x9E3779B97F4A7C15L);
+        try {
+            body.exec(c);
+        } catch (Continue next) {
+            // the iteration ends here
+        } catch (Break | Return leave) {
+            throw new ScriptError(s.pos(), (leave instanceof Break ? "break" : "return")
+                    + " cannot leave a Threads.@threads loop: its iterations run in parallel");
+        } finally {
+            c.frame = savedFrame;
+            c.random = savedRandom;
+        }
+        checkBuffersReturned(s);
+    }
+
+    /** A failed iteration: its number and its error. */
+    private record Failure(long iteration, RuntimeException error) {
+    }
+
+    private void parallel(Ctx c, Stmt.For s, Value.Range r, int n, long seed, int workers, Scope bodyScope, int var,
+            Compiler.Code body) {
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<Failure> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        OrderedOutput output = new OrderedOutput(c.out());
+        java.util.concurrent.atomic.AtomicLong steps = new java.util.concurrent.atomic.AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            Ctx worker = workerContext(w, c);
+            Thread t = new Thread(() -> {
+                long before = worker.steps;
+                try {
+                    int k;
+                    while (failure.get() == null && (k = next.getAndIncrement()) < n) {
+                        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+                        worker.out = new PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8);
+                        try {
+                            iteration(worker, s, r, k, seed, bodyScope, var, body);
+                        } catch (RuntimeException | StackOverflowError e) {
+                            RuntimeException err = e instanceof RuntimeException re ? re
+                                    : new ScriptError(s.pos(), "the script recursed too deeply");
+                            int failed = k;
+                            failure.accumulateAndGet(new Failure(failed, err),
+                                    (a, b) -> a == null || b.iteration() < a.iteration() ? b : a);
+                        } finally {
+                            worker.out.flush();
+                            output.done(k, printed.toByteArray());
+                        }
+                    }
+                } finally {
+                    steps.addAndGet(worker.steps - before);
+                    worker.out = null;
+                }
+            }, "bufdsl-threads-" + (w + 1));
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            boolean interrupted = false;
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        c.steps += steps.get();
+        output.finish();
+        Failure f = failure.get();
+        if (f != null) {
+            throw f.error();
+        }
+    }
+
+    /** The context of worker {@code w} of a threaded loop, reused from loop to loop. */
+    private Ctx workerContext(int w, Ctx parent) {
+        synchronized (workers) {
+            while (workers.size() <= w) {
+                Ctx worker = newContext(globals, null);
+                worker.worker = true;
+                workers.add(worker);
+            }
+            Ctx worker = workers.get(w);
+            worker.frame = parent.frame;
+            worker.callDepth = parent.callDepth;
+            worker.steps = parent.steps;
+            worker.loops.clear();
+            parent.loops.descendingIterator().forEachRemaining(worker.loops::push);
+            return worker;
+        }
+    }
+
+    /**
+     * The printed output of a parallel loop's iterations, written in iteration order: iteration k's
+     * once every earlier one has finished.
+     */
+    private static final class OrderedOutput {
+        private final PrintStream out;
+        private final Map<Integer, byte[]> waiting = new java.util.HashMap<>();
+        private int next;
+
+        OrderedOutput(PrintStream out) {
+            this.out = out;
+        }
+
+        synchronized void done(int k, byte[] text) {
+            waiting.put(k, text);
+            while (waiting.containsKey(next)) {
+                byte[] b = waiting.remove(next);
+                out.write(b, 0, b.length);
+                next++;
+            }
+        }
+
+        synchronized void finish() {
+            // what a failure left behind (iterations after a gap) is written in order too
+            waiting.keySet().stream().sorted().forEach(k -> {
+                byte[] b = waiting.get(k);
+                out.write(b, 0, b.length);
+            });
+            waiting.clear();
+            out.flush();
         }
     }
 
