@@ -79,7 +79,7 @@ public final class Main implements Callable<Integer> {
         cl.addSubcommand(new CheckCommand(ctx));
         cl.addSubcommand(new FmtCommand(ctx));
         cl.addSubcommand(new ReplCommand(ctx, in));
-        cl.addSubcommand("completion", new picocli.AutoComplete.GenerateCompletion());
+        cl.addSubcommand(new CompletionCommand(ctx));
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setParameterExceptionHandler((ex, args2) -> {
@@ -368,6 +368,28 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() throws java.io.IOException {
             return new Repl(ctx.out, ctx.err).run(in, in == System.in && System.console() != null);
+        }
+    }
+
+    @Command(name = "completion", mixinStandardHelpOptions = true,
+            description = "Prints a bash/zsh script that gives bufdsl TAB completion of its commands and options.",
+            footer = {"", "Example (completion in the current shell):", "  source <(./bufdsl completion)", "",
+                "To keep it, save it and source it from ~/.bashrc:",
+                "  ./bufdsl completion > ~/.bufdsl-completion.bash"})
+    static final class CompletionCommand implements Callable<Integer> {
+        private final Context ctx;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        CompletionCommand(Context ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            ctx.out.print(picocli.AutoComplete.bash("bufdsl", spec.root().commandLine()));
+            return 0;
         }
     }
 

@@ -1,0 +1,46 @@
+package io.github.bufdsl.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** Every command's --help ends with an example; completion prints a script for the real commands. */
+class HelpTest {
+    private static String[] run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.execute(args, Path.of(""), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new String[] {String.valueOf(code), out.toString(StandardCharsets.UTF_8),
+            err.toString(StandardCharsets.UTF_8)};
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"run", "usage", "check", "fmt", "repl", "completion"})
+    void everyCommandsHelpHasAnExample(String command) {
+        String[] r = run(command, "--help");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].startsWith("Usage: bufdsl " + command), r[1]);
+        assertTrue(r[1].contains("Example"), r[1]);
+        assertTrue(r[1].contains("bufdsl " + command), r[1]);
+    }
+
+    @Test
+    void completionCompletesTheCommandsByTheirNames() {
+        String[] r = run("completion");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("complete -F"), r[1].substring(0, Math.min(400, r[1].length())));
+        for (String command : new String[] {"run", "usage", "check", "fmt", "repl"}) {
+            assertTrue(r[1].contains(command), command);
+        }
+        assertTrue(r[1].contains("--max-steps") && r[1].contains("--var"), "options of run are completed");
+        assertTrue(!r[1].contains("generate-completion"), "the command is called completion");
+    }
+}
