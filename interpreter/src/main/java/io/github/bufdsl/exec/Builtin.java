@@ -121,6 +121,10 @@ final class Builtin {
         m.put("Buffer", Builtin::buffer);
         m.put("alloc!", Builtin::alloc);
         m.put("drop!", c -> {
+            if (c.args().size() == 2) {
+                c.buffer(0).drop(site(c), c.tensor(1));
+                return NOTHING;
+            }
             Tensor[] ts = new Tensor[c.args().size() - 1];
             for (int i = 1; i < c.args().size(); i++) {
                 ts[i - 1] = c.tensor(i);

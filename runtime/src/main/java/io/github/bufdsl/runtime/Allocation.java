@@ -3,9 +3,10 @@ package io.github.bufdsl.runtime;
 /**
  * One {@code alloc} on a buffer: where it starts, how long it is and whether its memory still
  * belongs to it. Every {@link Tensor} handle taken from the allocation shares this object, so
- * dropping the allocation invalidates all of them.
+ * dropping the allocation invalidates all of them. The tensor {@link Buffer#alloc} returns is
+ * itself the allocation (a subclass), so that an alloc makes one small object, not two.
  */
-final class Allocation {
+class Allocation {
     final Buffer buffer;
     final int offset;
     final int length;
@@ -28,7 +29,7 @@ final class Allocation {
     }
 
     /** The tensor's name, or where it lies when it has none. */
-    String describe() {
+    String describeAllocation() {
         return name != null ? name : "the tensor at offset " + offset + " (" + length + " elements)";
     }
 

@@ -32,6 +32,9 @@ public final class Buffer implements AutoCloseable {
     private long highWater;
     private String name;
     private final List<Allocation> stack = new ArrayList<>();
+    /** The shape of the last allocation and its strides, shared by the next allocations of that shape. */
+    private int[] lastShape = new int[0];
+    private int[] lastStrides = new int[0];
     private String closedBy;
     /** Views made by reshape, live until reset; non-empty means the buffer is in reshape mode. */
     private final List<Allocation> views = new ArrayList<>();
@@ -186,7 +189,7 @@ public final class Buffer implements AutoCloseable {
             throw new BufferException(name + " was closed by " + closedBy);
         }
         if (!stack.isEmpty()) {
-            throw new BufferException(name + " has tensors allocated (" + stack.get(stack.size() - 1).describe()
+            throw new BufferException(name + " has tensors allocated (" + stack.get(stack.size() - 1).describeAllocation()
                     + " is the last); reshape_buf! and alloc! do not mix on one buffer: reset!(" + name + ") first");
         }
         if (viewOffset < 0) {
@@ -242,6 +245,46 @@ public final class Buffer implements AutoCloseable {
 
     /** As {@link #alloc(long...)}, naming the tensor for error messages. */
     public Tensor alloc(String tensorName, long... dims) {
+        checkAllocatable();
+        int[] shape = sameAsLast(dims) ? lastShape : checkDims(dims, tensorName);
+        long length = 1;
+        for (int d : shape) {
+            length *= d;
+        }
+        return push(tensorName, shape, length);
+    }
+
+    /** A vector of {@code n} elements: as {@link #alloc(long...)} without the array of dimensions. */
+    public Tensor alloc(long n) {
+        return alloc((String) null, n);
+    }
+
+    /** As {@link #alloc(long)}, naming the tensor for error messages. */
+    public Tensor alloc(String tensorName, long n) {
+        checkAllocatable();
+        int[] shape = lastShape;
+        if (shape.length != 1 || shape[0] != n) {
+            shape = checkDims(new long[] {n}, tensorName);
+        }
+        return push(tensorName, shape, n);
+    }
+
+    /** An m x n matrix: as {@link #alloc(long...)} without the array of dimensions. */
+    public Tensor alloc(long m, long n) {
+        return alloc((String) null, m, n);
+    }
+
+    /** As {@link #alloc(long, long)}, naming the tensor for error messages. */
+    public Tensor alloc(String tensorName, long m, long n) {
+        checkAllocatable();
+        int[] shape = lastShape;
+        if (shape.length != 2 || shape[0] != m || shape[1] != n) {
+            shape = checkDims(new long[] {m, n}, tensorName);
+        }
+        return push(tensorName, shape, (long) shape[0] * shape[1]);
+    }
+
+    private void checkAllocatable() {
         if (closedBy != null) {
             throw new BufferException(name + " was closed by " + closedBy + "; nothing can be allocated from it");
         }
@@ -249,20 +292,42 @@ public final class Buffer implements AutoCloseable {
             throw new BufferException(name + " is in reshape mode since reshape_buf!; alloc! and reshape_buf! do not"
                     + " mix on one buffer: reset!(" + name + ") first");
         }
-        int[] shape = checkDims(dims, tensorName);
-        long length = 1;
-        for (int d : shape) {
-            length *= d;
+    }
+
+    /** Whether {@code dims} are the dimensions of the last allocation (whose checked shape is then reused). */
+    private boolean sameAsLast(long[] dims) {
+        int[] last = lastShape;
+        if (dims.length != last.length) {
+            return false;
         }
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] != last[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Puts a tensor of a checked shape on top of the stack. Shapes and strides are never written
+     * after a tensor is made, so tensors of the same shape in a row share them.
+     */
+    private Tensor push(String tensorName, int[] shape, long length) {
         long end = offset + length;
         if (end > capacity()) {
             grow(end, length);
         }
-        Allocation a = new Allocation(this, offset, (int) length, tensorName);
-        stack.add(a);
+        if (shape != lastShape) {
+            lastShape = shape;
+            lastStrides = Tensor.columnMajorStrides(shape);
+        }
+        Tensor t = new Tensor(this, offset, (int) length, tensorName, shape, lastStrides);
+        stack.add(t);
         offset = (int) end;
-        highWater = Math.max(highWater, offset);
-        return new Tensor(a, a.offset, shape, Tensor.columnMajorStrides(shape));
+        if (offset > highWater) {
+            highWater = offset;
+        }
+        return t;
     }
 
     private void grow(long end, long request) {
@@ -332,7 +397,7 @@ public final class Buffer implements AutoCloseable {
             }
             if (!top.contains(a)) {
                 String last = stack.isEmpty() ? "nothing is allocated"
-                        : stack.get(stack.size() - 1).describe() + " is";
+                        : stack.get(stack.size() - 1).describeAllocation() + " is";
                 throw new BufferException(t.describe() + " is not the last tensor allocated in " + name + "; " + last);
             }
         }
@@ -341,6 +406,23 @@ public final class Buffer implements AutoCloseable {
             a.end(site);
             offset = a.offset;
         }
+    }
+
+    /** Gives back one tensor, the last allocated: as {@link #drop(Tensor...)} without the array. */
+    public void drop(Tensor tensor) {
+        drop("drop", tensor);
+    }
+
+    /** As {@link #drop(Tensor)}, with the site for later error messages. */
+    public void drop(String site, Tensor tensor) {
+        int top = stack.size() - 1;
+        if (top >= 0 && stack.get(top) == tensor.allocation() && views.isEmpty()) {
+            Allocation a = stack.remove(top);
+            a.end(site);
+            offset = a.offset;
+            return;
+        }
+        drop(site, new Tensor[] {tensor});
     }
 
     /** Gives back every tensor of the buffer at once. */

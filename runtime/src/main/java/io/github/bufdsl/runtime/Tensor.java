@@ -10,18 +10,31 @@ import java.util.random.RandomGenerator;
  * <p>Every access first checks that the memory still belongs to the allocation the tensor came
  * from, and throws a {@link BufferException} saying how it was given back if not.
  */
-public final class Tensor {
+public final class Tensor extends Allocation {
+    // offset and name below are the view's; the inherited ones are the allocation's (used only
+    // when this handle is the allocation, through the field allocation)
     private final Allocation allocation;
     private final int offset;
     private final int[] dims;
     private final int[] strides;
     private final String name;
 
+    /** A tensor that is its own allocation: the whole of {@code length} elements at {@code offset}. */
+    Tensor(Buffer buffer, int offset, int length, String name, int[] dims, int[] strides) {
+        super(buffer, offset, length, name);
+        this.allocation = this;
+        this.offset = offset;
+        this.dims = dims;
+        this.strides = strides;
+        this.name = name;
+    }
+
     Tensor(Allocation allocation, int offset, int[] dims, int[] strides) {
         this(allocation, offset, dims, strides, allocation.name);
     }
 
     private Tensor(Allocation allocation, int offset, int[] dims, int[] strides, String name) {
+        super(allocation.buffer, allocation.offset, allocation.length, allocation.name);
         this.allocation = allocation;
         this.offset = offset;
         this.dims = dims;
@@ -74,7 +87,7 @@ public final class Tensor {
 
     /** What error messages call this tensor. */
     public String describe() {
-        return name != null ? name : allocation.describe();
+        return name != null ? name : allocation.describeAllocation();
     }
 
     public int rank() {
