@@ -1,12 +1,12 @@
 package io.github.bufdsl.runtime;
 
 /**
- * One {@code alloc} on a buffer: where it starts, how long it is and whether its memory still
- * belongs to it. Every {@link Tensor} handle taken from the allocation shares this object, so
- * dropping the allocation invalidates all of them. The tensor {@link Buffer#alloc} returns is
- * itself the allocation (a subclass), so that an alloc makes one small object, not two.
+ * A view made by {@code reshape_buf!}: where it starts, how long it is and whether its memory
+ * still belongs to it. Every {@link Tensor} handle of the view shares this object, so the reset
+ * that ends it invalidates all of them. (Tensors taken by {@code alloc} need no such object: the
+ * buffer's stack keeps a generation number per slot instead.)
  */
-class Allocation {
+final class Allocation {
     final Buffer buffer;
     final int offset;
     final int length;
@@ -26,11 +26,6 @@ class Allocation {
 
     String endedBy() {
         return endedBy;
-    }
-
-    /** The tensor's name, or where it lies when it has none. */
-    String describeAllocation() {
-        return name != null ? name : "the tensor at offset " + offset + " (" + length + " elements)";
     }
 
     void end(String how) {

@@ -31,7 +31,24 @@ public final class Buffer implements AutoCloseable {
     private int offset;
     private long highWater;
     private String name;
-    private final List<Allocation> stack = new ArrayList<>();
+    // The stack of allocations, one slot per depth: where each starts and how long it is, its name,
+    // and a generation number per slot. A tensor remembers its slot and the generation it was
+    // taken in; it is live while the slot still has that generation (every alloc and every drop or
+    // reset of the slot moves the generation on), so handles need no object of their own here and
+    // an alloc/drop pair stores no reference in the common case.
+    private int depth;
+    private int[] offs = new int[8];
+    private int[] lens = new int[8];
+    long[] gens = new long[8];
+    /** Per slot: the name of the last named allocation and its generation. */
+    private String[] names = new String[8];
+    private long[] nameGen = new long[8];
+    /** Per slot: the generation that ended last; the last site that was said and its generation. */
+    private long[] endedGen = new long[8];
+    private String[] sites = new String[8];
+    private long[] siteGen = new long[8];
+    /** How a drop without a site is described. */
+    private static final String DEFAULT_DROP = "drop";
     /** The shape of the last allocation and its strides, shared by the next allocations of that shape. */
     private int[] lastShape = new int[0];
     private int[] lastStrides = new int[0];
@@ -188,8 +205,8 @@ public final class Buffer implements AutoCloseable {
         if (closedBy != null) {
             throw new BufferException(name + " was closed by " + closedBy);
         }
-        if (!stack.isEmpty()) {
-            throw new BufferException(name + " has tensors allocated (" + stack.get(stack.size() - 1).describeAllocation()
+        if (depth > 0) {
+            throw new BufferException(name + " has tensors allocated (" + describeSlot(depth - 1)
                     + " is the last); reshape_buf! and alloc! do not mix on one buffer: reset!(" + name + ") first");
         }
         if (viewOffset < 0) {
@@ -230,7 +247,7 @@ public final class Buffer implements AutoCloseable {
 
     /** Number of live allocations on the stack. */
     public int allocationCount() {
-        return stack.size();
+        return depth;
     }
 
     /**
@@ -318,16 +335,69 @@ public final class Buffer implements AutoCloseable {
             grow(end, length);
         }
         if (shape != lastShape) {
-            lastShape = shape;
-            lastStrides = Tensor.columnMajorStrides(shape);
+            rememberShape(shape);
         }
-        Tensor t = new Tensor(this, offset, (int) length, tensorName, shape, lastStrides);
-        stack.add(t);
+        int d = depth;
+        if (d == offs.length) {
+            growStack();
+        }
+        offs[d] = offset;
+        lens[d] = (int) length;
+        long gen = ++gens[d];
+        if (tensorName != null) {
+            names[d] = tensorName; // unnamed tensors (Java's hot loops) store nothing but numbers
+            nameGen[d] = gen;
+        }
+        Tensor t = new Tensor(this, d, gen, offset, (int) length, tensorName, shape, lastStrides);
+        depth = d + 1;
         offset = (int) end;
         if (offset > highWater) {
             highWater = offset;
         }
         return t;
+    }
+
+    private void rememberShape(int[] shape) {
+        lastShape = shape;
+        lastStrides = Tensor.columnMajorStrides(shape);
+    }
+
+    private void growStack() {
+        int n = offs.length * 2;
+        offs = Arrays.copyOf(offs, n);
+        lens = Arrays.copyOf(lens, n);
+        gens = Arrays.copyOf(gens, n);
+        names = Arrays.copyOf(names, n);
+        nameGen = Arrays.copyOf(nameGen, n);
+        endedGen = Arrays.copyOf(endedGen, n);
+        sites = Arrays.copyOf(sites, n);
+        siteGen = Arrays.copyOf(siteGen, n);
+    }
+
+    /** Gives back the allocation in slot {@code d}: its tensors stop being live. */
+    private void end(int d, String site) {
+        long gen = gens[d]++;
+        endedGen[d] = gen;
+        if (site != DEFAULT_DROP) {
+            if (sites[d] != site) {
+                sites[d] = site;
+            }
+            siteGen[d] = gen;
+        }
+    }
+
+    /** How generation {@code gen} of slot {@code d} was given back (when it no longer is live). */
+    String endedBy(int d, long gen) {
+        if (endedGen[d] != gen) {
+            return "an earlier drop or reset (its memory has been allocated and given back again since)";
+        }
+        return siteGen[d] == gen ? sites[d] : DEFAULT_DROP;
+    }
+
+    /** What messages call the allocation in slot {@code d}. */
+    private String describeSlot(int d) {
+        return nameGen[d] == gens[d] ? names[d]
+                : "the tensor at offset " + offs[d] + " (" + lens[d] + " elements)";
     }
 
     private void grow(long end, long request) {
@@ -356,7 +426,7 @@ public final class Buffer implements AutoCloseable {
      *     of the stack; nothing is dropped then
      */
     public void drop(Tensor... tensors) {
-        drop("drop", tensors);
+        drop(DEFAULT_DROP, tensors);
     }
 
     /**
@@ -368,58 +438,50 @@ public final class Buffer implements AutoCloseable {
             throw new BufferException(name + " is in reshape mode since reshape_buf!; reset!(" + name
                     + ") gives its views back");
         }
-        if (tensors.length == 1 && !stack.isEmpty() && stack.get(stack.size() - 1) == tensors[0].allocation()) {
-            // the common case, without allocating: the last tensor given back
-            Allocation a = stack.remove(stack.size() - 1);
-            a.end(site);
-            offset = a.offset;
-            return;
-        }
-        Tensor[] order = tensors.clone();
-        for (Tensor t : order) {
-            Allocation a = t.allocation();
-            if (a.buffer != this) {
-                throw new BufferException(t.describe() + " belongs to " + a.buffer.name + ", not " + name);
+        for (Tensor t : tensors) {
+            if (t.buffer() != this) {
+                throw new BufferException(t.describe() + " belongs to " + t.buffer().name + ", not " + name);
             }
-            if (!a.live()) {
-                throw new BufferException(t.describe() + " was already dropped by " + a.endedBy());
+            if (!t.isLive()) {
+                throw new BufferException(t.describe() + " was already dropped by " + t.endedBy());
             }
         }
         // together they must be the top of the stack, in any order (as Buffers.jl, which takes them
-        // from the highest offset down; comparing identities also settles tensors of length zero)
-        int k = order.length;
-        List<Allocation> top = stack.subList(Math.max(0, stack.size() - k), stack.size());
-        java.util.Set<Allocation> given = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (Tensor t : order) {
-            Allocation a = t.allocation();
-            if (!given.add(a)) {
-                throw new BufferException(t.describe() + " is given twice");
+        // from the highest offset down; comparing slots also settles tensors of length zero)
+        int k = tensors.length;
+        boolean[] given = new boolean[k];
+        for (Tensor t : tensors) {
+            int slot = t.slot();
+            int fromTop = depth - 1 - slot;
+            if (slot >= 0 && fromTop >= 0 && fromTop < k) {
+                if (given[fromTop]) {
+                    throw new BufferException(t.describe() + " is given twice");
+                }
+                given[fromTop] = true;
+                continue;
             }
-            if (!top.contains(a)) {
-                String last = stack.isEmpty() ? "nothing is allocated"
-                        : stack.get(stack.size() - 1).describeAllocation() + " is";
-                throw new BufferException(t.describe() + " is not the last tensor allocated in " + name + "; " + last);
-            }
+            String last = depth == 0 ? "nothing is allocated" : describeSlot(depth - 1) + " is";
+            throw new BufferException(t.describe() + " is not the last tensor allocated in " + name + "; " + last);
         }
         for (int i = 0; i < k; i++) {
-            Allocation a = stack.remove(stack.size() - 1);
-            a.end(site);
-            offset = a.offset;
+            int d = --depth;
+            end(d, site);
+            offset = offs[d];
         }
     }
 
     /** Gives back one tensor, the last allocated: as {@link #drop(Tensor...)} without the array. */
     public void drop(Tensor tensor) {
-        drop("drop", tensor);
+        drop(DEFAULT_DROP, tensor);
     }
 
     /** As {@link #drop(Tensor)}, with the site for later error messages. */
     public void drop(String site, Tensor tensor) {
-        int top = stack.size() - 1;
-        if (top >= 0 && stack.get(top) == tensor.allocation() && views.isEmpty()) {
-            Allocation a = stack.remove(top);
-            a.end(site);
-            offset = a.offset;
+        int d = depth - 1;
+        if (d >= 0 && tensor.slot() == d && tensor.buffer() == this && gens[d] == tensor.generation()) {
+            depth = d;
+            end(d, site);
+            offset = offs[d];
             return;
         }
         drop(site, new Tensor[] {tensor});
@@ -432,13 +494,13 @@ public final class Buffer implements AutoCloseable {
 
     /** As {@link #reset()}; {@code site} says in later error messages how the tensors were given back. */
     public void reset(String site) {
-        for (Allocation a : stack) {
-            a.end(site);
+        for (int d = 0; d < depth; d++) {
+            end(d, site);
         }
         for (Allocation a : views) {
             a.end(site);
         }
-        stack.clear();
+        depth = 0;
         views.clear();
         offset = 0;
     }

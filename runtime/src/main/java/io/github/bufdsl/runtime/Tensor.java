@@ -10,36 +10,47 @@ import java.util.random.RandomGenerator;
  * <p>Every access first checks that the memory still belongs to the allocation the tensor came
  * from, and throws a {@link BufferException} saying how it was given back if not.
  */
-public final class Tensor extends Allocation {
-    // offset and name below are the view's; the inherited ones are the allocation's (used only
-    // when this handle is the allocation, through the field allocation)
-    private final Allocation allocation;
+public final class Tensor {
+    private final Buffer buffer;
+    /** The stack slot of the allocation and its generation there; -1 for a view made by reshape. */
+    private final int slot;
+    private final long gen;
+    /** The allocation of a view made by reshape; null for a tensor on the stack. */
+    private final Allocation view;
+    private final int allocOffset;
+    private final int allocLength;
     private final int offset;
     private final int[] dims;
     private final int[] strides;
     private final String name;
 
-    /** A tensor that is its own allocation: the whole of {@code length} elements at {@code offset}. */
-    Tensor(Buffer buffer, int offset, int length, String name, int[] dims, int[] strides) {
-        super(buffer, offset, length, name);
-        this.allocation = this;
+    /** A tensor taken by alloc: the whole of slot {@code slot}'s allocation in generation {@code gen}. */
+    Tensor(Buffer buffer, int slot, long gen, int offset, int length, String name, int[] dims, int[] strides) {
+        this(buffer, slot, gen, null, offset, length, offset, dims, strides, name);
+    }
+
+    /** A view made by reshape, live while {@code view} is. */
+    Tensor(Allocation view, int offset, int[] dims, int[] strides) {
+        this(view.buffer, -1, 0, view, view.offset, view.length, offset, dims, strides, view.name);
+    }
+
+    private Tensor(Buffer buffer, int slot, long gen, Allocation view, int allocOffset, int allocLength, int offset,
+            int[] dims, int[] strides, String name) {
+        this.buffer = buffer;
+        this.slot = slot;
+        this.gen = gen;
+        this.view = view;
+        this.allocOffset = allocOffset;
+        this.allocLength = allocLength;
         this.offset = offset;
         this.dims = dims;
         this.strides = strides;
         this.name = name;
     }
 
-    Tensor(Allocation allocation, int offset, int[] dims, int[] strides) {
-        this(allocation, offset, dims, strides, allocation.name);
-    }
-
-    private Tensor(Allocation allocation, int offset, int[] dims, int[] strides, String name) {
-        super(allocation.buffer, allocation.offset, allocation.length, allocation.name);
-        this.allocation = allocation;
-        this.offset = offset;
-        this.dims = dims;
-        this.strides = strides;
-        this.name = name;
+    /** The same allocation seen at another offset and shape, under a name. */
+    private Tensor sameAllocation(int newOffset, int[] newDims, int[] newStrides, String newName) {
+        return new Tensor(buffer, slot, gen, view, allocOffset, allocLength, newOffset, newDims, newStrides, newName);
     }
 
     /** A tensor with its own memory (a private buffer), filled from column-major values. */
@@ -66,13 +77,22 @@ public final class Tensor extends Allocation {
         return s;
     }
 
-    Allocation allocation() {
-        return allocation;
+    int slot() {
+        return slot;
+    }
+
+    long generation() {
+        return gen;
+    }
+
+    /** How the memory was given back (when it was). */
+    String endedBy() {
+        return view != null ? view.endedBy() : buffer.endedBy(slot, gen);
     }
 
     /** The buffer this tensor's memory belongs to. */
     public Buffer buffer() {
-        return allocation.buffer;
+        return buffer;
     }
 
     /** The handle's name for error messages, or null. */
@@ -82,12 +102,12 @@ public final class Tensor extends Allocation {
 
     /** The same view under another name (for error messages). */
     public Tensor withName(String newName) {
-        return new Tensor(allocation, offset, dims, strides, newName);
+        return sameAllocation(offset, dims, strides, newName);
     }
 
     /** What error messages call this tensor. */
     public String describe() {
-        return name != null ? name : allocation.describeAllocation();
+        return name != null ? name : "the tensor at offset " + allocOffset + " (" + allocLength + " elements)";
     }
 
     public int rank() {
@@ -132,7 +152,7 @@ public final class Tensor extends Allocation {
 
     /** True while the memory still belongs to the allocation this tensor came from. */
     public boolean isLive() {
-        return allocation.live();
+        return view == null ? buffer.gens[slot] == gen : view.live();
     }
 
     /**
@@ -141,8 +161,8 @@ public final class Tensor extends Allocation {
      * @throws BufferException "A was dropped by reset!(buf) at line 12"
      */
     public void checkLive() {
-        if (!allocation.live()) {
-            throw new BufferException(describe() + " was dropped by " + allocation.endedBy());
+        if (!isLive()) {
+            throw new BufferException(describe() + " was dropped by " + endedBy());
         }
     }
 
@@ -169,7 +189,7 @@ public final class Tensor extends Allocation {
         if (!isContiguous()) {
             throw new BufferException("neuralyze(" + describe() + "): the tensor is not contiguous");
         }
-        return new Tensor(allocation, offset, dims, strides, name);
+        return sameAllocation(offset, dims, strides, name);
     }
 
     /**
@@ -205,7 +225,7 @@ public final class Tensor extends Allocation {
                 off += index[k] * strides[k];
             }
         }
-        return new Tensor(allocation, off, d, st, name);
+        return sameAllocation(off, d, st, name);
     }
 
     /**
@@ -214,7 +234,7 @@ public final class Tensor extends Allocation {
      * the shift index it). Check liveness first.
      */
     Widened widened() {
-        Buffer b = allocation.buffer;
+        Buffer b = buffer;
         if (b.elementType() == ElementType.FLOAT64) {
             return new Widened(b.data(), 0);
         }
@@ -231,7 +251,7 @@ public final class Tensor extends Allocation {
 
     /** Writes a widened copy back into a Float32 buffer (rounding); nothing for Float64. */
     void narrow(Widened w) {
-        Buffer b = allocation.buffer;
+        Buffer b = buffer;
         if (b.elementType() == ElementType.FLOAT64) {
             return;
         }
@@ -263,25 +283,25 @@ public final class Tensor extends Allocation {
     /** Element at a 0-based multi-index. */
     public double get(int... index) {
         checkLive();
-        return allocation.buffer.read(position(index));
+        return buffer.read(position(index));
     }
 
     /** Sets the element at a 0-based multi-index. */
     public void set(double value, int... index) {
         checkLive();
-        allocation.buffer.write(position(index), value);
+        buffer.write(position(index), value);
     }
 
     /** Element {@code i} in column-major order. */
     public double getLinear(long i) {
         checkLive();
-        return allocation.buffer.read(linearPosition(i));
+        return buffer.read(linearPosition(i));
     }
 
     /** Sets element {@code i} in column-major order. */
     public void setLinear(long i, double value) {
         checkLive();
-        allocation.buffer.write(linearPosition(i), value);
+        buffer.write(linearPosition(i), value);
     }
 
     private int position(int[] index) {
@@ -317,7 +337,7 @@ public final class Tensor extends Allocation {
     /** Sets every element to {@code value}. */
     public void fill(double value) {
         checkLive();
-        Buffer b = allocation.buffer;
+        Buffer b = buffer;
         if (isContiguous() && b.elementType() == ElementType.FLOAT64) {
             Arrays.fill(b.data(), offset, offset + (int) length(), value);
             return;
@@ -330,7 +350,7 @@ public final class Tensor extends Allocation {
     /** Fills with uniform random numbers in [0, 1). */
     public void fillRandom(RandomGenerator random) {
         checkLive();
-        Buffer b = allocation.buffer;
+        Buffer b = buffer;
         for (long i = 0, n = length(); i < n; i++) {
             b.write(linearPosition(i), random.nextDouble());
         }
@@ -339,7 +359,7 @@ public final class Tensor extends Allocation {
     /** Sum of all elements. */
     public double sum() {
         checkLive();
-        Buffer b = allocation.buffer;
+        Buffer b = buffer;
         double s = 0;
         for (long i = 0, n = length(); i < n; i++) {
             s += b.read(linearPosition(i));
@@ -350,7 +370,7 @@ public final class Tensor extends Allocation {
     /** The elements in column-major order (a copy). */
     public double[] toArray() {
         checkLive();
-        Buffer b = allocation.buffer;
+        Buffer b = buffer;
         double[] out = new double[(int) length()];
         for (int i = 0; i < out.length; i++) {
             out[i] = b.read(linearPosition(i));

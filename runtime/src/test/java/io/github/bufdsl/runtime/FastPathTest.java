@@ -106,4 +106,56 @@ class FastPathTest {
             assertTrue(error(t::checkLive).contains("was dropped by reset!(buf) at line 9"));
         }
     }
+
+    @Test
+    void aHandleWhoseMemoryWasTakenAndGivenBackAgainSaysSo() {
+        Buffer buf = new Buffer(100).setName("buf");
+        Tensor a = buf.alloc("A", 3);
+        buf.drop("drop!(buf, A) at line 2", a);
+        Tensor b = buf.alloc("B", 3);
+        assertTrue(error(a::checkLive).contains("A was dropped by drop!(buf, A) at line 2"),
+                "the slot is taken again, but how A ended is still known");
+        buf.drop("drop!(buf, B) at line 4", b);
+        String stale = error(a::checkLive);
+        assertTrue(stale.contains("A was dropped by an earlier drop or reset"), stale);
+        assertTrue(error(b::checkLive).contains("B was dropped by drop!(buf, B) at line 4"));
+        assertTrue(error(() -> buf.drop(a)).contains("A was already dropped"));
+    }
+
+    @Test
+    void deepStacksGrowAndEveryHandleKeepsItsOwnLife() {
+        Buffer buf = new Buffer(0).setName("buf");
+        Tensor[] ts = new Tensor[100];
+        for (int i = 0; i < ts.length; i++) {
+            ts[i] = buf.alloc("T" + i, 2);
+        }
+        assertEquals(100, buf.allocationCount());
+        buf.drop(ts[99], ts[98], ts[97]);
+        for (int i = 0; i < ts.length; i++) {
+            assertEquals(i < 97, ts[i].isLive(), "T" + i);
+        }
+        assertEquals(194, buf.used());
+        buf.reset("reset!(buf)");
+        assertTrue(error(ts[0]::checkLive).contains("T0 was dropped by reset!(buf)"));
+        assertEquals(0, buf.allocationCount());
+    }
+
+    @Test
+    void anUnnamedTensorIsNotCalledByTheNameOfTheOneBeforeItInItsSlot() {
+        Buffer buf = new Buffer(100).setName("buf");
+        Tensor named = buf.alloc("A", 3);
+        buf.drop(named);
+        Tensor unnamed = buf.alloc(5);
+        Tensor other = new Buffer(10).setName("other").alloc("X", 1);
+        String top = error(() -> buf.drop(other));
+        assertTrue(top.contains("X belongs to other"), top);
+        Tensor below = buf.alloc("B", 1);
+        String notLast = error(() -> buf.drop(unnamed));
+        assertTrue(notLast.contains("the tensor at offset 0 (5 elements) is not the last tensor allocated in buf; B is"),
+                notLast);
+        buf.drop(below);
+        buf.drop(unnamed);
+        assertTrue(error(() -> buf.drop(unnamed)).contains("was already dropped by drop"));
+        assertTrue(error(named::checkLive).contains("A was dropped by an earlier drop or reset"));
+    }
 }
