@@ -33,6 +33,7 @@ public class LanguageBench {
     private BufScript leftToRight;
     private BufScript optimized;
     private BufScript big;
+    private String bigText;
     private BufScript flags;
     private BufScript threaded;
 
@@ -65,7 +66,8 @@ public class LanguageBench {
             sb.append("drop!(buf, B").append(i).append(")\n");
             sb.append("drop!(buf, A").append(i).append(")\n");
         }
-        big = BufScript.fromString("big.buf", sb.toString());
+        bigText = sb.toString();
+        big = BufScript.fromString("big.buf", bigText);
         StringBuilder fl = new StringBuilder("buf = Buffer(0)\n");
         for (int i = 1; i <= 30; i++) {
             fl.append("if f").append(i).append("\n    T = alloc!(buf, ").append(i).append(", 10)\n    drop!(buf, T)\nelse\n")
@@ -150,5 +152,11 @@ public class LanguageBench {
     @Benchmark
     public Usage usageOf100kStatements() throws ScriptException {
         return big.usage(Map.of());
+    }
+
+    /** Parsing, resolving and sizing the 100,000 statements, from the text. */
+    @Benchmark
+    public Usage loadAndUsageOf100kStatements() throws ScriptException {
+        return BufScript.fromString("big.buf", bigText).usage(Map.of());
     }
 }

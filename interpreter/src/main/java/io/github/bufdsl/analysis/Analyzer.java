@@ -21,11 +21,14 @@ public final class Analyzer {
     /** The sizing functions of a program, keyed by their block (null key for the whole script). */
     public static Map<Stmt.PrintBufferUsage, SizingFunction> analyze(Resolution resolution) {
         List<Stmt> top = resolution.program().body();
-        Map<String, SizingFunction.BufferDecl> decls = SizingBuilder.declarations(top);
+        Map<String, SizingFunction.BufferDecl> decls = null;
         Map<Stmt.PrintBufferUsage, SizingFunction> result = new IdentityHashMap<>();
         List<Stmt> before = new ArrayList<>();
         for (Stmt s : top) {
             for (Stmt.PrintBufferUsage block : blocks(s)) {
+                if (decls == null) {
+                    decls = SizingBuilder.declarations(top);
+                }
                 List<String> names = block.buffers().stream().map(Expr.Name::name).toList();
                 result.put(block, SizingBuilder.build(block.pos(), names, before, block.body(), decls,
                         resolution.functions()));
@@ -37,7 +40,12 @@ public final class Analyzer {
 
     /** The sizing functions in source order: the blocks', or one for the whole script. */
     public static List<SizingFunction> sizingFunctions(Resolution resolution) {
-        Map<Stmt.PrintBufferUsage, SizingFunction> byBlock = analyze(resolution);
+        return sizingFunctions(resolution, analyze(resolution));
+    }
+
+    /** As {@link #sizingFunctions(Resolution)}, from the blocks' functions {@link #analyze} made. */
+    public static List<SizingFunction> sizingFunctions(Resolution resolution,
+            Map<Stmt.PrintBufferUsage, SizingFunction> byBlock) {
         if (!byBlock.isEmpty()) {
             List<SizingFunction> list = new ArrayList<>(byBlock.values());
             list.sort((a, b) -> a.pos().line() != b.pos().line() ? Integer.compare(a.pos().line(), b.pos().line())
@@ -62,15 +70,17 @@ public final class Analyzer {
     /** Free variables used as the buffer of alloc!, drop! or reset!, in order of first use. */
     private static java.util.Set<String> givenBuffers(List<Stmt> body, java.util.Set<String> free) {
         java.util.Set<String> found = new java.util.LinkedHashSet<>();
-        for (Stmt s : body) {
-            new StmtWalker(call -> {
-                String fn = call.calleeName();
-                if (("alloc!".equals(fn) || "drop!".equals(fn) || "reset!".equals(fn)) && !call.args().isEmpty()
-                        && call.args().get(0) instanceof Expr.Name n && free.contains(n.name())) {
-                    found.add(n.name());
-                }
-            }).statement(s);
+        if (free.isEmpty()) {
+            return found;
         }
+        StmtWalker walker = new StmtWalker(call -> {
+            String fn = call.calleeName();
+            if (("alloc!".equals(fn) || "drop!".equals(fn) || "reset!".equals(fn)) && !call.args().isEmpty()
+                    && call.args().get(0) instanceof Expr.Name n && free.contains(n.name())) {
+                found.add(n.name());
+            }
+        });
+        body.forEach(walker::statement);
         return found;
     }
 

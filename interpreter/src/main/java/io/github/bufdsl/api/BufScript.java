@@ -331,7 +331,7 @@ public final class BufScript {
 
     /** The sizing functions, none when the script has no buffer at all. */
     private List<SizingFunction> sizingFunctions() {
-        return Analyzer.sizingFunctions(resolution).stream().filter(f -> !f.buffers().isEmpty()).toList();
+        return Analyzer.sizingFunctions(resolution, blocks).stream().filter(f -> !f.buffers().isEmpty()).toList();
     }
 
     /**

@@ -57,7 +57,9 @@ final class AstBuilder {
     }
 
     static Pos pos(Token t) {
-        return new Pos(t.getLine(), t.getCharPositionInLine() + 1, Math.max(1, t.getText().length()));
+        int length = t.getStopIndex() >= t.getStartIndex() && t.getStartIndex() >= 0
+                ? t.getStopIndex() - t.getStartIndex() + 1 : t.getText() == null ? 1 : t.getText().length();
+        return new Pos(t.getLine(), t.getCharPositionInLine() + 1, Math.max(1, length));
     }
 
     // ------------------------------------------------------------------ statements
@@ -133,7 +135,7 @@ final class AstBuilder {
             for (ParamContext p : ctx.param()) {
                 params.add(new Stmt.Param(pos(p), p.getText()));
             }
-            return new Stmt.Function(pos(ctx.name()), ctx.name().getText(), params, block(ctx.block()));
+            return new Stmt.Function(pos(ctx.name()), ctx.name().getStart().getText(), params, block(ctx.block()));
         }
 
         @Override
@@ -232,7 +234,7 @@ final class AstBuilder {
     }
 
     private Stmt.For forLoop(ForLoopContext ctx, boolean threaded) {
-        return new Stmt.For(pos(ctx.getStart()), ctx.name().getText(), expr(ctx.expr()), block(ctx.block()), threaded);
+        return new Stmt.For(pos(ctx.getStart()), ctx.name().getStart().getText(), expr(ctx.expr()), block(ctx.block()), threaded);
     }
 
     private Expr exprList(ParserRuleContext owner, List<ExprContext> list) {
@@ -456,7 +458,7 @@ final class AstBuilder {
 
         @Override
         public Expr visitFieldExpr(FieldExprContext ctx) {
-            return new Expr.Field(pos(ctx), expr(ctx.expr()), ctx.name().getText());
+            return new Expr.Field(pos(ctx), expr(ctx.expr()), ctx.name().getStart().getText());
         }
 
         @Override
@@ -519,7 +521,7 @@ final class AstBuilder {
 
         @Override
         public Expr visitParametricExpr(ParametricExprContext ctx) {
-            return new Expr.Parametric(pos(ctx), ctx.name().getText(),
+            return new Expr.Parametric(pos(ctx), ctx.name().getStart().getText(),
                     ctx.expr().stream().map(AstBuilder.this::expr).toList());
         }
 
@@ -540,7 +542,7 @@ final class AstBuilder {
 
         @Override
         public Expr visitIntLiteral(IntLiteralContext ctx) {
-            String digits = ctx.getText().replace("_", "");
+            String digits = ctx.getStart().getText().replace("_", "");
             try {
                 return new Expr.IntLit(pos(ctx), Long.parseLong(digits));
             } catch (NumberFormatException e) {
@@ -550,7 +552,7 @@ final class AstBuilder {
 
         @Override
         public Expr visitFloatLiteral(FloatLiteralContext ctx) {
-            double v = Double.parseDouble(ctx.getText().replace("_", ""));
+            double v = Double.parseDouble(ctx.getStart().getText().replace("_", ""));
             if (Double.isInfinite(v)) {
                 throw error(pos(ctx), "the number " + ctx.getText() + " is too large for a Float64");
             }
@@ -564,12 +566,12 @@ final class AstBuilder {
 
         @Override
         public Expr visitBoolLiteral(BoolLiteralContext ctx) {
-            return new Expr.BoolLit(pos(ctx), ctx.getText().equals("true"));
+            return new Expr.BoolLit(pos(ctx), ctx.getStart().getText().equals("true"));
         }
 
         @Override
         public Expr visitNameExpr(NameExprContext ctx) {
-            return new Expr.Name(pos(ctx), ctx.getText());
+            return new Expr.Name(pos(ctx), ctx.getStart().getText()); // one token: no tree walk
         }
     };
 

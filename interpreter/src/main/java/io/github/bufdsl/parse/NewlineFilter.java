@@ -42,6 +42,35 @@ final class NewlineFilter implements TokenSource {
 
     private static final java.util.Set<String> OPENERS = java.util.Set.of("if", "for", "while", "begin", "function");
 
+    /** What a token type means here, by the lexer's vocabulary: so no token's text need be read. */
+    private static final byte OTHER = 0;
+    private static final byte OPEN = 1;
+    private static final byte CLOSE = 2;
+    private static final byte BLOCK = 3;
+    private static final byte END = 4;
+    private static final byte SEMICOLON = 5;
+    private static final byte[] KIND = kinds();
+
+    private static byte[] kinds() {
+        org.antlr.v4.runtime.Vocabulary v = BufDslLexer.VOCABULARY;
+        byte[] kind = new byte[v.getMaxTokenType() + 2];
+        for (int type = 0; type <= v.getMaxTokenType(); type++) {
+            String literal = v.getLiteralName(type);
+            if (literal == null || literal.length() < 3) {
+                continue;
+            }
+            String text = literal.substring(1, literal.length() - 1);
+            kind[type] = switch (text) {
+                case "(", "[", "{" -> OPEN;
+                case ")", "]", "}" -> CLOSE;
+                case "end" -> END;
+                case ";" -> SEMICOLON;
+                default -> OPENERS.contains(text) ? BLOCK : OTHER;
+            };
+        }
+        return kind;
+    }
+
     private final TokenSource source;
     private int depth;
     private int blocks;
@@ -56,8 +85,9 @@ final class NewlineFilter implements TokenSource {
     public Token nextToken() {
         while (true) {
             Token t = source.nextToken();
-            String text = t.getText();
-            if (t.getType() == BufDslLexer.NEWLINE || (depth == 0 && ";".equals(text))) {
+            int type = t.getType();
+            byte kind = type >= 0 && type < KIND.length ? KIND[type] : OTHER;
+            if (type == BufDslLexer.NEWLINE || (depth == 0 && kind == SEMICOLON)) {
                 if (depth > 0) {
                     continue;
                 }
@@ -69,20 +99,17 @@ final class NewlineFilter implements TokenSource {
             } else if (statementTokens > MAX_STATEMENT_TOKENS) {
                 throw TooDeep.tooLong(statementStart);
             }
-            if (text != null && text.length() == 1) {
-                char c = text.charAt(0);
-                if (c == '(' || c == '[' || c == '{') {
-                    if (++depth > MAX_NESTING) {
-                        throw TooDeep.nesting(t, "brackets");
-                    }
-                } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
-                    depth--;
+            if (kind == OPEN) {
+                if (++depth > MAX_NESTING) {
+                    throw TooDeep.nesting(t, "brackets");
                 }
-            } else if (text != null && OPENERS.contains(text)) {
+            } else if (kind == CLOSE && depth > 0) {
+                depth--;
+            } else if (kind == BLOCK) {
                 if (++blocks > MAX_NESTING) {
                     throw TooDeep.nesting(t, "blocks");
                 }
-            } else if ("end".equals(text) && blocks > 0) {
+            } else if (kind == END && blocks > 0) {
                 blocks--;
             }
             return t;
