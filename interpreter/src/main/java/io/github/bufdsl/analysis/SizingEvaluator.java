@@ -84,8 +84,17 @@ public final class SizingEvaluator {
             run.go();
             w.paths = 1;
             return new SizingResult(f, run.leaf(), w.diagnostics(),
-                    new SizingResult.Merged(run.openSeen.size(), run.openSeen.values().stream().allMatch(n -> n == 1)));
+                    merged(run));
         }
+    }
+
+    private static SizingResult.Merged merged(Run run) {
+        boolean shared = !run.openSeen.values().stream().allMatch(n -> n == 1);
+        String why = shared && run.upperBound
+                ? "a condition decides several ifs, and branches leave tensors whose sizes no one path has"
+                : shared ? "a condition decides several ifs"
+                : run.upperBound ? "branches leave tensors whose sizes no one path has" : null;
+        return new SizingResult.Merged(run.openSeen.size(), why == null, why);
     }
 
     /**
@@ -256,6 +265,8 @@ public final class SizingEvaluator {
         boolean stoppedForDecision;
         /** Worst-case mode: an if on an open condition takes the larger of its branches. */
         boolean worstCase;
+        /** Set when merging branches took sizes no single path has: the figures are an upper bound. */
+        boolean upperBound;
         /** In worst-case mode, how many ifs each open condition decided. */
         final Map<String, Integer> openSeen = new LinkedHashMap<>();
         final WorkspaceModel workspace = new WorkspaceModel();
@@ -427,34 +438,201 @@ public final class SizingEvaluator {
         }
 
         /**
-         * Worst-case mode: each alternative runs from the same state; they must all leave the buffers
-         * as they found them (what a branch takes it gives back), and the peak is the largest of theirs.
+         * Worst-case mode: each alternative runs from the same state, and the peak is the largest of
+         * theirs. Where they all leave the buffers as they found them, or leave the same tensors
+         * (by name, in the same order) of different sizes, one of which is at least as large as every
+         * other's everywhere, the run goes on from that one: exact, since nothing later can grow more
+         * from a smaller start. Where no alternative is the largest everywhere, it goes on from one
+         * whose differing tensors take the largest size any alternative gave them, which may not be a
+         * state any path reaches: from there on the figures are an upper bound, and the result says so.
          */
         private void largest(SizeStmt.If f, List<List<SizeStmt>> alternatives) {
             State before = save();
             Peak[] peaks = new Peak[levels.size()];
-            State after = null;
+            List<State> ends = new ArrayList<>();
             for (List<SizeStmt> body : alternatives) {
                 restore(before);
                 statements(body);
-                State end = save();
-                if (after == null) {
-                    after = end;
-                } else if (!sameBuffers(after, end) || !after.globals().keySet().equals(end.globals().keySet())) {
-                    throw impossible("sizing needs more than " + maxPaths + " combinations of the open conditions,"
-                            + " and the branches of this if leave the buffers differently, so they cannot be"
-                            + " sized apart; give some free variables with --var");
-                }
+                ends.add(save());
                 int i = 0;
                 for (Level l : levels.values()) {
                     peaks[i] = peaks[i] == null ? l.peak : peaks[i].max(l.peak);
                     i++;
                 }
             }
-            restore(after);
+            int chosen = 0;
+            boolean same = true;
+            for (State end : ends) {
+                same &= sameBuffers(ends.get(0), end) && sameValues(ends.get(0).globals(), end.globals(), false);
+            }
+            if (same) {
+                restore(ends.get(0));
+            } else {
+                for (State end : ends) {
+                    if (!sameShape(ends.get(0), end)) {
+                        throw impossible("sizing needs more than " + maxPaths + " combinations of the open"
+                                + " conditions, and the branches of this if leave different tensors in the buffers,"
+                                + " so they cannot be sized apart; give some free variables with --var");
+                    }
+                }
+                chosen = largestEverywhere(ends);
+                // run the chosen alternative again, so that what it dropped is marked as dropped
+                restore(before);
+                statements(alternatives.get(chosen < 0 ? largestLength(ends) : chosen));
+                if (chosen < 0) {
+                    inflate(ends);
+                    upperBound = true;
+                }
+            }
             int i = 0;
             for (Level l : levels.values()) {
                 l.peak = peaks[i++];
+            }
+        }
+
+        /** Same buffers with the same number of tensors of the same names, and the same variables. */
+        private boolean sameShape(State a, State b) {
+            if (!a.globals().keySet().equals(b.globals().keySet())) {
+                return false;
+            }
+            for (String buffer : a.levels().keySet()) {
+                List<TensorRec> x = new ArrayList<>(a.levels().get(buffer).stack);
+                List<TensorRec> y = new ArrayList<>(b.levels().get(buffer).stack);
+                if (x.size() != y.size()) {
+                    return false;
+                }
+                for (int k = 0; k < x.size(); k++) {
+                    if (x.get(k) != y.get(k) && !(java.util.Objects.equals(x.get(k).name, y.get(k).name)
+                            && x.get(k).buffer.equals(y.get(k).buffer))) {
+                        return false;
+                    }
+                }
+            }
+            return sameValues(a.globals(), b.globals(), true);
+        }
+
+        /**
+         * The same variables with the same values (a number that differs could steer what comes
+         * later); unknown values count as equal, and tensors too when {@code anyTensor}.
+         */
+        private boolean sameValues(Map<String, Object> a, Map<String, Object> b, boolean anyTensor) {
+            java.util.Set<String> names = new java.util.HashSet<>(a.keySet());
+            names.addAll(b.keySet());
+            for (String name : names) {
+                Object x = a.get(name);
+                Object y = b.get(name);
+                if (x == null || y == null) {
+                    // a tensor only one branch names: if it were still allocated the buffers would
+                    // differ (compared apart), so it is a temporary given back, which changes nothing later
+                    if ((x != null ? x : y) instanceof TensorRec) {
+                        continue;
+                    }
+                    return false;
+                }
+                boolean same = x instanceof Opaque && y instanceof Opaque
+                        || anyTensor && x instanceof TensorRec && y instanceof TensorRec
+                        || java.util.Objects.equals(x, y);
+                if (!same) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The alternative at least as large as every other in every length and tensor size, or -1. */
+        private int largestEverywhere(List<State> ends) {
+            for (int c = 0; c < ends.size(); c++) {
+                boolean all = true;
+                for (int o = 0; o < ends.size() && all; o++) {
+                    all = atLeast(ends.get(c), ends.get(o));
+                }
+                if (all) {
+                    return c;
+                }
+            }
+            return -1;
+        }
+
+        private boolean atLeast(State a, State b) {
+            for (String buffer : a.levels().keySet()) {
+                Level x = a.levels().get(buffer);
+                Level y = b.levels().get(buffer);
+                if (!x.len.dominates(y.len)) {
+                    return false;
+                }
+                java.util.Iterator<TensorRec> i = x.stack.iterator();
+                java.util.Iterator<TensorRec> j = y.stack.iterator();
+                while (i.hasNext()) {
+                    if (!i.next().size.dominates(j.next().size)) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+
+        /** The alternative whose buffers hold the most (by the sum of constant lengths), for an upper bound. */
+        private int largestLength(List<State> ends) {
+            int best = 0;
+            long most = Long.MIN_VALUE;
+            for (int c = 0; c < ends.size(); c++) {
+                long total = 0;
+                for (Level l : ends.get(c).levels().values()) {
+                    total += l.len.isConstant() ? l.len.constantValue() : 0;
+                }
+                if (total > most) {
+                    most = total;
+                    best = c;
+                }
+            }
+            return best;
+        }
+
+        /**
+         * Gives every tensor the alternatives left with different sizes the largest of its sizes (and
+         * unknown dimensions), in the buffers and in the variables that name it.
+         */
+        private void inflate(List<State> ends) {
+            for (Map.Entry<String, Level> e : levels.entrySet()) {
+                Level l = e.getValue();
+                List<TensorRec> now = new ArrayList<>(l.stack);
+                List<List<TensorRec>> all = new ArrayList<>();
+                ends.forEach(st -> all.add(new ArrayList<>(st.levels().get(e.getKey()).stack)));
+                Map<TensorRec, TensorRec> replaced = new java.util.IdentityHashMap<>();
+                for (int k = 0; k < now.size(); k++) {
+                    TensorRec t = now.get(k);
+                    Poly most = t.size;
+                    boolean differs = false;
+                    for (List<TensorRec> st : all) {
+                        TensorRec o = st.get(k);
+                        differs |= o != t;
+                        if (!most.dominates(o.size)) {
+                            if (o.size.dominates(most)) {
+                                most = o.size;
+                            } else {
+                                throw impossible("sizing needs more than " + maxPaths + " combinations of the open"
+                                        + " conditions, and the sizes " + most + " and " + o.size + " that branches"
+                                        + " give " + t.name + " cannot be compared; give some free variables with --var");
+                            }
+                        }
+                    }
+                    if (differs) {
+                        TensorRec bigger = new TensorRec(t.name, t.buffer, most, t.pos, null);
+                        l.len = l.len.plus(most.minus(t.size));
+                        replaced.put(t, bigger);
+                        now.set(k, bigger);
+                    }
+                }
+                if (!replaced.isEmpty()) {
+                    l.clear();
+                    for (int k = now.size() - 1; k >= 0; k--) {
+                        l.push(now.get(k));
+                    }
+                    for (Map<String, Object> scope : locals == null ? List.of(globals) : List.of(globals, locals)) {
+                        scope.replaceAll((name, v) -> v instanceof TensorRec r && replaced.containsKey(r)
+                                ? replaced.get(r) : v);
+                    }
+                }
             }
         }
 

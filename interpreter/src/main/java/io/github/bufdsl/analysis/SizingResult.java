@@ -16,9 +16,10 @@ public record SizingResult(SizingFunction function, Node tree, List<Diagnostic> 
     /**
      * Set when there were too many combinations of open conditions to follow each: the branches of
      * every if on an open condition were merged, taking the largest; the single leaf holds the worst
-     * case, exact when every open condition decides one if ({@code exact}), else an upper bound.
+     * case, exact when every open condition decides one if and no merge had to take sizes no single
+     * path has ({@code exact}), else an upper bound; {@code why} says which.
      */
-    public record Merged(int conditions, boolean exact) {
+    public record Merged(int conditions, boolean exact, String why) {
     }
 
     /** A decision tree: a leaf, or a condition with the outcomes when it is false and when it is true. */
@@ -90,7 +91,7 @@ public record SizingResult(SizingFunction function, Node tree, List<Diagnostic> 
         if (merged != null) {
             Long v = ((Leaf) tree).peaks().get(buffer).peak().constant();
             return v == null ? null : new Worst(v, List.of("over " + merged.conditions() + " open conditions, "
-                    + (merged.exact() ? "exact (each decides one if)" : "an upper bound (a condition decides several ifs)")));
+                    + (merged.exact() ? "exact (each decides one if)" : "an upper bound (" + merged.why() + ")")));
         }
         Worst best = null;
         for (Leaf l : leaves()) {
