@@ -55,8 +55,11 @@ public sealed interface SizeStmt {
             List<String> indices, List<Factor> refs) {
     }
 
-    /** A tensor of an {@code @tensor} term with its index labels. */
-    record Factor(String tensor, List<String> labels) {
+    /**
+     * A tensor of an {@code @tensor} term with its index labels; {@code ref} is its place among the
+     * statement's indexed tensors as written ({@link Order#refs()}), which terms share.
+     */
+    record Factor(String tensor, List<String> labels, int ref) {
     }
 
     /** A kept assignment that a size depends on: {@code n = 2 * m}. */
@@ -88,7 +91,10 @@ public sealed interface SizeStmt {
     }
 
     /** An assignment whose value usage cannot know before running; a size that reads it is an error. */
-    record Opaque(Pos pos, String name) implements SizeStmt {
+    record Opaque(Pos pos, String name, boolean view) implements SizeStmt {
+        Opaque(Pos pos, String name) {
+            this(pos, name, false);
+        }
     }
 
     /**

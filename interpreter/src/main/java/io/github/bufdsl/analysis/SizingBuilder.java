@@ -277,7 +277,7 @@ final class SizingBuilder {
         }
         use(a.pos(), used, out);
         if (a.op() != AssignOp.BROADCAST) {
-            out.add(new SizeStmt.Opaque(a.pos(), n.name()));
+            out.add(new SizeStmt.Opaque(a.pos(), n.name(), a.value() instanceof Expr.Index)); // a slice: a view
         }
     }
 
@@ -517,7 +517,7 @@ final class SizingBuilder {
 
     /** The contraction tree of each term as written, in the order {@link #terms} gives the terms. */
     private static void plans(TensorExpr t, List<io.github.bufdsl.runtime.ContractionOrder.Plan> into) {
-        into.addAll(expand(t).stream().map(Term::plan).toList());
+        into.addAll(expand(t, new int[1]).stream().map(Term::plan).toList());
     }
 
     /** A term of the right side: its tensors (null entries for tensors that are not plain names) and its tree. */
@@ -525,9 +525,9 @@ final class SizingBuilder {
     }
 
     /** The right side as a sum of products, each with the grouping it was written with. */
-    private static List<Term> expand(TensorExpr t) {
+    private static List<Term> expand(TensorExpr t, int[] nextRef) {
         if (t instanceof TensorExpr.Ref r) {
-            SizeStmt.Factor f = r.tensor() instanceof Expr.Name n ? new SizeStmt.Factor(n.name(), r.indices()) : null;
+            SizeStmt.Factor f = r.tensor() instanceof Expr.Name n ? new SizeStmt.Factor(n.name(), r.indices(), nextRef[0]++) : null;
             return List.of(new Term(java.util.Collections.singletonList(f),
                     new io.github.bufdsl.runtime.ContractionOrder.Leaf(0)));
         }
@@ -535,11 +535,11 @@ final class SizingBuilder {
             return List.of(new Term(List.of(), null));
         }
         if (t instanceof TensorExpr.Negate n) {
-            return expand(n.operand());
+            return expand(n.operand(), nextRef);
         }
         TensorExpr.Binary b = (TensorExpr.Binary) t;
-        List<Term> left = expand(b.left());
-        List<Term> right = expand(b.right());
+        List<Term> left = expand(b.left(), nextRef);
+        List<Term> right = expand(b.right(), nextRef);
         if (b.op() == '+' || b.op() == '-') {
             List<Term> all = new ArrayList<>(left);
             all.addAll(right);
@@ -563,7 +563,7 @@ final class SizingBuilder {
     /** Every indexed tensor as written, in order (a tensor used twice is there twice). */
     private static void refs(TensorExpr t, List<SizeStmt.Factor> into) {
         if (t instanceof TensorExpr.Ref r && r.tensor() instanceof Expr.Name n) {
-            into.add(new SizeStmt.Factor(n.name(), r.indices()));
+            into.add(new SizeStmt.Factor(n.name(), r.indices(), into.size()));
         } else if (t instanceof TensorExpr.Binary b) {
             refs(b.left(), into);
             refs(b.right(), into);
@@ -575,7 +575,7 @@ final class SizingBuilder {
     /** The right side as a sum of products of named tensors, or null if a tensor is not a plain name. */
     private static List<List<SizeStmt.Factor>> terms(TensorExpr t) {
         List<List<SizeStmt.Factor>> out = new ArrayList<>();
-        for (Term term : expand(t)) {
+        for (Term term : expand(t, new int[1])) {
             if (term.factors().stream().anyMatch(java.util.Objects::isNull)) {
                 return null;
             }

@@ -49,11 +49,25 @@ public final class SizingEvaluator {
     }
     private int paths;
 
-    private SizingEvaluator(SizingFunction function, Map<String, ?> bindings, long maxSteps, int maxPaths) {
+    private final Backend backend;
+
+    private SizingEvaluator(SizingFunction function, Map<String, ?> bindings, long maxSteps, int maxPaths,
+            Backend backend) {
         this.function = function;
         this.bindings = bindings;
         this.maxSteps = maxSteps;
         this.maxPaths = maxPaths;
+        this.backend = backend;
+    }
+
+    /**
+     * What sizing needs to know of the matrix backend contractions run on, to count their
+     * workspace as the runtime takes it: whether it reads matrices at any offset (else only those
+     * starting a buffer's array are used in place) and whether it keeps staging copies of its own.
+     */
+    public record Backend(boolean anyOffset, boolean stages) {
+        /** EJML, the default. */
+        public static final Backend EJML = new Backend(false, false);
     }
 
     /**
@@ -67,7 +81,13 @@ public final class SizingEvaluator {
     }
 
     public static SizingResult analyze(SizingFunction f, Map<String, ?> bindings, long maxSteps, int maxPaths) {
-        SizingEvaluator e = new SizingEvaluator(f, bindings, maxSteps, maxPaths);
+        return analyze(f, bindings, maxSteps, maxPaths, Backend.EJML);
+    }
+
+    /** As {@link #analyze(SizingFunction, Map)}, with limits, for contractions on {@code backend}. */
+    public static SizingResult analyze(SizingFunction f, Map<String, ?> bindings, long maxSteps, int maxPaths,
+            Backend backend) {
+        SizingEvaluator e = new SizingEvaluator(f, bindings, maxSteps, maxPaths, backend);
         java.util.Set<String> free = new java.util.HashSet<>(Pruner.freeVariables(f.body()));
         free.retainAll(Pruner.conditionVariables(f.body()));
         long open = free.stream().filter(v -> !bindings.containsKey(v)).count();
@@ -78,7 +98,7 @@ public final class SizingEvaluator {
             SizingResult.Node tree = e.explore(new ArrayList<>());
             return new SizingResult(f, tree, e.diagnostics(), null);
         } catch (TooManyPaths tooMany) {
-            SizingEvaluator w = new SizingEvaluator(f, bindings, maxSteps, maxPaths);
+            SizingEvaluator w = new SizingEvaluator(f, bindings, maxSteps, maxPaths, backend);
             Run run = w.new Run(List.of());
             run.worstCase = true;
             run.go();
@@ -175,14 +195,28 @@ public final class SizingEvaluator {
         final Pos pos;
         /** The dimensions, or null when not known. */
         final List<Poly> dims;
+        /** Where it starts in its buffer, or null when not known. */
+        final Poly offset;
+        /** Whether its buffer holds Float32 (a contraction then works on a widened copy of it). */
+        final boolean float32;
         String droppedBy;
 
-        TensorRec(String name, String buffer, Poly size, Pos pos, List<Poly> dims) {
+        TensorRec(String name, String buffer, Poly size, Pos pos, List<Poly> dims, Poly offset, boolean float32) {
             this.name = name;
             this.buffer = buffer;
             this.size = size;
             this.pos = pos;
             this.dims = dims;
+            this.offset = offset;
+            this.float32 = float32;
+        }
+
+        /** Whether a contraction on {@code backend} reads or writes it in place; null when that is not known. */
+        Boolean direct(Backend backend) {
+            if (backend.anyOffset() || float32) {
+                return true;
+            }
+            return offset == null || !offset.isConstant() ? null : offset.constantValue() == 0;
         }
     }
 
@@ -269,7 +303,7 @@ public final class SizingEvaluator {
         boolean upperBound;
         /** In worst-case mode, how many ifs each open condition decided. */
         final Map<String, Integer> openSeen = new LinkedHashMap<>();
-        final WorkspaceModel workspace = new WorkspaceModel();
+        final WorkspaceModel workspace = new WorkspaceModel(backend.anyOffset(), backend.stages());
         /** Each buffer's level after each statement that changed it, while the levels are numbers. */
         final List<SizingResult.Step> trace = new ArrayList<>();
         /** Tensors dropped so far, to undo drops when a branch is taken back. */
@@ -617,7 +651,7 @@ public final class SizingEvaluator {
                         }
                     }
                     if (differs) {
-                        TensorRec bigger = new TensorRec(t.name, t.buffer, most, t.pos, null);
+                        TensorRec bigger = new TensorRec(t.name, t.buffer, most, t.pos, null, t.offset, t.float32);
                         l.len = l.len.plus(most.minus(t.size));
                         replaced.put(t, bigger);
                         now.set(k, bigger);
@@ -731,7 +765,7 @@ public final class SizingEvaluator {
                 }
                 Level l = level(a.buffer());
                 TensorRec t = new TensorRec(a.target() == null ? "a tensor" : a.target(), bufferName(a.buffer()), n,
-                        a.pos(), dims);
+                        a.pos(), dims, l.len, function.elementBytes(bufferName(a.buffer())) == 4);
                 l.push(t);
                 l.len = l.len.plus(n);
                 Peak raised = l.peak.max(l.len);
@@ -769,10 +803,10 @@ public final class SizingEvaluator {
                     l.peak = raised;
                     l.peakAt = r.pos();
                     l.atPeak = new Stack(new TensorRec(r.target() == null ? "a view" : r.target(), r.buffer(), end,
-                            r.pos(), null), null);
+                            r.pos(), null, null, false), null);
                 }
                 if (r.target() != null) {
-                    assign(r.target(), new Opaque(r.pos()));
+                    assign(r.target(), new Opaque(r.pos(), true));
                 }
             } else if (s instanceof SizeStmt.ScopeEnd e) {
                 for (String b : e.buffers()) {
@@ -799,7 +833,7 @@ public final class SizingEvaluator {
             } else if (s instanceof SizeStmt.Alias a) {
                 assign(a.name(), lookup(a.of()));
             } else if (s instanceof SizeStmt.Opaque o) {
-                assign(o.name(), new Opaque(o.pos()));
+                assign(o.name(), new Opaque(o.pos(), o.view()));
             } else if (s instanceof SizeStmt.Call c) {
                 at = c.pos();
                 callFunction(c);
@@ -939,12 +973,19 @@ public final class SizingEvaluator {
         /** Counts the statement's workspace when every dimension of its tensors is a number. */
         private void workspace(SizeStmt.TensorOp op) {
             Map<String, Long> dims = new HashMap<>();
-            for (SizeStmt.Factor f : op.order().refs()) {
+            List<SizeStmt.Factor> refs = op.order().refs();
+            Boolean[] direct = new Boolean[refs.size()];
+            Object output = lookup(op.output());
+            Boolean outDirect = output instanceof TensorRec r ? r.direct(backend)
+                    : output instanceof Opaque o && o.view() ? Boolean.FALSE : null;
+            for (int i = 0; i < refs.size(); i++) {
+                SizeStmt.Factor f = refs.get(i);
                 TensorRec t = lookup(f.tensor()) instanceof TensorRec r ? r : null;
                 if (t == null || t.dims == null || t.dims.size() != f.labels().size()) {
                     workspace.markUnknown();
                     return;
                 }
+                direct[i] = t.direct(backend);
                 for (int k = 0; k < f.labels().size(); k++) {
                     Poly d = t.dims.get(k);
                     if (!d.isConstant()) {
@@ -964,7 +1005,7 @@ public final class SizingEvaluator {
                 limit = l.constantValue();
             }
             try {
-                workspace.statement(op, dims, limit);
+                workspace.statement(op, dims, limit, direct, outDirect);
             } catch (RuntimeException e) {
                 workspace.markUnknown(); // the runtime reports what does not fit
             }
@@ -1366,7 +1407,11 @@ public final class SizingEvaluator {
     }
 
     /** A value usage cannot know before running. */
-    private record Opaque(Pos pos) {
+    /** A value sizing does not follow; {@code view} if it is a slice or a reshape_buf! view (never whole). */
+    private record Opaque(Pos pos, boolean view) {
+        Opaque(Pos pos) {
+            this(pos, false);
+        }
     }
 
     /** More paths than allowed: the worst case is computed by merging branches instead. */

@@ -1,26 +1,38 @@
 package io.github.bufdsl.analysis;
 
 import io.github.bufdsl.runtime.ContractionOrder;
+import io.github.bufdsl.runtime.Contractor;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The workspace that {@code @tensor} statements take on one path, counted as the runtime takes it:
- * the contraction engine's permuted copies (three arrays that only grow: A as m x k, B as k x n,
- * the product m x n), and per statement the scratch buffer of traced copies and intermediates of
- * products of three or more tensors. Unknown once a statement's dimensions are not all numbers.
+ * the contraction engine's permuted copies of operands and products that do not line up with the
+ * multiply (three arrays that only grow; {@link Contractor#plan} decides, as it does at run time),
+ * the backend's staging copies when it keeps them, and per statement the scratch buffer of traced
+ * copies and intermediates of products of three or more tensors. Unknown once a statement's
+ * dimensions, or where its tensors start, are not all numbers.
  */
 final class WorkspaceModel {
+    private final boolean anyOffset;
+    private final boolean stages;
     private long packedA;
     private long packedB;
-    private long product = 1;
-    private long engine;
+    private long product;
+    private long stageA;
+    private long stageB;
+    private long stageC;
     private long scratchHighWater;
     private boolean unknown;
     private boolean any;
+    /** Elements the statement being counted has taken from the scratch buffer so far. */
+    private long scratch;
+
+    WorkspaceModel(boolean anyOffset, boolean stages) {
+        this.anyOffset = anyOffset;
+        this.stages = stages;
+    }
 
     void markUnknown() {
         unknown = true;
@@ -29,85 +41,116 @@ final class WorkspaceModel {
 
     /** Elements at most, or null when unknown; 0 without any {@code @tensor}. */
     Long total() {
-        return unknown ? null : engine + scratchHighWater;
+        return unknown ? null : packedA + packedB + product + stageA + stageB + stageC + scratchHighWater;
     }
 
     boolean used() {
         return any;
     }
 
-    /** One statement whose every index has a known dimension. */
-    void statement(SizeStmt.TensorOp op, Map<String, Long> dims, long maxIntermediate) {
+    /**
+     * An operand or result of a binary contraction: its labels in storage order, and whether it is
+     * used in place (null: not known).
+     */
+    private record Operand(List<String> labels, Boolean direct) {
+    }
+
+    /**
+     * One statement whose every index has a known dimension; {@code direct} says, per indexed tensor
+     * as written, whether it can be used in place, {@code outDirect} the same of the output (null:
+     * not known, which makes the workspace unknown if a contraction needs it).
+     */
+    void statement(SizeStmt.TensorOp op, Map<String, Long> dims, long maxIntermediate, Boolean[] direct,
+            Boolean outDirect) {
         any = true;
-        long scratch = 0;
-        for (SizeStmt.Factor ref : op.order().refs()) {
-            List<String> kept = traced(ref.labels());
-            if (kept.size() != ref.labels().size()) {
-                scratch += product(kept, dims);
+        scratch = 0;
+        List<SizeStmt.Factor> refs = op.order().refs();
+        Operand[] operands = new Operand[refs.size()];
+        for (int i = 0; i < refs.size(); i++) {
+            List<String> labels = refs.get(i).labels();
+            List<String> kept = traced(labels);
+            if (kept.size() != labels.size()) { // traced into the scratch buffer first, densely
+                operands[i] = new Operand(kept, inScratch(product(kept, dims)));
+            } else {
+                operands[i] = new Operand(labels, direct[i]);
             }
         }
-        String[] out = op.outLabels().toArray(new String[0]);
+        List<String> out = op.outLabels();
         for (int t = 0; t < op.terms().size(); t++) {
             List<SizeStmt.Factor> term = op.terms().get(t);
             if (term.size() < 2) {
                 continue;
             }
             List<String[]> labels = new ArrayList<>();
+            List<Operand> factors = new ArrayList<>();
             for (SizeStmt.Factor f : term) {
-                labels.add(traced(f.labels()).toArray(new String[0]));
+                factors.add(operands[f.ref()]);
+                labels.add(operands[f.ref()].labels().toArray(new String[0]));
             }
+            String[] outArray = out.toArray(new String[0]);
             ContractionOrder.Plan plan = op.order().plans().get(t);
             if (term.size() >= 3 && !op.order().indices().isEmpty()) {
                 plan = ContractionOrder.byIndices(labels, op.order().indices());
             } else if (term.size() >= 3 && op.order().optimize()) {
-                plan = ContractionOrder.optimal(labels, dims, out, maxIntermediate);
+                plan = ContractionOrder.optimal(labels, dims, outArray, maxIntermediate);
             }
             ContractionOrder.Pair root = (ContractionOrder.Pair) plan;
-            List<String> left = evaluate(root.left(), labels, out, dims);
-            scratch += pending;
-            pending = 0;
-            List<String> right = evaluate(root.right(), labels, out, dims);
-            scratch += pending;
-            pending = 0;
-            contract(left, right, dims);
+            Operand left = evaluate(root.left(), factors, labels, outArray, dims);
+            Operand right = evaluate(root.right(), factors, labels, outArray, dims);
+            contract(left, right, new Operand(out, outDirect), dims);
         }
         scratchHighWater = Math.max(scratchHighWater, scratch);
     }
 
-    /** Intermediates allocated by the last {@link #evaluate}. */
-    private long pending;
-
-    private List<String> evaluate(ContractionOrder.Plan p, List<String[]> labels, String[] out, Map<String, Long> dims) {
-        if (p instanceof ContractionOrder.Leaf l) {
-            return List.of(labels.get(l.index()));
-        }
-        ContractionOrder.Pair pair = (ContractionOrder.Pair) p;
-        List<String> a = evaluate(pair.left(), labels, out, dims);
-        List<String> b = evaluate(pair.right(), labels, out, dims);
-        List<String> result = ContractionOrder.resultLabels(p, labels, out);
-        pending += product(result, dims);
-        contract(a, b, dims);
-        return result;
+    /** Takes n elements from the scratch buffer; whether what starts there can be used in place. */
+    private boolean inScratch(long n) {
+        boolean direct = anyOffset || scratch == 0;
+        scratch += n;
+        return direct;
     }
 
-    /** One binary contraction in the engine: its packed copies grow to m*k, k*n and m*n. */
-    private void contract(List<String> a, List<String> b, Map<String, Long> dims) {
-        Set<String> onlyA = new LinkedHashSet<>(a);
-        onlyA.removeAll(b);
-        Set<String> onlyB = new LinkedHashSet<>(b);
-        onlyB.removeAll(a);
-        Set<String> both = new LinkedHashSet<>(a);
-        both.retainAll(b);
-        long m = product(onlyA, dims);
-        long n = product(onlyB, dims);
-        long k = product(both, dims);
+    private Operand evaluate(ContractionOrder.Plan p, List<Operand> factors, List<String[]> labels, String[] out,
+            Map<String, Long> dims) {
+        if (p instanceof ContractionOrder.Leaf l) {
+            return factors.get(l.index());
+        }
+        ContractionOrder.Pair pair = (ContractionOrder.Pair) p;
+        Operand a = evaluate(pair.left(), factors, labels, out, dims);
+        Operand b = evaluate(pair.right(), factors, labels, out, dims);
+        List<String> result = ContractionOrder.resultLabels(p, labels, out);
+        Operand tmp = new Operand(result, inScratch(product(result, dims)));
+        contract(a, b, tmp, dims);
+        return tmp;
+    }
+
+    /** One binary contraction in the engine: the copies {@link Contractor#plan} asks for, and the staging. */
+    private void contract(Operand a, Operand b, Operand c, Map<String, Long> dims) {
+        if (a.direct() == null || b.direct() == null || c.direct() == null) {
+            markUnknown();
+            return;
+        }
+        Contractor.MatrixPlan plan = Contractor.plan(a.labels(), b.labels(), c.labels(), a.direct(), b.direct(),
+                c.direct());
+        long m = product(plan.freeA(), dims);
+        long n = product(plan.freeB(), dims);
+        long k = product(plan.summed(), dims);
         if (m * n == 0 || k == 0) {
             return;
         }
-        packedA = Math.max(packedA, m * k);
-        packedB = Math.max(packedB, k * n);
-        product = Math.max(product, m * n);
-        engine = Math.max(engine, packedA + packedB + product);
+        if (!plan.aInPlace()) {
+            packedA = Math.max(packedA, m * k);
+        }
+        if (!plan.bInPlace()) {
+            packedB = Math.max(packedB, k * n);
+        }
+        if (!plan.cInPlace()) {
+            product = Math.max(product, m * n);
+        }
+        if (stages) {
+            stageA = Math.max(stageA, m * k);
+            stageB = Math.max(stageB, k * n);
+            stageC = Math.max(stageC, m * n);
+        }
     }
 
     /** The labels of a factor once a repeated label is traced away. */

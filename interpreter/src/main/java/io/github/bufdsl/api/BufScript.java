@@ -20,6 +20,7 @@ import io.github.bufdsl.resolve.Resolution;
 import io.github.bufdsl.resolve.Resolver;
 import io.github.bufdsl.resolve.Suggestions;
 import io.github.bufdsl.runtime.Buffer;
+import io.github.bufdsl.runtime.MatrixBackend;
 import io.github.bufdsl.runtime.Tensor;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,12 +55,14 @@ public final class BufScript {
     private final Resolution resolution;
     private final Map<Stmt.PrintBufferUsage, SizingFunction> blocks;
     private final long maxSizingSteps;
+    private final MatrixBackend.Factory backend;
 
-    private BufScript(BufScript other, long maxSizingSteps) {
+    private BufScript(BufScript other, long maxSizingSteps, MatrixBackend.Factory backend) {
         this.source = other.source;
         this.resolution = other.resolution;
         this.blocks = other.blocks;
         this.maxSizingSteps = maxSizingSteps;
+        this.backend = backend;
     }
 
     /**
@@ -67,15 +70,37 @@ public final class BufScript {
      * evaluate (default {@link SizingEvaluator#DEFAULT_MAX_STEPS}); past it they fail naming the loop.
      */
     public BufScript withMaxSizingSteps(long steps) {
-        return new BufScript(this, steps);
+        return new BufScript(this, steps, backend);
+    }
+
+    /**
+     * The same script with its contractions' matrix multiplies on another backend: {@code ejml}
+     * (the default) or {@code blas} (needs {@code bufdsl-backend-blas} on the class path). Sizing
+     * counts the workspace that backend takes.
+     *
+     * @throws ScriptException if there is no backend of that name (the message lists those there are)
+     */
+    public BufScript withBackend(String name) throws ScriptException {
+        try {
+            return new BufScript(this, maxSizingSteps, MatrixBackend.named(name));
+        } catch (IllegalArgumentException e) {
+            throw new ScriptException(new DiagnosticException(Phase.STATIC, Pos.NONE, e.getMessage()), null);
+        }
+    }
+
+    /** The name of the backend contractions run on. */
+    public String backend() {
+        return backend.name();
     }
 
     private SizingResult analyze(SizingFunction f, Map<String, Object> plain) {
-        return SizingEvaluator.analyze(f, plain, maxSizingSteps, SizingEvaluator.DEFAULT_MAX_PATHS);
+        return SizingEvaluator.analyze(f, plain, maxSizingSteps, SizingEvaluator.DEFAULT_MAX_PATHS,
+                new SizingEvaluator.Backend(backend.anyOffset(), backend.stages()));
     }
 
     private BufScript(Source source) throws ScriptException {
         this.maxSizingSteps = SizingEvaluator.DEFAULT_MAX_STEPS;
+        this.backend = MatrixBackend.EJML;
         this.source = source;
         try {
             this.resolution = Resolver.resolve(Parser.parse(source));
@@ -308,8 +333,13 @@ public final class BufScript {
                 Map<String, Value> values = values(bindings);
                 requireAll(values);
                 preflight(sizingValues(bindings));
+                try {
+                    backend.create(); // loads a native library once, so that failing to is one clear error
+                } catch (IllegalStateException e) {
+                    throw new DiagnosticException(Phase.RUNTIME, Pos.NONE, e.getMessage());
+                }
                 Interpreter interp = new Interpreter(resolution, new Interpreter.Options(out, values, options.seed(),
-                        block -> out.print(JuliaPrinter.print(blocks.get(block))), options.limits()));
+                        block -> out.print(JuliaPrinter.print(blocks.get(block))), options.limits(backend)));
                 try {
                     interp.run();
                 } finally {

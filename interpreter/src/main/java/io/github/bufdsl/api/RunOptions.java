@@ -28,8 +28,8 @@ public record RunOptions(Long seed, long maxSteps, double timeoutSeconds, long m
         return new RunOptions(s, maxSteps, timeoutSeconds, maxMemoryBytes, threads, allowIo);
     }
 
-    Interpreter.Limits limits() {
+    Interpreter.Limits limits(io.github.bufdsl.runtime.MatrixBackend.Factory backend) {
         return new Interpreter.Limits(maxSteps, (long) (timeoutSeconds * 1000), Interpreter.Limits.NONE.maxCallDepth(),
-                new MemoryBudget(maxMemoryBytes), threads, allowIo);
+                new MemoryBudget(maxMemoryBytes), threads, allowIo, backend);
     }
 }

@@ -145,6 +145,11 @@ public final class Main implements Callable<Integer> {
                 description = "Most loop iterations sizing and checking may evaluate (default: 50000000).")
         long maxSizingSteps = io.github.bufdsl.analysis.SizingEvaluator.DEFAULT_MAX_STEPS;
 
+        @Option(names = "--backend", paramLabel = "NAME", defaultValue = "ejml",
+                description = "Matrix multiplies of @tensor on ejml (pure Java, the default) or blas (OpenBLAS;"
+                        + " the launcher adds its jar). Sizing counts that backend's workspace.")
+        String backend;
+
         ScriptCommand(Context ctx) {
             this.ctx = ctx;
         }
@@ -162,7 +167,7 @@ public final class Main implements Callable<Integer> {
                     }
                     return e.phase().exitCode();
                 }
-                return run(script.withMaxSizingSteps(maxSizingSteps), values);
+                return run(script.withMaxSizingSteps(maxSizingSteps).withBackend(backend), values);
             } catch (ScriptException e) {
                 ctx.err.print(color.paint(e.formatted()));
                 return e.exitCode();

@@ -37,7 +37,7 @@ final class Ctx {
         this.interp = interp;
         this.frame = frame;
         this.random = random;
-        this.tensors = new TensorEval(this, new Contractor());
+        this.tensors = new TensorEval(this, new Contractor(interp.backend().create()));
     }
 
     /** The variable an allocation is being assigned to, for names in messages, or null. */

@@ -48,11 +48,12 @@ public final class Interpreter {
      * nesting of calls, and the memory budget that buffers take from.
      */
     public record Limits(long maxSteps, long timeoutMillis, int maxCallDepth, MemoryBudget memory, int threads,
-            java.nio.file.Path ioRoot) {
-        public static final Limits NONE = new Limits(0, 0, 2000, MemoryBudget.UNLIMITED, 0, null);
+            java.nio.file.Path ioRoot, io.github.bufdsl.runtime.MatrixBackend.Factory backend) {
+        public static final Limits NONE = new Limits(0, 0, 2000, MemoryBudget.UNLIMITED, 0, null,
+                io.github.bufdsl.runtime.MatrixBackend.EJML);
 
         public Limits(long maxSteps, long timeoutMillis, int maxCallDepth, MemoryBudget memory) {
-            this(maxSteps, timeoutMillis, maxCallDepth, memory, 0, null);
+            this(maxSteps, timeoutMillis, maxCallDepth, memory, 0, null, io.github.bufdsl.runtime.MatrixBackend.EJML);
         }
     }
 
@@ -72,6 +73,11 @@ public final class Interpreter {
             throw new ScriptError(path + " is outside the folder --allow-io gives; name files below it");
         }
         return p;
+    }
+
+    /** The matrix backend each thread's contractions get one of. */
+    io.github.bufdsl.runtime.MatrixBackend.Factory backend() {
+        return options.limits().backend();
     }
 
     /** Buffers a ThreadsBuffer has by default: --threads, or one per processor. */

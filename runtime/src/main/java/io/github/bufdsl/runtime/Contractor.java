@@ -5,33 +5,48 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
 
 /**
  * Tensor contractions in index notation, as TensorOperations.jl's {@code @tensor}:
  * {@code C[labels] = beta * C + alpha * A[labels] * B[labels]}, where a label on both {@code A}
  * and {@code B} is summed over and the labels of {@code C} give the output's layout.
  *
- * <p>Each operand is permuted into a matrix, the matrices are multiplied with EJML, and the product
- * is permuted into {@code C}. The permuted copies live in a workspace that this contractor keeps and
- * reuses across calls (it only grows), so a contraction in a loop does not allocate its data;
- * {@link #workspaceHighWater()} reports how large it got. Not thread-safe: one per thread.
+ * <p>A binary contraction is one matrix multiply on a {@link MatrixBackend} (EJML unless said
+ * otherwise). An operand whose layout already lines up with the multiply (dense, its labels in
+ * matrix order or in transposed order, where the backend can reach it) is used in place; the others
+ * are permuted into a workspace that this contractor keeps and reuses across calls (it only grows),
+ * as is the product when the output does not line up. So a contraction in a loop does not allocate
+ * its data; {@link #workspaceHighWater()} reports how large the workspace got, and
+ * {@link #plan} says which copies a contraction makes. Not thread-safe: one per thread.
  */
 public final class Contractor {
-    /** Products of at least this many multiply-adds use EJML's concurrent multiply on several cores. */
-    static final double CONCURRENT_FLOPS = 64.0 * 64 * 64;
-
+    private final MatrixBackend backend;
     private double[] packedA = new double[0];
     private double[] packedB = new double[0];
-    private final DMatrixRMaj matA = new DMatrixRMaj(1, 1);
-    private final DMatrixRMaj matB = new DMatrixRMaj(1, 1);
-    private final DMatrixRMaj matC = new DMatrixRMaj(1, 1);
+    private double[] product = new double[0];
     private long workspaceHighWater;
 
-    /** Elements the workspace has held at most (permuted operands and product together). */
+    /** A contractor on EJML. */
+    public Contractor() {
+        this(MatrixBackend.EJML.create());
+    }
+
+    /** A contractor on the given backend (one per thread, as the contractor). */
+    public Contractor(MatrixBackend backend) {
+        this.backend = backend;
+    }
+
+    /** The backend the multiplies run on. */
+    public MatrixBackend backend() {
+        return backend;
+    }
+
+    /**
+     * Elements the workspace has held at most: the permuted copies of operands and products that
+     * did not line up, plus the backend's own staging memory if it has any.
+     */
     public long workspaceHighWater() {
-        return workspaceHighWater;
+        return workspaceHighWater + backend.stagingHighWater();
     }
 
     /**
@@ -89,45 +104,151 @@ public final class Contractor {
         int m = oa.size(freeA);
         int n = ob.size(freeB);
         int k = oa.size(summed);
-        double[] cd = oc.data;
-        List<String> outOrder = new ArrayList<>(freeA);
-        outOrder.addAll(freeB);
         if ((long) m * n == 0) {
             return;
         }
         if (k == 0) {
-            scale(cd, oc, outOrder, beta);
+            scale(oc.data, oc, oc.labels(), beta);
             c.narrow(oc.widened);
             return;
         }
-        packedA = ensure(packedA, (long) m * k);
-        packedB = ensure(packedB, (long) k * n);
-        List<String> aOrder = new ArrayList<>(freeA);
-        aOrder.addAll(summed);
-        List<String> bOrder = new ArrayList<>(summed);
-        bOrder.addAll(freeB);
-        // column-major A (m x k) is row-major (k x m); column-major B (k x n) is row-major (n x k)
-        copy(oa.data, oa.offset, oa.dimsOf(aOrder), oa.stridesOf(aOrder), packedA, 0,
-                Tensor.columnMajorStrides(oa.dimsOf(aOrder)), 1.0, 0.0);
-        copy(ob.data, ob.offset, ob.dimsOf(bOrder), ob.stridesOf(bOrder), packedB, 0,
-                Tensor.columnMajorStrides(ob.dimsOf(bOrder)), 1.0, 0.0);
-        wrap(matA, k, m, packedA);
-        wrap(matB, n, k, packedB);
-        if (matC.data.length < (long) m * n) {
-            matC.data = new double[m * n];
+        boolean anyOffset = backend.anyOffset();
+        MatrixPlan plan = plan(oa.labels(), ob.labels(), oc.labels(), direct(a, oa, anyOffset),
+                direct(b, ob, anyOffset), direct(c, oc, anyOffset));
+        if (plan.swap()) {
+            Operand t = oa;
+            oa = ob;
+            ob = t;
+            int s = m;
+            m = n;
+            n = s;
         }
-        matC.reshape(n, m, false);
-        // (C^T)(n x m) = (B^T)(n x k) * (A^T)(k x m), all row-major: C column-major (m x n)
-        if ((double) m * n * k >= CONCURRENT_FLOPS && Runtime.getRuntime().availableProcessors() > 1) {
-            org.ejml.dense.row.CommonOps_MT_DDRM.mult(matB, matA, matC);
+        double[] ad = oa.data;
+        int aOff = oa.offset;
+        if (!plan.aInPlace()) {
+            List<String> order = new ArrayList<>(plan.freeA());
+            order.addAll(plan.summed());
+            packedA = ensure(packedA, (long) m * k);
+            permuteInto(oa, order, packedA);
+            ad = packedA;
+            aOff = 0;
+        }
+        double[] bd = ob.data;
+        int bOff = ob.offset;
+        if (!plan.bInPlace()) {
+            List<String> order = new ArrayList<>(plan.summed());
+            order.addAll(plan.freeB());
+            packedB = ensure(packedB, (long) k * n);
+            permuteInto(ob, order, packedB);
+            bd = packedB;
+            bOff = 0;
+        }
+        if (plan.cInPlace()) {
+            backend.multiply(m, n, k, alpha, ad, aOff, plan.transA(), bd, bOff, plan.transB(), beta, oc.data, oc.offset);
         } else {
-            CommonOps_DDRM.mult(matB, matA, matC);
+            product = ensure(product, (long) m * n);
+            backend.multiply(m, n, k, 1.0, ad, aOff, plan.transA(), bd, bOff, plan.transB(), 0.0, product, 0);
+            List<String> outOrder = new ArrayList<>(plan.freeA());
+            outOrder.addAll(plan.freeB());
+            int[] outDims = oc.dimsOf(outOrder);
+            copy(product, 0, outDims, Tensor.columnMajorStrides(outDims), oc.data, oc.offset, oc.stridesOf(outOrder),
+                    alpha, beta);
         }
-        workspaceHighWater = Math.max(workspaceHighWater, (long) packedA.length + packedB.length + matC.data.length);
-        int[] outDims = oc.dimsOf(outOrder);
-        copy(matC.data, 0, outDims, Tensor.columnMajorStrides(outDims), cd, oc.offset, oc.stridesOf(outOrder),
-                alpha, beta);
+        workspaceHighWater = Math.max(workspaceHighWater, (long) packedA.length + packedB.length + product.length);
         c.narrow(oc.widened);
+    }
+
+    /** Copies an operand, permuted into {@code order}, densely into the start of {@code into}. */
+    private static void permuteInto(Operand o, List<String> order, double[] into) {
+        int[] dims = o.dimsOf(order);
+        copy(o.data, o.offset, dims, o.stridesOf(order), into, 0, Tensor.columnMajorStrides(dims), 1.0, 0.0);
+    }
+
+    /**
+     * Whether an operand can be read or written in place as a matrix: all of an allocation (slices and
+     * reshape_buf! views are copied, so that what is copied does not depend on which slice a loop
+     * takes), dense, and where the backend can reach it.
+     */
+    private static boolean direct(Tensor t, Operand o, boolean anyOffset) {
+        return !o.diagonal && t.isWholeAllocation() && t.isContiguous() && (anyOffset || o.offset == 0);
+    }
+
+    /**
+     * How a binary contraction is laid out as {@code C(m x n) = op(A)(m x k) * op(B)(k x n)}, column-major:
+     * whether A and B trade places (so that C's layout is A's free labels, then B's), the order of
+     * A's free labels, B's free labels and the summed labels, and which of the three matrices are used
+     * in place (transposed where said) instead of being copied into the workspace.
+     */
+    public record MatrixPlan(boolean swap, List<String> freeA, List<String> freeB, List<String> summed,
+            boolean aInPlace, boolean transA, boolean bInPlace, boolean transB, boolean cInPlace) {
+    }
+
+    /**
+     * The layout of a binary contraction of tensors with labels {@code a} and {@code b} (distinct
+     * labels each, in storage order) into {@code c}; a {@code direct} operand is dense and where the
+     * backend can reach it. Orders are taken from A where it lines up, else from B or C, so that as
+     * many of the three as possible are used in place: {@code C[i,k] = A[i,j] * B[j,k]} copies
+     * nothing, {@code C[i,k] = A[j,i] * B[j,k]} reads A transposed. The analyzer sizes the workspace
+     * with this same plan.
+     */
+    public static MatrixPlan plan(List<String> a, List<String> b, List<String> c, boolean directA, boolean directB,
+            boolean directC) {
+        List<String> freeA = minus(a, b);
+        List<String> freeB = minus(b, a);
+        if (directC && blocks(c, freeB, freeA) && !blocks(c, freeA, freeB)) {
+            MatrixPlan p = plan(b, a, c, directB, directA, true);
+            return new MatrixPlan(true, p.freeA, p.freeB, p.summed, p.aInPlace, p.transA, p.bInPlace, p.transB,
+                    p.cInPlace);
+        }
+        List<String> summed = minus(a, freeA);
+        boolean blocksA = directA && (blocks(a, freeA, summed) || blocks(a, summed, freeA));
+        boolean blocksB = directB && (blocks(b, summed, freeB) || blocks(b, freeB, summed));
+        List<String> summedOrder = blocksA ? ordered(a, summed) : blocksB ? ordered(b, summed) : summed;
+        List<String> freeAOrder = blocksA ? ordered(a, freeA) : ordered(c, freeA);
+        List<String> freeBOrder = blocksB ? ordered(b, freeB) : ordered(c, freeB);
+        boolean aPlain = directA && a.equals(concat(freeAOrder, summedOrder));
+        boolean aTrans = !aPlain && directA && a.equals(concat(summedOrder, freeAOrder));
+        boolean bPlain = directB && b.equals(concat(summedOrder, freeBOrder));
+        boolean bTrans = !bPlain && directB && b.equals(concat(freeBOrder, summedOrder));
+        boolean cInPlace = directC && c.equals(concat(freeAOrder, freeBOrder));
+        return new MatrixPlan(false, freeAOrder, freeBOrder, summedOrder, aPlain || aTrans, aTrans, bPlain || bTrans,
+                bTrans, cInPlace);
+    }
+
+    /** Whether {@code x} is the labels of {@code first}, then those of {@code second} (each in any order). */
+    private static boolean blocks(List<String> x, List<String> first, List<String> second) {
+        if (x.size() != first.size() + second.size()) {
+            return false;
+        }
+        for (int i = 0; i < x.size(); i++) {
+            if (!(i < first.size() ? first : second).contains(x.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<String> minus(List<String> x, List<String> y) {
+        List<String> r = new ArrayList<>(x);
+        r.removeAll(y);
+        return r;
+    }
+
+    /** The labels of {@code subset} in the order they have in {@code order}. */
+    private static List<String> ordered(List<String> order, List<String> subset) {
+        List<String> r = new ArrayList<>();
+        for (String l : order) {
+            if (subset.contains(l)) {
+                r.add(l);
+            }
+        }
+        return r;
+    }
+
+    private static List<String> concat(List<String> x, List<String> y) {
+        List<String> r = new ArrayList<>(x);
+        r.addAll(y);
+        return r;
     }
 
     /**
@@ -181,12 +302,6 @@ public final class Contractor {
 
     private static void scale(double[] d, Operand o, List<String> order, double beta) {
         copy(d, o.offset, o.dimsOf(order), o.stridesOf(order), d, o.offset, o.stridesOf(order), 0.0, beta);
-    }
-
-    private static void wrap(DMatrixRMaj m, int rows, int cols, double[] data) {
-        m.data = data;
-        m.numRows = rows;
-        m.numCols = cols;
     }
 
     private double[] ensure(double[] a, long n) {

@@ -184,6 +184,11 @@ public final class Tensor {
      *
      * @throws BufferException if the tensor is not contiguous or not live
      */
+    /** Whether this is all of an allocation made by alloc (not a slice of one, not a reshape_buf! view). */
+    boolean isWholeAllocation() {
+        return view == null && offset == allocOffset && length() == allocLength;
+    }
+
     public Tensor neuralyze() {
         checkLive();
         if (!isContiguous()) {

@@ -1,0 +1,104 @@
+package io.github.bufdsl.runtime;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+
+/**
+ * The matrix multiply every contraction ends in. A {@link Contractor} arranges its operands as
+ * column-major matrices (permuting them into its workspace only where their layout does not already
+ * line up) and hands them to a backend: EJML (pure Java, the default) or a native BLAS found on the
+ * class path (the {@code bufdsl-backend-blas} module). One instance serves one thread.
+ */
+public interface MatrixBackend {
+    /**
+     * {@code c = alpha * op(a) * op(b) + beta * c}, all column-major and dense (the leading dimension
+     * is the number of rows) from the given offsets: {@code op(a)} is m x k ({@code a} stored k x m when
+     * {@code transA}), {@code op(b)} is k x n ({@code b} stored n x k when {@code transB}), {@code c}
+     * is m x n. With beta 0, {@code c} is not read (NaN does not stay). Modifies only c's m*n elements.
+     * m, n and k are at least 1.
+     *
+     * @throws IllegalArgumentException if an offset is not 0 and {@link #anyOffset()} is false
+     */
+    void multiply(int m, int n, int k, double alpha, double[] a, int offA, boolean transA, double[] b, int offB,
+            boolean transB, double beta, double[] c, int offC);
+
+    /** Whether matrices may start anywhere in their arrays; if not, the contractor copies those that do not start at 0. */
+    boolean anyOffset();
+
+    /** Elements of memory outside the buffers the backend has held at most (native staging copies), 0 for none. */
+    default long stagingHighWater() {
+        return 0;
+    }
+
+    /**
+     * Makes backends of one kind; found by {@link ServiceLoader} under
+     * {@code META-INF/services/io.github.bufdsl.runtime.MatrixBackend$Factory}. Knowing a kind's
+     * traits must not load native code: only {@link #create()} may.
+     */
+    interface Factory {
+        /** The name {@code --backend} takes, such as {@code ejml} or {@code blas}. */
+        String name();
+
+        /** See {@link MatrixBackend#anyOffset()}. */
+        boolean anyOffset();
+
+        /** Whether every multiply copies its three matrices into staging memory of its own (m*k, k*n, m*n elements, kept and grown). */
+        boolean stages();
+
+        /** A new backend for one thread. */
+        MatrixBackend create();
+    }
+
+    /** EJML's factory, the default. */
+    Factory EJML = new Factory() {
+        @Override
+        public String name() {
+            return "ejml";
+        }
+
+        @Override
+        public boolean anyOffset() {
+            return false;
+        }
+
+        @Override
+        public boolean stages() {
+            return false;
+        }
+
+        @Override
+        public MatrixBackend create() {
+            return new EjmlBackend();
+        }
+    };
+
+    /** Every backend kind available: EJML, then those on the class path. */
+    static List<Factory> available() {
+        List<Factory> all = new ArrayList<>();
+        all.add(EJML);
+        for (Factory f : ServiceLoader.load(Factory.class, MatrixBackend.class.getClassLoader())) {
+            if (all.stream().noneMatch(g -> g.name().equals(f.name()))) {
+                all.add(f);
+            }
+        }
+        return all;
+    }
+
+    /**
+     * The backend kind with this name.
+     *
+     * @throws IllegalArgumentException naming the kinds there are, if none has the name
+     */
+    static Factory named(String name) {
+        List<Factory> all = available();
+        for (Factory f : all) {
+            if (f.name().equals(name)) {
+                return f;
+            }
+        }
+        String known = String.join(", ", all.stream().map(Factory::name).toList());
+        throw new IllegalArgumentException("no matrix backend " + name + " (available: " + known + ")"
+                + (name.equals("blas") ? "; the native one needs bufdsl-backend-blas on the class path" : ""));
+    }
+}
