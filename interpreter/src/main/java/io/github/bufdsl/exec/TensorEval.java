@@ -39,8 +39,11 @@ final class TensorEval {
         this.contractor = contractor;
     }
 
-    /** A factor: an evaluated tensor and its index labels. */
-    private record Factor(Tensor tensor, String[] labels, TensorExpr.Ref node) {
+    /**
+     * A factor: an evaluated tensor and its index labels; {@code home} is the buffer of the tensor as
+     * written (a traced copy lives in the scratch buffer, but := allocates from the tensor's own).
+     */
+    private record Factor(Tensor tensor, String[] labels, TensorExpr.Ref node, Buffer home) {
     }
 
     /** coefficient * product of factors, contracted pairwise as {@code plan} says (null for no factor). */
@@ -113,7 +116,7 @@ final class TensorEval {
             throw new ScriptError(s.lhs().pos(), ":= creates a new tensor and needs a plain name on the left");
         }
         // the new tensor is allocated from the buffer of the first tensor on the right, as alloc! would
-        Buffer from = terms.get(0).factors().get(0).tensor().buffer();
+        Buffer from = terms.get(0).factors().get(0).home();
         Tensor t = from.alloc(name.name(), shape);
         interp.setVariable(name.name(), new Value.TensorValue(t));
         return t;
@@ -176,7 +179,7 @@ final class TensorEval {
         }
         Tensor tmp = scratch.alloc(shape);
         contractor.contract(tmp, keep, 1.0, a.tensor(), a.labels(), b.tensor(), b.labels(), 0.0);
-        return new Factor(tmp, keep, a.node());
+        return new Factor(tmp, keep, a.node(), a.home());
     }
 
     private static void collect(Factor f, Map<String, Integer> dims) {
@@ -211,7 +214,7 @@ final class TensorEval {
         String[] keep = unique.toArray(new String[0]);
         Tensor tmp = scratch.alloc(shape);
         contractor.permute(tmp, keep, 1.0, f.tensor(), f.labels(), 0.0);
-        return new Factor(tmp, keep, f.node());
+        return new Factor(tmp, keep, f.node(), f.home());
     }
 
     /** Expands the right side into a sum of terms. */
@@ -222,7 +225,7 @@ final class TensorEval {
                 throw new ScriptError(r.pos(), "an indexed operand of @tensor must be a tensor, not " + Arith.describe(v));
             }
             return List.of(new Term(1.0, List.of(traced(new Factor(tv.tensor(), r.indices().toArray(new String[0]),
-                    r))), new ContractionOrder.Leaf(0)));
+                    r, tv.tensor().buffer()))), new ContractionOrder.Leaf(0)));
         }
         if (e instanceof TensorExpr.Scalar s) {
             Value v = interp.eval(s.value());

@@ -243,6 +243,9 @@ public final class Tensor {
         if (b.elementType() == ElementType.FLOAT64) {
             return new Widened(b.data(), 0);
         }
+        if (length() == 0) { // touches nothing; may start at the buffer's end
+            return new Widened(new double[0], offset);
+        }
         long[] span = span();
         int lo = (int) span[0];
         int hi = (int) span[1];
