@@ -38,13 +38,11 @@ public final class Buffer implements AutoCloseable {
     // an alloc/drop pair stores no reference in the common case.
     private int depth;
     private int[] offs = new int[8];
-    private int[] lens = new int[8];
     long[] gens = new long[8];
     /** Per slot: the name of the last named allocation and its generation. */
     private String[] names = new String[8];
     private long[] nameGen = new long[8];
     /** Per slot: the generation that ended last; the last site that was said and its generation. */
-    private long[] endedGen = new long[8];
     private String[] sites = new String[8];
     private long[] siteGen = new long[8];
     /** How a drop without a site is described. */
@@ -55,6 +53,10 @@ public final class Buffer implements AutoCloseable {
     private String closedBy;
     /** Views made by reshape, live until reset; non-empty means the buffer is in reshape mode. */
     private final List<Allocation> views = new ArrayList<>();
+    /** Closed, or in reshape mode: alloc must look closer (one field for the hot path to read). */
+    private boolean blocked;
+    /** Elements the storage holds (data's or floats' length): one field for the hot path to read. */
+    private int cap;
 
     /** An extendable buffer of {@code length} elements. */
     public Buffer(long length) {
@@ -107,10 +109,12 @@ public final class Buffer implements AutoCloseable {
                 double[] d = new double[n];
                 System.arraycopy(data, 0, d, 0, keep);
                 data = d;
+                cap = n;
             } else {
                 float[] f = new float[n];
                 System.arraycopy(floats, 0, f, 0, keep);
                 floats = f;
+                cap = n;
             }
         } catch (OutOfMemoryError e) {
             throw new BufferException("cannot hold " + n + " elements (" + (long) type.bytes() * n
@@ -169,9 +173,11 @@ public final class Buffer implements AutoCloseable {
         }
         reset(site);
         closedBy = site;
+        blocked = true;
         budget.release((long) type.bytes() * capacity());
         data = new double[0];
         floats = new float[0];
+        cap = 0;
     }
 
     public boolean isClosed() {
@@ -184,7 +190,7 @@ public final class Buffer implements AutoCloseable {
     }
 
     private int capacity() {
-        return type == ElementType.FLOAT64 ? data.length : floats.length;
+        return cap;
     }
 
     /** Elements in use now (the offset of the next allocation), or -1 in reshape mode, as Buffers.jl. */
@@ -223,6 +229,7 @@ public final class Buffer implements AutoCloseable {
         }
         Allocation a = new Allocation(this, (int) viewOffset, (int) length, tensorName);
         views.add(a);
+        blocked = true;
         highWater = Math.max(highWater, end);
         return new Tensor(a, a.offset, shape, Tensor.columnMajorStrides(shape));
     }
@@ -302,6 +309,9 @@ public final class Buffer implements AutoCloseable {
     }
 
     private void checkAllocatable() {
+        if (!blocked) {
+            return;
+        }
         if (closedBy != null) {
             throw new BufferException(name + " was closed by " + closedBy + "; nothing can be allocated from it");
         }
@@ -342,8 +352,7 @@ public final class Buffer implements AutoCloseable {
             growStack();
         }
         offs[d] = offset;
-        lens[d] = (int) length;
-        long gen = ++gens[d];
+        long gen = gens[d]; // bumped when the slot is given back, so one write per pair
         if (tensorName != null) {
             names[d] = tensorName; // unnamed tensors (Java's hot loops) store nothing but numbers
             nameGen[d] = gen;
@@ -365,11 +374,9 @@ public final class Buffer implements AutoCloseable {
     private void growStack() {
         int n = offs.length * 2;
         offs = Arrays.copyOf(offs, n);
-        lens = Arrays.copyOf(lens, n);
         gens = Arrays.copyOf(gens, n);
         names = Arrays.copyOf(names, n);
         nameGen = Arrays.copyOf(nameGen, n);
-        endedGen = Arrays.copyOf(endedGen, n);
         sites = Arrays.copyOf(sites, n);
         siteGen = Arrays.copyOf(siteGen, n);
     }
@@ -377,7 +384,6 @@ public final class Buffer implements AutoCloseable {
     /** Gives back the allocation in slot {@code d}: its tensors stop being live. */
     private void end(int d, String site) {
         long gen = gens[d]++;
-        endedGen[d] = gen;
         if (site != DEFAULT_DROP) {
             if (sites[d] != site) {
                 sites[d] = site;
@@ -388,7 +394,7 @@ public final class Buffer implements AutoCloseable {
 
     /** How generation {@code gen} of slot {@code d} was given back (when it no longer is live). */
     String endedBy(int d, long gen) {
-        if (endedGen[d] != gen) {
+        if (gens[d] - 1 != gen) { // the last generation given back in this slot
             return "an earlier drop or reset (its memory has been allocated and given back again since)";
         }
         return siteGen[d] == gen ? sites[d] : DEFAULT_DROP;
@@ -397,7 +403,8 @@ public final class Buffer implements AutoCloseable {
     /** What messages call the allocation in slot {@code d}. */
     private String describeSlot(int d) {
         return nameGen[d] == gens[d] ? names[d]
-                : "the tensor at offset " + offs[d] + " (" + lens[d] + " elements)";
+                : "the tensor at offset " + offs[d] + " (" + ((d == depth - 1 ? offset : offs[d + 1]) - offs[d])
+                        + " elements)";
     }
 
     private void grow(long end, long request) {
@@ -502,6 +509,7 @@ public final class Buffer implements AutoCloseable {
         }
         depth = 0;
         views.clear();
+        blocked = closedBy != null;
         offset = 0;
     }
 
