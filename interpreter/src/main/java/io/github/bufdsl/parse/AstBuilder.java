@@ -68,6 +68,15 @@ final class AstBuilder {
         return statements(ctx.statement());
     }
 
+    /** One top-level statement, added to {@code out} (nothing when it has errors; they are recorded). */
+    void topLevel(StatementContext ctx, List<Stmt> out) {
+        try {
+            out.add(statement(ctx));
+        } catch (BuildError e) {
+            // recorded; go on to find more errors
+        }
+    }
+
     private List<Stmt> block(BlockContext ctx) {
         return statements(ctx.statement());
     }

@@ -25,11 +25,16 @@ public final class Parser {
      */
     public static Program parse(Source source) {
         List<Diagnostic> diagnostics = new ArrayList<>();
-        SyntaxErrors listener = new SyntaxErrors();
-        BufDslParser.ProgramContext tree = fastParse(source);
-        if (tree == null) {
-            tree = fullParse(source, listener);
+        List<Stmt> fast = fastParse(source, diagnostics);
+        if (fast != null) {
+            if (!diagnostics.isEmpty()) {
+                throw new DiagnosticException(Phase.STATIC, diagnostics);
+            }
+            return new Program(source, fast);
         }
+        diagnostics.clear();
+        SyntaxErrors listener = new SyntaxErrors();
+        BufDslParser.ProgramContext tree = fullParse(source, listener);
         diagnostics.addAll(UnclosedBlocks.explain(listener.diagnostics(), source));
         if (!diagnostics.isEmpty()) {
             throw new DiagnosticException(Phase.STATIC, diagnostics);
@@ -47,13 +52,17 @@ public final class Parser {
         return new Program(source, body);
     }
 
-    private static BufDslParser parser(Source source, org.antlr.v4.runtime.ANTLRErrorListener listener) {
+    private static BufDslParser parser(Source source, org.antlr.v4.runtime.ANTLRErrorListener listener,
+            boolean unbuffered) {
         BufDslLexer lexer = new BufDslLexer(CharStreams.fromString(source.text(), source.name()));
         lexer.removeErrorListeners();
         if (listener != null) {
             lexer.addErrorListener(listener);
         }
-        BufDslParser parser = new BufDslParser(new CommonTokenStream(new NewlineFilter(lexer)));
+        // the first stage keeps only the tokens a decision looks at; the second keeps them all, for messages
+        BufDslParser parser = new BufDslParser(unbuffered
+                ? new org.antlr.v4.runtime.UnbufferedTokenStream<>(new NewlineFilter(lexer))
+                : new CommonTokenStream(new NewlineFilter(lexer)));
         parser.removeErrorListeners();
         if (listener != null) {
             parser.addErrorListener(listener);
@@ -63,15 +72,49 @@ public final class Parser {
 
     /**
      * The first of two stages: ANTLR's faster SLL prediction, giving up at the first problem; a
-     * valid script (nearly always) is parsed here. Null when the script needs the second stage.
+     * valid script (nearly always) is parsed here. Each top-level statement becomes AST as soon as
+     * it is parsed and its parse tree is let go, so that the tree of a long script never exists
+     * whole (less memory, less for the garbage collector to copy). The statements, with the AST's
+     * errors in {@code diagnostics}; null when the script needs the second stage.
      */
-    private static BufDslParser.ProgramContext fastParse(Source source) {
+    private static List<Stmt> fastParse(Source source, List<Diagnostic> diagnostics) {
         ThrowingListener lexerErrors = new ThrowingListener();
-        BufDslParser parser = parser(source, lexerErrors);
+        BufDslParser parser = parser(source, lexerErrors, true);
         parser.getInterpreter().setPredictionMode(org.antlr.v4.runtime.atn.PredictionMode.SLL);
         parser.setErrorHandler(new org.antlr.v4.runtime.BailErrorStrategy());
+        List<Stmt> body = new ArrayList<>();
+        AstBuilder builder = new AstBuilder(diagnostics);
+        parser.addParseListener(new org.antlr.v4.runtime.tree.ParseTreeListener() {
+            @Override
+            public void exitEveryRule(org.antlr.v4.runtime.ParserRuleContext ctx) {
+                // a rule also exits while the parser gives up (the generated code exits in finally):
+                // a statement with an error, or cut short by the lexer, is left to the second stage
+                if (ctx instanceof BufDslParser.StatementContext st && ctx.exception == null
+                        && ctx.getParent() instanceof BufDslParser.ProgramContext program) {
+                    try {
+                        builder.topLevel(st, body);
+                    } catch (RuntimeException incomplete) {
+                        throw new org.antlr.v4.runtime.misc.ParseCancellationException(incomplete);
+                    }
+                    program.children.remove(program.children.size() - 1);
+                }
+            }
+
+            @Override
+            public void enterEveryRule(org.antlr.v4.runtime.ParserRuleContext ctx) {
+            }
+
+            @Override
+            public void visitTerminal(org.antlr.v4.runtime.tree.TerminalNode node) {
+            }
+
+            @Override
+            public void visitErrorNode(org.antlr.v4.runtime.tree.ErrorNode node) {
+            }
+        });
         try {
-            return parser.program();
+            parser.program();
+            return body;
         } catch (org.antlr.v4.runtime.misc.ParseCancellationException | ThrowingListener.Failed
                 | NewlineFilter.TooDeep | StackOverflowError e) {
             return null; // the second stage parses again and reports what is wrong
@@ -80,7 +123,7 @@ public final class Parser {
 
     /** The second stage: full LL prediction with error recovery, every syntax error reported. */
     private static BufDslParser.ProgramContext fullParse(Source source, SyntaxErrors listener) {
-        BufDslParser parser = parser(source, listener);
+        BufDslParser parser = parser(source, listener, false);
         try {
             return parser.program();
         } catch (NewlineFilter.TooDeep e) {
