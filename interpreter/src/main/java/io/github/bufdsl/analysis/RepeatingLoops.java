@@ -131,6 +131,33 @@ final class RepeatingLoops {
         }
     }
 
+    /** How many statements read each name, counting every statement inside blocks, loops and branches. */
+    static void countReads(List<SizeStmt> body, java.util.Map<String, Integer> into) {
+        for (SizeStmt s : body) {
+            Set<String> here = new HashSet<>();
+            if (s instanceof SizeStmt.If i) {
+                for (SizeStmt.Branch b : i.branches()) {
+                    vars(b.condition(), here);
+                    countReads(b.body(), into);
+                }
+                if (i.elseBody() != null) {
+                    countReads(i.elseBody(), into);
+                }
+            } else if (s instanceof SizeStmt.For f) {
+                vars(f.start(), here);
+                vars(f.step(), here);
+                vars(f.stop(), here);
+                countReads(f.body(), into);
+            } else if (s instanceof SizeStmt.While w) {
+                vars(w.condition(), here);
+                countReads(w.body(), into);
+            } else {
+                reads(s, here);
+            }
+            here.forEach(n -> into.merge(n, 1, Integer::sum));
+        }
+    }
+
     /** Every name a statement reads, anywhere inside it. */
     private static void reads(SizeStmt s, Set<String> into) {
         if (s instanceof SizeStmt.Alloc a) {

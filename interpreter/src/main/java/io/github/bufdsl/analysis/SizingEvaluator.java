@@ -502,12 +502,22 @@ public final class SizingEvaluator {
             if (same) {
                 restore(ends.get(0));
             } else {
+                boolean shapes = true;
                 for (State end : ends) {
-                    if (!sameShape(ends.get(0), end)) {
+                    shapes &= sameShape(ends.get(0), end);
+                }
+                if (!shapes) {
+                    if (!mergeUnread(f, before, ends)) {
                         throw impossible("sizing needs more than " + maxPaths + " combinations of the open"
-                                + " conditions, and the branches of this if leave different tensors in the buffers,"
-                                + " so they cannot be sized apart; give some free variables with --var");
+                                + " conditions, and the branches of this if leave different tensors in the buffers"
+                                + " that the script uses later, so they cannot be sized apart; give some free"
+                                + " variables with --var");
                     }
+                    int i = 0;
+                    for (Level l : levels.values()) {
+                        l.peak = peaks[i++];
+                    }
+                    return;
                 }
                 chosen = largestEverywhere(ends);
                 // run the chosen alternative again, so that what it dropped is marked as dropped
@@ -522,6 +532,90 @@ public final class SizingEvaluator {
             for (Level l : levels.values()) {
                 l.peak = peaks[i++];
             }
+        }
+
+        /** Reads of each name in the whole sizing function, functions included; made when first needed. */
+        private Map<String, Integer> readsEverywhere;
+
+        /**
+         * Branches that leave different tensors, none of which the script reads outside this if (nor
+         * any tensor from before it that a branch dropped): what comes later can only depend on how
+         * much each buffer holds, so the run goes on from the branch that holds the most. Exact when
+         * one branch holds the most in every buffer; else each buffer takes its largest branch and
+         * the figures are an upper bound. False (nothing changed) when the condition does not hold.
+         */
+        private boolean mergeUnread(SizeStmt.If f, State before, List<State> ends) {
+            if (readsEverywhere == null) {
+                readsEverywhere = new HashMap<>();
+                RepeatingLoops.countReads(function.body(), readsEverywhere);
+                function.functions().values().forEach(fn -> RepeatingLoops.countReads(fn.body(), readsEverywhere));
+            }
+            Map<String, Integer> inside = new HashMap<>();
+            RepeatingLoops.countReads(List.of(f), inside);
+            java.util.Set<String> differing = new java.util.HashSet<>();
+            Map<String, Integer> choice = new LinkedHashMap<>();
+            for (String buffer : levels.keySet()) {
+                List<List<TensorRec>> stacks = new ArrayList<>();
+                ends.forEach(st -> stacks.add(new ArrayList<>(st.levels().get(buffer).stack)));
+                List<TensorRec> was = new ArrayList<>(before.levels().get(buffer).stack);
+                int common = 0; // from the bottom: the tensors every branch left where they were
+                while (true) {
+                    TensorRec t = null;
+                    boolean same = true;
+                    for (List<TensorRec> st : stacks) {
+                        TensorRec x = common < st.size() ? st.get(st.size() - 1 - common) : null;
+                        same &= x != null && (t == null || x == t);
+                        t = x;
+                    }
+                    if (!same) {
+                        break;
+                    }
+                    common++;
+                }
+                for (List<TensorRec> st : stacks) {
+                    st.subList(0, st.size() - common).forEach(t -> differing.add(t.name));
+                }
+                was.subList(0, Math.max(0, was.size() - common)).forEach(t -> differing.add(t.name));
+                int best = -1;
+                for (int c = 0; c < ends.size() && best < 0; c++) {
+                    boolean all = true;
+                    for (State o : ends) {
+                        all &= ends.get(c).levels().get(buffer).len.dominates(o.levels().get(buffer).len)
+                                && java.util.Objects.equals(ends.get(c).levels().get(buffer).reshapeAt,
+                                        o.levels().get(buffer).reshapeAt);
+                    }
+                    best = all ? c : -1;
+                }
+                if (best < 0) {
+                    return false;
+                }
+                choice.put(buffer, best);
+            }
+            for (String name : differing) {
+                if (readsEverywhere.getOrDefault(name, 0) > inside.getOrDefault(name, 0)) {
+                    return false;
+                }
+            }
+            for (State end : ends) {
+                if (!sameValuesExcept(ends.get(0).globals(), end.globals(), differing)) {
+                    return false;
+                }
+            }
+            restore(ends.get(0));
+            choice.forEach((buffer, c) -> levels.put(buffer, ends.get(c).levels().get(buffer).copy()));
+            if (new java.util.HashSet<>(choice.values()).size() > 1) {
+                upperBound = true; // no one branch holds the most everywhere
+            }
+            return true;
+        }
+
+        /** {@link #sameValues} apart from the variables named in {@code ignored}. */
+        private boolean sameValuesExcept(Map<String, Object> a, Map<String, Object> b, java.util.Set<String> ignored) {
+            Map<String, Object> x = new HashMap<>(a);
+            Map<String, Object> y = new HashMap<>(b);
+            x.keySet().removeAll(ignored);
+            y.keySet().removeAll(ignored);
+            return sameValues(x, y, false);
         }
 
         /** Same buffers with the same number of tensors of the same names, and the same variables. */

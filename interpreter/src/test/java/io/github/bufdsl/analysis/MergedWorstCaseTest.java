@@ -3,6 +3,7 @@ package io.github.bufdsl.analysis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bufdsl.diag.DiagnosticException;
@@ -37,6 +38,36 @@ class MergedWorstCaseTest {
         assertNotNull(r.merged());
         assertTrue(r.merged().exact());
         assertEquals(expected + 7, r.worst("buf").peak());
+    }
+
+    @Test
+    void thirtyIndependentFlagsKeepingDifferentTensorsGiveTheExactWorstCase() {
+        StringBuilder s = new StringBuilder("buf = Buffer(0)\n");
+        long expected = 0;
+        for (int k = 1; k <= 30; k++) {
+            s.append("if f").append(k).append("\n    T").append(k).append(" = alloc!(buf, ").append(k).append(")\n");
+            if (k % 3 != 0) {
+                s.append("else\n    U").append(k).append(" = alloc!(buf, ").append(31 - k).append(", 2)\n");
+            }
+            s.append("end\n");
+            expected += k % 3 != 0 ? Math.max(k, 2 * (31 - k)) : k;
+        }
+        SizingResult r = evaluate(s.toString(), SizingEvaluator.DEFAULT_MAX_PATHS);
+        assertTrue(r.merged().exact());
+        assertEquals(expected, r.worst("buf").peak());
+    }
+
+    @Test
+    void branchesLeavingTensorsTheScriptReadsLaterAreNotMerged() {
+        StringBuilder s = new StringBuilder("buf = Buffer(0)\n");
+        for (int k = 1; k <= 13; k++) {
+            s.append("if f").append(k).append("\n    T").append(k).append(" = alloc!(buf, ").append(k)
+                    .append(")\nend\n");
+        }
+        s.append("if f1\n    drop!(buf, T13)\nend\n");
+        DiagnosticException e = assertThrows(DiagnosticException.class,
+                () -> evaluate(s.toString(), SizingEvaluator.DEFAULT_MAX_PATHS));
+        assertTrue(e.getMessage().contains("that the script uses later"), e.getMessage());
     }
 
     @Test
@@ -108,7 +139,7 @@ class MergedWorstCaseTest {
         for (int k = 0; k < flags; k++) {
             String flag = independent ? "f" + k : "f" + r.nextInt(pool);
             String name = "A" + k;
-            int kind = r.nextInt(5);
+            int kind = r.nextInt(6);
             if (independent && kind == 3) {
                 kind = 2;
             }
@@ -124,6 +155,15 @@ class MergedWorstCaseTest {
                 case 3 -> s.append("for i in 1:").append(1 + r.nextInt(3)).append("\n    if ").append(flag)
                         .append("\n        T = alloc!(buf, ").append(1 + r.nextInt(9)).append(" * i)\n        drop!(buf, T)\n"
                                 + "    end\nend\n");
+                case 5 -> { // different tensors, or one and none, never read again
+                    s.append("if ").append(flag).append("\n    B").append(k).append(" = alloc!(buf, ")
+                            .append(1 + r.nextInt(20)).append(")\n");
+                    if (r.nextBoolean()) {
+                        s.append("else\n    C").append(k).append(" = alloc!(buf, ").append(1 + r.nextInt(20))
+                                .append(", 2)\n");
+                    }
+                    s.append("end\n");
+                }
                 default -> {
                     String inner = independent ? "g" + k : "f" + r.nextInt(pool);
                     s.append("if ").append(flag).append("\n    if ").append(inner).append("\n        ").append(name)
