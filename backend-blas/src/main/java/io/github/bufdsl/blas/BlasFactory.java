@@ -19,6 +19,11 @@ public final class BlasFactory implements MatrixBackend.Factory {
         return true;
     }
 
+    @Override
+    public boolean readsNative() {
+        return true;
+    }
+
     /**
      * A backend on OpenBLAS for one thread.
      *

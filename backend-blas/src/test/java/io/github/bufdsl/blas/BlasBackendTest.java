@@ -60,6 +60,28 @@ class BlasBackendTest {
         assertEquals(15 + 20 + 12, blas.stagingHighWater());
     }
 
+    /** Tensors in an off-heap buffer are multiplied where they are: nothing is staged or packed. */
+    @Test
+    void offHeapOperandsAreNotCopied() {
+        Buffer buf = new Buffer(0, true, io.github.bufdsl.runtime.MemoryBudget.UNLIMITED, "nat",
+                io.github.bufdsl.runtime.ElementType.FLOAT64, true);
+        Tensor a = buf.alloc("A", 30, 20);
+        Tensor b = buf.alloc("B", 20, 10);
+        Tensor c = buf.alloc("C", 30, 10);
+        SplittableRandom r = new SplittableRandom(3);
+        a.fillRandom(r);
+        b.fillRandom(r);
+        Contractor contractor = new Contractor(MatrixBackend.named("blas").create());
+        contractor.contract(c, new String[] {"i", "k"}, 1.0, a, new String[] {"i", "j"}, b, new String[] {"j", "k"},
+                0.0);
+        assertEquals(0, contractor.workspaceHighWater());
+        double s = 0;
+        for (int j = 0; j < 20; j++) {
+            s += a.get(4, j) * b.get(j, 7);
+        }
+        assertEquals(s, c.get(4, 7), 1e-12);
+    }
+
     /** Random contractions of random rank and label order, through a contractor on each backend. */
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})

@@ -29,6 +29,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@code E[i,j,c,d] = A[i,j,a,b] * B[a,b,c,d]} with i, j = 20 and a, b, c, d = 40 (a 400 x 1600 by
  * 1600 x 1600 product). {@code bufdsl} has each tensor in a buffer of its own (each starts its
  * buffer, so EJML reads them in place too); {@code bufdslOneBuffer} takes all three from one buffer.
+ * For the native backend the buffers are off the heap, as a script's are under {@code --backend blas}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -88,10 +89,10 @@ public class ContractionBench {
             k = s;
         }
         contractor = new Contractor(MatrixBackend.named(backend).create());
-        a = alloc(new Buffer(0), "A", da, 1);
-        b = alloc(new Buffer(0), "B", db, 2);
-        c = alloc(new Buffer(0), "C", dc, 3);
-        Buffer one = new Buffer(0);
+        a = alloc(buffer(), "A", da, 1);
+        b = alloc(buffer(), "B", db, 2);
+        c = alloc(buffer(), "C", dc, 3);
+        Buffer one = buffer();
         a1 = alloc(one, "A", da, 1);
         b1 = alloc(one, "B", db, 2);
         c1 = alloc(one, "C", dc, 3);
@@ -106,6 +107,12 @@ public class ContractionBench {
             pb = fill(new DoublePointer((long) k * n), 2);
             pc = new DoublePointer((long) m * n);
         }
+    }
+
+    /** A buffer as a script's under this backend: off the heap for the native one. */
+    private Buffer buffer() {
+        return new Buffer(0, true, io.github.bufdsl.runtime.MemoryBudget.UNLIMITED, "buf",
+                io.github.bufdsl.runtime.ElementType.FLOAT64, MatrixBackend.named(backend).readsNative());
     }
 
     private static Tensor alloc(Buffer buf, String name, long[] dims, long seed) {

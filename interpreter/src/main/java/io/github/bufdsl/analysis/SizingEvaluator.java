@@ -63,11 +63,12 @@ public final class SizingEvaluator {
     /**
      * What sizing needs to know of the matrix backend contractions run on, to count their
      * workspace as the runtime takes it: whether it reads matrices at any offset (else only those
-     * starting a buffer's array are used in place) and whether it keeps staging copies of its own.
+     * starting a buffer's array are used in place), whether it keeps staging copies of its own, and
+     * whether it reads off-heap buffers in place (the buffers a script makes then live there).
      */
-    public record Backend(boolean anyOffset, boolean stages) {
+    public record Backend(boolean anyOffset, boolean stages, boolean readsNative) {
         /** EJML, the default. */
-        public static final Backend EJML = new Backend(false, false);
+        public static final Backend EJML = new Backend(false, false, false);
     }
 
     /**
@@ -199,6 +200,8 @@ public final class SizingEvaluator {
         final Poly offset;
         /** Whether its buffer holds Float32 (a contraction then works on a widened copy of it). */
         final boolean float32;
+        /** Whether its buffer lives off the heap; null when not known (a buffer the script did not make). */
+        Boolean offHeap = Boolean.FALSE;
         String droppedBy;
 
         TensorRec(String name, String buffer, Poly size, Pos pos, List<Poly> dims, Poly offset, boolean float32) {
@@ -303,7 +306,7 @@ public final class SizingEvaluator {
         boolean upperBound;
         /** In worst-case mode, how many ifs each open condition decided. */
         final Map<String, Integer> openSeen = new LinkedHashMap<>();
-        final WorkspaceModel workspace = new WorkspaceModel(backend.anyOffset(), backend.stages());
+        final WorkspaceModel workspace = new WorkspaceModel(backend.anyOffset(), backend.stages(), backend.readsNative());
         /** Each buffer's level after each statement that changed it, while the levels are numbers. */
         final List<SizingResult.Step> trace = new ArrayList<>();
         /** Tensors dropped so far, to undo drops when a branch is taken back. */
@@ -860,6 +863,9 @@ public final class SizingEvaluator {
                 Level l = level(a.buffer());
                 TensorRec t = new TensorRec(a.target() == null ? "a tensor" : a.target(), bufferName(a.buffer()), n,
                         a.pos(), dims, l.len, function.elementBytes(bufferName(a.buffer())) == 4);
+                if (backend.readsNative()) { // the script's Float64 buffers are made off the heap
+                    t.offHeap = !function.decls().containsKey(t.buffer) ? null : !t.float32;
+                }
                 l.push(t);
                 l.len = l.len.plus(n);
                 Peak raised = l.peak.max(l.len);
@@ -1069,9 +1075,11 @@ public final class SizingEvaluator {
             Map<String, Long> dims = new HashMap<>();
             List<SizeStmt.Factor> refs = op.order().refs();
             Boolean[] direct = new Boolean[refs.size()];
+            Boolean[] offHeap = new Boolean[refs.size()];
             Object output = lookup(op.output());
             Boolean outDirect = output instanceof TensorRec r ? r.direct(backend)
                     : output instanceof Opaque o && o.view() ? Boolean.FALSE : null;
+            Boolean outOffHeap = output instanceof TensorRec r ? r.offHeap : null;
             for (int i = 0; i < refs.size(); i++) {
                 SizeStmt.Factor f = refs.get(i);
                 TensorRec t = lookup(f.tensor()) instanceof TensorRec r ? r : null;
@@ -1080,6 +1088,7 @@ public final class SizingEvaluator {
                     return;
                 }
                 direct[i] = t.direct(backend);
+                offHeap[i] = t.offHeap;
                 for (int k = 0; k < f.labels().size(); k++) {
                     Poly d = t.dims.get(k);
                     if (!d.isConstant()) {
@@ -1099,7 +1108,7 @@ public final class SizingEvaluator {
                 limit = l.constantValue();
             }
             try {
-                workspace.statement(op, dims, limit, direct, outDirect);
+                workspace.statement(op, dims, limit, direct, offHeap, outDirect, outOffHeap);
             } catch (RuntimeException e) {
                 workspace.markUnknown(); // the runtime reports what does not fit
             }

@@ -17,6 +17,7 @@ import java.util.Map;
 final class WorkspaceModel {
     private final boolean anyOffset;
     private final boolean stages;
+    private final boolean readsNative;
     private long packedA;
     private long packedB;
     private long product;
@@ -29,9 +30,10 @@ final class WorkspaceModel {
     /** Elements the statement being counted has taken from the scratch buffer so far. */
     private long scratch;
 
-    WorkspaceModel(boolean anyOffset, boolean stages) {
+    WorkspaceModel(boolean anyOffset, boolean stages, boolean readsNative) {
         this.anyOffset = anyOffset;
         this.stages = stages;
+        this.readsNative = readsNative;
     }
 
     void markUnknown() {
@@ -49,10 +51,10 @@ final class WorkspaceModel {
     }
 
     /**
-     * An operand or result of a binary contraction: its labels in storage order, and whether it is
-     * used in place (null: not known).
+     * An operand or result of a binary contraction: its labels in storage order, whether it is used
+     * in place, and whether it lives off the heap (null: not known).
      */
-    private record Operand(List<String> labels, Boolean direct) {
+    private record Operand(List<String> labels, Boolean direct, Boolean offHeap) {
     }
 
     /**
@@ -61,7 +63,7 @@ final class WorkspaceModel {
      * not known, which makes the workspace unknown if a contraction needs it).
      */
     void statement(SizeStmt.TensorOp op, Map<String, Long> dims, long maxIntermediate, Boolean[] direct,
-            Boolean outDirect) {
+            Boolean[] offHeap, Boolean outDirect, Boolean outOffHeap) {
         any = true;
         scratch = 0;
         List<SizeStmt.Factor> refs = op.order().refs();
@@ -70,9 +72,9 @@ final class WorkspaceModel {
             List<String> labels = refs.get(i).labels();
             List<String> kept = traced(labels);
             if (kept.size() != labels.size()) { // traced into the scratch buffer first, densely
-                operands[i] = new Operand(kept, inScratch(product(kept, dims)));
+                operands[i] = new Operand(kept, inScratch(product(kept, dims)), readsNative);
             } else {
-                operands[i] = new Operand(labels, direct[i]);
+                operands[i] = new Operand(labels, direct[i], offHeap[i]);
             }
         }
         List<String> out = op.outLabels();
@@ -97,7 +99,7 @@ final class WorkspaceModel {
             ContractionOrder.Pair root = (ContractionOrder.Pair) plan;
             Operand left = evaluate(root.left(), factors, labels, outArray, dims);
             Operand right = evaluate(root.right(), factors, labels, outArray, dims);
-            contract(left, right, new Operand(out, outDirect), dims);
+            contract(left, right, new Operand(out, outDirect, outOffHeap), dims);
         }
         scratchHighWater = Math.max(scratchHighWater, scratch);
     }
@@ -118,14 +120,15 @@ final class WorkspaceModel {
         Operand a = evaluate(pair.left(), factors, labels, out, dims);
         Operand b = evaluate(pair.right(), factors, labels, out, dims);
         List<String> result = ContractionOrder.resultLabels(p, labels, out);
-        Operand tmp = new Operand(result, inScratch(product(result, dims)));
+        Operand tmp = new Operand(result, inScratch(product(result, dims)), readsNative);
         contract(a, b, tmp, dims);
         return tmp;
     }
 
     /** One binary contraction in the engine: the copies {@link Contractor#plan} asks for, and the staging. */
     private void contract(Operand a, Operand b, Operand c, Map<String, Long> dims) {
-        if (a.direct() == null || b.direct() == null || c.direct() == null) {
+        if (a.direct() == null || b.direct() == null || c.direct() == null
+                || readsNative && (unknownStorage(a) || unknownStorage(b) || unknownStorage(c))) {
             markUnknown();
             return;
         }
@@ -146,11 +149,24 @@ final class WorkspaceModel {
         if (!plan.cInPlace()) {
             product = Math.max(product, m * n);
         }
-        if (stages) {
-            stageA = Math.max(stageA, m * k);
-            stageB = Math.max(stageB, k * n);
-            stageC = Math.max(stageC, m * n);
+        if (stages) { // the backend stages what it cannot read in place off the heap
+            Operand first = plan.swap() ? b : a;
+            Operand second = plan.swap() ? a : b;
+            if (!(plan.aInPlace() && readsNative && first.offHeap())) {
+                stageA = Math.max(stageA, m * k);
+            }
+            if (!(plan.bInPlace() && readsNative && second.offHeap())) {
+                stageB = Math.max(stageB, k * n);
+            }
+            if (!(plan.cInPlace() && readsNative && c.offHeap())) {
+                stageC = Math.max(stageC, m * n);
+            }
         }
+    }
+
+    /** Whether an operand may be used in place but where it lives is not known (its storage decides the staging). */
+    private static boolean unknownStorage(Operand o) {
+        return o.direct() && o.offHeap() == null;
     }
 
     /** The labels of a factor once a repeated label is traced away. */

@@ -95,7 +95,7 @@ public final class BufScript {
 
     private SizingResult analyze(SizingFunction f, Map<String, Object> plain) {
         return SizingEvaluator.analyze(f, plain, maxSizingSteps, SizingEvaluator.DEFAULT_MAX_PATHS,
-                new SizingEvaluator.Backend(backend.anyOffset(), backend.stages()));
+                new SizingEvaluator.Backend(backend.anyOffset(), backend.stages(), backend.readsNative()));
     }
 
     private BufScript(Source source) throws ScriptException {

@@ -313,7 +313,8 @@ final class Builtin {
             extend = c.bool(c.kwargs().get("extend"), "extend");
         }
         String hint = c.ctx().nameHint();
-        Buffer b = new Buffer(len, extend, c.ctx().memory(), hint == null ? "buffer" : hint, type);
+        Buffer b = new Buffer(len, extend, c.ctx().memory(), hint == null ? "buffer" : hint, type,
+                type == ElementType.FLOAT64 && c.ctx().offHeap());
         c.ctx().registerBuffer(b);
         return new Value.BufferValue(b);
     }
@@ -325,7 +326,8 @@ final class Builtin {
             throw new ScriptError("a ThreadsBuffer has 1 to " + MAX_POOL + " buffers, not " + n);
         }
         String hint = c.ctx().nameHint();
-        ThreadsBuffer t = new ThreadsBuffer(len, (int) n, true, c.ctx().memory(), hint == null ? "tbuf" : hint);
+        ThreadsBuffer t = new ThreadsBuffer(len, (int) n, true, c.ctx().memory(), hint == null ? "tbuf" : hint,
+                c.ctx().offHeap());
         c.ctx().registerThreadsBuffer(t);
         return new Value.ThreadsBufferValue(t);
     }

@@ -37,7 +37,12 @@ final class Ctx {
         this.interp = interp;
         this.frame = frame;
         this.random = random;
-        this.tensors = new TensorEval(this, new Contractor(interp.backend().create()));
+        this.tensors = new TensorEval(this, new Contractor(interp.backend().create()), offHeap());
+    }
+
+    /** Whether the buffers a script makes live off the heap: when the matrix backend reads them there. */
+    boolean offHeap() {
+        return interp.backend().readsNative();
     }
 
     /** The variable an allocation is being assigned to, for names in messages, or null. */

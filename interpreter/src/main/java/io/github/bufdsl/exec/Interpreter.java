@@ -546,7 +546,7 @@ public final class Interpreter {
                 if (s.threads()) {
                     ThreadsBuffer t;
                     try {
-                        t = new ThreadsBuffer(len, threads(), true, memory(), sb.name());
+                        t = new ThreadsBuffer(len, threads(), true, memory(), sb.name(), backend().readsNative());
                     } catch (BufferException e) {
                         throw new ScriptError(sb.pos(), "@threadsbuffer " + sb.name() + ": " + e.getMessage());
                     }
@@ -558,7 +558,8 @@ public final class Interpreter {
                             ? ElementType.FLOAT32 : ElementType.FLOAT64;
                     Buffer b;
                     try {
-                        b = new Buffer(len, false, memory(), sb.name(), type);
+                        b = new Buffer(len, false, memory(), sb.name(), type,
+                                type == ElementType.FLOAT64 && backend().readsNative());
                     } catch (BufferException e) {
                         throw new ScriptError(sb.pos(), "@buffer " + sb.name() + ": " + e.getMessage());
                     }

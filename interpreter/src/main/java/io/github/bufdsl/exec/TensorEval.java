@@ -22,7 +22,7 @@ import java.util.Map;
 final class TensorEval {
     private final Ctx interp;
     private final Contractor contractor;
-    private final Buffer scratch = new Buffer(0).setName("the @tensor workspace");
+    private final Buffer scratch;
 
     /** The most elements intermediates of multi-tensor products took at once. */
     long scratchHighWater() {
@@ -34,9 +34,11 @@ final class TensorEval {
         return contractor.workspaceHighWater() + scratch.highWater();
     }
 
-    TensorEval(Ctx interp, Contractor contractor) {
+    TensorEval(Ctx interp, Contractor contractor, boolean offHeap) {
         this.interp = interp;
         this.contractor = contractor;
+        this.scratch = new Buffer(0, true, io.github.bufdsl.runtime.MemoryBudget.UNLIMITED, "the @tensor workspace",
+                io.github.bufdsl.runtime.ElementType.FLOAT64, offHeap);
     }
 
     /**

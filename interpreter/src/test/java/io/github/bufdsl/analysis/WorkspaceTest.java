@@ -16,17 +16,25 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The workspace usage predicts for @tensor equals what running measures, on every example that has one. */
-class WorkspaceTest {
+public class WorkspaceTest {
     @Test
     void usageCountsTheWorkspaceTheRuntimeTakes() throws Exception {
-        Path dir = Path.of(System.getProperty("bufdsl.examples", "../examples"));
+        int compared = compareOnExamples(Path.of(System.getProperty("bufdsl.examples", "../examples")), "ejml");
+        assertTrue(compared >= 4, "only " + compared + " examples compared");
+    }
+
+    /**
+     * Sizes and runs every example with {@code @tensor} (and no free variable but {@code small})
+     * on a backend, asserting that the two workspaces agree; returns how many were compared.
+     */
+    public static int compareOnExamples(Path dir, String backend) throws Exception {
         List<Path> scripts;
         try (Stream<Path> files = Files.list(dir)) {
             scripts = files.filter(p -> p.toString().endsWith(".buf")).sorted().toList();
         }
         int compared = 0;
         for (Path p : scripts) {
-            BufScript script = BufScript.load(p);
+            BufScript script = BufScript.load(p).withBackend(backend);
             Map<String, Object> vars = script.freeVariables().contains("small") && script.freeVariables().size() == 1
                     ? Map.of("small", true) : Map.of();
             if (!script.freeVariables().equals(vars.keySet()) || !Files.readString(p).contains("@tensor")
@@ -35,9 +43,9 @@ class WorkspaceTest {
             }
             Usage u = script.usage(vars);
             RunResult r = script.run(vars, new PrintStream(OutputStream.nullOutputStream()), 1L);
-            assertEquals(r.workspaceHighWater(), u.workspace(), p.toString());
+            assertEquals(r.workspaceHighWater(), u.workspace(), p + " on " + backend);
             compared++;
         }
-        assertTrue(compared >= 4, "only " + compared + " examples compared");
+        return compared;
     }
 }

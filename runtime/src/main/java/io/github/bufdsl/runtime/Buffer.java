@@ -55,6 +55,9 @@ public final class Buffer implements AutoCloseable {
     private final List<Allocation> views = new ArrayList<>();
     /** Closed, or in reshape mode: alloc must look closer (one field for the hot path to read). */
     private boolean blocked;
+    private final boolean offHeap;
+    /** The storage of an off-heap buffer. */
+    private java.nio.DoubleBuffer nat;
     /** Elements the storage holds (data's or floats' length): one field for the hot path to read. */
     private int cap;
 
@@ -86,9 +89,26 @@ public final class Buffer implements AutoCloseable {
      * that type; arithmetic on them (contractions) is done in Float64 and rounded when stored.
      */
     public Buffer(long length, boolean extendable, MemoryBudget budget, String name, ElementType type) {
+        this(length, extendable, budget, name, type, false);
+    }
+
+    /**
+     * As {@link #Buffer(long, boolean, MemoryBudget, String, ElementType)}; with {@code offHeap} (Float64
+     * only) the elements live in native memory outside the Java heap, which a native matrix backend
+     * (OpenBLAS) reads and writes in place instead of copying. Reads and writes from Java go through
+     * a direct buffer; at most {@link #MAX_OFF_HEAP_LENGTH} elements.
+     *
+     * @throws BufferException as the other constructors, or for a Float32 buffer off the heap
+     */
+    public Buffer(long length, boolean extendable, MemoryBudget budget, String name, ElementType type,
+            boolean offHeap) {
         this.budget = budget;
         this.name = name;
         this.type = type;
+        if (offHeap && type != ElementType.FLOAT64) {
+            throw new BufferException("only Float64 buffers can live off the Java heap");
+        }
+        this.offHeap = offHeap;
         int n = checkLength(length, name);
         budget.reserve("the buffer " + name, (long) type.bytes() * n);
         this.data = new double[0];
@@ -105,7 +125,19 @@ public final class Buffer implements AutoCloseable {
     /** Replaces the storage by one of {@code n} elements, copying the first {@code keep}. */
     private void allocateStorage(int n, int keep) {
         try {
-            if (type == ElementType.FLOAT64) {
+            if (offHeap) {
+                if (n > MAX_OFF_HEAP_LENGTH) {
+                    throw new BufferException(name + " would need " + n + " elements off the heap, more than one"
+                            + " direct buffer holds (" + MAX_OFF_HEAP_LENGTH + ")");
+                }
+                java.nio.DoubleBuffer d = java.nio.ByteBuffer.allocateDirect(8 * n)
+                        .order(java.nio.ByteOrder.nativeOrder()).asDoubleBuffer();
+                if (keep > 0) {
+                    d.put(0, nat, 0, keep);
+                }
+                nat = d;
+                cap = n;
+            } else if (type == ElementType.FLOAT64) {
                 double[] d = new double[n];
                 System.arraycopy(data, 0, d, 0, keep);
                 data = d;
@@ -118,8 +150,22 @@ public final class Buffer implements AutoCloseable {
             }
         } catch (OutOfMemoryError e) {
             throw new BufferException("cannot hold " + n + " elements (" + (long) type.bytes() * n
-                    + " bytes): not enough memory in the JVM");
+                    + " bytes): not enough " + (offHeap ? "direct memory (-XX:MaxDirectMemorySize)" : "memory")
+                    + " in the JVM");
         }
+    }
+
+    /** The most elements an off-heap buffer holds: one direct buffer of at most 2^31 - 1 bytes. */
+    public static final int MAX_OFF_HEAP_LENGTH = Integer.MAX_VALUE / 8;
+
+    /** Whether the elements live off the Java heap. */
+    public boolean isOffHeap() {
+        return offHeap;
+    }
+
+    /** The off-heap storage (a direct buffer, position 0); null for a buffer on the heap. */
+    java.nio.DoubleBuffer nativeData() {
+        return nat;
     }
 
     /** The element type. */
@@ -129,12 +175,14 @@ public final class Buffer implements AutoCloseable {
 
     /** Element {@code p} of the storage. */
     double read(int p) {
-        return type == ElementType.FLOAT64 ? data[p] : floats[p];
+        return offHeap ? nat.get(p) : type == ElementType.FLOAT64 ? data[p] : floats[p];
     }
 
     /** Sets element {@code p} of the storage (rounded to Float32 in a Float32 buffer). */
     void write(int p, double v) {
-        if (type == ElementType.FLOAT64) {
+        if (offHeap) {
+            nat.put(p, v);
+        } else if (type == ElementType.FLOAT64) {
             data[p] = v;
         } else {
             floats[p] = (float) v;
@@ -177,6 +225,7 @@ public final class Buffer implements AutoCloseable {
         budget.release((long) type.bytes() * capacity());
         data = new double[0];
         floats = new float[0];
+        nat = offHeap ? java.nio.DoubleBuffer.allocate(0) : null; // the direct memory goes with the GC
         cap = 0;
     }
 

@@ -108,13 +108,11 @@ public final class Contractor {
             return;
         }
         if (k == 0) {
-            scale(oc.data, oc, oc.labels(), beta);
-            c.narrow(oc.widened);
+            scale(oc.data(), oc, oc.labels(), beta);
+            oc.narrow();
             return;
         }
-        boolean anyOffset = backend.anyOffset();
-        MatrixPlan plan = plan(oa.labels(), ob.labels(), oc.labels(), direct(a, oa, anyOffset),
-                direct(b, ob, anyOffset), direct(c, oc, anyOffset));
+        MatrixPlan plan = plan(oa.labels(), ob.labels(), oc.labels(), direct(oa), direct(ob), direct(oc));
         if (plan.swap()) {
             Operand t = oa;
             oa = ob;
@@ -123,9 +121,15 @@ public final class Contractor {
             m = n;
             n = s;
         }
-        double[] ad = oa.data;
-        int aOff = oa.offset;
-        if (!plan.aInPlace()) {
+        double[] ad = null;
+        int aOff = 0;
+        java.nio.DoubleBuffer an = plan.aInPlace() ? offHeap(oa) : null;
+        if (plan.aInPlace() && an == null) {
+            ad = oa.data();
+            aOff = oa.offset();
+        } else if (an != null) {
+            aOff = oa.tensor.offsetInternal();
+        } else {
             List<String> order = new ArrayList<>(plan.freeA());
             order.addAll(plan.summed());
             packedA = ensure(packedA, (long) m * k);
@@ -133,9 +137,15 @@ public final class Contractor {
             ad = packedA;
             aOff = 0;
         }
-        double[] bd = ob.data;
-        int bOff = ob.offset;
-        if (!plan.bInPlace()) {
+        double[] bd = null;
+        int bOff = 0;
+        java.nio.DoubleBuffer bn = plan.bInPlace() ? offHeap(ob) : null;
+        if (plan.bInPlace() && bn == null) {
+            bd = ob.data();
+            bOff = ob.offset();
+        } else if (bn != null) {
+            bOff = ob.tensor.offsetInternal();
+        } else {
             List<String> order = new ArrayList<>(plan.summed());
             order.addAll(plan.freeB());
             packedB = ensure(packedB, (long) k * n);
@@ -143,34 +153,59 @@ public final class Contractor {
             bd = packedB;
             bOff = 0;
         }
-        if (plan.cInPlace()) {
-            backend.multiply(m, n, k, alpha, ad, aOff, plan.transA(), bd, bOff, plan.transB(), beta, oc.data, oc.offset);
+        java.nio.DoubleBuffer cn = plan.cInPlace() ? offHeap(oc) : null;
+        if (cn != null) {
+            backend.multiplyNative(m, n, k, alpha, ad, an, aOff, plan.transA(), bd, bn, bOff, plan.transB(), beta, null,
+                    cn, oc.tensor.offsetInternal());
+        } else if (plan.cInPlace()) {
+            multiply(m, n, k, alpha, ad, an, aOff, plan.transA(), bd, bn, bOff, plan.transB(), beta, oc.data(),
+                    oc.offset());
         } else {
             product = ensure(product, (long) m * n);
-            backend.multiply(m, n, k, 1.0, ad, aOff, plan.transA(), bd, bOff, plan.transB(), 0.0, product, 0);
+            multiply(m, n, k, 1.0, ad, an, aOff, plan.transA(), bd, bn, bOff, plan.transB(), 0.0, product, 0);
             List<String> outOrder = new ArrayList<>(plan.freeA());
             outOrder.addAll(plan.freeB());
             int[] outDims = oc.dimsOf(outOrder);
-            copy(product, 0, outDims, Tensor.columnMajorStrides(outDims), oc.data, oc.offset, oc.stridesOf(outOrder),
+            copy(product, 0, outDims, Tensor.columnMajorStrides(outDims), oc.data(), oc.offset(), oc.stridesOf(outOrder),
                     alpha, beta);
         }
         workspaceHighWater = Math.max(workspaceHighWater, (long) packedA.length + packedB.length + product.length);
-        c.narrow(oc.widened);
+        oc.narrow();
     }
 
     /** Copies an operand, permuted into {@code order}, densely into the start of {@code into}. */
     private static void permuteInto(Operand o, List<String> order, double[] into) {
         int[] dims = o.dimsOf(order);
-        copy(o.data, o.offset, dims, o.stridesOf(order), into, 0, Tensor.columnMajorStrides(dims), 1.0, 0.0);
+        copy(o.data(), o.offset(), dims, o.stridesOf(order), into, 0, Tensor.columnMajorStrides(dims), 1.0, 0.0);
     }
 
     /**
      * Whether an operand can be read or written in place as a matrix: all of an allocation (slices and
      * reshape_buf! views are copied, so that what is copied does not depend on which slice a loop
-     * takes), dense, and where the backend can reach it.
+     * takes), dense, and where the backend can reach it: off the heap if it reads there, else in the
+     * Float64 array it is given (the buffer's own, or a widened copy where the tensor starts at 0).
      */
-    private static boolean direct(Tensor t, Operand o, boolean anyOffset) {
-        return !o.diagonal && t.isWholeAllocation() && t.isContiguous() && (anyOffset || o.offset == 0);
+    private boolean direct(Operand o) {
+        Tensor t = o.tensor;
+        return !o.diagonal && t.isWholeAllocation() && t.isContiguous()
+                && (offHeap(o) != null || backend.anyOffset() || o.offsetBeforeCopy() == 0);
+    }
+
+    /** The off-heap storage an operand is read from in place, or null (on the heap, or the backend copies it). */
+    private java.nio.DoubleBuffer offHeap(Operand o) {
+        Buffer b = o.tensor.buffer();
+        return b.isOffHeap() && backend.readsNative() ? b.nativeData() : null;
+    }
+
+    /** The backend's multiply, through its off-heap variant when a matrix lives off the heap. */
+    private void multiply(int m, int n, int k, double alpha, double[] a, java.nio.DoubleBuffer an, int offA,
+            boolean transA, double[] b, java.nio.DoubleBuffer bn, int offB, boolean transB, double beta, double[] c,
+            int offC) {
+        if (an != null || bn != null) {
+            backend.multiplyNative(m, n, k, alpha, a, an, offA, transA, b, bn, offB, transB, beta, c, null, offC);
+        } else {
+            backend.multiply(m, n, k, alpha, a, offA, transA, b, offB, transB, beta, c, offC);
+        }
     }
 
     /**
@@ -283,12 +318,12 @@ public final class Contractor {
                 traced.add(l);
             }
         }
-        double[] cd = oc.data;
+        double[] cd = oc.data();
         List<String> outOrder = oc.labels();
         if (traced.isEmpty()) {
-            copy(oa.data, oa.offset, oa.dimsOf(outOrder), oa.stridesOf(outOrder), cd, oc.offset,
+            copy(oa.data(), oa.offset(), oa.dimsOf(outOrder), oa.stridesOf(outOrder), cd, oc.offset(),
                     oc.stridesOf(outOrder), alpha, beta);
-            c.narrow(oc.widened);
+            oc.narrow();
             return;
         }
         scale(cd, oc, outOrder, beta);
@@ -296,12 +331,12 @@ public final class Contractor {
         all.addAll(traced);
         int[] dims = oa.dimsOf(all);
         int[] dstStrides = Arrays.copyOf(oc.stridesOf(outOrder), all.size()); // traced axes: stride 0
-        copy(oa.data, oa.offset, dims, oa.stridesOf(all), cd, oc.offset, dstStrides, alpha, 1.0);
-        c.narrow(oc.widened);
+        copy(oa.data(), oa.offset(), dims, oa.stridesOf(all), cd, oc.offset(), dstStrides, alpha, 1.0);
+        oc.narrow();
     }
 
     private static void scale(double[] d, Operand o, List<String> order, double beta) {
-        copy(d, o.offset, o.dimsOf(order), o.stridesOf(order), d, o.offset, o.stridesOf(order), 0.0, beta);
+        copy(d, o.offset(), o.dimsOf(order), o.stridesOf(order), d, o.offset(), o.stridesOf(order), 0.0, beta);
     }
 
     private double[] ensure(double[] a, long n) {
@@ -454,18 +489,14 @@ public final class Contractor {
     /** An operand seen through its labels: repeated labels become one diagonal axis. */
     private static final class Operand {
         final Tensor tensor;
-        /** The storage as Float64 (widened for a Float32 buffer) and the tensor's offset in it. */
-        final Tensor.Widened widened;
-        final double[] data;
-        final int offset;
+        /** The storage as Float64 (a widened copy for Float32 and off-heap buffers), made when first needed. */
+        private Tensor.Widened widened;
         final Map<String, int[]> axes = new LinkedHashMap<>(); // label -> {dim, stride, count}
         boolean diagonal;
 
         private Operand(Tensor tensor) {
             this.tensor = tensor;
-            this.widened = tensor.widened();
-            this.data = widened.array();
-            this.offset = tensor.offsetInternal() - widened.shift();
+
         }
 
         static Operand of(Tensor t, String[] labels, String role) {
@@ -506,6 +537,36 @@ public final class Contractor {
 
         List<String> labels() {
             return new ArrayList<>(axes.keySet());
+        }
+
+        private Tensor.Widened widened() {
+            if (widened == null) {
+                widened = tensor.widened();
+            }
+            return widened;
+        }
+
+        /** The storage as a Float64 array. */
+        double[] data() {
+            return widened().array();
+        }
+
+        /** Where the tensor starts in {@link #data()}. */
+        int offset() {
+            return tensor.offsetInternal() - widened().shift();
+        }
+
+        /** Where the tensor starts in the array {@link #data()} gives, without making a widened copy. */
+        int offsetBeforeCopy() {
+            Buffer b = tensor.buffer();
+            return b.elementType() == ElementType.FLOAT64 && !b.isOffHeap() ? tensor.offsetInternal() : 0;
+        }
+
+        /** Writes a widened copy back, if one was made. */
+        void narrow() {
+            if (widened != null) {
+                tensor.narrow(widened);
+            }
         }
 
         boolean has(String l) {

@@ -26,6 +26,22 @@ public interface MatrixBackend {
     /** Whether matrices may start anywhere in their arrays; if not, the contractor copies those that do not start at 0. */
     boolean anyOffset();
 
+    /** Whether {@link #multiplyNative} reads and writes matrices in off-heap buffers in place. */
+    default boolean readsNative() {
+        return false;
+    }
+
+    /**
+     * As {@link #multiply}, where a matrix may live off the heap: a non-null {@code nA} (a direct
+     * buffer) holds A from {@code offA} and {@code a} is then null; likewise for B and C. Called only
+     * when {@link #readsNative()}.
+     */
+    default void multiplyNative(int m, int n, int k, double alpha, double[] a, java.nio.DoubleBuffer nA, int offA,
+            boolean transA, double[] b, java.nio.DoubleBuffer nB, int offB, boolean transB, double beta, double[] c,
+            java.nio.DoubleBuffer nC, int offC) {
+        throw new UnsupportedOperationException("this backend does not read off-heap buffers");
+    }
+
     /** Elements of memory outside the buffers the backend has held at most (native staging copies), 0 for none. */
     default long stagingHighWater() {
         return 0;
@@ -43,8 +59,16 @@ public interface MatrixBackend {
         /** See {@link MatrixBackend#anyOffset()}. */
         boolean anyOffset();
 
-        /** Whether every multiply copies its three matrices into staging memory of its own (m*k, k*n, m*n elements, kept and grown). */
+        /**
+         * Whether every multiply copies its matrices into staging memory of its own (m*k, k*n, m*n
+         * elements, kept and grown), except those in off-heap buffers when {@link #readsNative()}.
+         */
         boolean stages();
+
+        /** See {@link MatrixBackend#readsNative()}; a script's buffers are then made off the heap. */
+        default boolean readsNative() {
+            return false;
+        }
 
         /** A new backend for one thread. */
         MatrixBackend create();

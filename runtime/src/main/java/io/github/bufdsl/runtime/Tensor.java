@@ -240,7 +240,7 @@ public final class Tensor {
      */
     Widened widened() {
         Buffer b = buffer;
-        if (b.elementType() == ElementType.FLOAT64) {
+        if (b.elementType() == ElementType.FLOAT64 && !b.isOffHeap()) {
             return new Widened(b.data(), 0);
         }
         if (length() == 0) { // touches nothing; may start at the buffer's end
@@ -250,6 +250,10 @@ public final class Tensor {
         int lo = (int) span[0];
         int hi = (int) span[1];
         double[] copy = new double[Math.max(0, hi - lo + 1)];
+        if (b.isOffHeap()) {
+            b.nativeData().get(lo, copy);
+            return new Widened(copy, lo);
+        }
         float[] f = b.floats();
         for (int i = 0; i < copy.length; i++) {
             copy[i] = f[lo + i];
@@ -260,7 +264,20 @@ public final class Tensor {
     /** Writes a widened copy back into a Float32 buffer (rounding); nothing for Float64. */
     void narrow(Widened w) {
         Buffer b = buffer;
-        if (b.elementType() == ElementType.FLOAT64) {
+        if (b.elementType() == ElementType.FLOAT64 && !b.isOffHeap()) {
+            return;
+        }
+        if (!isContiguous()) {
+            // only this view's own elements: others in its span may belong to views that other
+            // threads write (the columns or rows of a shared tensor in a parallel loop)
+            for (long i = 0, n = length(); i < n; i++) {
+                int p = linearPosition(i);
+                b.write(p, w.array()[p - w.shift()]);
+            }
+            return;
+        }
+        if (b.isOffHeap()) {
+            b.nativeData().put(w.shift(), w.array());
             return;
         }
         float[] f = b.floats();
@@ -346,7 +363,7 @@ public final class Tensor {
     public void fill(double value) {
         checkLive();
         Buffer b = buffer;
-        if (isContiguous() && b.elementType() == ElementType.FLOAT64) {
+        if (isContiguous() && b.elementType() == ElementType.FLOAT64 && !b.isOffHeap()) {
             Arrays.fill(b.data(), offset, offset + (int) length(), value);
             return;
         }

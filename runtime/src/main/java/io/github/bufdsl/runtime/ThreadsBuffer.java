@@ -34,6 +34,11 @@ public final class ThreadsBuffer implements AutoCloseable {
      * @throws BufferException if {@code n < 1}, or a buffer cannot be made (see {@link Buffer})
      */
     public ThreadsBuffer(long length, int n, boolean extendable, MemoryBudget budget, String name) {
+        this(length, n, extendable, budget, name, false);
+    }
+
+    /** As {@link #ThreadsBuffer(long, int, boolean, MemoryBudget, String)}, its buffers off the heap if said (see {@link Buffer}). */
+    public ThreadsBuffer(long length, int n, boolean extendable, MemoryBudget budget, String name, boolean offHeap) {
         if (n < 1) {
             throw new BufferException("a threads buffer needs at least 1 buffer, not " + n);
         }
@@ -41,7 +46,8 @@ public final class ThreadsBuffer implements AutoCloseable {
         this.all = new ArrayList<>(n);
         try {
             for (int i = 0; i < n; i++) {
-                all.add(new Buffer(length, extendable, budget, name + "[" + (i + 1) + "]"));
+                all.add(new Buffer(length, extendable, budget, name + "[" + (i + 1) + "]", ElementType.FLOAT64,
+                        offHeap));
             }
         } catch (BufferException e) {
             all.forEach(b -> b.close("the failed creation of " + name));
