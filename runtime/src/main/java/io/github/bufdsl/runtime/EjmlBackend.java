@@ -57,51 +57,117 @@ final class EjmlBackend implements MatrixBackend {
         }
     }
 
+    // alpha 1 takes EJML's plain variants, the very calls a program would make itself
+
     private void mult(double alpha, boolean t1, boolean t2) {
         if (t1 && t2) {
-            CommonOps_DDRM.multTransAB(alpha, first, second, product);
+            if (alpha == 1.0) {
+                CommonOps_DDRM.multTransAB(first, second, product);
+            } else {
+                CommonOps_DDRM.multTransAB(alpha, first, second, product);
+            }
         } else if (t1) {
-            CommonOps_DDRM.multTransA(alpha, first, second, product);
+            if (alpha == 1.0) {
+                CommonOps_DDRM.multTransA(first, second, product);
+            } else {
+                CommonOps_DDRM.multTransA(alpha, first, second, product);
+            }
         } else if (t2) {
-            CommonOps_DDRM.multTransB(alpha, first, second, product);
+            if (alpha == 1.0) {
+                CommonOps_DDRM.multTransB(first, second, product);
+            } else {
+                CommonOps_DDRM.multTransB(alpha, first, second, product);
+            }
         } else {
-            CommonOps_DDRM.mult(alpha, first, second, product);
+            if (alpha == 1.0) {
+                CommonOps_DDRM.mult(first, second, product);
+            } else {
+                CommonOps_DDRM.mult(alpha, first, second, product);
+            }
         }
     }
 
     private void multMt(double alpha, boolean t1, boolean t2) {
         if (t1 && t2) {
-            CommonOps_MT_DDRM.multTransAB(alpha, first, second, product);
+            if (alpha == 1.0) {
+                CommonOps_MT_DDRM.multTransAB(first, second, product);
+            } else {
+                CommonOps_MT_DDRM.multTransAB(alpha, first, second, product);
+            }
         } else if (t1) {
-            CommonOps_MT_DDRM.multTransA(alpha, first, second, product);
+            if (alpha == 1.0) {
+                CommonOps_MT_DDRM.multTransA(first, second, product);
+            } else {
+                CommonOps_MT_DDRM.multTransA(alpha, first, second, product);
+            }
         } else if (t2) {
-            CommonOps_MT_DDRM.multTransB(alpha, first, second, product);
+            if (alpha == 1.0) {
+                CommonOps_MT_DDRM.multTransB(first, second, product);
+            } else {
+                CommonOps_MT_DDRM.multTransB(alpha, first, second, product);
+            }
         } else {
-            CommonOps_MT_DDRM.mult(alpha, first, second, product);
+            if (alpha == 1.0) {
+                CommonOps_MT_DDRM.mult(first, second, product);
+            } else {
+                CommonOps_MT_DDRM.mult(alpha, first, second, product);
+            }
         }
     }
 
     private void multAdd(double alpha, boolean t1, boolean t2) {
         if (t1 && t2) {
-            CommonOps_DDRM.multAddTransAB(alpha, first, second, product);
+            if (alpha == 1.0) {
+                CommonOps_DDRM.multAddTransAB(first, second, product);
+            } else {
+                CommonOps_DDRM.multAddTransAB(alpha, first, second, product);
+            }
         } else if (t1) {
-            CommonOps_DDRM.multAddTransA(alpha, first, second, product);
+            if (alpha == 1.0) {
+                CommonOps_DDRM.multAddTransA(first, second, product);
+            } else {
+                CommonOps_DDRM.multAddTransA(alpha, first, second, product);
+            }
         } else if (t2) {
-            CommonOps_DDRM.multAddTransB(alpha, first, second, product);
+            if (alpha == 1.0) {
+                CommonOps_DDRM.multAddTransB(first, second, product);
+            } else {
+                CommonOps_DDRM.multAddTransB(alpha, first, second, product);
+            }
         } else {
-            CommonOps_DDRM.multAdd(alpha, first, second, product);
+            if (alpha == 1.0) {
+                CommonOps_DDRM.multAdd(first, second, product);
+            } else {
+                CommonOps_DDRM.multAdd(alpha, first, second, product);
+            }
         }
     }
 
     private void multAddMt(double alpha, boolean t1, boolean t2) {
         if (t1 && t2) {
-            CommonOps_MT_DDRM.multAddTransAB(alpha, first, second, product);
+            if (alpha == 1.0) {
+                CommonOps_MT_DDRM.multAddTransAB(first, second, product);
+            } else {
+                CommonOps_MT_DDRM.multAddTransAB(alpha, first, second, product);
+            }
         } else if (t1) {
-            CommonOps_MT_DDRM.multAddTransA(alpha, first, second, product);
+            if (alpha == 1.0) {
+                CommonOps_MT_DDRM.multAddTransA(first, second, product);
+            } else {
+                CommonOps_MT_DDRM.multAddTransA(alpha, first, second, product);
+            }
         } else if (t2) {
-            CommonOps_MT_DDRM.multAddTransB(alpha, first, second, product);
+            if (alpha == 1.0) {
+                CommonOps_MT_DDRM.multAddTransB(first, second, product);
+            } else {
+                CommonOps_MT_DDRM.multAddTransB(alpha, first, second, product);
+            }
         } else {
-            CommonOps_MT_DDRM.multAdd(alpha, first, second, product);
+            if (alpha == 1.0) {
+                CommonOps_MT_DDRM.multAdd(first, second, product);
+            } else {
+                CommonOps_MT_DDRM.multAdd(alpha, first, second, product);
+            }
         }
     }
 
