@@ -527,7 +527,8 @@ final class SizingBuilder {
     /** The right side as a sum of products, each with the grouping it was written with. */
     private static List<Term> expand(TensorExpr t, int[] nextRef) {
         if (t instanceof TensorExpr.Ref r) {
-            SizeStmt.Factor f = r.tensor() instanceof Expr.Name n ? new SizeStmt.Factor(n.name(), r.indices(), nextRef[0]++) : null;
+            SizeStmt.Factor f = r.tensor() instanceof Expr.Name n
+                    ? new SizeStmt.Factor(n.name(), r.indices(), nextRef[0]++) : null;
             return List.of(new Term(java.util.Collections.singletonList(f),
                     new io.github.bufdsl.runtime.ContractionOrder.Leaf(0)));
         }

@@ -125,7 +125,8 @@ public final class ContractionCase {
         List<String> allocs = new ArrayList<>();
         for (Term t : terms) {
             for (Factor f : t.factors()) {
-                allocs.add(f.tensor() + " = alloc!(" + (two && r.nextBoolean() ? "b2" : "b1") + shape(f.labels()) + ")\n"
+                String buffer = two && r.nextBoolean() ? "b2" : "b1";
+                allocs.add(f.tensor() + " = alloc!(" + buffer + shape(f.labels()) + ")\n"
                         + "rand!(" + f.tensor() + ")\n");
             }
         }
@@ -195,7 +196,8 @@ public final class ContractionCase {
             int split = 1 + r.nextInt(written.size() - 1);
             String left = String.join(" * ", written.subList(0, split));
             String right = String.join(" * ", written.subList(split, written.size()));
-            return (split > 1 ? "(" + left + ")" : left) + " * " + (written.size() - split > 1 ? "(" + right + ")" : right);
+            return (split > 1 ? "(" + left + ")" : left) + " * "
+                    + (written.size() - split > 1 ? "(" + right + ")" : right);
         }
         return String.join(" * ", written);
     }

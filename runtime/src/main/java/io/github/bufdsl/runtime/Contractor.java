@@ -166,7 +166,8 @@ public final class Contractor {
             List<String> outOrder = new ArrayList<>(plan.freeA());
             outOrder.addAll(plan.freeB());
             int[] outDims = oc.dimsOf(outOrder);
-            copy(product, 0, outDims, Tensor.columnMajorStrides(outDims), oc.data(), oc.offset(), oc.stridesOf(outOrder),
+            copy(product, 0, outDims, Tensor.columnMajorStrides(outDims), oc.data(), oc.offset(),
+                    oc.stridesOf(outOrder),
                     alpha, beta);
         }
         workspaceHighWater = Math.max(workspaceHighWater, (long) packedA.length + packedB.length + product.length);

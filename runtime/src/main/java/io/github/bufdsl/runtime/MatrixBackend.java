@@ -23,7 +23,10 @@ public interface MatrixBackend {
     void multiply(int m, int n, int k, double alpha, double[] a, int offA, boolean transA, double[] b, int offB,
             boolean transB, double beta, double[] c, int offC);
 
-    /** Whether matrices may start anywhere in their arrays; if not, the contractor copies those that do not start at 0. */
+    /**
+     * Whether matrices may start anywhere in their arrays; if not, the contractor copies those that
+     * do not start at 0.
+     */
     boolean anyOffset();
 
     /** Whether {@link #multiplyNative} reads and writes matrices in off-heap buffers in place. */

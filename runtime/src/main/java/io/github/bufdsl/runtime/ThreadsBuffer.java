@@ -37,7 +37,10 @@ public final class ThreadsBuffer implements AutoCloseable {
         this(length, n, extendable, budget, name, false);
     }
 
-    /** As {@link #ThreadsBuffer(long, int, boolean, MemoryBudget, String)}, its buffers off the heap if said (see {@link Buffer}). */
+    /**
+     * As {@link #ThreadsBuffer(long, int, boolean, MemoryBudget, String)}, its buffers off the heap
+     * if {@code offHeap} (see {@link Buffer}).
+     */
     public ThreadsBuffer(long length, int n, boolean extendable, MemoryBudget budget, String name, boolean offHeap) {
         if (n < 1) {
             throw new BufferException("a threads buffer needs at least 1 buffer, not " + n);
