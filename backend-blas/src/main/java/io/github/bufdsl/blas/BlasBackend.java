@@ -12,12 +12,12 @@ import org.bytedeco.openblas.global.openblas;
  * {@link #stagingHighWater()} reports that memory. One per thread.
  */
 final class BlasBackend implements MatrixBackend {
-    private DoublePointer stageA = new DoublePointer(0L);
-    private DoublePointer stageB = new DoublePointer(0L);
-    private DoublePointer stageC = new DoublePointer(0L);
-    private long capA;
-    private long capB;
-    private long capC;
+    private static final int A = 0;
+    private static final int B = 1;
+    private static final int C = 2;
+    /** Staging memory by role (A, B, C), kept and grown, and the elements each holds. */
+    private final DoublePointer[] stage = {new DoublePointer(0L), new DoublePointer(0L), new DoublePointer(0L)};
+    private final long[] cap = new long[3];
 
     BlasBackend() {
         Native.load();
@@ -53,57 +53,41 @@ final class BlasBackend implements MatrixBackend {
 
     @Override
     public long stagingHighWater() {
-        return capA + capB + capC;
+        return cap[A] + cap[B] + cap[C];
     }
 
     @Override
     public void multiplyNative(int m, int n, int k, double alpha, double[] a, java.nio.DoubleBuffer nA, int offA,
             boolean transA, double[] b, java.nio.DoubleBuffer nB, int offB, boolean transB, double beta, double[] c,
             java.nio.DoubleBuffer nC, int offC) {
-        int sizeA = m * k;
-        int sizeB = k * n;
-        int sizeC = m * n;
-        DoublePointer pa;
-        if (nA != null) {
-            pa = at(0, nA, offA);
-        } else {
-            if (sizeA > capA) {
-                stageA = grow(stageA, sizeA);
-                capA = sizeA;
-            }
-            stageA.put(a, offA, sizeA);
-            pa = stageA;
-        }
-        DoublePointer pb;
-        if (nB != null) {
-            pb = at(1, nB, offB);
-        } else {
-            if (sizeB > capB) {
-                stageB = grow(stageB, sizeB);
-                capB = sizeB;
-            }
-            stageB.put(b, offB, sizeB);
-            pb = stageB;
-        }
-        DoublePointer pc;
-        if (nC != null) {
-            pc = at(2, nC, offC);
-        } else {
-            if (sizeC > capC) {
-                stageC = grow(stageC, sizeC);
-                capC = sizeC;
-            }
-            if (beta != 0.0) {
-                stageC.put(c, offC, sizeC);
-            }
-            pc = stageC;
-        }
+        DoublePointer pa = matrix(A, a, nA, offA, m * k, true);
+        DoublePointer pb = matrix(B, b, nB, offB, k * n, true);
+        DoublePointer pc = matrix(C, c, nC, offC, m * n, beta != 0.0);
         openblas.cblas_dgemm(openblas.CblasColMajor, transA ? openblas.CblasTrans : openblas.CblasNoTrans,
                 transB ? openblas.CblasTrans : openblas.CblasNoTrans, m, n, k, alpha, pa, transA ? k : m,
                 pb, transB ? n : k, beta, pc, m);
         if (nC == null) {
-            stageC.get(c, offC, sizeC);
+            pc.get(c, offC, m * n);
         }
+    }
+
+    /**
+     * The pointer a role's matrix is read from: in its off-heap buffer, or the role's staging memory
+     * with {@code size} elements of the array copied in when {@code copyIn}.
+     */
+    private DoublePointer matrix(int role, double[] array, java.nio.DoubleBuffer nat, int offset, int size,
+            boolean copyIn) {
+        if (nat != null) {
+            return at(role, nat, offset);
+        }
+        if (size > cap[role]) {
+            stage[role] = grow(stage[role], size);
+            cap[role] = size;
+        }
+        if (copyIn) {
+            stage[role].put(array, offset, size);
+        }
+        return stage[role];
     }
 
     private static DoublePointer grow(DoublePointer old, long n) {

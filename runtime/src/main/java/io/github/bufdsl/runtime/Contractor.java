@@ -121,54 +121,29 @@ public final class Contractor {
             m = n;
             n = s;
         }
-        double[] ad = null;
-        int aOff = 0;
-        java.nio.DoubleBuffer an = plan.aInPlace() ? offHeap(oa) : null;
-        if (plan.aInPlace() && an == null) {
-            ad = oa.data();
-            aOff = oa.offset();
-        } else if (an != null) {
-            aOff = oa.tensor.offsetInternal();
+        Mat ma;
+        if (plan.aInPlace()) {
+            ma = inPlace(oa);
         } else {
-            List<String> order = new ArrayList<>(plan.freeA());
-            order.addAll(plan.summed());
             packedA = ensure(packedA, (long) m * k);
-            permuteInto(oa, order, packedA);
-            ad = packedA;
-            aOff = 0;
+            ma = packed(oa, concat(plan.freeA(), plan.summed()), packedA);
         }
-        double[] bd = null;
-        int bOff = 0;
-        java.nio.DoubleBuffer bn = plan.bInPlace() ? offHeap(ob) : null;
-        if (plan.bInPlace() && bn == null) {
-            bd = ob.data();
-            bOff = ob.offset();
-        } else if (bn != null) {
-            bOff = ob.tensor.offsetInternal();
+        Mat mb;
+        if (plan.bInPlace()) {
+            mb = inPlace(ob);
         } else {
-            List<String> order = new ArrayList<>(plan.summed());
-            order.addAll(plan.freeB());
             packedB = ensure(packedB, (long) k * n);
-            permuteInto(ob, order, packedB);
-            bd = packedB;
-            bOff = 0;
+            mb = packed(ob, concat(plan.summed(), plan.freeB()), packedB);
         }
-        java.nio.DoubleBuffer cn = plan.cInPlace() ? offHeap(oc) : null;
-        if (cn != null) {
-            backend.multiplyNative(m, n, k, alpha, ad, an, aOff, plan.transA(), bd, bn, bOff, plan.transB(), beta, null,
-                    cn, oc.tensor.offsetInternal());
-        } else if (plan.cInPlace()) {
-            multiply(m, n, k, alpha, ad, an, aOff, plan.transA(), bd, bn, bOff, plan.transB(), beta, oc.data(),
-                    oc.offset());
+        if (plan.cInPlace()) {
+            multiply(m, n, k, alpha, ma, plan.transA(), mb, plan.transB(), beta, inPlace(oc));
         } else {
             product = ensure(product, (long) m * n);
-            multiply(m, n, k, 1.0, ad, an, aOff, plan.transA(), bd, bn, bOff, plan.transB(), 0.0, product, 0);
-            List<String> outOrder = new ArrayList<>(plan.freeA());
-            outOrder.addAll(plan.freeB());
+            multiply(m, n, k, 1.0, ma, plan.transA(), mb, plan.transB(), 0.0, new Mat(product, null, 0));
+            List<String> outOrder = concat(plan.freeA(), plan.freeB());
             int[] outDims = oc.dimsOf(outOrder);
             copy(product, 0, outDims, Tensor.columnMajorStrides(outDims), oc.data(), oc.offset(),
-                    oc.stridesOf(outOrder),
-                    alpha, beta);
+                    oc.stridesOf(outOrder), alpha, beta);
         }
         workspaceHighWater = Math.max(workspaceHighWater, (long) packedA.length + packedB.length + product.length);
         oc.narrow();
@@ -198,14 +173,31 @@ public final class Contractor {
         return b.isOffHeap() && backend.readsNative() ? b.nativeData() : null;
     }
 
+    /** A matrix as the backend gets it: in an array, or off the heap ({@code nat}), from {@code offset}. */
+    private record Mat(double[] array, java.nio.DoubleBuffer nat, int offset) {
+    }
+
+    /** An operand used where it is: off the heap if the backend reads it there, else in its Float64 array. */
+    private Mat inPlace(Operand o) {
+        java.nio.DoubleBuffer nat = offHeap(o);
+        return nat != null ? new Mat(null, nat, o.tensor.offsetInternal()) : new Mat(o.data(), null, o.offset());
+    }
+
+    /** An operand permuted into {@code order} at the start of {@code into}. */
+    private static Mat packed(Operand o, List<String> order, double[] into) {
+        permuteInto(o, order, into);
+        return new Mat(into, null, 0);
+    }
+
     /** The backend's multiply, through its off-heap variant when a matrix lives off the heap. */
-    private void multiply(int m, int n, int k, double alpha, double[] a, java.nio.DoubleBuffer an, int offA,
-            boolean transA, double[] b, java.nio.DoubleBuffer bn, int offB, boolean transB, double beta, double[] c,
-            int offC) {
-        if (an != null || bn != null) {
-            backend.multiplyNative(m, n, k, alpha, a, an, offA, transA, b, bn, offB, transB, beta, c, null, offC);
+    private void multiply(int m, int n, int k, double alpha, Mat a, boolean transA, Mat b, boolean transB, double beta,
+            Mat c) {
+        if (a.nat() != null || b.nat() != null || c.nat() != null) {
+            backend.multiplyNative(m, n, k, alpha, a.array(), a.nat(), a.offset(), transA, b.array(), b.nat(),
+                    b.offset(), transB, beta, c.array(), c.nat(), c.offset());
         } else {
-            backend.multiply(m, n, k, alpha, a, offA, transA, b, offB, transB, beta, c, offC);
+            backend.multiply(m, n, k, alpha, a.array(), a.offset(), transA, b.array(), b.offset(), transB, beta,
+                    c.array(), c.offset());
         }
     }
 

@@ -37,139 +37,53 @@ final class EjmlBackend implements MatrixBackend {
         wrap(second, transA ? m : k, transA ? k : m, a);
         wrap(product, n, m, c);
         boolean mt = concurrent && (double) m * n * k >= CONCURRENT_FLOPS;
-        if (beta == 0.0) {
-            if (mt) {
-                multMt(alpha, transB, transA);
-            } else {
-                mult(alpha, transB, transA);
-            }
-            return;
-        }
-        if (beta != 1.0) {
+        if (beta != 0.0 && beta != 1.0) {
             for (int i = 0, e = m * n; i < e; i++) {
                 c[i] *= beta;
             }
         }
-        if (mt) {
-            multAddMt(alpha, transB, transA);
-        } else {
-            multAdd(alpha, transB, transA);
-        }
+        int variant = (mt ? 8 : 0) + (beta != 0.0 ? 4 : 0) + (transB ? 2 : 0) + (transA ? 1 : 0);
+        VARIANTS[variant].run(alpha, first, second, product);
     }
 
-    // alpha 1 takes EJML's plain variants, the very calls a program would make itself
-
-    private void mult(double alpha, boolean t1, boolean t2) {
-        if (t1 && t2) {
-            if (alpha == 1.0) {
-                CommonOps_DDRM.multTransAB(first, second, product);
-            } else {
-                CommonOps_DDRM.multTransAB(alpha, first, second, product);
-            }
-        } else if (t1) {
-            if (alpha == 1.0) {
-                CommonOps_DDRM.multTransA(first, second, product);
-            } else {
-                CommonOps_DDRM.multTransA(alpha, first, second, product);
-            }
-        } else if (t2) {
-            if (alpha == 1.0) {
-                CommonOps_DDRM.multTransB(first, second, product);
-            } else {
-                CommonOps_DDRM.multTransB(alpha, first, second, product);
-            }
-        } else {
-            if (alpha == 1.0) {
-                CommonOps_DDRM.mult(first, second, product);
-            } else {
-                CommonOps_DDRM.mult(alpha, first, second, product);
-            }
-        }
+    private interface Plain {
+        void run(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c);
     }
 
-    private void multMt(double alpha, boolean t1, boolean t2) {
-        if (t1 && t2) {
-            if (alpha == 1.0) {
-                CommonOps_MT_DDRM.multTransAB(first, second, product);
-            } else {
-                CommonOps_MT_DDRM.multTransAB(alpha, first, second, product);
-            }
-        } else if (t1) {
-            if (alpha == 1.0) {
-                CommonOps_MT_DDRM.multTransA(first, second, product);
-            } else {
-                CommonOps_MT_DDRM.multTransA(alpha, first, second, product);
-            }
-        } else if (t2) {
-            if (alpha == 1.0) {
-                CommonOps_MT_DDRM.multTransB(first, second, product);
-            } else {
-                CommonOps_MT_DDRM.multTransB(alpha, first, second, product);
-            }
-        } else {
-            if (alpha == 1.0) {
-                CommonOps_MT_DDRM.mult(first, second, product);
-            } else {
-                CommonOps_MT_DDRM.mult(alpha, first, second, product);
-            }
-        }
+    private interface Scaled {
+        void run(double alpha, DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c);
     }
 
-    private void multAdd(double alpha, boolean t1, boolean t2) {
-        if (t1 && t2) {
+    /** One of EJML's multiplies; alpha 1 takes the plain one, the very call a program would make itself. */
+    private static Scaled variant(Plain plain, Scaled scaled) {
+        return (alpha, a, b, c) -> {
             if (alpha == 1.0) {
-                CommonOps_DDRM.multAddTransAB(first, second, product);
+                plain.run(a, b, c);
             } else {
-                CommonOps_DDRM.multAddTransAB(alpha, first, second, product);
+                scaled.run(alpha, a, b, c);
             }
-        } else if (t1) {
-            if (alpha == 1.0) {
-                CommonOps_DDRM.multAddTransA(first, second, product);
-            } else {
-                CommonOps_DDRM.multAddTransA(alpha, first, second, product);
-            }
-        } else if (t2) {
-            if (alpha == 1.0) {
-                CommonOps_DDRM.multAddTransB(first, second, product);
-            } else {
-                CommonOps_DDRM.multAddTransB(alpha, first, second, product);
-            }
-        } else {
-            if (alpha == 1.0) {
-                CommonOps_DDRM.multAdd(first, second, product);
-            } else {
-                CommonOps_DDRM.multAdd(alpha, first, second, product);
-            }
-        }
+        };
     }
 
-    private void multAddMt(double alpha, boolean t1, boolean t2) {
-        if (t1 && t2) {
-            if (alpha == 1.0) {
-                CommonOps_MT_DDRM.multAddTransAB(first, second, product);
-            } else {
-                CommonOps_MT_DDRM.multAddTransAB(alpha, first, second, product);
-            }
-        } else if (t1) {
-            if (alpha == 1.0) {
-                CommonOps_MT_DDRM.multAddTransA(first, second, product);
-            } else {
-                CommonOps_MT_DDRM.multAddTransA(alpha, first, second, product);
-            }
-        } else if (t2) {
-            if (alpha == 1.0) {
-                CommonOps_MT_DDRM.multAddTransB(first, second, product);
-            } else {
-                CommonOps_MT_DDRM.multAddTransB(alpha, first, second, product);
-            }
-        } else {
-            if (alpha == 1.0) {
-                CommonOps_MT_DDRM.multAdd(first, second, product);
-            } else {
-                CommonOps_MT_DDRM.multAdd(alpha, first, second, product);
-            }
-        }
-    }
+    /** By variant: concurrent * 8 + adding * 4 + first transposed * 2 + second transposed. */
+    private static final Scaled[] VARIANTS = {
+        variant(CommonOps_DDRM::mult, CommonOps_DDRM::mult),
+        variant(CommonOps_DDRM::multTransB, CommonOps_DDRM::multTransB),
+        variant(CommonOps_DDRM::multTransA, CommonOps_DDRM::multTransA),
+        variant(CommonOps_DDRM::multTransAB, CommonOps_DDRM::multTransAB),
+        variant(CommonOps_DDRM::multAdd, CommonOps_DDRM::multAdd),
+        variant(CommonOps_DDRM::multAddTransB, CommonOps_DDRM::multAddTransB),
+        variant(CommonOps_DDRM::multAddTransA, CommonOps_DDRM::multAddTransA),
+        variant(CommonOps_DDRM::multAddTransAB, CommonOps_DDRM::multAddTransAB),
+        variant(CommonOps_MT_DDRM::mult, CommonOps_MT_DDRM::mult),
+        variant(CommonOps_MT_DDRM::multTransB, CommonOps_MT_DDRM::multTransB),
+        variant(CommonOps_MT_DDRM::multTransA, CommonOps_MT_DDRM::multTransA),
+        variant(CommonOps_MT_DDRM::multTransAB, CommonOps_MT_DDRM::multTransAB),
+        variant(CommonOps_MT_DDRM::multAdd, CommonOps_MT_DDRM::multAdd),
+        variant(CommonOps_MT_DDRM::multAddTransB, CommonOps_MT_DDRM::multAddTransB),
+        variant(CommonOps_MT_DDRM::multAddTransA, CommonOps_MT_DDRM::multAddTransA),
+        variant(CommonOps_MT_DDRM::multAddTransAB, CommonOps_MT_DDRM::multAddTransAB),
+    };
 
     private static void wrap(DMatrixRMaj m, int rows, int cols, double[] data) {
         m.data = data;
