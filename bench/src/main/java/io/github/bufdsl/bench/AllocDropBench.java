@@ -5,6 +5,7 @@ import io.github.bufdsl.runtime.Tensor;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -15,6 +16,7 @@ import org.openjdk.jmh.annotations.State;
 
 /** An alloc + drop pair on a preallocated buffer against {@code new double[n]}; run with -prof gc for bytes per op. */
 @State(Scope.Thread)
+@Fork(jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class AllocDropBench {
@@ -25,7 +27,7 @@ public class AllocDropBench {
 
     @Setup
     public void setup() {
-        buf = new Buffer(n, false);
+        buf = new Buffer(n + 16, false);
     }
 
     /** The handle is returned (JMH keeps it), so it is made on the heap: the pair plus its garbage. */
@@ -57,6 +59,56 @@ public class AllocDropBench {
             Tensor t = buf.alloc(n);
             sum += t.offset();
             buf.drop(t);
+        }
+        return sum;
+    }
+
+    /** Read once per iteration by {@link #pairsThroughMemory}: a volatile read the JIT must not move. */
+    private volatile int fence;
+
+    /**
+     * The loop of {@link #allocDropInALoop} with a volatile read in every iteration: the JIT may not
+     * carry the buffer's state from one pair to the next in registers, so every pair loads and stores
+     * it, as around a kernel's calls between allocations. {@link #fenceOnly} is the loop without the pair.
+     */
+    @Benchmark
+    @OperationsPerInvocation(1000)
+    public long pairsThroughMemory() {
+        long sum = 0;
+        for (int i = 0; i < 1000; i++) {
+            sum += fence;
+            Tensor t = buf.alloc(n);
+            sum += t.offset();
+            buf.drop(t);
+        }
+        return sum;
+    }
+
+    /** {@link #pairsThroughMemory} without the pairs. */
+    @Benchmark
+    @OperationsPerInvocation(1000)
+    public long fenceOnly() {
+        long sum = 0;
+        for (int i = 0; i < 1000; i++) {
+            sum += fence;
+        }
+        return sum;
+    }
+
+    /**
+     * As {@link #allocDropInALoop}, two tensors of different shapes per iteration (a vector of n and
+     * a 4x4 matrix, dropped together): each alloc's shape differs from the one before, so it comes
+     * from the shape its slot had last. Reported per pair.
+     */
+    @Benchmark
+    @OperationsPerInvocation(2000)
+    public long twoShapesInALoop() {
+        long sum = 0;
+        for (int i = 0; i < 1000; i++) {
+            Tensor a = buf.alloc(n);
+            Tensor b = buf.alloc(4, 4);
+            sum += a.offset() + b.offset();
+            buf.drop(b, a);
         }
         return sum;
     }

@@ -47,14 +47,24 @@ public final class Buffer implements AutoCloseable {
     private long[] siteGen = new long[8];
     /** How a drop without a site is described. */
     private static final String DEFAULT_DROP = "drop";
-    /** The shape of the last allocation and its strides, shared by the next allocations of that shape. */
-    private int[] lastShape = new int[0];
-    private int[] lastStrides = new int[0];
+    // Shapes are checked once and shared: tensors never write their dims and strides, so every
+    // tensor of one shape can use the same two arrays. Each slot keeps the shape of its last
+    // allocation; a kernel's loop allocates the same shapes at the same depths every iteration, so
+    // after the first an alloc/drop pair makes no garbage but its handle (none at all when the
+    // handle does not escape), whatever shapes the loop alternates. A slot seeing a new shape takes
+    // the arrays of the slot below when that has the same shape.
+    private int[][] slotShapes = new int[8][];
+    private int[][] slotStrides = new int[8][];
     private String closedBy;
     /** Views made by reshape, live until reset; non-empty means the buffer is in reshape mode. */
     private final List<Allocation> views = new ArrayList<>();
-    /** Closed, or in reshape mode: alloc must look closer (one field for the hot path to read). */
-    private boolean blocked;
+    /**
+     * How far an alloc may reach without a closer look: the high-water mark (never past the
+     * capacity), or -1 when the buffer is closed or in reshape mode. One comparison on the hot path
+     * then stands for three (room, a new high-water mark, whether allocating is allowed at all); a
+     * kernel's loop reaches its high-water mark in the first iteration and stays below it after.
+     */
+    private int limit;
     private final boolean offHeap;
     /** The storage of an off-heap buffer. */
     private java.nio.DoubleBuffer nat;
@@ -221,12 +231,16 @@ public final class Buffer implements AutoCloseable {
         }
         reset(site);
         closedBy = site;
-        blocked = true;
         budget.release((long) type.bytes() * capacity());
         data = new double[0];
         floats = new float[0];
         nat = offHeap ? java.nio.DoubleBuffer.allocate(0) : null; // the direct memory goes with the GC
         cap = 0;
+        updateLimit();
+    }
+
+    private void updateLimit() {
+        limit = closedBy != null || !views.isEmpty() ? -1 : (int) highWater;
     }
 
     public boolean isClosed() {
@@ -278,8 +292,8 @@ public final class Buffer implements AutoCloseable {
         }
         Allocation a = new Allocation(this, (int) viewOffset, (int) length, tensorName);
         views.add(a);
-        blocked = true;
         highWater = Math.max(highWater, end);
+        updateLimit();
         return new Tensor(a, a.offset, shape, Tensor.columnMajorStrides(shape));
     }
 
@@ -318,8 +332,10 @@ public final class Buffer implements AutoCloseable {
 
     /** As {@link #alloc(long...)}, naming the tensor for error messages. */
     public Tensor alloc(String tensorName, long... dims) {
-        checkAllocatable();
-        int[] shape = sameAsLast(dims) ? lastShape : checkDims(dims, tensorName);
+        int[] shape = slotShapes[depth];
+        if (shape == null || !matches(shape, dims.length, 0, 0, dims)) {
+            shape = shapeOnTop(dims.length, 0, 0, dims, tensorName);
+        }
         long length = 1;
         for (int d : shape) {
             length *= d;
@@ -334,10 +350,9 @@ public final class Buffer implements AutoCloseable {
 
     /** As {@link #alloc(long)}, naming the tensor for error messages. */
     public Tensor alloc(String tensorName, long n) {
-        checkAllocatable();
-        int[] shape = lastShape;
-        if (shape.length != 1 || shape[0] != n) {
-            shape = checkDims(new long[] {n}, tensorName);
+        int[] shape = slotShapes[depth];
+        if (shape == null || shape.length != 1 || shape[0] != n) {
+            shape = shapeOnTop(1, n, 0, null, tensorName);
         }
         return push(tensorName, shape, n);
     }
@@ -349,18 +364,14 @@ public final class Buffer implements AutoCloseable {
 
     /** As {@link #alloc(long, long)}, naming the tensor for error messages. */
     public Tensor alloc(String tensorName, long m, long n) {
-        checkAllocatable();
-        int[] shape = lastShape;
-        if (shape.length != 2 || shape[0] != m || shape[1] != n) {
-            shape = checkDims(new long[] {m, n}, tensorName);
+        int[] shape = slotShapes[depth];
+        if (shape == null || shape.length != 2 || shape[0] != m || shape[1] != n) {
+            shape = shapeOnTop(2, m, n, null, tensorName);
         }
-        return push(tensorName, shape, (long) shape[0] * shape[1]);
+        return push(tensorName, shape, m * n);
     }
 
     private void checkAllocatable() {
-        if (!blocked) {
-            return;
-        }
         if (closedBy != null) {
             throw new BufferException(name + " was closed by " + closedBy + "; nothing can be allocated from it");
         }
@@ -370,54 +381,80 @@ public final class Buffer implements AutoCloseable {
         }
     }
 
-    /** Whether {@code dims} are the dimensions of the last allocation (whose checked shape is then reused). */
-    private boolean sameAsLast(long[] dims) {
-        int[] last = lastShape;
-        if (dims.length != last.length) {
+    /**
+     * The shape for the slot on top, which had another one before: that of the slot below when
+     * equal, else checked and made. The slot keeps it. The shape has rank {@code rank}; its first
+     * dimensions are d0 and d1, or all of them are in {@code dims} (which may be null for rank 1 or 2).
+     *
+     * @throws BufferException for dimensions that are negative or too large (nothing is kept then)
+     */
+    private int[] shapeOnTop(int rank, long d0, long d1, long[] dims, String tensorName) {
+        int d = depth;
+        int[] below = d > 0 ? slotShapes[d - 1] : null;
+        int[] shape;
+        int[] strides;
+        if (below != null && matches(below, rank, d0, d1, dims)) {
+            shape = below;
+            strides = slotStrides[d - 1];
+        } else {
+            shape = checkDims(dims != null ? dims : rank == 1 ? new long[] {d0} : new long[] {d0, d1}, tensorName);
+            strides = Tensor.columnMajorStrides(shape);
+        }
+        slotShapes[d] = shape;
+        slotStrides[d] = strides;
+        return shape;
+    }
+
+    private static boolean matches(int[] shape, int rank, long d0, long d1, long[] dims) {
+        if (shape.length != rank) {
             return false;
         }
-        for (int i = 0; i < dims.length; i++) {
-            if (dims[i] != last[i]) {
-                return false;
+        if (dims != null) {
+            for (int i = 0; i < rank; i++) {
+                if (shape[i] != dims[i]) {
+                    return false;
+                }
             }
+            return true;
         }
-        return true;
+        return (rank < 1 || shape[0] == d0) && (rank < 2 || shape[1] == d1);
     }
 
     /**
-     * Puts a tensor of a checked shape on top of the stack. Shapes and strides are never written
-     * after a tensor is made, so tensors of the same shape in a row share them.
+     * Puts a tensor of {@code length} elements and a checked shape, the one its slot keeps, on top
+     * of the stack.
      */
     private Tensor push(String tensorName, int[] shape, long length) {
         long end = offset + length;
-        if (end > capacity()) {
-            grow(end, length);
-        }
-        if (shape != lastShape) {
-            rememberShape(shape);
+        if (end > limit) {
+            beyondLimit(end, length);
         }
         int d = depth;
-        if (d == offs.length) {
-            growStack();
-        }
         offs[d] = offset;
         long gen = gens[d]; // bumped when the slot is given back, so one write per pair
         if (tensorName != null) {
             names[d] = tensorName; // unnamed tensors (Java's hot loops) store nothing but numbers
             nameGen[d] = gen;
         }
-        Tensor t = new Tensor(this, d, gen, offset, (int) length, tensorName, shape, lastStrides);
+        Tensor t = new Tensor(this, d, gen, offset, (int) length, tensorName, shape, slotStrides[d]);
         depth = d + 1;
         offset = (int) end;
-        if (offset > highWater) {
-            highWater = offset;
+        if (d + 1 == offs.length) { // every array of slots has room for the next alloc
+            growStack();
         }
         return t;
     }
 
-    private void rememberShape(int[] shape) {
-        lastShape = shape;
-        lastStrides = Tensor.columnMajorStrides(shape);
+    /** The slow path of an alloc reaching {@code end}, past {@link #limit}: checks, grows, moves the mark. */
+    private void beyondLimit(long end, long request) {
+        checkAllocatable();
+        if (end > capacity()) {
+            grow(end, request);
+        }
+        if (end > highWater) {
+            highWater = end;
+        }
+        updateLimit();
     }
 
     private void growStack() {
@@ -428,11 +465,18 @@ public final class Buffer implements AutoCloseable {
         nameGen = Arrays.copyOf(nameGen, n);
         sites = Arrays.copyOf(sites, n);
         siteGen = Arrays.copyOf(siteGen, n);
+        slotShapes = Arrays.copyOf(slotShapes, n);
+        slotStrides = Arrays.copyOf(slotStrides, n);
     }
 
     /** Gives back the allocation in slot {@code d}: its tensors stop being live. */
     private void end(int d, String site) {
-        long gen = gens[d]++;
+        end(d, gens[d], site);
+    }
+
+    /** As {@link #end(int, String)}, where {@code gen} is the slot's generation now. */
+    private void end(int d, long gen, String site) {
+        gens[d] = gen + 1;
         if (site != DEFAULT_DROP) {
             if (sites[d] != site) {
                 sites[d] = site;
@@ -533,14 +577,42 @@ public final class Buffer implements AutoCloseable {
 
     /** As {@link #drop(Tensor)}, with the site for later error messages. */
     public void drop(String site, Tensor tensor) {
-        int d = depth - 1;
-        if (d >= 0 && tensor.slot() == d && tensor.buffer() == this && gens[d] == tensor.generation()) {
+        // the new state is taken from the handle, not from what the checks read: the stores need not
+        // wait for the loads, so pair after pair does not form one long chain through memory
+        int d = tensor.slot();
+        if (d == depth - 1 && d >= 0 && tensor.buffer() == this && gens[d] == tensor.generation()) {
             depth = d;
-            end(d, site);
-            offset = offs[d];
+            end(d, tensor.generation(), site);
+            offset = tensor.allocOffset();
             return;
         }
         drop(site, new Tensor[] {tensor});
+    }
+
+    /**
+     * Gives back two tensors, the last two allocated, in either order: as {@link #drop(Tensor...)}
+     * without the array (a kernel's usual {@code drop!(buf, B, A)} then makes no garbage).
+     *
+     * @throws BufferException as {@link #drop(Tensor...)}
+     */
+    public void drop(Tensor a, Tensor b) {
+        drop(DEFAULT_DROP, a, b);
+    }
+
+    /** As {@link #drop(Tensor, Tensor)}, with the site for later error messages. */
+    public void drop(String site, Tensor a, Tensor b) {
+        int d = depth - 2;
+        Tensor lower = a.slot() == d ? a : b;
+        Tensor upper = lower == a ? b : a;
+        if (d >= 0 && lower.slot() == d && upper.slot() == d + 1 && a.buffer() == this && b.buffer() == this
+                && gens[d] == lower.generation() && gens[d + 1] == upper.generation()) {
+            depth = d;
+            end(d + 1, upper.generation(), site);
+            end(d, lower.generation(), site);
+            offset = lower.allocOffset();
+            return;
+        }
+        drop(site, new Tensor[] {a, b});
     }
 
     /** Gives back every tensor of the buffer at once. */
@@ -558,7 +630,7 @@ public final class Buffer implements AutoCloseable {
         }
         depth = 0;
         views.clear();
-        blocked = closedBy != null;
+        updateLimit();
         offset = 0;
     }
 

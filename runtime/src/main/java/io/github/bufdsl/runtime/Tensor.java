@@ -23,19 +23,37 @@ public final class Tensor {
     private final int[] dims;
     private final int[] strides;
     private final String name;
+    /** Elements viewed (the product of dims), and whether they lie column-major without gaps. */
+    private final int length;
+    private final boolean contiguous;
 
     /** A tensor taken by alloc: the whole of slot {@code slot}'s allocation in generation {@code gen}. */
     Tensor(Buffer buffer, int slot, long gen, int offset, int length, String name, int[] dims, int[] strides) {
-        this(buffer, slot, gen, null, offset, length, offset, dims, strides, name);
+        // the fields are set here rather than through the general constructor: its signature names
+        // Allocation, a class a program without reshape views never loads, and the JIT does not inline
+        // a call whose signature has an unloaded class; then the handle of every alloc would be garbage
+        this.buffer = buffer;
+        this.slot = slot;
+        this.gen = gen;
+        this.view = null;
+        this.allocOffset = offset;
+        this.allocLength = length;
+        this.offset = offset;
+        this.dims = dims;
+        this.strides = strides;
+        this.name = name;
+        this.length = length;
+        this.contiguous = true;
     }
 
     /** A view made by reshape, live while {@code view} is. */
     Tensor(Allocation view, int offset, int[] dims, int[] strides) {
-        this(view.buffer, -1, 0, view, view.offset, view.length, offset, dims, strides, view.name);
+        this(view.buffer, -1, 0, view, view.offset, view.length, offset, dims, strides, view.name, lengthOf(dims),
+                columnMajor(dims, strides));
     }
 
     private Tensor(Buffer buffer, int slot, long gen, Allocation view, int allocOffset, int allocLength, int offset,
-            int[] dims, int[] strides, String name) {
+            int[] dims, int[] strides, String name, int length, boolean contiguous) {
         this.buffer = buffer;
         this.slot = slot;
         this.gen = gen;
@@ -46,11 +64,36 @@ public final class Tensor {
         this.dims = dims;
         this.strides = strides;
         this.name = name;
+        this.length = length;
+        this.contiguous = contiguous;
     }
 
     /** The same allocation seen at another offset and shape, under a name. */
     private Tensor sameAllocation(int newOffset, int[] newDims, int[] newStrides, String newName) {
-        return new Tensor(buffer, slot, gen, view, allocOffset, allocLength, newOffset, newDims, newStrides, newName);
+        boolean sameShape = newDims == dims && newStrides == strides;
+        return new Tensor(buffer, slot, gen, view, allocOffset, allocLength, newOffset, newDims, newStrides, newName,
+                sameShape ? length : lengthOf(newDims), sameShape ? contiguous : columnMajor(newDims, newStrides));
+    }
+
+    /** The number of elements of a shape that lies within one allocation (so it fits an int). */
+    private static int lengthOf(int[] dims) {
+        long n = 1;
+        for (int d : dims) {
+            n *= d;
+        }
+        return (int) n;
+    }
+
+    /** Whether strides lay out dims column-major without gaps (dimensions of size 1 have any stride). */
+    private static boolean columnMajor(int[] dims, int[] strides) {
+        int stride = 1;
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] != 1 && strides[i] != stride) {
+                return false;
+            }
+            stride *= dims[i];
+        }
+        return true;
     }
 
     /** A tensor with its own memory (a private buffer), filled from column-major values. */
@@ -126,16 +169,17 @@ public final class Tensor {
 
     /** Number of elements. */
     public long length() {
-        long n = 1;
-        for (int d : dims) {
-            n *= d;
-        }
-        return n;
+        return length;
     }
 
     /** Offset of the first element in the buffer. */
     public long offset() {
         return offset;
+    }
+
+    /** Where the allocation this tensor belongs to starts in the buffer. */
+    int allocOffset() {
+        return allocOffset;
     }
 
     int[] strides() {
@@ -168,14 +212,12 @@ public final class Tensor {
 
     /** True if the elements lie contiguously in column-major order. */
     public boolean isContiguous() {
-        int stride = 1;
-        for (int i = 0; i < dims.length; i++) {
-            if (dims[i] != 1 && strides[i] != stride) {
-                return false;
-            }
-            stride *= dims[i];
-        }
-        return true;
+        return contiguous;
+    }
+
+    /** Whether this is all of an allocation made by alloc (not a slice of one, not a reshape_buf! view). */
+    boolean isWholeAllocation() {
+        return view == null && offset == allocOffset && length == allocLength;
     }
 
     /**
@@ -184,10 +226,6 @@ public final class Tensor {
      *
      * @throws BufferException if the tensor is not contiguous or not live
      */
-    /** Whether this is all of an allocation made by alloc (not a slice of one, not a reshape_buf! view). */
-    boolean isWholeAllocation() {
-        return view == null && offset == allocOffset && length() == allocLength;
-    }
 
     public Tensor neuralyze() {
         checkLive();
@@ -349,6 +387,9 @@ public final class Tensor {
         long n = length();
         if (i < 0 || i >= n) {
             throw new BufferException("linear index " + (i + 1) + " is out of bounds 1:" + n + " of " + describe());
+        }
+        if (contiguous) {
+            return offset + (int) i;
         }
         int p = offset;
         long rest = i;
