@@ -351,10 +351,10 @@ public final class Buffer implements AutoCloseable {
     /** As {@link #alloc(long)}, naming the tensor for error messages. */
     public Tensor alloc(String tensorName, long n) {
         int[] shape = slotShapes[depth];
-        if (shape == null || shape.length != 1 || shape[0] != n) {
-            shape = shapeOnTop(1, n, 0, null, tensorName);
+        if (shape != null && shape.length == 1 && shape[0] == n) {
+            return push(tensorName, shape, n);
         }
-        return push(tensorName, shape, n);
+        return push(tensorName, shapeOnTop(1, n, 0, null, tensorName), n);
     }
 
     /** An m x n matrix: as {@link #alloc(long...)} without the array of dimensions. */
@@ -365,10 +365,10 @@ public final class Buffer implements AutoCloseable {
     /** As {@link #alloc(long, long)}, naming the tensor for error messages. */
     public Tensor alloc(String tensorName, long m, long n) {
         int[] shape = slotShapes[depth];
-        if (shape == null || shape.length != 2 || shape[0] != m || shape[1] != n) {
-            shape = shapeOnTop(2, m, n, null, tensorName);
+        if (shape != null && shape.length == 2 && shape[0] == m && shape[1] == n) {
+            return push(tensorName, shape, m * n);
         }
-        return push(tensorName, shape, m * n);
+        return push(tensorName, shapeOnTop(2, m, n, null, tensorName), m * n);
     }
 
     private void checkAllocatable() {
