@@ -31,11 +31,11 @@ public final class Buffer implements AutoCloseable {
     private int offset;
     private long highWater;
     private String name;
-    // The stack of allocations, one slot per depth: where each starts and how long it is, its name,
-    // and a generation number per slot. A tensor remembers its slot and the generation it was
-    // taken in; it is live while the slot still has that generation (every alloc and every drop or
-    // reset of the slot moves the generation on), so handles need no object of their own here and
-    // an alloc/drop pair stores no reference in the common case.
+    // The stack of allocations, one slot per depth: where each starts, its name, and a generation
+    // number per slot. A tensor remembers its slot and the generation it was taken in; it is live
+    // while the slot still has that generation (a drop or reset of the slot moves the generation
+    // on), so handles need no object of their own here and an alloc/drop pair stores no reference
+    // in the common case. Every array of slots has room for one more than depth.
     private int depth;
     private int[] offs = new int[8];
     long[] gens = new long[8];
