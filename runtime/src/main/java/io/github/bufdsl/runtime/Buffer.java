@@ -333,8 +333,8 @@ public final class Buffer implements AutoCloseable {
     /** As {@link #alloc(long...)}, naming the tensor for error messages. */
     public Tensor alloc(String tensorName, long... dims) {
         int[] shape = slotShapes[depth];
-        if (shape == null || !matches(shape, dims.length, 0, 0, dims)) {
-            shape = shapeOnTop(dims.length, 0, 0, dims, tensorName);
+        if (shape == null || !matches(shape, dims)) {
+            shape = shapeOnTop(dims, tensorName);
         }
         long length = 1;
         for (int d : shape) {
@@ -354,7 +354,7 @@ public final class Buffer implements AutoCloseable {
         if (shape != null && shape.length == 1 && shape[0] == n) {
             return push(tensorName, shape, n);
         }
-        return push(tensorName, shapeOnTop(1, n, 0, null, tensorName), n);
+        return push(tensorName, shapeOnTop(new long[] {n}, tensorName), n);
     }
 
     /** An m x n matrix: as {@link #alloc(long...)} without the array of dimensions. */
@@ -368,7 +368,7 @@ public final class Buffer implements AutoCloseable {
         if (shape != null && shape.length == 2 && shape[0] == m && shape[1] == n) {
             return push(tensorName, shape, m * n);
         }
-        return push(tensorName, shapeOnTop(2, m, n, null, tensorName), m * n);
+        return push(tensorName, shapeOnTop(new long[] {m, n}, tensorName), m * n);
     }
 
     private void checkAllocatable() {
@@ -382,22 +382,21 @@ public final class Buffer implements AutoCloseable {
     }
 
     /**
-     * The shape for the slot on top, which had another one before: that of the slot below when
-     * equal, else checked and made. The slot keeps it. The shape has rank {@code rank}; its first
-     * dimensions are d0 and d1, or all of them are in {@code dims} (which may be null for rank 1 or 2).
+     * The shape {@code dims} for the slot on top, which had another one before: that of the slot
+     * below when equal, else checked and made. The slot keeps it.
      *
      * @throws BufferException for dimensions that are negative or too large (nothing is kept then)
      */
-    private int[] shapeOnTop(int rank, long d0, long d1, long[] dims, String tensorName) {
+    private int[] shapeOnTop(long[] dims, String tensorName) {
         int d = depth;
         int[] below = d > 0 ? slotShapes[d - 1] : null;
         int[] shape;
         int[] strides;
-        if (below != null && matches(below, rank, d0, d1, dims)) {
+        if (below != null && matches(below, dims)) {
             shape = below;
             strides = slotStrides[d - 1];
         } else {
-            shape = checkDims(dims != null ? dims : rank == 1 ? new long[] {d0} : new long[] {d0, d1}, tensorName);
+            shape = checkDims(dims, tensorName);
             strides = Tensor.columnMajorStrides(shape);
         }
         slotShapes[d] = shape;
@@ -405,19 +404,16 @@ public final class Buffer implements AutoCloseable {
         return shape;
     }
 
-    private static boolean matches(int[] shape, int rank, long d0, long d1, long[] dims) {
-        if (shape.length != rank) {
+    private static boolean matches(int[] shape, long[] dims) {
+        if (shape.length != dims.length) {
             return false;
         }
-        if (dims != null) {
-            for (int i = 0; i < rank; i++) {
-                if (shape[i] != dims[i]) {
-                    return false;
-                }
+        for (int i = 0; i < dims.length; i++) {
+            if (shape[i] != dims[i]) {
+                return false;
             }
-            return true;
         }
-        return (rank < 1 || shape[0] == d0) && (rank < 2 || shape[1] == d1);
+        return true;
     }
 
     /**

@@ -226,7 +226,6 @@ public final class Tensor {
      *
      * @throws BufferException if the tensor is not contiguous or not live
      */
-
     public Tensor neuralyze() {
         checkLive();
         if (!isContiguous()) {
