@@ -128,12 +128,19 @@ NEWLINE
     : '\r'? '\n'
     ;
 
+// Julia's comments: #= ... =# anywhere in a line or over several, nested (each #= needs its own
+// =#); a # not followed by = comments out the rest of its line.
 BLOCK_COMMENT
-    : '#=' .*? '=#' -> skip
+    : '#=' (BLOCK_COMMENT | ~[#=] | '#' {_input.LA(1) != '='}? | '=' {_input.LA(1) != '#'}?)* '=#' -> skip
+    ;
+
+// A #= that no =# closes: the rest of the file is one token the parser reports at the #=.
+UNCLOSED_COMMENT
+    : '#=' {while (_input.LA(1) != EOF) _input.consume();}
     ;
 
 LINE_COMMENT
-    : '#' ~[\r\n]* -> skip
+    : '#' (~[=\r\n] ~[\r\n]*)? -> skip
     ;
 
 WS

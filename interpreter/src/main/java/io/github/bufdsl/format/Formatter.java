@@ -23,7 +23,8 @@ public final class Formatter {
 
     /** The formatted text of a script (which need not parse). */
     public static String format(String text) {
-        List<List<Token>> lines = tokensByLine(text);
+        java.util.BitSet inComment = new java.util.BitSet();
+        List<List<Token>> lines = tokensByLine(text, inComment);
         String[] raw = text.split("\r?\n", -1);
         StringBuilder out = new StringBuilder();
         int level = 0;
@@ -31,6 +32,10 @@ public final class Formatter {
         for (int n = 0; n < raw.length; n++) {
             if (n == raw.length - 1 && raw[n].isEmpty()) {
                 break; // the text's final newline
+            }
+            if (inComment.get(n)) {
+                out.append(raw[n].stripTrailing()).append('\n'); // inside a #= =# comment: kept as written
+                continue;
             }
             String line = raw[n].strip();
             List<Token> tokens = n < lines.size() ? lines.get(n) : List.of();
@@ -61,9 +66,22 @@ public final class Formatter {
         return out.toString();
     }
 
-    /** The tokens of each line (0-based), without whitespace, comments and newlines. */
-    private static List<List<Token>> tokensByLine(String text) {
-        BufDslLexer lexer = new BufDslLexer(CharStreams.fromString(text));
+    /**
+     * The tokens of each line (0-based), without whitespace, comments and newlines; sets in
+     * {@code inComment} the lines that begin inside a {@code #= =#} comment.
+     */
+    private static List<List<Token>> tokensByLine(String text, java.util.BitSet inComment) {
+        BufDslLexer lexer = new BufDslLexer(CharStreams.fromString(text)) {
+            @Override
+            public void skip() {
+                // a skipped token that spans lines is a block comment: the lines after its first
+                if (getLine() > _tokenStartLine && _input.getText(org.antlr.v4.runtime.misc.Interval.of(
+                        _tokenStartCharIndex, _tokenStartCharIndex + 1)).equals("#=")) {
+                    inComment.set(_tokenStartLine, getLine());
+                }
+                super.skip();
+            }
+        };
         lexer.removeErrorListeners();
         List<List<Token>> lines = new ArrayList<>();
         for (Token t = lexer.nextToken(); t.getType() != Token.EOF; t = lexer.nextToken()) {

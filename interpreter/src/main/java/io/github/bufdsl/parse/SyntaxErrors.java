@@ -30,7 +30,8 @@ final class SyntaxErrors extends BaseErrorListener {
         lastLine = line;
         Token token = offendingSymbol instanceof Token t ? t : null;
         String message = describe(recognizer, token, msg);
-        int length = token == null || token.getType() == Token.EOF ? 1 : Math.max(1, token.getText().length());
+        int length = token == null || token.getType() == Token.EOF ? 1
+                : token.getType() == BufDslLexer.UNCLOSED_COMMENT ? 2 : Math.max(1, token.getText().length());
         diagnostics.add(Diagnostic.error(new Pos(line, charPositionInLine + 1, length), message));
     }
 
@@ -49,6 +50,9 @@ final class SyntaxErrors extends BaseErrorListener {
         boolean wantsEnd = expected != null && expected.contains(END);
         if (token.getType() == Token.EOF) {
             return wantsEnd ? "unexpected end of file: a block is missing its `end`" : "unexpected end of file";
+        }
+        if (token.getType() == BufDslLexer.UNCLOSED_COMMENT) {
+            return "this `#=` comment is never closed: each `#=` needs its own `=#` (they nest, as in Julia)";
         }
         if (token.getType() == BufDslLexer.UNKNOWN_CHAR) {
             if (token.getText().equals("\"")) {

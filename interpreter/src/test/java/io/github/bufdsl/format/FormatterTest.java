@@ -24,6 +24,13 @@ class FormatterTest {
                 + "    end\nend\n", Formatter.format(messy));
     }
 
+    @Test
+    void keepsTheLinesOfABlockCommentAsWritten() {
+        String messy = "if a\nx = 1 #= inline =# + 2\n#= over\n  #= nested\n =# lines\n     =#\ny = 2\nend\n";
+        assertEquals("if a\n    x = 1 #= inline =# + 2\n    #= over\n  #= nested\n =# lines\n     =#\n"
+                + "    y = 2\nend\n", Formatter.format(messy));
+    }
+
     /** Every example: formatting twice changes nothing, and the formatted script still parses to the same shape. */
     @TestFactory
     Stream<DynamicTest> everyExampleIsStable() throws IOException {
