@@ -90,7 +90,8 @@ final class Repl {
             program = Parser.parse(source);
         } catch (DiagnosticException e) {
             if (e.diagnostics().stream().allMatch(d -> d.message().contains("has no matching `end`")
-                    || d.message().startsWith("unexpected end of file"))) {
+                    || d.message().startsWith("unexpected end of file")
+                    || d.message().startsWith("this `#=` comment is never closed"))) {
                 return false;
             }
             print(e, source);

@@ -51,6 +51,13 @@ class ReplTest {
     }
 
     @Test
+    void aBlockCommentOverLinesWaitsForItsEnd() {
+        String[] r = session("x = 1 #= inline =# + 2\n#= a comment\n#= nested =#\nstill =# println(x)\n:quit\n");
+        assertTrue(r[0].contains("3\n"), r[0]);
+        assertEquals("", r[1]);
+    }
+
+    @Test
     void errorsAreDiagnosticsAndTheSessionGoesOn() {
         String[] r = session("""
                 x = 1
