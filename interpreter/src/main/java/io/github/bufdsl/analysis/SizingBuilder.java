@@ -5,9 +5,11 @@ import io.github.bufdsl.ast.Expr;
 import io.github.bufdsl.ast.ExprPrinter;
 import io.github.bufdsl.ast.Stmt;
 import io.github.bufdsl.ast.TensorExpr;
+import io.github.bufdsl.builtins.Role;
 import io.github.bufdsl.diag.DiagnosticException;
 import io.github.bufdsl.diag.Phase;
 import io.github.bufdsl.diag.Pos;
+import io.github.bufdsl.exec.Builtins;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -23,8 +25,6 @@ import java.util.Set;
  * too, for the checks; printing prunes everything the peaks do not depend on.
  */
 final class SizingBuilder {
-    private static final Set<String> PURE = Set.of("min", "max", "div", "cld", "mod", "abs");
-
     private final Set<String> buffers;
     private final Map<String, Stmt.Function> userFunctions;
     /** The pseudo_ functions built so far (shared by the builders of one sizing function). */
@@ -292,49 +292,46 @@ final class SizingBuilder {
                 || !buffers.contains(b.name())) {
             return false;
         }
-        switch (fn) {
-            case "alloc!" -> {
-                List<SizeExpr> dims = new ArrayList<>();
-                for (Expr d : c.args().subList(1, c.args().size())) {
-                    dims.add(expr(d));
+        Role role = Builtins.role(fn);
+        if (role instanceof Role.Alloc) {
+            List<SizeExpr> dims = new ArrayList<>();
+            for (Expr d : c.args().subList(1, c.args().size())) {
+                dims.add(expr(d));
+            }
+            SizeStmt.Alloc alloc = new SizeStmt.Alloc(c.pos(), target, b.name(), dims);
+            out.add(alloc);
+            if (target != null) {
+                allocations.put(target, alloc);
+            }
+        } else if (role instanceof Role.Drop) {
+            List<String> names = new ArrayList<>();
+            for (Expr t : c.args().subList(1, c.args().size())) {
+                if (!(t instanceof Expr.Name n)) {
+                    throw unsupported(t.pos(), "usage can follow drop! of named tensors only");
                 }
-                SizeStmt.Alloc alloc = new SizeStmt.Alloc(c.pos(), target, b.name(), dims);
-                out.add(alloc);
-                if (target != null) {
-                    allocations.put(target, alloc);
+                names.add(n.name());
+            }
+            out.add(new SizeStmt.Drop(c.pos(), b.name(), names));
+        } else if (role instanceof Role.Reset) {
+            out.add(new SizeStmt.Reset(c.pos(), b.name()));
+        } else if (role instanceof Role.Reshape) {
+            List<SizeExpr> dims = new ArrayList<>();
+            for (Expr d : c.args().subList(1, c.args().size())) {
+                dims.add(expr(d));
+            }
+            SizeExpr offset = new SizeExpr.Num(0);
+            for (Expr.KwArg k : c.kwargs()) {
+                if (k.name().equals("offset")) {
+                    offset = expr(k.value());
                 }
             }
-            case "drop!" -> {
-                List<String> names = new ArrayList<>();
-                for (Expr t : c.args().subList(1, c.args().size())) {
-                    if (!(t instanceof Expr.Name n)) {
-                        throw unsupported(t.pos(), "usage can follow drop! of named tensors only");
-                    }
-                    names.add(n.name());
-                }
-                out.add(new SizeStmt.Drop(c.pos(), b.name(), names));
-            }
-            case "reset!", "release!" -> out.add(new SizeStmt.Reset(c.pos(), b.name()));
-            case "reshape_buf!" -> {
-                List<SizeExpr> dims = new ArrayList<>();
-                for (Expr d : c.args().subList(1, c.args().size())) {
-                    dims.add(expr(d));
-                }
-                SizeExpr offset = new SizeExpr.Num(0);
-                for (Expr.KwArg k : c.kwargs()) {
-                    if (k.name().equals("offset")) {
-                        offset = expr(k.value());
-                    }
-                }
-                out.add(new SizeStmt.Reshape(c.pos(), target, b.name(), dims, offset));
-            }
-            case "load" -> throw unsupported(c.pos(), "usage cannot know the size of a tensor loaded from a file"
-                    + " before running; allocate it with alloc! and the sizes the file has to size the buffer");
-            case "used", "length", "isextendable", "set_extendable!", "nbuffers" -> {
-                return false;
-            }
-            default -> throw unsupported(c.pos(), "usage cannot follow the buffer " + b.name() + " into " + fn
-                    + " yet");
+            out.add(new SizeStmt.Reshape(c.pos(), target, b.name(), dims, offset));
+        } else if (role instanceof Role.Unsupported u) {
+            throw unsupported(c.pos(), u.reason());
+        } else if (role instanceof Role.ReadsBuffer || role instanceof Role.SetsFlag) {
+            return false;
+        } else {
+            throw unsupported(c.pos(), "usage cannot follow the buffer " + b.name() + " into " + fn + " yet");
         }
         return true;
     }
@@ -436,8 +433,8 @@ final class SizingBuilder {
                 case NOT -> new SizeExpr.Unary("!", x);
             };
         }
-        if (e instanceof Expr.Call c && c.callee() instanceof Expr.Name n && PURE.contains(n.name())
-                && c.kwargs().isEmpty()) {
+        if (e instanceof Expr.Call c && c.callee() instanceof Expr.Name n
+                && Builtins.role(n.name()) instanceof Role.Pure p && p.symbolic() && c.kwargs().isEmpty()) {
             List<SizeExpr> args = new ArrayList<>();
             for (Expr a : c.args()) {
                 SizeExpr x = tryExpr(a);

@@ -1335,10 +1335,21 @@ public final class SizingEvaluator {
             if (v instanceof Poly || v instanceof Double) {
                 return v;
             }
+            if (v instanceof Boolean b) { // a Bool is an integer, as in Julia (and in run)
+                return Poly.constant(b ? 1 : 0);
+            }
             throw fail(at, "expected a number, not " + show(v));
         }
 
         private Object call(SizeExpr.Call c) {
+            List<Object> values = new ArrayList<>();
+            for (SizeExpr a : c.args()) {
+                values.add(value(a));
+            }
+            Object concrete = concrete(() -> Concrete.call(c.function(), values));
+            if (concrete != null) {
+                return concrete;
+            }
             List<Poly> args = new ArrayList<>();
             boolean constant = true;
             for (SizeExpr a : c.args()) {
@@ -1366,30 +1377,23 @@ public final class SizingEvaluator {
                 return Poly.symbol(c.function() + "(" + String.join(", ", args.stream().map(Poly::toString).toList())
                         + ")");
             }
-            long[] a = args.stream().mapToLong(Poly::constantValue).toArray();
-            switch (c.function()) {
-                case "min", "max": {
-                    long r = a[0];
-                    for (long x : a) {
-                        r = c.function().equals("min") ? Math.min(r, x) : Math.max(r, x);
-                    }
-                    return Poly.constant(r);
-                }
-                case "abs":
-                    return Poly.constant(Math.abs(a[0]));
-                default:
-                    if (a.length != 2 || a[1] == 0) {
-                        throw fail(at, c.function() + " needs two integers, the second not zero");
-                    }
-                    return Poly.constant(switch (c.function()) {
-                        case "div" -> a[0] / a[1];
-                        case "mod" -> Math.floorMod(a[0], a[1]);
-                        default -> -Math.floorDiv(-a[0], a[1]);
-                    });
+            throw fail(at, "the arguments of " + c.function() + " must be integers");
+        }
+
+        /** A concrete result computed by the interpreter's own code (null if symbolic), its errors as ours. */
+        private Object concrete(java.util.function.Supplier<Object> compute) {
+            try {
+                return compute.get();
+            } catch (io.github.bufdsl.exec.ScriptError e) {
+                throw fail(at, e.getMessage());
             }
         }
 
         private Object binary(String op, Object x, Object y) {
+            Object concrete = concrete(() -> Concrete.binary(op, x, y));
+            if (concrete != null) {
+                return concrete;
+            }
             boolean comparison = switch (op) {
                 case "==", "!=", "<", "<=", ">", ">=" -> true;
                 default -> false;

@@ -2,12 +2,21 @@ package io.github.bufdsl.exec;
 
 import io.github.bufdsl.ast.Expr.BinOp;
 
-/** Arithmetic and comparison on scalars, with Julia's promotion: Int op Int is Int, else Float64. */
-final class Arith {
+/**
+ * Arithmetic and comparison on scalars, with Julia's promotion: Int op Int is Int, else Float64; a
+ * Bool is an integer ({@code true + 1 == 2}); NaN compares false (and unequal to itself); Int
+ * overflow is an error. The analyzer hands its concrete values here too.
+ */
+public final class Arith {
     private Arith() {
     }
 
-    static Value binary(BinOp op, Value a, Value b) {
+    /**
+     * {@code a op b}.
+     *
+     * @throws ScriptError when the operands do not admit the operator, or on overflow
+     */
+    public static Value binary(BinOp op, Value a, Value b) {
         if (op == BinOp.EQ || op == BinOp.NE) {
             boolean eq = equal(a, b);
             return Value.Bool.of(op == BinOp.EQ ? eq : !eq);
@@ -16,7 +25,17 @@ final class Arith {
             throw new ScriptError("cannot apply " + op.symbol() + " to " + describe(a) + " and " + describe(b));
         }
         if (op.isComparison()) {
-            int c = compare(a, b);
+            if (!(isInt(a) && isInt(b))) {
+                double x = asDouble(a);
+                double y = asDouble(b);
+                return Value.Bool.of(switch (op) { // NaN compares false, -0.0 equals 0.0, as in Julia
+                    case LT -> x < y;
+                    case LE -> x <= y;
+                    case GT -> x > y;
+                    default -> x >= y;
+                });
+            }
+            int c = Long.compare(asLong(a), asLong(b));
             return Value.Bool.of(switch (op) {
                 case LT -> c < 0;
                 case LE -> c <= 0;
@@ -91,13 +110,6 @@ final class Arith {
             return a.equals(b);
         }
         return a == b;
-    }
-
-    private static int compare(Value a, Value b) {
-        if (isInt(a) && isInt(b)) {
-            return Long.compare(asLong(a), asLong(b));
-        }
-        return Double.compare(asDouble(a), asDouble(b));
     }
 
     static boolean isNumber(Value v) {

@@ -1,19 +1,25 @@
 package io.github.bufdsl.exec;
 
+import static io.github.bufdsl.builtins.ArgType.*;
+
 import io.github.bufdsl.ast.Expr;
 import io.github.bufdsl.runtime.Buffer;
 import io.github.bufdsl.runtime.ElementType;
 import io.github.bufdsl.runtime.Tensor;
 import io.github.bufdsl.runtime.ThreadsBuffer;
+import io.github.bufdsl.builtins.ArgType;
+import io.github.bufdsl.builtins.Role;
+import io.github.bufdsl.builtins.Signature;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The builtin functions, one entry each in one table. Their signatures (names, argument counts,
- * keywords) are in {@link io.github.bufdsl.resolve.Builtins}, which the resolver checks calls
- * against; a test keeps both tables in step.
+ * The builtin functions, one entry each in one table ({@link #TABLE}): signature (argument counts
+ * and types, keywords, result; the resolver and the type checker read it), role in sizing (the
+ * analyzer reads it) and implementation (the interpreter runs it, and the analyzer runs a pure one
+ * on concrete arguments). Read from outside this package through {@link Builtins}.
  */
 final class Builtin {
     private Builtin() {
@@ -88,18 +94,8 @@ final class Builtin {
         Value call(Call c);
     }
 
-    /** The implementations by name. */
-    static final class Table {
-        private final Map<String, Impl> impls = new HashMap<>();
-
-        /** The implementation of a builtin, or null. */
-        Impl impl(String name) {
-            return impls.get(name);
-        }
-
-        java.util.Set<String> names() {
-            return impls.keySet();
-        }
+    /** One builtin: what it accepts, what it means to sizing, and what it does. */
+    record Entry(Signature signature, Role role, Impl impl) {
     }
 
     static Value constant(String name) {
@@ -113,141 +109,188 @@ final class Builtin {
         };
     }
 
-    private static final Value NOTHING = Value.Nothing.NOTHING;
+    private static final Value NOTHING_VALUE = Value.Nothing.NOTHING;
 
-    static Table table() {
-        Table t = new Table();
-        Map<String, Impl> m = t.impls;
-        m.put("Buffer", Builtin::buffer);
-        m.put("alloc!", Builtin::alloc);
-        m.put("drop!", c -> {
-            if (c.args().size() == 2) {
-                c.buffer(0).drop(site(c), c.tensor(1));
-                return NOTHING;
-            }
-            Tensor[] ts = new Tensor[c.args().size() - 1];
-            for (int i = 1; i < c.args().size(); i++) {
-                ts[i - 1] = c.tensor(i);
-            }
-            c.buffer(0).drop(site(c), ts);
-            return NOTHING;
-        });
-        m.put("reset!", c -> {
+    /** The registry: every builtin, in one table (read through {@link Builtins}). */
+    static final Map<String, Entry> TABLE = table();
+
+    private static void def(Map<String, Entry> m, Signature.Builder sig, ArgType returns, Role role, Impl impl) {
+        Signature s = sig.returns(returns);
+        if (m.put(s.name(), new Entry(s, role, impl)) != null) {
+            throw new IllegalStateException("builtin " + s.name() + " defined twice");
+        }
+    }
+
+    private static Signature.Builder sig(String name, String usage) {
+        return Signature.of(name, usage);
+    }
+
+    private static Map<String, Entry> table() {
+        Map<String, Entry> m = new LinkedHashMap<>();
+        // buffers
+        def(m, sig("Buffer", "Buffer(len; extend=true)").arg("len", INT).kw("extend", BOOL), BUFFER,
+                new Role.MakesBuffer(false), Builtin::buffer);
+        def(m, sig("alloc!", "alloc!(buf, dims...)").arg("buf", SOME_BUFFER).rest("dims", INT), TENSOR,
+                Role.ALLOC, Builtin::alloc);
+        def(m, sig("drop!", "drop!(buf, tensors...)").arg("buf", SOME_BUFFER).arg("tensor", TENSOR)
+                .rest("tensors", TENSOR), NOTHING, Role.DROP, c -> {
+                    if (c.args().size() == 2) {
+                        c.buffer(0).drop(site(c), c.tensor(1));
+                        return NOTHING_VALUE;
+                    }
+                    Tensor[] ts = new Tensor[c.args().size() - 1];
+                    for (int i = 1; i < c.args().size(); i++) {
+                        ts[i - 1] = c.tensor(i);
+                    }
+                    c.buffer(0).drop(site(c), ts);
+                    return NOTHING_VALUE;
+                });
+        def(m, sig("reset!", "reset!(buf)").arg("buf", SOME_BUFFER), NOTHING, Role.RESET, c -> {
             if (c.arg(0) instanceof Value.ThreadsBufferValue pool) {
                 pool.pool().reset(site(c));
             } else {
                 c.buffer(0).reset(site(c));
             }
-            return NOTHING;
+            return NOTHING_VALUE;
         });
-        m.put("ThreadsBuffer", Builtin::threadsBuffer);
-        m.put("save", c -> {
-            if (!(c.arg(0) instanceof Value.Str path)) {
-                throw new ScriptError("argument 1 must be a file name, as save(\"out/E.npy\", E)");
-            }
-            io.github.bufdsl.runtime.Npy.save(c.ctx().file(path.value()), c.tensor(1));
-            return NOTHING;
-        });
-        m.put("load", c -> {
-            if (!(c.arg(1) instanceof Value.Str path)) {
-                throw new ScriptError("argument 2 must be a file name, as load(buf, \"in/X.npy\")");
-            }
-            return new Value.TensorValue(io.github.bufdsl.runtime.Npy.load(c.buffer(0), c.ctx().file(path.value()),
-                    c.ctx().nameHint()));
-        });
-        m.put("nbuffers", c -> new Value.Int(c.threadsBuffer(0).nbuffers()));
-        m.put("release!", c -> {
+        def(m, sig("save", "save(\"file.npy\", A)").arg("file", STRING).arg("A", TENSOR), NOTHING,
+                Role.READS_TENSORS, c -> {
+                    if (!(c.arg(0) instanceof Value.Str path)) {
+                        throw new ScriptError("argument 1 must be a file name, as save(\"out/E.npy\", E)");
+                    }
+                    io.github.bufdsl.runtime.Npy.save(c.ctx().file(path.value()), c.tensor(1));
+                    return NOTHING_VALUE;
+                });
+        def(m, sig("load", "load(buf, \"file.npy\")").arg("buf", SOME_BUFFER).arg("file", STRING), TENSOR,
+                new Role.Unsupported("usage cannot know the size of a tensor loaded from a file before running;"
+                        + " allocate it with alloc! and the sizes the file has to size the buffer"), c -> {
+                    if (!(c.arg(1) instanceof Value.Str path)) {
+                        throw new ScriptError("argument 2 must be a file name, as load(buf, \"in/X.npy\")");
+                    }
+                    return new Value.TensorValue(io.github.bufdsl.runtime.Npy.load(c.buffer(0),
+                            c.ctx().file(path.value()), c.ctx().nameHint()));
+                });
+        def(m, sig("reshape_buf!", "reshape_buf!(buf, dims...; offset=0)").arg("buf", SOME_BUFFER).rest("dims", INT)
+                .kw("offset", INT), TENSOR, Role.RESHAPE, c -> {
+                    long offset = 0;
+                    if (c.kwargs().containsKey("offset")) {
+                        if (!(c.kwargs().get("offset") instanceof Value.Int o)) {
+                            throw new ScriptError("offset must be an integer, not "
+                                    + Arith.describe(c.kwargs().get("offset")));
+                        }
+                        offset = o.value();
+                    }
+                    return new Value.TensorValue(c.buffer(0).reshape(c.ctx().nameHint(), offset, dims(c)));
+                });
+        def(m, sig("used", "used(buf)").arg("buf", SOME_BUFFER), INT, Role.READS_BUFFER,
+                c -> new Value.Int(c.buffer(0).used()));
+        def(m, sig("ThreadsBuffer", "ThreadsBuffer(len[, n])").arg("len", INT).opt("n", INT), THREADS_BUFFER,
+                new Role.MakesBuffer(true), Builtin::threadsBuffer);
+        def(m, sig("nbuffers", "nbuffers(tbuf)").arg("tbuf", THREADS_BUFFER), INT, Role.READS_BUFFER,
+                c -> new Value.Int(c.threadsBuffer(0).nbuffers()));
+        def(m, sig("release!", "release!(tbuf)").arg("tbuf", THREADS_BUFFER), NOTHING, Role.RESET, c -> {
             c.threadsBuffer(0).reset(site(c));
-            return NOTHING;
+            return NOTHING_VALUE;
         });
-        m.put("used", c -> new Value.Int(c.buffer(0).used()));
-        m.put("reshape_buf!", c -> {
-            long offset = 0;
-            if (c.kwargs().containsKey("offset")) {
-                if (!(c.kwargs().get("offset") instanceof Value.Int o)) {
-                    throw new ScriptError("offset must be an integer, not " + Arith.describe(c.kwargs().get("offset")));
-                }
-                offset = o.value();
-            }
-            return new Value.TensorValue(c.buffer(0).reshape(c.ctx().nameHint(), offset, dims(c)));
-        });
-        m.put("isextendable", c -> Value.Bool.of(c.buffer(0).isExtendable()));
-        m.put("set_extendable!", c -> {
-            c.buffer(0).setExtendable(c.bool(c.arg(1), "the flag"));
-            return NOTHING;
-        });
-        m.put("length", Builtin::length);
-        m.put("size", Builtin::size);
-        m.put("ndims", c -> new Value.Int(c.tensor(0).rank()));
-        m.put("neuralyze", c -> {
+        def(m, sig("isextendable", "isextendable(buf)").arg("buf", SOME_BUFFER), BOOL, Role.READS_BUFFER,
+                c -> Value.Bool.of(c.buffer(0).isExtendable()));
+        def(m, sig("set_extendable!", "set_extendable!(buf, flag)").arg("buf", SOME_BUFFER).arg("flag", BOOL),
+                NOTHING, Role.SETS_FLAG, c -> {
+                    c.buffer(0).setExtendable(c.bool(c.arg(1), "the flag"));
+                    return NOTHING_VALUE;
+                });
+        // tensors
+        def(m, sig("length", "length(x)").arg("x", ANY), INT, Role.READS_BUFFER, Builtin::length);
+        def(m, sig("size", "size(A) or size(A, k)").arg("A", TENSOR).opt("k", INT), ANY, Role.READS_TENSORS,
+                Builtin::size);
+        def(m, sig("ndims", "ndims(A)").arg("A", TENSOR), INT, Role.READS_TENSORS,
+                c -> new Value.Int(c.tensor(0).rank()));
+        def(m, sig("neuralyze", "neuralyze(A)").arg("A", TENSOR), TENSOR, Role.ALIASES, c -> {
             Tensor n = c.tensor(0).neuralyze();
             String hint = c.ctx().nameHint();
             return new Value.TensorValue(hint == null ? n : n.withName(hint));
         });
-        m.put("rand!", c -> {
+        def(m, sig("rand!", "rand!(A)").arg("A", TENSOR), TENSOR, Role.READS_TENSORS, c -> {
             c.tensor(0).fillRandom(c.ctx().random());
             return c.arg(0);
         });
-        m.put("fill!", c -> {
-            c.tensor(0).fill(c.number(1));
-            return c.arg(0);
-        });
-        m.put("sum", c -> reduce(c, "sum"));
-        m.put("maximum", c -> reduce(c, "maximum"));
-        m.put("minimum", c -> reduce(c, "minimum"));
-        m.put("println", c -> {
+        def(m, sig("fill!", "fill!(A, value)").arg("A", TENSOR).arg("value", NUMBER), TENSOR, Role.READS_TENSORS,
+                c -> {
+                    c.tensor(0).fill(c.number(1));
+                    return c.arg(0);
+                });
+        def(m, sig("sum", "sum(A)").arg("A", ANY), SAME_AS_ARGS, Role.READS_TENSORS, c -> reduce(c, "sum"));
+        def(m, sig("maximum", "maximum(A)").arg("A", ANY), SAME_AS_ARGS, Role.READS_TENSORS,
+                c -> reduce(c, "maximum"));
+        def(m, sig("minimum", "minimum(A)").arg("A", ANY), SAME_AS_ARGS, Role.READS_TENSORS,
+                c -> reduce(c, "minimum"));
+        // output, strings, Refs
+        def(m, sig("println", "println(values...)").rest("values", ANY), NOTHING, Role.EFFECT, c -> {
             c.ctx().out().println(concat(c.args()));
-            return NOTHING;
+            return NOTHING_VALUE;
         });
-        m.put("print", c -> {
+        def(m, sig("print", "print(values...)").rest("values", ANY), NOTHING, Role.EFFECT, c -> {
             c.ctx().out().print(concat(c.args()));
-            return NOTHING;
+            return NOTHING_VALUE;
         });
-        m.put("string", c -> new Value.Str(concat(c.args())));
-        m.put("Ref", c -> new Value.Ref(c.arg(0)));
-        m.put("pseudo_alloc!", c -> {
-            Value.Ref len = c.ref(0);
-            Value.Ref peak = c.ref(1);
-            long n = c.integer(2);
-            long now = refInt(len) + n;
-            len.set(new Value.Int(now));
-            if (now > refInt(peak)) {
-                peak.set(new Value.Int(now));
-            }
-            return new Value.Int(n);
-        });
-        m.put("pseudo_drop!", c -> {
-            Value.Ref len = c.ref(0);
-            long now = refInt(len);
-            for (int i = 1; i < c.args().size(); i++) {
-                now -= c.integer(i);
-            }
-            len.set(new Value.Int(now));
-            return NOTHING;
-        });
-        m.put("pseudo_reshape!", c -> {
-            Value.Ref peak = c.ref(1);
-            long end = c.integer(2) + c.integer(3);
-            if (end > refInt(peak)) {
-                peak.set(new Value.Int(end));
-            }
-            return new Value.Int(c.integer(3));
-        });
-        m.put("pseudo_reset!", c -> {
+        def(m, sig("string", "string(values...)").rest("values", ANY), STRING, Role.EFFECT,
+                c -> new Value.Str(concat(c.args())));
+        def(m, sig("Ref", "Ref(value)").arg("value", ANY), REF, Role.EFFECT, c -> new Value.Ref(c.arg(0)));
+        // the sizing function's own
+        def(m, sig("pseudo_alloc!", "pseudo_alloc!(len, peak, n)").arg("len", REF).arg("peak", REF).arg("n", INT),
+                INT, Role.EFFECT, c -> {
+                    Value.Ref len = c.ref(0);
+                    Value.Ref peak = c.ref(1);
+                    long n = c.integer(2);
+                    long now = refInt(len) + n;
+                    len.set(new Value.Int(now));
+                    if (now > refInt(peak)) {
+                        peak.set(new Value.Int(now));
+                    }
+                    return new Value.Int(n);
+                });
+        def(m, sig("pseudo_drop!", "pseudo_drop!(len, lens...)").arg("len", REF).rest("lens", INT), NOTHING,
+                Role.EFFECT, c -> {
+                    Value.Ref len = c.ref(0);
+                    long now = refInt(len);
+                    for (int i = 1; i < c.args().size(); i++) {
+                        now -= c.integer(i);
+                    }
+                    len.set(new Value.Int(now));
+                    return NOTHING_VALUE;
+                });
+        def(m, sig("pseudo_reset!", "pseudo_reset!(len)").arg("len", REF), NOTHING, Role.EFFECT, c -> {
             c.ref(0).set(new Value.Int(0));
-            return NOTHING;
+            return NOTHING_VALUE;
         });
-        m.put("min", c -> extreme(c, -1));
-        m.put("max", c -> extreme(c, 1));
-        m.put("abs", c -> c.arg(0) instanceof Value.Int i ? new Value.Int(Math.abs(i.value()))
-                : new Value.Float(Math.abs(c.number(0))));
-        m.put("sqrt", c -> new Value.Float(Math.sqrt(c.number(0))));
-        m.put("exp", c -> new Value.Float(Math.exp(c.number(0))));
-        m.put("log", c -> new Value.Float(Math.log(c.number(0))));
-        m.put("div", c -> new Value.Int(c.integer(0) / nonZero(c.integer(1)))); // truncates, as Julia
-        m.put("mod", c -> new Value.Int(Math.floorMod(c.integer(0), nonZero(c.integer(1)))));
-        m.put("cld", c -> new Value.Int(-Math.floorDiv(-c.integer(0), nonZero(c.integer(1)))));
-        m.put("prod", c -> {
+        def(m, sig("pseudo_reshape!", "pseudo_reshape!(len, peak, offset, n)").arg("len", REF).arg("peak", REF)
+                .arg("offset", INT).arg("n", INT), INT, Role.EFFECT, c -> {
+                    Value.Ref peak = c.ref(1);
+                    long end = c.integer(2) + c.integer(3);
+                    if (end > refInt(peak)) {
+                        peak.set(new Value.Int(end));
+                    }
+                    return new Value.Int(c.integer(3));
+                });
+        // pure functions
+        def(m, sig("min", "min(values...)").arg("value", NUMBER).rest("values", NUMBER), SAME_AS_ARGS,
+                Role.PURE_SYMBOLIC, c -> extreme(c, -1));
+        def(m, sig("max", "max(values...)").arg("value", NUMBER).rest("values", NUMBER), SAME_AS_ARGS,
+                Role.PURE_SYMBOLIC, c -> extreme(c, 1));
+        def(m, sig("abs", "abs(x)").arg("x", NUMBER), SAME_AS_ARGS, Role.PURE_SYMBOLIC,
+                c -> c.arg(0) instanceof Value.Int i ? new Value.Int(Math.abs(i.value()))
+                        : new Value.Float(Math.abs(c.number(0))));
+        def(m, sig("sqrt", "sqrt(x)").arg("x", NUMBER), FLOAT, Role.PURE, c -> new Value.Float(Math.sqrt(c.number(0))));
+        def(m, sig("exp", "exp(x)").arg("x", NUMBER), FLOAT, Role.PURE, c -> new Value.Float(Math.exp(c.number(0))));
+        def(m, sig("log", "log(x)").arg("x", NUMBER), FLOAT, Role.PURE, c -> new Value.Float(Math.log(c.number(0))));
+        // div truncates, as Julia's
+        def(m, sig("div", "div(a, b)").arg("a", INT).arg("b", INT), INT, Role.PURE_SYMBOLIC,
+                c -> new Value.Int(c.integer(0) / nonZero(c.integer(1))));
+        def(m, sig("mod", "mod(a, b)").arg("a", INT).arg("b", INT), INT, Role.PURE_SYMBOLIC,
+                c -> new Value.Int(Math.floorMod(c.integer(0), nonZero(c.integer(1)))));
+        def(m, sig("cld", "cld(a, b)").arg("a", INT).arg("b", INT), INT, Role.PURE_SYMBOLIC,
+                c -> new Value.Int(-Math.floorDiv(-c.integer(0), nonZero(c.integer(1)))));
+        def(m, sig("prod", "prod(tuple)").arg("tuple", TUPLE), SAME_AS_ARGS, Role.PURE, c -> {
             if (!(c.arg(0) instanceof Value.Tuple tup)) {
                 throw new ScriptError("prod takes a tuple, as prod(size(A))");
             }
@@ -257,7 +300,7 @@ final class Builtin {
             }
             return r;
         });
-        m.put("Int", c -> {
+        def(m, sig("Int", "Int(x)").arg("x", NUMBER), INT, Role.PURE, c -> {
             Value v = c.arg(0);
             if (v instanceof Value.Int) {
                 return v;
@@ -269,15 +312,17 @@ final class Builtin {
             }
             return new Value.Int((long) d);
         });
-        m.put("Float64", c -> new Value.Float(c.number(0)));
-        m.put("isapprox", c -> {
-            double a = c.number(0);
-            double b = c.number(1);
-            double rtol = c.kwargs().containsKey("rtol") ? Arith.asDouble(c.kwargs().get("rtol")) : 1.4901161193847656e-8;
-            double atol = c.kwargs().containsKey("atol") ? Arith.asDouble(c.kwargs().get("atol")) : 0;
-            return Value.Bool.of(Math.abs(a - b) <= Math.max(atol, rtol * Math.max(Math.abs(a), Math.abs(b))));
-        });
-        return t;
+        def(m, sig("Float64", "Float64(x)").arg("x", NUMBER), FLOAT, Role.PURE, c -> new Value.Float(c.number(0)));
+        def(m, sig("isapprox", "isapprox(a, b; rtol=1e-8)").arg("a", NUMBER).arg("b", NUMBER).kw("rtol", NUMBER)
+                .kw("atol", NUMBER), BOOL, Role.PURE, c -> {
+                    double a = c.number(0);
+                    double b = c.number(1);
+                    double rtol = c.kwargs().containsKey("rtol") ? Arith.asDouble(c.kwargs().get("rtol"))
+                            : 1.4901161193847656e-8;
+                    double atol = c.kwargs().containsKey("atol") ? Arith.asDouble(c.kwargs().get("atol")) : 0;
+                    return Value.Bool.of(Math.abs(a - b) <= Math.max(atol, rtol * Math.max(Math.abs(a), Math.abs(b))));
+                });
+        return java.util.Collections.unmodifiableMap(m);
     }
 
     private static long nonZero(long b) {

@@ -93,7 +93,6 @@ public final class Interpreter {
     private final List<Buffer> buffers = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<ThreadsBuffer> threadsBuffers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Ctx> contexts = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final Builtin.Table builtins = Builtin.table();
     private volatile Map<String, Function> functions = Map.of();
     private final long deadline;
     private final Ctx main;
@@ -182,8 +181,8 @@ public final class Interpreter {
     }
 
     Builtin.Impl builtin(String name) {
-        Builtin.Impl impl = builtins.impl(name);
-        return impl != null ? impl : c -> {
+        Builtin.Entry entry = Builtin.TABLE.get(name);
+        return entry != null ? entry.impl() : c -> {
             throw new ScriptError("unknown function " + name);
         };
     }

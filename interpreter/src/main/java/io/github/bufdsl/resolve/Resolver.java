@@ -1,5 +1,8 @@
 package io.github.bufdsl.resolve;
 
+import io.github.bufdsl.builtins.Signature;
+import io.github.bufdsl.exec.Builtins;
+
 import io.github.bufdsl.ast.AssignOp;
 import io.github.bufdsl.ast.Expr;
 import io.github.bufdsl.ast.Program;
@@ -52,9 +55,9 @@ public final class Resolver {
     private void run(Program program) {
         for (Stmt s : program.body()) {
             if (s instanceof Stmt.Function f) {
-                if (functions.containsKey(f.name()) || Builtins.function(f.name()) != null) {
+                if (functions.containsKey(f.name()) || Builtins.signature(f.name()) != null) {
                     error(f.pos(), "function " + f.name() + " is already defined"
-                            + (Builtins.function(f.name()) != null ? " as a builtin" : ""));
+                            + (Builtins.signature(f.name()) != null ? " as a builtin" : ""));
                 }
                 functions.put(f.name(), f);
             }
@@ -268,7 +271,7 @@ public final class Resolver {
         if ((locals != null && locals.contains(name)) || globals.contains(name) || Builtins.isConstant(name)) {
             return;
         }
-        if (functions.containsKey(name) || Builtins.function(name) != null) {
+        if (functions.containsKey(name) || Builtins.signature(name) != null) {
             error(n.pos(), name + " is a function; call it with ( )");
             return;
         }
@@ -301,7 +304,7 @@ public final class Resolver {
             }
             return;
         }
-        Builtins.Signature sig = Builtins.function(name);
+        Signature sig = Builtins.signature(name);
         if (sig == null && (globals.contains(name) || (locals != null && locals.contains(name)))) {
             error(c.pos(), name + " is a variable, not a function; only functions can be called");
             return;
@@ -319,9 +322,9 @@ public final class Resolver {
             error(c.pos(), name + " takes " + expected + ", not " + c.args().size() + ": " + sig.usage());
         }
         for (Expr.KwArg k : c.kwargs()) {
-            if (!sig.keywords().contains(k.name())) {
+            if (!sig.keywordNames().contains(k.name())) {
                 error(k.pos(), name + " has no keyword argument " + k.name()
-                        + (sig.keywords().isEmpty() ? "" : Suggestions.hint(k.name(), sig.keywords())));
+                        + (sig.keywordNames().isEmpty() ? "" : Suggestions.hint(k.name(), sig.keywordNames())));
             }
         }
     }

@@ -1,0 +1,70 @@
+package io.github.bufdsl.analysis;
+
+import io.github.bufdsl.ast.Expr;
+import io.github.bufdsl.exec.Arith;
+import io.github.bufdsl.exec.Builtins;
+import io.github.bufdsl.exec.Value;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The analyzer's concrete values (a constant {@link Poly}, a {@code Double}, a {@code Boolean})
+ * handed to the interpreter's own arithmetic ({@link Arith}: Bool as a number, NaN, Int/Float
+ * promotion, overflow) and to the implementations of pure builtins, so both domains compute the
+ * same values with the same errors. Anything symbolic is left to the analyzer (the methods return
+ * null).
+ */
+final class Concrete {
+    private Concrete() {
+    }
+
+    /** {@code x op y} as run computes it, or null if an operand is not concrete. */
+    static Object binary(String op, Object x, Object y) {
+        Value a = value(x);
+        Value b = value(y);
+        if (a == null || b == null) {
+            return null;
+        }
+        return analyzer(Arith.binary(Expr.BinOp.of(op), a, b));
+    }
+
+    /** The pure builtin {@code fn} on concrete arguments, as run computes it, or null if one is not concrete. */
+    static Object call(String fn, List<Object> args) {
+        List<Value> values = new ArrayList<>();
+        for (Object x : args) {
+            Value v = value(x);
+            if (v == null) {
+                return null;
+            }
+            values.add(v);
+        }
+        return analyzer(Builtins.callPure(fn, values));
+    }
+
+    /** The interpreter's value of a concrete analyzer value, or null if it is not concrete. */
+    static Value value(Object x) {
+        if (x instanceof Poly p && p.isConstant()) {
+            return new Value.Int(p.constantValue());
+        }
+        if (x instanceof Double d) {
+            return new Value.Float(d);
+        }
+        if (x instanceof Boolean b) {
+            return Value.Bool.of(b);
+        }
+        return null;
+    }
+
+    private static Object analyzer(Value v) {
+        if (v instanceof Value.Int i) {
+            return Poly.constant(i.value());
+        }
+        if (v instanceof Value.Float f) {
+            return f.value();
+        }
+        if (v instanceof Value.Bool b) {
+            return b.value();
+        }
+        throw new IllegalStateException("a pure builtin gave " + v.typeName());
+    }
+}
