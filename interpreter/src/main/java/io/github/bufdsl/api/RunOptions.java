@@ -13,6 +13,21 @@ import io.github.bufdsl.runtime.MemoryBudget;
  */
 public record RunOptions(Long seed, long maxSteps, double timeoutSeconds, long maxMemoryBytes, int threads,
         java.nio.file.Path allowIo) {
+    /**
+     * @throws IllegalArgumentException for a negative step count, time or memory, or threads outside 0
+     *     to {@link io.github.bufdsl.runtime.ThreadsBuffer#MAX_BUFFERS}
+     */
+    public RunOptions {
+        if (maxSteps < 0 || !(timeoutSeconds >= 0) || Double.isInfinite(timeoutSeconds) || maxMemoryBytes < 0) {
+            throw new IllegalArgumentException("maxSteps, timeoutSeconds and maxMemoryBytes must be finite and not"
+                    + " negative");
+        }
+        if (threads < 0 || threads > io.github.bufdsl.runtime.ThreadsBuffer.MAX_BUFFERS) {
+            throw new IllegalArgumentException("threads is 1 to " + io.github.bufdsl.runtime.ThreadsBuffer.MAX_BUFFERS
+                    + " (or 0: one per processor), not " + threads);
+        }
+    }
+
     /** Options with the default number of buffers per ThreadsBuffer (one per processor) and no file access. */
     public RunOptions(Long seed, long maxSteps, double timeoutSeconds, long maxMemoryBytes) {
         this(seed, maxSteps, timeoutSeconds, maxMemoryBytes, 0, null);

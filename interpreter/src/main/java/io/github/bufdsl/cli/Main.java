@@ -199,8 +199,9 @@ public final class Main implements Callable<Integer> {
         String allowIo;
 
         @Option(names = "--threads", paramLabel = "N",
-                description = "Threads a Threads.@threads loop runs on and buffers a ThreadsBuffer has by default (default: one per processor).")
-        int threads;
+                description = "Threads a Threads.@threads loop runs on and buffers a ThreadsBuffer has by default, 1 to"
+                        + " 1024 (default: one per processor).")
+        Integer threads;
 
         @Option(names = "--max-memory", paramLabel = "SIZE",
                 description = "Most memory all buffers may take together, as 100KB, 512MB, 2GB (default: 80%% of the"
@@ -222,11 +223,17 @@ public final class Main implements Callable<Integer> {
                     return 2;
                 }
             }
-            if (maxSteps < 0 || timeout < 0 || threads < 0) {
-                ctx.err.println(file + ": error: --max-steps, --timeout and --threads must not be negative");
+            if (maxSteps < 0 || !(timeout >= 0) || Double.isInfinite(timeout)) {
+                ctx.err.println(file + ": error: --max-steps and --timeout must not be negative");
                 return 2;
             }
-            script.run(values, ctx.out, new RunOptions(seed, maxSteps, timeout, memory, threads,
+            if (threads != null && (threads < 1 || threads > io.github.bufdsl.runtime.ThreadsBuffer.MAX_BUFFERS)) {
+                ctx.err.println(file + ": error: --threads " + threads + ": a run has 1 to "
+                        + io.github.bufdsl.runtime.ThreadsBuffer.MAX_BUFFERS + " threads (as a ThreadsBuffer has at most "
+                        + io.github.bufdsl.runtime.ThreadsBuffer.MAX_BUFFERS + " buffers)");
+                return 2;
+            }
+            script.run(values, ctx.out, new RunOptions(seed, maxSteps, timeout, memory, threads == null ? 0 : threads,
                     allowIo == null ? null : ctx.workingDir.resolve(allowIo)), result -> {
                 if (stats) {
                     for (Buffer b : result.buffersCreated()) {

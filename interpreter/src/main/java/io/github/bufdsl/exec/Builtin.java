@@ -378,7 +378,7 @@ final class Builtin {
     }
 
     /** Most buffers in one ThreadsBuffer. */
-    private static final int MAX_POOL = 1024;
+    private static final int MAX_POOL = ThreadsBuffer.MAX_BUFFERS;
 
     private static Value alloc(Call c) {
         Buffer b = c.buffer(0);

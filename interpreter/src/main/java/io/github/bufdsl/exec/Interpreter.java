@@ -108,8 +108,10 @@ public final class Interpreter {
         RandomGenerator random = options.seed() == null ? new SplittableRandom() : new SplittableRandom(options.seed());
         this.main = newContext(globals, random);
         options.variables().forEach((name, v) -> globals.slots[globalSlot(name)] = v);
-        this.deadline = options.limits().timeoutMillis() > 0
-                ? System.nanoTime() + options.limits().timeoutMillis() * 1_000_000L : 0;
+        long timeout = options.limits().timeoutMillis();
+        // a timeout of a century or more is none (its nanoseconds would overflow the clock's arithmetic)
+        this.deadline = timeout > 0 && timeout < 100L * 365 * 24 * 3600 * 1000
+                ? System.nanoTime() + timeout * 1_000_000L : 0;
     }
 
     private Ctx newContext(Frame frame, RandomGenerator random) {

@@ -77,32 +77,49 @@ public final class MemoryBudget {
                 + " " + units[u];
     }
 
+    /** What a size is, said when one is not. */
+    public static final String SIZE_RULE = "a size is a positive number with an optional KB, MB or GB, as 512MB";
+
+    private static final java.util.regex.Pattern SIZE = java.util.regex.Pattern.compile(
+            "(\\d{1,20}(?:\\.\\d{1,20})?(?:E[+-]?\\d{1,4})?)\\s*(B|K|KB|KIB|M|MB|MIB|G|GB|GIB|T|TB|TIB)?");
+
     /**
-     * Parses a size: a number of bytes with an optional unit KB, MB, GB or TB (1024-based; "KiB" and
-     * a bare "K" are accepted too).
+     * Parses a size: a positive number of bytes (digits, an optional fraction and exponent) and an optional
+     * unit KB, MB, GB or TB (1024-based; "KiB" and a bare "K" are accepted too), at most
+     * {@link Long#MAX_VALUE} bytes.
      *
-     * @throws IllegalArgumentException for anything else
+     * @throws IllegalArgumentException with the reason, for anything else
      */
     public static long parse(String text) {
-        String t = text.trim().toUpperCase(java.util.Locale.ROOT).replace("IB", "B").replace(" ", "");
-        long unit = 1;
-        String[] suffixes = {"TB", "GB", "MB", "KB", "T", "G", "M", "K", "B"};
-        long[] factors = {1L << 40, 1L << 30, 1L << 20, 1L << 10, 1L << 40, 1L << 30, 1L << 20, 1L << 10, 1};
-        for (int i = 0; i < suffixes.length; i++) {
-            if (t.endsWith(suffixes[i])) {
-                unit = factors[i];
-                t = t.substring(0, t.length() - suffixes[i].length());
-                break;
-            }
+        String t = text.strip();
+        java.util.regex.Matcher m = SIZE.matcher(t.toUpperCase(java.util.Locale.ROOT));
+        if (t.startsWith("-")) {
+            throw new IllegalArgumentException("a size cannot be negative; " + SIZE_RULE);
         }
-        try {
-            double v = Double.parseDouble(t);
-            if (v < 0 || Double.isNaN(v) || v * unit > Long.MAX_VALUE) {
-                throw new IllegalArgumentException(text);
-            }
-            return (long) (v * unit);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a size: " + text + " (use a number with KB, MB or GB, as 512MB)");
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a size; " + SIZE_RULE);
         }
+        String u = m.group(2) == null ? "B" : m.group(2).substring(0, 1);
+        int shift = switch (u) {
+            case "K" -> 10;
+            case "M" -> 20;
+            case "G" -> 30;
+            case "T" -> 40;
+            default -> 0;
+        };
+        java.math.BigDecimal value = new java.math.BigDecimal(m.group(1))
+                .multiply(java.math.BigDecimal.valueOf(1L << shift));
+        if (value.signum() == 0) {
+            throw new IllegalArgumentException("a size cannot be 0; " + SIZE_RULE);
+        }
+        if (value.compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+            throw new IllegalArgumentException("larger than any machine's memory (at most " + format(Long.MAX_VALUE)
+                    + ")");
+        }
+        long bytes = value.longValue();
+        if (bytes == 0) {
+            throw new IllegalArgumentException("less than one byte; " + SIZE_RULE);
+        }
+        return bytes;
     }
 }

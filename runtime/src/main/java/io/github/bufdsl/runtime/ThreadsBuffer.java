@@ -18,6 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * a time.
  */
 public final class ThreadsBuffer implements AutoCloseable {
+    /** Most buffers one pool has (and most threads a parallel loop of the language runs on). */
+    public static final int MAX_BUFFERS = 1024;
+
     private final String name;
     private final List<Buffer> all;
     private final BlockingQueue<Buffer> free;

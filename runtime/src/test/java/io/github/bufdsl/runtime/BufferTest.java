@@ -163,6 +163,22 @@ class BufferTest {
     }
 
     @Test
+    void sizesAreParsedWithAReason() {
+        assertEquals(1536, MemoryBudget.parse("1.5KB"));
+        assertEquals(3L << 40, MemoryBudget.parse("3 tib"));
+        assertEquals(100, MemoryBudget.parse("100"));
+        assertEquals(2_000_000_000L, MemoryBudget.parse("2e9"));
+        for (String[] bad : new String[][] {{"-5", "cannot be negative"}, {"1e100", "larger than any machine"}, {"1e-5", "less than one byte"}, {"1e", "not a size"},
+            {"0", "cannot be 0"}, {"0.0001KB", "less than one byte"}, {"9999999999TB", "larger than any machine"},
+            {"NaN", "not a size"}, {"Infinity", "not a size"}, {"0x10", "not a size"}, {"12XB", "not a size"},
+            {"", "not a size"}}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MemoryBudget.parse(bad[0]));
+            assertTrue(e.getMessage().contains(bad[1]), bad[0] + ": " + e.getMessage());
+            assertTrue(e.getMessage().contains("KB, MB or GB") || e.getMessage().contains("memory"), e.getMessage());
+        }
+    }
+
+    @Test
     void reshapeViewsReuseMemoryAndDoNotMixWithAlloc() {
         Buffer buf = new Buffer(4).setName("buf");
         Tensor v = buf.reshape("V", 0, 2, 2);
