@@ -7,6 +7,13 @@
  */
 grammar BufDsl;
 
+// `end` and `begin` inside an indexing A[...] (the last and first index): the parse stage gives
+// them these types, so that they never close or open a block there.
+tokens {
+    END_INDEX,
+    BEGIN_INDEX
+}
+
 program
     : sep* (statement (sep+ statement)*)? sep* EOF
     ;
@@ -21,11 +28,14 @@ block
     ;
 
 statement
-    : 'using' name (',' name)*                                                   # UsingStmt
+    : 'using' modulePath (',' modulePath)* (':' usingItem (',' usingItem)*)?     # UsingStmt
     | 'if' expr block ('elseif' expr block)* ('else' block)? 'end'               # IfStmt
     | forLoop                                                                    # ForStmt
     | 'while' expr block 'end'                                                   # WhileStmt
     | 'begin' block 'end'                                                        # BeginStmt
+    | 'let' (letBinding (',' letBinding)*)? block 'end'                          # LetStmt
+    | 'const' name '=' expr                                                      # ConstStmt
+    | PASS_MACRO statement                                                       # PassMacroStmt
     | 'function' name '(' (param (',' param)*)? ')' block 'end'                  # FunctionStmt
     | 'return' (expr (',' expr)*)?                                               # ReturnStmt
     | 'break'                                                                    # BreakStmt
@@ -36,7 +46,24 @@ statement
     ;
 
 forLoop
-    : 'for' name ('in' | '=' | '\u2208') expr block 'end'
+    : 'for' forSpec (',' forSpec)* block 'end'
+    ;
+
+forSpec
+    : name ('in' | '=' | '\u2208') expr
+    ;
+
+modulePath
+    : '.'* name ('.' name)*
+    ;
+
+usingItem
+    : name
+    | MACRO
+    ;
+
+letBinding
+    : name ('=' expr)?
     ;
 
 param
@@ -50,21 +77,23 @@ macroArg
     ;
 
 assignOp
-    : '=' | '+=' | '-=' | '*=' | '/=' | ':=' | '.='
+    : '=' | '+=' | '-=' | '*=' | '/=' | ':=' | '.=' | '.+=' | '.-=' | '.*=' | './='
     ;
 
 expr
     : expr '(' callArgs? ')'                                                     # CallExpr
     | expr '[' (indexArg (',' indexArg)*)? ']'                                   # IndexExpr
+    | expr '.' '(' callArgs? ')'                                                 # DotCallExpr
     | expr '.' name                                                              # FieldExpr
-    | <assoc = right> expr '^' expr                                              # PowerExpr
+    | <assoc = right> expr op = ('^' | '.^') expr                                # PowerExpr
     | op = ('-' | '+' | '!') expr                                                # UnaryExpr
-    | expr op = ('*' | '/' | '%') expr                                           # MulExpr
-    | expr op = ('+' | '-') expr                                                 # AddExpr
+    | expr op = ('*' | '/' | '%' | '\u00F7' | '.*' | './') expr                   # MulExpr
+    | expr op = ('+' | '-' | '.+' | '.-') expr                                   # AddExpr
     | expr ':' expr                                                              # RangeExpr
     | expr op = ('==' | '!=' | '<' | '<=' | '>' | '>=') expr                     # CompareExpr
     | expr '&&' expr                                                             # AndExpr
     | expr '||' expr                                                             # OrExpr
+    | <assoc = right> expr '?' expr ':' expr                                     # TernaryExpr
     | name '{' expr (',' expr)* '}'                                              # ParametricExpr
     | '(' expr ')'                                                               # ParenExpr
     | '(' expr ',' (expr (',' expr)*)? ')'                                       # TupleExpr
@@ -74,6 +103,8 @@ expr
     | STRING                                                                     # StringLiteral
     | ('true' | 'false')                                                         # BoolLiteral
     | name                                                                       # NameExpr
+    | END_INDEX                                                                  # EndIndexExpr
+    | BEGIN_INDEX                                                                # BeginIndexExpr
     ;
 
 callArgs
@@ -100,6 +131,11 @@ name
     ;
 
 // ---------------------------------------------------------------- lexer
+
+// Macros that change nothing here (bounds are always checked, slices are always views).
+PASS_MACRO
+    : '@inbounds' | '@views' | '@simd' | '@fastmath' | '@inline' | '@noinline'
+    ;
 
 MACRO
     : ('Threads' '.')? '@' NAME_START NAME_PART*

@@ -476,6 +476,12 @@ final class SizingBuilder {
             t.items().forEach(i -> names(i, into));
         } else if (e instanceof Expr.Field f) {
             names(f.target(), into);
+        } else if (e instanceof Expr.Broadcast b) {
+            b.args().forEach(a -> names(a, into));
+        } else if (e instanceof Expr.Ternary t) {
+            names(t.condition(), into);
+            names(t.ifTrue(), into);
+            names(t.ifFalse(), into);
         }
     }
 

@@ -83,6 +83,12 @@ final class StmtWalker {
             expr(r.stop());
         } else if (e instanceof Expr.Tuple t) {
             t.items().forEach(this::expr);
+        } else if (e instanceof Expr.Broadcast b) {
+            b.args().forEach(this::expr);
+        } else if (e instanceof Expr.Ternary t) {
+            expr(t.condition());
+            expr(t.ifTrue());
+            expr(t.ifFalse());
         }
     }
 }

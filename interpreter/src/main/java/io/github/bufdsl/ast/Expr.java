@@ -39,6 +39,10 @@ public sealed interface Expr {
         R visitRange(Range e);
 
         R visitTuple(Tuple e);
+
+        R visitBroadcast(Broadcast e);
+
+        R visitTernary(Ternary e);
     }
 
     record IntLit(Pos pos, long value) implements Expr {
@@ -148,6 +152,29 @@ public sealed interface Expr {
     record Tuple(Pos pos, List<Expr> items) implements Expr {
         public <R> R accept(Visitor<R> v) {
             return v.visitTuple(this);
+        }
+    }
+
+    /**
+     * Julia's dot syntax, elementwise: {@code A .+ B}, {@code 2 .* A}, {@code A .^ 2} ({@code op} the
+     * operator without its dot: "+", "-", "*", "/", "^") and {@code f.(A, B)} ({@code op} the
+     * function's name). Evaluated element by element into the destination of {@code .=}.
+     */
+    record Broadcast(Pos pos, String op, List<Expr> args) implements Expr {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitBroadcast(this);
+        }
+
+        /** True for an operator ({@code .+}), false for a dotted call ({@code f.(x)}). */
+        public boolean isOperator() {
+            return op.length() == 1 && "+-*/^".contains(op);
+        }
+    }
+
+    /** {@code condition ? ifTrue : ifFalse}: only the chosen side is evaluated. */
+    record Ternary(Pos pos, Expr condition, Expr ifTrue, Expr ifFalse) implements Expr {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitTernary(this);
         }
     }
 

@@ -71,6 +71,20 @@ public final class ExprPrinter {
         if (e instanceof Expr.Tuple t) {
             return "(" + list(t.items()) + (t.items().size() == 1 ? ",)" : ")");
         }
+        if (e instanceof Expr.Broadcast b) {
+            if (!b.isOperator()) {
+                return b.op() + ".(" + list(b.args()) + ")";
+            }
+            int p = Expr.BinOp.of(b.op()).precedence();
+            boolean rightAssoc = b.op().equals("^");
+            String s = print(b.args().get(0), rightAssoc ? p + 1 : p) + " ." + b.op() + " "
+                    + print(b.args().get(1), rightAssoc ? p : p + 1);
+            return p < outer ? "(" + s + ")" : s;
+        }
+        if (e instanceof Expr.Ternary t) {
+            String s = print(t.condition(), 3) + " ? " + print(t.ifTrue(), 3) + " : " + print(t.ifFalse(), 2);
+            return 2 < outer ? "(" + s + ")" : s;
+        }
         throw new IllegalStateException("unknown expression " + e);
     }
 

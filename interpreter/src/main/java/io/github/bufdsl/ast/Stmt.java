@@ -67,8 +67,17 @@ public sealed interface Stmt {
         }
     }
 
-    /** {@code for var in iterable ... end}; {@code threaded} for {@code Threads.@threads for}. */
-    record For(Pos pos, String var, Expr iterable, List<Stmt> body, boolean threaded) implements Stmt {
+    /**
+     * {@code for var in iterable ... end}; {@code threaded} for {@code Threads.@threads for}.
+     * {@code nested} for the inner loops of {@code for i in 1:n, j in 1:m} (built as one loop in
+     * another): as in Julia, {@code break} there leaves the whole nest.
+     */
+    record For(Pos pos, String var, Expr iterable, List<Stmt> body, boolean threaded, boolean nested)
+            implements Stmt {
+        public For(Pos pos, String var, Expr iterable, List<Stmt> body, boolean threaded) {
+            this(pos, var, iterable, body, threaded, false);
+        }
+
         public <R> R accept(Visitor<R> v) {
             return v.visitFor(this);
         }
@@ -80,7 +89,15 @@ public sealed interface Stmt {
         }
     }
 
-    record Block(Pos pos, List<Stmt> body) implements Stmt {
+    /**
+     * {@code begin ... end}; with {@code scoped}, {@code let x = 1, y = 2 ... end}: a scope of its
+     * own; its statements are the bindings (assignments) and last the body, a plain block.
+     */
+    record Block(Pos pos, List<Stmt> body, boolean scoped) implements Stmt {
+        public Block(Pos pos, List<Stmt> body) {
+            this(pos, body, false);
+        }
+
         public <R> R accept(Visitor<R> v) {
             return v.visitBlock(this);
         }

@@ -65,7 +65,7 @@ final class Compiler {
                 declareAssigned(f.body(), into);
             } else if (s instanceof Stmt.While w) {
                 declareAssigned(w.body(), into);
-            } else if (s instanceof Stmt.Block b) {
+            } else if (s instanceof Stmt.Block b && !b.scoped()) {
                 declareAssigned(b.body(), into);
             } else if (s instanceof Stmt.BufferScope b) {
                 b.buffers().forEach(sb -> into.declare(sb.name()));
@@ -118,6 +118,14 @@ final class Compiler {
     private Store write(String name) {
         int local = scope.find(name);
         if (local < 0 && !scope.isGlobal()) {
+            int depth = 1;
+            for (Scope s = scope.parent; s != null && !s.isGlobal(); s = s.parent, depth++) {
+                int slot = s.find(name);
+                if (slot >= 0) { // a variable of an enclosing local scope (a let inside a function)
+                    int up = depth;
+                    return (c, v) -> c.frame.up(up).slots[slot] = v;
+                }
+            }
             int slot = interp.globalSlot(name);
             return (c, v) -> interp.globalFrame().slots[slot] = v;
         }
@@ -188,7 +196,7 @@ final class Compiler {
             };
         }
         if (s instanceof Stmt.Block b) {
-            return block(b.body());
+            return b.scoped() ? letBlock(b) : block(b.body());
         }
         if (s instanceof Stmt.Function || s instanceof Stmt.Using) {
             return c -> { };
@@ -236,6 +244,50 @@ final class Compiler {
         };
     }
 
+    /**
+     * {@code let ... end}: a scope of its own, as in Julia: its bindings are always its own
+     * variables; a name its body assigns is the enclosing function's (or let's) when that has it,
+     * else the let's own (a global is not replaced).
+     */
+    private Code letBlock(Stmt.Block b) {
+        Scope outer = scope;
+        Scope inner = Scope.inside(outer);
+        for (Stmt st : b.body()) { // the bindings; the body is the last statement, a block
+            if (st instanceof Stmt.Assign a && a.targets().get(0) instanceof Expr.Name n) {
+                inner.declare(n.name());
+            }
+        }
+        Scope assigned = Scope.global();
+        declareAssigned(b.body(), assigned);
+        for (int i = 0; i < assigned.size(); i++) {
+            String name = assigned.name(i);
+            boolean enclosing = false;
+            for (Scope s = outer; s != null && !s.isGlobal(); s = s.parent) {
+                enclosing |= s.find(name) >= 0;
+            }
+            if (!enclosing) {
+                inner.declare(name);
+            }
+        }
+        scope = inner;
+        Code body;
+        try {
+            body = block(b.body());
+        } finally {
+            scope = outer;
+        }
+        return c -> {
+            Frame frame = new Frame(inner, c.frame, inner.size());
+            Frame saved = c.frame;
+            c.frame = frame;
+            try {
+                body.exec(c);
+            } finally {
+                c.frame = saved;
+            }
+        };
+    }
+
     /** Runs a loop body once; false when it breaks. */
     static boolean iteration(Code body, Ctx c) {
         try {
@@ -249,7 +301,7 @@ final class Compiler {
     }
 
     private Code assign(Stmt.Assign s) {
-        Eval value = expr(s.value());
+        Eval value = s.op() == AssignOp.BROADCAST ? null : expr(s.value());
         if (s.targets().size() > 1) {
             List<Store> targets = s.targets().stream().map(this::target).toList();
             return c -> {
@@ -267,7 +319,8 @@ final class Compiler {
         Store target = target(targetExpr);
         if (s.op() == AssignOp.BROADCAST) {
             Eval dst = expr(targetExpr);
-            return c -> interp.broadcast(targetExpr, dst.eval(c), value.eval(c));
+            Broadcasts.Kernel kernel = Broadcasts.compile(this, interp, s.value());
+            return c -> Broadcasts.assign(kernel, targetExpr, dst.eval(c), c);
         }
         if (s.op() == AssignOp.SET) {
             if (targetExpr instanceof Expr.Name n) {
@@ -327,7 +380,7 @@ final class Compiler {
                     throw new ScriptError(ix.pos(), "cannot store " + Arith.describe(v) + " in a tensor element");
                 }
                 Tensor tensor = t.tensor();
-                int[] idx = interp.indices(ix, indices, c, tensor);
+                int[] idx = interp.indices(ix, interp.indexValues(ix, indices, c), tensor);
                 if (idx.length == 1 && tensor.rank() != 1) {
                     tensor.setLinear(idx[0], Arith.asDouble(v));
                 } else {
@@ -364,6 +417,7 @@ final class Compiler {
         Eval iterable = expr(s.iterable());
         Store var = write(s.var());
         Code body = block(s.body());
+        boolean nested = s.nested();
         return c -> {
             Value it = iterable.eval(c);
             c.loops.push(s);
@@ -373,6 +427,9 @@ final class Compiler {
                     for (long k = 0; k < n; k++) {
                         var.store(c, new Value.Int(r.start() + k * r.step()));
                         if (!iteration(body, c)) {
+                            if (nested) {
+                                throw Interpreter.Break.INSTANCE; // leaves the whole nest, as in Julia
+                            }
                             break;
                         }
                     }
@@ -380,6 +437,9 @@ final class Compiler {
                     for (Value v : t.items()) {
                         var.store(c, v);
                         if (!iteration(body, c)) {
+                            if (nested) {
+                                throw Interpreter.Break.INSTANCE;
+                            }
                             break;
                         }
                     }
@@ -513,6 +573,16 @@ final class Compiler {
                 }
                 return new Value.Tuple(List.of(vs));
             };
+        }
+        if (e instanceof Expr.Broadcast) {
+            Broadcasts.Kernel kernel = Broadcasts.compile(this, interp, e);
+            return c -> Broadcasts.value(kernel, c);
+        }
+        if (e instanceof Expr.Ternary t) {
+            Eval cond = expr(t.condition());
+            Eval yes = expr(t.ifTrue());
+            Eval no = expr(t.ifFalse());
+            return c -> interp.condition(cond.eval(c), t.condition()) ? yes.eval(c) : no.eval(c);
         }
         if (e instanceof Expr.Parametric p) {
             return c -> {

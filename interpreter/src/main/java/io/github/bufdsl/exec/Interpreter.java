@@ -322,27 +322,6 @@ public final class Interpreter {
 
     // ------------------------------------------------------------------ statements
 
-    void broadcast(Expr target, Value t, Value v) {
-        if (!(t instanceof Value.TensorValue tv)) {
-            throw new ScriptError(target.pos(), "`.=` assigns into a tensor, not " + Arith.describe(t));
-        }
-        Tensor dst = tv.tensor();
-        if (Arith.isNumber(v)) {
-            dst.fill(Arith.asDouble(v));
-        } else if (v instanceof Value.TensorValue src) {
-            if (!java.util.Arrays.equals(src.tensor().dims(), dst.dims())) {
-                throw new ScriptError(target.pos(), "`.=` needs the same size on both sides: "
-                        + dst.shapeString() + " and " + src.tensor().shapeString());
-            }
-            double[] values = src.tensor().toArray();
-            for (int i = 0; i < values.length; i++) {
-                dst.setLinear(i, values[i]);
-            }
-        } else {
-            throw new ScriptError(target.pos(), "cannot broadcast " + Arith.describe(v) + " into a tensor");
-        }
-    }
-
     boolean condition(Value v, Expr e) {
         if (v instanceof Value.Bool b) {
             return b.value();
@@ -630,10 +609,11 @@ public final class Interpreter {
         }
         if (target instanceof Value.TensorValue t) {
             Tensor tensor = t.tensor();
-            if (e.indices().stream().anyMatch(i -> i instanceof Expr.Colon)) {
-                return new Value.TensorValue(slice(e, indices, c, tensor));
+            Value[] values = indexValues(e, indices, c);
+            if (isSlice(values)) {
+                return new Value.TensorValue(slice(e, values, tensor));
             }
-            int[] idx = indices(e, indices, c, tensor);
+            int[] idx = indices(e, values, tensor);
             try {
                 return new Value.Float(idx.length == 1 && tensor.rank() != 1 ? tensor.getLinear(idx[0])
                         : tensor.get(idx));
@@ -655,38 +635,86 @@ public final class Interpreter {
         throw new ScriptError(e.pos(), "cannot index " + Arith.describe(target));
     }
 
-    /** {@code C[:, k]}: a view (Julia's view(C, :, k)), sharing C's memory. */
-    private Tensor slice(Expr.Index e, Compiler.Eval[] indices, Ctx c, Tensor tensor) {
-        if (indices.length != tensor.rank()) {
-            throw new ScriptError(e.pos(), "a tensor of size " + tensor.shapeString() + " takes " + tensor.rank()
-                    + " indices, not " + indices.length);
+    /** The values of an indexing's indices; null for a `:`. */
+    Value[] indexValues(Expr.Index e, Compiler.Eval[] indices, Ctx c) {
+        Value[] values = new Value[indices.length];
+        for (int k = 0; k < values.length; k++) {
+            values[k] = e.indices().get(k) instanceof Expr.Colon ? null : indices[k].eval(c);
         }
-        int[] idx = new int[indices.length];
-        for (int k = 0; k < idx.length; k++) {
+        return values;
+    }
+
+    /** Whether indices take a slice: a `:` or a range among them. */
+    static boolean isSlice(Value[] values) {
+        for (Value v : values) {
+            if (v == null || v instanceof Value.Range) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code C[:, k]}, {@code A[2:3, :]}, {@code A[:, 1:2:end]}: a view (Julia's view(A, ...)), sharing
+     * A's memory; a `:` or a range keeps its dimension, an integer drops it.
+     */
+    private Tensor slice(Expr.Index e, Value[] values, Tensor tensor) {
+        if (values.length != tensor.rank()) {
+            throw new ScriptError(e.pos(), "a tensor of size " + tensor.shapeString() + " takes " + tensor.rank()
+                    + " indices, not " + values.length);
+        }
+        int n = values.length;
+        int[] first = new int[n];
+        int[] step = new int[n];
+        int[] count = new int[n];
+        boolean[] keep = new boolean[n];
+        for (int k = 0; k < n; k++) {
             Expr ie = e.indices().get(k);
-            if (ie instanceof Expr.Colon) {
-                idx[k] = -1;
+            Value v = values[k];
+            step[k] = 1;
+            if (v == null) {
+                count[k] = tensor.dim(k);
+                keep[k] = true;
                 continue;
             }
-            long i = integer(indices[k].eval(c), ie.pos(), "an index");
+            if (v instanceof Value.Range r) {
+                if (r.step() < 0 && r.length() > 1) {
+                    throw new ScriptError(ie.pos(), "a slice with a negative step (" + ValueFormat.show(r)
+                            + ") is not supported in bufdsl; its view would run backwards through memory");
+                }
+                long len = r.length();
+                long last = r.start() + (len - 1) * r.step();
+                if (len > 0 && (r.start() < 1 || last > tensor.dim(k))) {
+                    throw new ScriptError(ie.pos(), "index " + ValueFormat.show(r) + " is out of bounds 1:"
+                            + tensor.dim(k) + " in dimension " + (k + 1) + " of a tensor of size "
+                            + tensor.shapeString());
+                }
+                first[k] = len > 0 ? (int) (r.start() - 1) : 0;
+                step[k] = (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.abs(r.step())));
+                count[k] = (int) len;
+                keep[k] = true;
+                continue;
+            }
+            long i = integer(v, ie.pos(), "an index");
             if (i < 1 || i > tensor.dim(k)) {
                 throw new ScriptError(ie.pos(), "index " + i + " is out of bounds 1:" + tensor.dim(k) + " in dimension "
                         + (k + 1) + " of a tensor of size " + tensor.shapeString());
             }
-            idx[k] = (int) (i - 1);
+            first[k] = (int) (i - 1);
+            count[k] = 1;
         }
-        return tensor.slice(idx);
+        return tensor.view(first, step, count, keep);
     }
 
     /** The 0-based integer indices of an indexing, checked. */
-    int[] indices(Expr.Index e, Compiler.Eval[] indices, Ctx c, Tensor tensor) {
-        int[] idx = new int[indices.length];
+    int[] indices(Expr.Index e, Value[] values, Tensor tensor) {
+        int[] idx = new int[values.length];
         for (int k = 0; k < idx.length; k++) {
             Expr ie = e.indices().get(k);
-            if (ie instanceof Expr.Colon) {
-                throw new ScriptError(ie.pos(), "slices with `:` are not supported here; index single elements");
+            if (values[k] == null || values[k] instanceof Value.Range) {
+                throw new ScriptError(ie.pos(), "assigning to a slice needs `.=`, as in Julia: A[2:3, :] .= x");
             }
-            long i = integer(indices[k].eval(c), ie.pos(), "an index");
+            long i = integer(values[k], ie.pos(), "an index");
             long bound = idx.length == 1 && tensor.rank() != 1 ? tensor.length() : k < tensor.rank()
                     ? tensor.dim(k) : 1;
             if (idx.length != 1 && idx.length != tensor.rank()) {

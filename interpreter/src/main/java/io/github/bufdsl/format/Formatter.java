@@ -15,8 +15,12 @@ import org.antlr.v4.runtime.Token;
  */
 public final class Formatter {
     private static final String INDENT = "    ";
-    private static final Set<String> OPENERS = Set.of("if", "for", "while", "begin", "function");
+    private static final Set<String> OPENERS = Set.of("if", "for", "while", "begin", "function", "let");
     private static final Set<String> MIDDLES = Set.of("else", "elseif");
+    /** Tokens that leave a line incomplete, so that it continues on the next (as the parser reads it). */
+    private static final Set<String> CONTINUING = Set.of("+", "-", "*", "/", "^", "%", "\u00F7", "==", "!=", "<",
+            "<=", ">", ">=", "&&", "||", "=", "+=", "-=", "*=", "/=", ":=", ".=", ".+=", ".-=", ".*=", "./=", ".+",
+            ".-", ".*", "./", ".^", ",", "?", ":", "!");
 
     private Formatter() {
     }
@@ -29,6 +33,7 @@ public final class Formatter {
         StringBuilder out = new StringBuilder();
         int level = 0;
         int brackets = 0;
+        boolean continued = false;
         for (int n = 0; n < raw.length; n++) {
             if (n == raw.length - 1 && raw[n].isEmpty()) {
                 break; // the text's final newline
@@ -44,7 +49,7 @@ public final class Formatter {
             if (brackets == 0 && ("end".equals(first) || MIDDLES.contains(first))) {
                 here = Math.max(0, level - 1);
             }
-            int extra = brackets > 0 ? 1 : 0;
+            int extra = brackets > 0 || continued ? 1 : 0;
             if (line.isEmpty()) {
                 out.append('\n');
             } else {
@@ -52,7 +57,7 @@ public final class Formatter {
             }
             for (Token t : tokens) {
                 String s = t.getText();
-                if (OPENERS.contains(s)) {
+                if (OPENERS.contains(s) && brackets == 0) {
                     level++;
                 } else if ("end".equals(s) && brackets == 0) {
                     level = Math.max(0, level - 1);
@@ -61,6 +66,9 @@ public final class Formatter {
                 } else if ((")".equals(s) || "]".equals(s) || "}".equals(s)) && brackets > 0) {
                     brackets--;
                 }
+            }
+            if (!tokens.isEmpty()) {
+                continued = brackets == 0 && CONTINUING.contains(tokens.get(tokens.size() - 1).getText());
             }
         }
         return out.toString();

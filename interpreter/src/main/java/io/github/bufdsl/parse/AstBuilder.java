@@ -2,6 +2,7 @@ package io.github.bufdsl.parse;
 
 import io.github.bufdsl.ast.AssignOp;
 import io.github.bufdsl.ast.Expr;
+import io.github.bufdsl.ast.ExprPrinter;
 import io.github.bufdsl.ast.Stmt;
 import io.github.bufdsl.ast.TensorExpr;
 import io.github.bufdsl.diag.Diagnostic;
@@ -28,6 +29,11 @@ final class AstBuilder {
     /** Blocks and expressions are counted apart, so a diagnostic names what nests too deeply. */
     private int blockDepth;
     private int exprDepth;
+    /** Whether {@code using Base.Threads} came before: then {@code @threads} is Threads.@threads. */
+    private boolean threadsImported;
+    /** The tensors being indexed, innermost last: what {@code end} in an index refers to. */
+    private final java.util.ArrayDeque<Expr> indexed = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<int[]> indexAt = new java.util.ArrayDeque<>();
 
     AstBuilder(List<Diagnostic> diagnostics) {
         this.diagnostics = diagnostics;
@@ -108,7 +114,39 @@ final class AstBuilder {
     private final BufDslBaseVisitor<Stmt> statements = new BufDslBaseVisitor<>() {
         @Override
         public Stmt visitUsingStmt(UsingStmtContext ctx) {
-            return new Stmt.Using(pos(ctx), ctx.name().stream().map(n -> n.getText()).toList());
+            List<String> modules = ctx.modulePath().stream().map(m -> m.getText()).toList();
+            for (String m : modules) {
+                if (m.equals("Base.Threads") || m.endsWith(".Threads") || m.equals("Threads")) {
+                    threadsImported = true;
+                }
+            }
+            return new Stmt.Using(pos(ctx), modules);
+        }
+
+        @Override
+        public Stmt visitLetStmt(LetStmtContext ctx) {
+            List<Stmt> body = new ArrayList<>();
+            for (LetBindingContext b : ctx.letBinding()) {
+                if (b.expr() == null) {
+                    throw error(pos(b), "a let binding needs a value in bufdsl: let " + b.name().getText() + " = value");
+                }
+                Expr.Name n = new Expr.Name(pos(b.name()), b.name().getText());
+                body.add(new Stmt.Assign(n.pos(), List.of(n), AssignOp.SET, expr(b.expr())));
+            }
+            Pos p = pos(ctx.getStart());
+            body.add(new Stmt.Block(p, block(ctx.block())));
+            return new Stmt.Block(p, body, true);
+        }
+
+        @Override
+        public Stmt visitConstStmt(ConstStmtContext ctx) {
+            Expr.Name n = new Expr.Name(pos(ctx.name()), ctx.name().getText());
+            return new Stmt.Assign(n.pos(), List.of(n), AssignOp.SET, expr(ctx.expr()));
+        }
+
+        @Override
+        public Stmt visitPassMacroStmt(PassMacroStmtContext ctx) {
+            return statement(ctx.statement());
         }
 
         @Override
@@ -169,7 +207,11 @@ final class AstBuilder {
 
         @Override
         public Stmt visitAssignStmt(AssignStmtContext ctx) {
-            AssignOp op = AssignOp.of(ctx.assignOp().getText());
+            String opText = ctx.assignOp().getText();
+            if (opText.length() == 3 && opText.startsWith(".")) {
+                return dottedUpdate(ctx, opText.substring(1, 2));
+            }
+            AssignOp op = AssignOp.of(opText);
             int nTargets = ctx.expr().size();
             // targets are the expressions before the operator
             int opIndex = ctx.assignOp().getStart().getTokenIndex();
@@ -204,6 +246,17 @@ final class AstBuilder {
         }
     };
 
+    /** {@code A .+= B} is {@code A .= A .+ B}, as in Julia. */
+    private Stmt dottedUpdate(AssignStmtContext ctx, String op) {
+        if (ctx.expr().size() != 2) {
+            throw error(pos(ctx.expr(0)), "only `=` can assign several variables at once");
+        }
+        Expr target = target(expr(ctx.expr(0)), AssignOp.BROADCAST, false);
+        Expr value = expr(ctx.expr(1));
+        return new Stmt.Assign(target.pos(), List.of(target), AssignOp.BROADCAST,
+                new Expr.Broadcast(pos(ctx.assignOp()), op, List.of(target, value)));
+    }
+
     private Stmt shortFunction(AssignStmtContext ctx, CallExprContext call, List<ExprContext> right) {
         Expr callee = expr(call.expr());
         if (!(callee instanceof Expr.Name name)) {
@@ -232,8 +285,9 @@ final class AstBuilder {
         }
         if (e instanceof Expr.Index ix && !several) {
             for (Expr i : ix.indices()) {
-                if (i instanceof Expr.Colon && op != AssignOp.BROADCAST) {
-                    throw error(i.pos(), "assigning to a `:` slice needs `.=` (as in Julia: C[:, k] .= A)");
+                if ((i instanceof Expr.Colon || i instanceof Expr.Range) && op != AssignOp.BROADCAST) {
+                    throw error(i.pos(), "assigning to a slice needs `.=`, as in Julia: "
+                            + ExprPrinter.print(ix) + " .= x");
                 }
             }
             return e;
@@ -242,8 +296,24 @@ final class AstBuilder {
                 + "` must be a variable or an indexed element (A[i, j])");
     }
 
+    /** {@code for i in 1:n, j in 1:m}: a loop over j inside a loop over i; break leaves both, as in Julia. */
     private Stmt.For forLoop(ForLoopContext ctx, boolean threaded) {
-        return new Stmt.For(pos(ctx.getStart()), ctx.name().getStart().getText(), expr(ctx.expr()), block(ctx.block()), threaded);
+        List<ForSpecContext> specs = ctx.forSpec();
+        if (threaded && specs.size() > 1) {
+            throw error(pos(specs.get(1)), "Threads.@threads takes one loop variable (nested outer loops are not"
+                    + " supported, as in Julia): Threads.@threads for k in 1:n ... end");
+        }
+        List<Expr> iterables = new ArrayList<>();
+        for (ForSpecContext spec : specs) {
+            iterables.add(expr(spec.expr()));
+        }
+        List<Stmt> body = block(ctx.block());
+        for (int k = specs.size() - 1; k > 0; k--) {
+            ForSpecContext spec = specs.get(k);
+            body = List.of(new Stmt.For(pos(spec), spec.name().getText(), iterables.get(k), body, false, true));
+        }
+        return new Stmt.For(pos(ctx.getStart()), specs.get(0).name().getStart().getText(), iterables.get(0), body,
+                threaded);
     }
 
     private Expr exprList(ParserRuleContext owner, List<ExprContext> list) {
@@ -283,9 +353,21 @@ final class AstBuilder {
                 }
                 return forLoop(f.forLoop(), true);
             }
+            case "@threads": {
+                if (!threadsImported) {
+                    throw error(p, "@threads is not defined: write `using Base.Threads` before it, or"
+                            + " Threads.@threads");
+                }
+                if (args.size() != 1 || !(args.get(0) instanceof MacroForArgContext f)) {
+                    throw error(p, "@threads takes a for loop: @threads for k in 1:n ... end");
+                }
+                return forLoop(f.forLoop(), true);
+            }
             default:
-                throw error(p, "unknown macro " + name + "; the macros are @tensor, @tensoropt, @show,"
-                        + " @print_buffer_usage, @buffer, @threadsbuffer and Threads.@threads");
+                throw error(p, "the macro " + name + " is not supported in bufdsl; the macros are @tensor,"
+                        + " @tensoropt, @show, @print_buffer_usage, @buffer, @threadsbuffer, Threads.@threads"
+                        + " (@threads after `using Base.Threads`), and @inbounds, @views, @simd, which change"
+                        + " nothing here");
         }
     }
 
@@ -354,6 +436,9 @@ final class AstBuilder {
         }
         if (args.isEmpty() || !(args.get(args.size() - 1) instanceof MacroExprArgContext a) || a.assignOp() == null) {
             throw error(p, usage);
+        }
+        if (a.assignOp().getText().length() == 3) {
+            throw error(pos(a.assignOp()), macro + " assigns with =, +=, -= or :=, not " + a.assignOp().getText());
         }
         AssignOp op = AssignOp.of(a.assignOp().getText());
         if (op != AssignOp.SET && op != AssignOp.ADD && op != AssignOp.SUB && op != AssignOp.DEFINE) {
@@ -459,10 +544,70 @@ final class AstBuilder {
         public Expr visitIndexExpr(IndexExprContext ctx) {
             Expr target = expr(ctx.expr());
             List<Expr> indices = new ArrayList<>();
-            for (IndexArgContext i : ctx.indexArg()) {
-                indices.add(i instanceof ExprIndexContext e ? expr(e.expr()) : new Expr.Colon(pos(i)));
+            int[] at = {0, ctx.indexArg().size()};
+            indexed.push(target);
+            indexAt.push(at);
+            try {
+                for (IndexArgContext i : ctx.indexArg()) {
+                    indices.add(i instanceof ExprIndexContext e ? expr(e.expr()) : new Expr.Colon(pos(i)));
+                    at[0]++;
+                }
+            } finally {
+                indexed.pop();
+                indexAt.pop();
             }
             return new Expr.Index(target.pos(), target, indices);
+        }
+
+        /**
+         * {@code end} in an index: the last index of that dimension, {@code size(A, k)} (with one
+         * index, {@code length(A)}), of the tensor (or tuple) being indexed.
+         */
+        @Override
+        public Expr visitEndIndexExpr(EndIndexExprContext ctx) {
+            Pos p = pos(ctx);
+            Expr target = indexed.peek();
+            if (target == null) {
+                throw error(p, "`end` here is outside an index; it stands for the last index only inside A[...]");
+            }
+            if (!(target instanceof Expr.Name)) {
+                throw error(p, "`end` in an index is supported when indexing a variable, as A[end, 1]");
+            }
+            Expr.Name a = new Expr.Name(p, ((Expr.Name) target).name());
+            int[] at = indexAt.peek();
+            if (at[1] == 1) {
+                return new Expr.Call(p, new Expr.Name(p, "length"), List.of(a), List.of());
+            }
+            return new Expr.Call(p, new Expr.Name(p, "size"), List.of(a, new Expr.IntLit(p, at[0] + 1)), List.of());
+        }
+
+        @Override
+        public Expr visitBeginIndexExpr(BeginIndexExprContext ctx) {
+            return new Expr.IntLit(pos(ctx), 1);
+        }
+
+        @Override
+        public Expr visitDotCallExpr(DotCallExprContext ctx) {
+            Expr callee = expr(ctx.expr());
+            if (!(callee instanceof Expr.Name f)) {
+                throw error(callee.pos(), "only a named function can be broadcast, as f.(A)");
+            }
+            List<Expr> args = new ArrayList<>();
+            CallArgsContext ca = ctx.callArgs();
+            if (ca != null) {
+                if (!ca.keywordArg().isEmpty() || ca.argument().stream().anyMatch(a -> a.keywordArg() != null)) {
+                    throw error(pos(ca), "keyword arguments are not supported in a broadcast call " + f.name() + ".(...)");
+                }
+                for (ArgumentContext a : ca.argument()) {
+                    args.add(expr(a.expr()));
+                }
+            }
+            return new Expr.Broadcast(f.pos(), f.name(), args);
+        }
+
+        @Override
+        public Expr visitTernaryExpr(TernaryExprContext ctx) {
+            return new Expr.Ternary(pos(ctx.getChild(1)), expr(ctx.expr(0)), expr(ctx.expr(1)), expr(ctx.expr(2)));
         }
 
         @Override
@@ -472,7 +617,7 @@ final class AstBuilder {
 
         @Override
         public Expr visitPowerExpr(PowerExprContext ctx) {
-            return binary(ctx, "^", ctx.expr(0), ctx.expr(1));
+            return binary(ctx, ctx.op.getText(), ctx.expr(0), ctx.expr(1));
         }
 
         @Override
@@ -593,6 +738,12 @@ final class AstBuilder {
 
     private Expr binary(ParserRuleContext ctx, String op, ExprContext l, ExprContext r) {
         Pos p = pos(ctx.getChild(1));
+        if (op.length() == 2 && op.startsWith(".")) {
+            return new Expr.Broadcast(p, op.substring(1), List.of(expr(l), expr(r)));
+        }
+        if (op.equals("\u00F7")) { // a ÷ b is div(a, b), as in Julia
+            return new Expr.Call(p, new Expr.Name(p, "div"), List.of(expr(l), expr(r)), List.of());
+        }
         return new Expr.Binary(p, Expr.BinOp.of(op), expr(l), expr(r));
     }
 
@@ -755,6 +906,14 @@ final class AstBuilder {
 
         public Boolean visitTuple(Expr.Tuple e) {
             return e.items().stream().anyMatch(AstBuilder::hasIndex);
+        }
+
+        public Boolean visitBroadcast(Expr.Broadcast e) {
+            return e.args().stream().anyMatch(AstBuilder::hasIndex);
+        }
+
+        public Boolean visitTernary(Expr.Ternary e) {
+            return hasIndex(e.condition()) || hasIndex(e.ifTrue()) || hasIndex(e.ifFalse());
         }
     }
 }

@@ -7,7 +7,11 @@ import org.antlr.v4.runtime.TokenFactory;
 import org.antlr.v4.runtime.TokenSource;
 
 /**
- * Drops NEWLINE tokens inside (), [] and {}, so that a call or a tuple may span lines as in Julia.
+ * Drops NEWLINE tokens inside (), [] and {}, so that a call or a tuple may span lines as in Julia,
+ * and after a token that leaves an expression incomplete (a binary operator, {@code ,}, {@code =},
+ * {@code ?}): as in Julia, such a line continues on the next. Inside an indexing {@code A[...]},
+ * {@code end} and {@code begin} become END_INDEX and
+ * BEGIN_INDEX (the last and the first index), so they close or open no block.
  * Bracket depth never goes below zero, so a stray ')' cannot hide the newlines after it. Also
  * refuses input that nests brackets or blocks deeper than {@link #MAX_NESTING}, before the parser
  * recurses into it, and statements longer than {@link #MAX_STATEMENT_TOKENS} tokens (the parser's
@@ -40,7 +44,13 @@ final class NewlineFilter implements TokenSource {
         }
     }
 
-    private static final java.util.Set<String> OPENERS = java.util.Set.of("if", "for", "while", "begin", "function");
+    private static final java.util.Set<String> OPENERS = java.util.Set.of("if", "for", "while", "begin", "function",
+            "let");
+
+    /** Tokens after which a line is incomplete and continues on the next, as in Julia. */
+    static final java.util.Set<String> CONTINUING = java.util.Set.of("+", "-", "*", "/", "^", "%", "\u00F7", "==",
+            "!=", "<", "<=", ">", ">=", "&&", "||", "=", "+=", "-=", "*=", "/=", ":=", ".=", ".+=", ".-=", ".*=",
+            "./=", ".+", ".-", ".*", "./", ".^", ",", "?", ":", "!");
 
     /** What a token type means here, by the lexer's vocabulary: so no token's text need be read. */
     private static final byte OTHER = 0;
@@ -49,6 +59,9 @@ final class NewlineFilter implements TokenSource {
     private static final byte BLOCK = 3;
     private static final byte END = 4;
     private static final byte SEMICOLON = 5;
+    private static final byte CONTINUES = 6;
+    private static final byte SQUARE = 7;
+    private static final byte BEGIN = 8;
     private static final byte[] KIND = kinds();
 
     private static byte[] kinds() {
@@ -61,11 +74,13 @@ final class NewlineFilter implements TokenSource {
             }
             String text = literal.substring(1, literal.length() - 1);
             kind[type] = switch (text) {
-                case "(", "[", "{" -> OPEN;
+                case "[" -> SQUARE;
+                case "begin" -> BEGIN;
+                case "(", "{" -> OPEN;
                 case ")", "]", "}" -> CLOSE;
                 case "end" -> END;
                 case ";" -> SEMICOLON;
-                default -> OPENERS.contains(text) ? BLOCK : OTHER;
+                default -> OPENERS.contains(text) ? BLOCK : CONTINUING.contains(text) ? CONTINUES : OTHER;
             };
         }
         return kind;
@@ -73,6 +88,10 @@ final class NewlineFilter implements TokenSource {
 
     private final TokenSource source;
     private int depth;
+    /** Brackets open, innermost last: true for '['. */
+    private final java.util.BitSet square = new java.util.BitSet();
+    private int squares;
+    private byte lastKind = SEMICOLON;
     private int blocks;
     private int statementTokens;
     private Token statementStart;
@@ -88,22 +107,34 @@ final class NewlineFilter implements TokenSource {
             int type = t.getType();
             byte kind = type >= 0 && type < KIND.length ? KIND[type] : OTHER;
             if (type == BufDslLexer.NEWLINE || (depth == 0 && kind == SEMICOLON)) {
-                if (depth > 0) {
+                if (depth > 0 || (type == BufDslLexer.NEWLINE && lastKind == CONTINUES)) {
                     continue;
                 }
                 statementTokens = 0;
+                lastKind = SEMICOLON;
                 return t;
+            }
+            lastKind = kind;
+            if (squares > 0 && (kind == END || kind == BEGIN) && t instanceof org.antlr.v4.runtime.WritableToken w) {
+                w.setType(kind == END ? io.github.bufdsl.grammar.BufDslParser.END_INDEX : io.github.bufdsl.grammar.BufDslParser.BEGIN_INDEX);
+                return t;
+            }
+            if (kind == BEGIN) {
+                kind = BLOCK;
             }
             if (statementTokens++ == 0) {
                 statementStart = t;
             } else if (statementTokens > MAX_STATEMENT_TOKENS) {
                 throw TooDeep.tooLong(statementStart);
             }
-            if (kind == OPEN) {
+            if (kind == OPEN || kind == SQUARE) {
                 if (++depth > MAX_NESTING) {
                     throw TooDeep.nesting(t, "brackets");
                 }
+                square.set(depth, kind == SQUARE);
+                squares += kind == SQUARE ? 1 : 0;
             } else if (kind == CLOSE && depth > 0) {
+                squares -= square.get(depth) ? 1 : 0;
                 depth--;
             } else if (kind == BLOCK) {
                 if (++blocks > MAX_NESTING) {

@@ -35,7 +35,11 @@ public final class Parser {
         diagnostics.clear();
         SyntaxErrors listener = new SyntaxErrors();
         BufDslParser.ProgramContext tree = fullParse(source, listener);
-        diagnostics.addAll(UnclosedBlocks.explain(listener.diagnostics(), source));
+        List<Diagnostic> syntax = UnclosedBlocks.explain(listener.diagnostics(), source);
+        if (!syntax.isEmpty()) {
+            syntax = Unsupported.merge(Unsupported.scan(source), syntax);
+        }
+        diagnostics.addAll(syntax);
         if (!diagnostics.isEmpty()) {
             throw new DiagnosticException(Phase.STATIC, diagnostics);
         }

@@ -49,6 +49,10 @@ final class SyntaxErrors extends BaseErrorListener {
         }
         boolean wantsEnd = expected != null && expected.contains(END);
         if (token.getType() == Token.EOF) {
+            Token before = preceding(recognizer, token);
+            if (before != null && OPERATORS.contains(before.getText())) {
+                return "the script ends after `" + before.getText() + "`: an operand is missing";
+            }
             return wantsEnd ? "unexpected end of file: a block is missing its `end`" : "unexpected end of file";
         }
         if (token.getType() == BufDslLexer.UNCLOSED_COMMENT) {
@@ -75,6 +79,10 @@ final class SyntaxErrors extends BaseErrorListener {
                 && (next.getType() == BufDslLexer.NEWLINE || next.getType() == Token.EOF)) {
             return lineEndsAfter(text);
         }
+        if (OPERATORS.contains(text) && !text.equals(",") && next != null
+                && java.util.Set.of(";", ")", "]", "}", ",").contains(next.getText())) {
+            return "an operand is missing after `" + text + "`";
+        }
         if ("end".equals(text) && !wantsEnd) {
             return "unexpected `end`: there is no open block to close here";
         }
@@ -93,15 +101,36 @@ final class SyntaxErrors extends BaseErrorListener {
             return "unexpected `" + text + "` right after the number " + previous.getText() + ": write "
                     + previous.getText() + " * " + text + " to multiply, or an exponent with digits, as 1e5";
         }
+        Token lineBefore = lastOfLineBefore(recognizer, token);
+        if (lineBefore != null && OPERATORS.contains(lineBefore.getText())) {
+            return "unexpected `" + text + "`: the line before ends with `" + lineBefore.getText()
+                    + "`, so this line continues it (as in Julia, a line ending in an operator goes on)";
+        }
         return "unexpected `" + text + "`" + hint(antlrMessage);
     }
 
-    private static String lineEndsAfter(String operator) {
-        return "the line ends after `" + operator + "`: an operand is missing (a line continues only inside brackets)";
+    /** The token ending the line before the token's, when the parse stage joined the two lines; else null. */
+    private static Token lastOfLineBefore(Recognizer<?, ?> recognizer, Token token) {
+        if (!(recognizer instanceof Parser p)) {
+            return null;
+        }
+        for (int i = token.getTokenIndex() - 1; i >= 0; i--) {
+            Token t = p.getInputStream().get(i);
+            if (t.getType() == BufDslLexer.NEWLINE || t.getText().equals(";")) {
+                return null;
+            }
+            if (t.getLine() < token.getLine()) {
+                return t;
+            }
+        }
+        return null;
     }
 
-    private static final java.util.Set<String> OPERATORS = java.util.Set.of("+", "-", "*", "/", "^", "%", "==",
-            "!=", "<", "<=", ">", ">=", "&&", "||", "=", "+=", "-=", "*=", "/=", ":=", ".=", ",", ":");
+    private static String lineEndsAfter(String operator) {
+        return "the line ends after `" + operator + "`: an operand is missing";
+    }
+
+    private static final java.util.Set<String> OPERATORS = NewlineFilter.CONTINUING;
 
     private static Token following(Recognizer<?, ?> recognizer, Token token) {
         if (recognizer instanceof Parser p && token.getTokenIndex() >= 0

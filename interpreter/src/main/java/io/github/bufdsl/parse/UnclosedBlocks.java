@@ -18,7 +18,7 @@ import org.antlr.v4.runtime.Token;
  * with their {@code end}s over the tokens, and the innermost one left open is named.
  */
 final class UnclosedBlocks {
-    private static final Set<String> OPENERS = Set.of("if", "for", "while", "begin", "function");
+    private static final Set<String> OPENERS = Set.of("if", "for", "while", "begin", "function", "let");
 
     private UnclosedBlocks() {
     }
@@ -69,8 +69,16 @@ final class UnclosedBlocks {
         BufDslLexer lexer = new BufDslLexer(CharStreams.fromString(source.text()));
         lexer.removeErrorListeners();
         Deque<Token> open = new ArrayDeque<>();
+        int brackets = 0;
         for (Token t = lexer.nextToken(); t.getType() != Token.EOF; t = lexer.nextToken()) {
             String text = t.getText();
+            if (text.equals("(") || text.equals("[") || text.equals("{")) {
+                brackets++;
+            } else if ((text.equals(")") || text.equals("]") || text.equals("}")) && brackets > 0) {
+                brackets--;
+            } else if (brackets > 0) {
+                continue; // `end` and `begin` in an index are indices
+            }
             if (OPENERS.contains(text)) {
                 open.push(t);
             } else if (text.equals("end") && !open.isEmpty()) {

@@ -413,6 +413,21 @@ public final class Resolver {
                 e.items().forEach(Resolver.this::expr);
                 return null;
             }
+
+            public Void visitBroadcast(Expr.Broadcast e) {
+                if (!e.isOperator()) {
+                    call(new Expr.Call(e.pos(), new Expr.Name(e.pos(), e.op()), e.args(), List.of()));
+                }
+                e.args().forEach(Resolver.this::expr);
+                return null;
+            }
+
+            public Void visitTernary(Expr.Ternary e) {
+                expr(e.condition());
+                expr(e.ifTrue());
+                expr(e.ifFalse());
+                return null;
+            }
         });
     }
 }

@@ -271,6 +271,64 @@ public final class Tensor {
     }
 
     /**
+     * A strided view, as Julia's {@code view(A, 2:3, :, 1:2:5, k)}: for each dimension the first
+     * 0-based index, a step of at least 1 and a count of indices; a dimension with {@code keep[k]}
+     * false is indexed by one integer and leaves the view (its count must be 1). The view shares this
+     * tensor's memory and allocation and writes through to it.
+     *
+     * @throws BufferException if an index is out of bounds or the tensor is not live
+     */
+    public Tensor view(int[] first, int[] step, int[] count, boolean[] keep) {
+        checkLive();
+        if (first.length != dims.length) {
+            throw new ShapeMismatchException("a tensor of size " + shapeString() + " is sliced with " + dims.length
+                    + " indices, not " + first.length);
+        }
+        int rank = 0;
+        for (boolean k : keep) {
+            rank += k ? 1 : 0;
+        }
+        int[] d = new int[rank];
+        int[] st = new int[rank];
+        long off = offset;
+        int r = 0;
+        for (int k = 0; k < first.length; k++) {
+            if (step[k] < 1 || count[k] < 0) {
+                throw new IllegalArgumentException("step " + step[k] + ", count " + count[k]);
+            }
+            long last = first[k] + (long) (count[k] - 1) * step[k];
+            if (count[k] > 0 && (first[k] < 0 || last >= dims[k])) {
+                throw new BufferException("index " + (first[k] < 0 ? first[k] + 1 : last + 1) + " is out of bounds 1:"
+                        + dims[k] + " in dimension " + (k + 1) + " of " + describe() + " (size " + shapeString() + ")");
+            }
+            if (count[k] > 0) {
+                off += (long) first[k] * strides[k];
+            }
+            if (keep[k]) {
+                d[r] = count[k];
+                st[r++] = strides[k] * step[k];
+            }
+        }
+        return sameAllocation((int) off, d, st, name);
+    }
+
+    /**
+     * Whether writing this tensor element by element could change what {@code other} reads at
+     * another position: both view one buffer, their spans overlap, and their layouts differ.
+     */
+    public boolean mightAlias(Tensor other) {
+        if (other.buffer != buffer || other == this) {
+            return false;
+        }
+        if (other.offset == offset && Arrays.equals(other.dims, dims) && Arrays.equals(other.strides, strides)) {
+            return false;
+        }
+        long[] a = span();
+        long[] b = other.span();
+        return length() > 0 && other.length() > 0 && a[0] <= b[1] && b[0] <= a[1];
+    }
+
+    /**
      * The storage as Float64 and the shift of positions in it: the buffer's own array for a Float64
      * buffer; for a Float32 buffer a widened copy of the span this tensor touches (positions minus
      * the shift index it). Check liveness first.
