@@ -233,6 +233,11 @@ public final class Main implements Callable<Integer> {
                         + io.github.bufdsl.runtime.ThreadsBuffer.MAX_BUFFERS + " buffers)");
                 return 2;
             }
+            if (allowIo != null && !java.nio.file.Files.isDirectory(ctx.workingDir.resolve(allowIo))) {
+                ctx.err.println(file + ": error: --allow-io " + allowIo + ": no such folder; give the folder whose"
+                        + " .npy files the script may read and write");
+                return 2;
+            }
             script.run(values, ctx.out, new RunOptions(seed, maxSteps, timeout, memory, threads == null ? 0 : threads,
                     allowIo == null ? null : ctx.workingDir.resolve(allowIo)), result -> {
                 if (stats) {

@@ -158,7 +158,9 @@ final class Builtin {
                     if (!(c.arg(0) instanceof Value.Str path)) {
                         throw new ScriptError("argument 1 must be a file name, as save(\"out/E.npy\", E)");
                     }
-                    io.github.bufdsl.runtime.Npy.save(c.ctx().file(path.value()), c.tensor(1));
+                    Tensor tensor = c.tensor(1);
+                    tensor.checkLive();
+                    io.github.bufdsl.runtime.Npy.save(c.ctx().file(path.value(), true), tensor);
                     return NOTHING_VALUE;
                 });
         def(m, sig("load", "load(buf, \"file.npy\")").arg("buf", SOME_BUFFER).arg("file", STRING), TENSOR,
@@ -168,7 +170,7 @@ final class Builtin {
                         throw new ScriptError("argument 2 must be a file name, as load(buf, \"in/X.npy\")");
                     }
                     return new Value.TensorValue(io.github.bufdsl.runtime.Npy.load(c.buffer(0),
-                            c.ctx().file(path.value()), c.ctx().nameHint()));
+                            c.ctx().file(path.value(), false), c.ctx().nameHint(), false));
                 });
         def(m, sig("reshape_buf!", "reshape_buf!(buf, dims...; offset=0)").arg("buf", SOME_BUFFER).rest("dims", INT)
                 .kw("offset", INT), TENSOR, Role.RESHAPE, c -> {

@@ -62,8 +62,8 @@ final class Ctx {
         return interp.memory();
     }
 
-    java.nio.file.Path file(String path) {
-        return interp.file(path);
+    java.nio.file.Path file(String path, boolean write) {
+        return interp.file(path, write);
     }
 
     int threads() {

@@ -58,21 +58,16 @@ public final class Interpreter {
     }
 
     /**
-     * A file a script may read or write: only below the folder {@code --allow-io} gives.
+     * A file a script may read ({@code write} false) or write: only a {@code .npy} file whose real
+     * path is below the folder {@code --allow-io} gives (see {@link IoFolder}).
      *
      * @throws ScriptError when file access is off or the path leaves that folder
      */
-    java.nio.file.Path file(String path) {
-        java.nio.file.Path root = options.limits().ioRoot();
-        if (root == null) {
+    java.nio.file.Path file(String path, boolean write) {
+        if (ioFolder == null) {
             throw new ScriptError("file access is off; run with --allow-io DIR to read and write .npy files below DIR");
         }
-        java.nio.file.Path base = root.toAbsolutePath().normalize();
-        java.nio.file.Path p = base.resolve(path).normalize();
-        if (!p.startsWith(base)) {
-            throw new ScriptError(path + " is outside the folder --allow-io gives; name files below it");
-        }
-        return p;
+        return write ? ioFolder.writable(path) : ioFolder.readable(path);
     }
 
     /** The matrix backend each thread's contractions get one of. */
@@ -87,6 +82,7 @@ public final class Interpreter {
     }
 
     private volatile Resolution resolution;
+    private final IoFolder ioFolder;
     private final Options options;
     private final Scope globalScope = Scope.global();
     private final Frame globals = new Frame(globalScope, null, 16);
@@ -105,6 +101,7 @@ public final class Interpreter {
     public Interpreter(Resolution resolution, Options options) {
         this.resolution = resolution;
         this.options = options;
+        this.ioFolder = options.limits().ioRoot() == null ? null : new IoFolder(options.limits().ioRoot());
         RandomGenerator random = options.seed() == null ? new SplittableRandom() : new SplittableRandom(options.seed());
         this.main = newContext(globals, random);
         options.variables().forEach((name, v) -> globals.slots[globalSlot(name)] = v);
