@@ -22,6 +22,8 @@ import io.github.bufdsl.resolve.Suggestions;
 import io.github.bufdsl.runtime.Buffer;
 import io.github.bufdsl.runtime.MatrixBackend;
 import io.github.bufdsl.runtime.Tensor;
+import io.github.bufdsl.types.TypeChecker;
+import io.github.bufdsl.types.TypeInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -56,13 +58,28 @@ public final class BufScript {
     private final Map<Stmt.PrintBufferUsage, SizingFunction> blocks;
     private final long maxSizingSteps;
     private final MatrixBackend.Factory backend;
+    /** The types with no variable bound: the free variables' types, and the errors of the unbound script. */
+    private final TypeInfo types;
+    /** Whether only --var binds free variables (true, false, numbers): then one used as a buffer is an error. */
+    private final boolean commandLine;
 
-    private BufScript(BufScript other, long maxSizingSteps, MatrixBackend.Factory backend) {
+    private BufScript(BufScript other, long maxSizingSteps, MatrixBackend.Factory backend, boolean commandLine) {
         this.source = other.source;
         this.resolution = other.resolution;
         this.blocks = other.blocks;
+        this.types = other.types;
         this.maxSizingSteps = maxSizingSteps;
         this.backend = backend;
+        this.commandLine = commandLine;
+    }
+
+    /**
+     * The same script with free variables bound only as the command line's {@code --var} binds them
+     * (true, false, integers, numbers): a free variable the script uses as a buffer or a tensor (a
+     * misspelled buffer) is then an error before anything runs, not a variable a program may bind.
+     */
+    public BufScript forCommandLine() {
+        return new BufScript(this, maxSizingSteps, backend, true);
     }
 
     /**
@@ -70,7 +87,7 @@ public final class BufScript {
      * evaluate (default {@link SizingEvaluator#DEFAULT_MAX_STEPS}); past it they fail naming the loop.
      */
     public BufScript withMaxSizingSteps(long steps) {
-        return new BufScript(this, steps, backend);
+        return new BufScript(this, steps, backend, commandLine);
     }
 
     /**
@@ -82,7 +99,7 @@ public final class BufScript {
      */
     public BufScript withBackend(String name) throws ScriptException {
         try {
-            return new BufScript(this, maxSizingSteps, MatrixBackend.named(name));
+            return new BufScript(this, maxSizingSteps, MatrixBackend.named(name), commandLine);
         } catch (IllegalArgumentException e) {
             throw new ScriptException(new DiagnosticException(Phase.STATIC, Pos.NONE, e.getMessage()), null);
         }
@@ -102,8 +119,10 @@ public final class BufScript {
         this.maxSizingSteps = SizingEvaluator.DEFAULT_MAX_STEPS;
         this.backend = MatrixBackend.EJML;
         this.source = source;
+        this.commandLine = false;
         try {
             this.resolution = Resolver.resolve(Parser.parse(source));
+            this.types = TypeChecker.infer(resolution, TypeChecker.Options.NONE);
             this.blocks = Collections.unmodifiableMap(Analyzer.analyze(resolution));
         } catch (DiagnosticException e) {
             throw new ScriptException(e, source);
@@ -163,6 +182,50 @@ public final class BufScript {
     }
 
     /**
+     * The type of each free variable, as its uses give it: "Bool" (a condition), "Int" (a size, a
+     * loop bound), "Number", "Any" (nothing demands more), or a type only a Java program can bind
+     * ("Buffer", "Tensor").
+     */
+    public Map<String, String> freeVariableTypes() {
+        Map<String, String> out = new LinkedHashMap<>();
+        types.freeVariables().forEach((k, v) -> out.put(k, v.type()));
+        return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * The static types and shapes under the bindings: their values must fit the free variables'
+     * types, and nothing may be certain to fail (see {@link TypeChecker}).
+     *
+     * @return the errors; empty when there are none
+     */
+    private List<Diagnostic> typeErrors(Map<String, ?> bindings) {
+        List<Diagnostic> errors = new ArrayList<>();
+        bindings.forEach((name, v) -> {
+            TypeInfo.FreeVariable f = types.freeVariables().get(name);
+            if (f != null && v != null && !f.admits(v)) {
+                errors.add(Diagnostic.error(Pos.NONE, (commandLine ? "--var " : "the binding ") + name + "="
+                        + (v instanceof Buffer ? "(a buffer)" : v instanceof Tensor ? "(a tensor)" : v) + ": " + name
+                        + " is used as " + f.use() + " at line " + f.pos().line() + ", so it must be " + f.words()));
+            }
+        });
+        if (!errors.isEmpty()) {
+            return errors;
+        }
+        if (bindings.isEmpty() && !commandLine) {
+            return types.errors();
+        }
+        return TypeChecker.infer(resolution, new TypeChecker.Options(bindings, commandLine)).errors();
+    }
+
+    private void typeCheck(Map<String, ?> bindings) {
+        values(bindings);
+        List<Diagnostic> errors = typeErrors(bindings);
+        if (!errors.isEmpty()) {
+            throw new DiagnosticException(Phase.STATIC, errors);
+        }
+    }
+
+    /**
      * Sizes the buffers: for each {@code @print_buffer_usage} block (or the whole script) the sizing
      * function and each buffer's peak, a number where the bindings fix it, else a formula in what
      * is left free and, where that is only Bools, the worst case. The same numbers as
@@ -172,6 +235,7 @@ public final class BufScript {
      */
     public Usage usage(Map<String, ?> bindings) throws ScriptException {
         return guard(() -> {
+            typeCheck(bindings);
             Map<String, Object> plain = sizingValues(bindings);
             List<Usage.Block> list = new ArrayList<>();
             Map<String, BufferUsage> overall = new LinkedHashMap<>();
@@ -250,6 +314,7 @@ public final class BufScript {
     /** The sizing function(s) as text: "julia" (the seed's format), "java" (a class) or "buf" (a script). */
     public String emit(String kind, Map<String, ?> bindings) throws ScriptException {
         return guard(() -> {
+            typeCheck(bindings);
             Map<String, Object> plain = sizingValues(bindings);
             List<SizingFunction> fs = sizingFunctions();
             StringBuilder sb = new StringBuilder();
@@ -281,16 +346,35 @@ public final class BufScript {
      */
     public List<Problem> check(Map<String, ?> bindings) throws ScriptException {
         return guard(() -> {
-            SizingResult r = analyze(Analyzer.wholeScript(resolution), sizingValues(bindings));
             String file = source.name();
+            values(bindings);
+            List<Diagnostic> typeErrors = typeErrors(bindings);
+            if (!typeErrors.isEmpty()) {
+                return typeErrors.stream().map(d -> new Problem(file, d.pos().line(), d.pos().column(),
+                        d.severity().label(), d.message())).toList();
+            }
+            SizingResult r = analyze(Analyzer.wholeScript(resolution), sizingValues(bindings));
             return r.diagnostics().stream().map(d -> new Problem(file, d.pos().line(), d.pos().column(),
                     d.severity().label(), d.message())).toList();
         });
     }
 
-    /** As {@link #check}, the diagnostics in the CLI's format, and the number of paths. */
+    /**
+     * As {@link #check}, the diagnostics in the CLI's format, and the number of paths (-1 when the
+     * static types already fail, and no path was followed).
+     */
     public String checkReport(Map<String, ?> bindings, int[] errorsWarningsPaths) throws ScriptException {
         return guard(() -> {
+            values(bindings);
+            List<Diagnostic> typeErrors = typeErrors(bindings);
+            if (!typeErrors.isEmpty()) {
+                StringBuilder sb = new StringBuilder();
+                typeErrors.forEach(d -> sb.append(d.format(d.pos().isKnown() ? source : new Source(source.name(), ""))));
+                errorsWarningsPaths[0] = typeErrors.size();
+                errorsWarningsPaths[1] = 0;
+                errorsWarningsPaths[2] = -1;
+                return sb.toString();
+            }
             SizingResult r = analyze(Analyzer.wholeScript(resolution), sizingValues(bindings));
             StringBuilder sb = new StringBuilder();
             int errors = 0;
@@ -331,6 +415,7 @@ public final class BufScript {
         try {
             return guard(() -> {
                 Map<String, Value> values = values(bindings);
+                typeCheck(bindings);
                 requireAll(values);
                 preflight(sizingValues(bindings));
                 try {

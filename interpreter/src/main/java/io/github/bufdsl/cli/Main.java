@@ -167,7 +167,7 @@ public final class Main implements Callable<Integer> {
                     }
                     return e.phase().exitCode();
                 }
-                return run(script.withMaxSizingSteps(maxSizingSteps).withBackend(backend), values);
+                return run(script.withMaxSizingSteps(maxSizingSteps).withBackend(backend).forCommandLine(), values);
             } catch (ScriptException e) {
                 ctx.err.print(color.paint(e.formatted()));
                 return e.exitCode();
@@ -308,14 +308,14 @@ public final class Main implements Callable<Integer> {
                 return 0;
             }
             if (json) {
-                ctx.out.println(json(usage));
+                ctx.out.println(json(usage, script.freeVariableTypes()));
                 return 0;
             }
             ctx.out.print(usageText(usage, explain));
             return 0;
         }
 
-        private static String json(Usage usage) {
+        private static String json(Usage usage, Map<String, String> freeTypes) {
             JsonObject root = new JsonObject();
             JsonObject buffers = new JsonObject();
             usage.buffers().forEach((name, u) -> {
@@ -365,6 +365,9 @@ public final class Main implements Callable<Integer> {
                 }
             });
             root.add("vars", varsJson);
+            JsonObject free = new JsonObject();
+            freeTypes.forEach(free::addProperty);
+            root.add("free_variables", free);
             return new Gson().toJson(root);
         }
     }
@@ -509,8 +512,9 @@ public final class Main implements Callable<Integer> {
         int run(BufScript script, Map<String, Object> values) throws ScriptException {
             int[] counts = new int[3];
             ctx.err.print(color.paint(script.checkReport(values, counts)));
-            ctx.out.println(file + ": " + count(counts[0], "error") + ", " + count(counts[1], "warning") + " on "
-                    + count(counts[2], "path"));
+            ctx.out.println(file + ": " + count(counts[0], "error") + ", " + count(counts[1], "warning")
+                    + (counts[2] < 0 ? " (types and shapes; the paths were not followed)" : " on "
+                            + count(counts[2], "path")));
             return counts[0] > 0 ? 2 : 0;
         }
 

@@ -1,0 +1,252 @@
+package io.github.bufdsl.types;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The static type of a value, as the inference knows it. {@link Unknown} is the top: a value the
+ * inference cannot type (a function's parameter, a value read from a tensor's contents) is never
+ * reported. Scalars carry their value when it is a constant, so that constant indices and sizes can
+ * be checked; tensors carry their rank and, per dimension, a number, a free variable or nothing.
+ */
+public sealed interface Type {
+    Unknown UNKNOWN = new Unknown();
+
+    /** How messages name a value of this type: "Int64 3", "a tensor of size 2×2", "a buffer". */
+    String describe();
+
+    /** Nothing is known. */
+    record Unknown() implements Type {
+        public String describe() {
+            return "a value";
+        }
+    }
+
+    /** An Int64, {@code value} when constant. */
+    record IntT(Long value) implements Type {
+        public String describe() {
+            return value == null ? "an Int64" : "Int64 " + value;
+        }
+    }
+
+    /** A Float64, {@code value} when constant. */
+    record FloatT(Double value) implements Type {
+        public String describe() {
+            return value == null ? "a Float64" : "Float64 " + show(value);
+        }
+
+        static String show(double d) {
+            if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+                return (long) d + ".0";
+            }
+            return Double.toString(d);
+        }
+    }
+
+    /** A Bool, {@code value} when constant. */
+    record BoolT(Boolean value) implements Type {
+        public String describe() {
+            return value == null ? "a Bool" : "Bool " + value;
+        }
+    }
+
+    /** A String, {@code value} when constant. */
+    record StrT(String value) implements Type {
+        public String describe() {
+            return value == null ? "a String" : "String \"" + (value.length() > 20 ? value.substring(0, 20) + "..."
+                    : value) + "\"";
+        }
+    }
+
+    record NothingT() implements Type {
+        public String describe() {
+            return "nothing";
+        }
+    }
+
+    /** A buffer of {@code elementBytes} bytes per element (8 for Float64, 4 for Float32). */
+    record BufferT(int elementBytes) implements Type {
+        public String describe() {
+            return "a buffer";
+        }
+    }
+
+    record ThreadsBufferT() implements Type {
+        public String describe() {
+            return "a ThreadsBuffer";
+        }
+    }
+
+    /** A tensor; {@code dims} is null when its rank is unknown. */
+    record TensorT(List<Dim> dims) implements Type {
+        public String describe() {
+            if (dims == null) {
+                return "a tensor";
+            }
+            return dims.stream().allMatch(d -> d.value() != null || d.symbol() != null)
+                    ? "a tensor of size " + shape() : "a tensor of " + dims.size() + " dimension"
+                            + (dims.size() == 1 ? "" : "s");
+        }
+
+        /** "2×3", "n×n", "2×?". */
+        public String shape() {
+            if (dims.isEmpty()) {
+                return "()";
+            }
+            StringBuilder sb = new StringBuilder();
+            for (Dim d : dims) {
+                sb.append(sb.isEmpty() ? "" : "×").append(d);
+            }
+            return sb.toString();
+        }
+
+        public boolean allKnown() {
+            return dims != null && dims.stream().allMatch(d -> d.value() != null);
+        }
+    }
+
+    /** A tuple; {@code items} is null when its length is unknown. */
+    record TupleT(List<Type> items) implements Type {
+        public String describe() {
+            return items == null ? "a tuple" : "a tuple of " + items.size() + " item" + (items.size() == 1 ? "" : "s");
+        }
+    }
+
+    /** A range {@code start:step:stop}; the bounds when constant. */
+    record RangeT(Long start, Long step, Long stop) implements Type {
+        public String describe() {
+            return "a range";
+        }
+
+        /** True when the bounds are constant and the range holds no value. */
+        public boolean knownEmpty() {
+            if (start == null || step == null || stop == null || step == 0) {
+                return false;
+            }
+            return step > 0 ? start > stop : start < stop;
+        }
+    }
+
+    /** {@code Ref(x)}: what it holds is not followed (several names may share one). */
+    record RefT() implements Type {
+        public String describe() {
+            return "a Ref";
+        }
+    }
+
+    /** The element types {@code Float64} and {@code Float32} as values. */
+    record TypeT(String name) implements Type {
+        public String describe() {
+            return "the type " + name;
+        }
+    }
+
+    /** A user function's name. */
+    record FunctionT(String name) implements Type {
+        public String describe() {
+            return "the function " + name;
+        }
+    }
+
+    /** One dimension of a tensor: a number, a free variable, or unknown (both null). */
+    record Dim(Long value, String symbol) {
+        public static final Dim UNKNOWN = new Dim(null, null);
+
+        public static Dim of(long v) {
+            return new Dim(v, null);
+        }
+
+        @Override
+        public String toString() {
+            return value != null ? value.toString() : symbol != null ? symbol : "?";
+        }
+
+        Dim join(Dim o) {
+            return equals(o) ? this : UNKNOWN;
+        }
+    }
+
+    /**
+     * What two paths give, joined where they meet: the same kind keeps what both agree on (a
+     * constant both have, a dimension both have), different kinds are {@link Unknown}. A null side
+     * (the variable is not assigned on that path) gives the other.
+     */
+    static Type join(Type a, Type b) {
+        if (a == null) {
+            return b;
+        }
+        if (b == null || a.equals(b)) {
+            return a;
+        }
+        if (a instanceof IntT && b instanceof IntT) {
+            return new IntT(null);
+        }
+        if (a instanceof FloatT && b instanceof FloatT) {
+            return new FloatT(null);
+        }
+        if (a instanceof BoolT && b instanceof BoolT) {
+            return new BoolT(null);
+        }
+        if (a instanceof StrT && b instanceof StrT) {
+            return new StrT(null);
+        }
+        if (a instanceof RangeT x && b instanceof RangeT y) {
+            return new RangeT(same(x.start(), y.start()), same(x.step(), y.step()), same(x.stop(), y.stop()));
+        }
+        if (a instanceof BufferT && b instanceof BufferT) {
+            return new BufferT(8); // the element size matters only for memory limits, where 8 is the larger
+        }
+        if (a instanceof TensorT x && b instanceof TensorT y) {
+            if (x.dims() == null || y.dims() == null || x.dims().size() != y.dims().size()) {
+                return new TensorT(null);
+            }
+            List<Dim> dims = new ArrayList<>();
+            for (int i = 0; i < x.dims().size(); i++) {
+                dims.add(x.dims().get(i).join(y.dims().get(i)));
+            }
+            return new TensorT(List.copyOf(dims));
+        }
+        if (a instanceof TupleT x && b instanceof TupleT y) {
+            if (x.items() == null || y.items() == null || x.items().size() != y.items().size()) {
+                return new TupleT(null);
+            }
+            List<Type> items = new ArrayList<>();
+            for (int i = 0; i < x.items().size(); i++) {
+                items.add(join(x.items().get(i), y.items().get(i)));
+            }
+            return new TupleT(List.copyOf(items));
+        }
+        return UNKNOWN;
+    }
+
+    private static Long same(Long a, Long b) {
+        return Objects.equals(a, b) ? a : null;
+    }
+
+    /** The type without its constants (what a loop keeps of a variable it reassigns). */
+    static Type widen(Type t) {
+        if (t instanceof IntT) {
+            return new IntT(null);
+        }
+        if (t instanceof FloatT) {
+            return new FloatT(null);
+        }
+        if (t instanceof BoolT) {
+            return new BoolT(null);
+        }
+        if (t instanceof StrT) {
+            return new StrT(null);
+        }
+        if (t instanceof RangeT) {
+            return new RangeT(null, null, null);
+        }
+        if (t instanceof TensorT x && x.dims() != null) {
+            return new TensorT(x.dims().stream().map(d -> d.symbol() != null ? d : Dim.UNKNOWN).toList());
+        }
+        if (t instanceof TupleT x && x.items() != null) {
+            return new TupleT(x.items().stream().map(Type::widen).toList());
+        }
+        return t;
+    }
+}

@@ -1,0 +1,1209 @@
+package io.github.bufdsl.types;
+
+import io.github.bufdsl.ast.AssignOp;
+import io.github.bufdsl.ast.Expr;
+import io.github.bufdsl.ast.ExprPrinter;
+import io.github.bufdsl.ast.Stmt;
+import io.github.bufdsl.ast.TensorExpr;
+import io.github.bufdsl.diag.Diagnostic;
+import io.github.bufdsl.diag.Pos;
+import io.github.bufdsl.resolve.Resolution;
+import io.github.bufdsl.resolve.Suggestions;
+import io.github.bufdsl.runtime.Buffer;
+import io.github.bufdsl.types.Type.Dim;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The static types and shapes of a program, inferred after name resolution and before anything
+ * runs: every variable's type at every statement (flow-sensitive: a variable may hold an Int, then
+ * a tensor), tensors with their rank and dimensions (numbers where constant, free variables by
+ * name), scalars with their value where it is a constant. It reports what must fail when the
+ * statement runs: a builtin's argument of the wrong type, a wrong number of indices, a constant
+ * index or slice bound outside a known dimension, sizes past the largest buffer, a free variable
+ * used as something {@code --var} cannot give.
+ *
+ * <p>It never reports what it is unsure of: a value it cannot type is {@link Type#UNKNOWN} and
+ * passes every check. Branches on constant conditions that are false are not followed; the others
+ * all are (an error on a path some values of the free variables take is an error). Loops are
+ * followed until the types of what they assign settle (constants widened away), functions with
+ * their parameters unknown.
+ */
+public final class TypeChecker {
+    /**
+     * What the inference knows before it starts: the values bound to free variables (Boolean,
+     * Long, Double, String, a runtime Buffer or Tensor), and whether only {@code --var} can bind
+     * them (the command line), so that a free variable used as a buffer or a tensor is an error.
+     */
+    public record Options(Map<String, ?> bindings, boolean commandLine) {
+        public static final Options NONE = new Options(Map.of(), false);
+    }
+
+    /** Loops nested deeper than this are not iterated to a fixed point: what they assign becomes unknown. */
+    private static final int MAX_ITERATED_NESTING = 3;
+    /** Passes over a loop's body before what it assigns is taken as unknown. */
+    private static final int MAX_PASSES = 2;
+
+    private final Resolution resolution;
+    private final Options options;
+    private final Map<String, Type> bound = new HashMap<>();
+    private final Set<String> globals = new HashSet<>();
+    /** User functions called on some path, in the order found: their bodies are checked. */
+    private final Set<String> called = new java.util.LinkedHashSet<>();
+    private final Map<String, Diagnostic> errors = new LinkedHashMap<>();
+    private final Map<String, List<Use>> uses = new LinkedHashMap<>();
+    private Map<String, Type> env = new HashMap<>();
+    private Set<String> locals; // null at the top level
+    private boolean silent;
+    private int loopNesting;
+    private long work;
+    private final long workBudget;
+
+    /** A use of a free variable: what it demands there. */
+    private record Use(Kind kind, Pos pos, String what) {
+    }
+
+    private TypeChecker(Resolution resolution, Options options) {
+        this.resolution = resolution;
+        this.options = options;
+        options.bindings().forEach((k, v) -> bound.put(k, ofJava(v)));
+        collectAssigned(resolution.program().body(), globals);
+        this.workBudget = 50L * resolution.program().body().size() + 200_000;
+    }
+
+    /** Infers the types of a resolved program under the given bindings. */
+    public static TypeInfo infer(Resolution resolution, Options options) {
+        TypeChecker c = new TypeChecker(resolution, options);
+        c.statements(resolution.program().body());
+        Set<String> checked = new HashSet<>();
+        boolean more = true;
+        while (more) {
+            more = false;
+            for (String name : List.copyOf(c.called)) {
+                if (checked.add(name)) {
+                    c.function(resolution.functions().get(name));
+                    more = true;
+                }
+            }
+        }
+        List<Diagnostic> errors = new ArrayList<>(c.errors.values());
+        errors.sort((a, b) -> a.pos().line() != b.pos().line() ? Integer.compare(a.pos().line(), b.pos().line())
+                : Integer.compare(a.pos().column(), b.pos().column()));
+        return new TypeInfo(List.copyOf(errors), c.freeVariableTypes());
+    }
+
+    /** The type of a binding's Java value. */
+    static Type ofJava(Object v) {
+        if (v instanceof Boolean b) {
+            return new Type.BoolT(b);
+        }
+        if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            return new Type.IntT(((Number) v).longValue());
+        }
+        if (v instanceof Double || v instanceof Float) {
+            return new Type.FloatT(((Number) v).doubleValue());
+        }
+        if (v instanceof String s) {
+            return new Type.StrT(s);
+        }
+        if (v instanceof Buffer b) {
+            return new Type.BufferT(b.elementBytes());
+        }
+        if (v instanceof io.github.bufdsl.runtime.Tensor t) {
+            List<Dim> dims = new ArrayList<>();
+            for (int d : t.dims()) {
+                dims.add(Dim.of(d));
+            }
+            return new Type.TensorT(List.copyOf(dims));
+        }
+        return Type.UNKNOWN;
+    }
+
+    // ------------------------------------------------------------------ diagnostics and free variables
+
+    private void error(Pos pos, String message) {
+        if (!silent) {
+            errors.putIfAbsent(pos.line() + ":" + pos.column() + ":" + message, Diagnostic.error(pos, message));
+        }
+    }
+
+    /** The free variable an expression names, or null. */
+    private String freeName(Expr e) {
+        if (e instanceof Expr.Name n && resolution.freeVariables().containsKey(n.name())
+                && (locals == null || !locals.contains(n.name()))) {
+            return n.name();
+        }
+        return null;
+    }
+
+    /**
+     * Checks that a value of type {@code t} (of expression {@code e}) can be used as {@code kind};
+     * records the demand on a free variable. {@code message} makes the error from the type.
+     */
+    private boolean demand(Expr e, Type t, Kind kind, String what, Pos pos, java.util.function.Function<Type, String> message) {
+        if (!use(e, kind, what)) {
+            return false;
+        }
+        if (!kind.admits(t)) {
+            error(pos, message.apply(t));
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Records what a use demands of a free variable; false when it is one {@code --var} cannot give
+     * (reported on the command line).
+     */
+    private boolean use(Expr e, Kind kind, String what) {
+        String free = freeName(e);
+        if (free == null || kind == Kind.ANY) {
+            return true;
+        }
+        uses.computeIfAbsent(free, k -> new ArrayList<>()).add(new Use(kind, e.pos(), what));
+        if (options.commandLine() && !kind.givenByVar() && !bound.containsKey(free)) {
+            Set<String> names = new TreeSet<>(globals);
+            names.addAll(resolution.functions().keySet());
+            error(e.pos(), free + " is not defined; it is used as " + kind.words() + " here, which --var cannot give"
+                    + Suggestions.hint(free, names));
+            return false;
+        }
+        return true;
+    }
+
+    private Map<String, TypeInfo.FreeVariable> freeVariableTypes() {
+        Map<String, TypeInfo.FreeVariable> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Pos> f : resolution.freeVariables().entrySet()) {
+            String name = f.getKey();
+            List<Use> list = uses.getOrDefault(name, List.of());
+            Use chosen = null;
+            String type = "Any";
+            for (Use u : list) {
+                if (!u.kind().givenByVar()) {
+                    chosen = u;
+                    type = u.kind().typeName();
+                    break;
+                }
+            }
+            if (chosen == null) {
+                Use bool = null;
+                Use integer = null;
+                Use number = null;
+                for (Use u : list) {
+                    if (u.kind() == Kind.BOOL && bool == null) {
+                        bool = u;
+                    } else if (u.kind() == Kind.INT && integer == null) {
+                        integer = u;
+                    } else if ((u.kind() == Kind.NUMBER || u.kind() == Kind.INDEX) && number == null) {
+                        number = u;
+                    }
+                }
+                if (bool != null && integer != null) {
+                    chosen = null; // used both ways: leave it to the run
+                } else if (bool != null) {
+                    chosen = bool;
+                    type = "Bool";
+                } else if (integer != null) {
+                    chosen = integer;
+                    type = "Int";
+                } else if (number != null) {
+                    chosen = number;
+                    type = "Number";
+                }
+            }
+            out.put(name, new TypeInfo.FreeVariable(name, type, chosen == null ? f.getValue() : chosen.pos(),
+                    chosen == null ? null : chosen.what()));
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ names assigned and called
+
+    /** Every name a list of statements assigns, not descending into functions. */
+    static void collectAssigned(List<Stmt> body, Set<String> into) {
+        for (Stmt s : body) {
+            s.accept(new Stmt.Visitor<Void>() {
+                public Void visitExpr(Stmt.ExprStmt s) {
+                    return null;
+                }
+
+                public Void visitAssign(Stmt.Assign s) {
+                    for (Expr t : s.targets()) {
+                        if (t instanceof Expr.Name n) {
+                            into.add(n.name());
+                        }
+                    }
+                    return null;
+                }
+
+                public Void visitIf(Stmt.If s) {
+                    s.branches().forEach(b -> collectAssigned(b.body(), into));
+                    if (s.elseBody() != null) {
+                        collectAssigned(s.elseBody(), into);
+                    }
+                    return null;
+                }
+
+                public Void visitFor(Stmt.For s) {
+                    into.add(s.var());
+                    collectAssigned(s.body(), into);
+                    return null;
+                }
+
+                public Void visitWhile(Stmt.While s) {
+                    collectAssigned(s.body(), into);
+                    return null;
+                }
+
+                public Void visitBlock(Stmt.Block s) {
+                    collectAssigned(s.body(), into);
+                    return null;
+                }
+
+                public Void visitFunction(Stmt.Function s) {
+                    return null;
+                }
+
+                public Void visitReturn(Stmt.Return s) {
+                    return null;
+                }
+
+                public Void visitBreak(Stmt.Break s) {
+                    return null;
+                }
+
+                public Void visitContinue(Stmt.Continue s) {
+                    return null;
+                }
+
+                public Void visitUsing(Stmt.Using s) {
+                    return null;
+                }
+
+                public Void visitTensor(Stmt.Tensor s) {
+                    if (s.op() == AssignOp.DEFINE && s.lhs().tensor() instanceof Expr.Name n) {
+                        into.add(n.name());
+                    }
+                    return null;
+                }
+
+                public Void visitShow(Stmt.Show s) {
+                    return null;
+                }
+
+                public Void visitPrintBufferUsage(Stmt.PrintBufferUsage s) {
+                    collectAssigned(s.body(), into);
+                    return null;
+                }
+
+                public Void visitBufferScope(Stmt.BufferScope s) {
+                    s.buffers().forEach(b -> into.add(b.name()));
+                    collectAssigned(s.body(), into);
+                    return null;
+                }
+            });
+        }
+    }
+
+    // ------------------------------------------------------------------ statements
+
+    private void statements(List<Stmt> body) {
+        for (Stmt s : body) {
+            work++;
+            statement(s);
+            if (s instanceof Stmt.Return || s instanceof Stmt.Break || s instanceof Stmt.Continue) {
+                return; // what follows never runs
+            }
+        }
+    }
+
+    private void function(Stmt.Function f) {
+        Map<String, Type> savedEnv = env;
+        Set<String> savedLocals = locals;
+        int savedNesting = loopNesting;
+        env = new HashMap<>();
+        locals = new HashSet<>();
+        for (Stmt.Param p : f.params()) {
+            locals.add(p.name());
+            env.put(p.name(), Type.UNKNOWN);
+        }
+        collectAssigned(f.body(), locals);
+        loopNesting = 0;
+        try {
+            statements(f.body());
+        } finally {
+            env = savedEnv;
+            locals = savedLocals;
+            loopNesting = savedNesting;
+        }
+    }
+
+    private void statement(Stmt s) {
+        s.accept(new Stmt.Visitor<Void>() {
+            public Void visitExpr(Stmt.ExprStmt s) {
+                expr(s.expr());
+                return null;
+            }
+
+            public Void visitAssign(Stmt.Assign s) {
+                assign(s);
+                return null;
+            }
+
+            public Void visitIf(Stmt.If s) {
+                ifStatement(s);
+                return null;
+            }
+
+            public Void visitFor(Stmt.For s) {
+                forLoop(s);
+                return null;
+            }
+
+            public Void visitWhile(Stmt.While s) {
+                Type c = condition(s.condition());
+                if (c instanceof Type.BoolT b && Boolean.FALSE.equals(b.value())) {
+                    return null;
+                }
+                loop(s.body(), Set.of(), () -> condition(s.condition()));
+                return null;
+            }
+
+            public Void visitBlock(Stmt.Block s) {
+                statements(s.body());
+                return null;
+            }
+
+            public Void visitFunction(Stmt.Function s) {
+                return null; // checked after the top level, when called
+            }
+
+            public Void visitReturn(Stmt.Return s) {
+                if (s.value() != null) {
+                    expr(s.value());
+                }
+                return null;
+            }
+
+            public Void visitBreak(Stmt.Break s) {
+                return null;
+            }
+
+            public Void visitContinue(Stmt.Continue s) {
+                return null;
+            }
+
+            public Void visitUsing(Stmt.Using s) {
+                return null;
+            }
+
+            public Void visitTensor(Stmt.Tensor s) {
+                tensor(s);
+                return null;
+            }
+
+            public Void visitShow(Stmt.Show s) {
+                expr(s.expr());
+                return null;
+            }
+
+            public Void visitPrintBufferUsage(Stmt.PrintBufferUsage s) {
+                for (Expr.Name n : s.buffers()) {
+                    Type t = expr(n);
+                    demand(n, t, Kind.BUFFER, "a buffer of @print_buffer_usage", n.pos(),
+                            x -> "@print_buffer_usage: " + n.name() + " is " + x.describe() + ", not a buffer");
+                }
+                statements(s.body());
+                return null;
+            }
+
+            public Void visitBufferScope(Stmt.BufferScope s) {
+                Map<String, Type> before = new HashMap<>();
+                for (Stmt.ScopedBuffer b : s.buffers()) {
+                    Type len = expr(b.length());
+                    demand(b.length(), len, Kind.INT, "the length of a buffer", b.length().pos(),
+                            x -> (s.threads() ? "@threadsbuffer " : "@buffer ") + b.name()
+                                    + ": the length must be an integer, not " + x.describe());
+                    lengthLimit(b.length().pos(), len, (s.threads() ? "@threadsbuffer " : "@buffer ") + b.name());
+                    before.put(b.name(), env.get(b.name()));
+                    int bytes = b.type() instanceof Expr.Name t && t.name().equals("Float32") ? 4 : 8;
+                    env.put(b.name(), s.threads() ? new Type.ThreadsBufferT() : new Type.BufferT(bytes));
+                }
+                statements(s.body());
+                for (Stmt.ScopedBuffer b : s.buffers()) {
+                    env.put(b.name(), Type.UNKNOWN); // closed at end: using it is the run's error
+                }
+                return null;
+            }
+        });
+    }
+
+    private Type condition(Expr e) {
+        Type t = expr(e);
+        demand(e, t, Kind.BOOL, "a condition", e.pos(),
+                x -> "a condition must be true or false, not " + x.describe());
+        return t;
+    }
+
+    private void ifStatement(Stmt.If s) {
+        List<Map<String, Type>> outcomes = new ArrayList<>();
+        Map<String, Type> start = env;
+        boolean decided = false;
+        for (Stmt.Branch b : s.branches()) {
+            env = start;
+            Type c = condition(b.condition());
+            if (c instanceof Type.BoolT bt && bt.value() != null) {
+                if (!bt.value()) {
+                    continue; // never taken
+                }
+                env = new HashMap<>(start);
+                statements(b.body());
+                outcomes.add(env);
+                decided = true;
+                break;
+            }
+            env = new HashMap<>(start);
+            statements(b.body());
+            outcomes.add(env);
+        }
+        if (!decided) {
+            env = new HashMap<>(start);
+            if (s.elseBody() != null) {
+                statements(s.elseBody());
+            }
+            outcomes.add(env);
+        }
+        Map<String, Type> joined = outcomes.get(0);
+        for (int i = 1; i < outcomes.size(); i++) {
+            joined = join(joined, outcomes.get(i));
+        }
+        env = joined;
+    }
+
+    private static Map<String, Type> join(Map<String, Type> a, Map<String, Type> b) {
+        Map<String, Type> out = new HashMap<>(a);
+        for (Map.Entry<String, Type> e : b.entrySet()) {
+            out.put(e.getKey(), Type.join(a.get(e.getKey()), e.getValue()));
+        }
+        return out;
+    }
+
+    private void forLoop(Stmt.For s) {
+        Type it = expr(s.iterable());
+        Type var;
+        if (s.threaded()) {
+            if (!(it instanceof Type.RangeT || it instanceof Type.Unknown)) {
+                error(s.iterable().pos(), "a Threads.@threads loop runs over a range (1:n), not " + it.describe());
+            }
+            var = new Type.IntT(null);
+        } else if (it instanceof Type.RangeT) {
+            var = new Type.IntT(null);
+        } else if (it instanceof Type.TupleT t) {
+            Type joined = null;
+            if (t.items() != null) {
+                for (Type item : t.items()) {
+                    joined = Type.join(joined, item);
+                }
+            }
+            var = joined == null ? Type.UNKNOWN : joined;
+        } else if (it instanceof Type.Unknown) {
+            var = Type.UNKNOWN;
+        } else {
+            error(s.iterable().pos(), "cannot loop over " + it.describe() + "; loop over a range (1:n) or a tuple");
+            var = Type.UNKNOWN;
+        }
+        if (it instanceof Type.RangeT r && r.knownEmpty()) {
+            return; // the body never runs
+        }
+        if (it instanceof Type.TupleT t && t.items() != null && t.items().isEmpty()) {
+            return;
+        }
+        if (s.threaded()) {
+            // each iteration has variables of its own; outer ones are read, not replaced
+            Map<String, Type> outer = env;
+            env = new HashMap<>(outer);
+            Set<String> own = new HashSet<>();
+            collectAssigned(s.body(), own);
+            own.forEach(v -> env.put(v, Type.UNKNOWN));
+            env.put(s.var(), var);
+            loopNesting++;
+            statements(s.body());
+            loopNesting--;
+            env = outer;
+            return;
+        }
+        Type loopVar = var;
+        loop(s.body(), Set.of(s.var()), () -> env.put(s.var(), loopVar));
+    }
+
+    /**
+     * A loop: the body runs from a state where what it assigns has the types that settle after
+     * some passes (silently), then once more reporting; after it, any number of passes may have run.
+     */
+    private void loop(List<Stmt> body, Set<String> alsoAssigned, Runnable head) {
+        Set<String> assigned = new HashSet<>(alsoAssigned);
+        collectAssigned(body, assigned);
+        if (locals != null) {
+            assigned.retainAll(locals);
+        }
+        if (loopNesting < MAX_ITERATED_NESTING && work < workBudget) {
+            boolean wasSilent = silent;
+            silent = true;
+            for (String v : assigned) {
+                Type t = env.get(v);
+                if (t != null) {
+                    env.put(v, Type.widen(t));
+                }
+            }
+            boolean stable = false;
+            loopNesting++;
+            for (int pass = 0; pass < MAX_PASSES && !stable; pass++) {
+                Map<String, Type> headState = new HashMap<>(env);
+                head.run();
+                statements(body);
+                Map<String, Type> joined = join(headState, env);
+                stable = joined.equals(headState);
+                env = joined;
+            }
+            loopNesting--;
+            silent = wasSilent;
+            if (!stable) {
+                assigned.forEach(v -> env.put(v, Type.UNKNOWN));
+            }
+        } else {
+            assigned.forEach(v -> env.put(v, Type.UNKNOWN));
+        }
+        Map<String, Type> headState = new HashMap<>(env);
+        loopNesting++;
+        head.run();
+        statements(body);
+        loopNesting--;
+        env = join(headState, env);
+    }
+
+    // ------------------------------------------------------------------ assignments
+
+    private void assign(Stmt.Assign s) {
+        Type value = expr(s.value());
+        if (s.targets().size() > 1) {
+            List<Type> items = null;
+            if (value instanceof Type.TupleT t && t.items() != null) {
+                if (t.items().size() != s.targets().size()) {
+                    error(s.pos(), "cannot assign " + value.describe() + " to " + s.targets().size()
+                            + " variables; the right side must be a tuple of that length");
+                } else {
+                    items = t.items();
+                }
+            } else if (!(value instanceof Type.Unknown || value instanceof Type.TupleT)) {
+                error(s.pos(), "cannot assign " + value.describe() + " to " + s.targets().size()
+                        + " variables; the right side must be a tuple of that length");
+            }
+            for (int i = 0; i < s.targets().size(); i++) {
+                store(s.targets().get(i), items == null ? Type.UNKNOWN : items.get(i));
+            }
+            return;
+        }
+        Expr target = s.targets().get(0);
+        switch (s.op()) {
+            case SET, DEFINE -> store(target, value);
+            case BROADCAST -> broadcast(target, value);
+            case ADD, SUB, MUL, DIV -> {
+                Type old = expr(target);
+                Expr.BinOp op = switch (s.op()) {
+                    case ADD -> Expr.BinOp.ADD;
+                    case SUB -> Expr.BinOp.SUB;
+                    case MUL -> Expr.BinOp.MUL;
+                    default -> Expr.BinOp.DIV;
+                };
+                store(target, arithmetic(op, s.pos(), target, old, s.value(), value));
+            }
+        }
+    }
+
+    private void store(Expr target, Type value) {
+        if (target instanceof Expr.Name n) {
+            env.put(n.name(), value);
+            return;
+        }
+        if (!(target instanceof Expr.Index ix)) {
+            return;
+        }
+        Type holder = expr(ix.target());
+        if (holder instanceof Type.RefT) {
+            if (!ix.indices().isEmpty()) {
+                error(ix.pos(), "a Ref is written with r[] = value");
+            }
+            ix.indices().forEach(this::expr);
+            return;
+        }
+        if (holder instanceof Type.TensorT t) {
+            if (!Kind.NUMBER.admits(value)) {
+                error(ix.pos(), "cannot store " + value.describe() + " in a tensor element");
+            }
+            indexTensor(ix, t);
+            return;
+        }
+        ix.indices().forEach(this::expr);
+        if (use(ix.target(), Kind.TENSOR, "an indexed target") && !(holder instanceof Type.Unknown)) {
+            error(ix.pos(), "cannot assign into " + holder.describe());
+        }
+    }
+
+    private void broadcast(Expr target, Type value) {
+        Type dst = expr(target);
+        if (!demand(target, dst, Kind.TENSOR, "the left of .=", target.pos(),
+                x -> "`.=` assigns into a tensor, not " + x.describe())) {
+            return;
+        }
+        if (value instanceof Type.TensorT src && dst instanceof Type.TensorT d && src.allKnown() && d.allKnown()) {
+            // Julia's rule: each dimension of the source is the destination's or 1
+            boolean fits = src.dims().size() <= d.dims().size();
+            for (int k = 0; fits && k < src.dims().size(); k++) {
+                long a = src.dims().get(k).value();
+                fits = a == 1 || a == d.dims().get(k).value();
+            }
+            if (!fits) {
+                error(target.pos(), "`.=` needs the same size on both sides: " + d.shape() + " and " + src.shape());
+            }
+        } else if (!(value instanceof Type.TensorT || Kind.NUMBER.admits(value))) {
+            error(target.pos(), "cannot broadcast " + value.describe() + " into a tensor");
+        }
+    }
+
+    // ------------------------------------------------------------------ @tensor
+
+    private void tensor(Stmt.Tensor s) {
+        TensorExpr.Ref lhs = s.lhs();
+        if (s.op() != AssignOp.DEFINE) {
+            Type out = expr(lhs.tensor());
+            if (demand(lhs.tensor(), out, Kind.TENSOR, "the output of @tensor", lhs.tensor().pos(),
+                    x -> "the left of @tensor must be a tensor, not " + x.describe()
+                            + "; use := to create a new tensor")) {
+                rank(s.pos(), "the output " + ExprPrinter.print(lhs.tensor()), out, lhs.indices());
+            }
+        }
+        Map<String, Dim> dims = new HashMap<>();
+        tensorRhs(s, s.rhs(), dims);
+        if (s.maxIntermediate() != null) {
+            expr(s.maxIntermediate());
+        }
+        if (s.op() == AssignOp.DEFINE && lhs.tensor() instanceof Expr.Name n) {
+            List<Dim> out = new ArrayList<>();
+            for (String label : lhs.indices()) {
+                out.add(dims.getOrDefault(label, Dim.UNKNOWN));
+            }
+            env.put(n.name(), new Type.TensorT(List.copyOf(out)));
+        }
+    }
+
+    private void rank(Pos pos, String name, Type t, List<String> labels) {
+        if (t instanceof Type.TensorT tt && tt.dims() != null && tt.dims().size() != labels.size()) {
+            error(pos, name + " has " + tt.dims().size() + " dimensions but " + labels.size() + " indices ["
+                    + String.join(",", labels) + "]");
+        }
+    }
+
+    private void tensorRhs(Stmt.Tensor s, TensorExpr e, Map<String, Dim> dims) {
+        if (e instanceof TensorExpr.Ref r) {
+            Type t = expr(r.tensor());
+            if (demand(r.tensor(), t, Kind.TENSOR, "an operand of @tensor", r.pos(),
+                    x -> "an indexed operand of @tensor must be a tensor, not " + x.describe())) {
+                rank(s.pos(), ExprPrinter.print(r.tensor()), t, r.indices());
+                if (t instanceof Type.TensorT tt && tt.dims() != null && tt.dims().size() == r.indices().size()) {
+                    for (int k = 0; k < r.indices().size(); k++) {
+                        dims.putIfAbsent(r.indices().get(k), tt.dims().get(k));
+                    }
+                }
+            }
+        } else if (e instanceof TensorExpr.Scalar sc) {
+            Type t = expr(sc.value());
+            demand(sc.value(), t, Kind.NUMBER, "a factor of @tensor", sc.pos(),
+                    x -> "a factor of @tensor without indices must be a number, not " + x.describe());
+        } else if (e instanceof TensorExpr.Binary b) {
+            tensorRhs(s, b.left(), dims);
+            tensorRhs(s, b.right(), dims);
+        } else if (e instanceof TensorExpr.Negate n) {
+            tensorRhs(s, n.operand(), dims);
+        }
+    }
+
+    // ------------------------------------------------------------------ expressions
+
+    private Type read(Expr.Name n) {
+        String name = n.name();
+        if (locals != null && locals.contains(name)) {
+            return env.getOrDefault(name, Type.UNKNOWN);
+        }
+        if (resolution.freeVariables().containsKey(name)) {
+            return bound.getOrDefault(name, Type.UNKNOWN);
+        }
+        if (globals.contains(name)) {
+            return locals != null ? Type.UNKNOWN : env.getOrDefault(name, Type.UNKNOWN);
+        }
+        return switch (name) {
+            case "nothing" -> new Type.NothingT();
+            case "pi" -> new Type.FloatT(Math.PI);
+            case "Inf" -> new Type.FloatT(Double.POSITIVE_INFINITY);
+            case "NaN" -> new Type.FloatT(Double.NaN);
+            case "Float64", "Float32" -> new Type.TypeT(name);
+            default -> resolution.functions().containsKey(name) ? new Type.FunctionT(name) : Type.UNKNOWN;
+        };
+    }
+
+    private Type expr(Expr e) {
+        return e.accept(new Expr.Visitor<Type>() {
+            public Type visitInt(Expr.IntLit e) {
+                return new Type.IntT(e.value());
+            }
+
+            public Type visitFloat(Expr.FloatLit e) {
+                return new Type.FloatT(e.value());
+            }
+
+            public Type visitString(Expr.StrLit e) {
+                return new Type.StrT(e.value());
+            }
+
+            public Type visitBool(Expr.BoolLit e) {
+                return new Type.BoolT(e.value());
+            }
+
+            public Type visitName(Expr.Name e) {
+                return read(e);
+            }
+
+            public Type visitCall(Expr.Call e) {
+                return call(e);
+            }
+
+            public Type visitParametric(Expr.Parametric e) {
+                return Type.UNKNOWN;
+            }
+
+            public Type visitIndex(Expr.Index e) {
+                return index(e);
+            }
+
+            public Type visitColon(Expr.Colon e) {
+                return Type.UNKNOWN;
+            }
+
+            public Type visitField(Expr.Field e) {
+                return Type.UNKNOWN;
+            }
+
+            public Type visitBinary(Expr.Binary e) {
+                Type l = expr(e.left());
+                Type r = expr(e.right());
+                return binary(e, l, r);
+            }
+
+            public Type visitLogical(Expr.Logical e) {
+                Type l = condition(e.left());
+                Type r = condition(e.right());
+                if (l instanceof Type.BoolT a && a.value() != null && a.value() != e.isAnd()) {
+                    return a; // false && x, true || x
+                }
+                if (l instanceof Type.BoolT a && a.value() != null && r instanceof Type.BoolT b) {
+                    return b;
+                }
+                return new Type.BoolT(null);
+            }
+
+            public Type visitUnary(Expr.Unary e) {
+                Type t = expr(e.operand());
+                return switch (e.op()) {
+                    case NOT -> {
+                        demand(e.operand(), t, Kind.BOOL, "the operand of !", e.pos(),
+                                x -> "! needs true or false, not " + x.describe());
+                        yield t instanceof Type.BoolT b && b.value() != null ? new Type.BoolT(!b.value())
+                                : new Type.BoolT(null);
+                    }
+                    case NEG -> {
+                        demand(e.operand(), t, Kind.NUMBER, "an operand of -", e.pos(),
+                                x -> "cannot negate " + x.describe());
+                        yield t instanceof Type.IntT i ? new Type.IntT(i.value() == null || i.value() == Long.MIN_VALUE
+                                ? null : -i.value())
+                                : t instanceof Type.FloatT f ? new Type.FloatT(f.value() == null ? null : -f.value())
+                                : Type.UNKNOWN;
+                    }
+                    case PLUS -> {
+                        demand(e.operand(), t, Kind.NUMBER, "an operand of +", e.pos(),
+                                x -> "unary + needs a number, not " + x.describe());
+                        yield t;
+                    }
+                };
+            }
+
+            public Type visitRange(Expr.Range e) {
+                Long a = bound(e.start());
+                Long d = e.step() == null ? Long.valueOf(1) : bound(e.step());
+                Long b = bound(e.stop());
+                return new Type.RangeT(a, d, b);
+            }
+
+            public Type visitTuple(Expr.Tuple e) {
+                List<Type> items = new ArrayList<>();
+                for (Expr x : e.items()) {
+                    items.add(expr(x));
+                }
+                return new Type.TupleT(List.copyOf(items));
+            }
+        });
+    }
+
+    /** A range bound or step: an integer (or a whole Float64); its value when constant. */
+    private Long bound(Expr e) {
+        Type t = expr(e);
+        demand(e, t, Kind.INDEX, "a range bound", e.pos(), x -> "a range bound must be an integer, not " + x.describe());
+        return integerValue(t);
+    }
+
+    private static Long integerValue(Type t) {
+        if (t instanceof Type.IntT i) {
+            return i.value();
+        }
+        if (t instanceof Type.FloatT f && f.value() != null && f.value() == Math.rint(f.value())
+                && Math.abs(f.value()) < 9e15) {
+            return (long) (double) f.value();
+        }
+        return null;
+    }
+
+    private Type binary(Expr.Binary e, Type l, Type r) {
+        Expr.BinOp op = e.op();
+        return switch (op) {
+            case EQ, NE -> {
+                if (l instanceof Type.IntT a && r instanceof Type.IntT b && a.value() != null && b.value() != null) {
+                    yield new Type.BoolT(a.value().equals(b.value()) == (op == Expr.BinOp.EQ));
+                }
+                if (l instanceof Type.BoolT a && r instanceof Type.BoolT b && a.value() != null && b.value() != null) {
+                    yield new Type.BoolT(a.value().equals(b.value()) == (op == Expr.BinOp.EQ));
+                }
+                yield new Type.BoolT(null);
+            }
+            case LT, LE, GT, GE -> {
+                numbers(e, l, r);
+                if (l instanceof Type.IntT a && r instanceof Type.IntT b && a.value() != null && b.value() != null) {
+                    int c = Long.compare(a.value(), b.value());
+                    yield new Type.BoolT(switch (op) {
+                        case LT -> c < 0;
+                        case LE -> c <= 0;
+                        case GT -> c > 0;
+                        default -> c >= 0;
+                    });
+                }
+                yield new Type.BoolT(null);
+            }
+            case ADD, SUB, MUL, DIV, REM, POW -> arithmetic(op, e.pos(), e.left(), l, e.right(), r);
+        };
+    }
+
+    /** Both operands of an arithmetic operator or comparison must be numbers; false if one cannot be. */
+    private boolean numbers(Expr.Binary e, Type l, Type r) {
+        return numbers(e.op(), e.pos(), e.left(), l, e.right(), r);
+    }
+
+    private boolean numbers(Expr.BinOp op, Pos pos, Expr left, Type l, Expr right, Type r) {
+        String message = "cannot apply " + op.symbol() + " to " + l.describe() + " and " + r.describe();
+        boolean ok = demand(left, l, Kind.NUMBER, "an operand of " + op.symbol(), pos, x -> message);
+        return demand(right, r, Kind.NUMBER, "an operand of " + op.symbol(), pos, x -> message) && ok;
+    }
+
+    private Type arithmetic(Expr.BinOp op, Pos pos, Expr left, Type l, Expr right, Type r) {
+        if (!numbers(op, pos, left, l, right, r)) {
+            return Type.UNKNOWN;
+        }
+        boolean li = l instanceof Type.IntT || l instanceof Type.BoolT;
+        boolean ri = r instanceof Type.IntT || r instanceof Type.BoolT;
+        if (li && ri && op != Expr.BinOp.DIV) {
+            Long a = l instanceof Type.IntT x ? x.value() : ((Type.BoolT) l).value() == null ? null
+                    : ((Type.BoolT) l).value() ? 1L : 0L;
+            Long b = r instanceof Type.IntT x ? x.value() : ((Type.BoolT) r).value() == null ? null
+                    : ((Type.BoolT) r).value() ? 1L : 0L;
+            return new Type.IntT(a == null || b == null ? null : fold(op, a, b));
+        }
+        if ((l instanceof Type.FloatT && (r instanceof Type.FloatT || ri))
+                || (r instanceof Type.FloatT && li) || (li && ri)) {
+            return new Type.FloatT(null);
+        }
+        return Type.UNKNOWN;
+    }
+
+    /** Int arithmetic on constants, or null where it would fail or overflow (the run reports that). */
+    private static Long fold(Expr.BinOp op, long a, long b) {
+        try {
+            return switch (op) {
+                case ADD -> Math.addExact(a, b);
+                case SUB -> Math.subtractExact(a, b);
+                case MUL -> Math.multiplyExact(a, b);
+                case REM -> b == 0 ? null : a % b;
+                case POW -> {
+                    if (b < 0 || b > 64) {
+                        yield b < 0 ? null : (a == 0 || a == 1 ? a : a == -1 ? (b % 2 == 0 ? 1L : -1L) : null);
+                    }
+                    long p = 1;
+                    for (long i = 0; i < b; i++) {
+                        p = Math.multiplyExact(p, a);
+                    }
+                    yield p;
+                }
+                default -> null;
+            };
+        } catch (ArithmeticException e) {
+            return null;
+        }
+    }
+
+    // ------------------------------------------------------------------ indexing
+
+    private Type index(Expr.Index e) {
+        Type target = expr(e.target());
+        if (target instanceof Type.RefT) {
+            if (!e.indices().isEmpty()) {
+                error(e.pos(), "a Ref is read with r[]");
+            }
+            e.indices().forEach(this::expr);
+            return Type.UNKNOWN;
+        }
+        if (target instanceof Type.TensorT t) {
+            return indexTensor(e, t);
+        }
+        if (target instanceof Type.TupleT t) {
+            List<Type> idx = e.indices().stream().map(this::expr).toList();
+            if (idx.size() != 1) {
+                error(e.pos(), "a tuple takes one index");
+                return Type.UNKNOWN;
+            }
+            Expr ie = e.indices().get(0);
+            demand(ie, idx.get(0), Kind.INDEX, "a tuple index", ie.pos(),
+                    x -> "a tuple index must be an integer, not " + x.describe());
+            Long i = integerValue(idx.get(0));
+            if (t.items() == null) {
+                return Type.UNKNOWN;
+            }
+            if (i != null) {
+                if (i < 1 || i > t.items().size()) {
+                    error(e.pos(), "index " + i + " is out of bounds 1:" + t.items().size() + " of the tuple");
+                    return Type.UNKNOWN;
+                }
+                return t.items().get((int) (i - 1));
+            }
+            Type joined = null;
+            for (Type item : t.items()) {
+                joined = Type.join(joined, item);
+            }
+            return joined == null ? Type.UNKNOWN : joined;
+        }
+        e.indices().forEach(this::expr);
+        if (use(e.target(), Kind.TENSOR, "an indexed value") && !(target instanceof Type.Unknown)) {
+            error(e.pos(), "cannot index " + target.describe());
+        }
+        return Type.UNKNOWN;
+    }
+
+    /** {@code A[i, j]} or a slice {@code A[:, k]}, {@code A[2:3, :]}: counts and constant bounds. */
+    private Type indexTensor(Expr.Index e, Type.TensorT t) {
+        int n = e.indices().size();
+        boolean slice = e.indices().stream().anyMatch(i -> i instanceof Expr.Colon || i instanceof Expr.Range);
+        List<Dim> dims = t.dims();
+        Integer rank = dims == null ? null : dims.size();
+        boolean countOk = rank == null || n == rank || (n == 1 && !(e.indices().get(0) instanceof Expr.Colon));
+        if (!countOk) {
+            error(e.pos(), "a tensor of " + (t.allKnown() || dims.stream().allMatch(d -> d.value() != null
+                    || d.symbol() != null) ? "size " + t.shape() : rank + " dimension" + (rank == 1 ? "" : "s"))
+                    + " takes " + rank + " ind" + (rank == 1 ? "ex" : "ices") + ", not " + n);
+        }
+        List<Dim> out = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            Expr ie = e.indices().get(k);
+            Long bound = null;
+            if (countOk && dims != null) {
+                if (n == 1 && rank != 1) {
+                    if (t.allKnown()) {
+                        long len = 1;
+                        for (Dim d : dims) {
+                            len *= d.value();
+                        }
+                        bound = len;
+                    }
+                } else {
+                    bound = dims.get(k).value();
+                }
+            }
+            if (ie instanceof Expr.Colon) {
+                out.add(countOk && dims != null && n == rank ? dims.get(k) : Dim.UNKNOWN);
+                continue;
+            }
+            Type it = expr(ie);
+            if (it instanceof Type.RangeT r) {
+                out.add(Dim.UNKNOWN);
+                Long lo = r.step() != null && r.step() < 0 ? r.stop() : r.start();
+                Long hi = r.step() != null && r.step() < 0 ? r.start() : r.stop();
+                if (r.step() != null && r.step() != 0 && !r.knownEmpty() && lo != null && hi != null) {
+                    checkBound(ie, k, n, t, lo < 1 ? lo : hi, bound);
+                }
+                continue;
+            }
+            if (!demand(ie, it, Kind.INDEX, "an index", ie.pos(), x -> "an index must be an integer, not "
+                    + x.describe())) {
+                continue;
+            }
+            Long i = integerValue(it);
+            if (i != null) {
+                checkBound(ie, k, n, t, i, bound);
+            }
+        }
+        return slice ? new Type.TensorT(rank != null && countOk && n == rank ? List.copyOf(out) : null)
+                : new Type.FloatT(null);
+    }
+
+    private void checkBound(Expr ie, int k, int n, Type.TensorT t, long i, Long bound) {
+        if (i < 1 || (bound != null && i > bound)) {
+            String size = t.dims() != null && t.dims().stream().allMatch(d -> d.value() != null || d.symbol() != null)
+                    ? " of a tensor of size " + t.shape() : "";
+            if (bound != null) {
+                error(ie.pos(), "index " + i + " is out of bounds 1:" + bound + (n == 1 ? "" : " in dimension " + (k + 1))
+                        + size);
+            } else {
+                error(ie.pos(), "index " + i + " is out of bounds: indices count from 1"
+                        + (n == 1 ? "" : " (dimension " + (k + 1) + ")"));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ calls
+
+    private Type call(Expr.Call c) {
+        String name = c.calleeName();
+        List<Type> types = new ArrayList<>();
+        for (Expr a : c.args()) {
+            types.add(expr(a));
+        }
+        Map<String, Type> kw = new HashMap<>();
+        for (Expr.KwArg k : c.kwargs()) {
+            kw.put(k.name(), expr(k.value()));
+        }
+        if (name != null && resolution.functions().containsKey(name)) {
+            called.add(name);
+            return Type.UNKNOWN;
+        }
+        if (name == null) {
+            return Type.UNKNOWN;
+        }
+        BuiltinTypes.Signature sig = BuiltinTypes.of(name);
+        if (sig == null) {
+            return Type.UNKNOWN;
+        }
+        String text = callText(c);
+        boolean sized = name.equals("alloc!") || name.equals("reshape_buf!");
+        List<Dim> dims = new ArrayList<>();
+        for (int i = 0; i < types.size(); i++) {
+            Expr a = c.args().get(i);
+            Type t = types.get(i);
+            int number = i + 1;
+            String what = sized && i > 0 ? "dimension " + i + " of " + name : "argument " + number + " of " + name;
+            demand(a, t, sig.param(i), what, c.pos(), x -> text + ": " + (sized && number > 1
+                    ? "dimension " + (number - 1) + " must be an integer, not " + x.describe()
+                    : "argument " + number + " must be " + sig.param(number - 1).words() + ", not " + x.describe()));
+            String free = freeName(a);
+            dims.add(t instanceof Type.IntT n && n.value() != null ? Dim.of(n.value())
+                    : free != null && !bound.containsKey(free) ? new Dim(null, free) : Dim.UNKNOWN);
+        }
+        for (Expr.KwArg k : c.kwargs()) {
+            Kind kind = sig.keywords().get(k.name());
+            if (kind != null) {
+                demand(k.value(), kw.get(k.name()), kind, k.name() + " of " + name, k.pos(),
+                        x -> text + ": " + k.name() + " must be " + kind.words() + ", not " + x.describe());
+            }
+        }
+        BuiltinTypes.Args args = new BuiltinTypes.Args(types, dims);
+        if (sized) {
+            sizeLimit(c, text, args);
+        }
+        if (name.equals("Buffer") && !types.isEmpty()) {
+            lengthLimit(c.pos(), types.get(0), text);
+        }
+        if (name.equals("ThreadsBuffer") && !types.isEmpty()) {
+            lengthLimit(c.pos(), types.get(0), text);
+            Long n = args.constant(1);
+            if (n != null && (n < 1 || n > 1024)) {
+                error(c.pos(), text + ": a ThreadsBuffer has 1 to 1024 buffers, not " + n);
+            }
+        }
+        if (name.equals("size") && types.size() == 2) {
+            Long k = args.constant(1);
+            if (k != null && k < 1) {
+                error(c.pos(), text + ": dimension " + k + " does not exist; dimensions count from 1");
+            }
+        }
+        Type result = sig.result().of(args);
+        if (name.equals("Buffer") && c.callee() instanceof Expr.Parametric p && p.params().size() == 1
+                && p.params().get(0) instanceof Expr.Name t && t.name().equals("Float32")) {
+            result = new Type.BufferT(4);
+        }
+        return result;
+    }
+
+    /** A buffer's length, when constant: not negative, not past the largest buffer. */
+    private void lengthLimit(Pos pos, Type len, String what) {
+        if (len instanceof Type.IntT n && n.value() != null) {
+            if (n.value() < 0) {
+                error(pos, what + ": negative length " + n.value());
+            } else if (n.value() > Buffer.MAX_LENGTH) {
+                error(pos, what + ": length " + n.value() + " is larger than the largest buffer (" + Buffer.MAX_LENGTH
+                        + " elements)");
+            }
+        }
+    }
+
+    /** The dimensions of alloc! and reshape_buf!, where constant: not negative, not past the largest buffer. */
+    private void sizeLimit(Expr.Call c, String text, BuiltinTypes.Args args) {
+        long length = 1;
+        boolean allKnown = true;
+        boolean overflow = false;
+        boolean zero = false;
+        for (int i = 1; i < args.types().size(); i++) {
+            Long d = args.constant(i);
+            if (d == null) {
+                allKnown = false;
+                continue;
+            }
+            if (d < 0) {
+                error(c.pos(), text + ": negative dimension " + d + " (dimension " + i + ")");
+                return;
+            }
+            if (d > Buffer.MAX_LENGTH) {
+                error(c.pos(), text + ": dimension " + d + " is larger than the largest buffer (" + Buffer.MAX_LENGTH
+                        + " elements)");
+                return;
+            }
+            zero |= d == 0;
+            if (d != 0 && length > Long.MAX_VALUE / d) {
+                overflow = true;
+            } else {
+                length *= d;
+            }
+        }
+        if (!allKnown || zero) {
+            return;
+        }
+        if (overflow) {
+            error(c.pos(), text + ": the dimensions multiply to more than 64 bits hold");
+        } else if (length > Buffer.MAX_LENGTH) {
+            error(c.pos(), text + ": a tensor of " + length + " elements is larger than the largest buffer ("
+                    + Buffer.MAX_LENGTH + " elements)");
+        }
+    }
+
+    static String callText(Expr.Call e) {
+        String text = ExprPrinter.print(e);
+        return text.length() > 60 ? e.calleeName() + "(...)" : text;
+    }
+}
