@@ -146,15 +146,27 @@ public final class TypeChecker {
      * Checks that a value of type {@code t} (of expression {@code e}) can be used as {@code kind};
      * records the demand on a free variable. {@code message} makes the error from the type.
      */
-    private boolean demand(Expr e, Type t, Kind kind, String what, Pos pos, java.util.function.Function<Type, String> message) {
+    private boolean demand(Expr e, Type t, Kind kind, String what, Pos pos,
+            java.util.function.Function<String, String> message) {
         if (!use(e, kind, what)) {
             return false;
         }
         if (!kind.admits(t)) {
-            error(pos, message.apply(t));
+            error(pos, message.apply(describe(e, t)));
             return false;
         }
         return true;
+    }
+
+    /** How a message names the value of {@code e}: "Int64 3", "the buffer buf". */
+    private static String describe(Expr e, Type t) {
+        if (e instanceof Expr.Name n && t instanceof Type.BufferT) {
+            return "the buffer " + n.name();
+        }
+        if (e instanceof Expr.Name n && t instanceof Type.ThreadsBufferT) {
+            return "the ThreadsBuffer " + n.name();
+        }
+        return t.describe();
     }
 
     /**
@@ -171,10 +183,35 @@ public final class TypeChecker {
             Set<String> names = new TreeSet<>(globals);
             names.addAll(resolution.functions().keySet());
             error(e.pos(), free + " is not defined; it is used as " + kind.words() + " here, which --var cannot give"
-                    + Suggestions.hint(free, names));
+                    + hint(free, names));
             return false;
         }
         return true;
+    }
+
+    /** "; did you mean `buf`?" for a near name, counting two swapped letters ({@code bfu}) as near. */
+    private static String hint(String name, Set<String> names) {
+        String h = Suggestions.hint(name, names);
+        if (!h.isEmpty()) {
+            return h;
+        }
+        for (String c : names) {
+            if (c.length() == name.length() && c.length() > 1) {
+                int first = -1;
+                int diffs = 0;
+                for (int i = 0; i < c.length() && diffs <= 2; i++) {
+                    if (c.charAt(i) != name.charAt(i)) {
+                        first = diffs == 0 ? i : first;
+                        diffs++;
+                    }
+                }
+                if (diffs == 2 && first + 1 < c.length() && c.charAt(first) == name.charAt(first + 1)
+                        && c.charAt(first + 1) == name.charAt(first)) {
+                    return "; did you mean `" + c + "`?";
+                }
+            }
+        }
+        return "";
     }
 
     private Map<String, TypeInfo.FreeVariable> freeVariableTypes() {
@@ -417,7 +454,7 @@ public final class TypeChecker {
                 for (Expr.Name n : s.buffers()) {
                     Type t = expr(n);
                     demand(n, t, Kind.BUFFER, "a buffer of @print_buffer_usage", n.pos(),
-                            x -> "@print_buffer_usage: " + n.name() + " is " + x.describe() + ", not a buffer");
+                            x -> "@print_buffer_usage: " + n.name() + " is " + x + ", not a buffer");
                 }
                 statements(s.body());
                 return null;
@@ -429,7 +466,7 @@ public final class TypeChecker {
                     Type len = expr(b.length());
                     demand(b.length(), len, Kind.INT, "the length of a buffer", b.length().pos(),
                             x -> (s.threads() ? "@threadsbuffer " : "@buffer ") + b.name()
-                                    + ": the length must be an integer, not " + x.describe());
+                                    + ": the length must be an integer, not " + x);
                     lengthLimit(b.length().pos(), len, (s.threads() ? "@threadsbuffer " : "@buffer ") + b.name());
                     before.put(b.name(), env.get(b.name()));
                     int bytes = b.type() instanceof Expr.Name t && t.name().equals("Float32") ? 4 : 8;
@@ -447,7 +484,7 @@ public final class TypeChecker {
     private Type condition(Expr e) {
         Type t = expr(e);
         demand(e, t, Kind.BOOL, "a condition", e.pos(),
-                x -> "a condition must be true or false, not " + x.describe());
+                x -> "a condition must be true or false, not " + x);
         return t;
     }
 
@@ -499,7 +536,7 @@ public final class TypeChecker {
         Type var;
         if (s.threaded()) {
             if (!(it instanceof Type.RangeT || it instanceof Type.Unknown)) {
-                error(s.iterable().pos(), "a Threads.@threads loop runs over a range (1:n), not " + it.describe());
+                error(s.iterable().pos(), "a Threads.@threads loop runs over a range (1:n), not " + describe(s.iterable(), it));
             }
             var = new Type.IntT(null);
         } else if (it instanceof Type.RangeT) {
@@ -515,7 +552,7 @@ public final class TypeChecker {
         } else if (it instanceof Type.Unknown) {
             var = Type.UNKNOWN;
         } else {
-            error(s.iterable().pos(), "cannot loop over " + it.describe() + "; loop over a range (1:n) or a tuple");
+            error(s.iterable().pos(), "cannot loop over " + describe(s.iterable(), it) + "; loop over a range (1:n) or a tuple");
             var = Type.UNKNOWN;
         }
         if (it instanceof Type.RangeT r && r.knownEmpty()) {
@@ -651,14 +688,14 @@ public final class TypeChecker {
         }
         ix.indices().forEach(this::expr);
         if (use(ix.target(), Kind.TENSOR, "an indexed target") && !(holder instanceof Type.Unknown)) {
-            error(ix.pos(), "cannot assign into " + holder.describe());
+            error(ix.pos(), "cannot assign into " + describe(ix.target(), holder));
         }
     }
 
     private void broadcast(Expr target, Type value) {
         Type dst = expr(target);
         if (!demand(target, dst, Kind.TENSOR, "the left of .=", target.pos(),
-                x -> "`.=` assigns into a tensor, not " + x.describe())) {
+                x -> "`.=` assigns into a tensor, not " + x)) {
             return;
         }
         if (value instanceof Type.TensorT src && dst instanceof Type.TensorT d && src.allKnown() && d.allKnown()) {
@@ -683,7 +720,7 @@ public final class TypeChecker {
         if (s.op() != AssignOp.DEFINE) {
             Type out = expr(lhs.tensor());
             if (demand(lhs.tensor(), out, Kind.TENSOR, "the output of @tensor", lhs.tensor().pos(),
-                    x -> "the left of @tensor must be a tensor, not " + x.describe()
+                    x -> "the left of @tensor must be a tensor, not " + x
                             + "; use := to create a new tensor")) {
                 rank(s.pos(), "the output " + ExprPrinter.print(lhs.tensor()), out, lhs.indices());
             }
@@ -713,7 +750,7 @@ public final class TypeChecker {
         if (e instanceof TensorExpr.Ref r) {
             Type t = expr(r.tensor());
             if (demand(r.tensor(), t, Kind.TENSOR, "an operand of @tensor", r.pos(),
-                    x -> "an indexed operand of @tensor must be a tensor, not " + x.describe())) {
+                    x -> "an indexed operand of @tensor must be a tensor, not " + x)) {
                 rank(s.pos(), ExprPrinter.print(r.tensor()), t, r.indices());
                 if (t instanceof Type.TensorT tt && tt.dims() != null && tt.dims().size() == r.indices().size()) {
                     for (int k = 0; k < r.indices().size(); k++) {
@@ -724,7 +761,7 @@ public final class TypeChecker {
         } else if (e instanceof TensorExpr.Scalar sc) {
             Type t = expr(sc.value());
             demand(sc.value(), t, Kind.NUMBER, "a factor of @tensor", sc.pos(),
-                    x -> "a factor of @tensor without indices must be a number, not " + x.describe());
+                    x -> "a factor of @tensor without indices must be a number, not " + x);
         } else if (e instanceof TensorExpr.Binary b) {
             tensorRhs(s, b.left(), dims);
             tensorRhs(s, b.right(), dims);
@@ -821,13 +858,13 @@ public final class TypeChecker {
                 return switch (e.op()) {
                     case NOT -> {
                         demand(e.operand(), t, Kind.BOOL, "the operand of !", e.pos(),
-                                x -> "! needs true or false, not " + x.describe());
+                                x -> "! needs true or false, not " + x);
                         yield t instanceof Type.BoolT b && b.value() != null ? new Type.BoolT(!b.value())
                                 : new Type.BoolT(null);
                     }
                     case NEG -> {
                         demand(e.operand(), t, Kind.NUMBER, "an operand of -", e.pos(),
-                                x -> "cannot negate " + x.describe());
+                                x -> "cannot negate " + x);
                         yield t instanceof Type.IntT i ? new Type.IntT(i.value() == null || i.value() == Long.MIN_VALUE
                                 ? null : -i.value())
                                 : t instanceof Type.FloatT f ? new Type.FloatT(f.value() == null ? null : -f.value())
@@ -835,7 +872,7 @@ public final class TypeChecker {
                     }
                     case PLUS -> {
                         demand(e.operand(), t, Kind.NUMBER, "an operand of +", e.pos(),
-                                x -> "unary + needs a number, not " + x.describe());
+                                x -> "unary + needs a number, not " + x);
                         yield t;
                     }
                 };
@@ -861,7 +898,7 @@ public final class TypeChecker {
     /** A range bound or step: an integer (or a whole Float64); its value when constant. */
     private Long bound(Expr e) {
         Type t = expr(e);
-        demand(e, t, Kind.INDEX, "a range bound", e.pos(), x -> "a range bound must be an integer, not " + x.describe());
+        demand(e, t, Kind.INDEX, "a range bound", e.pos(), x -> "a range bound must be an integer, not " + x);
         return integerValue(t);
     }
 
@@ -911,7 +948,7 @@ public final class TypeChecker {
     }
 
     private boolean numbers(Expr.BinOp op, Pos pos, Expr left, Type l, Expr right, Type r) {
-        String message = "cannot apply " + op.symbol() + " to " + l.describe() + " and " + r.describe();
+        String message = "cannot apply " + op.symbol() + " to " + describe(left, l) + " and " + describe(right, r);
         boolean ok = demand(left, l, Kind.NUMBER, "an operand of " + op.symbol(), pos, x -> message);
         return demand(right, r, Kind.NUMBER, "an operand of " + op.symbol(), pos, x -> message) && ok;
     }
@@ -983,7 +1020,7 @@ public final class TypeChecker {
             }
             Expr ie = e.indices().get(0);
             demand(ie, idx.get(0), Kind.INDEX, "a tuple index", ie.pos(),
-                    x -> "a tuple index must be an integer, not " + x.describe());
+                    x -> "a tuple index must be an integer, not " + x);
             Long i = integerValue(idx.get(0));
             if (t.items() == null) {
                 return Type.UNKNOWN;
@@ -1003,7 +1040,7 @@ public final class TypeChecker {
         }
         e.indices().forEach(this::expr);
         if (use(e.target(), Kind.TENSOR, "an indexed value") && !(target instanceof Type.Unknown)) {
-            error(e.pos(), "cannot index " + target.describe());
+            error(e.pos(), "cannot index " + describe(e.target(), target));
         }
         return Type.UNKNOWN;
     }
@@ -1052,7 +1089,7 @@ public final class TypeChecker {
                 continue;
             }
             if (!demand(ie, it, Kind.INDEX, "an index", ie.pos(), x -> "an index must be an integer, not "
-                    + x.describe())) {
+                    + x)) {
                 continue;
             }
             Long i = integerValue(it);
@@ -1110,8 +1147,8 @@ public final class TypeChecker {
             int number = i + 1;
             String what = sized && i > 0 ? "dimension " + i + " of " + name : "argument " + number + " of " + name;
             demand(a, t, sig.param(i), what, c.pos(), x -> text + ": " + (sized && number > 1
-                    ? "dimension " + (number - 1) + " must be an integer, not " + x.describe()
-                    : "argument " + number + " must be " + sig.param(number - 1).words() + ", not " + x.describe()));
+                    ? "dimension " + (number - 1) + " must be an integer, not " + x
+                    : "argument " + number + " must be " + sig.param(number - 1).words() + ", not " + x));
             String free = freeName(a);
             dims.add(t instanceof Type.IntT n && n.value() != null ? Dim.of(n.value())
                     : free != null && !bound.containsKey(free) ? new Dim(null, free) : Dim.UNKNOWN);
@@ -1120,7 +1157,7 @@ public final class TypeChecker {
             Kind kind = sig.keywords().get(k.name());
             if (kind != null) {
                 demand(k.value(), kw.get(k.name()), kind, k.name() + " of " + name, k.pos(),
-                        x -> text + ": " + k.name() + " must be " + kind.words() + ", not " + x.describe());
+                        x -> text + ": " + k.name() + " must be " + kind.words() + ", not " + x);
             }
         }
         BuiltinTypes.Args args = new BuiltinTypes.Args(types, dims);
