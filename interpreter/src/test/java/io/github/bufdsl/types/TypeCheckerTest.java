@@ -1,0 +1,137 @@
+package io.github.bufdsl.types;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.bufdsl.api.BufScript;
+import io.github.bufdsl.api.Problem;
+import io.github.bufdsl.api.ScriptException;
+import io.github.bufdsl.diag.Diagnostic;
+import io.github.bufdsl.diag.Source;
+import io.github.bufdsl.parse.Parser;
+import io.github.bufdsl.resolve.Resolver;
+import io.github.bufdsl.runtime.Buffer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The static types and shapes: what they must find, and what they must leave alone. */
+class TypeCheckerTest {
+    private static List<Diagnostic> errors(String text, Map<String, ?> bindings, boolean commandLine) {
+        return TypeChecker.infer(Resolver.resolve(Parser.parse(new Source("t.buf", text))),
+                new TypeChecker.Options(bindings, commandLine)).errors();
+    }
+
+    private static String messages(String text) {
+        return errors(text, Map.of(), true).stream().map(d -> d.pos().line() + ":" + d.pos().column() + " "
+                + d.message()).collect(Collectors.joining("\n"));
+    }
+
+    private static void finds(String text, String expected) {
+        String found = messages(text);
+        assertTrue(found.contains(expected), "expected «" + expected + "» in «" + found + "» for\n" + text);
+    }
+
+    /** Scripts that run: the inference must not say a word about them (and they must indeed run). */
+    @Test
+    void scriptsThatRunHaveNoTypeErrors() throws ScriptException {
+        String[] scripts = {
+            // a dead branch on a constant
+            "buf = Buffer(10)\nA = alloc!(buf, 2)\ndebug = false\nif debug\n    x = A[5]\nend\ndrop!(buf, A)\n",
+            // a variable that changes type
+            "x = 3\nx = \"three\"\nprintln(x)\nbuf = Buffer(10)\nx = alloc!(buf, 2)\nx[2] = 1.0\ndrop!(buf, x)\n",
+            // a loop that grows what it indexes
+            "buf = Buffer(100)\nn = 1\nfor k in 1:3\n    A = alloc!(buf, n)\n    A[n] = 1.0\n    drop!(buf, A)\n"
+                    + "    n += 1\nend\n",
+            // a while loop whose counter starts as a constant
+            "buf = Buffer(10)\nA = alloc!(buf, 3)\nk = 0\nwhile k < 3\n    k += 1\n    A[k] = k\nend\ndrop!(buf, A)\n",
+            // branches that give different shapes: nothing certain about A afterwards
+            "buf = Buffer(100)\nif flag\n    A = alloc!(buf, 2)\nelse\n    A = alloc!(buf, 5)\nend\nx = A[4]\n",
+            // linear indexing, whole floats as indices, slices
+            "buf = Buffer(10)\nA = alloc!(buf, 2, 3)\nA[6] = 1.0\nA[2.0, 3] = 2.0\nA[:, 3] .= 4.0\nc = A[:, 1]\n"
+                    + "println(c[2])\ndrop!(buf, A)\n",
+            // function parameters of any type
+            "function twice(x)\n    return x + x\nend\nprintln(twice(2))\nprintln(twice(2.5))\n",
+            "buf = Buffer(10)\nfunction get(b, n)\n    return alloc!(b, n)\nend\nA = get(buf, 2)\nA[2] = 1.0\n"
+                    + "drop!(buf, A)\n",
+            // tuples, sizes, @tensor :=, Refs
+            "buf = Buffer(100)\nA = alloc!(buf, 2, 3)\nm, n = size(A)\nB = alloc!(buf, n, m)\n"
+                    + "@tensor C[j, i] := A[i, j]\nx = C[3, 2] + B[3, 2]\nr = Ref(0)\nr[] = 5\nprintln(r[] + 1)\n"
+                    + "drop!(buf, A, B, C)\n",
+            // a threaded loop whose iterations assign their own variables
+            "tbuf = ThreadsBuffer(16, 2)\nx = 1\nThreads.@threads for k in 1:2\n    x = alloc!(tbuf, 2)\n"
+                    + "    x[2] = k\n    reset!(tbuf)\nend\n",
+            // an empty loop's body never runs
+            "buf = Buffer(10)\nA = alloc!(buf, 2)\nfor k in 1:0\n    A[7] = 1.0\nend\ndrop!(buf, A)\n",
+            // a return before a statement that could not run
+            "function f()\n    return 1\n    x = \"a\" + 1\nend\nprintln(f())\n",
+        };
+        for (String s : scripts) {
+            String text = s;
+            assertEquals("", messages(text), text);
+            BufScript script = BufScript.fromString("t.buf", text).forCommandLine();
+            script.run(text.contains("flag") ? Map.of("flag", false) : Map.of(), new PrintStream(
+                    new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), 1L);
+        }
+    }
+
+    @Test
+    void findsWhatMustFail() {
+        finds("x = 3\nA = alloc!(x, 4)\n", "2:5 alloc!(x, 4): argument 1 must be a buffer, not Int64 3");
+        finds("buf = Buffer(10)\nA = alloc!(buf, 2)\nB = alloc!(A, 2)\n",
+                "argument 1 must be a buffer, not a tensor of size 2");
+        finds("buf = Buffer(10)\nA = alloc!(buf, 2, 2)\nA[1, 2, 3] = 1.0\n", "takes 2 indices, not 3");
+        finds("buf = Buffer(10)\nA = alloc!(buf, 2, 2)\nA[3, 1] = 1.0\n", "3:3 index 3 is out of bounds 1:2");
+        finds("buf = Buffer(10)\nA = alloc!(buf, 100000, 100000, 100)\n", "larger than the largest buffer");
+        finds("buf = Buffer(10)\nA = alloc!(bfu, 2)\n", "bfu is not defined; it is used as a buffer here, which"
+                + " --var cannot give; did you mean `buf`?");
+        // symbolic dimensions: the rank is known though the sizes are not
+        finds("buf = Buffer(10)\nA = alloc!(buf, n, n)\nx = A[1, 2, 3]\n", "a tensor of size n×n takes 2 indices");
+        // slices, range slices, constants carried through assignments and functions' bodies
+        finds("buf = Buffer(10)\nA = alloc!(buf, 2, 2)\nB = A[:, 1]\nx = B[3]\n", "index 3 is out of bounds 1:2");
+        finds("buf = Buffer(10)\nA = alloc!(buf, 4)\nx = A[2:5]\n", "index 5 is out of bounds 1:4");
+        finds("function f()\n    return \"a\" * 2\nend\nf()\n", "cannot apply * to String \"a\" and Int64 2");
+        finds("buf = Buffer(10)\nA = alloc!(buf, 2)\n@tensor C[i, j] := A[i] * A[j]\nx = C[1, 3]\n",
+                "index 3 is out of bounds 1:2 in dimension 2");
+        finds("buf = Buffer(10)\nA = alloc!(buf, 2)\n@tensor A[i, j] = A[i] * 2\n",
+                "the output A has 1 dimensions but 2 indices [i,j]");
+        finds("b = Buffer(4)\nreset!(b)\nset_extendable!(b, 1)\n", "argument 2 must be true or false, not Int64 1");
+        finds("t = ThreadsBuffer(4, 0)\n", "a ThreadsBuffer has 1 to 1024 buffers, not 0");
+        finds("if 1 < 2 && 3\nend\n", "a condition must be true or false, not Int64 3");
+    }
+
+    @Test
+    void freeVariablesGetTheirTypesFromTheirUses() throws ScriptException {
+        BufScript s = BufScript.fromString("t.buf", "buf = Buffer(100)\nif small\n    A = alloc!(buf, n)\n"
+                + "    drop!(buf, A)\nend\nx = scale * 2\nprintln(label)\n");
+        assertEquals(Map.of("small", "Bool", "n", "Int", "scale", "Number", "label", "Any"), s.freeVariableTypes());
+        ScriptException e = org.junit.jupiter.api.Assertions.assertThrows(ScriptException.class,
+                () -> s.usage(Map.of("small", 1L, "n", 2L, "scale", 1.0, "label", 1L)));
+        assertTrue(e.problems().get(0).message().contains("small is used as a condition at line 2, so it must be"
+                + " true or false"), e.problems().toString());
+        assertTrue(e.beforeRunning());
+    }
+
+    @Test
+    void aJavaProgramMayBindABufferTheScriptDoesNotCreate() throws ScriptException {
+        BufScript s = BufScript.fromString("k.buf", "A = alloc!(buf, n)\nA[n] = 1.0\ndrop!(buf, A)\n");
+        assertEquals("Buffer", s.freeVariableTypes().get("buf"));
+        assertEquals(3L, s.usage(Map.of("n", 3)).buffer("buf").peak());
+        assertEquals(List.of(), s.check(Map.of("n", 3)));
+        s.run(Map.of("n", 3, "buf", new Buffer(3)), new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8));
+        // the command line cannot give it
+        ScriptException e = org.junit.jupiter.api.Assertions.assertThrows(ScriptException.class,
+                () -> s.forCommandLine().usage(Map.of("n", 3L)));
+        assertTrue(e.problems().get(0).message().contains("which --var cannot give"));
+        // through the API, errors of the types come back as problems of check
+        List<Problem> problems = BufScript.fromString("k.buf", "buf = Buffer(4)\nA = alloc!(buf, 2)\nx = A[3]\n")
+                .check(Map.of());
+        assertEquals(1, problems.size());
+        assertEquals(3, problems.get(0).line());
+    }
+}
