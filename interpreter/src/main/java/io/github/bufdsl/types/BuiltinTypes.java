@@ -1,5 +1,9 @@
 package io.github.bufdsl.types;
 
+import io.github.bufdsl.builtins.ArgType;
+import io.github.bufdsl.builtins.Param;
+import io.github.bufdsl.builtins.Signature;
+import io.github.bufdsl.exec.Builtins;
 import io.github.bufdsl.types.Type.Dim;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -7,10 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The types of the builtins: what each argument must be and what a call gives. This is the one
- * place the type inference reads about builtins; it is meant to move into the builtin registry
- * (issue 14) once that exists, beside each builtin's argument count and implementation.
- * Builtins missing here are checked by count only (their arguments are {@link Kind#ANY}).
+ * What the type inference adds to the builtin registry ({@link Builtins}): the registry says what
+ * each argument must be and the type of the result ({@link ArgType}); the rules here give results
+ * the registry's types cannot say: a tensor's rank and dimensions ({@code alloc!}, {@code
+ * neuralyze}), a size's value ({@code size(A, 2)}, {@code length}), constants through {@code Int}.
  */
 public final class BuiltinTypes {
     /** The types of the arguments (known or not) and, for each, the dimension it gives as a size. */
@@ -29,94 +33,81 @@ public final class BuiltinTypes {
         Type of(Args args);
     }
 
-    /**
-     * A builtin's types: {@code params} for the first arguments, {@code rest} for every further one
-     * (null: there are no more), {@code keywords} for keyword arguments.
-     */
-    public record Signature(String name, List<Kind> params, Kind rest, Map<String, Kind> keywords, Result result) {
-        /** What argument {@code i} (0-based) must be. */
-        public Kind param(int i) {
-            return i < params.size() ? params.get(i) : rest == null ? Kind.ANY : rest;
-        }
-    }
+    private static final Map<String, Result> RULES = new HashMap<>();
 
-    private static final Map<String, Signature> TABLE = new HashMap<>();
-
-    private static void add(String name, List<Kind> params, Kind rest, Map<String, Kind> keywords, Result result) {
-        TABLE.put(name, new Signature(name, params, rest, keywords, result));
-    }
-
-    private static void add(String name, List<Kind> params, Kind rest, Result result) {
-        add(name, params, rest, Map.of(), result);
-    }
-
-    private static final Type NOTHING = new Type.NothingT();
     private static final Type INT = new Type.IntT(null);
     private static final Type FLOAT = new Type.FloatT(null);
-    private static final Type BOOL = new Type.BoolT(null);
 
     static {
-        List<Kind> none = List.of();
-        add("Buffer", List.of(Kind.INT), null, Map.of("extend", Kind.BOOL), a -> new Type.BufferT(8));
-        add("alloc!", List.of(Kind.BUFFER), Kind.INT, a -> new Type.TensorT(List.copyOf(a.dims().subList(1,
-                a.dims().size()))));
-        add("drop!", List.of(Kind.BUFFER), Kind.TENSOR, a -> NOTHING);
-        add("reset!", List.of(Kind.BUFFER), null, a -> NOTHING);
-        add("save", List.of(Kind.STRING, Kind.TENSOR), null, a -> NOTHING);
-        add("load", List.of(Kind.BUFFER, Kind.STRING), null, a -> new Type.TensorT(null));
-        add("reshape_buf!", List.of(Kind.BUFFER), Kind.INT, Map.of("offset", Kind.INT),
-                a -> new Type.TensorT(List.copyOf(a.dims().subList(1, a.dims().size()))));
-        add("used", List.of(Kind.BUFFER), null, a -> INT);
-        add("ThreadsBuffer", List.of(Kind.INT, Kind.INT), null, a -> new Type.ThreadsBufferT());
-        add("nbuffers", List.of(Kind.THREADS_BUFFER), null, a -> INT);
-        add("release!", List.of(Kind.THREADS_BUFFER), null, a -> NOTHING);
-        add("isextendable", List.of(Kind.BUFFER), null, a -> BOOL);
-        add("set_extendable!", List.of(Kind.BUFFER, Kind.BOOL), null, a -> NOTHING);
-        add("length", List.of(Kind.SIZED), null, BuiltinTypes::length);
-        add("size", List.of(Kind.TENSOR, Kind.INT), null, BuiltinTypes::size);
-        add("ndims", List.of(Kind.TENSOR), null,
-                a -> a.get(0) instanceof Type.TensorT t && t.dims() != null ? new Type.IntT((long) t.dims().size()) : INT);
-        add("neuralyze", List.of(Kind.TENSOR), null, a -> a.get(0) instanceof Type.TensorT t ? t : new Type.TensorT(null));
-        add("rand!", List.of(Kind.TENSOR), null, a -> a.get(0));
-        add("fill!", List.of(Kind.TENSOR, Kind.NUMBER), null, a -> a.get(0));
-        add("sum", List.of(Kind.TUPLE_OR_TENSOR), null, a -> a.get(0) instanceof Type.TensorT ? FLOAT : Type.UNKNOWN);
-        add("maximum", List.of(Kind.TUPLE_OR_TENSOR), null,
-                a -> a.get(0) instanceof Type.TensorT ? FLOAT : Type.UNKNOWN);
-        add("minimum", List.of(Kind.TUPLE_OR_TENSOR), null,
-                a -> a.get(0) instanceof Type.TensorT ? FLOAT : Type.UNKNOWN);
-        add("println", none, Kind.ANY, a -> NOTHING);
-        add("print", none, Kind.ANY, a -> NOTHING);
-        add("string", none, Kind.ANY, a -> new Type.StrT(null));
-        add("Ref", List.of(Kind.ANY), null, a -> new Type.RefT());
-        add("pseudo_alloc!", List.of(Kind.REF, Kind.REF, Kind.INT), null, a -> a.get(2));
-        add("pseudo_drop!", List.of(Kind.REF), Kind.INT, a -> NOTHING);
-        add("pseudo_reset!", List.of(Kind.REF), null, a -> NOTHING);
-        add("pseudo_reshape!", List.of(Kind.ANY, Kind.REF, Kind.INT, Kind.INT), null, a -> a.get(3));
-        add("min", none, Kind.NUMBER, BuiltinTypes::extreme);
-        add("max", none, Kind.NUMBER, BuiltinTypes::extreme);
-        add("abs", List.of(Kind.NUMBER), null, a -> a.get(0) instanceof Type.IntT n
+        Result dims = a -> new Type.TensorT(List.copyOf(a.dims().subList(Math.min(1, a.dims().size()),
+                a.dims().size())));
+        RULES.put("alloc!", dims);
+        RULES.put("reshape_buf!", dims);
+        RULES.put("load", a -> new Type.TensorT(null));
+        RULES.put("length", BuiltinTypes::length);
+        RULES.put("size", BuiltinTypes::size);
+        RULES.put("ndims", a -> a.get(0) instanceof Type.TensorT t && t.dims() != null
+                ? new Type.IntT((long) t.dims().size()) : INT);
+        RULES.put("neuralyze", a -> a.get(0) instanceof Type.TensorT t ? t : new Type.TensorT(null));
+        RULES.put("rand!", a -> a.get(0) instanceof Type.TensorT t ? t : new Type.TensorT(null));
+        RULES.put("fill!", a -> a.get(0) instanceof Type.TensorT t ? t : new Type.TensorT(null));
+        Result reduce = a -> a.get(0) instanceof Type.TensorT ? FLOAT : Type.UNKNOWN;
+        RULES.put("sum", reduce);
+        RULES.put("maximum", reduce);
+        RULES.put("minimum", reduce);
+        RULES.put("pseudo_alloc!", a -> a.get(2) instanceof Type.IntT n ? n : INT);
+        RULES.put("pseudo_reshape!", a -> a.get(3) instanceof Type.IntT n ? n : INT);
+        RULES.put("min", BuiltinTypes::extreme);
+        RULES.put("max", BuiltinTypes::extreme);
+        RULES.put("abs", a -> a.get(0) instanceof Type.IntT n
                 ? new Type.IntT(n.value() == null || n.value() == Long.MIN_VALUE ? null : Math.abs(n.value()))
-                : a.get(0) instanceof Type.Unknown ? Type.UNKNOWN : FLOAT);
-        add("sqrt", List.of(Kind.NUMBER), null, a -> FLOAT);
-        add("exp", List.of(Kind.NUMBER), null, a -> FLOAT);
-        add("log", List.of(Kind.NUMBER), null, a -> FLOAT);
-        add("div", List.of(Kind.INT, Kind.INT), null, a -> INT);
-        add("mod", List.of(Kind.INT, Kind.INT), null, a -> INT);
-        add("cld", List.of(Kind.INT, Kind.INT), null, a -> INT);
-        add("prod", List.of(Kind.TUPLE), null, a -> Type.UNKNOWN);
-        add("Int", List.of(Kind.NUMBER), null, a -> a.get(0) instanceof Type.IntT n ? n : INT);
-        add("Float64", List.of(Kind.NUMBER), null, a -> a.get(0) instanceof Type.IntT n && n.value() != null
+                : a.get(0) instanceof Type.FloatT ? FLOAT : Type.UNKNOWN);
+        RULES.put("Int", a -> a.get(0) instanceof Type.IntT n ? n : INT);
+        RULES.put("Float64", a -> a.get(0) instanceof Type.IntT n && n.value() != null
                 ? new Type.FloatT((double) n.value()) : a.get(0) instanceof Type.FloatT f ? f : FLOAT);
-        add("isapprox", List.of(Kind.NUMBER, Kind.NUMBER), null, Map.of("rtol", Kind.NUMBER, "atol", Kind.NUMBER),
-                a -> BOOL);
     }
 
     private BuiltinTypes() {
     }
 
-    /** The types of a builtin, or null when the table has none (its arguments are then not checked). */
-    public static Signature of(String name) {
-        return TABLE.get(name);
+    /** The registry's signature of a builtin, or null. */
+    public static Signature signature(String name) {
+        return Builtins.signature(name);
+    }
+
+    /** What argument {@code i} (from 0) of a builtin must be. */
+    static Kind param(Signature sig, int i) {
+        Param p = sig.param(i);
+        return p == null ? Kind.ANY : Kind.of(p.type());
+    }
+
+    /** What a keyword argument must be. */
+    static Kind keyword(Signature sig, String keyword) {
+        ArgType t = sig.keywords().get(keyword);
+        return t == null ? Kind.ANY : Kind.of(t);
+    }
+
+    /** The type of a call's result. */
+    static Type result(Signature sig, Args args) {
+        Result rule = RULES.get(sig.name());
+        return rule != null ? rule.of(args) : of(sig.returns());
+    }
+
+    /** A value of a registry type, nothing more known. */
+    static Type of(ArgType t) {
+        return switch (t) {
+            case INT -> INT;
+            case FLOAT -> FLOAT;
+            case BOOL -> new Type.BoolT(null);
+            case STRING -> new Type.StrT(null);
+            case BUFFER -> new Type.BufferT(8);
+            case THREADS_BUFFER -> new Type.ThreadsBufferT();
+            case TENSOR -> new Type.TensorT(null);
+            case TUPLE -> new Type.TupleT(null);
+            case REF -> new Type.RefT();
+            case NOTHING -> new Type.NothingT();
+            case ANY, NUMBER, SOME_BUFFER, TYPE, SAME_AS_ARGS -> Type.UNKNOWN;
+        };
     }
 
     private static Type length(Args a) {

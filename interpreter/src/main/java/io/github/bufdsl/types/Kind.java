@@ -30,6 +30,22 @@ public enum Kind {
         this.typeName = typeName;
     }
 
+    /** What the builtin registry's type demands of an argument. */
+    public static Kind of(io.github.bufdsl.builtins.ArgType t) {
+        return switch (t) {
+            case INT -> INT;
+            case NUMBER, FLOAT -> NUMBER;
+            case BOOL -> BOOL;
+            case STRING -> STRING;
+            case BUFFER, SOME_BUFFER -> BUFFER;
+            case THREADS_BUFFER -> THREADS_BUFFER;
+            case TENSOR -> TENSOR;
+            case TUPLE -> TUPLE;
+            case REF -> REF;
+            case ANY, TYPE, NOTHING, SAME_AS_ARGS -> ANY;
+        };
+    }
+
     /** "a buffer", "an integer": how a message names what is expected. */
     public String words() {
         return words;
@@ -55,7 +71,7 @@ public enum Kind {
             case BUFFER -> t instanceof Type.BufferT || t instanceof Type.ThreadsBufferT;
             case THREADS_BUFFER -> t instanceof Type.ThreadsBufferT;
             case TENSOR -> t instanceof Type.TensorT;
-            case INT -> t instanceof Type.IntT;
+            case INT -> t instanceof Type.IntT || t instanceof Type.BoolT; // the registry's Int takes a Bool
             case INDEX -> t instanceof Type.IntT || (t instanceof Type.FloatT f
                     && (f.value() == null || (f.value() == Math.rint(f.value()) && Math.abs(f.value()) < 9e15)));
             case NUMBER -> t instanceof Type.IntT || t instanceof Type.FloatT || t instanceof Type.BoolT;

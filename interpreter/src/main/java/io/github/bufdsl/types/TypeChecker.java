@@ -1134,7 +1134,7 @@ public final class TypeChecker {
         if (name == null) {
             return Type.UNKNOWN;
         }
-        BuiltinTypes.Signature sig = BuiltinTypes.of(name);
+        io.github.bufdsl.builtins.Signature sig = BuiltinTypes.signature(name);
         if (sig == null) {
             return Type.UNKNOWN;
         }
@@ -1146,16 +1146,17 @@ public final class TypeChecker {
             Type t = types.get(i);
             int number = i + 1;
             String what = sized && i > 0 ? "dimension " + i + " of " + name : "argument " + number + " of " + name;
-            demand(a, t, sig.param(i), what, c.pos(), x -> text + ": " + (sized && number > 1
+            Kind kind = BuiltinTypes.param(sig, i);
+            demand(a, t, kind, what, c.pos(), x -> text + ": " + (sized && number > 1
                     ? "dimension " + (number - 1) + " must be an integer, not " + x
-                    : "argument " + number + " must be " + sig.param(number - 1).words() + ", not " + x));
+                    : "argument " + number + " must be " + kind.words() + ", not " + x));
             String free = freeName(a);
             dims.add(t instanceof Type.IntT n && n.value() != null ? Dim.of(n.value())
                     : free != null && !bound.containsKey(free) ? new Dim(null, free) : Dim.UNKNOWN);
         }
         for (Expr.KwArg k : c.kwargs()) {
-            Kind kind = sig.keywords().get(k.name());
-            if (kind != null) {
+            Kind kind = BuiltinTypes.keyword(sig, k.name());
+            if (kind != Kind.ANY) {
                 demand(k.value(), kw.get(k.name()), kind, k.name() + " of " + name, k.pos(),
                         x -> text + ": " + k.name() + " must be " + kind.words() + ", not " + x);
             }
@@ -1180,7 +1181,7 @@ public final class TypeChecker {
                 error(c.pos(), text + ": dimension " + k + " does not exist; dimensions count from 1");
             }
         }
-        Type result = sig.result().of(args);
+        Type result = BuiltinTypes.result(sig, args);
         if (name.equals("Buffer") && c.callee() instanceof Expr.Parametric p && p.params().size() == 1
                 && p.params().get(0) instanceof Expr.Name t && t.name().equals("Float32")) {
             result = new Type.BufferT(4);
