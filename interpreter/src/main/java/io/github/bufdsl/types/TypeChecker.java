@@ -413,7 +413,19 @@ public final class TypeChecker {
             }
 
             public Void visitBlock(Stmt.Block s) {
+                if (!s.scoped()) {
+                    statements(s.body());
+                    return null;
+                }
+                // let: its names are its own; after it, each may be what it was before or what the
+                // block left (the scope rules decide), so both
+                Map<String, Type> before = new HashMap<>(env);
                 statements(s.body());
+                Set<String> assigned = new HashSet<>();
+                collectAssigned(s.body(), assigned);
+                for (String v : assigned) {
+                    env.put(v, Type.join(before.get(v), env.get(v)));
+                }
                 return null;
             }
 
@@ -627,7 +639,7 @@ public final class TypeChecker {
     // ------------------------------------------------------------------ assignments
 
     private void assign(Stmt.Assign s) {
-        Type value = expr(s.value());
+        Type value = s.op() == AssignOp.BROADCAST ? elementwise(s.value()) : expr(s.value());
         if (s.targets().size() > 1) {
             List<Type> items = null;
             if (value instanceof Type.TupleT t && t.items() != null) {
@@ -699,14 +711,16 @@ public final class TypeChecker {
             return;
         }
         if (value instanceof Type.TensorT src && dst instanceof Type.TensorT d && src.allKnown() && d.allKnown()) {
-            // Julia's rule: each dimension of the source is the destination's or 1
-            boolean fits = src.dims().size() <= d.dims().size();
-            for (int k = 0; fits && k < src.dims().size(); k++) {
-                long a = src.dims().get(k).value();
-                fits = a == 1 || a == d.dims().get(k).value();
+            // Julia's rule: each dimension of the source is the destination's or 1 (missing ones are 1)
+            boolean fits = true;
+            for (int k = 0; k < Math.max(src.dims().size(), d.dims().size()); k++) {
+                long a = k < src.dims().size() ? src.dims().get(k).value() : 1;
+                long b = k < d.dims().size() ? d.dims().get(k).value() : 1;
+                fits &= a == b || a == 1;
             }
             if (!fits) {
-                error(target.pos(), "`.=` needs the same size on both sides: " + d.shape() + " and " + src.shape());
+                error(target.pos(), "`.=` needs the right side to fit the size of the left: " + d.shape() + " and "
+                        + src.shape());
             }
         } else if (!(value instanceof Type.TensorT || Kind.NUMBER.admits(value))) {
             error(target.pos(), "cannot broadcast " + value.describe() + " into a tensor");
@@ -793,7 +807,45 @@ public final class TypeChecker {
         };
     }
 
+    /**
+     * True while the operands of an elementwise expression are read (the right of {@code .=}, the
+     * arguments of {@code .+} or {@code f.(x)}): there {@code +}, {@code *}, ... and unary minus
+     * apply to tensors element by element, as the run's broadcast does.
+     */
+    private boolean elementwise;
+
+    private static boolean isElementwise(Expr e) {
+        return e instanceof Expr.Broadcast || (e instanceof Expr.Unary u && u.op() == Expr.UnOp.NEG)
+                || (e instanceof Expr.Binary b && switch (b.op()) {
+                    case ADD, SUB, MUL, DIV, REM, POW -> true;
+                    case EQ, NE, LT, LE, GT, GE -> false;
+                });
+    }
+
+    /** The type of an expression read elementwise (see {@link #elementwise}). */
+    private Type elementwise(Expr e) {
+        boolean saved = elementwise;
+        elementwise = true;
+        try {
+            return expr(e);
+        } finally {
+            elementwise = saved;
+        }
+    }
+
     private Type expr(Expr e) {
+        if (elementwise && !isElementwise(e)) {
+            elementwise = false;
+            try {
+                return typeOf(e);
+            } finally {
+                elementwise = true;
+            }
+        }
+        return typeOf(e);
+    }
+
+    private Type typeOf(Expr e) {
         return e.accept(new Expr.Visitor<Type>() {
             public Type visitInt(Expr.IntLit e) {
                 return new Type.IntT(e.value());
@@ -838,6 +890,9 @@ public final class TypeChecker {
             public Type visitBinary(Expr.Binary e) {
                 Type l = expr(e.left());
                 Type r = expr(e.right());
+                if (elementwise && (l instanceof Type.TensorT || r instanceof Type.TensorT)) {
+                    return Type.UNKNOWN; // element by element; the run checks the shapes
+                }
                 return binary(e, l, r);
             }
 
@@ -855,6 +910,9 @@ public final class TypeChecker {
 
             public Type visitUnary(Expr.Unary e) {
                 Type t = expr(e.operand());
+                if (elementwise && t instanceof Type.TensorT) {
+                    return Type.UNKNOWN;
+                }
                 return switch (e.op()) {
                     case NOT -> {
                         demand(e.operand(), t, Kind.BOOL, "the operand of !", e.pos(),
@@ -891,6 +949,21 @@ public final class TypeChecker {
                     items.add(expr(x));
                 }
                 return new Type.TupleT(List.copyOf(items));
+            }
+
+            public Type visitBroadcast(Expr.Broadcast e) {
+                for (Expr x : e.args()) {
+                    elementwise(x);
+                }
+                return Type.UNKNOWN; // elementwise into the destination of .=, or a number
+            }
+
+            public Type visitTernary(Expr.Ternary e) {
+                Type c = condition(e.condition());
+                if (c instanceof Type.BoolT b && b.value() != null) {
+                    return expr(b.value() ? e.ifTrue() : e.ifFalse());
+                }
+                return Type.join(expr(e.ifTrue()), expr(e.ifFalse()));
             }
         });
     }
@@ -1080,11 +1153,15 @@ public final class TypeChecker {
             }
             Type it = expr(ie);
             if (it instanceof Type.RangeT r) {
-                out.add(Dim.UNKNOWN);
+                out.add(r.start() != null && r.step() != null && r.stop() != null && r.step() != 0
+                        ? Dim.of(r.knownEmpty() ? 0 : (r.stop() - r.start()) / r.step() + 1) : Dim.UNKNOWN);
                 Long lo = r.step() != null && r.step() < 0 ? r.stop() : r.start();
                 Long hi = r.step() != null && r.step() < 0 ? r.start() : r.stop();
-                if (r.step() != null && r.step() != 0 && !r.knownEmpty() && lo != null && hi != null) {
-                    checkBound(ie, k, n, t, lo < 1 ? lo : hi, bound);
+                if (r.step() != null && r.step() != 0 && !r.knownEmpty() && lo != null && hi != null
+                        && (lo < 1 || (bound != null && hi > bound))) {
+                    String text = r.start() + (r.step() == 1 ? "" : ":" + r.step()) + ":" + r.stop();
+                    error(ie.pos(), "index " + text + " is out of bounds" + (bound == null ? ": indices count from 1"
+                            : " 1:" + bound + (n == 1 ? "" : " in dimension " + (k + 1)) + sizeOf(t)));
                 }
                 continue;
             }
@@ -1101,10 +1178,14 @@ public final class TypeChecker {
                 : new Type.FloatT(null);
     }
 
+    private static String sizeOf(Type.TensorT t) {
+        return t.dims() != null && t.dims().stream().allMatch(d -> d.value() != null || d.symbol() != null)
+                ? " of a tensor of size " + t.shape() : "";
+    }
+
     private void checkBound(Expr ie, int k, int n, Type.TensorT t, long i, Long bound) {
         if (i < 1 || (bound != null && i > bound)) {
-            String size = t.dims() != null && t.dims().stream().allMatch(d -> d.value() != null || d.symbol() != null)
-                    ? " of a tensor of size " + t.shape() : "";
+            String size = sizeOf(t);
             if (bound != null) {
                 error(ie.pos(), "index " + i + " is out of bounds 1:" + bound + (n == 1 ? "" : " in dimension " + (k + 1))
                         + size);

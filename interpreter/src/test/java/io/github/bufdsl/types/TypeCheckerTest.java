@@ -67,6 +67,10 @@ class TypeCheckerTest {
                     + "    x[2] = k\n    reset!(tbuf)\nend\n",
             // an empty loop's body never runs
             "buf = Buffer(10)\nA = alloc!(buf, 2)\nfor k in 1:0\n    A[7] = 1.0\nend\ndrop!(buf, A)\n",
+            // the Julia of issue 16: elementwise arithmetic, range slices, end, let, the ternary, nested for
+            "buf = Buffer(100)\nA = alloc!(buf, 2, 3)\nB = alloc!(buf, 2, 3)\nfill!(A, 1.0)\nB .= A * 2 .+ A\n"
+                    + "B .= -A + A\nB .+= 1\nC = A[2:end, :]\nx = A[end, 1] + C[1, end]\nlet y = 2\n    B[y, 3] = y\nend\n"
+                    + "z = x > 1 ? A : 3\nfor i in 1:2, j in 1:3\n    A[i, j] = i * j\nend\ndrop!(buf, A, B)\n",
             // a return before a statement that could not run
             "function f()\n    return 1\n    x = \"a\" + 1\nend\nprintln(f())\n",
         };
@@ -93,7 +97,7 @@ class TypeCheckerTest {
         finds("buf = Buffer(10)\nA = alloc!(buf, n, n)\nx = A[1, 2, 3]\n", "a tensor of size n×n takes 2 indices");
         // slices, range slices, constants carried through assignments and functions' bodies
         finds("buf = Buffer(10)\nA = alloc!(buf, 2, 2)\nB = A[:, 1]\nx = B[3]\n", "index 3 is out of bounds 1:2");
-        finds("buf = Buffer(10)\nA = alloc!(buf, 4)\nx = A[2:5]\n", "index 5 is out of bounds 1:4");
+        finds("buf = Buffer(10)\nA = alloc!(buf, 4)\nx = A[2:5]\n", "index 2:5 is out of bounds 1:4");
         finds("function f()\n    return \"a\" * 2\nend\nf()\n", "cannot apply * to String \"a\" and Int64 2");
         finds("buf = Buffer(10)\nA = alloc!(buf, 2)\n@tensor C[i, j] := A[i] * A[j]\nx = C[1, 3]\n",
                 "index 3 is out of bounds 1:2 in dimension 2");
@@ -102,6 +106,8 @@ class TypeCheckerTest {
         finds("b = Buffer(4)\nreset!(b)\nset_extendable!(b, 1)\n", "argument 2 must be true or false, not Int64 1");
         finds("t = ThreadsBuffer(4, 0)\n", "a ThreadsBuffer has 1 to 1024 buffers, not 0");
         finds("if 1 < 2 && 3\nend\n", "a condition must be true or false, not Int64 3");
+        finds("buf = Buffer(10)\nA = alloc!(buf, 2, 3)\nx = A[end + 1, 1]\n", "index 3 is out of bounds 1:2");
+        finds("x = 3\ny = x ? 1 : 2\n", "a condition must be true or false, not Int64 3");
     }
 
     @Test
