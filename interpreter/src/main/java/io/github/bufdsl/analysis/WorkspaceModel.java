@@ -8,22 +8,17 @@ import java.util.Map;
 
 /**
  * The workspace that {@code @tensor} statements take on one path, counted as the runtime takes it:
- * the contraction engine's permuted copies of operands and products that do not line up with the
- * multiply (three arrays that only grow; {@link Contractor#plan} decides, as it does at run time),
- * the backend's staging copies when it keeps them, and per statement the scratch buffer of traced
+ * the contraction engine's copies of operands and products that do not line up with the multiply
+ * ({@link Contractor#plan} decides, as it does at run time, and {@link Contractor.Workspace} counts
+ * them as the engine keeps them), and per statement the scratch buffer of traced
  * copies and intermediates of products of three or more tensors. Unknown once a statement's
  * dimensions, or where its tensors start, are not all numbers.
  */
 final class WorkspaceModel {
     private final boolean anyOffset;
-    private final boolean stages;
     private final boolean readsNative;
-    private long packedA;
-    private long packedB;
-    private long product;
-    private long stageA;
-    private long stageB;
-    private long stageC;
+    /** The engine's own count of its copies and staging ({@link Contractor.Workspace}). */
+    private final Contractor.Workspace engine;
     private long scratchHighWater;
     private boolean unknown;
     private boolean any;
@@ -32,8 +27,8 @@ final class WorkspaceModel {
 
     WorkspaceModel(boolean anyOffset, boolean stages, boolean readsNative) {
         this.anyOffset = anyOffset;
-        this.stages = stages;
         this.readsNative = readsNative;
+        this.engine = new Contractor.Workspace(readsNative, stages);
     }
 
     void markUnknown() {
@@ -43,7 +38,7 @@ final class WorkspaceModel {
 
     /** Elements at most, or null when unknown; 0 without any {@code @tensor}. */
     Long total() {
-        return unknown ? null : packedA + packedB + product + stageA + stageB + stageC + scratchHighWater;
+        return unknown ? null : engine.total() + scratchHighWater;
     }
 
     boolean used() {
@@ -133,35 +128,9 @@ final class WorkspaceModel {
             return;
         }
         Contractor.MatrixPlan plan = Contractor.plan(a.labels(), b.labels(), c.labels(), a.direct(), b.direct(),
-                c.direct());
-        long m = product(plan.freeA(), dims);
-        long n = product(plan.freeB(), dims);
-        long k = product(plan.summed(), dims);
-        if (m * n == 0 || k == 0) {
-            return;
-        }
-        if (!plan.aInPlace()) {
-            packedA = Math.max(packedA, m * k);
-        }
-        if (!plan.bInPlace()) {
-            packedB = Math.max(packedB, k * n);
-        }
-        if (!plan.cInPlace()) {
-            product = Math.max(product, m * n);
-        }
-        if (stages) { // the backend stages what it cannot read in place off the heap
-            Operand first = plan.swap() ? b : a;
-            Operand second = plan.swap() ? a : b;
-            if (!(plan.aInPlace() && readsNative && first.offHeap())) {
-                stageA = Math.max(stageA, m * k);
-            }
-            if (!(plan.bInPlace() && readsNative && second.offHeap())) {
-                stageB = Math.max(stageB, k * n);
-            }
-            if (!(plan.cInPlace() && readsNative && c.offHeap())) {
-                stageC = Math.max(stageC, m * n);
-            }
-        }
+                c.direct(), dims::get);
+        engine.add(plan, product(plan.freeA(), dims), product(plan.freeB(), dims), product(plan.summed(), dims),
+                Boolean.TRUE.equals(a.offHeap()), Boolean.TRUE.equals(b.offHeap()), Boolean.TRUE.equals(c.offHeap()));
     }
 
     /** Whether an operand may be used in place but where it lives is not known (its storage decides the staging). */

@@ -24,6 +24,9 @@ public final class Contractor {
     private double[] packedA = new double[0];
     private double[] packedB = new double[0];
     private double[] product = new double[0];
+    /** For a backend that reads off the heap: one native block holding every copy of a multiply. */
+    private java.nio.DoubleBuffer pool;
+    private long poolElements;
     private long workspaceHighWater;
 
     /** A contractor on EJML. */
@@ -46,7 +49,7 @@ public final class Contractor {
      * did not line up, plus the backend's own staging memory if it has any.
      */
     public long workspaceHighWater() {
-        return workspaceHighWater + backend.stagingHighWater();
+        return workspaceHighWater + poolElements + backend.stagingHighWater();
     }
 
     /**
@@ -112,7 +115,10 @@ public final class Contractor {
             oc.narrow();
             return;
         }
-        MatrixPlan plan = plan(oa.labels(), ob.labels(), oc.labels(), direct(oa), direct(ob), direct(oc));
+        Operand dimsOf = oa;
+        Operand dimsOfB = ob;
+        MatrixPlan plan = plan(oa.labels(), ob.labels(), oc.labels(), direct(oa), direct(ob), direct(oc),
+                l -> (dimsOf.has(l) ? dimsOf : dimsOfB).dim(l));
         if (plan.swap()) {
             Operand t = oa;
             oa = ob;
@@ -120,6 +126,11 @@ public final class Contractor {
             int s = m;
             m = n;
             n = s;
+        }
+        if (backend.readsNative()) {
+            contractNative(plan, m, n, k, alpha, oa, ob, oc, beta);
+            oc.narrow();
+            return;
         }
         Mat ma;
         if (plan.aInPlace()) {
@@ -142,17 +153,169 @@ public final class Contractor {
             multiply(m, n, k, 1.0, ma, plan.transA(), mb, plan.transB(), 0.0, new Mat(product, null, 0));
             List<String> outOrder = concat(plan.freeA(), plan.freeB());
             int[] outDims = oc.dimsOf(outOrder);
-            copy(product, 0, outDims, Tensor.columnMajorStrides(outDims), oc.data(), oc.offset(),
-                    oc.stridesOf(outOrder), alpha, beta);
+            Permutation.copy(product, null, 0, outDims, Tensor.columnMajorStrides(outDims), oc.data(), null,
+                    oc.offset(), oc.stridesOf(outOrder), alpha, beta);
         }
         workspaceHighWater = Math.max(workspaceHighWater, (long) packedA.length + packedB.length + product.length);
         oc.narrow();
     }
 
+    /**
+     * A multiply on a backend that reads off the heap: operands in off-heap buffers that line up are
+     * read where they are; every other matrix is copied (permuted where the plan says) straight into
+     * one native block, A, then B, then C, as large as this multiply's copies together
+     * ({@link Workspace} counts the same).
+     */
+    private void contractNative(MatrixPlan plan, int m, int n, int k, double alpha, Operand oa, Operand ob,
+            Operand oc, double beta) {
+        boolean aNat = plan.aInPlace() && oa.nat() != null;
+        boolean bNat = plan.bInPlace() && ob.nat() != null;
+        boolean cNat = plan.cInPlace() && oc.nat() != null;
+        long sizeA = aNat ? 0 : (long) m * k;
+        long sizeB = bNat ? 0 : (long) k * n;
+        long sizeC = cNat ? 0 : (long) m * n;
+        ensurePool(sizeA + sizeB + sizeC);
+        int offB = (int) sizeA;
+        int offC = (int) (sizeA + sizeB);
+        Mat ma = aNat ? new Mat(null, oa.nat(), oa.tensor.offsetInternal())
+                : packNative(oa, plan.aInPlace() ? oa.labels() : concat(plan.freeA(), plan.summed()), 0);
+        Mat mb = bNat ? new Mat(null, ob.nat(), ob.tensor.offsetInternal())
+                : packNative(ob, plan.bInPlace() ? ob.labels() : concat(plan.summed(), plan.freeB()), offB);
+        if (cNat) {
+            multiply(m, n, k, alpha, ma, plan.transA(), mb, plan.transB(), beta,
+                    new Mat(null, oc.nat(), oc.tensor.offsetInternal()));
+            return;
+        }
+        if (plan.cInPlace()) { // on the heap: through the block, the old values in first when they count
+            if (beta != 0.0) {
+                packNative(oc, oc.labels(), offC);
+            }
+            multiply(m, n, k, alpha, ma, plan.transA(), mb, plan.transB(), beta, new Mat(null, pool, offC));
+            List<String> order = oc.labels();
+            int[] dims = oc.dimsOf(order);
+            Permutation.copy(null, pool, offC, dims, Tensor.columnMajorStrides(dims), oc.data(), null, oc.offset(),
+                    oc.stridesOf(order), 1.0, 0.0);
+            return;
+        }
+        multiply(m, n, k, 1.0, ma, plan.transA(), mb, plan.transB(), 0.0, new Mat(null, pool, offC));
+        List<String> outOrder = concat(plan.freeA(), plan.freeB());
+        int[] outDims = oc.dimsOf(outOrder);
+        if (oc.nat() != null) {
+            Permutation.copy(null, pool, offC, outDims, Tensor.columnMajorStrides(outDims), null, oc.nat(),
+                    oc.tensor.offsetInternal(), oc.stridesOf(outOrder), alpha, beta);
+        } else {
+            Permutation.copy(null, pool, offC, outDims, Tensor.columnMajorStrides(outDims), oc.data(), null,
+                    oc.offset(), oc.stridesOf(outOrder), alpha, beta);
+        }
+    }
+
+    /** Copies an operand, permuted into {@code order}, densely into the native block from {@code at}. */
+    private Mat packNative(Operand o, List<String> order, int at) {
+        int[] dims = o.dimsOf(order);
+        int[] to = Tensor.columnMajorStrides(dims);
+        if (o.nat() != null) {
+            Permutation.copy(null, o.nat(), o.tensor.offsetInternal(), dims, o.stridesOf(order), null, pool, at, to,
+                    1.0, 0.0);
+        } else {
+            Permutation.copy(o.data(), null, o.offset(), dims, o.stridesOf(order), null, pool, at, to, 1.0, 0.0);
+        }
+        return new Mat(null, pool, at);
+    }
+
+    /** The native block holds at least {@code n} elements (exactly n when it had to grow). */
+    private void ensurePool(long n) {
+        if (n <= poolElements) {
+            return;
+        }
+        if (n > Buffer.MAX_OFF_HEAP_LENGTH) {
+            throw new BufferException("a contraction needs a workspace of " + n + " elements, more than one"
+                    + " direct buffer holds (" + Buffer.MAX_OFF_HEAP_LENGTH + ")");
+        }
+        pool = null;
+        try {
+            pool = java.nio.ByteBuffer.allocateDirect((int) (8 * n)).order(java.nio.ByteOrder.nativeOrder())
+                    .asDoubleBuffer();
+        } catch (OutOfMemoryError e) {
+            poolElements = 0;
+            throw new BufferException("a contraction needs a workspace of " + n + " elements (" + 8 * n
+                    + " bytes): not enough direct memory in the JVM (-XX:MaxDirectMemorySize)");
+        }
+        poolElements = n;
+    }
+
+    /**
+     * The workspace binary contractions take, counted exactly as a contractor takes it, for one that
+     * has not run them (the analyzer sizes scripts with it). On a backend that reads off the heap,
+     * every matrix that is not an off-heap operand used in place is copied into one native block as
+     * large as the multiply's copies together, and the block keeps the largest size any multiply
+     * needed; on another backend, permuted operands and products have an array each, each as large as
+     * the largest that role needed, and a backend that stages copies all three matrices again.
+     */
+    public static final class Workspace {
+        private final boolean readsNative;
+        private final boolean stages;
+        private long packedA;
+        private long packedB;
+        private long product;
+        private long pool;
+        private long stageA;
+        private long stageB;
+        private long stageC;
+
+        /** For a backend of these traits ({@link MatrixBackend.Factory#readsNative()}, {@code stages()}). */
+        public Workspace(boolean readsNative, boolean stages) {
+            this.readsNative = readsNative;
+            this.stages = stages;
+        }
+
+        /**
+         * One multiply of the plan: {@code m}, {@code n}, {@code k} as the plan lays it out (after its
+         * swap), and whether each tensor as given (A, B before the swap, and C) lives off the heap.
+         */
+        public void add(MatrixPlan plan, long m, long n, long k, boolean aOffHeap, boolean bOffHeap,
+                boolean cOffHeap) {
+            if (m * n == 0 || k == 0) {
+                return;
+            }
+            boolean firstOff = plan.swap() ? bOffHeap : aOffHeap;
+            boolean secondOff = plan.swap() ? aOffHeap : bOffHeap;
+            if (readsNative) {
+                pool = Math.max(pool, (plan.aInPlace() && firstOff ? 0 : m * k)
+                        + (plan.bInPlace() && secondOff ? 0 : k * n) + (plan.cInPlace() && cOffHeap ? 0 : m * n));
+                return;
+            }
+            if (!plan.aInPlace()) {
+                packedA = Math.max(packedA, m * k);
+            }
+            if (!plan.bInPlace()) {
+                packedB = Math.max(packedB, k * n);
+            }
+            if (!plan.cInPlace()) {
+                product = Math.max(product, m * n);
+            }
+            if (stages) {
+                stageA = Math.max(stageA, m * k);
+                stageB = Math.max(stageB, k * n);
+                stageC = Math.max(stageC, m * n);
+            }
+        }
+
+        /** Elements in all, as {@link Contractor#workspaceHighWater()} reports them. */
+        public long total() {
+            return packedA + packedB + product + pool + stageA + stageB + stageC;
+        }
+    }
+
     /** Copies an operand, permuted into {@code order}, densely into the start of {@code into}. */
     private static void permuteInto(Operand o, List<String> order, double[] into) {
         int[] dims = o.dimsOf(order);
-        copy(o.data(), o.offset(), dims, o.stridesOf(order), into, 0, Tensor.columnMajorStrides(dims), 1.0, 0.0);
+        int[] to = Tensor.columnMajorStrides(dims);
+        if (o.nat() != null) {
+            Permutation.copy(null, o.nat(), o.tensor.offsetInternal(), dims, o.stridesOf(order), into, null, 0, to,
+                    1.0, 0.0);
+        } else {
+            Permutation.copy(o.data(), null, o.offset(), dims, o.stridesOf(order), into, null, 0, to, 1.0, 0.0);
+        }
     }
 
     /**
@@ -234,13 +397,79 @@ public final class Contractor {
         List<String> summedOrder = blocksA ? ordered(a, summed) : blocksB ? ordered(b, summed) : summed;
         List<String> freeAOrder = blocksA ? ordered(a, freeA) : ordered(c, freeA);
         List<String> freeBOrder = blocksB ? ordered(b, freeB) : ordered(c, freeB);
+        return layout(false, a, b, c, directA, directB, directC, freeAOrder, freeBOrder, summedOrder);
+    }
+
+    /**
+     * As {@link #plan(List, List, List, boolean, boolean, boolean)}, choosing among the layouts the
+     * one that copies the fewest elements: each order (summed labels as A or B has them, free labels
+     * as their factor or the output has them), with A and B in either role, costs the elements of
+     * every matrix that must be copied (an operand that does not line up is permuted into the
+     * workspace; an output that does not line up is written there and permuted into place). So the
+     * smaller operand is the one permuted, and the output takes the permuted layout when that copies
+     * less. Ties keep the plan of the six-argument form. {@code dim} gives each label's dimension.
+     */
+    public static MatrixPlan plan(List<String> a, List<String> b, List<String> c, boolean directA, boolean directB,
+            boolean directC, java.util.function.ToLongFunction<String> dim) {
+        MatrixPlan best = plan(a, b, c, directA, directB, directC);
+        long sizeA = size(a, dim);
+        long sizeB = size(b, dim);
+        long sizeC = size(c, dim);
+        long bestCost = cost(best, sizeA, sizeB, sizeC);
+        for (int swap = 0; swap < 2 && bestCost > 0; swap++) {
+            List<String> x = swap == 0 ? a : b;
+            List<String> y = swap == 0 ? b : a;
+            boolean dx = swap == 0 ? directA : directB;
+            boolean dy = swap == 0 ? directB : directA;
+            List<String> freeX = minus(x, y);
+            List<String> freeY = minus(y, x);
+            List<String> summed = minus(x, freeX);
+            for (List<String> so : distinct(ordered(x, summed), ordered(y, summed))) {
+                for (List<String> fx : distinct(ordered(x, freeX), ordered(c, freeX))) {
+                    for (List<String> fy : distinct(ordered(y, freeY), ordered(c, freeY))) {
+                        MatrixPlan p = layout(swap == 1, x, y, c, dx, dy, directC, fx, fy, so);
+                        long cost = cost(p, sizeA, sizeB, sizeC);
+                        if (cost < bestCost) {
+                            best = p;
+                            bestCost = cost;
+                        }
+                    }
+                }
+            }
+        }
+        return best;
+    }
+
+    /** The plan of given orders: which of the three matrices line up as they are (or transposed). */
+    private static MatrixPlan layout(boolean swap, List<String> a, List<String> b, List<String> c, boolean directA,
+            boolean directB, boolean directC, List<String> freeAOrder, List<String> freeBOrder,
+            List<String> summedOrder) {
         boolean aPlain = directA && a.equals(concat(freeAOrder, summedOrder));
         boolean aTrans = !aPlain && directA && a.equals(concat(summedOrder, freeAOrder));
         boolean bPlain = directB && b.equals(concat(summedOrder, freeBOrder));
         boolean bTrans = !bPlain && directB && b.equals(concat(freeBOrder, summedOrder));
         boolean cInPlace = directC && c.equals(concat(freeAOrder, freeBOrder));
-        return new MatrixPlan(false, freeAOrder, freeBOrder, summedOrder, aPlain || aTrans, aTrans, bPlain || bTrans,
+        return new MatrixPlan(swap, freeAOrder, freeBOrder, summedOrder, aPlain || aTrans, aTrans, bPlain || bTrans,
                 bTrans, cInPlace);
+    }
+
+    /** Elements a plan copies: each matrix that is not used in place. */
+    private static long cost(MatrixPlan p, long sizeA, long sizeB, long sizeC) {
+        long first = p.swap() ? sizeB : sizeA;
+        long second = p.swap() ? sizeA : sizeB;
+        return (p.aInPlace() ? 0 : first) + (p.bInPlace() ? 0 : second) + (p.cInPlace() ? 0 : sizeC);
+    }
+
+    private static long size(List<String> labels, java.util.function.ToLongFunction<String> dim) {
+        long n = 1;
+        for (String l : labels) {
+            n *= dim.applyAsLong(l);
+        }
+        return n;
+    }
+
+    private static List<List<String>> distinct(List<String> x, List<String> y) {
+        return x.equals(y) ? List.of(x) : List.of(x, y);
     }
 
     /** Whether {@code x} is the labels of {@code first}, then those of {@code second} (each in any order). */
@@ -553,6 +782,11 @@ public final class Contractor {
         int offsetBeforeCopy() {
             Buffer b = tensor.buffer();
             return b.elementType() == ElementType.FLOAT64 && !b.isOffHeap() ? tensor.offsetInternal() : 0;
+        }
+
+        /** The off-heap storage of a tensor in an off-heap buffer, read in place; null on the heap. */
+        java.nio.DoubleBuffer nat() {
+            return tensor.buffer().isOffHeap() ? tensor.buffer().nativeData() : null;
         }
 
         /** Writes a widened copy back, if one was made. */

@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""Performance as users get it: whole processes of ./bufdsl, each beside its yardstick in the same run.
+
+    python3 bench/e2e/run.py [--rounds N] [--reps R] [--only NAME,...]
+
+Needs Java 17, Maven (the launcher builds the jars on first use), Python 3 with numpy. Every case
+starts whole processes (start-up, JIT warm-up, checks and set-up included) in turn - bufdsl, its
+yardstick, bufdsl, its yardstick ... - for N rounds, so that both sides see the same machine
+(a shared machine drifts; ratios taken round by round stay meaningful when absolute times do not).
+Times are wall-clock seconds of the whole process; the CPU seconds (user + system of the child) are
+printed beside them. A ratio is yardstick / bufdsl: above 1 bufdsl is faster.
+
+Cases:
+  aligned, permuted, chain: ./bufdsl run X.buf --backend blas against numpy einsum(optimize=True)
+      doing the same contraction R times (X.py). Each side also runs with 0 repetitions, and the
+      time of one repetition is (time of R - time of 0) / R: the contraction alone, without
+      start-up and set-up. Both the whole-process ratio and the per-repetition ratio are printed.
+  loop: ./bufdsl run loop.buf (20M iterations of a scalar loop) against CPython running loop.py.
+  usage: start-up of ./bufdsl usage examples/prealloc.buf --var small=true against a bare
+      `java -version` (the JVM's own start-up).
+"""
+import argparse
+import datetime
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+LAUNCHER = os.path.join(ROOT, "bufdsl")
+
+
+def timed(cmd):
+    """Runs cmd (a list) to its end; returns (wall seconds, cpu seconds) of the whole child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        sys.exit("bench/e2e: %s failed (exit %d):\n%s" % (" ".join(cmd), proc.returncode, err))
+    return wall, usage.ru_utime + usage.ru_stime
+
+
+def rounds(cmds, n):
+    """Runs each command once per round, in turn, n rounds (after one warm-up round); times per command."""
+    for c in cmds:
+        timed(c)
+    out = [[] for _ in cmds]
+    for _ in range(n):
+        for i, c in enumerate(cmds):
+            out[i].append(timed(c))
+    return out
+
+
+def med(samples, k=0):
+    return statistics.median(s[k] for s in samples)
+
+
+def paired_ratio(yard, mine):
+    """Median over rounds of yardstick wall / bufdsl wall."""
+    return statistics.median(y[0] / m[0] for y, m in zip(yard, mine))
+
+
+def contraction(name, reps, n):
+    bufdsl = [LAUNCHER, "run", "bench/e2e/%s.buf" % name, "--backend", "blas", "--var"]
+    numpy = [sys.executable, "bench/e2e/%s.py" % name]
+    a_r, b_r, a_0, b_0 = rounds([bufdsl + ["reps=%d" % reps], numpy + [str(reps)], bufdsl + ["reps=0"],
+                                 numpy + ["0"]], n)
+    per_a = (med(a_r) - med(a_0)) / reps
+    per_b = (med(b_r) - med(b_0)) / reps
+    cpu_a = (med(a_r, 1) - med(a_0, 1)) / reps
+    cpu_b = (med(b_r, 1) - med(b_0, 1)) / reps
+    print("%-9s whole process, %d reps: bufdsl %.2f s (cpu %.2f), numpy %.2f s (cpu %.2f): %.2fx numpy"
+          % (name, reps, med(a_r), med(a_r, 1), med(b_r), med(b_r, 1), paired_ratio(b_r, a_r)))
+    print("%-9s one repetition ((R reps - 0 reps) / R): bufdsl %.1f ms (cpu %.1f), numpy %.1f ms (cpu %.1f):"
+          " %.2fx numpy" % (name, 1000 * per_a, 1000 * cpu_a, 1000 * per_b, 1000 * cpu_b, per_b / per_a))
+
+
+def loop(n):
+    a, b = rounds([[LAUNCHER, "run", "bench/e2e/loop.buf"], [sys.executable, "bench/e2e/loop.py"]], n)
+    print("loop      whole process, 20M iterations: bufdsl %.2f s (cpu %.2f), CPython %.2f s (cpu %.2f): %.2fx CPython"
+          % (med(a), med(a, 1), med(b), med(b, 1), paired_ratio(b, a)))
+
+
+def usage(n):
+    a, b = rounds([[LAUNCHER, "usage", "examples/prealloc.buf", "--var", "small=true"], ["java", "-version"]], n)
+    print("usage     start-up of ./bufdsl usage examples/prealloc.buf --var small=true: %.3f s (cpu %.2f);"
+          " a bare java -version: %.3f s (cpu %.2f)" % (med(a), med(a, 1), med(b), med(b, 1)))
+
+
+def machine():
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+    import numpy
+    return "%s, %d cores (os.cpu_count), %s; %s; Python %s, numpy %s; load average %s" % (
+        cpu, os.cpu_count(), platform.system(), java, platform.python_version(), numpy.__version__,
+        " ".join("%.1f" % x for x in os.getloadavg()))
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--rounds", type=int, default=5, help="rounds of each case (default 5)")
+    p.add_argument("--reps", type=int, default=20, help="contractions per process (default 20)")
+    p.add_argument("--only", default="aligned,permuted,chain,loop,usage", help="cases to run, comma-separated")
+    args = p.parse_args()
+    # build first (the launcher builds both jars when a source is newer), so no case times a build
+    for backend in ([], ["--backend", "blas"]):
+        subprocess.run([LAUNCHER, "check", "bench/e2e/aligned.buf", "--var", "reps=1"] + backend, cwd=ROOT,
+                       stdout=subprocess.DEVNULL, check=True)
+    print("bench/e2e, %s UTC, %d rounds" % (datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M"), args.rounds))
+    print("machine: " + machine())
+    for case in args.only.split(","):
+        if case in ("aligned", "permuted", "chain"):
+            contraction(case, args.reps, args.rounds)
+        elif case == "loop":
+            loop(args.rounds)
+        elif case == "usage":
+            usage(args.rounds)
+        else:
+            sys.exit("bench/e2e: no case " + case)
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
