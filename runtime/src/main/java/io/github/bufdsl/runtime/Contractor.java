@@ -540,14 +540,17 @@ public final class Contractor {
                 traced.add(l);
             }
         }
-        double[] cd = oc.data();
         List<String> outOrder = oc.labels();
         if (traced.isEmpty()) {
-            copy(oa.data(), oa.offset(), oa.dimsOf(outOrder), oa.stridesOf(outOrder), cd, oc.offset(),
-                    oc.stridesOf(outOrder), alpha, beta);
+            boolean srcNat = oa.nat() != null;
+            boolean dstNat = oc.nat() != null;
+            Permutation.copy(srcNat ? null : oa.data(), oa.nat(), srcNat ? oa.tensor.offsetInternal() : oa.offset(),
+                    oa.dimsOf(outOrder), oa.stridesOf(outOrder), dstNat ? null : oc.data(), oc.nat(),
+                    dstNat ? oc.tensor.offsetInternal() : oc.offset(), oc.stridesOf(outOrder), alpha, beta);
             oc.narrow();
             return;
         }
+        double[] cd = oc.data();
         scale(cd, oc, outOrder, beta);
         List<String> all = new ArrayList<>(outOrder);
         all.addAll(traced);
