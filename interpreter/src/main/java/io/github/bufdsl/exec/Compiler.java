@@ -143,6 +143,20 @@ final class Compiler {
             code[i] = statement(src[i]);
         }
         boolean limited = interp.limited();
+        if (code.length == 1 && !limited) { // a loop body of one statement, as most inner loops are
+            Code only = code[0];
+            Stmt at = src[0];
+            return c -> {
+                c.steps++;
+                try {
+                    only.exec(c);
+                } catch (ScriptError e) {
+                    throw e.at(at.pos());
+                } catch (BufferException e) {
+                    throw new ScriptError(at.pos(), e.getMessage());
+                }
+            };
+        }
         return c -> {
             for (int i = 0; i < code.length; i++) {
                 long steps = ++c.steps;
@@ -323,7 +337,7 @@ final class Compiler {
             return c -> Broadcasts.assign(kernel, targetExpr, dst.eval(c), c);
         }
         if (s.op() == AssignOp.SET) {
-            if (targetExpr instanceof Expr.Name n) {
+            if (targetExpr instanceof Expr.Name n && !callFree(s.value())) {
                 String hint = n.name();
                 return c -> {
                     c.nameHint = hint;
@@ -349,6 +363,27 @@ final class Compiler {
             Value before = old.eval(c);
             target.store(c, Arith.binary(op, before, value.eval(c)));
         };
+    }
+
+    /**
+     * Whether an expression calls nothing (literals, names, operators): then no builtin can take the
+     * assigned name as the name of what it makes, and the assignment sets no hint.
+     */
+    private static boolean callFree(Expr e) {
+        if (e instanceof Expr.IntLit || e instanceof Expr.FloatLit || e instanceof Expr.BoolLit
+                || e instanceof Expr.StrLit || e instanceof Expr.Name) {
+            return true;
+        }
+        if (e instanceof Expr.Binary b) {
+            return callFree(b.left()) && callFree(b.right());
+        }
+        if (e instanceof Expr.Unary u) {
+            return callFree(u.operand());
+        }
+        if (e instanceof Expr.Logical l) {
+            return callFree(l.left()) && callFree(l.right());
+        }
+        return false;
     }
 
     /** Where an assignment stores: a variable, an element of a tensor, a Ref. */
@@ -599,54 +634,141 @@ final class Compiler {
         };
     }
 
+    /**
+     * A binary operator, specialised by operator at compile time: + - * / and the comparisons on
+     * Int and Float64 operands are computed in place (Int + Int only while it does not overflow,
+     * comparisons of two Float64s by IEEE rules, as Julia's); everything else, and every error, goes
+     * through {@link Arith#binary}, which has the full rules.
+     */
     private Eval binary(Expr.Binary e) {
         Eval left = expr(e.left());
         Eval right = expr(e.right());
         Expr.BinOp op = e.op();
         Pos pos = e.pos();
-        return c -> {
-            Value l = left.eval(c);
-            Value r = right.eval(c);
-            if (l instanceof Value.Int a && r instanceof Value.Int b) {
-                long x = a.value();
-                long y = b.value();
-                switch (op) {
-                    case ADD: {
+        return switch (op) {
+            case ADD -> c -> {
+                Value l = left.eval(c);
+                Value r = right.eval(c);
+                if (l instanceof Value.Float a) {
+                    if (r instanceof Value.Float b) {
+                        return new Value.Float(a.value() + b.value());
+                    }
+                    if (r instanceof Value.Int b) {
+                        return new Value.Float(a.value() + b.value());
+                    }
+                } else if (l instanceof Value.Int a) {
+                    if (r instanceof Value.Int b) {
+                        long x = a.value();
+                        long y = b.value();
                         long z = x + y;
                         if (((x ^ z) & (y ^ z)) >= 0) {
                             return new Value.Int(z);
                         }
-                        break;
+                    } else if (r instanceof Value.Float b) {
+                        return new Value.Float(a.value() + b.value());
                     }
-                    case SUB: {
+                }
+                return slow(op, l, r, pos);
+            };
+            case SUB -> c -> {
+                Value l = left.eval(c);
+                Value r = right.eval(c);
+                if (l instanceof Value.Float a) {
+                    if (r instanceof Value.Float b) {
+                        return new Value.Float(a.value() - b.value());
+                    }
+                    if (r instanceof Value.Int b) {
+                        return new Value.Float(a.value() - b.value());
+                    }
+                } else if (l instanceof Value.Int a) {
+                    if (r instanceof Value.Int b) {
+                        long x = a.value();
+                        long y = b.value();
                         long z = x - y;
                         if (((x ^ y) & (x ^ z)) >= 0) {
                             return new Value.Int(z);
                         }
-                        break;
+                    } else if (r instanceof Value.Float b) {
+                        return new Value.Float(a.value() - b.value());
                     }
-                    case LT:
-                        return Value.Bool.of(x < y);
-                    case LE:
-                        return Value.Bool.of(x <= y);
-                    case GT:
-                        return Value.Bool.of(x > y);
-                    case GE:
-                        return Value.Bool.of(x >= y);
-                    case EQ:
-                        return Value.Bool.of(x == y);
-                    case NE:
-                        return Value.Bool.of(x != y);
-                    default:
-                        break;
                 }
-            }
-            try {
-                return Arith.binary(op, l, r);
-            } catch (ScriptError err) {
-                throw err.at(pos);
-            }
+                return slow(op, l, r, pos);
+            };
+            case MUL -> c -> {
+                Value l = left.eval(c);
+                Value r = right.eval(c);
+                if (l instanceof Value.Float a) {
+                    if (r instanceof Value.Float b) {
+                        return new Value.Float(a.value() * b.value());
+                    }
+                    if (r instanceof Value.Int b) {
+                        return new Value.Float(a.value() * b.value());
+                    }
+                } else if (l instanceof Value.Int a && r instanceof Value.Float b) {
+                    return new Value.Float(a.value() * b.value());
+                }
+                return slow(op, l, r, pos); // Int * Int checks for overflow there
+            };
+            case DIV -> c -> {
+                Value l = left.eval(c);
+                Value r = right.eval(c);
+                if ((l instanceof Value.Float || l instanceof Value.Int)
+                        && (r instanceof Value.Float || r instanceof Value.Int)) {
+                    return new Value.Float(number(l) / number(r));
+                }
+                return slow(op, l, r, pos);
+            };
+            case LT, LE, GT, GE -> c -> {
+                Value l = left.eval(c);
+                Value r = right.eval(c);
+                if (l instanceof Value.Int a && r instanceof Value.Int b) {
+                    return Value.Bool.of(compare(op, Long.compare(a.value(), b.value())));
+                }
+                if ((l instanceof Value.Float || l instanceof Value.Int)
+                        && (r instanceof Value.Float || r instanceof Value.Int)) {
+                    double x = number(l);
+                    double y = number(r);
+                    return Value.Bool.of(switch (op) { // NaN compares false, -0.0 equals 0.0, as in Julia
+                        case LT -> x < y;
+                        case LE -> x <= y;
+                        case GT -> x > y;
+                        default -> x >= y;
+                    });
+                }
+                return slow(op, l, r, pos);
+            };
+            case EQ, NE -> c -> {
+                Value l = left.eval(c);
+                Value r = right.eval(c);
+                if (l instanceof Value.Int a && r instanceof Value.Int b) {
+                    return Value.Bool.of((a.value() == b.value()) == (op == Expr.BinOp.EQ));
+                }
+                return slow(op, l, r, pos);
+            };
+            default -> c -> slow(op, left.eval(c), right.eval(c), pos);
         };
+    }
+
+    private static boolean compare(Expr.BinOp op, int c) {
+        return switch (op) {
+            case LT -> c < 0;
+            case LE -> c <= 0;
+            case GT -> c > 0;
+            default -> c >= 0;
+        };
+    }
+
+    /** An Int or Float64 as a double. */
+    private static double number(Value v) {
+        return v instanceof Value.Float f ? f.value() : ((Value.Int) v).value();
+    }
+
+    private static Value slow(Expr.BinOp op, Value l, Value r, Pos pos) {
+        try {
+            return Arith.binary(op, l, r);
+        } catch (ScriptError err) {
+            throw err.at(pos);
+        }
     }
 
     /** A call site: a user function (looked up when called, so a REPL may redefine it) or a builtin. */
