@@ -441,7 +441,8 @@ public final class BufScript {
     private static RunResult result(Interpreter in) {
         Map<String, Object> vars = new LinkedHashMap<>();
         in.globals().forEach((k, v) -> vars.put(k, toJava(v)));
-        return new RunResult(Collections.unmodifiableMap(vars), in.buffers(), in.workspaceHighWater());
+        return new RunResult(Collections.unmodifiableMap(vars), in.buffers(), in.workspaceHighWater(),
+                in.bufferStats());
     }
 
     /** The sizing functions, none when the script has no buffer at all. */

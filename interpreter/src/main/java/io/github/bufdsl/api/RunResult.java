@@ -7,9 +7,17 @@ import java.util.Map;
 
 /**
  * What a run left: the script's global variables as Java values (Long, Double, Boolean, String,
- * {@link Buffer}, {@link Tensor}, List for tuples, null for nothing) and the buffers it created.
+ * {@link Buffer}, {@link Tensor}, List for tuples, null for nothing), the buffers it created that
+ * are still reachable (a buffer nothing refers to any more is collected and its memory given back
+ * to the budget, as in Julia), and the figures of every buffer it created ({@code --stats}).
  */
-public record RunResult(Map<String, Object> variables, List<Buffer> buffersCreated, long workspaceHighWater) {
+public record RunResult(Map<String, Object> variables, List<Buffer> buffersCreated, long workspaceHighWater,
+        List<Buffer.Stats> bufferStats) {
+    /** A result whose figures are those of the buffers given. */
+    public RunResult(Map<String, Object> variables, List<Buffer> buffersCreated, long workspaceHighWater) {
+        this(variables, buffersCreated, workspaceHighWater, buffersCreated.stream().map(Buffer::stats).toList());
+    }
+
     /** A variable's value, or null. */
     public Object get(String name) {
         return variables.get(name);

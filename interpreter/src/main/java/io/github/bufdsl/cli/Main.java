@@ -241,7 +241,7 @@ public final class Main implements Callable<Integer> {
             script.run(values, ctx.out, new RunOptions(seed, maxSteps, timeout, memory, threads == null ? 0 : threads,
                     allowIo == null ? null : ctx.workingDir.resolve(allowIo)), result -> {
                 if (stats) {
-                    for (Buffer b : result.buffersCreated()) {
+                    for (Buffer.Stats b : result.bufferStats()) {
                         ctx.err.println("high-water " + b.name() + " = " + b.highWater() + " of " + b.length()
                                 + " elements (" + b.highWater() * b.elementBytes() + " bytes)");
                     }

@@ -86,8 +86,12 @@ public final class Interpreter {
     private final Options options;
     private final Scope globalScope = Scope.global();
     private final Frame globals = new Frame(globalScope, null, 16);
-    private final List<Buffer> buffers = java.util.Collections.synchronizedList(new ArrayList<>());
-    private final List<ThreadsBuffer> threadsBuffers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // Buffers are referred to weakly: one the script can no longer reach is collected and its memory
+    // goes back to the budget (as Julia's GC frees it); its figures stay for --stats.
+    private final List<java.lang.ref.WeakReference<Buffer>> buffers = new ArrayList<>();
+    private final List<Buffer.Stats> bufferStats = new ArrayList<>();
+    private int sweepAt = 64;
+    private final List<java.lang.ref.WeakReference<ThreadsBuffer>> threadsBuffers = new ArrayList<>();
     private final List<Ctx> contexts = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Map<String, Function> functions = Map.of();
     private final long deadline;
@@ -197,10 +201,24 @@ public final class Interpreter {
         return globals;
     }
 
-    /** The buffers the script created, in order. */
+    /** The buffers the script created that are still reachable, in order. */
     public List<Buffer> buffers() {
         synchronized (buffers) {
-            return List.copyOf(buffers);
+            List<Buffer> live = new ArrayList<>();
+            for (java.lang.ref.WeakReference<Buffer> r : buffers) {
+                Buffer b = r.get();
+                if (b != null) {
+                    live.add(b);
+                }
+            }
+            return live;
+        }
+    }
+
+    /** The figures of every buffer the script created, reachable or not, in order. */
+    public List<Buffer.Stats> bufferStats() {
+        synchronized (buffers) {
+            return List.copyOf(bufferStats);
         }
     }
 
@@ -236,11 +254,23 @@ public final class Interpreter {
     }
 
     void registerBuffer(Buffer b) {
-        buffers.add(b);
+        synchronized (buffers) {
+            if (buffers.size() >= sweepAt) { // forget collected buffers, at amortised constant cost
+                buffers.removeIf(r -> r.get() == null);
+                sweepAt = Math.max(64, 2 * buffers.size());
+            }
+            buffers.add(new java.lang.ref.WeakReference<>(b));
+            bufferStats.add(b.stats());
+        }
     }
 
     void registerThreadsBuffer(ThreadsBuffer t) {
-        threadsBuffers.add(t);
+        synchronized (threadsBuffers) {
+            if (threadsBuffers.size() >= 64) {
+                threadsBuffers.removeIf(r -> r.get() == null);
+            }
+            threadsBuffers.add(new java.lang.ref.WeakReference<>(t));
+        }
     }
 
     void usageBlockReached(Stmt.PrintBufferUsage block) {
@@ -496,7 +526,16 @@ public final class Interpreter {
 
     /** After an iteration of a threaded loop: every ThreadsBuffer's buffer must be back in its pool. */
     private void checkBuffersReturned(Stmt.For s) {
-        for (ThreadsBuffer t : threadsBuffers) {
+        List<ThreadsBuffer> pools = new ArrayList<>();
+        synchronized (threadsBuffers) {
+            for (java.lang.ref.WeakReference<ThreadsBuffer> r : threadsBuffers) {
+                ThreadsBuffer t = r.get();
+                if (t != null) {
+                    pools.add(t);
+                }
+            }
+        }
+        for (ThreadsBuffer t : pools) {
             try {
                 t.checkReturned("the Threads.@threads loop at line " + s.pos().line());
             } catch (BufferException e) {

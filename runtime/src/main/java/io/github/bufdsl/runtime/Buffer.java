@@ -27,6 +27,10 @@ public final class Buffer implements AutoCloseable {
     private float[] floats;
     private final ElementType type;
     private final MemoryBudget budget;
+    /** The memory this buffer holds of the budget: given back by close, or when the buffer is unreachable. */
+    private MemoryBudget.Hold hold;
+    /** What --stats reports, kept beside the buffer so that it outlives it. */
+    private final Stats stats;
     private boolean extendable;
     private int offset;
     private long highWater;
@@ -120,13 +124,14 @@ public final class Buffer implements AutoCloseable {
         }
         this.offHeap = offHeap;
         int n = checkLength(length, name);
-        budget.reserve("the buffer " + name, (long) type.bytes() * n);
+        this.stats = new Stats(name, type.bytes());
+        this.hold = budget.hold(this, "the buffer " + name, (long) type.bytes() * n);
         this.data = new double[0];
         this.floats = new float[0];
         try {
             allocateStorage(n, 0);
         } catch (BufferException e) {
-            budget.release((long) type.bytes() * n);
+            hold.release();
             throw e;
         }
         this.extendable = extendable;
@@ -147,16 +152,19 @@ public final class Buffer implements AutoCloseable {
                 }
                 nat = d;
                 cap = n;
+                stats.length = n;
             } else if (type == ElementType.FLOAT64) {
                 double[] d = new double[n];
                 System.arraycopy(data, 0, d, 0, keep);
                 data = d;
                 cap = n;
+                stats.length = n;
             } else {
                 float[] f = new float[n];
                 System.arraycopy(floats, 0, f, 0, keep);
                 floats = f;
                 cap = n;
+                stats.length = n;
             }
         } catch (OutOfMemoryError e) {
             throw new BufferException("cannot hold " + n + " elements (" + (long) type.bytes() * n
@@ -212,6 +220,7 @@ public final class Buffer implements AutoCloseable {
     /** Sets the name used in error messages; returns this buffer. */
     public Buffer setName(String name) {
         this.name = name;
+        stats.name = name;
         return this;
     }
 
@@ -231,11 +240,12 @@ public final class Buffer implements AutoCloseable {
         }
         reset(site);
         closedBy = site;
-        budget.release((long) type.bytes() * capacity());
+        hold.release();
         data = new double[0];
         floats = new float[0];
         nat = offHeap ? java.nio.DoubleBuffer.allocate(0) : null; // the direct memory goes with the GC
         cap = 0;
+        stats.length = 0;
         updateLimit();
     }
 
@@ -293,8 +303,49 @@ public final class Buffer implements AutoCloseable {
         Allocation a = new Allocation(this, (int) viewOffset, (int) length, tensorName);
         views.add(a);
         highWater = Math.max(highWater, end);
+        stats.highWater = highWater;
         updateLimit();
         return new Tensor(a, a.offset, shape, Tensor.columnMajorStrides(shape));
+    }
+
+    /**
+     * What {@code --stats} reports of a buffer (its name, length, high-water mark), kept in an
+     * object of its own that outlives the buffer: the memory of a buffer nothing reaches any more is
+     * given back to its budget, and its figures stay. Written by the buffer's thread, read after.
+     */
+    public static final class Stats {
+        private volatile String name;
+        private volatile long highWater;
+        private volatile long length;
+        private final int elementBytes;
+
+        Stats(String name, int elementBytes) {
+            this.name = name;
+            this.elementBytes = elementBytes;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        /** The most elements that were ever in use at once. */
+        public long highWater() {
+            return highWater;
+        }
+
+        /** Capacity in elements, the last the buffer had (0 once closed). */
+        public long length() {
+            return length;
+        }
+
+        public int elementBytes() {
+            return elementBytes;
+        }
+    }
+
+    /** The buffer's figures, in an object that outlives it. */
+    public Stats stats() {
+        return stats;
     }
 
     /** The most elements that were ever in use at once. */
@@ -449,6 +500,7 @@ public final class Buffer implements AutoCloseable {
         }
         if (end > highWater) {
             highWater = end;
+            stats.highWater = end;
         }
         updateLimit();
     }
@@ -504,11 +556,11 @@ public final class Buffer implements AutoCloseable {
         }
         int n = checkLength(end, name);
         long more = (long) type.bytes() * (n - capacity());
-        budget.reserve("growing " + name + " to " + n + " elements", more);
+        hold.add("growing " + name + " to " + n + " elements", more);
         try {
             allocateStorage(n, Math.min(capacity(), Math.max(offset, viewsEnd())));
         } catch (BufferException e) {
-            budget.release(more);
+            hold.shrink(more);
             throw e;
         }
     }

@@ -1,18 +1,93 @@
 package io.github.bufdsl.runtime;
 
+import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A cap on the bytes that buffers may take together, checked before the memory is requested, so
  * that a program gets a clear {@link BufferException} naming the buffer and the request instead
  * of an OutOfMemoryError. Thread-safe; one budget may serve many buffers.
+ *
+ * <p>Memory taken with {@link #hold} belongs to an object (a buffer, a long string) and comes back
+ * when the object is released or becomes unreachable, as Julia's garbage collector frees what a
+ * program can no longer reach: a {@link Cleaner} gives it back after the JVM collects the object.
+ * When a request does not fit while such memory is taken, the budget asks the JVM to collect
+ * (as the JDK does for direct memory) and waits briefly for what comes back before refusing.
  */
 public final class MemoryBudget {
     /** No cap beyond what the JVM has. */
     public static final MemoryBudget UNLIMITED = new MemoryBudget(Long.MAX_VALUE);
 
+    private static final Cleaner CLEANER = Cleaner.create();
+
     private final long maxBytes;
     private final AtomicLong used = new AtomicLong();
+    /** Bytes held by objects that may become unreachable (and so come back after a collection). */
+    private final AtomicLong held = new AtomicLong();
+
+    /**
+     * Memory an object holds: given back once, by {@link #release} or when the object becomes
+     * unreachable. Refers to the budget, never to the object.
+     */
+    public final class Hold {
+        private final AtomicLong bytes = new AtomicLong();
+        private final Cleaner.Cleanable cleanable;
+
+        private Hold(Object holder, long bytes) {
+            this.bytes.set(bytes);
+            held.addAndGet(bytes);
+            this.cleanable = CLEANER.register(holder, this::giveBack);
+        }
+
+        /**
+         * Takes {@code more} bytes for the same object.
+         *
+         * @throws BufferException as {@link MemoryBudget#reserve}; nothing is taken then
+         */
+        public void add(String what, long more) {
+            reserve(what, more);
+            bytes.addAndGet(more);
+            held.addAndGet(more);
+        }
+
+        /** Gives back {@code less} of the bytes held (what {@link #add} took for a growth that failed). */
+        public void shrink(long less) {
+            bytes.addAndGet(-less);
+            held.addAndGet(-less);
+            MemoryBudget.this.release(less);
+        }
+
+        /** Gives back what the object holds, now (at most once; later calls do nothing). */
+        public void release() {
+            cleanable.clean();
+        }
+
+        /** Bytes held now. */
+        public long bytes() {
+            return bytes.get();
+        }
+
+        private void giveBack() {
+            long b = bytes.getAndSet(0);
+            held.addAndGet(-b);
+            MemoryBudget.this.release(b);
+        }
+    }
+
+    /**
+     * Takes {@code bytes} for {@code holder} until it is released or unreachable.
+     *
+     * @throws BufferException as {@link #reserve}; nothing is taken then
+     */
+    public Hold hold(Object holder, String what, long bytes) {
+        reserve(what, bytes);
+        return new Hold(holder, Math.max(0, bytes));
+    }
+
+    /** Bytes that objects which may become unreachable hold now. */
+    public long held() {
+        return held.get();
+    }
 
     public MemoryBudget(long maxBytes) {
         if (maxBytes < 0) {
@@ -41,18 +116,41 @@ public final class MemoryBudget {
      * @throws BufferException naming {@code what} when the budget does not have them; nothing is taken then
      */
     public void reserve(String what, long bytes) {
-        if (this == UNLIMITED || bytes <= 0) {
+        if (this == UNLIMITED || bytes <= 0 || tryReserve(bytes)) {
             return;
         }
+        // objects that can no longer be reached may still hold memory until the JVM collects them
+        for (int attempt = 0; attempt < 8 && held.get() > 0 && bytes <= maxBytes - used.get() + held.get(); attempt++) {
+            System.gc();
+            try {
+                Thread.sleep(1L << attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            if (tryReserve(bytes)) {
+                return;
+            }
+        }
+        long now = used.get();
+        throw new BufferException(what + " needs " + format(bytes) + ", but buffers may take "
+                + format(maxBytes) + " in all and " + format(now) + " are taken already (raise --max-memory,"
+                + " or the JVM's heap with -Xmx, if the machine has the memory)");
+    }
+
+    /** Bytes the budget has left now. */
+    public long available() {
+        return this == UNLIMITED ? Long.MAX_VALUE : Math.max(0, maxBytes - used.get());
+    }
+
+    private boolean tryReserve(long bytes) {
         while (true) {
             long now = used.get();
             if (bytes > maxBytes - now) {
-                throw new BufferException(what + " needs " + format(bytes) + ", but buffers may take "
-                        + format(maxBytes) + " in all and " + format(now) + " are taken already (raise --max-memory,"
-                        + " or the JVM's heap with -Xmx, if the machine has the memory)");
+                return false;
             }
             if (used.compareAndSet(now, now + bytes)) {
-                return;
+                return true;
             }
         }
     }

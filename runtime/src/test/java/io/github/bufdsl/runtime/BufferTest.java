@@ -151,8 +151,9 @@ class BufferTest {
     @Test
     void theMemoryBudgetRefusesBeforeAllocating() {
         MemoryBudget budget = new MemoryBudget(1000);
-        new Buffer(100, true, budget, "one");
+        Buffer one = new Buffer(100, true, budget, "one");
         BufferException e = assertThrows(BufferException.class, () -> new Buffer(50, true, budget, "two"));
+        assertEquals(100, one.length()); // one stays reachable (an unreachable buffer gives its memory back)
         assertTrue(e.getMessage().startsWith("the buffer two needs 400 bytes, but buffers may take 1000 bytes in all"),
                 e.getMessage());
         assertEquals(800, budget.used());
