@@ -152,6 +152,16 @@ public final class BufScript {
         }
     }
 
+    /** The text of a script read from a stream (standard input for {@code bufdsl run -}). */
+    public static String readText(java.io.InputStream in, String displayName) throws ScriptException {
+        try {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new ScriptException(new DiagnosticException(Phase.STATIC, Pos.NONE, "cannot read " + displayName
+                    + ": " + e.getMessage()), null);
+        }
+    }
+
     /** A script from text; diagnostics name it {@code name}. */
     public static BufScript fromString(String name, String text) throws ScriptException {
         return new BufScript(new Source(name, text));

@@ -72,7 +72,7 @@ public final class Main implements Callable<Integer> {
 
     private static int executeHere(String[] args, Path workingDir, java.io.InputStream in, PrintStream out,
             PrintStream err) {
-        Context ctx = new Context(workingDir, out, err);
+        Context ctx = new Context(workingDir, in, out, err);
         CommandLine cl = new CommandLine(new Main(ctx));
         cl.addSubcommand(new RunCommand(ctx));
         cl.addSubcommand(new UsageCommand(ctx));
@@ -84,7 +84,8 @@ public final class Main implements Callable<Integer> {
         cl.setErr(new PrintWriter(err, true));
         cl.setParameterExceptionHandler((ex, args2) -> {
             err.println("bufdsl: error: " + argumentError(ex, cl));
-            err.println("Usage: bufdsl run|usage|check FILE [options]; see bufdsl --help or bufdsl help COMMAND");
+            err.println("Usage: bufdsl COMMAND [FILE] [options]; the commands are " + commands(cl)
+                    + "; bufdsl help COMMAND explains one");
             return 2;
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
@@ -102,20 +103,43 @@ public final class Main implements Callable<Integer> {
             String first = u.getUnmatched().get(0);
             return first.endsWith(".buf")
                     ? "a command must come before the script, as: bufdsl run " + first
-                    : "unknown command " + first + "; the commands are run, usage, check, fmt and help";
+                    : "unknown command " + first + "; the commands are " + commands(top);
         }
         return ex.getMessage();
     }
 
+    /** Every command's name, as "run, usage, ... and help". */
+    static String commands(CommandLine top) {
+        List<String> names = new ArrayList<>(top.getSubcommands().keySet());
+        names.remove("help");
+        names.add("help");
+        return String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
+    }
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
-        ctx.err.println("bufdsl: a command is needed: run, usage, check or help");
-        new CommandLine(this).usage(ctx.err);
+        ctx.err.println("bufdsl: a command is needed: " + commands(spec.commandLine()));
+        spec.commandLine().usage(ctx.err);
         return 2;
     }
 
-    /** Where a command reads and writes. */
-    record Context(Path workingDir, PrintStream out, PrintStream err) {
+    /** Where a command reads and writes; {@code in} is the script of {@code -}, and the REPL's input. */
+    record Context(Path workingDir, java.io.InputStream in, PrintStream out, PrintStream err) {
+    }
+
+    /** The text of FILE, or of standard input for {@code -}. */
+    static BufScript load(Context ctx, String file) throws ScriptException {
+        if (file.equals("-")) {
+            return BufScript.fromString("stdin", readStdin(ctx));
+        }
+        return BufScript.load(ctx.workingDir.resolve(file), file);
+    }
+
+    private static String readStdin(Context ctx) throws ScriptException {
+        return BufScript.readText(ctx.in, "standard input");
     }
 
     static final class Version implements CommandLine.IVersionProvider {
@@ -130,7 +154,8 @@ public final class Main implements Callable<Integer> {
     abstract static class ScriptCommand implements Callable<Integer> {
         final Context ctx;
 
-        @Parameters(index = "0", paramLabel = "FILE", description = "The .buf script.")
+        @Parameters(index = "0", paramLabel = "FILE",
+                description = "The .buf script; - reads it from standard input.")
         String file;
 
         @Option(names = "--var", paramLabel = "NAME=VALUE",
@@ -157,7 +182,7 @@ public final class Main implements Callable<Integer> {
         @Override
         public final Integer call() {
             try {
-                BufScript script = BufScript.load(ctx.workingDir.resolve(file), file);
+                BufScript script = load(ctx, file);
                 Map<String, Object> values;
                 try {
                     values = VarParser.parse(vars, script.freeVariables());
@@ -275,8 +300,8 @@ public final class Main implements Callable<Integer> {
         String plot;
 
         @Option(names = "--emit", paramLabel = "julia|java|buf", defaultValue = "julia",
-                description = "The sizing function as the seed's Julia (default), as a Java class with a static"
-                        + " method returning the peaks, or as a .buf script that bufdsl run executes.")
+                description = "The sizing function as Julia (default; as Buffers.jl's @print_buffer_usage prints"
+                        + " it), as a Java class with a static method returning the peaks, or as a .buf script that bufdsl run executes.")
         Emit emit;
 
         UsageCommand(Context ctx) {
@@ -414,13 +439,14 @@ public final class Main implements Callable<Integer> {
     }
 
     @Command(name = "fmt", mixinStandardHelpOptions = true,
-            description = "Prints the script re-indented in the seed's style (four spaces per block; only"
+            description = "Prints the script re-indented: four spaces per block level (only"
                     + " leading and trailing whitespace changes).",
             footer = {"", "Example:", "  bufdsl fmt examples/prealloc.buf > formatted.buf"})
     static final class FmtCommand implements Callable<Integer> {
         private final Context ctx;
 
-        @Parameters(index = "0", paramLabel = "FILE", description = "The .buf script.")
+        @Parameters(index = "0", paramLabel = "FILE",
+                description = "The .buf script; - reads it from standard input.")
         String file;
 
         FmtCommand(Context ctx) {
@@ -430,7 +456,7 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() {
             try {
-                String text = BufScript.readText(ctx.workingDir.resolve(file), file);
+                String text = file.equals("-") ? readStdin(ctx) : BufScript.readText(ctx.workingDir.resolve(file), file);
                 ctx.out.print(io.github.bufdsl.format.Formatter.format(text));
                 return 0;
             } catch (ScriptException e) {

@@ -25,11 +25,32 @@ final class UnclosedBlocks {
 
     static List<Diagnostic> explain(List<Diagnostic> diagnostics, Source source) {
         List<Diagnostic> out = new ArrayList<>();
+        Token neverClosed = openBracketBefore(source, new Pos(Integer.MAX_VALUE, 1, 1));
+        Pos outermost = outermostOpen(source);
+        boolean reported = false;
         for (Diagnostic d : diagnostics) {
+            if (neverClosed != null && outermost != null && after(d.pos(), outermost)) {
+                // a bracket the file never closes: one error, at the innermost such bracket
+                if (!reported) {
+                    out.add(Diagnostic.error(new Pos(neverClosed.getLine(), neverClosed.getCharPositionInLine() + 1, 1),
+                            "this `" + neverClosed.getText() + "` has no matching `" + closing(neverClosed.getText()) + "`"
+                            + " (the file ends first)"));
+                    reported = true;
+                }
+                continue;
+            }
             Token bracket = openBracketBefore(source, d.pos());
             if (bracket != null && (bracket.getLine() < d.pos().line() || d.message().startsWith("unexpected end"))) {
-                d = Diagnostic.error(d.pos(), d.message() + "; the `" + bracket.getText() + "` at line "
-                        + bracket.getLine() + ", column " + (bracket.getCharPositionInLine() + 1) + " is not closed");
+                // at the bracket left open: that is where the mistake is
+                String close = switch (bracket.getText()) {
+                    case "(" -> ")";
+                    case "[" -> "]";
+                    default -> "}";
+                };
+                String found = d.message().startsWith("unexpected end of file") ? "the file ends first"
+                        : "line " + d.pos().line() + " comes first: " + d.message();
+                d = Diagnostic.error(new Pos(bracket.getLine(), bracket.getCharPositionInLine() + 1, 1), "this `"
+                        + bracket.getText() + "` has no matching `" + close + "` (" + found + ")");
                 out.add(d);
                 continue;
             }
@@ -44,6 +65,39 @@ final class UnclosedBlocks {
             out.add(d);
         }
         return out;
+    }
+
+    private static boolean after(Pos p, Pos q) {
+        return p.line() > q.line() || (p.line() == q.line() && p.column() >= q.column());
+    }
+
+    private static String closing(String open) {
+        return switch (open) {
+            case "(" -> ")";
+            case "[" -> "]";
+            default -> "}";
+        };
+    }
+
+    /** Where the outermost bracket that the file never closes opens, or null. */
+    private static Pos outermostOpen(Source source) {
+        BufDslLexer lexer = new BufDslLexer(CharStreams.fromString(source.text()));
+        lexer.removeErrorListeners();
+        Deque<Token> open = new ArrayDeque<>();
+        for (Token t = lexer.nextToken(); t.getType() != Token.EOF; t = lexer.nextToken()) {
+            String text = t.getText();
+            if (text.equals("(") || text.equals("[") || text.equals("{")) {
+                open.push(t);
+            } else if ((text.equals(")") || text.equals("]") || text.equals("}")) && !open.isEmpty()) {
+                open.pop();
+            }
+        }
+        if (open.isEmpty()) {
+            return null;
+        }
+        Token first = open.peekLast();
+        // the statement it is in: from the start of its line
+        return new Pos(first.getLine(), 1, 1);
     }
 
     /** The innermost bracket still open before a position (or at the end of the file), or null. */

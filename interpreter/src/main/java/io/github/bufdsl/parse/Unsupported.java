@@ -109,6 +109,19 @@ final class Unsupported {
             } else if (text.equals(".") && adjacent(t, next, ".") && i + 2 < tokens.size()
                     && adjacent(next, tokens.get(i + 2), ".")) {
                 message = "splatting (`...`) is not supported in bufdsl; pass the arguments one by one";
+            } else if (isNumber(t) && next != null && next.getStartIndex() == t.getStopIndex() + 1
+                    && (isNumber(next) || next.getText().equals("."))) {
+                int k = i;
+                while (k + 1 < tokens.size() && tokens.get(k + 1).getStartIndex() == tokens.get(k).getStopIndex() + 1
+                        && (isNumber(tokens.get(k + 1)) || tokens.get(k + 1).getText().equals("."))) {
+                    k++;
+                }
+                String number = source.text().substring(t.getStartIndex(), tokens.get(k).getStopIndex() + 1);
+                Pos pos = new Pos(t.getLine(), t.getCharPositionInLine() + 1, number.length());
+                found.add(new Found(Diagnostic.error(pos, "malformed number " + number + ": a number has at most one"
+                        + " decimal point, as 2.5 or 1.5e-3"), t.getLine(), t.getLine()));
+                coveredUpTo = t.getLine();
+                continue;
             } else if (text.equals("'") && t.getType() == BufDslLexer.UNKNOWN_CHAR) {
                 message = "`'` (the adjoint, or a character literal) is not supported in bufdsl; use @tensor to"
                         + " transpose, and \"...\" for text";
@@ -123,6 +136,10 @@ final class Unsupported {
             }
         }
         return found;
+    }
+
+    private static boolean isNumber(Token t) {
+        return t.getType() == BufDslLexer.INT || t.getType() == BufDslLexer.FLOAT;
     }
 
     /** {@code try = 3}, {@code local(x)}: a name that a script uses as a variable or function. */

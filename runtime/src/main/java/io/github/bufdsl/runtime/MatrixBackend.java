@@ -124,8 +124,12 @@ public interface MatrixBackend {
                 return f;
             }
         }
-        String known = String.join(", ", all.stream().map(Factory::name).toList());
-        throw new IllegalArgumentException("no matrix backend " + name + " (available: " + known + ")"
-                + (name.equals("blas") ? "; the native one needs bufdsl-backend-blas on the class path" : ""));
+        List<String> names = new ArrayList<>(List.of("ejml", "blas"));
+        all.stream().map(Factory::name).filter(n -> !names.contains(n)).forEach(names::add);
+        boolean blas = all.stream().anyMatch(f -> f.name().equals("blas"));
+        throw new IllegalArgumentException((name.equals("blas") ? "the backend blas is not installed"
+                : "no matrix backend " + name) + "; the backends are " + String.join(", ", names)
+                + (blas ? "" : " (blas needs the jar of the module backend-blas on the class path; ./bufdsl"
+                        + " adds it once built)"));
     }
 }
