@@ -4,6 +4,7 @@ import io.github.bufdsl.diag.Diagnostic;
 import io.github.bufdsl.diag.DiagnosticException;
 import io.github.bufdsl.diag.Phase;
 import io.github.bufdsl.diag.Pos;
+import io.github.bufdsl.runtime.BufferRules;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -347,10 +348,11 @@ public final class SizingEvaluator {
                 if (d != null && !d.extendable() && d.capacity() != null) {
                     Object cap = value(d.capacity());
                     Long peak = l.peak.constant();
-                    if (cap instanceof Poly c && c.isConstant() && peak != null && peak > c.constantValue()) {
-                        problem(d.pos(), b + " holds " + c.constantValue() + " elements but its peak is " + peak
-                                + " (reached at line " + l.peakAt.line() + "); make it at least " + peak
-                                + (d.scoped() ? "" : " or let it grow (extend=true)"), true);
+                    BufferRules.Violation v = cap instanceof Poly c && c.isConstant() && peak != null
+                            ? BufferRules.peak(b, c.constantValue(), false, peak, "line " + l.peakAt.line(), d.scoped())
+                            : null;
+                    if (v != null) {
+                        problem(d.pos(), v.message(), true);
                     }
                 }
             });
@@ -845,17 +847,14 @@ public final class SizingEvaluator {
         private void step(SizeStmt s) {
             if (s instanceof SizeStmt.Alloc a) {
                 at = a.pos();
-                if (level(a.buffer()).reshapeAt != null) {
-                    throw fail(a.pos(), "alloc!(" + a.buffer() + ", ...): " + a.buffer() + " is in reshape mode since line "
-                            + level(a.buffer()).reshapeAt.line() + "; alloc! and reshape_buf! do not mix on one buffer:"
-                            + " reset!(" + a.buffer() + ") first");
-                }
+                String call = AbstractStack.call("alloc!", a.buffer(), a.dims(), null) + ": ";
+                rule(a.pos(), call, BufferRules.alloc(stackView(a.buffer()), 0));
                 Poly n = Poly.constant(1);
                 List<Poly> dims = new ArrayList<>();
                 for (SizeExpr d : a.dims()) {
                     Poly v = integer(d, "a dimension");
-                    if (v.isConstant() && v.constantValue() < 0) {
-                        throw fail(a.pos(), "negative dimension " + v + written(v, d));
+                    if (v.isConstant()) {
+                        rule(a.pos(), call, BufferRules.dimension(v.constantValue(), dims.size() + 1, a.target()));
                     }
                     dims.add(v);
                     n = times(n, v);
@@ -879,25 +878,23 @@ public final class SizingEvaluator {
                 }
             } else if (s instanceof SizeStmt.Drop d) {
                 at = d.pos();
-                if (level(d.buffer()).reshapeAt != null) {
-                    throw fail(d.pos(), "drop!(" + d.buffer() + ", ...): " + d.buffer() + " is in reshape mode since line "
-                            + level(d.buffer()).reshapeAt.line() + "; reset!(" + d.buffer() + ") gives its views back");
-                }
                 drop(d);
             } else if (s instanceof SizeStmt.Reshape r) {
                 at = r.pos();
                 Level l = level(r.buffer());
-                if (!l.stack.isEmpty()) {
-                    throw fail(r.pos(), "reshape_buf!(" + r.buffer() + ", ...): " + r.buffer() + " has tensors allocated ("
-                            + l.stack.peek().name + " is the last); reshape_buf! and alloc! do not mix on one buffer:"
-                            + " reset!(" + r.buffer() + ") first");
-                }
+                Poly offset = integer(r.offset(), "an offset");
+                String call = AbstractStack.call("reshape_buf!", r.buffer(), r.dims(), r.offset());
+                rule(r.pos(), call + ": ", BufferRules.reshape(stackView(r.buffer()),
+                        offset.isConstant() ? offset.constantValue() : 0, 0));
+                reshapeCalls.putIfAbsent(r.pos(), call + " at line " + r.pos().line());
                 Poly n = Poly.constant(1);
                 for (SizeExpr d : r.dims()) {
                     n = times(n, integer(d, "a dimension"));
                 }
-                Poly end = integer(r.offset(), "an offset").plus(n);
-                l.reshapeAt = r.pos();
+                Poly end = offset.plus(n);
+                if (l.reshapeAt == null) { // in reshape mode since the first view after a reset
+                    l.reshapeAt = r.pos();
+                }
                 Peak raised = l.peak.max(end);
                 if (!raised.equals(l.peak)) {
                     l.peak = raised;
@@ -948,8 +945,8 @@ public final class SizingEvaluator {
                 workspace(op);
             } else if (s instanceof SizeStmt.Use u) {
                 for (String name : u.names()) {
-                    if (lookup(name) instanceof TensorRec t && t.droppedBy != null) {
-                        throw fail(u.pos(), name + " was dropped by " + t.droppedBy);
+                    if (lookup(name) instanceof TensorRec t) {
+                        rule(u.pos(), "", BufferRules.use(name, t.droppedBy));
                     }
                 }
             } else if (s instanceof SizeStmt.If f) {
@@ -1134,10 +1131,33 @@ public final class SizingEvaluator {
             }
         }
 
+        /** Each reshape_buf! as messages name it, by position. */
+        private final Map<Pos, String> reshapeCalls = new HashMap<>();
+
+        /** One buffer's abstract stack as the buffer rules read it. */
+        private BufferRules.StackView<TensorRec> stackView(String buffer) {
+            return stackView(buffer, Map.of());
+        }
+
+        /** As {@link #stackView(String)}, calling some records by the names a statement gives them. */
+        private BufferRules.StackView<TensorRec> stackView(String buffer, Map<TensorRec, String> named) {
+            Level l = level(buffer);
+            return new AbstractStack<>(buffer, bufferName(buffer), l.stack, t -> t.buffer, t -> t.droppedBy,
+                    t -> named.getOrDefault(t, t.name),
+                    l.reshapeAt == null ? null : reshapeCalls.get(l.reshapeAt));
+        }
+
+        /** Fails at {@code pos} with the rule's message (after {@code call}) when a buffer rule is broken. */
+        private void rule(Pos pos, String call, BufferRules.Violation v) {
+            if (v != null) {
+                throw fail(pos, call + v.message());
+            }
+        }
+
         private void drop(SizeStmt.Drop d) {
             Level l = level(d.buffer());
-            String buffer = bufferName(d.buffer());
             List<TensorRec> given = new ArrayList<>();
+            Map<TensorRec, String> named = new java.util.IdentityHashMap<>(); // as this drop! names them
             for (String name : d.tensors()) {
                 Object v = lookup(name);
                 if (v instanceof Opaque o) {
@@ -1152,33 +1172,11 @@ public final class SizingEvaluator {
                     throw fail(d.pos(), "drop!(" + d.buffer() + ", " + name + "): " + name + " is not a tensor but "
                             + show(v));
                 }
-                if (!t.buffer.equals(buffer)) {
-                    throw fail(d.pos(), "drop!(" + d.buffer() + ", " + name + "): " + name + " belongs to " + t.buffer
-                            + ", not " + d.buffer());
-                }
-                if (t.droppedBy != null) {
-                    throw fail(d.pos(), "drop!(" + d.buffer() + ", " + name + "): " + name + " was already dropped by "
-                            + t.droppedBy);
-                }
                 given.add(t);
+                named.putIfAbsent(t, name);
             }
-            // together they must be the top of the stack, in any order
-            List<TensorRec> top = new ArrayList<>();
-            java.util.Iterator<TensorRec> it = l.stack.iterator();
-            for (int i = 0; i < given.size() && it.hasNext(); i++) {
-                top.add(it.next());
-            }
-            for (TensorRec t : given) {
-                if (!top.contains(t)) {
-                    TensorRec last = l.stack.peek();
-                    throw fail(d.pos(), "drop!(" + d.buffer() + ", " + String.join(", ", d.tensors()) + "): " + t.name
-                            + " is not the last tensor allocated in " + d.buffer() + "; "
-                            + (last == null ? "nothing is allocated" : last.name + " is"));
-                }
-            }
-            if (new java.util.HashSet<>(given).size() != given.size()) {
-                throw fail(d.pos(), "drop!(" + d.buffer() + ", ...): a tensor is given twice");
-            }
+            rule(d.pos(), "drop!(" + d.buffer() + ", " + String.join(", ", d.tensors()) + "): ",
+                    BufferRules.drop(stackView(d.buffer(), named), given));
             l.pop(given.size());
             dropLog.addAll(given);
             for (TensorRec t : given) {

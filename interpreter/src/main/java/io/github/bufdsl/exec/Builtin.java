@@ -182,7 +182,7 @@ final class Builtin {
                         }
                         offset = o.value();
                     }
-                    return new Value.TensorValue(c.buffer(0).reshape(c.ctx().nameHint(), offset, dims(c)));
+                    return new Value.TensorValue(c.buffer(0).reshape(site(c), c.ctx().nameHint(), offset, dims(c)));
                 });
         def(m, sig("used", "used(buf)").arg("buf", SOME_BUFFER), INT, Role.READS_BUFFER,
                 c -> new Value.Int(c.buffer(0).used()));

@@ -6,6 +6,7 @@ import io.github.bufdsl.ast.ExprPrinter;
 import io.github.bufdsl.ast.Stmt;
 import io.github.bufdsl.diag.Pos;
 import io.github.bufdsl.runtime.BufferException;
+import io.github.bufdsl.runtime.BufferRules;
 import io.github.bufdsl.runtime.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -817,7 +818,9 @@ final class Compiler {
             } catch (ScriptError err) {
                 throw err.pos() != null ? err : new ScriptError(e.pos(), callText(e) + ": " + err.getMessage());
             } catch (BufferException err) {
-                throw new ScriptError(e.pos(), callText(e) + ": " + err.getMessage());
+                // a tensor used after it was given back is named by the message itself, as wherever it is used
+                throw new ScriptError(e.pos(), err.violation() instanceof BufferRules.Violation.UsedAfterGivenBack
+                        ? err.getMessage() : callText(e) + ": " + err.getMessage());
             }
         };
     }

@@ -62,6 +62,8 @@ public final class Buffer implements AutoCloseable {
     private String closedBy;
     /** Views made by reshape, live until reset; non-empty means the buffer is in reshape mode. */
     private final List<Allocation> views = new ArrayList<>();
+    /** How the first view since the last reset was made, for messages (null: "reshape_buf!"). */
+    private String reshapeSite;
     /**
      * How far an alloc may reach without a closer look: the high-water mark (never past the
      * capacity), or -1 when the buffer is closed or in reshape mode. One comparison on the hot path
@@ -74,6 +76,8 @@ public final class Buffer implements AutoCloseable {
     private java.nio.DoubleBuffer nat;
     /** Elements the storage holds (data's or floats' length): one field for the hot path to read. */
     private int cap;
+    /** This buffer as the rules see it ({@link BufferRules}), asked on the slow paths only. */
+    private final BufferRules.StackView<Tensor> view = new View();
 
     /** An extendable buffer of {@code length} elements. */
     public Buffer(long length) {
@@ -281,26 +285,28 @@ public final class Buffer implements AutoCloseable {
      * @throws BufferException if tensors are allocated from the buffer, or it cannot hold the view
      */
     public Tensor reshape(String tensorName, long viewOffset, long... dims) {
-        if (closedBy != null) {
-            throw new BufferException(name + " was closed by " + closedBy);
-        }
-        if (depth > 0) {
-            throw new BufferException(name + " has tensors allocated (" + describeSlot(depth - 1)
-                    + " is the last); reshape_buf! and alloc! do not mix on one buffer: reset!(" + name + ") first");
-        }
-        if (viewOffset < 0) {
-            throw new BufferException("negative offset " + viewOffset);
-        }
+        return reshape(null, tensorName, viewOffset, dims);
+    }
+
+    /**
+     * As {@link #reshape(String, long, long...)}; {@code site} says in later error messages what put
+     * the buffer in reshape mode (for example "reshape_buf!(buf, 4) at line 3").
+     */
+    public Tensor reshape(String site, String tensorName, long viewOffset, long... dims) {
         int[] shape = checkDims(dims, tensorName);
         long length = 1;
         for (int d : shape) {
             length *= d;
         }
+        BufferRules.check(BufferRules.reshape(view, viewOffset, length));
         long end = viewOffset + length;
         if (end > capacity()) {
             grow(end, length);
         }
         Allocation a = new Allocation(this, (int) viewOffset, (int) length, tensorName);
+        if (views.isEmpty()) {
+            reshapeSite = site;
+        }
         views.add(a);
         highWater = Math.max(highWater, end);
         stats.highWater = highWater;
@@ -422,16 +428,6 @@ public final class Buffer implements AutoCloseable {
         return push(tensorName, shapeOnTop(new long[] {m, n}, tensorName), m * n);
     }
 
-    private void checkAllocatable() {
-        if (closedBy != null) {
-            throw new BufferException(name + " was closed by " + closedBy + "; nothing can be allocated from it");
-        }
-        if (!views.isEmpty()) {
-            throw new BufferException(name + " is in reshape mode since reshape_buf!; alloc! and reshape_buf! do not"
-                    + " mix on one buffer: reset!(" + name + ") first");
-        }
-    }
-
     /**
      * The shape {@code dims} for the slot on top, which had another one before: that of the slot
      * below when equal, else checked and made. The slot keeps it.
@@ -494,7 +490,7 @@ public final class Buffer implements AutoCloseable {
 
     /** The slow path of an alloc reaching {@code end}, past {@link #limit}: checks, grows, moves the mark. */
     private void beyondLimit(long end, long request) {
-        checkAllocatable();
+        BufferRules.check(BufferRules.alloc(view, request));
         if (end > capacity()) {
             grow(end, request);
         }
@@ -538,7 +534,7 @@ public final class Buffer implements AutoCloseable {
         if (gens[d] - 1 != gen) { // the last generation given back in this slot
             return "an earlier drop or reset (its memory has been allocated and given back again since)";
         }
-        return siteGen[d] == gen ? sites[d] : DEFAULT_DROP;
+        return siteGen[d] == gen && sites[d] != null ? sites[d] : DEFAULT_DROP;
     }
 
     /** What messages call the allocation in slot {@code d}. */
@@ -548,12 +544,8 @@ public final class Buffer implements AutoCloseable {
                         + " elements)";
     }
 
+    /** Grows to {@code end} elements; the rules ({@link BufferRules}) have allowed it. */
     private void grow(long end, long request) {
-        if (!extendable) {
-            throw new BufferException(String.format(
-                    "buffer overflow: %s has %d elements, %d in use, %d free; the request needs %d",
-                    name, capacity(), offset, capacity() - offset, request));
-        }
         int n = checkLength(end, name);
         long more = (long) type.bytes() * (n - capacity());
         hold.add("growing " + name + " to " + n + " elements", more);
@@ -582,35 +574,10 @@ public final class Buffer implements AutoCloseable {
      * back (for example "drop!(buf, A) at line 12").
      */
     public void drop(String site, Tensor... tensors) {
-        if (!views.isEmpty()) {
-            throw new BufferException(name + " is in reshape mode since reshape_buf!; reset!(" + name
-                    + ") gives its views back");
-        }
-        for (Tensor t : tensors) {
-            if (t.buffer() != this) {
-                throw new BufferException(t.describe() + " belongs to " + t.buffer().name + ", not " + name);
-            }
-            if (!t.isLive()) {
-                throw new BufferException(t.describe() + " was already dropped by " + t.endedBy());
-            }
-        }
         // together they must be the top of the stack, in any order (as Buffers.jl, which takes them
         // from the highest offset down; comparing slots also settles tensors of length zero)
+        BufferRules.check(BufferRules.drop(view, Arrays.asList(tensors)));
         int k = tensors.length;
-        boolean[] given = new boolean[k];
-        for (Tensor t : tensors) {
-            int slot = t.slot();
-            int fromTop = depth - 1 - slot;
-            if (slot >= 0 && fromTop >= 0 && fromTop < k) {
-                if (given[fromTop]) {
-                    throw new BufferException(t.describe() + " is given twice");
-                }
-                given[fromTop] = true;
-                continue;
-            }
-            String last = depth == 0 ? "nothing is allocated" : describeSlot(depth - 1) + " is";
-            throw new BufferException(t.describe() + " is not the last tensor allocated in " + name + "; " + last);
-        }
         for (int i = 0; i < k; i++) {
             int d = --depth;
             end(d, site);
@@ -696,15 +663,69 @@ public final class Buffer implements AutoCloseable {
         return data;
     }
 
+    /** The stack as {@link BufferRules} reads it. */
+    private final class View implements BufferRules.StackView<Tensor> {
+        public String name() {
+            return name;
+        }
+
+        public int depth() {
+            return depth;
+        }
+
+        public String describeFromTop(int k) {
+            return describeSlot(depth - 1 - k);
+        }
+
+        public int fromTop(Tensor t) {
+            int slot = t.slot();
+            return t.buffer() == Buffer.this && slot >= 0 && slot < depth && t.isLive() ? depth - 1 - slot : -1;
+        }
+
+        public String owner(Tensor t) {
+            return t.buffer().name;
+        }
+
+        public boolean owns(Tensor t) {
+            return t.buffer() == Buffer.this;
+        }
+
+        public String endedBy(Tensor t) {
+            return t.isLive() ? null : t.endedBy();
+        }
+
+        public String describe(Tensor t) {
+            return t.describe();
+        }
+
+        public String reshapeMode() {
+            return views.isEmpty() ? null : reshapeSite != null ? reshapeSite : "reshape_buf!";
+        }
+
+        public String closedBy() {
+            return closedBy;
+        }
+
+        public long capacity() {
+            return Buffer.this.capacity();
+        }
+
+        public boolean extendable() {
+            return extendable;
+        }
+
+        public long used() {
+            return offset;
+        }
+    }
+
     @Override
     public String toString() {
         return "Buffer{" + type.julia() + "}(" + capacity() + ", used=" + used() + ")";
     }
 
     static int checkLength(long length, String what) {
-        if (length < 0) {
-            throw new BufferException(what + ": negative length " + length);
-        }
+        BufferRules.check(BufferRules.length(what, length));
         if (length > MAX_LENGTH) {
             throw new BufferException(what + ": length " + length + " is larger than the largest buffer ("
                     + MAX_LENGTH + " elements)");
@@ -720,8 +741,7 @@ public final class Buffer implements AutoCloseable {
         for (int i = 0; i < dims.length; i++) {
             long d = dims[i];
             if (d < 0) {
-                throw new BufferException("negative dimension " + d + " (dimension " + (i + 1) + ")"
-                        + (tensorName == null ? "" : " for " + tensorName));
+                BufferRules.check(BufferRules.dimension(d, i + 1, tensorName));
             }
             zero |= d == 0;
             if (d != 0 && length > Long.MAX_VALUE / d) {

@@ -206,7 +206,7 @@ public final class Tensor {
      */
     public void checkLive() {
         if (!isLive()) {
-            throw new BufferException(describe() + " was dropped by " + endedBy());
+            BufferRules.check(BufferRules.use(describe(), endedBy()));
         }
     }
 
