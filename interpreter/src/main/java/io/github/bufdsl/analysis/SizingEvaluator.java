@@ -5,6 +5,7 @@ import io.github.bufdsl.diag.DiagnosticException;
 import io.github.bufdsl.diag.Phase;
 import io.github.bufdsl.diag.Pos;
 import io.github.bufdsl.runtime.BufferRules;
+import io.github.bufdsl.runtime.TensorRules;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -1016,55 +1017,34 @@ public final class SizingEvaluator {
          */
         private void checkIndices(SizeStmt.TensorOp op) {
             TensorRec out = lookup(op.output()) instanceof TensorRec t ? t : null;
-            if (out != null && out.dims != null && out.dims.size() != op.outLabels().size()) {
-                throw fail(op.pos(), "the output " + op.output() + " has " + out.dims.size() + " dimensions but "
-                        + op.outLabels().size() + " indices [" + String.join(",", op.outLabels()) + "]");
-            }
-            if (new java.util.HashSet<>(op.outLabels()).size() != op.outLabels().size()) {
-                throw fail(op.pos(), "an index repeats on the output " + op.output() + ": "
-                        + String.join(",", op.outLabels()));
-            }
+            TensorRules.Ref outRef = new TensorRules.Ref(op.output(), op.outLabels(),
+                    out != null && !op.define() ? knownDims(out) : null);
             for (List<SizeStmt.Factor> term : op.terms()) {
                 if (term.isEmpty()) {
                     continue;
                 }
-                Map<String, Integer> count = new LinkedHashMap<>();
-                Map<String, Poly> dim = new HashMap<>();
-                Map<String, String> where = new HashMap<>();
-                boolean known = true;
+                List<TensorRules.Ref> refs = new ArrayList<>();
                 for (SizeStmt.Factor f : term) {
                     TensorRec t = lookup(f.tensor()) instanceof TensorRec r ? r : null;
-                    if (t == null || t.dims == null) {
-                        known = false;
-                        continue;
-                    }
-                    if (t.dims.size() != f.labels().size()) {
-                        throw fail(op.pos(), f.tensor() + " has " + t.dims.size() + " dimensions but "
-                                + f.labels().size() + " indices [" + String.join(",", f.labels()) + "]");
-                    }
-                    for (int k = 0; k < f.labels().size(); k++) {
-                        noteIndex(op, f.labels().get(k), t.dims.get(k), f.tensor(), count, dim, where);
-                    }
+                    refs.add(new TensorRules.Ref(f.tensor(), f.labels(), t == null ? null : knownDims(t)));
                 }
-                for (int k = 0; k < op.outLabels().size(); k++) {
-                    String l = op.outLabels().get(k);
-                    count.merge(l, 1, Integer::sum);
-                    if (out != null && out.dims != null && !op.define()) {
-                        noteDim(op, l, out.dims.get(k), op.output(), dim, where);
-                    }
-                }
-                for (Map.Entry<String, Integer> e : count.entrySet()) {
-                    String l = e.getKey();
-                    if (e.getValue() > 2) {
-                        throw fail(op.pos(), "index " + l + " appears three times");
-                    }
-                    if (e.getValue() == 1 && known) {
-                        throw fail(op.pos(), op.outLabels().contains(l)
-                                ? "index " + l + " of the output " + op.output() + " does not appear on the right"
-                                : "index " + l + " appears only once on the right and not on the left");
-                    }
+                TensorRules.Violation v = TensorRules.term(outRef, refs);
+                if (v != null) {
+                    throw fail(op.pos(), v.message());
                 }
             }
+        }
+
+        /** A record's dimensions for the index rules: numbers where known, else {@link TensorRules#UNKNOWN}. */
+        private static long[] knownDims(TensorRec t) {
+            if (t.dims == null) {
+                return null;
+            }
+            long[] d = new long[t.dims.size()];
+            for (int k = 0; k < d.length; k++) {
+                d[k] = t.dims.get(k).isConstant() ? t.dims.get(k).constantValue() : TensorRules.UNKNOWN;
+            }
+            return d;
         }
 
         /** Counts the statement's workspace when every dimension of its tensors is a number. */
@@ -1108,26 +1088,6 @@ public final class SizingEvaluator {
                 workspace.statement(op, dims, limit, direct, offHeap, outDirect, outOffHeap);
             } catch (RuntimeException e) {
                 workspace.markUnknown(); // the runtime reports what does not fit
-            }
-        }
-
-        private void noteIndex(SizeStmt.TensorOp op, String label, Poly d, String tensor, Map<String, Integer> count,
-                Map<String, Poly> dim, Map<String, String> where) {
-            count.merge(label, 1, Integer::sum);
-            noteDim(op, label, d, tensor, dim, where);
-        }
-
-        private void noteDim(SizeStmt.TensorOp op, String label, Poly d, String tensor, Map<String, Poly> dim,
-                Map<String, String> where) {
-            Poly before = dim.putIfAbsent(label, d);
-            if (before == null) {
-                where.put(label, tensor);
-            } else if (!before.equals(d) && before.isConstant() && d.isConstant()) {
-                throw fail(op.pos(), tensor.equals(where.get(label))
-                        ? "index " + label + " is traced over dimensions " + before + " and " + d + " of " + tensor
-                                + ", which differ"
-                        : "index " + label + " has dimension " + before + " on " + where.get(label) + " but " + d
-                                + " on " + tensor);
             }
         }
 

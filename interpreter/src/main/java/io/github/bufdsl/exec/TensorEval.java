@@ -8,6 +8,7 @@ import io.github.bufdsl.runtime.Buffer;
 import io.github.bufdsl.runtime.ContractionOrder;
 import io.github.bufdsl.runtime.Contractor;
 import io.github.bufdsl.runtime.Tensor;
+import io.github.bufdsl.runtime.TensorRules;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,6 +73,11 @@ final class TensorEval {
             if (terms.isEmpty() || terms.get(0).factors().isEmpty()) {
                 throw new ScriptError(s.pos(), ":= needs a tensor on the right, whose buffer the new tensor comes from");
             }
+            if (s.lhs().tensor() instanceof Expr.Name n) { // the new tensor's dimensions come from the terms
+                for (Term t : terms) {
+                    checkIndices(new TensorRules.Ref(n.name(), List.of(outLabels), null), t);
+                }
+            }
             out = define(s, terms, outLabels);
         } else {
             Value v = interp.eval(target);
@@ -87,13 +93,33 @@ final class TensorEval {
                         + " to a tensor");
             }
         }
-        boolean first = true;
+        TensorRules.Ref outRef = TensorRules.ref(out, outLabels);
         for (Term t : terms) {
+            checkIndices(outRef, t);
+        }
+        // a factor with a repeated index is traced first, every term's before any product: products
+        // then see distinct indices only
+        List<Term> traced = new ArrayList<>();
+        for (Term t : terms) {
+            traced.add(new Term(t.coefficient(), t.factors().stream().map(this::traced).toList(), t.plan()));
+        }
+        boolean first = true;
+        for (Term t : traced) {
             double beta = (first && (s.op() == AssignOp.SET || s.op() == AssignOp.DEFINE)) ? 0.0 : 1.0;
             double alpha = s.op() == AssignOp.SUB ? -t.coefficient() : t.coefficient();
             term(out, outLabels, alpha, t.factors(), plan(s, t, outLabels), beta);
             first = false;
         }
+    }
+
+    /** The index rules on a whole term, before any of its contractions runs. */
+    private static void checkIndices(TensorRules.Ref out, Term t) {
+        List<TensorRules.Ref> refs = new java.util.ArrayList<>();
+        for (Factor f : t.factors()) {
+            f.tensor().checkLive();
+            refs.add(TensorRules.ref(f.tensor(), f.labels()));
+        }
+        TensorRules.check(TensorRules.term(out, refs));
     }
 
     private Tensor define(Stmt.Tensor s, List<Term> terms, String[] outLabels) {
@@ -192,8 +218,8 @@ final class TensorEval {
 
 
     /**
-     * A factor with a repeated index ({@code A[i,i,k]}) is traced first, into the scratch buffer,
-     * so that products only see distinct indices; others are returned as they are.
+     * A factor with a repeated index ({@code A[i,i,k]}) traced, into the scratch buffer, so that
+     * products only see distinct indices; others are returned as they are.
      */
     private Factor traced(Factor f) {
         List<String> unique = new ArrayList<>();
@@ -226,8 +252,8 @@ final class TensorEval {
             if (!(v instanceof Value.TensorValue tv)) {
                 throw new ScriptError(r.pos(), "an indexed operand of @tensor must be a tensor, not " + Arith.describe(v));
             }
-            return List.of(new Term(1.0, List.of(traced(new Factor(tv.tensor(), r.indices().toArray(new String[0]),
-                    r, tv.tensor().buffer()))), new ContractionOrder.Leaf(0)));
+            return List.of(new Term(1.0, List.of(new Factor(tv.tensor(), r.indices().toArray(new String[0]),
+                    r, tv.tensor().buffer())), new ContractionOrder.Leaf(0)));
         }
         if (e instanceof TensorExpr.Scalar s) {
             Value v = interp.eval(s.value());

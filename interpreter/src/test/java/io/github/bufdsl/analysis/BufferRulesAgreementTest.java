@@ -19,11 +19,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Each buffer rule broken once: the checks before running ({@code check}, the analyzer over its
+ * Each buffer rule and @tensor index rule broken once: the checks before running ({@code check}, the analyzer over its
  * abstract stack) and the run without them (the runtime's Buffer) report the same line and the
  * same message, since both ask {@code BufferRules}.
  */
 class BufferRulesAgreementTest {
+    /** Tensors for the @tensor cases: A, B, C, D 2x2; E 3x3x2 (a trace over 3 and 3); F 2. */
+    private static final String T = "buf = Buffer(1000)\nA = alloc!(buf, 2, 2)\nB = alloc!(buf, 2, 2)\n"
+            + "C = alloc!(buf, 2, 2)\nD = alloc!(buf, 2, 2)\nE = alloc!(buf, 3, 2, 2)\nF = alloc!(buf, 2)\n";
+
     @ParameterizedTest
     @ValueSource(strings = {
         // not on top
@@ -44,6 +48,18 @@ class BufferRulesAgreementTest {
         "buf = Buffer(100)\nV = reshape_buf!(buf, 4; offset=-1)\n",
         // drop in reshape mode: the same rule as alloc in reshape mode
         "buf = Buffer(100)\nA = alloc!(buf, 2)\nreset!(buf)\nV = reshape_buf!(buf, 4)\ndrop!(buf, A)\n",
+        // the index rules of @tensor (TensorRules): three times, once, not on the right, dimensions,
+        // traces, the number of indices, a repeat on the output; also in products of three
+        T + "@tensor C[i,j] = A[i,j] * B[j,j]\n",
+        T + "@tensor C[i,j] = A[i,k] * B[k,l]\n",
+        T + "@tensor C[i,j] = A[i,k] * B[k,m] * D[m,n]\n",
+        T + "@tensor C[i,q] = A[i,k] * B[k,j]\n",
+        T + "@tensor C[i,j] = A[i,k] * E[k,j]\n",
+        T + "@tensor C[i,j] = A[i,k] * B[k,m] * E[m,j]\n",
+        T + "@tensor C[i,j] = A[i,k] * B[k,j,l]\n",
+        T + "@tensor C[i,i] = A[i,k] * B[k,j]\n",
+        T + "@tensor F[j] = E[i,i,j]\n",
+        T + "@tensor C[i,j] = A[i,k] * B[k,j] + A[i,j] * B[j,k]\n",
     })
     void checkAndRunSayTheSame(String script) throws ScriptException {
         List<Problem> problems = BufScript.fromString("r.buf", script).check(Map.of());

@@ -62,13 +62,15 @@ public final class Contractor {
      */
     public void contract(Tensor c, String[] cIdx, double alpha, Tensor a, String[] aIdx, Tensor b, String[] bIdx,
             double beta) {
+        a.checkLive();
+        b.checkLive();
+        c.checkLive();
+        // the index rules decide (every index twice, one dimension each); what follows may rely on them
+        TensorRules.check(TensorRules.term(TensorRules.ref(c, cIdx),
+                List.of(TensorRules.ref(a, aIdx), TensorRules.ref(b, bIdx))));
         Operand oa = Operand.of(a, aIdx, "the first factor");
         Operand ob = Operand.of(b, bIdx, "the second factor");
         Operand oc = Operand.of(c, cIdx, "the output");
-        if (oc.diagonal) {
-            throw new ShapeMismatchException("an index repeats on the output " + c.describe() + ": "
-                    + String.join(",", cIdx));
-        }
         checkNoOverlap(c, a);
         checkNoOverlap(c, b);
         List<String> freeA = new ArrayList<>();
@@ -76,33 +78,11 @@ public final class Contractor {
         List<String> summed = new ArrayList<>();
         for (String l : oa.labels()) {
             if (ob.has(l)) {
-                if (oc.has(l)) {
-                    throw new ShapeMismatchException("index " + l + " appears three times (on both factors and"
-                            + " the output)");
-                }
                 summed.add(l);
-                checkSameDim(l, oa, ob);
-            } else if (!oc.has(l)) {
-                throw new ShapeMismatchException("index " + l + " appears only once on the right and not on the"
-                        + " left");
-            }
-        }
-        for (String l : ob.labels()) {
-            if (!oa.has(l) && !oc.has(l)) {
-                throw new ShapeMismatchException("index " + l + " appears only once on the right and not on the"
-                        + " left");
             }
         }
         for (String l : oc.labels()) {
-            boolean inA = oa.has(l);
-            boolean inB = ob.has(l);
-            if (!inA && !inB) {
-                throw new ShapeMismatchException("index " + l + " of the output " + c.describe()
-                        + " does not appear on the right");
-            }
-            Operand from = inA ? oa : ob;
-            checkSameDim(l, from, oc);
-            (inA ? freeA : freeB).add(l);
+            (oa.has(l) ? freeA : freeB).add(l);
         }
         int m = oa.size(freeA);
         int n = ob.size(freeB);
@@ -516,27 +496,15 @@ public final class Contractor {
      * @throws ShapeMismatchException if labels and dimensions do not fit; nothing is written then
      */
     public void permute(Tensor c, String[] cIdx, double alpha, Tensor a, String[] aIdx, double beta) {
+        a.checkLive();
+        c.checkLive();
+        TensorRules.check(TensorRules.term(TensorRules.ref(c, cIdx), List.of(TensorRules.ref(a, aIdx))));
         Operand oa = Operand.of(a, aIdx, "the right-hand side");
         Operand oc = Operand.of(c, cIdx, "the output");
-        if (oc.diagonal) {
-            throw new ShapeMismatchException("an index repeats on the output " + c.describe() + ": "
-                    + String.join(",", cIdx));
-        }
         checkNoOverlap(c, a);
-        for (String l : oc.labels()) {
-            if (!oa.has(l)) {
-                throw new ShapeMismatchException("index " + l + " of the output " + c.describe()
-                        + " does not appear on the right");
-            }
-            checkSameDim(l, oa, oc);
-        }
         List<String> traced = new ArrayList<>();
         for (String l : oa.labels()) {
             if (!oc.has(l)) {
-                if (!oa.repeated(l)) {
-                    throw new ShapeMismatchException("index " + l + " appears only once on the right and not on"
-                            + " the left");
-                }
                 traced.add(l);
             }
         }
@@ -640,15 +608,6 @@ public final class Contractor {
         return beta == 0.0 ? alpha * x : beta * old + alpha * x;
     }
 
-    private static void checkSameDim(String label, Operand x, Operand y) {
-        int dx = x.dim(label);
-        int dy = y.dim(label);
-        if (dx != dy) {
-            throw new ShapeMismatchException("index " + label + " has dimension " + dx + " on " + x.tensor.describe()
-                    + " but " + dy + " on " + y.tensor.describe());
-        }
-    }
-
     /**
      * Rejects an output that shares memory with an input: the exact sets of buffer positions the two
      * views touch are compared (by their spans first, then element by element when the spans meet).
@@ -725,13 +684,8 @@ public final class Contractor {
         }
 
         static Operand of(Tensor t, String[] labels, String role) {
-            t.checkLive();
-            if (labels.length != t.rank()) {
-                throw new ShapeMismatchException(role + " " + t.describe() + " has " + t.rank()
-                        + (t.rank() == 1 ? " dimension" : " dimensions") + " (size " + t.shapeString() + ") but "
-                        + labels.length + (labels.length == 1 ? " index" : " indices") + " ["
-                        + String.join(",", labels) + "]");
-            }
+            // the caller has checked the index rules (TensorRules): one label per dimension, a repeated
+            // label at most twice and over equal dimensions
             Operand o = new Operand(t);
             int[] dims = t.dimsInternal();
             int[] strides = t.strides();
@@ -740,14 +694,6 @@ public final class Contractor {
                 if (axis == null) {
                     o.axes.put(labels[i], new int[] {dims[i], strides[i], 1});
                 } else {
-                    if (axis[2] == 2) {
-                        throw new ShapeMismatchException("index " + labels[i] + " appears three times on "
-                                + t.describe());
-                    }
-                    if (axis[0] != dims[i]) {
-                        throw new ShapeMismatchException("index " + labels[i] + " is traced over dimensions "
-                                + axis[0] + " and " + dims[i] + " of " + t.describe() + ", which differ");
-                    }
                     axis[1] += strides[i];
                     axis[2] = 2;
                     o.diagonal = true;
