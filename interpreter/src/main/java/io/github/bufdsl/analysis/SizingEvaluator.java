@@ -855,7 +855,7 @@ public final class SizingEvaluator {
                 for (SizeExpr d : a.dims()) {
                     Poly v = integer(d, "a dimension");
                     if (v.isConstant()) {
-                        rule(a.pos(), call, BufferRules.dimension(v.constantValue(), dims.size() + 1, a.target()));
+                        rule(a.pos(), call, BufferRules.dimension(v.constantValue(), dims.size() + 1));
                     }
                     dims.add(v);
                     n = times(n, v);

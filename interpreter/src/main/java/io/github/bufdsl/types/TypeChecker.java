@@ -10,6 +10,8 @@ import io.github.bufdsl.diag.Pos;
 import io.github.bufdsl.resolve.Resolution;
 import io.github.bufdsl.resolve.Suggestions;
 import io.github.bufdsl.runtime.Buffer;
+import io.github.bufdsl.runtime.BufferRules;
+import io.github.bufdsl.runtime.TensorRules;
 import io.github.bufdsl.types.Type.Dim;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -755,8 +757,7 @@ public final class TypeChecker {
 
     private void rank(Pos pos, String name, Type t, List<String> labels) {
         if (t instanceof Type.TensorT tt && tt.dims() != null && tt.dims().size() != labels.size()) {
-            error(pos, name + " has " + tt.dims().size() + " dimensions but " + labels.size() + " indices ["
-                    + String.join(",", labels) + "]");
+            error(pos, new TensorRules.Violation.IndexCount(name, tt.dims().size(), labels).message()); // the runtime's words
         }
     }
 
@@ -1274,7 +1275,7 @@ public final class TypeChecker {
     private void lengthLimit(Pos pos, Type len, String what) {
         if (len instanceof Type.IntT n && n.value() != null) {
             if (n.value() < 0) {
-                error(pos, what + ": negative length " + n.value());
+                error(pos, BufferRules.length(what, n.value()).message()); // the runtime's rule and words
             } else if (n.value() > Buffer.MAX_LENGTH) {
                 error(pos, what + ": length " + n.value() + " is larger than the largest buffer (" + Buffer.MAX_LENGTH
                         + " elements)");
@@ -1295,7 +1296,7 @@ public final class TypeChecker {
                 continue;
             }
             if (d < 0) {
-                error(c.pos(), text + ": negative dimension " + d + " (dimension " + i + ")");
+                error(c.pos(), text + ": " + BufferRules.dimension(d, i).message()); // the runtime's rule and words
                 return;
             }
             if (d > Buffer.MAX_LENGTH) {

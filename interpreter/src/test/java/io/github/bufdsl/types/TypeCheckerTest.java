@@ -102,7 +102,7 @@ class TypeCheckerTest {
         finds("buf = Buffer(10)\nA = alloc!(buf, 2)\n@tensor C[i, j] := A[i] * A[j]\nx = C[1, 3]\n",
                 "index 3 is out of bounds 1:2 in dimension 2");
         finds("buf = Buffer(10)\nA = alloc!(buf, 2)\n@tensor A[i, j] = A[i] * 2\n",
-                "the output A has 1 dimensions but 2 indices [i,j]");
+                "the output A has 1 dimension but 2 indices [i,j]");
         finds("b = Buffer(4)\nreset!(b)\nset_extendable!(b, 1)\n", "argument 2 must be true or false, not Int64 1");
         finds("t = ThreadsBuffer(4, 0)\n", "a ThreadsBuffer has 1 to 1024 buffers, not 0");
         finds("if 1 < 2 && 3\nend\n", "a condition must be true or false, not Int64 3");

@@ -741,7 +741,7 @@ public final class Buffer implements AutoCloseable {
         for (int i = 0; i < dims.length; i++) {
             long d = dims[i];
             if (d < 0) {
-                BufferRules.check(BufferRules.dimension(d, i + 1, tensorName));
+                BufferRules.check(BufferRules.dimension(d, i + 1));
             }
             zero |= d == 0;
             if (d != 0 && length > Long.MAX_VALUE / d) {

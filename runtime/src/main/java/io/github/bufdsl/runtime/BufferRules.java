@@ -144,10 +144,10 @@ public final class BufferRules {
             }
         }
 
-        /** A dimension below zero ({@code index} from 1; {@code tensor} may be null). */
-        record NegativeDimension(long value, int index, String tensor) implements Violation {
+        /** A dimension below zero ({@code index} from 1); the call that asks for it names the tensor. */
+        record NegativeDimension(long value, int index) implements Violation {
             public String message() {
-                return "negative dimension " + value + " (dimension " + index + ")" + (tensor == null ? "" : " for " + tensor);
+                return "negative dimension " + value + " (dimension " + index + ")";
             }
         }
 
@@ -243,8 +243,8 @@ public final class BufferRules {
     }
 
     /** Dimension {@code index} (from 1) of a new tensor. */
-    public static Violation dimension(long value, int index, String tensor) {
-        return value < 0 ? new Violation.NegativeDimension(value, index, tensor) : null;
+    public static Violation dimension(long value, int index) {
+        return value < 0 ? new Violation.NegativeDimension(value, index) : null;
     }
 
     /** The length of a new buffer. */
