@@ -1,5 +1,6 @@
 package io.github.bufdsl.analysis;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -7,16 +8,36 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A polynomial with integer coefficients over symbols (free variables, or opaque terms such as
- * {@code div(n, 2)}), in a canonical form: equal polynomials are {@link #equals equal}. Sizes in
- * the sizing function are polynomials in the script's free variables.
+ * A polynomial over symbols (free variables, loop variables, or opaque terms such as
+ * {@code div(n, 2)}) with rational coefficients kept over one positive common denominator, in a
+ * canonical form: equal polynomials are {@link #equals equal}. Sizes in the sizing function are
+ * polynomials in the script's free variables; sums over loops (Faulhaber's formulas) bring in the
+ * denominators, which cancel for every integer value ({@code (n^2 + n)/2}).
  */
 public final class Poly {
-    /** Monomial (sorted symbol names, joined by '*'; "" for the constant) to coefficient. */
+    /** Monomial (sorted symbol names, joined by '*'; "" for the constant) to numerator coefficient. */
     private final TreeMap<String, Long> terms;
+    /** The common denominator, positive, coprime with the coefficients. */
+    private final long den;
+
+    private Poly(TreeMap<String, Long> terms, long den) {
+        long g = den;
+        for (long c : terms.values()) {
+            g = gcd(g, c);
+        }
+        if (g > 1) {
+            TreeMap<String, Long> t = new TreeMap<>();
+            final long d = g;
+            terms.forEach((m, c) -> t.put(m, c / d));
+            terms = t;
+            den /= g;
+        }
+        this.terms = terms;
+        this.den = terms.isEmpty() ? 1 : den;
+    }
 
     private Poly(TreeMap<String, Long> terms) {
-        this.terms = terms;
+        this(terms, 1);
     }
 
     public static final Poly ZERO = new Poly(new TreeMap<>());
@@ -29,30 +50,53 @@ public final class Poly {
         return new Poly(t);
     }
 
+    /** The fraction {@code num / den}, {@code den > 0}. */
+    public static Poly fraction(long num, long den) {
+        if (den <= 0) {
+            throw new IllegalArgumentException("denominator " + den);
+        }
+        TreeMap<String, Long> t = new TreeMap<>();
+        if (num != 0) {
+            t.put("", num);
+        }
+        return new Poly(t, den);
+    }
+
     public static Poly symbol(String name) {
         TreeMap<String, Long> t = new TreeMap<>();
         t.put(name, 1L);
         return new Poly(t);
     }
 
+    /** An integer constant (no symbol, no denominator). */
     public boolean isConstant() {
-        return terms.isEmpty() || (terms.size() == 1 && terms.containsKey(""));
+        return den == 1 && (terms.isEmpty() || (terms.size() == 1 && terms.containsKey("")));
     }
 
     public long constantValue() {
-        return terms.getOrDefault("", 0L);
+        return terms.getOrDefault("", 0L) / den;
     }
 
     public Poly plus(Poly o) {
-        TreeMap<String, Long> t = new TreeMap<>(terms);
-        o.terms.forEach((m, c) -> add(t, m, c));
-        return new Poly(t);
+        if (o.terms.isEmpty()) {
+            return this;
+        }
+        if (terms.isEmpty()) {
+            return o;
+        }
+        long l = lcm(den, o.den);
+        long a = l / den;
+        long b = l / o.den;
+        TreeMap<String, Long> t = new TreeMap<>();
+        terms.forEach((m, c) -> add(t, m, Math.multiplyExact(c, a)));
+        o.terms.forEach((m, c) -> add(t, m, Math.multiplyExact(c, b)));
+        return new Poly(t, l);
     }
 
     public Poly negate() {
         TreeMap<String, Long> t = new TreeMap<>();
         terms.forEach((m, c) -> t.put(m, Math.negateExact(c)));
-        return new Poly(t);
+        return new Poly(t, den);
     }
 
     public Poly minus(Poly o) {
@@ -66,7 +110,16 @@ public final class Poly {
                 add(t, multiply(a.getKey(), b.getKey()), Math.multiplyExact(a.getValue(), b.getValue()));
             }
         }
-        return new Poly(t);
+        return new Poly(t, Math.multiplyExact(den, o.den));
+    }
+
+    /** This to the power {@code k >= 0}. */
+    public Poly pow(int k) {
+        Poly r = constant(1);
+        for (int i = 0; i < k; i++) {
+            r = r.times(this);
+        }
+        return r;
     }
 
     private static void add(TreeMap<String, Long> t, String m, long c) {
@@ -85,10 +138,33 @@ public final class Poly {
         if (b.isEmpty()) {
             return a;
         }
-        List<String> syms = new ArrayList<>(List.of(a.split("\\*")));
-        syms.addAll(List.of(b.split("\\*")));
+        List<String> syms = symbolsOf(a);
+        syms.addAll(symbolsOf(b));
         Collections.sort(syms);
         return String.join("*", syms);
+    }
+
+    /** The symbols of a monomial, split at the '*' outside parentheses (opaque terms hold their own). */
+    private static List<String> symbolsOf(String monomial) {
+        List<String> out = new ArrayList<>();
+        if (monomial.isEmpty()) {
+            return out;
+        }
+        int depth = 0;
+        int from = 0;
+        for (int i = 0; i < monomial.length(); i++) {
+            char c = monomial.charAt(i);
+            if (c == '(' || c == '[') {
+                depth++;
+            } else if (c == ')' || c == ']') {
+                depth--;
+            } else if (c == '*' && depth == 0) {
+                out.add(monomial.substring(from, i));
+                from = i + 1;
+            }
+        }
+        out.add(monomial.substring(from));
+        return out;
     }
 
     /**
@@ -107,24 +183,102 @@ public final class Poly {
 
     /** The value for given symbol values; null if a symbol has none. */
     public Long evaluate(Map<String, Long> values) {
-        long sum = 0;
+        BigInteger sum = BigInteger.ZERO;
         for (Map.Entry<String, Long> e : terms.entrySet()) {
-            long v = e.getValue();
-            if (!e.getKey().isEmpty()) {
-                for (String s : e.getKey().split("\\*")) {
-                    Long x = values.get(s);
-                    if (x == null) {
-                        return null;
-                    }
-                    v = Math.multiplyExact(v, x);
+            BigInteger v = BigInteger.valueOf(e.getValue());
+            for (String s : symbolsOf(e.getKey())) {
+                Long x = values.get(s);
+                if (x == null) {
+                    return null;
                 }
+                v = v.multiply(BigInteger.valueOf(x));
             }
-            sum = Math.addExact(sum, v);
+            sum = sum.add(v);
         }
-        return sum;
+        return sum.divide(BigInteger.valueOf(den)).longValueExact();
     }
 
-    /** Julia text: highest degree first, {@code ni*nj*na*nb + 2*n + 5}. */
+    /** Whether any symbol occurs (a number, possibly a fraction, otherwise). */
+    public boolean mentionsAnySymbol() {
+        return terms.size() > (terms.containsKey("") ? 1 : 0);
+    }
+
+    /** The value of a number (possibly a fraction) as a double; symbols count as 0. */
+    public double approximate() {
+        return (double) terms.getOrDefault("", 0L) / den;
+    }
+
+    /** Whether the symbol occurs, alone or inside an opaque term's text. */
+    public boolean mentions(String symbol) {
+        for (String m : terms.keySet()) {
+            for (String s : symbolsOf(m)) {
+                if (s.equals(symbol) || (s.length() > symbol.length() && containsWord(s, symbol))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean containsWord(String text, String word) {
+        int i = text.indexOf(word);
+        while (i >= 0) {
+            boolean before = i == 0 || !Character.isJavaIdentifierPart(text.charAt(i - 1));
+            int end = i + word.length();
+            boolean after = end == text.length() || !(Character.isJavaIdentifierPart(text.charAt(end))
+                    || text.charAt(end) == '!');
+            if (before && after) {
+                return true;
+            }
+            i = text.indexOf(word, i + 1);
+        }
+        return false;
+    }
+
+    /**
+     * The coefficients of this as a polynomial in {@code symbol}: element k multiplies
+     * {@code symbol^k}. Null when the symbol occurs inside an opaque term (not a polynomial in it).
+     */
+    public List<Poly> coefficientsIn(String symbol) {
+        List<TreeMap<String, Long>> by = new ArrayList<>();
+        for (Map.Entry<String, Long> e : terms.entrySet()) {
+            int k = 0;
+            List<String> rest = new ArrayList<>();
+            for (String s : symbolsOf(e.getKey())) {
+                if (s.equals(symbol)) {
+                    k++;
+                } else if (containsWord(s, symbol)) {
+                    return null;
+                } else {
+                    rest.add(s);
+                }
+            }
+            while (by.size() <= k) {
+                by.add(new TreeMap<>());
+            }
+            by.get(k).put(String.join("*", rest), e.getValue());
+        }
+        List<Poly> out = new ArrayList<>();
+        for (TreeMap<String, Long> t : by) {
+            out.add(new Poly(t, den));
+        }
+        return out;
+    }
+
+    /** This with {@code value} in place of {@code symbol}; null when the symbol is inside an opaque term. */
+    public Poly substitute(String symbol, Poly value) {
+        List<Poly> cs = coefficientsIn(symbol);
+        if (cs == null) {
+            return null;
+        }
+        Poly r = ZERO;
+        for (int k = cs.size() - 1; k >= 0; k--) {
+            r = r.times(value).plus(cs.get(k));
+        }
+        return r;
+    }
+
+    /** Julia text: highest degree first, {@code ni*nj*na*nb + 2*n + 5}; {@code div(n^2 + n, 2)} with a denominator. */
     @Override
     public String toString() {
         if (terms.isEmpty()) {
@@ -152,19 +306,19 @@ public final class Poly {
                 sb.append(a == 1 ? "" : a + "*").append(powers(m));
             }
         }
-        return sb.toString();
+        return den == 1 ? sb.toString() : "div(" + sb + ", " + den + ")";
     }
 
     /** {@code no*no*nv} as {@code no^2*nv}. */
     private static String powers(String monomial) {
         StringBuilder sb = new StringBuilder();
-        String[] syms = monomial.split("\\*");
-        for (int i = 0; i < syms.length; ) {
+        List<String> syms = symbolsOf(monomial);
+        for (int i = 0; i < syms.size(); ) {
             int j = i;
-            while (j < syms.length && syms[j].equals(syms[i])) {
+            while (j < syms.size() && syms.get(j).equals(syms.get(i))) {
                 j++;
             }
-            sb.append(sb.length() > 0 ? "*" : "").append(syms[i]);
+            sb.append(sb.length() > 0 ? "*" : "").append(syms.get(i));
             if (j - i > 1) {
                 sb.append('^').append(j - i);
             }
@@ -174,21 +328,36 @@ public final class Poly {
     }
 
     private static int degree(String m) {
-        return m.isEmpty() ? 0 : m.split("\\*").length;
+        return symbolsOf(m).size();
     }
 
     /** True for a single term (no '+' when printed), so that it needs no parentheses in a product. */
     public boolean isSingleTerm() {
-        return terms.size() <= 1;
+        return terms.size() <= 1 && den == 1;
+    }
+
+    private static long gcd(long a, long b) {
+        a = Math.abs(a);
+        b = Math.abs(b);
+        while (b != 0) {
+            long t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
+    }
+
+    private static long lcm(long a, long b) {
+        return Math.multiplyExact(a / gcd(a, b), b);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Poly p && p.terms.equals(terms);
+        return o instanceof Poly p && p.den == den && p.terms.equals(terms);
     }
 
     @Override
     public int hashCode() {
-        return terms.hashCode();
+        return terms.hashCode() * 31 + Long.hashCode(den);
     }
 }

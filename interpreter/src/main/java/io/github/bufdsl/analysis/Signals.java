@@ -1,0 +1,45 @@
+package io.github.bufdsl.analysis;
+
+/** Control flow of the sizing evaluation, as exceptions without stack traces. */
+final class Signals {
+    private Signals() {
+    }
+
+    /** Stops a path after an error on it. */
+    static final class PathEnd extends RuntimeException {
+        PathEnd() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** More paths than allowed: the worst case is computed by merging branches instead. */
+    static final class TooManyPaths extends RuntimeException {
+        TooManyPaths() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** A condition met in worst-case mode that is open: the enclosing if takes every branch. */
+    static final class OpenCondition extends RuntimeException {
+        final String atom;
+
+        OpenCondition(String atom) {
+            super(null, null, false, false);
+            this.atom = atom;
+        }
+    }
+
+    /** A {@code return} leaving a user function. */
+    static final class Returned extends RuntimeException {
+        Returned() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Thrown when a path meets a condition not decided yet. */
+    static final class NeedDecision extends RuntimeException {
+        NeedDecision() {
+            super(null, null, false, false);
+        }
+    }
+}

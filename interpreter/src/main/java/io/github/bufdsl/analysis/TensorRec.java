@@ -1,0 +1,43 @@
+package io.github.bufdsl.analysis;
+
+import io.github.bufdsl.diag.Pos;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/** A tensor on a path: its buffer, size, where it was allocated, and how it was given back. */
+final class TensorRec {
+    final String name;
+    final String buffer;
+    final Poly size;
+    final Pos pos;
+    /** The dimensions, or null when not known. */
+    final List<Poly> dims;
+    /** Where it starts in its buffer, or null when not known. */
+    final Poly offset;
+    /** Whether its buffer holds Float32 (a contraction then works on a widened copy of it). */
+    final boolean float32;
+    /** Whether its buffer lives off the heap; null when not known (a buffer the script did not make). */
+    Boolean offHeap = Boolean.FALSE;
+    String droppedBy;
+
+    TensorRec(String name, String buffer, Poly size, Pos pos, List<Poly> dims, Poly offset, boolean float32) {
+        this.name = name;
+        this.buffer = buffer;
+        this.size = size;
+        this.pos = pos;
+        this.dims = dims;
+        this.offset = offset;
+        this.float32 = float32;
+    }
+
+    /** Whether a contraction on {@code backend} reads or writes it in place; null when that is not known. */
+    Boolean direct(SizingEvaluator.Backend backend) {
+        if (backend.anyOffset() || float32) {
+            return true;
+        }
+        return offset == null || !offset.isConstant() ? null : offset.constantValue() == 0;
+    }
+}
+
