@@ -199,6 +199,10 @@ public final class JavaEmitter {
             line(depth, a.name() + " = " + a.of() + ";");
         } else if (s instanceof SizeStmt.Return) {
             line(depth, "return;");
+        } else if (s instanceof SizeStmt.Break) {
+            line(depth, "break;");
+        } else if (s instanceof SizeStmt.Continue) {
+            line(depth, "continue;");
         } else if (s instanceof SizeStmt.Call c) {
             List<String> args = new ArrayList<>();
             for (SizeStmt.Arg a : c.args()) {

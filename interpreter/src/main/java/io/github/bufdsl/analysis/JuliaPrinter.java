@@ -116,6 +116,10 @@ public final class JuliaPrinter {
             line(depth, "pseudo_" + c.function() + "(" + args + ")");
         } else if (s instanceof SizeStmt.Return) {
             line(depth, "return");
+        } else if (s instanceof SizeStmt.Break) {
+            line(depth, "break");
+        } else if (s instanceof SizeStmt.Continue) {
+            line(depth, "continue");
         } else if (s instanceof SizeStmt.While w && w.condition() != null) {
             line(depth, "while " + expr(w.condition()));
             statements(depth + 1, w.body());

@@ -40,6 +40,8 @@ final class PathRun {
     /** In worst-case mode, how many ifs each open condition decided. */
     final Map<String, Integer> openSeen = new LinkedHashMap<>();
     final WorkspaceModel workspace;
+    /** Sizes the loops of this run. */
+    final LoopSizer loops = new LoopSizer(this);
     /** Each buffer's level after each statement that changed it, while the levels are numbers. */
     final List<SizingResult.Step> trace = new ArrayList<>();
     /** Tensors dropped so far, to undo drops when a branch is taken back. */
@@ -137,6 +139,12 @@ final class PathRun {
     }
 
     Object lookup(String name) {
+        loops.noteRead(name);
+        return lookupQuiet(name);
+    }
+
+    /** The variable's value on this path, without noting the read. */
+    Object lookupQuiet(String name) {
         if (locals != null && locals.containsKey(name)) {
             return locals.get(name);
         }
@@ -144,6 +152,7 @@ final class PathRun {
     }
 
     void assign(String name, Object value) {
+        loops.noteWrite(name);
         (locals != null ? locals : globals).put(name, value);
     }
 
@@ -514,21 +523,16 @@ final class PathRun {
         return true;
     }
 
-    /** A while loop the script bounds runs as written; any other is sized by one iteration. */
-    void whileLoop(SizeStmt.While w) {
-        if (w.condition() == null || !known(w.condition())) {
-            oneIteration(w);
-            return;
+    /** Counts a step of a loop the analysis iterates; past the deadline or the step limit, says which loop. */
+    void tick(Pos loop, String what) {
+        if (++ev.steps > ev.maxSteps) {
+            at = loop;
+            throw impossible("sizing " + what + " takes more than " + ev.maxSteps + " steps");
         }
-        while (known(w.condition()) && bool(w.condition())) {
-            if (++ev.steps > ev.maxSteps) {
-                at = w.pos();
-                throw impossible("sizing this while loop takes more than " + ev.maxSteps + " steps");
-            }
-            statements(w.body());
-        }
-        if (w.condition() != null && !known(w.condition())) {
-            oneIteration(w);
+        if ((ev.steps & 1023) == 0 && System.nanoTime() > ev.deadline) {
+            at = loop;
+            throw impossible("sizing " + what + " did not finish within the time limit of the analysis ("
+                    + ev.budgetText() + "); give more of its variables with --var, or a longer --timeout");
         }
     }
 
@@ -672,7 +676,11 @@ final class PathRun {
             throw new Returned();
         } else if (s instanceof SizeStmt.While w) {
             at = w.pos();
-            whileLoop(w);
+            loops.whileLoop(w);
+        } else if (s instanceof SizeStmt.Break) {
+            throw new Signals.BreakLoop();
+        } else if (s instanceof SizeStmt.Continue) {
+            throw new Signals.ContinueLoop();
         } else if (s instanceof SizeStmt.TensorOp op) {
             at = op.pos();
             checkIndices(op);
@@ -710,36 +718,7 @@ final class PathRun {
             }
         } else if (s instanceof SizeStmt.For f) {
             at = f.pos();
-            long start = bound(f.start(), f.var());
-            long step = f.step() == null ? 1 : bound(f.step(), f.var());
-            long stop = bound(f.stop(), f.var());
-            if (step == 0) {
-                throw fail(f.pos(), "a range step cannot be zero");
-            }
-            boolean repeats = ev.repeatingLoops.computeIfAbsent(f, loop -> RepeatingLoops.repeats(loop, ev.relevantNames()));
-            List<Object> before = null;
-            for (long i = start; step > 0 ? i <= stop : i >= stop; i += step) {
-                if (++ev.steps > ev.maxSteps) {
-                    at = f.pos();
-                    throw impossible("sizing the loop over " + f.var() + " takes more than " + ev.maxSteps
-                            + " steps");
-                }
-                assign(f.var(), Poly.constant(i));
-                statements(f.body());
-                if (i > Long.MAX_VALUE - Math.abs(step) || i < Long.MIN_VALUE + Math.abs(step)) {
-                    break;
-                }
-                if (repeats) {
-                    List<Object> after = loopState();
-                    if (after.equals(before)) {
-                        // this iteration changed nothing the next one reads: the rest would repeat it
-                        long last = start + (stop - start) / step * step;
-                        assign(f.var(), Poly.constant(last));
-                        break;
-                    }
-                    before = after;
-                }
-            }
+            loops.forLoop(f);
         }
     }
 
@@ -946,6 +925,7 @@ final class PathRun {
 
     /** The value of an open condition on this path: fixed by the prefix, or the first time, a new branch point. */
     boolean decide(String atom) {
+        loops.checkOpen(atom);
         Boolean known = decided.get(atom);
         if (known != null) {
             return known;
@@ -1128,6 +1108,20 @@ final class PathRun {
                 }
             } catch (ArithmeticException e) {
                 throw fail(at, "integer overflow in " + p + " " + op + " " + q);
+            }
+            if (comparison && loops.mentionsLoop(p.minus(q))) {
+                Boolean decided = loops.compare(op, p, q);
+                if (decided != null) {
+                    return decided;
+                }
+                throw loops.notClosed("the condition " + wrap(p) + " " + op + " " + wrap(q)
+                        + " is not linear in the loop variable");
+            }
+            if (op.equals("%") && loops.mentionsLoop(p)) {
+                Poly r = loops.mod(p, q);
+                if (r != null) {
+                    return r;
+                }
             }
             String text = wrap(p) + " " + op + " " + wrap(q);
             return comparison ? new Open(text) : Poly.symbol("(" + text + ")");

@@ -82,7 +82,8 @@ final class Pruner {
                 r.dims().forEach(d -> vars(d, live));
                 vars(r.offset(), live);
                 out.add(r);
-            } else if (s instanceof SizeStmt.Reset || s instanceof SizeStmt.Return || s instanceof SizeStmt.ScopeEnd) {
+            } else if (s instanceof SizeStmt.Reset || s instanceof SizeStmt.Return || s instanceof SizeStmt.ScopeEnd
+                    || s instanceof SizeStmt.Break || s instanceof SizeStmt.Continue) {
                 out.add(s);
             } else if (s instanceof SizeStmt.Call c) {
                 for (SizeStmt.Arg a : c.args()) {
@@ -142,7 +143,7 @@ final class Pruner {
                     if (f.step() != null) {
                         vars(f.step(), live);
                     }
-                    out.add(new SizeStmt.For(f.pos(), f.var(), f.start(), f.step(), f.stop(), pb));
+                    out.add(new SizeStmt.For(f.pos(), f.var(), f.start(), f.step(), f.stop(), pb, f.threaded()));
                 }
             }
         }
@@ -173,6 +174,13 @@ final class Pruner {
             live.addAll(entry);
         }
         return pb;
+    }
+
+    /** Whether the expression reads {@code name}. */
+    static boolean mentions(SizeExpr e, String name) {
+        Set<String> names = new HashSet<>();
+        vars(e, names);
+        return names.contains(name);
     }
 
     static void vars(SizeExpr e, Set<String> into) {

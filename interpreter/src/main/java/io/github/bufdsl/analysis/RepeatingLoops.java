@@ -111,6 +111,11 @@ final class RepeatingLoops {
         return null;
     }
 
+    /** Every name the statements assign, at any depth. */
+    static void assignedNames(List<SizeStmt> body, Set<String> into) {
+        assigned(body, into);
+    }
+
     private static void assigned(List<SizeStmt> body, Set<String> into) {
         for (SizeStmt s : body) {
             String t = target(s);

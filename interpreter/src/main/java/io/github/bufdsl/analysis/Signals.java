@@ -42,4 +42,37 @@ final class Signals {
             super(null, null, false, false);
         }
     }
+
+    /** {@code break}: leaves the innermost loop. */
+    static final class BreakLoop extends RuntimeException {
+        BreakLoop() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** {@code continue}: ends the iteration of the innermost loop. */
+    static final class ContinueLoop extends RuntimeException {
+        ContinueLoop() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** A condition on a loop variable that changes within a piece of the loop: size these parts apart. */
+    static final class SplitLoop extends RuntimeException {
+        final LoopSizer.Piece piece;
+        final java.util.List<LoopSizer.Piece> parts;
+
+        SplitLoop(LoopSizer.Piece piece, java.util.List<LoopSizer.Piece> parts) {
+            super(null, null, false, false);
+            this.piece = piece;
+            this.parts = parts;
+        }
+    }
+
+    /** Past the analysis's deadline. */
+    static final class OutOfTime extends RuntimeException {
+        OutOfTime() {
+            super(null, null, false, false);
+        }
+    }
 }

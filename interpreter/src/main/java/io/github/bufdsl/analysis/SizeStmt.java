@@ -5,6 +5,9 @@ import java.util.List;
 
 /** Statements of the sizing function: what is left of a script once only buffer sizes matter. */
 public sealed interface SizeStmt {
+    /** Where the statement is in the script. */
+    Pos pos();
+
     /** {@code target = pseudo_alloc!(lenbuf, peakbuf, d1 * d2 * ...)}; target may be null. */
     record Alloc(Pos pos, String target, String buffer, List<SizeExpr> dims) implements SizeStmt {
     }
@@ -32,9 +35,17 @@ public sealed interface SizeStmt {
     record If(Pos pos, List<Branch> branches, List<SizeStmt> elseBody) implements SizeStmt {
     }
 
-    /** {@code for var = start:step:stop}; step is null for 1. */
-    record For(Pos pos, String var, SizeExpr start, SizeExpr step, SizeExpr stop, List<SizeStmt> body)
-            implements SizeStmt {
+    /** {@code for var = start:step:stop}; step is null for 1; {@code threaded} for {@code Threads.@threads for}. */
+    record For(Pos pos, String var, SizeExpr start, SizeExpr step, SizeExpr stop, List<SizeStmt> body,
+            boolean threaded) implements SizeStmt {
+    }
+
+    /** {@code break}: leaves the innermost loop. */
+    record Break(Pos pos) implements SizeStmt {
+    }
+
+    /** {@code continue}: ends the iteration of the innermost loop. */
+    record Continue(Pos pos) implements SizeStmt {
     }
 
     /**

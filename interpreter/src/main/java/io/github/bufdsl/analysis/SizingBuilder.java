@@ -141,7 +141,7 @@ final class SizingBuilder {
                 return;
             }
             out.add(new SizeStmt.For(f.pos(), f.var(), expr(r.start()), r.step() == null ? null : expr(r.step()),
-                    expr(r.stop()), body));
+                    expr(r.stop()), body, f.threaded()));
         } else if (s instanceof Stmt.While w) {
             List<SizeStmt> body = statements(w.body());
             if (body.stream().anyMatch(SizingBuilder::changesSizes)) {
@@ -156,6 +156,10 @@ final class SizingBuilder {
                 use(r.pos(), names, out);
             }
             out.add(new SizeStmt.Return(r.pos()));
+        } else if (s instanceof Stmt.Break b) {
+            out.add(new SizeStmt.Break(b.pos()));
+        } else if (s instanceof Stmt.Continue c) {
+            out.add(new SizeStmt.Continue(c.pos()));
         } else if (s instanceof Stmt.Block b) {
             out.addAll(statements(b.body()));
         } else if (s instanceof Stmt.PrintBufferUsage p) {

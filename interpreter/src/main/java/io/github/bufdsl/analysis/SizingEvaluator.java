@@ -48,6 +48,18 @@ public final class SizingEvaluator {
         return relevantNames;
     }
     int paths;
+    /** Size loops by iterating only (the reference the closed forms are tested against). */
+    boolean forceIteration;
+    /** Loops that had no closed form and were iterated, with the reason. */
+    final List<String> closedFormMisses = new ArrayList<>();
+    /** System.nanoTime() past which the analysis stops with a diagnostic. */
+    long deadline = Long.MAX_VALUE;
+    /** The time limit as given, for messages. */
+    double budgetSeconds;
+
+    String budgetText() {
+        return budgetSeconds == Math.rint(budgetSeconds) ? (long) budgetSeconds + " s" : budgetSeconds + " s";
+    }
 
     final Backend backend;
 
