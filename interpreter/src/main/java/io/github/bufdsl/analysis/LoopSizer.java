@@ -313,6 +313,10 @@ final class LoopSizer {
      * back what it takes.
      */
     void whileLoop(SizeStmt.While w) {
+        if (w.condition() instanceof SizeExpr.Flag f && f.value() && !leaves(w.body())) {
+            throw run.fail(w.pos(), "this loop never ends: its condition is always true and nothing in it breaks or"
+                    + " returns");
+        }
         Counted c = Counted.of(w, run);
         if (c != null) {
             Poly count;
@@ -377,6 +381,23 @@ final class LoopSizer {
             }
             if (found) {
                 return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a break or return in the statements (not in a nested loop's body for break) leaves the loop. */
+    private static boolean leaves(List<SizeStmt> body) {
+        for (SizeStmt s : body) {
+            if (s instanceof SizeStmt.Break || s instanceof SizeStmt.Return) {
+                return true;
+            }
+            if (s instanceof SizeStmt.If f && (f.branches().stream().anyMatch(b -> leaves(b.body()))
+                    || f.elseBody() != null && leaves(f.elseBody()))) {
+                return true;
+            }
+            if (s instanceof SizeStmt.Call) {
+                return true; // a user function may end the script; leave it to the deadline
             }
         }
         return false;
@@ -476,7 +497,8 @@ final class LoopSizer {
         Set<String> carried = new HashSet<>(track[0]);
         carried.retainAll(track[1]);
         carried.remove(var);
-        carried.retainAll(run.ev.relevantNames());
+        // numbers matter only where a size or condition reads them; tensors always (a use after a drop)
+        carried.removeIf(name -> !run.ev.relevantNames().contains(name) && !(run.lookupQuiet(name) instanceof TensorRec));
         for (String name : carried) {
             Object now = run.lookup(name);
             if (!(now instanceof Opaque)) {

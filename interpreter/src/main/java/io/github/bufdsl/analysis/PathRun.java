@@ -532,7 +532,8 @@ final class PathRun {
         if ((ev.steps & 1023) == 0 && System.nanoTime() > ev.deadline) {
             at = loop;
             throw impossible("sizing " + what + " did not finish within the time limit of the analysis ("
-                    + ev.budgetText() + "); give more of its variables with --var, or a longer --timeout");
+                    + ev.budgetText() + "); give more free variables with --var, or allow more time with"
+                    + " --max-sizing-time");
         }
     }
 
@@ -567,6 +568,12 @@ final class PathRun {
     }
 
     void statement(SizeStmt s) {
+        if ((++ev.statementsRun & 1023) == 0 && System.nanoTime() > ev.deadline) {
+            at = s.pos();
+            throw impossible("sizing did not finish within the time limit of the analysis (" + ev.budgetText()
+                    + "); it was here. Give more free variables with --var" + (ev.bindings.isEmpty() ? "" : "")
+                    + ", or allow more time with --max-sizing-time");
+        }
         step(s);
         if (s instanceof SizeStmt.Alloc || s instanceof SizeStmt.Drop || s instanceof SizeStmt.Reset
                 || s instanceof SizeStmt.ScopeEnd || s instanceof SizeStmt.Reshape) {

@@ -57,7 +57,8 @@ final class RepeatingLoops {
             } else if (s instanceof SizeStmt.While w) {
                 vars(w.condition(), relevant);
                 relevantReads(w.body(), relevant, lets);
-            } else {
+            } else if (!(s instanceof SizeStmt.Use)) {
+                // a use is checked for tensors given back: the value of a number it reads never matters
                 reads(s, relevant);
             }
         }

@@ -54,6 +54,8 @@ public final class SizingEvaluator {
     final List<String> closedFormMisses = new ArrayList<>();
     /** System.nanoTime() past which the analysis stops with a diagnostic. */
     long deadline = Long.MAX_VALUE;
+    /** Statements evaluated, to look at the clock now and then. */
+    long statementsRun;
     /** The time limit as given, for messages. */
     double budgetSeconds;
 
@@ -100,7 +102,19 @@ public final class SizingEvaluator {
     /** As {@link #analyze(SizingFunction, Map)}, with limits, for contractions on {@code backend}. */
     public static SizingResult analyze(SizingFunction f, Map<String, ?> bindings, long maxSteps, int maxPaths,
             Backend backend) {
+        return analyze(f, bindings, maxSteps, maxPaths, backend, 0);
+    }
+
+    /**
+     * As {@link #analyze(SizingFunction, Map, long, int, Backend)}, within {@code seconds} of wall time
+     * (0: no limit); past it, a diagnostic names the statement the analysis was at.
+     */
+    public static SizingResult analyze(SizingFunction f, Map<String, ?> bindings, long maxSteps, int maxPaths,
+            Backend backend, double seconds) {
+        long deadline = seconds > 0 ? System.nanoTime() + (long) (seconds * 1e9) : Long.MAX_VALUE;
         SizingEvaluator e = new SizingEvaluator(f, bindings, maxSteps, maxPaths, backend);
+        e.deadline = deadline;
+        e.budgetSeconds = seconds;
         java.util.Set<String> free = new java.util.HashSet<>(Pruner.freeVariables(f.body()));
         free.retainAll(Pruner.conditionVariables(f.body()));
         long open = free.stream().filter(v -> !bindings.containsKey(v)).count();
@@ -112,6 +126,8 @@ public final class SizingEvaluator {
             return new SizingResult(f, tree, e.diagnostics(), null);
         } catch (Signals.TooManyPaths tooMany) {
             SizingEvaluator w = new SizingEvaluator(f, bindings, maxSteps, maxPaths, backend);
+            w.deadline = deadline;
+            w.budgetSeconds = seconds;
             PathRun run = new PathRun(w, List.of());
             run.worstCase = true;
             run.go();

@@ -63,7 +63,13 @@ public final class BufScript {
     /** Whether only --var binds free variables (true, false, numbers): then one used as a buffer is an error. */
     private final boolean commandLine;
 
-    private BufScript(BufScript other, long maxSizingSteps, MatrixBackend.Factory backend, boolean commandLine) {
+    private final double sizingSeconds;
+
+    /** The default time sizing and the checks before running may take: past it they say what they could not size. */
+    public static final double DEFAULT_SIZING_SECONDS = 10;
+
+    private BufScript(BufScript other, long maxSizingSteps, MatrixBackend.Factory backend, boolean commandLine,
+            double sizingSeconds) {
         this.source = other.source;
         this.resolution = other.resolution;
         this.blocks = other.blocks;
@@ -71,6 +77,7 @@ public final class BufScript {
         this.maxSizingSteps = maxSizingSteps;
         this.backend = backend;
         this.commandLine = commandLine;
+        this.sizingSeconds = sizingSeconds;
     }
 
     /**
@@ -79,7 +86,15 @@ public final class BufScript {
      * misspelled buffer) is then an error before anything runs, not a variable a program may bind.
      */
     public BufScript forCommandLine() {
-        return new BufScript(this, maxSizingSteps, backend, true);
+        return new BufScript(this, maxSizingSteps, backend, true, sizingSeconds);
+    }
+
+    /**
+     * The same script with another time limit for sizing and the checks before running (default
+     * {@link #DEFAULT_SIZING_SECONDS}); past it they fail with a diagnostic naming what they could not size.
+     */
+    public BufScript withSizingTime(double seconds) {
+        return new BufScript(this, maxSizingSteps, backend, commandLine, seconds);
     }
 
     /**
@@ -87,7 +102,7 @@ public final class BufScript {
      * evaluate (default {@link SizingEvaluator#DEFAULT_MAX_STEPS}); past it they fail naming the loop.
      */
     public BufScript withMaxSizingSteps(long steps) {
-        return new BufScript(this, steps, backend, commandLine);
+        return new BufScript(this, steps, backend, commandLine, sizingSeconds);
     }
 
     /**
@@ -99,7 +114,7 @@ public final class BufScript {
      */
     public BufScript withBackend(String name) throws ScriptException {
         try {
-            return new BufScript(this, maxSizingSteps, MatrixBackend.named(name), commandLine);
+            return new BufScript(this, maxSizingSteps, MatrixBackend.named(name), commandLine, sizingSeconds);
         } catch (IllegalArgumentException e) {
             throw new ScriptException(new DiagnosticException(Phase.STATIC, Pos.NONE, e.getMessage()), null);
         }
@@ -112,12 +127,13 @@ public final class BufScript {
 
     private SizingResult analyze(SizingFunction f, Map<String, Object> plain) {
         return SizingEvaluator.analyze(f, plain, maxSizingSteps, SizingEvaluator.DEFAULT_MAX_PATHS,
-                new SizingEvaluator.Backend(backend.anyOffset(), backend.stages(), backend.readsNative()));
+                new SizingEvaluator.Backend(backend.anyOffset(), backend.stages(), backend.readsNative()), sizingSeconds);
     }
 
     private BufScript(Source source) throws ScriptException {
         this.maxSizingSteps = SizingEvaluator.DEFAULT_MAX_STEPS;
         this.backend = MatrixBackend.EJML;
+        this.sizingSeconds = DEFAULT_SIZING_SECONDS;
         this.source = source;
         this.commandLine = false;
         try {

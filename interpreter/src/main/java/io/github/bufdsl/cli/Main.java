@@ -170,6 +170,10 @@ public final class Main implements Callable<Integer> {
                 description = "Most loop iterations sizing and checking may evaluate (default: 50000000).")
         long maxSizingSteps = io.github.bufdsl.analysis.SizingEvaluator.DEFAULT_MAX_STEPS;
 
+        @Option(names = "--max-sizing-time", paramLabel = "SECONDS",
+                description = "Most wall time sizing and the checks before running may take (default: 10).")
+        double maxSizingTime = BufScript.DEFAULT_SIZING_SECONDS;
+
         @Option(names = "--backend", paramLabel = "NAME", defaultValue = "ejml",
                 description = "Matrix multiplies of @tensor on ejml (pure Java, the default) or blas (OpenBLAS;"
                         + " the launcher adds its jar). Sizing counts that backend's workspace.")
@@ -192,11 +196,21 @@ public final class Main implements Callable<Integer> {
                     }
                     return e.phase().exitCode();
                 }
-                return run(script.withMaxSizingSteps(maxSizingSteps).withBackend(backend).forCommandLine(), values);
+                if (!(maxSizingTime > 0) || maxSizingTime > 1e6) {
+                    ctx.err.println(file + ": error: --max-sizing-time must be a positive number of seconds");
+                    return 2;
+                }
+                return run(script.withMaxSizingSteps(maxSizingSteps).withSizingTime(sizingTime()).withBackend(backend)
+                        .forCommandLine(), values);
             } catch (ScriptException e) {
                 ctx.err.print(color.paint(e.formatted()));
                 return e.exitCode();
             }
+        }
+
+        /** The time the checks before running may take: --max-sizing-time, within --timeout for run. */
+        double sizingTime() {
+            return maxSizingTime;
         }
 
         abstract int run(BufScript script, Map<String, Object> values) throws ScriptException;
@@ -235,6 +249,11 @@ public final class Main implements Callable<Integer> {
 
         RunCommand(Context ctx) {
             super(ctx);
+        }
+
+        @Override
+        double sizingTime() {
+            return timeout > 0 ? Math.min(timeout, maxSizingTime) : maxSizingTime;
         }
 
         @Override
