@@ -303,6 +303,9 @@ final class LoopSizer {
             Poly span = s > 0 ? stop.minus(start) : start.minus(stop);
             count = Poly.symbol("div(" + span + ", " + Math.abs(s) + ")").plus(Poly.constant(1));
         }
+        if (!nonEmpty(count, 1)) {
+            return;
+        }
         loop(f, f.var(), new Piece(f.var(), start, s, count), f.body());
     }
 
@@ -334,6 +337,9 @@ final class LoopSizer {
                 count = null;
             }
             if (count != null) {
+                if (!nonEmpty(count, 1)) {
+                    return;
+                }
                 loop(w, c.var(), new Piece(c.var(), c.start(), c.step(), count), w.body());
                 return;
             }
@@ -444,7 +450,52 @@ final class LoopSizer {
                 return;
             }
         }
-        apply(loop, var, whole, pieces, done, body, before);
+        // a piece whose count is a formula may be empty for some values: that is a condition on them
+        List<Piece> kept = new ArrayList<>();
+        List<Summary> keptSums = new ArrayList<>();
+        for (int k = 0; k < pieces.size(); k++) {
+            Piece p = pieces.get(k);
+            Poly index = p.first().minus(whole.first()).times(Poly.fraction(1, Math.abs(whole.step())));
+            if (whole.step() < 0) {
+                index = index.negate();
+            }
+            if (p.count().isConstant() || index.isConstant() && nonEmpty(whole.count(), index.constantValue() + 1)) {
+                kept.add(p);
+                keptSums.add(done.get(k));
+            } else if (!index.isConstant()) {
+                fallback(loop, var, whole, body, "a piece of it starts at an iteration that is not a number");
+                return;
+            }
+        }
+        run.restore(before);
+        if (!kept.isEmpty()) {
+            apply(loop, var, whole, kept, keptSums, body, before);
+        }
+    }
+
+    /**
+     * Whether a loop of {@code count} iterations runs at least {@code k} times: proved for every
+     * value, or a condition on the free variables followed both ways ({@code n >= 2}).
+     */
+    private boolean nonEmpty(Poly count, long k) {
+        if (count.minus(Poly.constant(k)).dominates(Poly.ZERO) || run.worstCase) {
+            return true;
+        }
+        for (Piece outer : active) {
+            if (count.mentions(outer.var())) {
+                // a loop inside one being summarized: prove it for every iteration of the outer piece
+                Poly inner = ClosedForms.inIterations(count, outer.var(), outer.first(), outer.step());
+                if (inner != null && inner.minus(Poly.constant(k)).dominates(Poly.ZERO)) {
+                    return true;
+                }
+                throw new NotClosed("whether a loop inside it runs depends on " + outer.var());
+            }
+        }
+        if (count.isConstant()) {
+            return count.constantValue() >= k;
+        }
+        Poly rest = count.minus(Poly.constant(count.constantTerm()));
+        return run.decide(rest + " >= " + (k - count.constantTerm()));
     }
 
     /** A piece's iteration as formulas. */

@@ -73,6 +73,11 @@ public final class Poly {
         return den == 1 && (terms.isEmpty() || (terms.size() == 1 && terms.containsKey("")));
     }
 
+    /** The constant term (a whole number when the denominator is 1; else rounded toward zero). */
+    public long constantTerm() {
+        return terms.getOrDefault("", 0L) / den;
+    }
+
     public long constantValue() {
         return terms.getOrDefault("", 0L) / den;
     }

@@ -171,6 +171,18 @@ public final class SizingEvaluator {
         return out;
     }
 
+    /** The peaks as {@link #peaks} gives them, with every loop iterated (the reference closed forms are tested against). */
+    static Map<String, Long> peaksByIteration(SizingFunction f, Map<String, ?> bindings) {
+        SizingEvaluator e = new SizingEvaluator(f, bindings, DEFAULT_MAX_STEPS, DEFAULT_MAX_PATHS, Backend.EJML);
+        e.forceIteration = true;
+        SizingResult r = new SizingResult(f, e.explore(new ArrayList<>()), e.diagnostics(), null);
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (String b : f.buffers()) {
+            out.put(b, r.peak(b));
+        }
+        return out;
+    }
+
     /** The value of a size expression from the bindings alone, or null when it needs more. */
     public static Long constant(SizeExpr e, Map<String, ?> bindings) {
         if (e instanceof SizeExpr.Num n) {
