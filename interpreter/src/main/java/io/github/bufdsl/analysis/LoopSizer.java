@@ -635,39 +635,55 @@ final class LoopSizer {
                 sizeTruncated(loop, var, whole, body, stopAt);
                 return;
             }
-            for (Summary s : sums) {
-                for (Map.Entry<String, Poly> e : s.end().entrySet()) {
-                    if (!e.getValue().equals(Poly.symbol(BASE)) || !s.pushed().get(e.getKey()).isEmpty()) {
-                        fallback(loop, var, whole, body, "its conditions on " + var + " interleave iterations that"
-                                + " keep different tensors");
-                        return;
-                    }
+            // buffers every piece treats alike (one formula of the loop variable) are sized over the whole
+            // loop; the others must give back in each iteration what it takes, and take the largest peak
+            Set<String> uniform = new HashSet<>();
+            Summary first = sums.get(0);
+            for (String b : run.levels.keySet()) {
+                boolean same = true;
+                boolean balanced = true;
+                for (Summary s : sums) {
+                    same &= s.end().get(b).equals(first.end().get(b)) && s.peak().get(b).equals(first.peak().get(b))
+                            && sizes(s.pushed().get(b)).equals(sizes(first.pushed().get(b)));
+                    balanced &= s.end().get(b).equals(Poly.symbol(BASE)) && s.pushed().get(b).isEmpty()
+                            || !s.end().get(b).mentions(BASE) && s.end().get(b).equals(first.end().get(b));
+                }
+                if (same) {
+                    uniform.add(b);
+                } else if (!balanced) {
+                    fallback(loop, var, whole, body, "its conditions on " + var + " interleave iterations that"
+                            + " keep different tensors in " + b);
+                    return;
                 }
             }
-            for (Summary s : sums) {
-                applyPiece(s, s.piece(), false);
-                run.restore(before); // every piece leaves the buffers as they were
-            }
-            // peaks were raised on the levels restored each time: apply them all again on top
             Map<String, Peak> most = new HashMap<>();
             Map<String, Pos> where = new HashMap<>();
             for (Summary s : sums) {
-                Map<String, Peak> p = piecePeaks(s, s.piece(), null);
+                Map<String, Peak> p = piecePeaks(s, s.piece(), null, whole.step(), s.piece().first().equals(whole.first()));
                 p.forEach((b, v) -> {
-                    most.merge(b, v, Peak::max);
-                    where.putIfAbsent(b, s.peakAt().get(b));
+                    if (!uniform.contains(b)) {
+                        most.merge(b, v, Peak::max);
+                        where.putIfAbsent(b, s.peakAt().get(b));
+                    }
                 });
             }
             most.forEach((b, v) -> raise(run.levels.get(b), v, where.get(b)));
-            Summary lastPiece = sums.get(0);
+            Summary lastPiece = first;
             for (Summary s : sums) {
-                if (s.piece().last().isConstant() && lastPiece.piece().last().isConstant()
-                        && (whole.step() > 0 ? s.piece().last().constantValue() > lastPiece.piece().last().constantValue()
-                                : s.piece().last().constantValue() < lastPiece.piece().last().constantValue())) {
+                if (s.piece().last().equals(whole.last())) {
                     lastPiece = s;
                 }
             }
-            assignValues(lastPiece, lastPiece.piece().last(), var);
+            // buffers left as the last iteration leaves them (after its reset!): as the last piece leaves them
+            Set<String> resetLike = new HashSet<>(run.levels.keySet());
+            resetLike.removeAll(uniform);
+            resetLike.removeIf(b -> lastPiece0(sums, whole).end().get(b).mentions(BASE));
+            if (!resetLike.isEmpty()) {
+                Summary last = lastPiece0(sums, whole);
+                applyPiece(last, last.piece(), resetLike, last.piece());
+            }
+            applyPiece(lastPiece, new Piece(var, whole.first(), whole.step(), whole.count()), uniform,
+                    lastPiece.piece());
             return;
         }
         int n = breakAt >= 0 ? breakAt + 1 : sums.size();
@@ -720,6 +736,21 @@ final class LoopSizer {
 
     /** The peak of each buffer over the piece, relative to nothing: the levels are the run's current ones. */
     private Map<String, Peak> piecePeaks(Summary s, Piece p, Map<String, Poly> startLevels) {
+        return piecePeaks(s, p, startLevels, s.piece());
+    }
+
+    /** As above, with the formulas written over the loop variable of {@code formulas}. */
+    private Map<String, Peak> piecePeaks(Summary s, Piece p, Map<String, Poly> startLevels, Piece formulas) {
+        return piecePeaks(s, p, startLevels, p.step(), true);
+    }
+
+    /**
+     * The peak of each buffer over the piece; the loop steps by {@code wholeStep} (the piece may take
+     * every k-th iteration), and {@code fromStart} when the piece's first iteration is the loop's first
+     * or follows the levels the run holds now.
+     */
+    private Map<String, Peak> piecePeaks(Summary s, Piece p, Map<String, Poly> startLevels, long wholeStep,
+            boolean fromStart) {
         Map<String, Peak> out = new LinkedHashMap<>();
         for (Map.Entry<String, Level> e : run.levels.entrySet()) {
             String b = e.getKey();
@@ -739,15 +770,24 @@ final class LoopSizer {
                     Poly level = l0.plus(ClosedForms.prefixSum(d));
                     value = maxOver(plusBase ? level.plus(q) : q, p.count());
                 } else {
-                    // reset-like: iteration 0 starts at l0, iteration t >= 1 at e(t-1)
-                    Poly e0 = inT(byBase.isEmpty() ? Poly.ZERO : byBase.get(0), s.piece(), p);
-                    Poly first = (plusBase ? l0.plus(q) : q).substitute(ClosedForms.T, Poly.ZERO);
-                    value = first;
-                    if (!p.count().equals(Poly.constant(1))) {
-                        Poly prev = e0.substitute(ClosedForms.T, Poly.symbol(ClosedForms.T));
-                        Poly shifted = q.substitute(ClosedForms.T, Poly.symbol(ClosedForms.T).plus(Poly.constant(1)));
-                        Poly rest = maxOver(plusBase ? prev.plus(shifted) : shifted, p.count().minus(Poly.constant(1)));
-                        best = best == null ? Peak.of(rest) : best.max(rest);
+                    // reset-like: an iteration at v starts where the one at v - wholeStep ended, e(v - wholeStep);
+                    // the loop's very first starts at l0
+                    Poly e0 = ClosedForms.inIterations(byBase.isEmpty() ? Poly.ZERO : byBase.get(0), s.piece().var(),
+                            p.first().minus(Poly.constant(wholeStep)), p.step());
+                    if (e0 == null) {
+                        throw new NotClosed("a size is not a polynomial in " + s.piece().var());
+                    }
+                    if (fromStart) {
+                        value = (plusBase ? l0.plus(q) : q).substitute(ClosedForms.T, Poly.ZERO);
+                        if (!p.count().equals(Poly.constant(1))) {
+                            Poly next = Poly.symbol(ClosedForms.T).plus(Poly.constant(1));
+                            Poly at = plusBase ? e0.substitute(ClosedForms.T, next).plus(q.substitute(ClosedForms.T, next))
+                                    : q.substitute(ClosedForms.T, next);
+                            Poly rest = maxOver(at, p.count().minus(Poly.constant(1)));
+                            best = best == null ? Peak.of(rest) : best.max(rest);
+                        }
+                    } else {
+                        value = maxOver(plusBase ? e0.plus(q) : q, p.count());
                     }
                 }
                 best = best == null ? Peak.of(value) : best.max(value);
@@ -786,10 +826,38 @@ final class LoopSizer {
 
     /** Applies the piece to the run's state: peaks raised, levels and stacks after it, variables. */
     private void applyPiece(Summary s, Piece p, boolean partial) {
-        Map<String, Peak> peaks = piecePeaks(s, p, null);
+        applyPiece(s, p, null, s.piece());
+    }
+
+    /** The summary of the piece that holds the loop's last iteration (the first piece when that is not known). */
+    private static Summary lastPiece0(List<Summary> sums, Piece whole) {
+        for (Summary s : sums) {
+            if (s.piece().last().equals(whole.last())) {
+                return s;
+            }
+        }
+        return sums.get(0);
+    }
+
+    /** The sizes of the tensors, in order. */
+    private static List<Poly> sizes(List<TensorRec> tensors) {
+        List<Poly> out = new ArrayList<>();
+        tensors.forEach(t -> out.add(t.size));
+        return out;
+    }
+
+    /**
+     * Applies the summary over {@code p} to the buffers in {@code only} (all when null); the variables
+     * take their values at {@code p}'s last iteration.
+     */
+    private void applyPiece(Summary s, Piece p, Set<String> only, Piece formulas) {
+        Map<String, Peak> peaks = piecePeaks(s, p, null, formulas);
         Poly lastT = p.count().minus(Poly.constant(1));
         for (Map.Entry<String, Level> e : run.levels.entrySet()) {
             String b = e.getKey();
+            if (only != null && !only.contains(b)) {
+                continue;
+            }
             Level l = e.getValue();
             Poly endLen = s.end().get(b);
             List<Poly> byBase = endLen.coefficientsIn(BASE);
