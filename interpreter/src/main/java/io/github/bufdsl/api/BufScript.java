@@ -237,8 +237,9 @@ public final class BufScript {
         if (!errors.isEmpty()) {
             return errors;
         }
-        if (bindings.isEmpty() && !commandLine) {
-            return types.errors();
+        if (bindings.isEmpty() && (!commandLine
+                || types.freeVariables().values().stream().allMatch(TypeInfo.FreeVariable::givenByVar))) {
+            return types.errors(); // what the load found holds: nothing is bound, nothing --var cannot give
         }
         return TypeChecker.infer(resolution, new TypeChecker.Options(bindings, commandLine)).errors();
     }

@@ -384,7 +384,10 @@ public final class TypeChecker {
     }
 
     private void statement(Stmt s) {
-        s.accept(new Stmt.Visitor<Void>() {
+        s.accept(statements);
+    }
+
+    private final Stmt.Visitor<Void> statements = new Stmt.Visitor<Void>() {
             public Void visitExpr(Stmt.ExprStmt s) {
                 expr(s.expr());
                 return null;
@@ -481,7 +484,7 @@ public final class TypeChecker {
                     demand(b.length(), len, Kind.INT, "the length of a buffer", b.length().pos(),
                             x -> (s.threads() ? "@threadsbuffer " : "@buffer ") + b.name()
                                     + ": the length must be an integer, not " + x);
-                    lengthLimit(b.length().pos(), len, (s.threads() ? "@threadsbuffer " : "@buffer ") + b.name());
+                    lengthLimit(b.length().pos(), len, () -> (s.threads() ? "@threadsbuffer " : "@buffer ") + b.name());
                     before.put(b.name(), env.get(b.name()));
                     int bytes = b.type() instanceof Expr.Name t && t.name().equals("Float32") ? 4 : 8;
                     env.put(b.name(), s.threads() ? new Type.ThreadsBufferT() : new Type.BufferT(bytes));
@@ -492,8 +495,7 @@ public final class TypeChecker {
                 }
                 return null;
             }
-        });
-    }
+        };
 
     private Type condition(Expr e) {
         Type t = expr(e);
@@ -847,7 +849,10 @@ public final class TypeChecker {
     }
 
     private Type typeOf(Expr e) {
-        return e.accept(new Expr.Visitor<Type>() {
+        return e.accept(types);
+    }
+
+    private final Expr.Visitor<Type> types = new Expr.Visitor<Type>() {
             public Type visitInt(Expr.IntLit e) {
                 return new Type.IntT(e.value());
             }
@@ -966,8 +971,7 @@ public final class TypeChecker {
                 }
                 return Type.join(expr(e.ifTrue()), expr(e.ifFalse()));
             }
-        });
-    }
+        };
 
     /** A range bound or step: an integer (or a whole Float64); its value when constant. */
     private Long bound(Expr e) {
@@ -1220,16 +1224,16 @@ public final class TypeChecker {
         if (sig == null) {
             return Type.UNKNOWN;
         }
-        String text = callText(c);
         boolean sized = name.equals("alloc!") || name.equals("reshape_buf!");
         List<Dim> dims = new ArrayList<>();
         for (int i = 0; i < types.size(); i++) {
             Expr a = c.args().get(i);
             Type t = types.get(i);
             int number = i + 1;
-            String what = sized && i > 0 ? "dimension " + i + " of " + name : "argument " + number + " of " + name;
+            String what = freeName(a) == null ? null // only a free variable's use is recorded
+                    : sized && i > 0 ? "dimension " + i + " of " + name : "argument " + number + " of " + name;
             Kind kind = BuiltinTypes.param(sig, i);
-            demand(a, t, kind, what, c.pos(), x -> text + ": " + (sized && number > 1
+            demand(a, t, kind, what, c.pos(), x -> callText(c) + ": " + (sized && number > 1
                     ? "dimension " + (number - 1) + " must be an integer, not " + x
                     : "argument " + number + " must be " + kind.words() + ", not " + x));
             String free = freeName(a);
@@ -1240,27 +1244,27 @@ public final class TypeChecker {
             Kind kind = BuiltinTypes.keyword(sig, k.name());
             if (kind != Kind.ANY) {
                 demand(k.value(), kw.get(k.name()), kind, k.name() + " of " + name, k.pos(),
-                        x -> text + ": " + k.name() + " must be " + kind.words() + ", not " + x);
+                        x -> callText(c) + ": " + k.name() + " must be " + kind.words() + ", not " + x);
             }
         }
         BuiltinTypes.Args args = new BuiltinTypes.Args(types, dims);
         if (sized) {
-            sizeLimit(c, text, args);
+            sizeLimit(c, args);
         }
         if (name.equals("Buffer") && !types.isEmpty()) {
-            lengthLimit(c.pos(), types.get(0), text);
+            lengthLimit(c.pos(), types.get(0), () -> callText(c));
         }
         if (name.equals("ThreadsBuffer") && !types.isEmpty()) {
-            lengthLimit(c.pos(), types.get(0), text);
+            lengthLimit(c.pos(), types.get(0), () -> callText(c));
             Long n = args.constant(1);
             if (n != null && (n < 1 || n > 1024)) {
-                error(c.pos(), text + ": a ThreadsBuffer has 1 to 1024 buffers, not " + n);
+                error(c.pos(), callText(c) + ": a ThreadsBuffer has 1 to 1024 buffers, not " + n);
             }
         }
         if (name.equals("size") && types.size() == 2) {
             Long k = args.constant(1);
             if (k != null && k < 1) {
-                error(c.pos(), text + ": dimension " + k + " does not exist; dimensions count from 1");
+                error(c.pos(), callText(c) + ": dimension " + k + " does not exist; dimensions count from 1");
             }
         }
         Type result = BuiltinTypes.result(sig, args);
@@ -1272,19 +1276,19 @@ public final class TypeChecker {
     }
 
     /** A buffer's length, when constant: not negative, not past the largest buffer. */
-    private void lengthLimit(Pos pos, Type len, String what) {
+    private void lengthLimit(Pos pos, Type len, java.util.function.Supplier<String> where) {
         if (len instanceof Type.IntT n && n.value() != null) {
             if (n.value() < 0) {
-                error(pos, BufferRules.length(what, n.value()).message()); // the runtime's rule and words
+                error(pos, BufferRules.length(where.get(), n.value()).message()); // the runtime's rule and words
             } else if (n.value() > Buffer.MAX_LENGTH) {
-                error(pos, what + ": length " + n.value() + " is larger than the largest buffer (" + Buffer.MAX_LENGTH
+                error(pos, where.get() + ": length " + n.value() + " is larger than the largest buffer (" + Buffer.MAX_LENGTH
                         + " elements)");
             }
         }
     }
 
     /** The dimensions of alloc! and reshape_buf!, where constant: not negative, not past the largest buffer. */
-    private void sizeLimit(Expr.Call c, String text, BuiltinTypes.Args args) {
+    private void sizeLimit(Expr.Call c, BuiltinTypes.Args args) {
         long length = 1;
         boolean allKnown = true;
         boolean overflow = false;
@@ -1296,11 +1300,11 @@ public final class TypeChecker {
                 continue;
             }
             if (d < 0) {
-                error(c.pos(), text + ": " + BufferRules.dimension(d, i).message()); // the runtime's rule and words
+                error(c.pos(), callText(c) + ": " + BufferRules.dimension(d, i).message()); // the runtime's rule and words
                 return;
             }
             if (d > Buffer.MAX_LENGTH) {
-                error(c.pos(), text + ": dimension " + d + " is larger than the largest buffer (" + Buffer.MAX_LENGTH
+                error(c.pos(), callText(c) + ": dimension " + d + " is larger than the largest buffer (" + Buffer.MAX_LENGTH
                         + " elements)");
                 return;
             }
@@ -1315,9 +1319,9 @@ public final class TypeChecker {
             return;
         }
         if (overflow) {
-            error(c.pos(), text + ": the dimensions multiply to more than 64 bits hold");
+            error(c.pos(), callText(c) + ": the dimensions multiply to more than 64 bits hold");
         } else if (length > Buffer.MAX_LENGTH) {
-            error(c.pos(), text + ": a tensor of " + length + " elements is larger than the largest buffer ("
+            error(c.pos(), callText(c) + ": a tensor of " + length + " elements is larger than the largest buffer ("
                     + Buffer.MAX_LENGTH + " elements)");
         }
     }
