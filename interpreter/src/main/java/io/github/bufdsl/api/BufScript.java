@@ -225,6 +225,11 @@ public final class BufScript {
      * @return the errors; empty when there are none
      */
     private List<Diagnostic> typeErrors(Map<String, ?> bindings) {
+        return typeErrors(bindings, 0);
+    }
+
+    /** As {@link #typeErrors(Map)}, for a run whose buffers may take {@code maxMemoryBytes} in all (0: no limit). */
+    private List<Diagnostic> typeErrors(Map<String, ?> bindings, long maxMemoryBytes) {
         List<Diagnostic> errors = new ArrayList<>();
         bindings.forEach((name, v) -> {
             TypeInfo.FreeVariable f = types.freeVariables().get(name);
@@ -237,16 +242,20 @@ public final class BufScript {
         if (!errors.isEmpty()) {
             return errors;
         }
-        if (bindings.isEmpty() && (!commandLine
+        if (bindings.isEmpty() && maxMemoryBytes <= 0 && (!commandLine
                 || types.freeVariables().values().stream().allMatch(TypeInfo.FreeVariable::givenByVar))) {
             return types.errors(); // what the load found holds: nothing is bound, nothing --var cannot give
         }
-        return TypeChecker.infer(resolution, new TypeChecker.Options(bindings, commandLine)).errors();
+        return TypeChecker.infer(resolution, new TypeChecker.Options(bindings, commandLine, maxMemoryBytes)).errors();
     }
 
     private void typeCheck(Map<String, ?> bindings) {
+        typeCheck(bindings, 0);
+    }
+
+    private void typeCheck(Map<String, ?> bindings, long maxMemoryBytes) {
         values(bindings);
-        List<Diagnostic> errors = typeErrors(bindings);
+        List<Diagnostic> errors = typeErrors(bindings, maxMemoryBytes);
         if (!errors.isEmpty()) {
             throw new DiagnosticException(Phase.STATIC, errors);
         }
@@ -442,7 +451,7 @@ public final class BufScript {
         try {
             return guard(() -> {
                 Map<String, Value> values = values(bindings);
-                typeCheck(bindings);
+                typeCheck(bindings, options.maxMemoryBytes());
                 requireAll(values);
                 preflight(sizingValues(bindings));
                 try {

@@ -100,7 +100,7 @@ public final class BuiltinTypes {
             case FLOAT -> FLOAT;
             case BOOL -> new Type.BoolT(null);
             case STRING -> new Type.StrT(null);
-            case BUFFER -> new Type.BufferT(8);
+            case BUFFER -> new Type.BufferT(8, true);
             case THREADS_BUFFER -> new Type.ThreadsBufferT();
             case TENSOR -> new Type.TensorT(null);
             case TUPLE -> new Type.TupleT(null);

@@ -65,8 +65,11 @@ public sealed interface Type {
         }
     }
 
-    /** A buffer of {@code elementBytes} bytes per element (8 for Float64, 4 for Float32). */
-    record BufferT(int elementBytes) implements Type {
+    /**
+     * A buffer of {@code elementBytes} bytes per element (8 for Float64, 4 for Float32); {@code own}
+     * when the script made it (its memory comes from the run's budget, --max-memory).
+     */
+    record BufferT(int elementBytes, boolean own) implements Type {
         public String describe() {
             return "a buffer";
         }
@@ -194,8 +197,9 @@ public sealed interface Type {
         if (a instanceof RangeT x && b instanceof RangeT y) {
             return new RangeT(same(x.start(), y.start()), same(x.step(), y.step()), same(x.stop(), y.stop()));
         }
-        if (a instanceof BufferT && b instanceof BufferT) {
-            return new BufferT(8); // the element size matters only for memory limits, where 8 is the larger
+        if (a instanceof BufferT x && b instanceof BufferT y) {
+            // the element size matters only for memory limits, where the smaller is the safe one
+            return new BufferT(Math.min(x.elementBytes(), y.elementBytes()), x.own() && y.own());
         }
         if (a instanceof TensorT x && b instanceof TensorT y) {
             if (x.dims() == null || y.dims() == null || x.dims().size() != y.dims().size()) {

@@ -41,10 +41,16 @@ public final class TypeChecker {
     /**
      * What the inference knows before it starts: the values bound to free variables (Boolean,
      * Long, Double, String, a runtime Buffer or Tensor), and whether only {@code --var} can bind
-     * them (the command line), so that a free variable used as a buffer or a tensor is an error.
+     * them (the command line), so that a free variable used as a buffer or a tensor is an error;
+     * for a run, what its buffers may take in all ({@code --max-memory}), else 0.
      */
-    public record Options(Map<String, ?> bindings, boolean commandLine) {
+    public record Options(Map<String, ?> bindings, boolean commandLine, long maxMemoryBytes) {
         public static final Options NONE = new Options(Map.of(), false);
+
+        /** Without a memory limit (check, usage): only the largest buffer bounds sizes. */
+        public Options(Map<String, ?> bindings, boolean commandLine) {
+            this(bindings, commandLine, 0);
+        }
     }
 
     /** Loops nested deeper than this are not iterated to a fixed point: what they assign becomes unknown. */
@@ -115,7 +121,7 @@ public final class TypeChecker {
             return new Type.StrT(s);
         }
         if (v instanceof Buffer b) {
-            return new Type.BufferT(b.elementBytes());
+            return new Type.BufferT(b.elementBytes(), false);
         }
         if (v instanceof io.github.bufdsl.runtime.Tensor t) {
             List<Dim> dims = new ArrayList<>();
@@ -487,7 +493,10 @@ public final class TypeChecker {
                     lengthLimit(b.length().pos(), len, () -> (s.threads() ? "@threadsbuffer " : "@buffer ") + b.name());
                     before.put(b.name(), env.get(b.name()));
                     int bytes = b.type() instanceof Expr.Name t && t.name().equals("Float32") ? 4 : 8;
-                    env.put(b.name(), s.threads() ? new Type.ThreadsBufferT() : new Type.BufferT(bytes));
+                    if (!s.threads()) {
+                        memoryLimit(b.length().pos(), integerValue(len), bytes, () -> "@buffer " + b.name());
+                    }
+                    env.put(b.name(), s.threads() ? new Type.ThreadsBufferT() : new Type.BufferT(bytes, true));
                 }
                 statements(s.body());
                 for (Stmt.ScopedBuffer b : s.buffers()) {
@@ -1253,6 +1262,9 @@ public final class TypeChecker {
         }
         if (name.equals("Buffer") && !types.isEmpty()) {
             lengthLimit(c.pos(), types.get(0), () -> callText(c));
+            boolean float32 = c.callee() instanceof Expr.Parametric p && p.params().size() == 1
+                    && p.params().get(0) instanceof Expr.Name t && t.name().equals("Float32");
+            memoryLimit(c.pos(), args.constant(0), float32 ? 4 : 8, () -> callText(c) + ": the buffer");
         }
         if (name.equals("ThreadsBuffer") && !types.isEmpty()) {
             lengthLimit(c.pos(), types.get(0), () -> callText(c));
@@ -1270,7 +1282,7 @@ public final class TypeChecker {
         Type result = BuiltinTypes.result(sig, args);
         if (name.equals("Buffer") && c.callee() instanceof Expr.Parametric p && p.params().size() == 1
                 && p.params().get(0) instanceof Expr.Name t && t.name().equals("Float32")) {
-            result = new Type.BufferT(4);
+            result = new Type.BufferT(4, true);
         }
         return result;
     }
@@ -1323,6 +1335,32 @@ public final class TypeChecker {
         } else if (length > Buffer.MAX_LENGTH) {
             error(c.pos(), callText(c) + ": a tensor of " + length + " elements is larger than the largest buffer ("
                     + Buffer.MAX_LENGTH + " elements)");
+        } else if (c.calleeName().equals("alloc!")) {
+            Type b = args.get(0);
+            if (b instanceof Type.BufferT bt && bt.own()) {
+                long n = length;
+                memoryLimit(c.pos(), n, bt.elementBytes(), () -> callText(c) + ": a tensor of " + n + " elements");
+            } else if (b instanceof Type.ThreadsBufferT) {
+                long n = length;
+                memoryLimit(c.pos(), n, 8, () -> callText(c) + ": a tensor of " + n + " elements");
+            }
+        }
+    }
+
+    /**
+     * In a run, a buffer or tensor of a constant size whose bytes alone are more than all buffers may
+     * take ({@code --max-memory}) cannot be made.
+     */
+    private void memoryLimit(Pos pos, Long elements, int bytesPerElement, java.util.function.Supplier<String> what) {
+        long max = options.maxMemoryBytes();
+        if (max <= 0 || elements == null || elements < 0 || elements > Buffer.MAX_LENGTH) {
+            return;
+        }
+        long bytes = elements * bytesPerElement;
+        if (bytes > max) {
+            error(pos, what.get() + " needs " + io.github.bufdsl.runtime.MemoryBudget.format(bytes)
+                    + ", but buffers may take " + io.github.bufdsl.runtime.MemoryBudget.format(max)
+                    + " in all (raise --max-memory, or the JVM's heap with -Xmx, if the machine has the memory)");
         }
     }
 
