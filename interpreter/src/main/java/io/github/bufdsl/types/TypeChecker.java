@@ -136,6 +136,9 @@ public final class TypeChecker {
     // ------------------------------------------------------------------ diagnostics and free variables
 
     private void error(Pos pos, String message) {
+        if (!path.isEmpty()) {
+            message = "when " + String.join(" and ", new java.util.LinkedHashSet<>(path)) + ": " + message;
+        }
         if (!silent) {
             errors.putIfAbsent(pos.line() + ":" + pos.column() + ":" + message, Diagnostic.error(pos, message));
         }
@@ -517,27 +520,41 @@ public final class TypeChecker {
         List<Map<String, Type>> outcomes = new ArrayList<>();
         Map<String, Type> start = env;
         boolean decided = false;
+        int mark = path.size();
+        List<String> before = new ArrayList<>(); // the earlier conditions, false here
+        boolean named = true; // every earlier condition is a free variable's value
         for (Stmt.Branch b : s.branches()) {
             env = start;
             Type c = condition(b.condition());
+            String[] says = pathCondition(b.condition());
             if (c instanceof Type.BoolT bt && bt.value() != null) {
                 if (!bt.value()) {
                     continue; // never taken
                 }
                 env = new HashMap<>(start);
+                onPath(named, before, null);
                 statements(b.body());
+                truncate(mark);
                 outcomes.add(env);
                 decided = true;
                 break;
             }
             env = new HashMap<>(start);
+            onPath(named, before, says == null ? null : says[0]);
             statements(b.body());
+            truncate(mark);
             outcomes.add(env);
+            named &= says != null;
+            if (says != null) {
+                before.add(says[1]);
+            }
         }
         if (!decided) {
             env = new HashMap<>(start);
             if (s.elseBody() != null) {
+                onPath(named, before, null);
                 statements(s.elseBody());
+                truncate(mark);
             }
             outcomes.add(env);
         }
@@ -546,6 +563,42 @@ public final class TypeChecker {
             joined = join(joined, outcomes.get(i));
         }
         env = joined;
+    }
+
+    /**
+     * The conditions that lead to the statement being checked ("small is true"), named in its
+     * errors as the path checks name them; only conditions that are a free variable's value.
+     */
+    private final List<String> path = new ArrayList<>();
+
+    private void onPath(boolean named, List<String> before, String now) {
+        if (named) {
+            path.addAll(before);
+            if (now != null) {
+                path.add(now);
+            }
+        }
+    }
+
+    private void truncate(int size) {
+        while (path.size() > size) {
+            path.remove(path.size() - 1);
+        }
+    }
+
+    /** For a condition that is an unbound free variable (or its negation): what true and false say. */
+    private String[] pathCondition(Expr c) {
+        boolean not = false;
+        if (c instanceof Expr.Unary u && u.op() == Expr.UnOp.NOT) {
+            c = u.operand();
+            not = true;
+        }
+        String free = freeName(c);
+        if (free == null || bound.containsKey(free)) {
+            return null;
+        }
+        return not ? new String[] {free + " is false", free + " is true"}
+                : new String[] {free + " is true", free + " is false"};
     }
 
     private static Map<String, Type> join(Map<String, Type> a, Map<String, Type> b) {
