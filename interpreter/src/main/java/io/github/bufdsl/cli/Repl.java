@@ -2,6 +2,8 @@ package io.github.bufdsl.cli;
 
 import io.github.bufdsl.api.BufScript;
 import io.github.bufdsl.api.ScriptException;
+import io.github.bufdsl.ast.AssignOp;
+import io.github.bufdsl.ast.Expr;
 import io.github.bufdsl.ast.Program;
 import io.github.bufdsl.ast.Stmt;
 import io.github.bufdsl.diag.Diagnostic;
@@ -43,6 +45,9 @@ final class Repl {
     private final PrintStream err;
     private final StringBuilder session = new StringBuilder();
     private int sessionLines;
+    /** Inputs so far (as Julia's REPL[n]), and where each that ran starts in the session: {line, n}. */
+    private int inputs;
+    private final java.util.List<int[]> starts = new java.util.ArrayList<>();
     private Interpreter interp;
 
     Repl(PrintStream out, PrintStream err) {
@@ -54,6 +59,7 @@ final class Repl {
     private void reset() {
         session.setLength(0);
         sessionLines = 0;
+        starts.clear();
         interp = new Interpreter(Resolver.resolve(Parser.parse(new Source("repl", ""))),
                 new Interpreter.Options(out, Map.of(), null, null));
     }
@@ -91,28 +97,87 @@ final class Repl {
         } catch (DiagnosticException e) {
             if (e.diagnostics().stream().allMatch(d -> d.message().contains("has no matching `end`")
                     || d.message().startsWith("unexpected end of file")
+                    || d.message().contains("(the file ends first)")
+                    || d.message().startsWith("the script ends after")
                     || d.message().startsWith("this `#=` comment is never closed"))) {
                 return false;
             }
-            print(e, source);
+            inputs++;
+            print(e, text);
             return true;
         }
+        inputs++;
         try {
             Resolution r = Resolver.resolve(program);
-            List<Stmt> fresh = program.body().stream().filter(s -> s.pos().line() > sessionLines).toList();
+            List<Stmt> fresh = new java.util.ArrayList<>(
+                    program.body().stream().filter(s -> s.pos().line() > sessionLines).toList());
+            // as Julia's REPL: the value of the last statement is shown (and kept in ans) unless a `;` ends the input
+            boolean echo = !fresh.isEmpty() && !text.strip().endsWith(";");
+            Stmt last = fresh.isEmpty() ? null : fresh.get(fresh.size() - 1);
+            String shown = null;
+            if (echo && last instanceof Stmt.ExprStmt e) {
+                fresh.set(fresh.size() - 1, new Stmt.Assign(e.pos(), List.of(new Expr.Name(e.pos(), "ans")),
+                        AssignOp.SET, e.expr()));
+                shown = "ans";
+            } else if (echo && last instanceof Stmt.Assign a && a.targets().size() == 1
+                    && a.targets().get(0) instanceof Expr.Name n) {
+                shown = n.name();
+            }
             interp.runMore(r, fresh);
+            starts.add(new int[] {sessionLines + 1, inputs});
             session.append(text);
             sessionLines = (int) session.chars().filter(c -> c == '\n').count();
+            if (shown != null) {
+                Value v = interp.globals().get(shown);
+                if (v != null && !(v instanceof Value.Nothing)) {
+                    out.println(ValueFormat.show(v));
+                }
+            }
         } catch (DiagnosticException e) {
-            print(e, source);
+            print(e, text);
         }
         return true;
     }
 
-    private void print(DiagnosticException e, Source source) {
+    /**
+     * Diagnostics as Julia's REPL places them: {@code REPL[n]:line:col}, n the input and line within
+     * it; an error inside an earlier input (a function defined there) names that input.
+     */
+    private void print(DiagnosticException e, String text) {
         for (Diagnostic d : e.diagnostics()) {
-            err.print(d.format(source));
+            Diagnostic shown = new Diagnostic(d.severity(), d.pos(), forPrompt(d.message()));
+            int line = d.pos().line();
+            if (!d.pos().isKnown()) {
+                err.print(shown.format(new Source("REPL[" + inputs + "]", text)));
+            } else if (line > sessionLines || starts.isEmpty()) {
+                err.print(moved(shown, line - sessionLines).format(new Source("REPL[" + inputs + "]", text)));
+            } else {
+                int k = 0;
+                for (int i = 0; i < starts.size(); i++) {
+                    if (starts.get(i)[0] <= line) {
+                        k = i;
+                    }
+                }
+                int first = starts.get(k)[0];
+                int end = k + 1 < starts.size() ? starts.get(k + 1)[0] - 1 : sessionLines;
+                String[] lines = session.toString().split("\n", -1);
+                String old = String.join("\n", java.util.Arrays.asList(lines).subList(first - 1, end));
+                err.print(moved(shown, line - first + 1).format(new Source("REPL[" + starts.get(k)[1] + "]", old)));
+            }
         }
+    }
+
+    private static Diagnostic moved(Diagnostic d, int line) {
+        return new Diagnostic(d.severity(), new io.github.bufdsl.diag.Pos(line, d.pos().column(), d.pos().length()),
+                d.message());
+    }
+
+    /** Hints in the words of a prompt: a name without a value is to be assigned, not given with --var. */
+    static String forPrompt(String message) {
+        return message.replaceAll(" has no value; give it with --var (\\S+)=\\.\\.\\.",
+                " is not defined; assign it first, as $1 = ...")
+                .replaceAll("; if it is a parameter of the script, give it with --var (\\S+)=\\.\\.\\.",
+                        "; assign it first, as $1 = ...");
     }
 
     /** Runs a : command; false to leave. */

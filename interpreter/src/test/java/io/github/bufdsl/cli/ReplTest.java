@@ -1,6 +1,7 @@
 package io.github.bufdsl.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -73,7 +74,35 @@ class ReplTest {
         assertTrue(r[1].contains("argument 1 must be a buffer"), r[1]);
         assertTrue(r[0].contains("2\n"), r[0]);
         assertTrue(r[0].contains("(everything forgotten)"), r[0]);
-        assertTrue(r[1].contains("x has no value"), r[1]);
+        assertTrue(r[1].contains("x is not defined; assign it first"), r[1]);
         assertTrue(r[1].contains("unknown command :nonsense"), r[1]);
+    }
+
+    private static String[] plain(String input) {
+        String[] r = session(input);
+        String out = r[0].replace("bufdsl> \n", "").replace("    ...> \n", "");
+        return new String[] {out.endsWith("bufdsl> ") ? out.substring(0, out.length() - 8) : out, r[1]};
+    }
+
+    @Test
+    void echoesValuesUnlessSemicolon() {
+        String[] r = plain("1 + 2\nx = 3;\nx * 2\nans + 1\nprintln(\"hi\")\n");
+        assertEquals("bufdsl repl: statements run as you type them; :help for the commands\n3\n6\n7\nhi\n", r[0]);
+        assertEquals("", r[1]);
+    }
+
+    @Test
+    void errorsNameTheirInputAndLine() {
+        String[] r = plain("x = 1\ny = z + 1\nx + \n  w\nq\n");
+        assertTrue(r[1].contains("REPL[2]:1:5: error: z is not defined; assign it first, as z = ...\n"), r[1]);
+        assertTrue(r[1].contains("REPL[3]:2:3: error: w is not defined"), r[1]);
+        assertTrue(r[1].contains("REPL[4]:1:1: error: q is not defined"), r[1]);
+        assertFalse(r[1].contains("--var"), r[1]);
+    }
+
+    @Test
+    void anErrorInAFunctionNamesTheInputThatDefinedIt() {
+        String[] r = plain("f(a) = a + zz\nf(2)\n");
+        assertTrue(r[1].startsWith("REPL[1]:1:12: error: zz is not defined"), r[1]);
     }
 }
