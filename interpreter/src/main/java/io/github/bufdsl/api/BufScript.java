@@ -513,10 +513,13 @@ public final class BufScript {
 
     private void requireAll(Map<String, Value> values) {
         List<Diagnostic> errors = new ArrayList<>();
+        java.util.Set<String> names = Resolver.namesInScope(resolution);
         resolution.freeVariables().forEach((name, pos) -> {
             if (!values.containsKey(name)) {
-                errors.add(Diagnostic.error(pos, name + " is not defined; if it is a parameter of the script, give"
-                        + " it with --var " + name + "=..."));
+                String near = name.length() < 3 ? null : Suggestions.closest(name, names);
+                errors.add(Diagnostic.error(pos, name + " is not defined" + (near != null ? "; did you mean `" + near
+                        + "`? (if " + name + " is a parameter of the script, give it with --var " + name + "=...)"
+                        : "; if it is a parameter of the script, give it with --var " + name + "=...")));
             }
         });
         if (!errors.isEmpty()) {

@@ -20,10 +20,11 @@ public final class ScriptException extends Exception {
         super(e.diagnostics().isEmpty() ? "error" : e.diagnostics().get(0).message(), null, false, false);
         this.beforeRunning = e.phase() == Phase.STATIC;
         String file = source == null ? "bufdsl" : source.name();
-        this.problems = e.diagnostics().stream().map(d -> new Problem(file, d.pos().line(), d.pos().column(),
+        List<Diagnostic> placed = io.github.bufdsl.diag.Placement.place(e.diagnostics(), source);
+        this.problems = placed.stream().map(d -> new Problem(file, d.pos().line(), d.pos().column(),
                 d.severity().label(), d.message())).toList();
         StringBuilder sb = new StringBuilder();
-        for (Diagnostic d : e.diagnostics()) {
+        for (Diagnostic d : placed) {
             sb.append(d.format(source));
         }
         this.formatted = sb.toString();

@@ -284,6 +284,13 @@ public final class Interpreter {
         if (v != null) {
             return v;
         }
+        java.util.Set<String> names = new java.util.TreeSet<>(globals().keySet());
+        names.addAll(functions.keySet());
+        names.addAll(Builtins.functionNames());
+        String near = e.name().length() < 3 ? null : io.github.bufdsl.resolve.Suggestions.closest(e.name(), names);
+        if (near != null && !near.equals(e.name())) {
+            throw new ScriptError(e.pos(), e.name() + " is not defined; did you mean `" + near + "`?");
+        }
         if (resolution.freeVariables().containsKey(e.name())) {
             throw new ScriptError(e.pos(), e.name() + " has no value; give it with --var " + e.name() + "=...");
         }

@@ -171,6 +171,9 @@ final class SyntaxErrors extends BaseErrorListener {
     }
 
     private static String printable(String s) {
+        if (s.length() > 40) { // a long literal is cut, as the line it is on
+            s = s.substring(0, 30) + "..." + s.substring(s.length() - 5);
+        }
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

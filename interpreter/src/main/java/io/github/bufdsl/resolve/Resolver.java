@@ -66,6 +66,22 @@ public final class Resolver {
         statements(program.body(), true);
     }
 
+    /**
+     * Every name a script defines, for "did you mean": variables its top level assigns, loop
+     * variables, its functions' names and parameters, and the builtins.
+     */
+    public static Set<String> namesInScope(Resolution resolution) {
+        Set<String> names = new TreeSet<>();
+        collectAssigned(resolution.program().body(), names);
+        for (Stmt.Function f : resolution.functions().values()) {
+            names.add(f.name());
+            f.params().forEach(p -> names.add(p.name()));
+            collectAssigned(f.body(), names);
+        }
+        names.addAll(io.github.bufdsl.exec.Builtins.functionNames());
+        return names;
+    }
+
     private void error(Pos pos, String message) {
         diagnostics.add(Diagnostic.error(pos, message));
     }
