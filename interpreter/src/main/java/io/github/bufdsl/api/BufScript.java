@@ -478,7 +478,7 @@ public final class BufScript {
         Map<String, Object> vars = new LinkedHashMap<>();
         in.globals().forEach((k, v) -> vars.put(k, toJava(v)));
         return new RunResult(Collections.unmodifiableMap(vars), in.buffers(), in.workspaceHighWater(),
-                in.bufferStats());
+                in.bufferStats(), in.threadsBufferStats());
     }
 
     /** The sizing functions, none when the script has no buffer at all. */

@@ -2,6 +2,7 @@ package io.github.bufdsl.api;
 
 import io.github.bufdsl.runtime.Buffer;
 import io.github.bufdsl.runtime.Tensor;
+import io.github.bufdsl.runtime.ThreadsBuffer;
 import java.util.List;
 import java.util.Map;
 
@@ -12,7 +13,13 @@ import java.util.Map;
  * to the budget, as in Julia), and the figures of every buffer it created ({@code --stats}).
  */
 public record RunResult(Map<String, Object> variables, List<Buffer> buffersCreated, long workspaceHighWater,
-        List<Buffer.Stats> bufferStats) {
+        List<Buffer.Stats> bufferStats, List<ThreadsBuffer.Stats> threadsBufferStats) {
+    /** A result without ThreadsBuffers. */
+    public RunResult(Map<String, Object> variables, List<Buffer> buffersCreated, long workspaceHighWater,
+            List<Buffer.Stats> bufferStats) {
+        this(variables, buffersCreated, workspaceHighWater, bufferStats, List.of());
+    }
+
     /** A result whose figures are those of the buffers given. */
     public RunResult(Map<String, Object> variables, List<Buffer> buffersCreated, long workspaceHighWater) {
         this(variables, buffersCreated, workspaceHighWater, buffersCreated.stream().map(Buffer::stats).toList());

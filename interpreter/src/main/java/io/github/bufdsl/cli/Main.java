@@ -289,6 +289,14 @@ public final class Main implements Callable<Integer> {
                         ctx.err.println("high-water " + b.name() + " = " + b.highWater() + " of " + b.length()
                                 + " elements (" + b.highWater() * b.elementBytes() + " bytes)");
                     }
+                    for (io.github.bufdsl.runtime.ThreadsBuffer.Stats t : result.threadsBufferStats()) {
+                        // as usage sizes a ThreadsBuffer: the most one buffer held, then all together
+                        int n = t.buffers().size();
+                        ctx.err.println("high-water " + t.name() + " = " + t.highWaterPerBuffer() + " of "
+                                + t.lengthPerBuffer() + " elements per buffer (" + 8 * t.highWaterPerBuffer()
+                                + " bytes); " + n + (n == 1 ? " buffer: " : " buffers: ") + t.highWaterTotal() + " of "
+                                + t.lengthTotal() + " elements (" + 8 * t.highWaterTotal() + " bytes)");
+                    }
                     if (result.workspaceHighWater() > 0) {
                         ctx.err.println("workspace of @tensor = " + result.workspaceHighWater() + " elements ("
                                 + 8 * result.workspaceHighWater() + " bytes)");

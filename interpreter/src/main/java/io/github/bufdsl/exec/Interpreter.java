@@ -90,6 +90,8 @@ public final class Interpreter {
     // goes back to the budget (as Julia's GC frees it); its figures stay for --stats.
     private final List<java.lang.ref.WeakReference<Buffer>> buffers = new ArrayList<>();
     private final List<Buffer.Stats> bufferStats = new ArrayList<>();
+    /** The figures of every ThreadsBuffer the script created, in order. */
+    private final List<ThreadsBuffer.Stats> threadsBufferStats = new ArrayList<>();
     private int sweepAt = 64;
     private final List<java.lang.ref.WeakReference<ThreadsBuffer>> threadsBuffers = new ArrayList<>();
     private final List<Ctx> contexts = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -222,6 +224,13 @@ public final class Interpreter {
         }
     }
 
+    /** The figures of every ThreadsBuffer the script created, reachable or not, in order. */
+    public List<ThreadsBuffer.Stats> threadsBufferStats() {
+        synchronized (threadsBuffers) {
+            return List.copyOf(threadsBufferStats);
+        }
+    }
+
     /** The script's global variables after the run, in the order they first appear. */
     public Map<String, Value> globals() {
         Map<String, Value> out = new LinkedHashMap<>();
@@ -270,6 +279,7 @@ public final class Interpreter {
                 threadsBuffers.removeIf(r -> r.get() == null);
             }
             threadsBuffers.add(new java.lang.ref.WeakReference<>(t));
+            threadsBufferStats.add(t.stats());
         }
     }
 

@@ -248,8 +248,7 @@ public final class Buffer implements AutoCloseable {
         data = new double[0];
         floats = new float[0];
         nat = offHeap ? java.nio.DoubleBuffer.allocate(0) : null; // the direct memory goes with the GC
-        cap = 0;
-        stats.length = 0;
+        cap = 0; // the figures keep the capacity it had, which --stats compares with usage
         updateLimit();
     }
 
@@ -339,7 +338,7 @@ public final class Buffer implements AutoCloseable {
             return highWater;
         }
 
-        /** Capacity in elements, the last the buffer had (0 once closed). */
+        /** Capacity in elements, the last the buffer had (also once it is closed). */
         public long length() {
             return length;
         }

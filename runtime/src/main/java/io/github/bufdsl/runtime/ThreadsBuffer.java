@@ -155,6 +155,34 @@ public final class ThreadsBuffer implements AutoCloseable {
         }
     }
 
+    /** The figures of the pool and each of its buffers ({@code --stats}), in an object that outlives it. */
+    public Stats stats() {
+        return new Stats(name, all.stream().map(Buffer::stats).toList());
+    }
+
+    /** What {@code --stats} reports of a pool: its buffers' figures, per buffer and together. */
+    public record Stats(String name, List<Buffer.Stats> buffers) {
+        /** The most one buffer held: what {@code usage} sizes a ThreadsBuffer's buffer by. */
+        public long highWaterPerBuffer() {
+            return buffers.stream().mapToLong(Buffer.Stats::highWater).max().orElse(0);
+        }
+
+        /** The high-water marks of all buffers together. */
+        public long highWaterTotal() {
+            return buffers.stream().mapToLong(Buffer.Stats::highWater).sum();
+        }
+
+        /** Capacity of one buffer (the largest). */
+        public long lengthPerBuffer() {
+            return buffers.stream().mapToLong(Buffer.Stats::length).max().orElse(0);
+        }
+
+        /** Capacity of all buffers together. */
+        public long lengthTotal() {
+            return buffers.stream().mapToLong(Buffer.Stats::length).sum();
+        }
+    }
+
     /** Closes every buffer of the pool (see {@link Buffer#close()}). */
     @Override
     public void close() {
