@@ -38,9 +38,7 @@ class UsageMatchesRunTest {
      * Cases where the two disagree today because of the analyzer, with the reason. Each must still
      * disagree (the test fails when one agrees: then remove it from here).
      */
-    private static final Map<String, String> KNOWN = Map.of(
-            "loop_break.run", "the analyzer does not follow break: it sizes all 10 iterations (100), the run stops"
-                    + " after 6 (36); issue 14, point 2");
+    private static final Map<String, String> KNOWN = Map.of();
 
     @TestFactory
     Stream<DynamicTest> usageEqualsRunStats() throws IOException {
