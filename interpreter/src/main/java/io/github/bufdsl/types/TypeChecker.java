@@ -1120,10 +1120,21 @@ public final class TypeChecker {
                 case ADD -> Math.addExact(a, b);
                 case SUB -> Math.subtractExact(a, b);
                 case MUL -> Math.multiplyExact(a, b);
-                case REM -> b == 0 ? null : a % b;
+                case REM -> {
+                    if (b == 0) {
+                        yield null;
+                    }
+                    yield a % b;
+                }
                 case POW -> {
                     if (b < 0 || b > 64) {
-                        yield b < 0 ? null : (a == 0 || a == 1 ? a : a == -1 ? (b % 2 == 0 ? 1L : -1L) : null);
+                        Long big = null; // if statements, not ?: (a conditional of long and Long unboxes a null)
+                        if (b >= 0 && (a == 0 || a == 1)) {
+                            big = a;
+                        } else if (b >= 0 && a == -1) {
+                            big = b % 2 == 0 ? 1L : -1L;
+                        }
+                        yield big;
                     }
                     long p = 1;
                     for (long i = 0; i < b; i++) {
