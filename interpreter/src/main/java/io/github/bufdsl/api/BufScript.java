@@ -588,7 +588,55 @@ public final class BufScript {
         return null;
     }
 
+    /**
+     * A value as Java sees it. Tuples may nest deeper than any stack ({@code t = (t, i)} in a loop)
+     * and reach themselves through a Ref, so they are converted with a stack of our own; a tuple met
+     * again inside itself becomes null.
+     */
     private static Object toJava(Value v) {
+        Value root = deref(v);
+        if (!(root instanceof Value.Tuple top)) {
+            return scalar(root);
+        }
+        java.util.Map<Value.Tuple, Object> done = new java.util.IdentityHashMap<>();
+        java.util.Set<Value.Tuple> open = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.ArrayDeque<Value.Tuple> stack = new java.util.ArrayDeque<>();
+        stack.push(top);
+        open.add(top);
+        while (!stack.isEmpty()) {
+            Value.Tuple t = stack.peek();
+            boolean ready = true;
+            for (Value item : t.items()) {
+                if (deref(item) instanceof Value.Tuple c && !done.containsKey(c) && !open.contains(c)) {
+                    stack.push(c);
+                    open.add(c);
+                    ready = false;
+                }
+            }
+            if (ready) {
+                stack.pop();
+                open.remove(t);
+                List<Object> items = new java.util.ArrayList<>(t.items().size());
+                for (Value item : t.items()) {
+                    Value d = deref(item);
+                    items.add(d instanceof Value.Tuple c ? done.get(c) : scalar(d));
+                }
+                done.put(t, java.util.Collections.unmodifiableList(items));
+            }
+        }
+        return done.get(top);
+    }
+
+    /** What a chain of Refs holds in the end (null when the chain goes round). */
+    private static Value deref(Value v) {
+        Value x = v;
+        for (int i = 0; x instanceof Value.Ref r && i < 10_000; i++) {
+            x = r.get();
+        }
+        return x instanceof Value.Ref ? Value.Nothing.NOTHING : x;
+    }
+
+    private static Object scalar(Value v) {
         if (v instanceof Value.Int i) {
             return i.value();
         }
@@ -606,12 +654,6 @@ public final class BufScript {
         }
         if (v instanceof Value.TensorValue t) {
             return t.tensor();
-        }
-        if (v instanceof Value.Tuple t) {
-            return t.items().stream().map(BufScript::toJava).toList();
-        }
-        if (v instanceof Value.Ref r) {
-            return toJava(r.get());
         }
         if (v instanceof Value.Range r) {
             return List.of(r.start(), r.step(), r.stop());
@@ -632,6 +674,9 @@ public final class BufScript {
         } catch (StackOverflowError e) {
             throw new ScriptException(new DiagnosticException(Phase.RUNTIME, Pos.NONE,
                     "the script recursed too deeply for this thread's stack"), source);
+        } catch (OutOfMemoryError e) {
+            throw new ScriptException(new DiagnosticException(Phase.RUNTIME, Pos.NONE,
+                    "the JVM ran out of memory; give it a larger heap (BUFDSL_JAVA_OPTS=-Xmx8g) or use less"), source);
         }
     }
 }

@@ -56,8 +56,13 @@ public final class Main implements Callable<Integer> {
     public static int execute(String[] args, Path workingDir, java.io.InputStream in, PrintStream out,
             PrintStream err) {
         int[] code = {3};
-        Thread t = new Thread(null, () -> code[0] = executeHere(args, workingDir, in, out, err), "bufdsl",
-                STACK_BYTES);
+        Thread t = new Thread(null, () -> {
+            try {
+                code[0] = executeHere(args, workingDir, in, out, err);
+            } catch (OutOfMemoryError | StackOverflowError e) {
+                code[0] = lastGuard(e, err);
+            }
+        }, "bufdsl", STACK_BYTES);
         t.start();
         try {
             t.join();
@@ -89,11 +94,23 @@ public final class Main implements Callable<Integer> {
             return 2;
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            err.println("bufdsl: internal error (a bug in bufdsl; please report it with the script):");
-            ex.printStackTrace(err);
+            err.println("bufdsl: internal error (a bug in bufdsl; please report it with the script): " + ex);
+            if (System.getenv("BUFDSL_DEBUG") != null) {
+                ex.printStackTrace(err);
+            } else {
+                err.println("(set BUFDSL_DEBUG=1 to see where it happened)");
+            }
             return 3;
         });
         return cl.execute(args);
+    }
+
+    /** The last guard of the command line: the JVM ran out of heap or stack outside a running script. */
+    private static int lastGuard(Throwable e, PrintStream err) {
+        err.println("bufdsl: error: " + (e instanceof OutOfMemoryError
+                ? "the JVM ran out of memory; give it a larger heap (BUFDSL_JAVA_OPTS=-Xmx8g) or use a smaller script"
+                : "the script nests too deeply for the JVM's stack"));
+        return 1;
     }
 
     /** picocli's message, in user words when the first argument is not a command. */

@@ -21,6 +21,9 @@ public final class Arith {
             boolean eq = equal(a, b);
             return Value.Bool.of(op == BinOp.EQ ? eq : !eq);
         }
+        if (a instanceof Value.Str x && (op == BinOp.MUL && b instanceof Value.Str || op == BinOp.POW && isInt(b))) {
+            return op == BinOp.MUL ? concat(x.value(), ((Value.Str) b).value()) : repeat(x.value(), asLong(b));
+        }
         if (!isNumber(a) || !isNumber(b)) {
             throw new ScriptError("cannot apply " + op.symbol() + " to " + describe(a) + " and " + describe(b));
         }
@@ -74,6 +77,21 @@ public final class Arith {
             case REM -> x % y;
             default -> Math.pow(x, y);
         });
+    }
+
+    /** Julia's {@code "ab" * "cd"}: the strings one after the other, within the limits of {@link Text}. */
+    static Value.Str concat(String x, String y) {
+        return new Text("the string").room((long) x.length() + y.length()).add(x).add(y).value();
+    }
+
+    /** Julia's {@code repeat(s, n)} and {@code s ^ n}: {@code n} copies, within the limits of {@link Text}. */
+    static Value.Str repeat(String s, long n) {
+        if (n < 0) {
+            throw new ScriptError("a string cannot be repeated a negative number of times (" + n + ")");
+        }
+        Text t = new Text("the string");
+        t.room(s.isEmpty() ? 0 : n > Long.MAX_VALUE / s.length() ? Long.MAX_VALUE : n * s.length());
+        return Text.string(s.repeat((int) (s.isEmpty() ? 0 : n)));
     }
 
     private static long power(long x, long y) {
@@ -148,6 +166,16 @@ public final class Arith {
         if (v instanceof Value.Nothing) {
             return "nothing";
         }
-        return v.typeName() + " " + ValueFormat.show(v);
+        if (v instanceof Value.Str s && s.value().length() > 40) {
+            return v.typeName() + " of " + s.value().length() + " characters " + ValueFormat.show(
+                    new Value.Str(s.value().substring(0, 20))).replaceAll("\"$", "...\"");
+        }
+        Text shown = new Text("", 80);
+        try {
+            ValueFormat.show(v, shown);
+        } catch (ScriptError | StackOverflowError e) {
+            return v.typeName() + " " + shown + "...";
+        }
+        return v.typeName() + " " + shown;
     }
 }

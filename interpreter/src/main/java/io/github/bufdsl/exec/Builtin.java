@@ -228,15 +228,21 @@ final class Builtin {
                 c -> reduce(c, "minimum"));
         // output, strings, Refs
         def(m, sig("println", "println(values...)").rest("values", ANY), NOTHING, Role.EFFECT, c -> {
-            c.ctx().out().println(concat(c.args()));
+            c.ctx().out().println(concat(c.args()).toString());
             return NOTHING_VALUE;
         });
         def(m, sig("print", "print(values...)").rest("values", ANY), NOTHING, Role.EFFECT, c -> {
-            c.ctx().out().print(concat(c.args()));
+            c.ctx().out().print(concat(c.args()).toString());
             return NOTHING_VALUE;
         });
         def(m, sig("string", "string(values...)").rest("values", ANY), STRING, Role.EFFECT,
-                c -> new Value.Str(concat(c.args())));
+                c -> concat(c.args()).value());
+        def(m, sig("repeat", "repeat(s, n)").arg("s", STRING).arg("n", INT), STRING, Role.EFFECT, c -> {
+            if (!(c.arg(0) instanceof Value.Str s)) {
+                throw new ScriptError("argument 1 must be a string, not " + Arith.describe(c.arg(0)));
+            }
+            return Arith.repeat(s.value(), c.integer(1));
+        });
         def(m, sig("Ref", "Ref(value)").arg("value", ANY), REF, Role.EFFECT, c -> new Value.Ref(c.arg(0)));
         // the sizing function's own
         def(m, sig("pseudo_alloc!", "pseudo_alloc!(len, peak, n)").arg("len", REF).arg("peak", REF).arg("n", INT),
@@ -486,11 +492,12 @@ final class Builtin {
         return chosen;
     }
 
-    private static String concat(List<Value> values) {
-        StringBuilder sb = new StringBuilder();
+    /** The values as print prints them, one after the other, within the limits of {@link Text}. */
+    private static Text concat(List<Value> values) {
+        Text t = new Text("the text");
         for (Value v : values) {
-            sb.append(ValueFormat.print(v));
+            ValueFormat.print(v, t);
         }
-        return sb.toString();
+        return t;
     }
 }

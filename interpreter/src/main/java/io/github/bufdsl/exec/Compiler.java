@@ -170,6 +170,11 @@ final class Compiler {
                     throw e.at(src[i].pos());
                 } catch (BufferException e) {
                     throw new ScriptError(src[i].pos(), e.getMessage());
+                } catch (OutOfMemoryError e) {
+                    // the last guard: whatever the budget did not foresee ends as a diagnostic here
+                    throw new ScriptError(src[i].pos(), Interpreter.OUT_OF_MEMORY);
+                } catch (StackOverflowError e) {
+                    throw new ScriptError(src[i].pos(), Interpreter.STACK_OVERFLOW);
                 }
             }
         };

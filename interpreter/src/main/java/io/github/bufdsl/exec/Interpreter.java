@@ -140,6 +140,7 @@ public final class Interpreter {
      */
     public void runMore(Resolution next, List<Stmt> statements) {
         this.resolution = next;
+        io.github.bufdsl.runtime.MemoryBudget before = Text.use(memory());
         try {
             Compiler.Code code;
             synchronized (this) {
@@ -153,8 +154,21 @@ public final class Interpreter {
             throw new DiagnosticException(Phase.RUNTIME, e.pos() == null ? Pos.NONE : e.pos(), e.getMessage());
         } catch (StackOverflowError e) {
             throw new DiagnosticException(Phase.RUNTIME, Pos.NONE, "the script recursed too deeply");
+        } catch (OutOfMemoryError e) {
+            throw new DiagnosticException(Phase.RUNTIME, Pos.NONE, OUT_OF_MEMORY);
+        } finally {
+            Text.use(before);
         }
     }
+
+    /** The last guard's message when the JVM's heap is full (see {@link Compiler#block}). */
+    static final String OUT_OF_MEMORY = "the JVM ran out of memory here: this statement needed more than the heap has"
+            + " left besides buffers and strings (which --max-memory counts); keep fewer values alive, or give the"
+            + " JVM a larger heap (BUFDSL_JAVA_OPTS=-Xmx8g)";
+
+    /** The last guard's message when the JVM's stack is full. */
+    static final String STACK_OVERFLOW = "this statement nests too deeply for the JVM's stack (values or calls nested"
+            + " thousands deep)";
 
     /** Compiles every function the resolution knows (again for a REPL, which may redefine them). */
     private void compileFunctions(Resolution r) {
@@ -442,6 +456,7 @@ public final class Interpreter {
             Ctx worker = workerContext(w, c);
             Thread t = new Thread(() -> {
                 long before = worker.steps;
+                Text.use(memory());
                 try {
                     int k;
                     while (failure.get() == null && (k = next.getAndIncrement()) < n) {
@@ -449,9 +464,10 @@ public final class Interpreter {
                         worker.out = new PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8);
                         try {
                             iteration(worker, s, r, k, seed, bodyScope, var, body);
-                        } catch (RuntimeException | StackOverflowError e) {
+                        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
                             RuntimeException err = e instanceof RuntimeException re ? re
-                                    : new ScriptError(s.pos(), "the script recursed too deeply");
+                                    : new ScriptError(s.pos(), e instanceof OutOfMemoryError ? OUT_OF_MEMORY
+                                            : "the script recursed too deeply");
                             int failed = k;
                             failure.accumulateAndGet(new Failure(failed, err),
                                     (a, b) -> a == null || b.iteration() < a.iteration() ? b : a);

@@ -16,6 +16,53 @@ public final class ValueFormat {
 
     /** As Julia's {@code show}, used by {@code @show} and inside tuples. */
     public static String show(Value v) {
+        Text out = new Text("the text");
+        show(v, out);
+        return out.toString();
+    }
+
+    /** Appends what {@code print} prints of {@code v}, within the text's limit. */
+    static void print(Value v, Text out) {
+        if (v instanceof Value.Str s) {
+            out.add(s.value());
+        } else {
+            show(v, out);
+        }
+    }
+
+    /** Appends what {@code show} prints of {@code v}, within the text's limit. */
+    static void show(Value v, Text out) {
+        if (v instanceof Value.Str s) {
+            out.room(s.value().length() + 2);
+            out.add(quote(s.value()));
+            return;
+        }
+        if (v instanceof Value.Tuple t) {
+            List<Value> items = t.items();
+            out.add("(");
+            for (int i = 0; i < items.size(); i++) {
+                if (i > 0) {
+                    out.add(", ");
+                }
+                show(items.get(i), out);
+            }
+            out.add(items.size() == 1 ? ",)" : ")");
+            return;
+        }
+        if (v instanceof Value.Ref r) {
+            out.add("Base.RefValue{" + r.get().typeName() + "}(");
+            show(r.get(), out);
+            out.add(")");
+            return;
+        }
+        if (v instanceof Value.TensorValue t) {
+            tensor(t.tensor(), out);
+            return;
+        }
+        out.add(scalar(v));
+    }
+
+    private static String scalar(Value v) {
         if (v instanceof Value.Int i) {
             return Long.toString(i.value());
         }
@@ -25,34 +72,14 @@ public final class ValueFormat {
         if (v instanceof Value.Bool b) {
             return Boolean.toString(b.value());
         }
-        if (v instanceof Value.Str s) {
-            return quote(s.value());
-        }
-        if (v instanceof Value.Tuple t) {
-            List<Value> items = t.items();
-            StringBuilder sb = new StringBuilder("(");
-            for (int i = 0; i < items.size(); i++) {
-                if (i > 0) {
-                    sb.append(", ");
-                }
-                sb.append(show(items.get(i)));
-            }
-            return sb.append(items.size() == 1 ? ",)" : ")").toString();
-        }
         if (v instanceof Value.Range r) {
             return r.step() == 1 ? r.start() + ":" + r.stop() : r.start() + ":" + r.step() + ":" + r.stop();
-        }
-        if (v instanceof Value.Ref r) {
-            return "Base.RefValue{" + r.get().typeName() + "}(" + show(r.get()) + ")";
         }
         if (v instanceof Value.BufferValue b) {
             return b.buffer().toString();
         }
         if (v instanceof Value.ThreadsBufferValue t) {
             return t.pool().toString();
-        }
-        if (v instanceof Value.TensorValue t) {
-            return tensor(t.tensor());
         }
         if (v instanceof Value.Type t) {
             return t.name();
@@ -131,27 +158,45 @@ public final class ValueFormat {
 
     /** A tensor as Julia shows an array: {@code [1.0, 2.0]}, {@code [1.0 3.0; 2.0 4.0]}, 3-D with {@code ;;;}. */
     public static String tensor(Tensor t) {
+        Text out = new Text("the text");
+        tensor(t, out);
+        return out.toString();
+    }
+
+    /**
+     * Appends a tensor, element by element (no copy of its values); a tensor whose text cannot fit
+     * (at least four characters an element) is refused before any is formatted.
+     */
+    static void tensor(Tensor t, Text out) {
+        t.checkLive();
         int[] dims = t.dims();
-        double[] data = t.toArray();
+        long n = t.length();
         if (dims.length == 0) {
-            return formatFloat(data[0]);
+            out.add(formatFloat(t.getLinear(0)));
+            return;
         }
-        if (data.length == 0) {
-            return dims.length == 1 ? "Float64[]" : t.shapeString() + " Array{Float64, " + dims.length + "}";
+        if (n == 0) {
+            out.add(dims.length == 1 ? "Float64[]" : t.shapeString() + " Array{Float64, " + dims.length + "}");
+            return;
         }
+        out.room(4 * n);
         if (dims.length == 1) {
-            StringBuilder sb = new StringBuilder("[");
-            for (int i = 0; i < data.length; i++) {
-                sb.append(i > 0 ? ", " : "").append(formatFloat(data[i]));
+            out.add("[");
+            for (long i = 0; i < n; i++) {
+                if (i > 0) {
+                    out.add(", ");
+                }
+                out.add(formatFloat(t.getLinear(i)));
             }
-            return sb.append(']').toString();
+            out.add("]");
+            return;
         }
-        StringBuilder sb = new StringBuilder("[");
+        out.add("[");
         int rows = dims[0];
         int cols = dims[1];
-        int slice = rows * cols;
-        int slices = data.length / slice;
-        for (int s = 0; s < slices; s++) {
+        long slice = (long) rows * cols;
+        long slices = n / slice;
+        for (long s = 0; s < slices; s++) {
             if (s > 0) {
                 // k+1 semicolons, where k is the highest dimension (0-based) whose index changes
                 int k = 2;
@@ -160,17 +205,20 @@ public final class ValueFormat {
                     k++;
                     prod *= dims[k];
                 }
-                sb.append(";".repeat(k + 1)).append(' ');
+                out.add(";".repeat(k + 1)).add(" ");
             }
             for (int i = 0; i < rows; i++) {
                 if (i > 0) {
-                    sb.append("; ");
+                    out.add("; ");
                 }
                 for (int j = 0; j < cols; j++) {
-                    sb.append(j > 0 ? " " : "").append(formatFloat(data[s * slice + j * rows + i]));
+                    if (j > 0) {
+                        out.add(" ");
+                    }
+                    out.add(formatFloat(t.getLinear(s * slice + (long) j * rows + i)));
                 }
             }
         }
-        return sb.append(']').toString();
+        out.add("]");
     }
 }

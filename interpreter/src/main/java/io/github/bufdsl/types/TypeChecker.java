@@ -1094,6 +1094,11 @@ public final class TypeChecker {
     }
 
     private Type arithmetic(Expr.BinOp op, Pos pos, Expr left, Type l, Expr right, Type r) {
+        // Julia's string operators: "ab" * "cd" joins, "ab" ^ 3 repeats (their length is checked while running)
+        if (l instanceof Type.StrT && (op == Expr.BinOp.MUL && r instanceof Type.StrT
+                || op == Expr.BinOp.POW && (r instanceof Type.IntT || r instanceof Type.BoolT))) {
+            return new Type.StrT(null);
+        }
         if (!numbers(op, pos, left, l, right, r)) {
             return Type.UNKNOWN;
         }
