@@ -87,7 +87,7 @@ class TextLimitsTest {
     void aValueNestedTooDeepForTheStackIsADiagnosticAtItsStatement() throws Exception {
         String[] result = new String[1];
         Thread small = new Thread(null, () -> result[0] = run(
-                "t = ()\nfor i in 1:1000000\n    t = (t, i)\nend\nx = 1\nprintln(t)\n", 256 * MB), "small", 256 * 1024);
+                "t = ()\nfor i in 1:100000\n    t = (t, i)\nend\nx = 1\nprintln(t)\n", 256 * MB), "small", 128 * 1024);
         small.start();
         small.join();
         assertTrue(result[0].startsWith("s.buf:6:1: error: println(t): this statement nests too deeply")

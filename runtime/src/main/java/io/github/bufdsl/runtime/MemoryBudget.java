@@ -120,8 +120,7 @@ public final class MemoryBudget {
             return;
         }
         // objects that can no longer be reached may still hold memory until the JVM collects them
-        long before = held.get();
-        for (int attempt = 0; attempt < 6 && held.get() > 0 && bytes <= maxBytes - used.get() + held.get(); attempt++) {
+        for (int attempt = 0; attempt < 8 && held.get() > 0 && bytes <= maxBytes - used.get() + held.get(); attempt++) {
             System.gc();
             try {
                 Thread.sleep(1L << attempt);
@@ -132,11 +131,6 @@ public final class MemoryBudget {
             if (tryReserve(bytes)) {
                 return;
             }
-            long now = held.get();
-            if (attempt >= 1 && now >= before) {
-                break; // collections give nothing back: what is held is reachable
-            }
-            before = now;
         }
         long now = used.get();
         throw new BufferException(what + " needs " + format(bytes) + ", but buffers may take "
