@@ -425,6 +425,37 @@ public final class BufScript {
         });
     }
 
+    /**
+     * The checks {@code run} makes before it runs anything: the bindings against the free variables
+     * and their types, the static types, every free variable bound, and the checks of buffers and
+     * {@code @tensor} on the path the bindings choose.
+     *
+     * @return the bindings as the interpreter's values
+     * @throws DiagnosticException (static) with the errors
+     */
+    private Map<String, Value> beforeRunning(Map<String, ?> bindings, long maxMemoryBytes) {
+        Map<String, Value> values = values(bindings);
+        typeCheck(bindings, maxMemoryBytes);
+        requireAll(values);
+        preflight(sizingValues(bindings));
+        return values;
+    }
+
+    /**
+     * The errors {@code run} would report before running anything ({@link #beforeRunning}), found
+     * without running: the REPL asks them for each input, so it refuses what {@code run} refuses.
+     *
+     * @return the diagnostics, placed in this script's text; empty when run would start
+     */
+    public List<Diagnostic> errorsBeforeRunning(Map<String, ?> bindings) {
+        try {
+            beforeRunning(bindings, 0);
+            return List.of();
+        } catch (DiagnosticException e) {
+            return e.diagnostics();
+        }
+    }
+
     /** {@link #run(Map, PrintStream, RunOptions, java.util.function.Consumer)} with the default options. */
     public RunResult run(Map<String, ?> bindings, PrintStream out) throws ScriptException {
         return run(bindings, out, RunOptions.DEFAULT, result -> { });
@@ -450,10 +481,7 @@ public final class BufScript {
             java.util.function.Consumer<RunResult> onEnd) throws ScriptException {
         try {
             return guard(() -> {
-                Map<String, Value> values = values(bindings);
-                typeCheck(bindings, options.maxMemoryBytes());
-                requireAll(values);
-                preflight(sizingValues(bindings));
+                Map<String, Value> values = beforeRunning(bindings, options.maxMemoryBytes());
                 try {
                     backend.create(); // loads a native library once, so that failing to is one clear error
                 } catch (IllegalStateException e) {

@@ -109,6 +109,11 @@ final class Repl {
         inputs++;
         try {
             Resolution r = Resolver.resolve(program);
+            // the checks run makes before running, on everything typed so far: refused as run refuses it
+            List<Diagnostic> refused = checks(all);
+            if (!refused.isEmpty()) {
+                throw new DiagnosticException(io.github.bufdsl.diag.Phase.STATIC, refused);
+            }
             List<Stmt> fresh = new java.util.ArrayList<>(
                     program.body().stream().filter(s -> s.pos().line() > sessionLines).toList());
             // as Julia's REPL: the value of the last statement is shown (and kept in ans) unless a `;` ends the input
@@ -137,6 +142,31 @@ final class Repl {
             print(e, text);
         }
         return true;
+    }
+
+    /**
+     * What {@code run} would refuse before running the session so far and this input; names the
+     * REPL itself defined ({@code ans}) are bound to their values.
+     */
+    private List<Diagnostic> checks(String all) {
+        try {
+            BufScript script = BufScript.fromString("repl", all);
+            Map<String, Object> bound = new java.util.HashMap<>();
+            Map<String, Value> globals = interp.globals();
+            for (String name : script.freeVariables()) {
+                Value g = globals.get(name);
+                Object v = g instanceof Value.Int i ? (Object) i.value() : g instanceof Value.Float f ? (Object) f.value()
+                        : g instanceof Value.Bool b ? (Object) b.value() : g instanceof Value.Str t ? t.value()
+                        : g instanceof Value.BufferValue b ? b.buffer() : g instanceof Value.TensorValue t ? t.tensor()
+                        : null;
+                if (v != null) {
+                    bound.put(name, v);
+                }
+            }
+            return script.errorsBeforeRunning(bound);
+        } catch (ScriptException e) {
+            return List.of(); // the parser and resolver above have said what loading says
+        }
     }
 
     /**

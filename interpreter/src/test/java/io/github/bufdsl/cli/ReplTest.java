@@ -52,6 +52,23 @@ class ReplTest {
     }
 
     @Test
+    void theChecksOfRunRefuseAnInputBeforeAnyOfItRuns() {
+        String[] r = session("""
+                x = true + 1
+                buf = Buffer(100)
+                A = alloc!(buf, x); B = alloc!(buf, 3); println("ran"); drop!(buf, A)
+                C = alloc!(buf, 1, -2)
+                println(used(buf))
+                :quit
+                """);
+        assertTrue(r[0].contains("2\n"), "Bool arithmetic as in Julia: " + r[0]);
+        assertFalse(r[0].contains("ran"), "the input was refused before it ran: " + r[0]);
+        assertTrue(r[1].contains("drop!(buf, A): A is not the last tensor allocated in buf; B is"), r[1]);
+        assertTrue(r[1].contains("negative dimension -2 (dimension 2)"), r[1]);
+        assertTrue(r[0].contains("0\n"), "nothing of the refused inputs was allocated: " + r[0]);
+    }
+
+    @Test
     void aBlockCommentOverLinesWaitsForItsEnd() {
         String[] r = session("x = 1 #= inline =# + 2\n#= a comment\n#= nested =#\nstill =# println(x)\n:quit\n");
         assertTrue(r[0].contains("3\n"), r[0]);
