@@ -1,0 +1,328 @@
+package io.github.bufdsl.analysis;
+
+import io.github.bufdsl.analysis.Symbolic.Free;
+import io.github.bufdsl.analysis.Symbolic.Open;
+import io.github.bufdsl.analysis.Symbolic.Opaque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Numbers, conditions and sizes of the sizing domain: concrete operands go to the interpreter's
+ * own arithmetic and pure builtins ({@link Concrete}); symbolic ones become polynomials, open
+ * conditions or opaque terms; conditions on a loop variable being summarized go to the loop sizer.
+ */
+final class ScalarEval {
+    private final PathRun run;
+
+    ScalarEval(PathRun run) {
+        this.run = run;
+    }
+
+    Poly times(Poly a, Poly b) {
+        try {
+            return a.times(b);
+        } catch (ArithmeticException e) {
+            throw run.fail(run.at, "the size overflows 64 bits");
+        }
+    }
+
+    long bound(SizeExpr e, String var) {
+        Poly p = integer(e, "a range bound");
+        if (!p.isConstant()) {
+            throw run.impossible("to size the loop over " + var + ", usage needs the value of " + p
+                    + "; give its variables with --var");
+        }
+        return p.constantValue();
+    }
+
+    Poly integer(SizeExpr e, String what) {
+        Object v = value(e);
+        if (v instanceof Free f) {
+            return Poly.symbol(f.name());
+        }
+        if (v instanceof Poly p) {
+            return p;
+        }
+        if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 9e15) {
+            return Poly.constant(d.longValue());
+        }
+        throw run.fail(run.at, what + " must be an integer, not " + show(v) + written(v, e));
+    }
+
+    /** " (as written: n - 5)" when the expression's text says more than its value. */
+    String written(Object v, SizeExpr e) {
+        String text = JuliaPrinter.expr(e);
+        return text.equals(show(v)) ? "" : " (" + text + ")";
+    }
+
+    String show(Object v) {
+        if (v instanceof Free f) {
+            return f.name();
+        }
+        if (v instanceof Open o) {
+            return o.text();
+        }
+        return v instanceof Double d ? io.github.bufdsl.exec.ValueFormat.formatFloat(d) : String.valueOf(v);
+    }
+
+    boolean bool(SizeExpr e) {
+        return bool(e, "a condition must be");
+    }
+
+    boolean bool(SizeExpr e, String must) {
+        Object v = value(e);
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        if (v instanceof Free f) {
+            return run.decide(f.name());
+        }
+        if (v instanceof Open o) {
+            return run.decide(o.text());
+        }
+        throw run.fail(run.at, must + " true or false, not " + show(v) + written(v, e));
+    }
+
+    /** Long, Double and Boolean values come as Poly, Double and Boolean; a free variable as Free. */
+    Object value(SizeExpr e) {
+        if (e instanceof SizeExpr.Num n) {
+            return Poly.constant(n.value());
+        }
+        if (e instanceof SizeExpr.Real r) {
+            return r.value();
+        }
+        if (e instanceof SizeExpr.Flag f) {
+            return f.value();
+        }
+        if (e instanceof SizeExpr.Var v) {
+            Object x = run.lookup(v.name());
+            if (x == null) {
+                Object bound = run.ev.bindings.get(v.name());
+                if (bound instanceof Long l) {
+                    return Poly.constant(l);
+                }
+                if (bound != null) {
+                    return bound;
+                }
+                return new Free(v.name());
+            }
+            if (x instanceof Opaque o) {
+                throw run.impossible("a size or condition depends on " + v.name() + ", whose value usage cannot know"
+                        + " before running (it is assigned at line " + o.pos().line() + ")");
+            }
+            if (x instanceof TensorRec) {
+                throw run.impossible(v.name() + " is a tensor, not a number");
+            }
+            return x;
+        }
+        if (e instanceof SizeExpr.Logic l) {
+            boolean x = bool(l.left());
+            if (l.isAnd() ? !x : x) {
+                return x;
+            }
+            return bool(l.right());
+        }
+        if (e instanceof SizeExpr.Unary u) {
+            if (u.op().equals("!")) {
+                return !bool(u.operand(), "the operand of ! must be");
+            }
+            Object x = numeric(value(u.operand()));
+            return x instanceof Poly p ? p.negate() : (Object) (-(Double) x);
+        }
+        if (e instanceof SizeExpr.Call c) {
+            return call(c);
+        }
+        SizeExpr.Bin b = (SizeExpr.Bin) e;
+        return binary(b.op(), value(b.left()), value(b.right()));
+    }
+
+    Object numeric(Object v) {
+        if (v instanceof Free f) {
+            return Poly.symbol(f.name());
+        }
+        if (v instanceof Poly || v instanceof Double) {
+            return v;
+        }
+        if (v instanceof Boolean b) { // a Bool is an integer, as in Julia (and in run)
+            return Poly.constant(b ? 1 : 0);
+        }
+        throw run.fail(run.at, "expected a number, not " + show(v));
+    }
+
+    Object call(SizeExpr.Call c) {
+        List<Object> values = new ArrayList<>();
+        for (SizeExpr a : c.args()) {
+            values.add(value(a));
+        }
+        Object concrete = concrete(() -> Concrete.call(c.function(), values));
+        if (concrete != null) {
+            return concrete;
+        }
+        List<Poly> args = new ArrayList<>();
+        boolean constant = true;
+        for (SizeExpr a : c.args()) {
+            Poly p = integer(a, "an argument of " + c.function());
+            args.add(p);
+            constant &= p.isConstant();
+        }
+        if (!constant) {
+            if (c.function().equals("max") || c.function().equals("min")) {
+                Poly best = args.get(0);
+                boolean decided = true;
+                for (Poly p : args) {
+                    boolean bigger = p.dominates(best);
+                    boolean smaller = best.dominates(p);
+                    if (c.function().equals("max") ? bigger : smaller) {
+                        best = p;
+                    } else if (!(c.function().equals("max") ? smaller : bigger)) {
+                        decided = false;
+                    }
+                }
+                if (decided) {
+                    return best;
+                }
+            }
+            return Poly.symbol(c.function() + "(" + String.join(", ", args.stream().map(Poly::toString).toList())
+                    + ")");
+        }
+        throw run.fail(run.at, "the arguments of " + c.function() + " must be integers");
+    }
+
+    /** A concrete result computed by the interpreter's own code (null if symbolic), its errors as ours. */
+    Object concrete(java.util.function.Supplier<Object> compute) {
+        try {
+            return compute.get();
+        } catch (io.github.bufdsl.exec.ScriptError e) {
+            throw run.fail(run.at, e.getMessage());
+        }
+    }
+
+    Object binary(String op, Object x, Object y) {
+        Object concrete = concrete(() -> Concrete.binary(op, x, y));
+        if (concrete != null) {
+            return concrete;
+        }
+        boolean comparison = switch (op) {
+            case "==", "!=", "<", "<=", ">", ">=" -> true;
+            default -> false;
+        };
+        if (comparison && (x instanceof Boolean || y instanceof Boolean)) {
+            if (!(x instanceof Boolean) || !(y instanceof Boolean) || !(op.equals("==") || op.equals("!="))) {
+                throw run.fail(run.at, "cannot compare " + show(x) + " " + op + " " + show(y));
+            }
+            return op.equals("==") == x.equals(y);
+        }
+        Object a = numeric(x);
+        Object b = numeric(y);
+        boolean bothPoly = a instanceof Poly && b instanceof Poly;
+        if (bothPoly && !(((Poly) a).isConstant() && ((Poly) b).isConstant())) {
+            Poly p = (Poly) a;
+            Poly q = (Poly) b;
+            try {
+                switch (op) {
+                    case "+":
+                        return p.plus(q);
+                    case "-":
+                        return p.minus(q);
+                    case "*":
+                        return p.times(q);
+                    case "^":
+                        if (q.isConstant() && q.constantValue() >= 0 && q.constantValue() <= 64) {
+                            Poly r = Poly.constant(1);
+                            for (long i = 0; i < q.constantValue(); i++) {
+                                r = r.times(p);
+                            }
+                            return r;
+                        }
+                        break;
+                    case "==", "!=":
+                        if (p.equals(q)) {
+                            return op.equals("==");
+                        }
+                        break;
+                    default:
+                        break;
+                }
+            } catch (ArithmeticException e) {
+                throw run.fail(run.at, "integer overflow in " + p + " " + op + " " + q);
+            }
+            if (comparison && run.loops.mentionsLoop(p.minus(q))) {
+                Boolean decided = run.loops.compare(op, p, q);
+                if (decided != null) {
+                    return decided;
+                }
+                throw run.loops.notClosed("the condition " + wrap(p) + " " + op + " " + wrap(q)
+                        + " is not linear in the loop variable");
+            }
+            if (op.equals("%") && run.loops.mentionsLoop(p)) {
+                Poly r = run.loops.mod(p, q);
+                if (r != null) {
+                    return r;
+                }
+            }
+            String text = wrap(p) + " " + op + " " + wrap(q);
+            return comparison ? new Open(text) : Poly.symbol("(" + text + ")");
+        }
+        if (!bothPoly && (a instanceof Poly p && !p.isConstant() || b instanceof Poly q && !q.isConstant())) {
+            String text = show(a) + " " + op + " " + show(b);
+            return comparison ? new Open(text) : Poly.symbol("(" + text + ")");
+        }
+        if (bothPoly && !op.equals("/")) {
+            long p = ((Poly) a).constantValue();
+            long q = ((Poly) b).constantValue();
+            try {
+                return switch (op) {
+                    case "+" -> Poly.constant(Math.addExact(p, q));
+                    case "-" -> Poly.constant(Math.subtractExact(p, q));
+                    case "*" -> Poly.constant(Math.multiplyExact(p, q));
+                    case "%" -> {
+                        if (q == 0) {
+                            throw run.fail(run.at, "integer division by zero");
+                        }
+                        yield Poly.constant(p % q);
+                    }
+                    case "^" -> {
+                        if (q < 0) {
+                            throw run.fail(run.at, "cannot raise an integer to a negative power");
+                        }
+                        long r = 1;
+                        for (long i = 0; i < q && r != 0; i++) {
+                            r = Math.multiplyExact(r, p);
+                        }
+                        yield Poly.constant(r);
+                    }
+                    default -> compares(op, Long.compare(p, q));
+                };
+            } catch (ArithmeticException ex) {
+                throw run.fail(run.at, "integer overflow in " + p + " " + op + " " + q);
+            }
+        }
+        double p = a instanceof Poly pa ? pa.constantValue() : (Double) a;
+        double q = b instanceof Poly pb ? pb.constantValue() : (Double) b;
+        return switch (op) {
+            case "+" -> p + q;
+            case "-" -> p - q;
+            case "*" -> p * q;
+            case "/" -> p / q;
+            case "%" -> p % q;
+            case "^" -> Math.pow(p, q);
+            default -> p != p || q != q ? op.equals("!=") : compares(op, Double.compare(p, q));
+        };
+    }
+
+    /** A comparison operator applied to the sign of a comparison. */
+    boolean compares(String op, int c) {
+        return switch (op) {
+            case "==" -> c == 0;
+            case "!=" -> c != 0;
+            case "<" -> c < 0;
+            case "<=" -> c <= 0;
+            case ">" -> c > 0;
+            default -> c >= 0;
+        };
+    }
+
+    String wrap(Poly p) {
+        return p.isSingleTerm() ? p.toString() : "(" + p + ")";
+    }
+}

@@ -1,0 +1,101 @@
+package io.github.bufdsl.analysis;
+
+import io.github.bufdsl.analysis.Symbolic.Opaque;
+import io.github.bufdsl.runtime.TensorRules;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What sizing checks of an {@code @tensor} statement: its index rules ({@link TensorRules}, the
+ * same decision the runtime takes) where the dimensions are known, and the workspace it takes.
+ */
+final class TensorChecks {
+    private final PathRun run;
+
+    TensorChecks(PathRun run) {
+        this.run = run;
+    }
+
+    /**
+     * The checks of {@code @tensor} that need only the dimensions: every index twice in a term
+     * (on a factor and the output, or on two factors), never three times, with one dimension.
+     * Tensors whose dimensions are not known here are not checked.
+     */
+    void checkIndices(SizeStmt.TensorOp op) {
+        TensorRec out = run.lookup(op.output()) instanceof TensorRec t ? t : null;
+        TensorRules.Ref outRef = new TensorRules.Ref(op.output(), op.outLabels(),
+                out != null && !op.define() ? knownDims(out) : null);
+        for (List<SizeStmt.Factor> term : op.terms()) {
+            if (term.isEmpty()) {
+                continue;
+            }
+            List<TensorRules.Ref> refs = new ArrayList<>();
+            for (SizeStmt.Factor f : term) {
+                TensorRec t = run.lookup(f.tensor()) instanceof TensorRec r ? r : null;
+                refs.add(new TensorRules.Ref(f.tensor(), f.labels(), t == null ? null : knownDims(t)));
+            }
+            TensorRules.Violation v = TensorRules.term(outRef, refs);
+            if (v != null) {
+                throw run.fail(op.pos(), v.message());
+            }
+        }
+    }
+
+    /** A record's dimensions for the index rules: numbers where known, else {@link TensorRules#UNKNOWN}. */
+    static long[] knownDims(TensorRec t) {
+        if (t.dims == null) {
+            return null;
+        }
+        long[] d = new long[t.dims.size()];
+        for (int k = 0; k < d.length; k++) {
+            d[k] = t.dims.get(k).isConstant() ? t.dims.get(k).constantValue() : TensorRules.UNKNOWN;
+        }
+        return d;
+    }
+
+    /** Counts the statement's workspace when every dimension of its tensors is a number. */
+    void workspace(SizeStmt.TensorOp op) {
+        Map<String, Long> dims = new HashMap<>();
+        List<SizeStmt.Factor> refs = op.order().refs();
+        Boolean[] direct = new Boolean[refs.size()];
+        Boolean[] offHeap = new Boolean[refs.size()];
+        Object output = run.lookup(op.output());
+        Boolean outDirect = output instanceof TensorRec r ? r.direct(run.ev.backend)
+                : output instanceof Opaque o && o.view() ? Boolean.FALSE : null;
+        Boolean outOffHeap = output instanceof TensorRec r ? r.offHeap : null;
+        for (int i = 0; i < refs.size(); i++) {
+            SizeStmt.Factor f = refs.get(i);
+            TensorRec t = run.lookup(f.tensor()) instanceof TensorRec r ? r : null;
+            if (t == null || t.dims == null || t.dims.size() != f.labels().size()) {
+                run.workspace.markUnknown();
+                return;
+            }
+            direct[i] = t.direct(run.ev.backend);
+            offHeap[i] = t.offHeap;
+            for (int k = 0; k < f.labels().size(); k++) {
+                Poly d = t.dims.get(k);
+                if (!d.isConstant()) {
+                    run.workspace.markUnknown();
+                    return;
+                }
+                dims.putIfAbsent(f.labels().get(k), d.constantValue());
+            }
+        }
+        long limit = Long.MAX_VALUE;
+        if (op.order().limit() != null) {
+            Poly l = run.integer(op.order().limit(), "maxintermediate");
+            if (!l.isConstant()) {
+                run.workspace.markUnknown();
+                return;
+            }
+            limit = l.constantValue();
+        }
+        try {
+            run.workspace.statement(op, dims, limit, direct, offHeap, outDirect, outOffHeap);
+        } catch (RuntimeException e) {
+            run.workspace.markUnknown(); // the runtime reports what does not fit
+        }
+    }
+}
