@@ -3,6 +3,7 @@ package io.github.bufdsl.analysis;
 import io.github.bufdsl.analysis.Signals.BreakLoop;
 import io.github.bufdsl.analysis.Signals.ContinueLoop;
 import io.github.bufdsl.analysis.Signals.Returned;
+import io.github.bufdsl.analysis.LoopPieces.Piece;
 import io.github.bufdsl.analysis.Signals.SplitLoop;
 import io.github.bufdsl.analysis.Symbolic.Opaque;
 import io.github.bufdsl.diag.Pos;
@@ -36,31 +37,21 @@ final class LoopSizer {
     /** At most this many pieces per loop before giving up on closed forms. */
     private static final int MAX_PIECES = 64;
     /** Bounds of a loop on the symbolic levels: the level at the start of an iteration. */
-    private static final String BASE = "#L";
+    static final String BASE = "#L";
 
     private final PathRun run;
-    /** The loops being summarized, innermost last: a condition on their variable is decided on the piece. */
-    private final Deque<Piece> active = new ArrayDeque<>();
+    /** The loops being summarized and the pieces of their ranges. */
+    final LoopPieces pieces = new LoopPieces();
+    /** Applies summaries to the run. */
+    private final LoopApply apply;
     /** Per summarized iteration, the names read before being assigned and the names assigned. */
     private final Deque<Set<String>[]> tracking = new ArrayDeque<>();
 
     LoopSizer(PathRun run) {
         this.run = run;
+        this.apply = new LoopApply(run);
     }
 
-    /**
-     * The iterations {@code first, first+step, ...}, {@code count} of them ({@code count >= 1});
-     * {@code var} is the loop variable's name, a symbol in the formulas while the piece is summarized.
-     */
-    record Piece(String var, Poly first, long step, Poly count) {
-        Poly last() {
-            return first.plus(Poly.constant(step).times(count.minus(Poly.constant(1))));
-        }
-
-        Poly at(Poly t) {
-            return first.plus(Poly.constant(step).times(t));
-        }
-    }
 
     // ---------------------------------------------------------------- tracking of carried values
 
@@ -79,201 +70,6 @@ final class LoopSizer {
     }
 
     // ---------------------------------------------------------------- conditions on loop variables
-
-    /** The active loop whose variable {@code p} mentions, innermost first; null when none. */
-    private Piece loopOf(Poly p) {
-        for (java.util.Iterator<Piece> it = active.descendingIterator(); it.hasNext(); ) {
-            Piece piece = it.next();
-            if (p.mentions(piece.var())) {
-                return piece;
-            }
-        }
-        return null;
-    }
-
-    /** The signal that the loop being summarized has no closed form, for the reason given. */
-    RuntimeException notClosed(String reason) {
-        return new NotClosed(reason);
-    }
-
-    /** A condition about to be explored both ways must not depend on a loop variable being summarized. */
-    void checkOpen(String atom) {
-        for (Piece p : active) {
-            if (Poly.symbol("(" + atom + ")").mentions(p.var())) {
-                throw new NotClosed("the condition " + atom + " on " + p.var() + " is not one usage can split the loop by");
-            }
-        }
-    }
-
-    /** Whether {@code p} mentions the variable of a loop being summarized. */
-    boolean mentionsLoop(Poly p) {
-        return !active.isEmpty() && loopOf(p) != null;
-    }
-
-    /**
-     * {@code a op b} for a comparison where a side mentions a loop variable: decided on the
-     * piece being summarized, or a {@link SplitLoop} into pieces on which it is constant. Null when
-     * it cannot be decided either way (not linear in the variable, or symbolic where the split
-     * would need numbers).
-     */
-    Boolean compare(String op, Poly a, Poly b) {
-        Poly diff = a.minus(b);
-        Piece piece = loopOf(diff);
-        if (piece == null) {
-            return null;
-        }
-        List<Poly> cs = diff.coefficientsIn(piece.var());
-        if (cs == null || cs.size() != 2 || !cs.get(1).isConstant()) {
-            return null;
-        }
-        long slope = cs.get(1).constantValue(); // diff = slope*var + c0
-        Poly c0 = cs.get(0);
-        // diff at iteration t: slope*step*t + (slope*first + c0)
-        long perStep = Math.multiplyExact(slope, piece.step());
-        Poly atFirst = c0.plus(Poly.constant(slope).times(piece.first()));
-        Poly atLast = c0.plus(Poly.constant(slope).times(piece.last()));
-        int sFirst = sign(atFirst);
-        int sLast = sign(atLast);
-        if (sFirst != 2 && sFirst == sLast) { // (zero at both ends of a line that moves: one iteration)
-            return holds(op, sFirst); // constant sign on the whole piece
-        }
-        if (!atFirst.isConstant() || !piece.count().isConstant()) {
-            // symbolic: the crossing must be at an end of the piece
-            if (sFirst == 0 && perStep != 0 && piece.count().isConstant() == false) {
-                throw new SplitLoop(piece, splitAt(piece, Poly.constant(1)));
-            }
-            if (sLast == 0 && perStep != 0) {
-                throw new SplitLoop(piece, splitAt(piece, piece.count().minus(Poly.constant(1))));
-            }
-            return null;
-        }
-        long f0 = atFirst.constantValue();
-        long count = piece.count().constantValue();
-        // first t >= 0 at which the sign of f0 + perStep*t changes: the zero, or just past it
-        long cut;
-        if (perStep > 0) {
-            cut = f0 >= 0 ? 1 : ceilDiv(-f0, perStep); // t where the value reaches >= 0
-            if (f0 < 0 && (-f0) % perStep != 0) {
-                // no exact zero: the sign flips at cut
-                return splitOrDecide(piece, cut, count);
-            }
-        } else {
-            cut = f0 <= 0 ? 1 : ceilDiv(f0, -perStep);
-            if (f0 > 0 && f0 % (-perStep) != 0) {
-                return splitOrDecide(piece, cut, count);
-            }
-        }
-        // an exact zero at t = cut: three pieces, before, at and after it
-        if (f0 == 0) {
-            cut = 0;
-        }
-        List<Piece> parts = new ArrayList<>();
-        if (cut > 0) {
-            parts.add(new Piece(piece.var(), piece.first(), piece.step(), Poly.constant(Math.min(cut, count))));
-        }
-        if (cut < count) {
-            parts.add(new Piece(piece.var(), piece.at(Poly.constant(cut)), piece.step(), Poly.constant(1)));
-        }
-        if (cut + 1 < count) {
-            parts.add(new Piece(piece.var(), piece.at(Poly.constant(cut + 1)), piece.step(),
-                    Poly.constant(count - cut - 1)));
-        }
-        if (parts.size() < 2) {
-            return null;
-        }
-        throw new SplitLoop(piece, parts);
-    }
-
-    private Boolean splitOrDecide(Piece piece, long cut, long count) {
-        if (cut <= 0 || cut >= count) {
-            return null;
-        }
-        throw new SplitLoop(piece, splitAt(piece, Poly.constant(cut)));
-    }
-
-    /** The piece as two: its first {@code cut} iterations and the rest. */
-    private static List<Piece> splitAt(Piece piece, Poly cut) {
-        return List.of(new Piece(piece.var(), piece.first(), piece.step(), cut),
-                new Piece(piece.var(), piece.at(cut), piece.step(), piece.count().minus(cut)));
-    }
-
-    /**
-     * {@code a % m} where {@code a} mentions a loop variable: a number on a piece whose step makes
-     * it constant, else a split into the residues; null when it is not linear or {@code m} not a number.
-     */
-    Poly mod(Poly a, Poly m) {
-        Piece piece = loopOf(a);
-        if (piece == null || !m.isConstant() || m.constantValue() == 0) {
-            return null;
-        }
-        List<Poly> cs = a.coefficientsIn(piece.var());
-        if (cs == null || cs.size() != 2 || !cs.get(1).isConstant() || !cs.get(0).isConstant()) {
-            return null;
-        }
-        long mm = Math.abs(m.constantValue());
-        long slope = cs.get(1).constantValue();
-        if (Math.floorMod(Math.multiplyExact(slope, piece.step()), mm) == 0) {
-            Poly atFirst = cs.get(0).plus(Poly.constant(slope).times(piece.first()));
-            if (!atFirst.isConstant()) {
-                return null;
-            }
-            long v = atFirst.constantValue() % m.constantValue(); // Julia's %: the sign of the dividend
-            return Poly.constant(v);
-        }
-        if (!piece.count().isConstant()) {
-            if (mm > 16) {
-                return null;
-            }
-            // residues of t modulo mm, each a piece of step*mm; counts div(count - r + mm - 1, mm)
-            List<Piece> parts = new ArrayList<>();
-            for (long r = 0; r < mm; r++) {
-                Poly cnt = Poly.symbol("div(" + piece.count().minus(Poly.constant(r)).plus(Poly.constant(mm - 1)) + ", "
-                        + mm + ")");
-                parts.add(new Piece(piece.var(), piece.at(Poly.constant(r)), Math.multiplyExact(piece.step(), mm), cnt));
-            }
-            throw new SplitLoop(piece, parts);
-        }
-        long count = piece.count().constantValue();
-        List<Piece> parts = new ArrayList<>();
-        for (long r = 0; r < Math.min(mm, count); r++) {
-            long cnt = (count - r + mm - 1) / mm;
-            parts.add(new Piece(piece.var(), piece.at(Poly.constant(r)), Math.multiplyExact(piece.step(), mm),
-                    Poly.constant(cnt)));
-        }
-        throw new SplitLoop(piece, parts);
-    }
-
-    /** -1, 0, 1 for a number or a formula whose sign every value of its symbols gives; 2 when not known. */
-    private static int sign(Poly p) {
-        if (p.isConstant()) {
-            return Long.signum(p.constantValue());
-        }
-        if (p.equals(Poly.ZERO)) {
-            return 0;
-        }
-        if (p.minus(Poly.constant(1)).dominates(Poly.ZERO)) {
-            return 1;
-        }
-        if (p.negate().minus(Poly.constant(1)).dominates(Poly.ZERO)) {
-            return -1;
-        }
-        return 2;
-    }
-
-    private static boolean holds(String op, int sign) {
-        return switch (op) {
-            case "==" -> sign == 0;
-            case "!=" -> sign != 0;
-            case "<" -> sign < 0;
-            case "<=" -> sign <= 0;
-            case ">" -> sign > 0;
-            default -> sign >= 0;
-        };
-    }
-
-    private static long ceilDiv(long a, long b) {
-        return -Math.floorDiv(-a, b);
-    }
 
     // ---------------------------------------------------------------- for loops
 
@@ -316,11 +112,11 @@ final class LoopSizer {
      * back what it takes.
      */
     void whileLoop(SizeStmt.While w) {
-        if (w.condition() instanceof SizeExpr.Flag f && f.value() && !leaves(w.body())) {
+        if (w.condition() instanceof SizeExpr.Flag f && f.value() && !CountedLoop.leaves(w.body())) {
             throw run.fail(w.pos(), "this loop never ends: its condition is always true and nothing in it breaks or"
                     + " returns");
         }
-        Counted c = Counted.of(w, run);
+        CountedLoop c = CountedLoop.of(w, run);
         if (c != null) {
             Poly count;
             if (c.bound() == null) {
@@ -392,22 +188,6 @@ final class LoopSizer {
         return false;
     }
 
-    /** Whether a break or return in the statements (not in a nested loop's body for break) leaves the loop. */
-    private static boolean leaves(List<SizeStmt> body) {
-        for (SizeStmt s : body) {
-            if (s instanceof SizeStmt.Break || s instanceof SizeStmt.Return) {
-                return true;
-            }
-            if (s instanceof SizeStmt.If f && (f.branches().stream().anyMatch(b -> leaves(b.body()))
-                    || f.elseBody() != null && leaves(f.elseBody()))) {
-                return true;
-            }
-            if (s instanceof SizeStmt.Call) {
-                return true; // a user function may end the script; leave it to the deadline
-            }
-        }
-        return false;
-    }
 
     /** Sizes a loop over the piece, in closed form where it can, else by iterating. */
     private void loop(SizeStmt loop, String var, Piece whole, List<SizeStmt> body) {
@@ -418,7 +198,7 @@ final class LoopSizer {
             return;
         }
         List<Piece> pieces = new ArrayList<>(List.of(whole));
-        List<Summary> done = new ArrayList<>();
+        List<LoopSummary> done = new ArrayList<>();
         PathRun.State before = run.save();
         while (true) {
             done.clear();
@@ -431,7 +211,7 @@ final class LoopSizer {
                     splitFrom = p;
                     splitInto = split.parts;
                     break;
-                } catch (NotClosed nc) {
+                } catch (Signals.NotClosed nc) {
                     run.restore(before);
                     fallback(loop, var, whole, body, nc.reason);
                     return;
@@ -452,7 +232,7 @@ final class LoopSizer {
         }
         // a piece whose count is a formula may be empty for some values: that is a condition on them
         List<Piece> kept = new ArrayList<>();
-        List<Summary> keptSums = new ArrayList<>();
+        List<LoopSummary> keptSums = new ArrayList<>();
         for (int k = 0; k < pieces.size(); k++) {
             Piece p = pieces.get(k);
             Poly index = p.first().minus(whole.first()).times(Poly.fraction(1, Math.abs(whole.step())));
@@ -481,14 +261,14 @@ final class LoopSizer {
         if (count.minus(Poly.constant(k)).dominates(Poly.ZERO) || run.worstCase) {
             return true;
         }
-        for (Piece outer : active) {
+        for (Piece outer : pieces.active) {
             if (count.mentions(outer.var())) {
                 // a loop inside one being summarized: prove it for every iteration of the outer piece
                 Poly inner = ClosedForms.inIterations(count, outer.var(), outer.first(), outer.step());
                 if (inner != null && inner.minus(Poly.constant(k)).dominates(Poly.ZERO)) {
                     return true;
                 }
-                throw new NotClosed("whether a loop inside it runs depends on " + outer.var());
+                throw new Signals.NotClosed("whether a loop inside it runs depends on " + outer.var());
             }
         }
         if (count.isConstant()) {
@@ -498,25 +278,11 @@ final class LoopSizer {
         return run.decide(rest + " >= " + (k - count.constantTerm()));
     }
 
-    /** A piece's iteration as formulas. */
-    private record Summary(Piece piece, Map<String, Poly> end, Map<String, Peak> peak, Map<String, Pos> peakAt,
-            Map<String, List<TensorRec>> pushed, Map<String, Object> values, Set<String> written, boolean breaks,
-            boolean returns) {
-    }
 
-    /** Why a loop has no closed form here. */
-    private static final class NotClosed extends RuntimeException {
-        final String reason;
-
-        NotClosed(String reason) {
-            super(reason, null, false, false);
-            this.reason = reason;
-        }
-    }
 
     /** Runs the body once over the piece with symbolic variable and levels, from the state {@code before}. */
     @SuppressWarnings("unchecked")
-    private Summary summarize(SizeStmt loop, String var, Piece piece, List<SizeStmt> body, PathRun.State before) {
+    private LoopSummary summarize(SizeStmt loop, String var, Piece piece, List<SizeStmt> body, PathRun.State before) {
         run.restore(before);
         Map<String, List<TensorRec>> stackBefore = new LinkedHashMap<>();
         run.levels.forEach((b, l) -> {
@@ -526,7 +292,7 @@ final class LoopSizer {
             l.peakAt = Pos.NONE;
         });
         Set<String>[] track = new Set[] {new HashSet<String>(), new HashSet<String>()};
-        active.addLast(piece);
+        pieces.active.addLast(piece);
         tracking.addLast(track);
         boolean breaks = false;
         boolean returns = false;
@@ -540,9 +306,9 @@ final class LoopSizer {
         } catch (Returned r) {
             returns = true;
         } catch (ArithmeticException e) {
-            throw new NotClosed("its sizes overflow 64 bits as formulas");
+            throw new Signals.NotClosed("its sizes overflow 64 bits as formulas");
         } finally {
-            active.removeLast();
+            pieces.active.removeLast();
             tracking.removeLast();
         }
         Set<String> carried = new HashSet<>(track[0]);
@@ -553,7 +319,7 @@ final class LoopSizer {
         for (String name : carried) {
             Object now = run.lookup(name);
             if (!(now instanceof Opaque)) {
-                throw new NotClosed(name + " carries a value from one iteration to the next");
+                throw new Signals.NotClosed(name + " carries a value from one iteration to the next");
             }
         }
         Map<String, Poly> end = new LinkedHashMap<>();
@@ -571,18 +337,18 @@ final class LoopSizer {
             if (keepsBase) {
                 // what was there stays at the bottom: the stack grew by what the iteration pushed
                 if (now.size() < was.size() || !now.subList(now.size() - was.size(), now.size()).equals(was)) {
-                    throw new NotClosed("an iteration gives back tensors allocated before it");
+                    throw new Signals.NotClosed("an iteration gives back tensors allocated before it");
                 }
                 pushed.put(e.getKey(), new ArrayList<>(now.subList(0, now.size() - was.size())));
             } else if (dropsBase) {
                 pushed.put(e.getKey(), now); // after a reset!, only what the iteration pushed is left
             } else {
-                throw new NotClosed("an iteration leaves " + e.getKey() + " at a level that is not a formula of"
+                throw new Signals.NotClosed("an iteration leaves " + e.getKey() + " at a level that is not a formula of"
                         + " its start");
             }
             for (TensorRec t : pushed.get(e.getKey())) {
                 if (t.size.mentions(BASE)) {
-                    throw new NotClosed("a size depends on the buffer's level");
+                    throw new Signals.NotClosed("a size depends on the buffer's level");
                 }
             }
             end.put(e.getKey(), len);
@@ -591,7 +357,7 @@ final class LoopSizer {
             for (Poly c : l.peak.candidates()) {
                 List<Poly> cb = c.coefficientsIn(BASE);
                 if (cb == null || cb.size() > 2 || (cb.size() == 2 && !cb.get(1).equals(Poly.constant(1)))) {
-                    throw new NotClosed("its peak is not a formula of the level at the iteration's start");
+                    throw new Signals.NotClosed("its peak is not a formula of the level at the iteration's start");
                 }
             }
         }
@@ -599,11 +365,11 @@ final class LoopSizer {
         if (run.locals != null) {
             values.putAll(run.locals);
         }
-        return new Summary(piece, end, peak, peakAt, pushed, values, track[1], breaks, returns);
+        return new LoopSummary(piece, end, peak, peakAt, pushed, values, track[1], breaks, returns);
     }
 
     /** Applies the pieces' summaries, in the order the loop runs them, to the state {@code before}. */
-    private void apply(SizeStmt loop, String var, Piece whole, List<Piece> pieces, List<Summary> sums,
+    private void apply(SizeStmt loop, String var, Piece whole, List<Piece> pieces, List<LoopSummary> sums,
             List<SizeStmt> body, PathRun.State before) {
         run.restore(before);
         boolean ordered = true; // pieces follow each other (splits by thresholds), not interleaved residues
@@ -623,7 +389,7 @@ final class LoopSizer {
             Long stopAt = null;
             if (breakAt >= 0) {
                 // the earliest first iteration among the pieces that break
-                for (Summary s : sums) {
+                for (LoopSummary s : sums) {
                     if ((s.breaks() || s.returns()) && s.piece().first().isConstant()) {
                         long fi = s.piece().first().constantValue();
                         stopAt = stopAt == null ? fi : whole.step() > 0 ? Math.min(stopAt, fi) : Math.max(stopAt, fi);
@@ -638,13 +404,13 @@ final class LoopSizer {
             // buffers every piece treats alike (one formula of the loop variable) are sized over the whole
             // loop; the others must give back in each iteration what it takes, and take the largest peak
             Set<String> uniform = new HashSet<>();
-            Summary first = sums.get(0);
+            LoopSummary first = sums.get(0);
             for (String b : run.levels.keySet()) {
                 boolean same = true;
                 boolean balanced = true;
-                for (Summary s : sums) {
+                for (LoopSummary s : sums) {
                     same &= s.end().get(b).equals(first.end().get(b)) && s.peak().get(b).equals(first.peak().get(b))
-                            && sizes(s.pushed().get(b)).equals(sizes(first.pushed().get(b)));
+                            && apply.sizes(s.pushed().get(b)).equals(apply.sizes(first.pushed().get(b)));
                     balanced &= s.end().get(b).equals(Poly.symbol(BASE)) && s.pushed().get(b).isEmpty()
                             || !s.end().get(b).mentions(BASE) && s.end().get(b).equals(first.end().get(b));
                 }
@@ -658,8 +424,8 @@ final class LoopSizer {
             }
             Map<String, Peak> most = new HashMap<>();
             Map<String, Pos> where = new HashMap<>();
-            for (Summary s : sums) {
-                Map<String, Peak> p = piecePeaks(s, s.piece(), null, whole.step(), s.piece().first().equals(whole.first()));
+            for (LoopSummary s : sums) {
+                Map<String, Peak> p = apply.piecePeaks(s, s.piece(), null, whole.step(), s.piece().first().equals(whole.first()));
                 p.forEach((b, v) -> {
                     if (!uniform.contains(b)) {
                         most.merge(b, v, Peak::max);
@@ -667,9 +433,9 @@ final class LoopSizer {
                     }
                 });
             }
-            most.forEach((b, v) -> raise(run.levels.get(b), v, where.get(b)));
-            Summary lastPiece = first;
-            for (Summary s : sums) {
+            most.forEach((b, v) -> apply.raise(run.levels.get(b), v, where.get(b)));
+            LoopSummary lastPiece = first;
+            for (LoopSummary s : sums) {
                 if (s.piece().last().equals(whole.last())) {
                     lastPiece = s;
                 }
@@ -677,24 +443,24 @@ final class LoopSizer {
             // buffers left as the last iteration leaves them (after its reset!): as the last piece leaves them
             Set<String> resetLike = new HashSet<>(run.levels.keySet());
             resetLike.removeAll(uniform);
-            resetLike.removeIf(b -> lastPiece0(sums, whole).end().get(b).mentions(BASE));
+            resetLike.removeIf(b -> apply.lastPiece0(sums, whole).end().get(b).mentions(BASE));
             if (!resetLike.isEmpty()) {
-                Summary last = lastPiece0(sums, whole);
-                applyPiece(last, last.piece(), resetLike, last.piece());
+                LoopSummary last = apply.lastPiece0(sums, whole);
+                apply.applyPiece(last, last.piece(), resetLike, last.piece());
             }
-            applyPiece(lastPiece, new Piece(var, whole.first(), whole.step(), whole.count()), uniform,
+            apply.applyPiece(lastPiece, new Piece(var, whole.first(), whole.step(), whole.count()), uniform,
                     lastPiece.piece());
             return;
         }
         int n = breakAt >= 0 ? breakAt + 1 : sums.size();
         for (int k = 0; k < n; k++) {
-            Summary s = sums.get(k);
+            LoopSummary s = sums.get(k);
             boolean partial = k == breakAt;
             Piece p = partial ? new Piece(var, s.piece().first(), s.piece().step(), Poly.constant(1)) : s.piece();
             if (partial && k > 0 || partial && !s.piece().count().equals(Poly.constant(1))) {
                 // the breaking iteration is the piece's first: summarize it alone from the current state
                 PathRun.State here = run.save();
-                Summary one;
+                LoopSummary one;
                 try {
                     one = summarize(loop, var, p, body, here);
                 } catch (SplitLoop split) {
@@ -703,13 +469,13 @@ final class LoopSizer {
                     return;
                 }
                 run.restore(here);
-                applyPiece(one, p, true);
+                apply.applyPiece(one, p, true);
                 if (one.returns()) {
                     throw new Returned();
                 }
                 return;
             }
-            applyPiece(s, p, partial);
+            apply.applyPiece(s, p, partial);
             if (partial && s.returns()) {
                 throw new Returned();
             }
@@ -734,213 +500,15 @@ final class LoopSizer {
         }
     }
 
-    /** The peak of each buffer over the piece, relative to nothing: the levels are the run's current ones. */
-    private Map<String, Peak> piecePeaks(Summary s, Piece p, Map<String, Poly> startLevels) {
-        return piecePeaks(s, p, startLevels, s.piece());
-    }
 
-    /** As above, with the formulas written over the loop variable of {@code formulas}. */
-    private Map<String, Peak> piecePeaks(Summary s, Piece p, Map<String, Poly> startLevels, Piece formulas) {
-        return piecePeaks(s, p, startLevels, p.step(), true);
-    }
 
-    /**
-     * The peak of each buffer over the piece; the loop steps by {@code wholeStep} (the piece may take
-     * every k-th iteration), and {@code fromStart} when the piece's first iteration is the loop's first
-     * or follows the levels the run holds now.
-     */
-    private Map<String, Peak> piecePeaks(Summary s, Piece p, Map<String, Poly> startLevels, long wholeStep,
-            boolean fromStart) {
-        Map<String, Peak> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Level> e : run.levels.entrySet()) {
-            String b = e.getKey();
-            Poly l0 = startLevels != null ? startLevels.get(b) : e.getValue().len;
-            Poly endLen = s.end().get(b);
-            List<Poly> byBase = endLen.coefficientsIn(BASE);
-            boolean keeps = byBase.size() == 2;
-            Poly d = keeps ? inT(byBase.get(0), s.piece(), p) : null;
-            Peak best = null;
-            for (Poly c : s.peak().get(b).candidates()) {
-                List<Poly> cb = c.coefficientsIn(BASE);
-                Poly q = inT(cb.get(0), s.piece(), p);
-                boolean plusBase = cb.size() == 2;
-                Poly value;
-                if (keeps) {
-                    // level at iteration t: l0 + sum_{u<t} d(u)
-                    Poly level = l0.plus(ClosedForms.prefixSum(d));
-                    value = maxOver(plusBase ? level.plus(q) : q, p.count());
-                } else {
-                    // reset-like: an iteration at v starts where the one at v - wholeStep ended, e(v - wholeStep);
-                    // the loop's very first starts at l0
-                    Poly e0 = ClosedForms.inIterations(byBase.isEmpty() ? Poly.ZERO : byBase.get(0), s.piece().var(),
-                            p.first().minus(Poly.constant(wholeStep)), p.step());
-                    if (e0 == null) {
-                        throw new NotClosed("a size is not a polynomial in " + s.piece().var());
-                    }
-                    if (fromStart) {
-                        value = (plusBase ? l0.plus(q) : q).substitute(ClosedForms.T, Poly.ZERO);
-                        if (!p.count().equals(Poly.constant(1))) {
-                            Poly next = Poly.symbol(ClosedForms.T).plus(Poly.constant(1));
-                            Poly at = plusBase ? e0.substitute(ClosedForms.T, next).plus(q.substitute(ClosedForms.T, next))
-                                    : q.substitute(ClosedForms.T, next);
-                            Poly rest = maxOver(at, p.count().minus(Poly.constant(1)));
-                            best = best == null ? Peak.of(rest) : best.max(rest);
-                        }
-                    } else {
-                        value = maxOver(plusBase ? e0.plus(q) : q, p.count());
-                    }
-                }
-                best = best == null ? Peak.of(value) : best.max(value);
-            }
-            out.put(b, best);
-        }
-        return out;
-    }
 
-    private Poly maxOver(Poly q, Poly count) {
-        Poly m = ClosedForms.max(q, count);
-        if (m == null) {
-            throw new NotClosed("its peak is not a polynomial in the loop variable");
-        }
-        return m;
-    }
 
-    /** A formula of the loop variable as one of the iteration number {@code t} over {@code p}. */
-    private static Poly inT(Poly f, Piece summarized, Piece p) {
-        Poly r = ClosedForms.inIterations(f, summarized.var(), p.first(), p.step());
-        if (r == null) {
-            throw new NotClosed("a size is not a polynomial in " + summarized.var());
-        }
-        return r;
-    }
 
-    /** Raises the level's peak to {@code p}, remembering where. */
-    private static void raise(Level l, Peak p, Pos at) {
-        Peak raised = l.peak.max(p);
-        if (!raised.equals(l.peak)) {
-            l.peak = raised;
-            l.peakAt = at == null || at == Pos.NONE ? l.peakAt : at;
-            l.atPeak = l.persistent;
-        }
-    }
 
-    /** Applies the piece to the run's state: peaks raised, levels and stacks after it, variables. */
-    private void applyPiece(Summary s, Piece p, boolean partial) {
-        applyPiece(s, p, null, s.piece());
-    }
 
-    /** The summary of the piece that holds the loop's last iteration (the first piece when that is not known). */
-    private static Summary lastPiece0(List<Summary> sums, Piece whole) {
-        for (Summary s : sums) {
-            if (s.piece().last().equals(whole.last())) {
-                return s;
-            }
-        }
-        return sums.get(0);
-    }
 
-    /** The sizes of the tensors, in order. */
-    private static List<Poly> sizes(List<TensorRec> tensors) {
-        List<Poly> out = new ArrayList<>();
-        tensors.forEach(t -> out.add(t.size));
-        return out;
-    }
 
-    /**
-     * Applies the summary over {@code p} to the buffers in {@code only} (all when null); the variables
-     * take their values at {@code p}'s last iteration.
-     */
-    private void applyPiece(Summary s, Piece p, Set<String> only, Piece formulas) {
-        Map<String, Peak> peaks = piecePeaks(s, p, null, formulas);
-        Poly lastT = p.count().minus(Poly.constant(1));
-        for (Map.Entry<String, Level> e : run.levels.entrySet()) {
-            String b = e.getKey();
-            if (only != null && !only.contains(b)) {
-                continue;
-            }
-            Level l = e.getValue();
-            Poly endLen = s.end().get(b);
-            List<Poly> byBase = endLen.coefficientsIn(BASE);
-            List<TensorRec> pushed = s.pushed().get(b);
-            Map<TensorRec, TensorRec> renamed = new IdentityHashMap<>();
-            if (byBase.size() == 2) {
-                Poly d = inT(byBase.get(0), s.piece(), p);
-                Poly total = ClosedForms.sum(d, p.count());
-                Poly beforeLast = ClosedForms.sum(d, lastT);
-                if (total == null || beforeLast == null) {
-                    throw new NotClosed("a size is not a polynomial in " + s.piece().var());
-                }
-                if (!pushed.isEmpty() && !lastT.equals(Poly.ZERO)) {
-                    Poly rest = beforeLast;
-                    TensorRec all = new TensorRec("the tensors of earlier iterations of the loop over "
-                            + s.piece().var(), b, rest, pushed.get(pushed.size() - 1).pos, null, null, false);
-                    all.offHeap = pushed.get(0).offHeap;
-                    l.push(all);
-                }
-                for (int k = pushed.size() - 1; k >= 0; k--) {
-                    TensorRec t = lastOf(pushed.get(k), s.piece(), p.last());
-                    renamed.put(pushed.get(k), t);
-                    l.push(t);
-                }
-                raise(l, peaks.get(b), s.peakAt().get(b));
-                l.len = l.len.plus(total);
-            } else {
-                // reset-like: what the last iteration left
-                for (TensorRec t : l.stack) {
-                    t.droppedBy = "reset!(" + b + ") in the loop over " + s.piece().var();
-                }
-                l.clear();
-                for (int k = pushed.size() - 1; k >= 0; k--) {
-                    TensorRec t = lastOf(pushed.get(k), s.piece(), p.last());
-                    renamed.put(pushed.get(k), t);
-                    l.push(t);
-                }
-                raise(l, peaks.get(b), s.peakAt().get(b));
-                Poly e0 = byBase.isEmpty() ? Poly.ZERO : byBase.get(0);
-                l.len = e0.substitute(s.piece().var(), p.last());
-                l.reshapeAt = null;
-            }
-            renamedAll.putAll(renamed);
-        }
-        assignValues(s, p.last(), s.piece().var());
-        renamedAll.clear();
-    }
-
-    private final Map<TensorRec, TensorRec> renamedAll = new IdentityHashMap<>();
-
-    /** The tensor record as the iteration at {@code last} left it. */
-    private static TensorRec lastOf(TensorRec t, Piece summarized, Poly last) {
-        Poly size = t.size.substitute(summarized.var(), last);
-        List<Poly> dims = null;
-        if (t.dims != null) {
-            dims = new ArrayList<>();
-            for (Poly d : t.dims) {
-                Poly v = d.substitute(summarized.var(), last);
-                dims.add(v == null ? d : v);
-            }
-        }
-        TensorRec c = new TensorRec(t.name, t.buffer, size == null ? t.size : size, t.pos, dims, null, t.float32);
-        c.offHeap = t.offHeap;
-        c.droppedBy = t.droppedBy;
-        return c;
-    }
-
-    /** The variables the iteration assigned, as the iteration at {@code last} left them. */
-    private void assignValues(Summary s, Poly last, String var) {
-        for (String name : s.written()) {
-            Object v = s.values().get(name);
-            if (v instanceof Poly poly) {
-                Poly at = poly.substitute(var, last);
-                run.assign(name, at == null ? new Opaque(Pos.NONE) : at);
-            } else if (v instanceof TensorRec t) {
-                TensorRec r = renamedAll.get(t);
-                run.assign(name, r != null ? r : lastOf(t, s.piece(), last));
-            } else if (v != null) {
-                run.assign(name, v);
-            }
-        }
-        run.assign(var, last);
-    }
 
     /** No closed form: iterate when the count is a number (under the deadline), else say why. */
     private void fallback(SizeStmt loop, String var, Piece whole, List<SizeStmt> body, String reason) {
@@ -989,83 +557,4 @@ final class LoopSizer {
         }
     }
 
-    /** A while loop that counts: {@code var} from {@code start} by {@code step} up to {@code bound} (null: until a break). */
-    record Counted(String var, Poly start, long step, Poly bound) {
-        static Counted of(SizeStmt.While w, PathRun run) {
-            String var = null;
-            long step = 0;
-            int increments = 0;
-            for (SizeStmt s : w.body()) {
-                if (s instanceof SizeStmt.Let l && l.value() instanceof SizeExpr.Bin b
-                        && (b.op().equals("+") || b.op().equals("-")) && b.left() instanceof SizeExpr.Var v
-                        && v.name().equals(l.name()) && b.right() instanceof SizeExpr.Num n && n.value() != 0) {
-                    var = l.name();
-                    step = b.op().equals("+") ? n.value() : -n.value();
-                    increments++;
-                }
-            }
-            if (increments != 1 || assignsElsewhere(w.body(), var)) {
-                return null;
-            }
-            if (!(run.lookupQuiet(var) instanceof Poly start) || !start.isConstant() && !(w.condition() != null)) {
-                return null;
-            }
-            if (w.condition() instanceof SizeExpr.Flag f && f.value()) {
-                return new Counted(var, start, step, null);
-            }
-            if (w.condition() instanceof SizeExpr.Bin c && c.left() instanceof SizeExpr.Var v && v.name().equals(var)
-                    && !Pruner.mentions(c.right(), var)) {
-                Object limit;
-                try {
-                    limit = run.value(c.right());
-                } catch (RuntimeException e) {
-                    return null;
-                }
-                Poly b = limit instanceof Poly p ? p : limit instanceof Symbolic.Free fr ? Poly.symbol(fr.name()) : null;
-                if (b == null) {
-                    return null;
-                }
-                // the last value the loop runs with, for the counter at the start of an iteration
-                return switch (c.op()) {
-                    case "<" -> step > 0 ? new Counted(var, start, step, b.minus(Poly.constant(1))) : null;
-                    case "<=" -> step > 0 ? new Counted(var, start, step, b) : null;
-                    case ">" -> step < 0 ? new Counted(var, start, step, b.plus(Poly.constant(1))) : null;
-                    case ">=" -> step < 0 ? new Counted(var, start, step, b) : null;
-                    default -> null;
-                };
-            }
-            return null;
-        }
-
-        /** Whether {@code var} is assigned in the body other than by its top-level increment. */
-        private static boolean assignsElsewhere(List<SizeStmt> body, String var) {
-            for (SizeStmt s : body) {
-                if (s instanceof SizeStmt.If f) {
-                    for (SizeStmt.Branch b : f.branches()) {
-                        if (assigns(b.body(), var)) {
-                            return true;
-                        }
-                    }
-                    if (f.elseBody() != null && assigns(f.elseBody(), var)) {
-                        return true;
-                    }
-                } else if (s instanceof SizeStmt.For f && (f.var().equals(var) || assigns(f.body(), var))) {
-                    return true;
-                } else if (s instanceof SizeStmt.While w && assigns(w.body(), var)) {
-                    return true;
-                } else if (s instanceof SizeStmt.Opaque o && o.name().equals(var)
-                        || s instanceof SizeStmt.Alias a && a.name().equals(var)
-                        || s instanceof SizeStmt.Alloc a2 && var.equals(a2.target())) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        private static boolean assigns(List<SizeStmt> body, String var) {
-            Set<String> names = new HashSet<>();
-            RepeatingLoops.assignedNames(body, names);
-            return names.contains(var);
-        }
-    }
 }

@@ -534,7 +534,7 @@ final class PathRun {
 
     /** The value of an open condition on this path: fixed by the prefix, or the first time, a new branch point. */
     boolean decide(String atom) {
-        loops.checkOpen(atom);
+        loops.pieces.checkOpen(atom);
         Boolean known = decided.get(atom);
         if (known != null) {
             return known;

@@ -246,16 +246,16 @@ final class ScalarEval {
             } catch (ArithmeticException e) {
                 throw run.fail(run.at, "integer overflow in " + p + " " + op + " " + q);
             }
-            if (comparison && run.loops.mentionsLoop(p.minus(q))) {
-                Boolean decided = run.loops.compare(op, p, q);
+            if (comparison && run.loops.pieces.mentionsLoop(p.minus(q))) {
+                Boolean decided = run.loops.pieces.compare(op, p, q);
                 if (decided != null) {
                     return decided;
                 }
-                throw run.loops.notClosed("the condition " + wrap(p) + " " + op + " " + wrap(q)
+                throw run.loops.pieces.notClosed("the condition " + wrap(p) + " " + op + " " + wrap(q)
                         + " is not linear in the loop variable");
             }
-            if (op.equals("%") && run.loops.mentionsLoop(p)) {
-                Poly r = run.loops.mod(p, q);
+            if (op.equals("%") && run.loops.pieces.mentionsLoop(p)) {
+                Poly r = run.loops.pieces.mod(p, q);
                 if (r != null) {
                     return r;
                 }

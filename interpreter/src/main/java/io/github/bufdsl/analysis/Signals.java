@@ -59,10 +59,10 @@ final class Signals {
 
     /** A condition on a loop variable that changes within a piece of the loop: size these parts apart. */
     static final class SplitLoop extends RuntimeException {
-        final LoopSizer.Piece piece;
-        final java.util.List<LoopSizer.Piece> parts;
+        final LoopPieces.Piece piece;
+        final java.util.List<LoopPieces.Piece> parts;
 
-        SplitLoop(LoopSizer.Piece piece, java.util.List<LoopSizer.Piece> parts) {
+        SplitLoop(LoopPieces.Piece piece, java.util.List<LoopPieces.Piece> parts) {
             super(null, null, false, false);
             this.piece = piece;
             this.parts = parts;
@@ -73,6 +73,16 @@ final class Signals {
     static final class OutOfTime extends RuntimeException {
         OutOfTime() {
             super(null, null, false, false);
+        }
+    }
+
+    /** A loop that has no closed form here, with the reason. */
+    static final class NotClosed extends RuntimeException {
+        final String reason;
+
+        NotClosed(String reason) {
+            super(reason, null, false, false);
+            this.reason = reason;
         }
     }
 }
