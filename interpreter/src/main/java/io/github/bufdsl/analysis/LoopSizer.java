@@ -161,6 +161,12 @@ final class LoopSizer {
         run.oneIteration(w);
     }
 
+    /** Whether the buffer is a ThreadsBuffer (a pool whose buffers an iteration takes and gives back). */
+    private boolean isPool(String buffer) {
+        SizingFunction.BufferDecl d = run.ev.function.decls().get(buffer);
+        return d != null && d.pool() != null;
+    }
+
     /** Loops up to this many iterations whose body contracts are iterated, so that @tensor's workspace is a number. */
     private static final long WORKSPACE_ITERATIONS = 4096;
 
@@ -351,6 +357,11 @@ final class LoopSizer {
                     throw new Signals.NotClosed("a size depends on the buffer's level");
                 }
             }
+            if (loop instanceof SizeStmt.For f && f.threaded() && isPool(e.getKey())
+                    && !(pushed.get(e.getKey()).isEmpty() && (len.equals(Poly.symbol(BASE)) || len.equals(Poly.ZERO)))) {
+                throw run.fail(f.pos(), io.github.bufdsl.runtime.ThreadsBuffer.keptMessage(
+                        "the Threads.@threads loop at line " + f.pos().line(), e.getKey()));
+            }
             end.put(e.getKey(), len);
             peak.put(e.getKey(), l.peak);
             peakAt.put(e.getKey(), l.peakAt);
@@ -536,12 +547,22 @@ final class LoopSizer {
             run.tick(loop.pos(), "the loop over " + var);
             long i = start + t * step;
             run.assign(var, Poly.constant(i));
+            Map<String, Integer> held = new HashMap<>();
+            run.levels.forEach((b, l) -> held.put(b, l.stack.size()));
             try {
                 run.statements(body);
             } catch (BreakLoop b) {
                 return;
             } catch (ContinueLoop c) {
                 // next iteration
+            }
+            if (loop instanceof SizeStmt.For f && f.threaded()) {
+                for (Map.Entry<String, Level> e : run.levels.entrySet()) {
+                    if (isPool(e.getKey()) && e.getValue().stack.size() > held.get(e.getKey())) {
+                        throw run.fail(f.pos(), io.github.bufdsl.runtime.ThreadsBuffer.keptMessage(
+                                "the Threads.@threads loop at line " + f.pos().line(), e.getKey()));
+                    }
+                }
             }
             if (repeats) {
                 List<Object> after = run.loopState();

@@ -134,7 +134,7 @@ final class PathRun {
 
     /**
      * What an iteration of a repeating loop can change: each buffer's length, peak, live tensors
-     * and reshape mode, the decisions taken, the ev.problems seen.
+     * and reshape mode, the decisions taken, the problems seen.
      */
     List<Object> loopState() {
         List<Object> state = new ArrayList<>();
@@ -195,8 +195,21 @@ final class PathRun {
         return bufferParams.getOrDefault(buffer, buffer);
     }
 
+    /** Calls of user functions being sized, one inside the other (recursion is evaluated, up to a depth). */
+    private int callDepth;
+    /** The user functions being called, outermost first. */
+    private final List<String> calling = new ArrayList<>();
+    /** Deepest recursion sizing follows. */
+    static final int MAX_CALL_DEPTH = 1000;
+
     void callFunction(SizeStmt.Call c) {
         SizingFunction.PseudoFunction f = ev.function.functions().get(c.function());
+        if (callDepth >= MAX_CALL_DEPTH) {
+            at = c.pos();
+            throw impossible("usage sizes the recursive function " + c.function() + " by evaluating its calls, and they"
+                    + " go deeper than " + MAX_CALL_DEPTH + ": its recursion ends on values usage does not know; give"
+                    + " them with --var");
+        }
         Map<String, Object> frame = new HashMap<>();
         Map<String, String> buffersHere = new HashMap<>();
         for (int i = 0; i < f.params().size(); i++) {
@@ -213,13 +226,27 @@ final class PathRun {
         }
         Map<String, Object> savedLocals = locals;
         Map<String, String> savedBuffers = bufferParams;
+        if (calling.contains(c.function())) {
+            for (Object v : frame.values()) {
+                if (v instanceof Free || v instanceof Opaque || v instanceof Poly p && !p.isConstant()) {
+                    at = c.pos();
+                    throw impossible("usage sizes the recursive function " + c.function() + " by evaluating its calls,"
+                            + " which needs its arguments' values; here they depend on free variables (give them with"
+                            + " --var) or on values known only when running");
+                }
+            }
+        }
         locals = frame;
         bufferParams = buffersHere;
+        callDepth++;
+        calling.add(c.function());
         try {
             statements(f.body());
         } catch (Returned r) {
-            // the ev.function returned early
+            // the function returned early
         } finally {
+            callDepth--;
+            calling.remove(calling.size() - 1);
             locals = savedLocals;
             bufferParams = savedBuffers;
         }

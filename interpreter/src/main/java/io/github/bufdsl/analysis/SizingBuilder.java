@@ -363,11 +363,16 @@ final class SizingBuilder {
         }
         use(c.pos(), names, out);
         SizingFunction.PseudoFunction existing = pseudo.get(fn);
-        if (existing == null) {
-            if (!inProgress.add(fn)) {
-                throw unsupported(c.pos(), "usage cannot size the recursive function " + fn + ", which takes a buffer;"
-                        + " write the recursion as a loop");
+        if (existing == null && inProgress.contains(fn)) {
+            // a recursive call: sized by evaluating the calls, which needs the arguments' values
+            out.add(new SizeStmt.Call(c.pos(), fn, args));
+            if (target != null) {
+                out.add(new SizeStmt.Opaque(c.pos(), target));
             }
+            return;
+        }
+        if (existing == null) {
+            inProgress.add(fn);
             Set<String> own = new HashSet<>(buffers);
             List<String> params = new ArrayList<>();
             for (int i = 0; i < f.params().size(); i++) {

@@ -150,8 +150,7 @@ public final class ThreadsBuffer implements AutoCloseable {
     public void checkReturned(String loop) {
         if (isHeld()) {
             reset("the end of an iteration of " + loop);
-            throw new BufferException("an iteration of " + loop + " kept a buffer of " + name
-                    + "; give it back with reset!(" + name + ") or release!(" + name + ") before the iteration ends");
+            throw new BufferException(keptMessage(loop, name));
         }
     }
 
@@ -181,6 +180,12 @@ public final class ThreadsBuffer implements AutoCloseable {
         public long lengthTotal() {
             return buffers.stream().mapToLong(Buffer.Stats::length).sum();
         }
+    }
+
+    /** The words for an iteration of {@code loop} that ends holding a buffer of the pool {@code name}. */
+    public static String keptMessage(String loop, String name) {
+        return "an iteration of " + loop + " kept a buffer of " + name + "; give it back with reset!(" + name
+                + ") or release!(" + name + ") before the iteration ends";
     }
 
     /** Closes every buffer of the pool (see {@link Buffer#close()}). */
