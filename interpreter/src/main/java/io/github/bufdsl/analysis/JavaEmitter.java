@@ -16,6 +16,15 @@ public final class JavaEmitter {
     /** Variables declared at the top of the method being written. */
     private final Set<String> declared = new LinkedHashSet<>();
 
+    /**
+     * Script names may end in '!' (contract_pair!), which Java names cannot: the '!' after a name's
+     * letters becomes '$', which no script name holds, so two names never meet (a '!' of "not" or
+     * of "!=" stays).
+     */
+    static String javaNames(String java) {
+        return java.replaceAll("(?<=[\\p{L}\\p{N}_])!(?!=)", "\\$");
+    }
+
     private JavaEmitter() {
     }
 
@@ -87,7 +96,7 @@ public final class JavaEmitter {
                     }
                 }
                 """);
-        return e.out.toString();
+        return javaNames(e.out.toString());
     }
 
     private String paramList(List<String> params) {
@@ -290,11 +299,40 @@ public final class JavaEmitter {
             };
         }
         SizeExpr.Bin b = (SizeExpr.Bin) e;
+        boolean comparison = switch (b.op()) {
+            case "==", "!=", "<", "<=", ">", ">=" -> true;
+            default -> false;
+        };
+        boolean bools = comparison && isBoolean(b.left()) && isBoolean(b.right());
+        String l = bools ? expr(b.left()) : number(b.left());
+        String r = bools ? expr(b.right()) : number(b.right());
         return switch (b.op()) {
-            case "^" -> "pow(" + expr(b.left()) + ", " + expr(b.right()) + ")";
+            case "^" -> "pow(" + l + ", " + r + ")";
             case "/" -> throw new IllegalArgumentException("--emit java: the sizing function divides with /,"
                     + " which gives a fraction in Julia; use div(a, b)");
-            default -> "(" + expr(b.left()) + " " + b.op() + " " + expr(b.right()) + ")";
+            default -> "(" + l + " " + b.op() + " " + r + ")";
+        };
+    }
+
+    /** The expression as a long: a Bool counts as 1 or 0 in arithmetic, as in Julia. */
+    private String number(SizeExpr e) {
+        return isBoolean(e) ? "(" + expr(e) + " ? 1L : 0L)" : expr(e);
+    }
+
+    /** Whether the expression is a Bool in Java: a literal, a comparison, a logical one, or a Bool variable. */
+    private boolean isBoolean(SizeExpr e) {
+        if (e instanceof SizeExpr.Flag || e instanceof SizeExpr.Logic) {
+            return true;
+        }
+        if (e instanceof SizeExpr.Unary u) {
+            return u.op().equals("!");
+        }
+        if (e instanceof SizeExpr.Var v) {
+            return booleans.contains(v.name());
+        }
+        return e instanceof SizeExpr.Bin b && switch (b.op()) {
+            case "==", "!=", "<", "<=", ">", ">=" -> true;
+            default -> false;
         };
     }
 }

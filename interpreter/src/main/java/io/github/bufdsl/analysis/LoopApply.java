@@ -174,6 +174,7 @@ final class LoopApply {
                 }
                 raise(l, peaks.get(b), s.peakAt().get(b));
                 l.len = l.len.plus(total);
+                traceLoop(b, peaks.get(b), l.len);
             } else {
                 // reset-like: what the last iteration left
                 for (TensorRec t : l.stack) {
@@ -189,6 +190,7 @@ final class LoopApply {
                 Poly e0 = byBase.isEmpty() ? Poly.ZERO : byBase.get(0);
                 l.len = e0.substitute(s.piece().var(), p.last());
                 l.reshapeAt = null;
+                traceLoop(b, peaks.get(b), l.len);
             }
             renamedAll.putAll(renamed);
         }
@@ -231,4 +233,13 @@ final class LoopApply {
     }
 
     final Map<TensorRec, TensorRec> renamedAll = new IdentityHashMap<>();
+
+    /** For the plot: the loop's peak and the level after it, at the loop's line, when they are numbers. */
+    void traceLoop(String buffer, Peak peak, Poly after) {
+        Long top = peak.constant();
+        if (top != null && after.isConstant() && run.trace.size() < 100_000) {
+            run.trace.add(new SizingResult.Step(run.at.line(), buffer, top));
+            run.trace.add(new SizingResult.Step(run.at.line(), buffer, after.constantValue()));
+        }
+    }
 }

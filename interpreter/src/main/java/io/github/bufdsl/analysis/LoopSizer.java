@@ -383,6 +383,7 @@ final class LoopSizer {
     private void apply(SizeStmt loop, String var, Piece whole, List<Piece> pieces, List<LoopSummary> sums,
             List<SizeStmt> body, PathRun.State before) {
         run.restore(before);
+        run.at = loop.pos();
         boolean ordered = true; // pieces follow each other (splits by thresholds), not interleaved residues
         for (int k = 0; k + 1 < pieces.size(); k++) {
             Piece a = pieces.get(k);

@@ -365,6 +365,17 @@ public final class Main implements Callable<Integer> {
                     ctx.err.println(file + ": error: --plot " + plot + ": the file must end in .svg or .png");
                     return 2;
                 }
+                List<String> open = new ArrayList<>();
+                usage.blocks().forEach(block -> block.buffers().values().forEach(u -> {
+                    if (u.peak() == null) {
+                        open.add(u.buffer() + " = " + u.formula());
+                    }
+                }));
+                if (!open.isEmpty()) {
+                    ctx.err.println(file + ": error: --plot draws buffer use for numbers, and the peak of "
+                            + String.join(", ", open) + " depends on free variables; give them with --var");
+                    return 2;
+                }
                 try {
                     Plot.write(usage, ctx.workingDir.resolve(plot), "buffer use of " + file);
                 } catch (java.io.IOException | RuntimeException e) {

@@ -106,4 +106,57 @@ class EmitTest {
         assertTrue(julia.startsWith("# Function to calculate length for buffer(s) buf1 buf2\n"), julia);
         assertEquals(List.of("m", "small"), Pruner.freeVariables(function().body()));
     }
+
+    /** Every example's sizing function, emitted as Java without values, compiles (names ending in '!' too). */
+    @Test
+    void everyExampleCompilesAsJava(@TempDir Path dir) throws Exception {
+        Path examples = Path.of(System.getProperty("bufdsl.examples", "../examples"));
+        List<Path> scripts;
+        try (var files = Files.list(examples)) {
+            scripts = files.filter(p -> p.toString().endsWith(".buf")).sorted().toList();
+        }
+        assertTrue(scripts.size() > 10, "examples found: " + scripts);
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        int compiled = 0;
+        for (Path script : scripts) {
+            List<SizingFunction> fs;
+            try {
+                fs = Analyzer.sizingFunctions(Resolver.resolve(Parser.parse(new Source(script.getFileName().toString(),
+                        Files.readString(script)))));
+            } catch (io.github.bufdsl.diag.DiagnosticException e) {
+                continue; // sized only when running (what --emit also says)
+            }
+            for (int k = 0; k < fs.size(); k++) {
+                String name = "Sizes" + compiled;
+                String source = JavaEmitter.emit(fs.get(k), name);
+                Path file = dir.resolve(name + ".java");
+                Files.writeString(file, source);
+                ByteArrayOutputStream errors = new ByteArrayOutputStream();
+                int rc = javac.run(null, null, errors, "-d", dir.toString(), file.toString());
+                assertEquals(0, rc, script + ":\n" + errors.toString(StandardCharsets.UTF_8) + "\n" + source);
+                compiled++;
+            }
+        }
+        assertTrue(compiled > 10, "compiled " + compiled);
+    }
+
+    @Test
+    void namesEndingInBangCompile(@TempDir Path dir) throws Exception {
+        SizingFunction f = Analyzer.sizingFunctions(Resolver.resolve(Parser.parse(new Source("bang.buf", """
+                function contract_pair!(buf, n)
+                    X = alloc!(buf, n, n)
+                    drop!(buf, X)
+                end
+                buf = Buffer(0)
+                contract_pair!(buf, m)
+                ok = m != 3
+                """)))).get(0);
+        String source = JavaEmitter.emit(f, "Bang");
+        assertTrue(source.contains("pseudo_contract_pair$("), source);
+        Files.writeString(dir.resolve("Bang.java"), source);
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        int rc = ToolProvider.getSystemJavaCompiler().run(null, null, errors, "-d", dir.toString(),
+                dir.resolve("Bang.java").toString());
+        assertEquals(0, rc, errors.toString(StandardCharsets.UTF_8) + "\n" + source);
+    }
 }
