@@ -474,6 +474,23 @@ public final class Tensor {
     public void fillRandom(RandomGenerator random) {
         checkLive();
         Buffer b = buffer;
+        if (isContiguous() && b.isOffHeap()) { // in bulk, a block of numbers at a time
+            double[] block = new double[(int) Math.min(length(), 4096)];
+            for (int p = offset, end = offset + (int) length(); p < end; p += block.length) {
+                int k = Math.min(block.length, end - p);
+                for (int i = 0; i < k; i++) {
+                    block[i] = random.nextDouble();
+                }
+                b.nativeData().put(p, block, 0, k);
+            }
+            return;
+        }
+        if (isContiguous()) { // positions in order: no index arithmetic per element
+            for (int p = offset, end = offset + (int) length(); p < end; p++) {
+                b.write(p, random.nextDouble());
+            }
+            return;
+        }
         for (long i = 0, n = length(); i < n; i++) {
             b.write(linearPosition(i), random.nextDouble());
         }
@@ -484,6 +501,12 @@ public final class Tensor {
         checkLive();
         Buffer b = buffer;
         double s = 0;
+        if (isContiguous()) { // the same order of summation, without index arithmetic per element
+            for (int p = offset, end = offset + (int) length(); p < end; p++) {
+                s += b.read(p);
+            }
+            return s;
+        }
         for (long i = 0, n = length(); i < n; i++) {
             s += b.read(linearPosition(i));
         }
