@@ -52,7 +52,8 @@ final class Level {
     List<SizingResult.Live> liveAtPeak() {
         List<SizingResult.Live> live = new ArrayList<>();
         for (Stack n = atPeak; n != null; n = n.below()) {
-            live.add(0, new SizingResult.Live(n.top().name, n.top().size, n.top().pos));
+            live.add(0, new SizingResult.Live(n.top().name, n.top().size, n.top().pos, n.top().lastUse,
+                    n.top().topAtLastUse));
         }
         return List.copyOf(live);
     }

@@ -461,6 +461,9 @@ final class PathRun {
             for (String name : u.names()) {
                 if (lookup(name) instanceof TensorRec t) {
                     rule(u.pos(), "", BufferRules.use(name, t.droppedBy));
+                    t.lastUse = u.pos();
+                    Level l = levels.get(t.buffer);
+                    t.topAtLastUse = l != null && l.stack.peek() == t;
                 }
             }
         } else if (s instanceof SizeStmt.If f) {

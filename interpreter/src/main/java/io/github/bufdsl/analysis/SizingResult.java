@@ -58,7 +58,15 @@ public record SizingResult(SizingFunction function, Node tree, List<Diagnostic> 
     }
 
     /** A tensor live at a peak: its name, size in elements and where it was allocated. */
-    public record Live(String name, Poly size, Pos allocatedAt) {
+    /**
+     * A tensor live at a peak: its size, where it was allocated, where it was last used (its
+     * allocation when never), and whether it was the top of its buffer's stack there, so that a
+     * {@code drop!} right after that use is allowed by the stack order.
+     */
+    public record Live(String name, Poly size, Pos allocatedAt, Pos lastUse, boolean droppableAfterLastUse) {
+        public Live(String name, Poly size, Pos allocatedAt) {
+            this(name, size, allocatedAt, allocatedAt, false);
+        }
     }
 
     /** The worst case over all paths and the path where it happens. */

@@ -21,6 +21,10 @@ final class TensorRec {
     /** Whether its buffer lives off the heap; null when not known (a buffer the script did not make). */
     Boolean offHeap = Boolean.FALSE;
     String droppedBy;
+    /** Where it was last used (its allocation until a use), for usage --explain. */
+    Pos lastUse;
+    /** Whether it was the top of its buffer's stack there, so that drop! could have given it back then. */
+    boolean topAtLastUse = true;
 
     TensorRec(String name, String buffer, Poly size, Pos pos, List<Poly> dims, Poly offset, boolean float32) {
         this.name = name;
@@ -30,6 +34,7 @@ final class TensorRec {
         this.dims = dims;
         this.offset = offset;
         this.float32 = float32;
+        this.lastUse = pos;
     }
 
     /** Whether a contraction on {@code backend} reads or writes it in place; null when that is not known. */

@@ -38,11 +38,40 @@ final class Explain {
                 for (SizingResult.Live l : p.live()) {
                     sb.append("  ").append(pad(l.name(), width)).append("  ")
                             .append(padLeft(l.size().toString(), sizeWidth)).append(" elements  (line ")
-                            .append(l.allocatedAt().line()).append(")\n");
+                            .append(l.allocatedAt().line()).append(lastUse(l)).append(")\n");
                 }
+                advice(sb, buffer, p);
             }
         }
         return sb.toString();
+    }
+
+    /** ", last used at line N" or ", never used". */
+    private static String lastUse(SizingResult.Live l) {
+        if (l.lastUse() == null || !l.lastUse().isKnown()) {
+            return "";
+        }
+        return l.lastUse().equals(l.allocatedAt()) ? ", never used after" : ", last used at line " + l.lastUse().line();
+    }
+
+    /**
+     * The drops that would lower the peak: a tensor live at the peak whose last use comes before the
+     * peak's statement, and which was the top of its buffer there, so that the stack order lets a
+     * {@code drop!} give it back right after that use.
+     */
+    private static void advice(StringBuilder sb, String buffer, SizingResult.BufferPeak p) {
+        for (SizingResult.Live l : p.live()) {
+            if (l.droppableAfterLastUse() && l.lastUse() != null && l.lastUse().isKnown()
+                    && l.lastUse().line() < p.at().line()) {
+                String lower = p.peak().constant() != null && l.size().isConstant()
+                        ? " (to " + (p.peak().constant() - l.size().constantValue()) + ")" : "";
+                sb.append("  advice: drop!(").append(buffer).append(", ").append(l.name()).append(") right after line ")
+                        .append(l.lastUse().line()).append(l.lastUse().equals(l.allocatedAt()) ? " (its allocation;"
+                                + " it is never used before the peak)" : " (its last use)")
+                        .append(" is allowed by the stack order and lowers this peak by ").append(l.size())
+                        .append(" elements").append(lower).append('\n');
+            }
+        }
     }
 
     private static String pad(String s, int w) {

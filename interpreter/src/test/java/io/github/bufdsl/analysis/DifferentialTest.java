@@ -22,13 +22,15 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Random valid scripts (nested ifs on free Bools, for loops that allocate and may keep what they
- * allocate, several buffers, drops in valid stack order, resets, a user function) and random
+ * Random valid scripts (nested ifs on free Bools and on loop variables, for loops and counted while
+ * loops that allocate and may keep what they allocate, break and continue, several buffers, drops in
+ * valid stack order, resets, a user function and a recursive one) and random
  * values: the peak usage computes must equal the high-water mark that running measures. A failure
  * prints the seed and the script; keep it as a regression example.
  */
 class DifferentialTest {
-    private static final int SCRIPTS = 1500;
+    /** Scripts per run: 1,500 in the build; the long run takes -Dbufdsl.differential=100000. */
+    private static final int SCRIPTS = Integer.getInteger("bufdsl.differential", 1500);
     private static final String[] FLAGS = {"f1", "f2", "f3"};
 
     @Test
@@ -95,6 +97,8 @@ class DifferentialTest {
 
         String script() {
             out.append("function scratch(b, n)\n    T = alloc!(b, n, 2)\n    drop!(b, T)\nend\n");
+            out.append("function levels(b, n)\n    if n > 0\n        R = alloc!(b, n)\n        levels(b, n - 1)\n"
+                    + "        drop!(b, R)\n    end\nend\n");
             for (int b = 0; b < buffers; b++) {
                 out.append("buf").append(b).append(" = Buffer(").append(rnd.nextInt(20)).append(")\n");
             }
@@ -120,7 +124,7 @@ class DifferentialTest {
             for (int i = 0; i < count; i++) {
                 int b = rnd.nextInt(buffers);
                 Deque<String> stack = s.stacks.get(b);
-                int kind = rnd.nextInt(10);
+                int kind = rnd.nextInt(13);
                 if (kind < 4) {
                     String name = "T" + (names++);
                     int rank = 1 + rnd.nextInt(2);
@@ -142,7 +146,14 @@ class DifferentialTest {
                     line(indent, "drop!(buf" + b + ", " + String.join(", ", drop) + ")");
                 } else if (kind == 6 && depth < 3) {
                     String flag = FLAGS[rnd.nextInt(FLAGS.length)];
-                    line(indent, "if " + (rnd.nextBoolean() ? "" : "!") + flag);
+                    if (loopVar != null && rnd.nextBoolean()) { // a condition on the loop variable
+                        flag = switch (rnd.nextInt(3)) {
+                            case 0 -> loopVar + " % 2 == 0";
+                            case 1 -> loopVar + " > " + rnd.nextInt(3);
+                            default -> loopVar + " == " + (1 + rnd.nextInt(3));
+                        };
+                    }
+                    line(indent, "if " + (rnd.nextBoolean() ? "" : "!") + (flag.contains(" ") ? "(" + flag + ")" : flag));
                     Stacks before = copy(s);
                     nested(s, before, depth, indent, false);
                     if (rnd.nextBoolean()) {
@@ -157,6 +168,18 @@ class DifferentialTest {
                     nested(s, copy(s), depth, indent, true);
                     line(indent, "end");
                     currentLoopVar = saved;
+                } else if (kind == 10 && depth < 3) { // a counted while loop
+                    String saved = currentLoopVar;
+                    String w = "w" + depth;
+                    currentLoopVar = w;
+                    line(indent, w + " = 0");
+                    line(indent, "while " + w + " < " + rnd.nextInt(4));
+                    line(indent + "    ", w + " += 1");
+                    nested(s, copy(s), depth, indent, true);
+                    line(indent, "end");
+                    currentLoopVar = saved;
+                } else if (kind == 11) {
+                    line(indent, "levels(buf" + b + ", " + rnd.nextInt(4) + ")");
                 } else if (kind == 8 && !inLoop) {
                     line(indent, "reset!(buf" + b + ")");
                     s.stacks.set(b, new ArrayDeque<>());
@@ -192,6 +215,12 @@ class DifferentialTest {
                 }
             }
             boolean leak = rnd.nextInt(3) == 0;
+            if (loop && rnd.nextInt(3) == 0) {
+                String v = currentLoopVar;
+                line(indent + "    ", "if " + (rnd.nextBoolean() ? v + " > " + (1 + rnd.nextInt(2)) : v + " % 2 == 1"));
+                line(indent + "        ", rnd.nextBoolean() ? "break" : "continue");
+                line(indent + "    ", "end");
+            }
             boolean savedLoop = inLoop;
             inLoop |= loop;
             block(inner, depth + 1, 1 + rnd.nextInt(4), indent + "    ");
