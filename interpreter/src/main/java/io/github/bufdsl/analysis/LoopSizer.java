@@ -524,6 +524,7 @@ final class LoopSizer {
 
     /** No closed form: iterate when the count is a number (under the deadline), else say why. */
     private void fallback(SizeStmt loop, String var, Piece whole, List<SizeStmt> body, String reason) {
+        run.at = loop.pos();
         if (!whole.first().isConstant() || !whole.count().isConstant()) {
             throw run.impossible("usage cannot size the loop over " + var + " without values: " + reason
                     + "; give its bounds' variables with --var");
@@ -534,6 +535,7 @@ final class LoopSizer {
 
     /** Iteration by iteration, as running does; loops whose iterations repeat are cut short. */
     private void iterate(SizeStmt loop, String var, Piece whole, List<SizeStmt> body) {
+        run.at = loop.pos();
         if (!whole.first().isConstant() || !whole.count().isConstant()) {
             throw run.impossible("to size the loop over " + var + ", usage needs the value of " + whole.count()
                     + "; give its variables with --var");

@@ -297,8 +297,8 @@ final class PathRun {
         if ((ev.steps & 1023) == 0 && System.nanoTime() > ev.deadline) {
             at = loop;
             throw impossible("sizing " + what + " did not finish within the time limit of the analysis ("
-                    + ev.budgetText() + "); give more free variables with --var, or allow more time with"
-                    + " --max-sizing-time");
+                    + ev.budgetText() + ")" + ev.iterationNote() + "; give " + ev.whichVars() + " with --var, or allow more"
+                    + " time with --max-sizing-time");
         }
     }
 
@@ -336,8 +336,8 @@ final class PathRun {
         if ((++ev.statementsRun & 1023) == 0 && System.nanoTime() > ev.deadline) {
             at = s.pos();
             throw impossible("sizing did not finish within the time limit of the analysis (" + ev.budgetText()
-                    + "); it was here. Give more free variables with --var" + (ev.bindings.isEmpty() ? "" : "")
-                    + ", or allow more time with --max-sizing-time");
+                    + ")" + ev.iterationNote() + "; it was here. Give " + ev.whichVars() + " with --var, or allow more time"
+                    + " with --max-sizing-time");
         }
         step(s);
         if (s instanceof SizeStmt.Alloc || s instanceof SizeStmt.Drop || s instanceof SizeStmt.Reset

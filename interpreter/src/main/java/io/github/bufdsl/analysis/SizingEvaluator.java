@@ -59,6 +59,19 @@ public final class SizingEvaluator {
     /** The time limit as given, for messages. */
     double budgetSeconds;
 
+    /** What to tell a user whose sizing ran out of time: the free variables still without a value. */
+    String whichVars() {
+        java.util.List<String> open = new ArrayList<>(Pruner.freeVariables(function.body()));
+        open.removeAll(bindings.keySet());
+        return open.isEmpty() ? "smaller values" : String.join(", ", open.stream().map(v -> v + "=...").toList());
+    }
+
+    /** Why the analysis iterates a loop (the last loop without a closed form), for a message; "" when none. */
+    String iterationNote() {
+        return closedFormMisses.isEmpty() ? ""
+                : " (" + closedFormMisses.get(closedFormMisses.size() - 1) + ", so it is evaluated iteration by iteration)";
+    }
+
     String budgetText() {
         return budgetSeconds == Math.rint(budgetSeconds) ? (long) budgetSeconds + " s" : budgetSeconds + " s";
     }
