@@ -72,7 +72,8 @@ final class SizingBuilder {
         Map<String, SizingFunction.BufferDecl> found = new LinkedHashMap<>();
         for (Stmt s : body) {
             if (s instanceof Stmt.Assign a && a.targets().size() == 1 && a.targets().get(0) instanceof Expr.Name n
-                    && a.value() instanceof Expr.Call c && "Buffer".equals(c.calleeName())) {
+                    && a.value() instanceof Expr.Call c
+                    && Builtins.role(c.calleeName()) instanceof Role.MakesBuffer m && !m.pool()) {
                 SizeExpr capacity = c.args().size() == 1 ? tryExpr(c.args().get(0)) : null;
                 boolean extendable = true;
                 for (Expr.KwArg k : c.kwargs()) {
@@ -84,7 +85,8 @@ final class SizingBuilder {
                         && p.params().get(0) instanceof Expr.Name t && t.name().equals("Float32") ? 4 : 8;
                 found.putIfAbsent(n.name(), new SizingFunction.BufferDecl(a.pos(), bytes, capacity, extendable, false));
             } else if (s instanceof Stmt.Assign a && a.targets().size() == 1 && a.targets().get(0) instanceof Expr.Name n
-                    && a.value() instanceof Expr.Call c && "ThreadsBuffer".equals(c.calleeName()) && !c.args().isEmpty()) {
+                    && a.value() instanceof Expr.Call c
+                    && Builtins.role(c.calleeName()) instanceof Role.MakesBuffer m && m.pool() && !c.args().isEmpty()) {
                 SizingFunction.Pool pool = new SizingFunction.Pool(c.args().size() > 1 ? tryExpr(c.args().get(1)) : null);
                 found.putIfAbsent(n.name(), new SizingFunction.BufferDecl(a.pos(), 8, tryExpr(c.args().get(0)), true,
                         false, pool));
@@ -253,7 +255,7 @@ final class SizingBuilder {
         if (a.value() instanceof Expr.Call c && call(n.name(), c, out)) {
             return;
         }
-        if (a.op() == AssignOp.SET && a.value() instanceof Expr.Call c && "neuralyze".equals(c.calleeName())
+        if (a.op() == AssignOp.SET && a.value() instanceof Expr.Call c && Builtins.role(c.calleeName()) == Role.ALIASES
                 && c.args().size() == 1 && c.args().get(0) instanceof Expr.Name of) {
             out.add(new SizeStmt.Use(a.pos(), List.of(of.name())));
             out.add(new SizeStmt.Alias(a.pos(), n.name(), of.name()));

@@ -158,6 +158,14 @@ public final class BufferRules {
             }
         }
 
+        /** An iteration of a parallel loop that ends still holding a buffer of a ThreadsBuffer. */
+        record KeptByIteration(String loop, String pool) implements Violation {
+            public String message() {
+                return "an iteration of " + loop + " kept a buffer of " + pool + "; give it back with reset!(" + pool
+                        + ") or release!(" + pool + ") before the iteration ends";
+            }
+        }
+
         /** A buffer made with a length below zero. */
         record NegativeLength(String buffer, long length) implements Violation {
             public String message() {
@@ -245,6 +253,11 @@ public final class BufferRules {
     /** Dimension {@code index} (from 1) of a new tensor. */
     public static Violation dimension(long value, int index) {
         return value < 0 ? new Violation.NegativeDimension(value, index) : null;
+    }
+
+    /** The end of an iteration of {@code loop}: it must not hold a buffer of the ThreadsBuffer {@code pool}. */
+    public static Violation iterationEnd(String loop, String pool, boolean holdsBuffer) {
+        return holdsBuffer ? new Violation.KeptByIteration(loop, pool) : null;
     }
 
     /** The length of a new buffer. */

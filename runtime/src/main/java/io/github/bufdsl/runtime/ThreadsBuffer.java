@@ -148,9 +148,10 @@ public final class ThreadsBuffer implements AutoCloseable {
      * @throws BufferException naming the loop and this pool
      */
     public void checkReturned(String loop) {
-        if (isHeld()) {
+        BufferRules.Violation v = BufferRules.iterationEnd(loop, name, isHeld());
+        if (v != null) {
             reset("the end of an iteration of " + loop);
-            throw new BufferException(keptMessage(loop, name));
+            throw new BufferException(v);
         }
     }
 
@@ -184,8 +185,7 @@ public final class ThreadsBuffer implements AutoCloseable {
 
     /** The words for an iteration of {@code loop} that ends holding a buffer of the pool {@code name}. */
     public static String keptMessage(String loop, String name) {
-        return "an iteration of " + loop + " kept a buffer of " + name + "; give it back with reset!(" + name
-                + ") or release!(" + name + ") before the iteration ends";
+        return new BufferRules.Violation.KeptByIteration(loop, name).message(); // the rule's one message
     }
 
     /** Closes every buffer of the pool (see {@link Buffer#close()}). */

@@ -89,6 +89,9 @@ class BufferRulesTest {
         assertEquals("buf holds 10 elements but its peak is 12 (reached at line 3); make it at least 12",
                 BufferRules.peak("buf", 10, false, 12, "line 3", true).message());
         assertNull(BufferRules.peak("buf", 10, true, 12, "line 3", false));
+        assertNull(BufferRules.iterationEnd("the loop", "tbuf", false));
+        assertEquals("an iteration of the loop kept a buffer of tbuf; give it back with reset!(tbuf) or release!(tbuf)"
+                + " before the iteration ends", BufferRules.iterationEnd("the loop", "tbuf", true).message());
     }
 
     @Test
