@@ -448,7 +448,7 @@ public final class Main implements Callable<Integer> {
             JsonObject free = new JsonObject();
             freeTypes.forEach(free::addProperty);
             root.add("free_variables", free);
-            return new Gson().toJson(root);
+            return new com.google.gson.GsonBuilder().disableHtmlEscaping().create().toJson(root);
         }
     }
 
