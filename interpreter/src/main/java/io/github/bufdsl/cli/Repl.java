@@ -204,7 +204,8 @@ final class Repl {
 
     /** Hints in the words of a prompt: a name without a value is to be assigned, not given with --var. */
     static String forPrompt(String message) {
-        return message.replaceAll("; it is used as [^;]* here, which --var cannot give", "").replaceAll(" has no value; give it with --var (\\S+)=\\.\\.\\.",
+        return message.replaceAll("; it is used as [^;]* here, which --var cannot give", "")
+                .replaceAll(" \\(if (\\S+) is a parameter of the script, give it with --var \\S+=\\.\\.\\.\\)", "").replaceAll(" has no value; give it with --var (\\S+)=\\.\\.\\.",
                 " is not defined; assign it first, as $1 = ...")
                 .replaceAll("; if it is a parameter of the script, give it with --var (\\S+)=\\.\\.\\.",
                         "; assign it first, as $1 = ...");
