@@ -161,6 +161,13 @@ final class LoopSizer {
         run.oneIteration(w);
     }
 
+    /** After a break: the inner loop of {@code for i in 1:n, j in 1:m} leaves the loops around it too. */
+    private static void leaveNest(SizeStmt loop) {
+        if (loop instanceof SizeStmt.For f && f.nested()) {
+            throw new BreakLoop();
+        }
+    }
+
     /** Whether the buffer is a ThreadsBuffer (a pool whose buffers an iteration takes and gives back). */
     private boolean isPool(String buffer) {
         SizingFunction.BufferDecl d = run.ev.function.decls().get(buffer);
@@ -485,11 +492,15 @@ final class LoopSizer {
                 if (one.returns()) {
                     throw new Returned();
                 }
+                leaveNest(loop);
                 return;
             }
             apply.applyPiece(s, p, partial);
             if (partial && s.returns()) {
                 throw new Returned();
+            }
+            if (partial) {
+                leaveNest(loop);
             }
         }
         if (breakAt < 0 && whole.count().isConstant() && whole.count().constantValue() >= Long.MAX_VALUE / 4) {
@@ -507,8 +518,10 @@ final class LoopSizer {
         run.assign(var, Poly.constant(stopAt));
         try {
             run.statements(body);
-        } catch (BreakLoop | ContinueLoop e) {
+        } catch (ContinueLoop e) {
             // the loop ends here
+        } catch (BreakLoop e) {
+            leaveNest(loop);
         }
     }
 
@@ -555,6 +568,7 @@ final class LoopSizer {
             try {
                 run.statements(body);
             } catch (BreakLoop b) {
+                leaveNest(loop);
                 return;
             } catch (ContinueLoop c) {
                 // next iteration

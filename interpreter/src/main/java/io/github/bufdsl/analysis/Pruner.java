@@ -143,7 +143,7 @@ final class Pruner {
                     if (f.step() != null) {
                         vars(f.step(), live);
                     }
-                    out.add(new SizeStmt.For(f.pos(), f.var(), f.start(), f.step(), f.stop(), pb, f.threaded()));
+                    out.add(new SizeStmt.For(f.pos(), f.var(), f.start(), f.step(), f.stop(), pb, f.threaded(), f.nested()));
                 }
             }
         }

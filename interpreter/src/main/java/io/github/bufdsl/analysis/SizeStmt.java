@@ -35,9 +35,13 @@ public sealed interface SizeStmt {
     record If(Pos pos, List<Branch> branches, List<SizeStmt> elseBody) implements SizeStmt {
     }
 
-    /** {@code for var = start:step:stop}; step is null for 1; {@code threaded} for {@code Threads.@threads for}. */
+    /**
+     * {@code for var = start:step:stop}; step is null for 1; {@code threaded} for {@code Threads.@threads
+     * for}; {@code nested} for the inner loops of {@code for i in 1:n, j in 1:m}, which a break leaves
+     * together with the loops around them, as in Julia.
+     */
     record For(Pos pos, String var, SizeExpr start, SizeExpr step, SizeExpr stop, List<SizeStmt> body,
-            boolean threaded) implements SizeStmt {
+            boolean threaded, boolean nested) implements SizeStmt {
     }
 
     /** {@code break}: leaves the innermost loop. */

@@ -143,7 +143,7 @@ final class SizingBuilder {
                 return;
             }
             out.add(new SizeStmt.For(f.pos(), f.var(), expr(r.start()), r.step() == null ? null : expr(r.step()),
-                    expr(r.stop()), body, f.threaded()));
+                    expr(r.stop()), body, f.threaded(), f.nested()));
         } else if (s instanceof Stmt.While w) {
             List<SizeStmt> body = statements(w.body());
             if (body.stream().anyMatch(SizingBuilder::changesSizes)) {
