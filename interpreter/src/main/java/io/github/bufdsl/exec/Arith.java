@@ -29,14 +29,7 @@ public final class Arith {
         }
         if (op.isComparison()) {
             if (!(isInt(a) && isInt(b))) {
-                double x = asDouble(a);
-                double y = asDouble(b);
-                return Value.Bool.of(switch (op) { // NaN compares false, -0.0 equals 0.0, as in Julia
-                    case LT -> x < y;
-                    case LE -> x <= y;
-                    case GT -> x > y;
-                    default -> x >= y;
-                });
+                return Value.Bool.of(compareFloats(op, asDouble(a), asDouble(b)));
             }
             int c = Long.compare(asLong(a), asLong(b));
             return Value.Bool.of(switch (op) {
@@ -177,5 +170,15 @@ public final class Arith {
             return v.typeName() + " " + shown + "...";
         }
         return v.typeName() + " " + shown;
+    }
+
+    /** {@code x op y} for an ordering comparison of floats: NaN compares false, -0.0 equals 0.0, as in Julia. */
+    static boolean compareFloats(BinOp op, double x, double y) {
+        return switch (op) {
+            case LT -> x < y;
+            case LE -> x <= y;
+            case GT -> x > y;
+            default -> x >= y;
+        };
     }
 }

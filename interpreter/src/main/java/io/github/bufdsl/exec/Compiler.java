@@ -732,14 +732,7 @@ final class Compiler {
                 }
                 if ((l instanceof Value.Float || l instanceof Value.Int)
                         && (r instanceof Value.Float || r instanceof Value.Int)) {
-                    double x = number(l);
-                    double y = number(r);
-                    return Value.Bool.of(switch (op) { // NaN compares false, -0.0 equals 0.0, as in Julia
-                        case LT -> x < y;
-                        case LE -> x <= y;
-                        case GT -> x > y;
-                        default -> x >= y;
-                    });
+                    return Value.Bool.of(Arith.compareFloats(op, number(l), number(r)));
                 }
                 return slow(op, l, r, pos);
             };
