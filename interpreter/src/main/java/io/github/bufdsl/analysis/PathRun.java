@@ -5,8 +5,6 @@ import io.github.bufdsl.analysis.Signals.OpenCondition;
 import io.github.bufdsl.analysis.Signals.PathEnd;
 import io.github.bufdsl.analysis.Signals.Returned;
 import io.github.bufdsl.runtime.BufferRules;
-import io.github.bufdsl.runtime.TensorRules;
-import io.github.bufdsl.analysis.Symbolic.Free;
 import io.github.bufdsl.analysis.Symbolic.Open;
 import io.github.bufdsl.analysis.Symbolic.Opaque;
 import io.github.bufdsl.diag.DiagnosticException;
@@ -48,6 +46,10 @@ final class PathRun {
     final BranchMerger merger = new BranchMerger(this);
     /** The checks of @tensor statements. */
     final TensorChecks tensors = new TensorChecks(this);
+    /** The statements on a buffer's stack. */
+    final BufferSteps buffers = new BufferSteps(this);
+    /** Calls of user functions. */
+    final FunctionCalls calls = new FunctionCalls(this);
 
     Poly integer(SizeExpr e, String what) {
         return scalars.integer(e, what);
@@ -195,63 +197,6 @@ final class PathRun {
         return bufferParams.getOrDefault(buffer, buffer);
     }
 
-    /** Calls of user functions being sized, one inside the other (recursion is evaluated, up to a depth). */
-    private int callDepth;
-    /** The user functions being called, outermost first. */
-    private final List<String> calling = new ArrayList<>();
-    /** Deepest recursion sizing follows. */
-    static final int MAX_CALL_DEPTH = 1000;
-
-    void callFunction(SizeStmt.Call c) {
-        SizingFunction.PseudoFunction f = ev.function.functions().get(c.function());
-        if (callDepth >= MAX_CALL_DEPTH) {
-            at = c.pos();
-            throw impossible("usage sizes the recursive function " + c.function() + " by evaluating its calls, and they"
-                    + " go deeper than " + MAX_CALL_DEPTH + ": its recursion ends on values usage does not know; give"
-                    + " them with --var");
-        }
-        Map<String, Object> frame = new HashMap<>();
-        Map<String, String> buffersHere = new HashMap<>();
-        for (int i = 0; i < f.params().size(); i++) {
-            SizeStmt.Arg a = c.args().get(i);
-            if (a.buffer() != null) {
-                buffersHere.put(f.params().get(i), bufferName(a.buffer()));
-            } else if (a.value() instanceof SizeExpr.Var v && lookup(v.name()) instanceof TensorRec t) {
-                frame.put(f.params().get(i), t);
-            } else if (a.value() == null) {
-                frame.put(f.params().get(i), new Opaque(c.pos()));
-            } else {
-                frame.put(f.params().get(i), value(a.value()));
-            }
-        }
-        Map<String, Object> savedLocals = locals;
-        Map<String, String> savedBuffers = bufferParams;
-        if (calling.contains(c.function())) {
-            for (Object v : frame.values()) {
-                if (v instanceof Free || v instanceof Opaque || v instanceof Poly p && !p.isConstant()) {
-                    at = c.pos();
-                    throw impossible("usage sizes the recursive function " + c.function() + " by evaluating its calls,"
-                            + " which needs its arguments' values; here they depend on free variables (give them with"
-                            + " --var) or on values known only when running");
-                }
-            }
-        }
-        locals = frame;
-        bufferParams = buffersHere;
-        callDepth++;
-        calling.add(c.function());
-        try {
-            statements(f.body());
-        } catch (Returned r) {
-            // the function returned early
-        } finally {
-            callDepth--;
-            calling.remove(calling.size() - 1);
-            locals = savedLocals;
-            bufferParams = savedBuffers;
-        }
-    }
-
     /** What a branch may change: levels, variables and drops. */
     record State(Map<String, Object> globals, Map<String, Object> locals, Map<String, Level> levels,
             int drops) {
@@ -276,17 +221,6 @@ final class PathRun {
             dropLog.remove(dropLog.size() - 1).droppedBy = null;
         }
     }
-
-
-
-
-
-
-
-
-
-
-
 
     /** Counts a step of a loop the analysis iterates; past the deadline or the step limit, says which loop. */
     void tick(Pos loop, String what) {
@@ -356,84 +290,15 @@ final class PathRun {
 
     void step(SizeStmt s) {
         if (s instanceof SizeStmt.Alloc a) {
-            at = a.pos();
-            String call = AbstractStack.call("alloc!", a.buffer(), a.dims(), null) + ": ";
-            rule(a.pos(), call, BufferRules.alloc(stackView(a.buffer()), 0));
-            Poly n = Poly.constant(1);
-            List<Poly> dims = new ArrayList<>();
-            for (SizeExpr d : a.dims()) {
-                Poly v = integer(d, "a dimension");
-                if (v.isConstant()) {
-                    rule(a.pos(), call, BufferRules.dimension(v.constantValue(), dims.size() + 1));
-                }
-                dims.add(v);
-                n = times(n, v);
-            }
-            Level l = level(a.buffer());
-            TensorRec t = new TensorRec(a.target() == null ? "a tensor" : a.target(), bufferName(a.buffer()), n,
-                    a.pos(), dims, l.len, ev.function.elementBytes(bufferName(a.buffer())) == 4);
-            if (ev.backend.readsNative()) { // the script's Float64 buffers are made off the heap
-                t.offHeap = !ev.function.decls().containsKey(t.buffer) ? null : !t.float32;
-            }
-            l.push(t);
-            l.len = l.len.plus(n);
-            Peak raised = l.peak.max(l.len);
-            if (!raised.equals(l.peak)) {
-                l.peak = raised;
-                l.peakAt = a.pos();
-                l.atPeak = l.persistent;
-            }
-            if (a.target() != null) {
-                assign(a.target(), t);
-            }
+            buffers.alloc(a);
         } else if (s instanceof SizeStmt.Drop d) {
-            at = d.pos();
-            drop(d);
+            buffers.drop(d);
         } else if (s instanceof SizeStmt.Reshape r) {
-            at = r.pos();
-            Level l = level(r.buffer());
-            Poly offset = integer(r.offset(), "an offset");
-            String call = AbstractStack.call("reshape_buf!", r.buffer(), r.dims(), r.offset());
-            rule(r.pos(), call + ": ", BufferRules.reshape(stackView(r.buffer()),
-                    offset.isConstant() ? offset.constantValue() : 0, 0));
-            reshapeCalls.putIfAbsent(r.pos(), call + " at line " + r.pos().line());
-            Poly n = Poly.constant(1);
-            for (SizeExpr d : r.dims()) {
-                n = times(n, integer(d, "a dimension"));
-            }
-            Poly end = offset.plus(n);
-            if (l.reshapeAt == null) { // in reshape mode since the first view after a reset
-                l.reshapeAt = r.pos();
-            }
-            Peak raised = l.peak.max(end);
-            if (!raised.equals(l.peak)) {
-                l.peak = raised;
-                l.peakAt = r.pos();
-                l.atPeak = new Stack(new TensorRec(r.target() == null ? "a view" : r.target(), r.buffer(), end,
-                        r.pos(), null, null, false), null);
-            }
-            if (r.target() != null) {
-                assign(r.target(), new Opaque(r.pos(), true));
-            }
+            buffers.reshape(r);
         } else if (s instanceof SizeStmt.ScopeEnd e) {
-            for (String b : e.buffers()) {
-                Level l = level(b);
-                for (TensorRec t : l.stack) {
-                    warn(t.pos, t.name + " is still allocated in " + b + " when the @buffer block of line "
-                            + e.pos().line() + " ends (allocated here)");
-                    t.droppedBy = "the end of the @buffer block at line " + e.pos().line();
-                }
-                l.clear();
-                l.len = Poly.ZERO;
-            }
+            buffers.scopeEnd(e);
         } else if (s instanceof SizeStmt.Reset r) {
-            Level l = level(r.buffer());
-            for (TensorRec t : l.stack) {
-                t.droppedBy = "reset!(" + r.buffer() + ") at line " + r.pos().line();
-            }
-            l.clear();
-            l.len = Poly.ZERO;
-            l.reshapeAt = null;
+            buffers.reset(r);
         } else if (s instanceof SizeStmt.Let l) {
             at = l.pos();
             assign(l.name(), value(l.value()));
@@ -442,8 +307,7 @@ final class PathRun {
         } else if (s instanceof SizeStmt.Opaque o) {
             assign(o.name(), new Opaque(o.pos(), o.view()));
         } else if (s instanceof SizeStmt.Call c) {
-            at = c.pos();
-            callFunction(c);
+            calls.call(c);
         } else if (s instanceof SizeStmt.Return) {
             throw new Returned();
         } else if (s instanceof SizeStmt.While w) {
@@ -458,14 +322,7 @@ final class PathRun {
             tensors.checkIndices(op);
             tensors.workspace(op);
         } else if (s instanceof SizeStmt.Use u) {
-            for (String name : u.names()) {
-                if (lookup(name) instanceof TensorRec t) {
-                    rule(u.pos(), "", BufferRules.use(name, t.droppedBy));
-                    t.lastUse = u.pos();
-                    Level l = levels.get(t.buffer);
-                    t.topAtLastUse = l != null && l.stack.peek() == t;
-                }
-            }
+            buffers.use(u);
         } else if (s instanceof SizeStmt.If f) {
             at = f.pos();
             for (int i = 0; i < f.branches().size(); i++) {
@@ -497,71 +354,6 @@ final class PathRun {
         }
     }
 
-
-
-
-    /** Each reshape_buf! as messages name it, by position. */
-    private final Map<Pos, String> reshapeCalls = new HashMap<>();
-
-    /** One buffer's abstract stack as the buffer rules read it. */
-    private BufferRules.StackView<TensorRec> stackView(String buffer) {
-        return stackView(buffer, Map.of());
-    }
-
-    /** As {@link #stackView(String)}, calling some records by the names a statement gives them. */
-    private BufferRules.StackView<TensorRec> stackView(String buffer, Map<TensorRec, String> named) {
-        Level l = level(buffer);
-        return new AbstractStack<>(buffer, bufferName(buffer), l.stack, t -> t.buffer, t -> t.droppedBy,
-                t -> named.getOrDefault(t, t.name),
-                l.reshapeAt == null ? null : reshapeCalls.get(l.reshapeAt));
-    }
-
-    /** Fails at {@code pos} with the rule's message (after {@code call}) when a buffer rule is broken. */
-    private void rule(Pos pos, String call, BufferRules.Violation v) {
-        if (v != null) {
-            throw fail(pos, call + v.message());
-        }
-    }
-
-    void drop(SizeStmt.Drop d) {
-        Level l = level(d.buffer());
-        List<TensorRec> given = new ArrayList<>();
-        Map<TensorRec, String> named = new java.util.IdentityHashMap<>(); // as this drop! names them
-        for (String name : d.tensors()) {
-            Object v = lookup(name);
-            if (v instanceof Opaque o) {
-                throw impossible("usage cannot follow " + name + " (assigned at line " + o.pos().line()
-                        + " from a value known only when running), which drop! gives back here");
-            }
-            if (v == null) {
-                throw impossible("usage cannot follow " + name + ", which drop! gives back here: it is not"
-                        + " allocated in the code being sized");
-            }
-            if (!(v instanceof TensorRec t)) {
-                throw fail(d.pos(), "drop!(" + d.buffer() + ", " + name + "): " + name + " is not a tensor but "
-                        + show(v));
-            }
-            given.add(t);
-            named.putIfAbsent(t, name);
-        }
-        rule(d.pos(), "drop!(" + d.buffer() + ", " + String.join(", ", d.tensors()) + "): ",
-                BufferRules.drop(stackView(d.buffer(), named), given));
-        l.pop(given.size());
-        dropLog.addAll(given);
-        for (TensorRec t : given) {
-            t.droppedBy = "drop!(" + d.buffer() + ", " + String.join(", ", d.tensors()) + ") at line "
-                    + d.pos().line();
-            l.len = l.len.minus(t.size);
-        }
-    }
-
-
-
-
-
-
-
-
     /** The value of an open condition on this path: fixed by the prefix, or the first time, a new branch point. */
     boolean decide(String atom) {
         loops.pieces.checkOpen(atom);
@@ -585,11 +377,4 @@ final class PathRun {
         return v;
     }
 
-
-
-
-
-
-
 }
-

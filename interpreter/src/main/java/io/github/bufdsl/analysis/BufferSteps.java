@@ -1,0 +1,172 @@
+package io.github.bufdsl.analysis;
+
+import io.github.bufdsl.analysis.Symbolic.Opaque;
+import io.github.bufdsl.diag.Pos;
+import io.github.bufdsl.runtime.BufferRules;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The statements of a path that act on a buffer's abstract stack: {@code alloc!}, {@code drop!},
+ * {@code reshape_buf!}, {@code reset!}, the end of a {@code @buffer} block, and uses of tensors.
+ * Each asks the runtime's {@link BufferRules} whether it is allowed, as {@code Buffer} does.
+ */
+final class BufferSteps {
+    private final PathRun run;
+    /** Each reshape_buf! as messages name it, by position. */
+    private final Map<Pos, String> reshapeCalls = new HashMap<>();
+
+    BufferSteps(PathRun run) {
+        this.run = run;
+    }
+
+    void alloc(SizeStmt.Alloc a) {
+        run.at = a.pos();
+        String call = AbstractStack.call("alloc!", a.buffer(), a.dims(), null) + ": ";
+        rule(a.pos(), call, BufferRules.alloc(stackView(a.buffer()), 0));
+        Poly n = Poly.constant(1);
+        List<Poly> dims = new ArrayList<>();
+        for (SizeExpr d : a.dims()) {
+            Poly v = run.integer(d, "a dimension");
+            if (v.isConstant()) {
+                rule(a.pos(), call, BufferRules.dimension(v.constantValue(), dims.size() + 1));
+            }
+            dims.add(v);
+            n = run.times(n, v);
+        }
+        Level l = run.level(a.buffer());
+        TensorRec t = new TensorRec(a.target() == null ? "a tensor" : a.target(), run.bufferName(a.buffer()), n,
+                a.pos(), dims, l.len, run.ev.function.elementBytes(run.bufferName(a.buffer())) == 4);
+        if (run.ev.backend.readsNative()) { // the script's Float64 buffers are made off the heap
+            t.offHeap = !run.ev.function.decls().containsKey(t.buffer) ? null : !t.float32;
+        }
+        l.push(t);
+        l.len = l.len.plus(n);
+        Peak raised = l.peak.max(l.len);
+        if (!raised.equals(l.peak)) {
+            l.peak = raised;
+            l.peakAt = a.pos();
+            l.atPeak = l.persistent;
+        }
+        if (a.target() != null) {
+            run.assign(a.target(), t);
+        }
+    }
+
+    void reshape(SizeStmt.Reshape r) {
+        run.at = r.pos();
+        Level l = run.level(r.buffer());
+        Poly offset = run.integer(r.offset(), "an offset");
+        String call = AbstractStack.call("reshape_buf!", r.buffer(), r.dims(), r.offset());
+        rule(r.pos(), call + ": ", BufferRules.reshape(stackView(r.buffer()),
+                offset.isConstant() ? offset.constantValue() : 0, 0));
+        reshapeCalls.putIfAbsent(r.pos(), call + " at line " + r.pos().line());
+        Poly n = Poly.constant(1);
+        for (SizeExpr d : r.dims()) {
+            n = run.times(n, run.integer(d, "a dimension"));
+        }
+        Poly end = offset.plus(n);
+        if (l.reshapeAt == null) { // in reshape mode since the first view after a reset
+            l.reshapeAt = r.pos();
+        }
+        Peak raised = l.peak.max(end);
+        if (!raised.equals(l.peak)) {
+            l.peak = raised;
+            l.peakAt = r.pos();
+            l.atPeak = new Stack(new TensorRec(r.target() == null ? "a view" : r.target(), r.buffer(), end,
+                    r.pos(), null, null, false), null);
+        }
+        if (r.target() != null) {
+            run.assign(r.target(), new Opaque(r.pos(), true));
+        }
+    }
+
+    void scopeEnd(SizeStmt.ScopeEnd e) {
+        for (String b : e.buffers()) {
+            Level l = run.level(b);
+            for (TensorRec t : l.stack) {
+                run.warn(t.pos, t.name + " is still allocated in " + b + " when the @buffer block of line "
+                        + e.pos().line() + " ends (allocated here)");
+                t.droppedBy = "the end of the @buffer block at line " + e.pos().line();
+            }
+            l.clear();
+            l.len = Poly.ZERO;
+        }
+    }
+
+    void reset(SizeStmt.Reset r) {
+        Level l = run.level(r.buffer());
+        for (TensorRec t : l.stack) {
+            t.droppedBy = "reset!(" + r.buffer() + ") at line " + r.pos().line();
+        }
+        l.clear();
+        l.len = Poly.ZERO;
+        l.reshapeAt = null;
+    }
+
+    void use(SizeStmt.Use u) {
+        for (String name : u.names()) {
+            if (run.lookup(name) instanceof TensorRec t) {
+                rule(u.pos(), "", BufferRules.use(name, t.droppedBy));
+                t.lastUse = u.pos();
+                Level l = run.levels.get(t.buffer);
+                t.topAtLastUse = l != null && l.stack.peek() == t;
+            }
+        }
+    }
+
+    void drop(SizeStmt.Drop d) {
+        run.at = d.pos();
+        Level l = run.level(d.buffer());
+        List<TensorRec> given = new ArrayList<>();
+        Map<TensorRec, String> named = new java.util.IdentityHashMap<>(); // as this drop! names them
+        for (String name : d.tensors()) {
+            Object v = run.lookup(name);
+            if (v instanceof Opaque o) {
+                throw run.impossible("usage cannot follow " + name + " (assigned at line " + o.pos().line()
+                        + " from a value known only when running), which drop! gives back here");
+            }
+            if (v == null) {
+                throw run.impossible("usage cannot follow " + name + ", which drop! gives back here: it is not"
+                        + " allocated in the code being sized");
+            }
+            if (!(v instanceof TensorRec t)) {
+                throw run.fail(d.pos(), "drop!(" + d.buffer() + ", " + name + "): " + name + " is not a tensor but "
+                        + run.show(v));
+            }
+            given.add(t);
+            named.putIfAbsent(t, name);
+        }
+        rule(d.pos(), "drop!(" + d.buffer() + ", " + String.join(", ", d.tensors()) + "): ",
+                BufferRules.drop(stackView(d.buffer(), named), given));
+        l.pop(given.size());
+        run.dropLog.addAll(given);
+        for (TensorRec t : given) {
+            t.droppedBy = "drop!(" + d.buffer() + ", " + String.join(", ", d.tensors()) + ") at line "
+                    + d.pos().line();
+            l.len = l.len.minus(t.size);
+        }
+    }
+
+    /** One buffer's abstract stack as the buffer rules read it. */
+    private BufferRules.StackView<TensorRec> stackView(String buffer) {
+        return stackView(buffer, Map.of());
+    }
+
+    /** As {@link #stackView(String)}, calling some records by the names a statement gives them. */
+    private BufferRules.StackView<TensorRec> stackView(String buffer, Map<TensorRec, String> named) {
+        Level l = run.level(buffer);
+        return new AbstractStack<>(buffer, run.bufferName(buffer), l.stack, t -> t.buffer, t -> t.droppedBy,
+                t -> named.getOrDefault(t, t.name),
+                l.reshapeAt == null ? null : reshapeCalls.get(l.reshapeAt));
+    }
+
+    /** Fails at {@code pos} with the rule's message (after {@code call}) when a buffer rule is broken. */
+    private void rule(Pos pos, String call, BufferRules.Violation v) {
+        if (v != null) {
+            throw run.fail(pos, call + v.message());
+        }
+    }
+}

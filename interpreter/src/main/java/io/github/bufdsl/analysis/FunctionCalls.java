@@ -1,0 +1,79 @@
+package io.github.bufdsl.analysis;
+
+import io.github.bufdsl.analysis.Signals.Returned;
+import io.github.bufdsl.analysis.Symbolic.Free;
+import io.github.bufdsl.analysis.Symbolic.Opaque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Calls of user functions that take a buffer, on one path: the body is evaluated with the
+ * arguments bound, recursion (mutual too) by evaluating the calls while their arguments are known.
+ */
+final class FunctionCalls {
+    /** Deepest recursion sizing follows. */
+    static final int MAX_CALL_DEPTH = 1000;
+
+    private final PathRun run;
+    /** Calls of user functions being sized, one inside the other (recursion is evaluated, up to a depth). */
+    private int callDepth;
+    /** The user functions being called, outermost first. */
+    private final List<String> calling = new ArrayList<>();
+
+    FunctionCalls(PathRun run) {
+        this.run = run;
+    }
+
+    void call(SizeStmt.Call c) {
+        run.at = c.pos();
+        SizingFunction.PseudoFunction f = run.ev.function.functions().get(c.function());
+        if (callDepth >= MAX_CALL_DEPTH) {
+            run.at = c.pos();
+            throw run.impossible("usage sizes the recursive function " + c.function() + " by evaluating its calls, and"
+                    + " they go deeper than " + MAX_CALL_DEPTH + ": its recursion ends on values usage does not know;"
+                    + " give them with --var");
+        }
+        Map<String, Object> frame = new HashMap<>();
+        Map<String, String> buffersHere = new HashMap<>();
+        for (int i = 0; i < f.params().size(); i++) {
+            SizeStmt.Arg a = c.args().get(i);
+            if (a.buffer() != null) {
+                buffersHere.put(f.params().get(i), run.bufferName(a.buffer()));
+            } else if (a.value() instanceof SizeExpr.Var v && run.lookup(v.name()) instanceof TensorRec t) {
+                frame.put(f.params().get(i), t);
+            } else if (a.value() == null) {
+                frame.put(f.params().get(i), new Opaque(c.pos()));
+            } else {
+                frame.put(f.params().get(i), run.value(a.value()));
+            }
+        }
+        Map<String, Object> savedLocals = run.locals;
+        Map<String, String> savedBuffers = run.bufferParams;
+        if (calling.contains(c.function())) {
+            for (Object v : frame.values()) {
+                if (v instanceof Free || v instanceof Opaque || v instanceof Poly p && !p.isConstant()) {
+                    run.at = c.pos();
+                    throw run.impossible("usage sizes the recursive function " + c.function() + " by evaluating its"
+                            + " calls, which needs its arguments' values; here they depend on free variables (give"
+                            + " them with --var) or on values known only when running");
+                }
+            }
+        }
+        run.locals = frame;
+        run.bufferParams = buffersHere;
+        callDepth++;
+        calling.add(c.function());
+        try {
+            run.statements(f.body());
+        } catch (Returned r) {
+            // the function returned early
+        } finally {
+            callDepth--;
+            calling.remove(calling.size() - 1);
+            run.locals = savedLocals;
+            run.bufferParams = savedBuffers;
+        }
+    }
+}
