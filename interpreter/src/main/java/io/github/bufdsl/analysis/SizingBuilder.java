@@ -1,13 +1,14 @@
 package io.github.bufdsl.analysis;
 
+import static io.github.bufdsl.analysis.SizeExprs.expr;
+import static io.github.bufdsl.analysis.SizeExprs.names;
+import static io.github.bufdsl.analysis.SizeExprs.tryExpr;
+import static io.github.bufdsl.analysis.SizeExprs.unsupported;
+
 import io.github.bufdsl.ast.AssignOp;
 import io.github.bufdsl.ast.Expr;
-import io.github.bufdsl.ast.ExprPrinter;
 import io.github.bufdsl.ast.Stmt;
-import io.github.bufdsl.ast.TensorExpr;
 import io.github.bufdsl.builtins.Role;
-import io.github.bufdsl.diag.DiagnosticException;
-import io.github.bufdsl.diag.Phase;
 import io.github.bufdsl.diag.Pos;
 import io.github.bufdsl.exec.Builtins;
 import java.util.ArrayList;
@@ -174,30 +175,7 @@ final class SizingBuilder {
                 out.add(new SizeStmt.ScopeEnd(scope.pos(), names));
             }
         } else if (s instanceof Stmt.Tensor t) {
-            Set<String> names = new LinkedHashSet<>();
-            if (t.op() != AssignOp.DEFINE) {
-                names(t.lhs().tensor(), names);
-            }
-            tensorNames(t.rhs(), names);
-            use(t.pos(), names, out);
-            List<List<SizeStmt.Factor>> terms = terms(t.rhs());
-            boolean define = t.op() == AssignOp.DEFINE;
-            if (define && t.lhs().tensor() instanceof Expr.Name n) {
-                SizeStmt.Alloc made = defineAlloc(t, n.name(), terms);
-                out.add(made != null ? made : new SizeStmt.Opaque(t.pos(), n.name()));
-                if (made != null) {
-                    allocations.put(n.name(), made);
-                }
-            }
-            if (t.lhs().tensor() instanceof Expr.Name n && terms != null) {
-                List<io.github.bufdsl.runtime.ContractionOrder.Plan> plans = new ArrayList<>();
-                plans(t.rhs(), plans);
-                List<SizeStmt.Factor> refs = new ArrayList<>();
-                refs(t.rhs(), refs);
-                SizeStmt.Order order = new SizeStmt.Order(plans, t.optimize(),
-                        t.maxIntermediate() == null ? null : tryExpr(t.maxIntermediate()), t.order(), refs);
-                out.add(new SizeStmt.TensorOp(t.pos(), n.name(), t.lhs().indices(), define, terms, order));
-            }
+            TensorStatements.translate(t, allocations, out);
         } else if (s instanceof Stmt.ExprStmt e) {
             Set<String> names = new LinkedHashSet<>();
             names(e.expr(), names);
@@ -229,7 +207,7 @@ final class SizingBuilder {
         return false;
     }
 
-    private static void use(Pos pos, Set<String> names, List<SizeStmt> out) {
+    static void use(Pos pos, Set<String> names, List<SizeStmt> out) {
         if (!names.isEmpty()) {
             out.add(new SizeStmt.Use(pos, List.copyOf(names)));
         }
@@ -400,219 +378,4 @@ final class SizingBuilder {
         }
     }
 
-    private static SizeExpr expr(Expr e) {
-        SizeExpr s = tryExpr(e);
-        if (s == null) {
-            throw unsupported(e.pos(), "usage cannot compute `" + ExprPrinter.print(e)
-                    + "` before running; sizes and conditions must be arithmetic on numbers and variables");
-        }
-        return s;
-    }
-
-    /** The expression in the sizing function's terms, or null if it has none. */
-    private static SizeExpr tryExpr(Expr e) {
-        if (e instanceof Expr.IntLit i) {
-            return new SizeExpr.Num(i.value());
-        }
-        if (e instanceof Expr.FloatLit f) {
-            return new SizeExpr.Real(f.value());
-        }
-        if (e instanceof Expr.BoolLit b) {
-            return new SizeExpr.Flag(b.value());
-        }
-        if (e instanceof Expr.Name n) {
-            return new SizeExpr.Var(n.name());
-        }
-        if (e instanceof Expr.Binary b) {
-            SizeExpr l = tryExpr(b.left());
-            SizeExpr r = tryExpr(b.right());
-            return l == null || r == null ? null : new SizeExpr.Bin(b.op().symbol(), l, r);
-        }
-        if (e instanceof Expr.Logical l) {
-            SizeExpr x = tryExpr(l.left());
-            SizeExpr y = tryExpr(l.right());
-            return x == null || y == null ? null : new SizeExpr.Logic(l.isAnd(), x, y);
-        }
-        if (e instanceof Expr.Unary u) {
-            SizeExpr x = tryExpr(u.operand());
-            if (x == null) {
-                return null;
-            }
-            return switch (u.op()) {
-                case PLUS -> x;
-                case NEG -> new SizeExpr.Unary("-", x);
-                case NOT -> new SizeExpr.Unary("!", x);
-            };
-        }
-        if (e instanceof Expr.Call c && c.callee() instanceof Expr.Name n
-                && Builtins.role(n.name()) instanceof Role.Pure p && p.symbolic() && c.kwargs().isEmpty()) {
-            List<SizeExpr> args = new ArrayList<>();
-            for (Expr a : c.args()) {
-                SizeExpr x = tryExpr(a);
-                if (x == null) {
-                    return null;
-                }
-                args.add(x);
-            }
-            return new SizeExpr.Call(n.name(), args);
-        }
-        return null;
-    }
-
-    /** Every plain name an expression reads. */
-    private static void names(Expr e, Set<String> into) {
-        if (e instanceof Expr.Name n) {
-            into.add(n.name());
-        } else if (e instanceof Expr.Call c) {
-            c.args().forEach(a -> names(a, into));
-            c.kwargs().forEach(k -> names(k.value(), into));
-        } else if (e instanceof Expr.Index ix) {
-            names(ix.target(), into);
-            ix.indices().forEach(i -> names(i, into));
-        } else if (e instanceof Expr.Binary b) {
-            names(b.left(), into);
-            names(b.right(), into);
-        } else if (e instanceof Expr.Logical l) {
-            names(l.left(), into);
-            names(l.right(), into);
-        } else if (e instanceof Expr.Unary u) {
-            names(u.operand(), into);
-        } else if (e instanceof Expr.Range r) {
-            names(r.start(), into);
-            if (r.step() != null) {
-                names(r.step(), into);
-            }
-            names(r.stop(), into);
-        } else if (e instanceof Expr.Tuple t) {
-            t.items().forEach(i -> names(i, into));
-        } else if (e instanceof Expr.Field f) {
-            names(f.target(), into);
-        } else if (e instanceof Expr.Broadcast b) {
-            b.args().forEach(a -> names(a, into));
-        } else if (e instanceof Expr.Ternary t) {
-            names(t.condition(), into);
-            names(t.ifTrue(), into);
-            names(t.ifFalse(), into);
-        }
-    }
-
-    /**
-     * {@code C[i,k] := A[i,j] * B[j,k]} as the alloc! it is: from the buffer of the first tensor on
-     * the right, each dimension that of its label where the label first appears; null when usage
-     * cannot see where those tensors come from.
-     */
-    private SizeStmt.Alloc defineAlloc(Stmt.Tensor t, String name, List<List<SizeStmt.Factor>> terms) {
-        if (terms == null || terms.isEmpty() || terms.get(0).isEmpty()) {
-            return null;
-        }
-        SizeStmt.Alloc first = allocations.get(terms.get(0).get(0).tensor());
-        if (first == null) {
-            return null;
-        }
-        List<SizeExpr> dims = new ArrayList<>();
-        for (String label : t.lhs().indices()) {
-            SizeExpr d = null;
-            for (List<SizeStmt.Factor> term : terms) {
-                for (SizeStmt.Factor f : term) {
-                    SizeStmt.Alloc a = allocations.get(f.tensor());
-                    int k = f.labels().indexOf(label);
-                    if (d == null && a != null && k >= 0 && k < a.dims().size()) {
-                        d = a.dims().get(k);
-                    }
-                }
-            }
-            if (d == null) {
-                return null;
-            }
-            dims.add(d);
-        }
-        return new SizeStmt.Alloc(t.pos(), name, first.buffer(), dims);
-    }
-
-    /** The contraction tree of each term as written, in the order {@link #terms} gives the terms. */
-    private static void plans(TensorExpr t, List<io.github.bufdsl.runtime.ContractionOrder.Plan> into) {
-        into.addAll(expand(t, new int[1]).stream().map(Term::plan).toList());
-    }
-
-    /** A term of the right side: its tensors (null entries for tensors that are not plain names) and its tree. */
-    private record Term(List<SizeStmt.Factor> factors, io.github.bufdsl.runtime.ContractionOrder.Plan plan) {
-    }
-
-    /** The right side as a sum of products, each with the grouping it was written with. */
-    private static List<Term> expand(TensorExpr t, int[] nextRef) {
-        if (t instanceof TensorExpr.Ref r) {
-            SizeStmt.Factor f = r.tensor() instanceof Expr.Name n
-                    ? new SizeStmt.Factor(n.name(), r.indices(), nextRef[0]++) : null;
-            return List.of(new Term(java.util.Collections.singletonList(f),
-                    new io.github.bufdsl.runtime.ContractionOrder.Leaf(0)));
-        }
-        if (t instanceof TensorExpr.Scalar) {
-            return List.of(new Term(List.of(), null));
-        }
-        if (t instanceof TensorExpr.Negate n) {
-            return expand(n.operand(), nextRef);
-        }
-        TensorExpr.Binary b = (TensorExpr.Binary) t;
-        List<Term> left = expand(b.left(), nextRef);
-        List<Term> right = expand(b.right(), nextRef);
-        if (b.op() == '+' || b.op() == '-') {
-            List<Term> all = new ArrayList<>(left);
-            all.addAll(right);
-            return all;
-        }
-        if (b.op() == '/') {
-            return left;
-        }
-        List<Term> all = new ArrayList<>();
-        for (Term l : left) {
-            for (Term r : right) {
-                List<SizeStmt.Factor> fs = new ArrayList<>(l.factors());
-                fs.addAll(r.factors());
-                all.add(new Term(fs, l.plan() == null ? r.plan() : r.plan() == null ? l.plan()
-                        : new io.github.bufdsl.runtime.ContractionOrder.Pair(l.plan(), r.plan().shift(l.factors().size()))));
-            }
-        }
-        return all;
-    }
-
-    /** Every indexed tensor as written, in order (a tensor used twice is there twice). */
-    private static void refs(TensorExpr t, List<SizeStmt.Factor> into) {
-        if (t instanceof TensorExpr.Ref r && r.tensor() instanceof Expr.Name n) {
-            into.add(new SizeStmt.Factor(n.name(), r.indices(), into.size()));
-        } else if (t instanceof TensorExpr.Binary b) {
-            refs(b.left(), into);
-            refs(b.right(), into);
-        } else if (t instanceof TensorExpr.Negate n) {
-            refs(n.operand(), into);
-        }
-    }
-
-    /** The right side as a sum of products of named tensors, or null if a tensor is not a plain name. */
-    private static List<List<SizeStmt.Factor>> terms(TensorExpr t) {
-        List<List<SizeStmt.Factor>> out = new ArrayList<>();
-        for (Term term : expand(t, new int[1])) {
-            if (term.factors().stream().anyMatch(java.util.Objects::isNull)) {
-                return null;
-            }
-            out.add(term.factors());
-        }
-        return out;
-    }
-
-    private static void tensorNames(TensorExpr t, Set<String> into) {
-        if (t instanceof TensorExpr.Ref r) {
-            names(r.tensor(), into);
-        } else if (t instanceof TensorExpr.Scalar s) {
-            names(s.value(), into);
-        } else if (t instanceof TensorExpr.Binary b) {
-            tensorNames(b.left(), into);
-            tensorNames(b.right(), into);
-        } else if (t instanceof TensorExpr.Negate n) {
-            tensorNames(n.operand(), into);
-        }
-    }
-
-    private static DiagnosticException unsupported(Pos pos, String message) {
-        return new DiagnosticException(Phase.STATIC, pos, message);
-    }
 }

@@ -1,0 +1,132 @@
+package io.github.bufdsl.analysis;
+
+import io.github.bufdsl.ast.Expr;
+import io.github.bufdsl.ast.ExprPrinter;
+import io.github.bufdsl.ast.TensorExpr;
+import io.github.bufdsl.builtins.Role;
+import io.github.bufdsl.diag.DiagnosticException;
+import io.github.bufdsl.diag.Phase;
+import io.github.bufdsl.diag.Pos;
+import io.github.bufdsl.exec.Builtins;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** Expressions of the script in the sizing function's terms ({@link SizeExpr}), and the names they read. */
+final class SizeExprs {
+    private SizeExprs() {
+    }
+
+    static SizeExpr expr(Expr e) {
+        SizeExpr s = tryExpr(e);
+        if (s == null) {
+            throw unsupported(e.pos(), "usage cannot compute `" + ExprPrinter.print(e)
+                    + "` before running; sizes and conditions must be arithmetic on numbers and variables");
+        }
+        return s;
+    }
+
+    /** The expression in the sizing function's terms, or null if it has none. */
+    static SizeExpr tryExpr(Expr e) {
+        if (e instanceof Expr.IntLit i) {
+            return new SizeExpr.Num(i.value());
+        }
+        if (e instanceof Expr.FloatLit f) {
+            return new SizeExpr.Real(f.value());
+        }
+        if (e instanceof Expr.BoolLit b) {
+            return new SizeExpr.Flag(b.value());
+        }
+        if (e instanceof Expr.Name n) {
+            return new SizeExpr.Var(n.name());
+        }
+        if (e instanceof Expr.Binary b) {
+            SizeExpr l = tryExpr(b.left());
+            SizeExpr r = tryExpr(b.right());
+            return l == null || r == null ? null : new SizeExpr.Bin(b.op().symbol(), l, r);
+        }
+        if (e instanceof Expr.Logical l) {
+            SizeExpr x = tryExpr(l.left());
+            SizeExpr y = tryExpr(l.right());
+            return x == null || y == null ? null : new SizeExpr.Logic(l.isAnd(), x, y);
+        }
+        if (e instanceof Expr.Unary u) {
+            SizeExpr x = tryExpr(u.operand());
+            if (x == null) {
+                return null;
+            }
+            return switch (u.op()) {
+                case PLUS -> x;
+                case NEG -> new SizeExpr.Unary("-", x);
+                case NOT -> new SizeExpr.Unary("!", x);
+            };
+        }
+        if (e instanceof Expr.Call c && c.callee() instanceof Expr.Name n
+                && Builtins.role(n.name()) instanceof Role.Pure p && p.symbolic() && c.kwargs().isEmpty()) {
+            List<SizeExpr> args = new ArrayList<>();
+            for (Expr a : c.args()) {
+                SizeExpr x = tryExpr(a);
+                if (x == null) {
+                    return null;
+                }
+                args.add(x);
+            }
+            return new SizeExpr.Call(n.name(), args);
+        }
+        return null;
+    }
+
+    /** Every plain name an expression reads. */
+    static void names(Expr e, Set<String> into) {
+        if (e instanceof Expr.Name n) {
+            into.add(n.name());
+        } else if (e instanceof Expr.Call c) {
+            c.args().forEach(a -> names(a, into));
+            c.kwargs().forEach(k -> names(k.value(), into));
+        } else if (e instanceof Expr.Index ix) {
+            names(ix.target(), into);
+            ix.indices().forEach(i -> names(i, into));
+        } else if (e instanceof Expr.Binary b) {
+            names(b.left(), into);
+            names(b.right(), into);
+        } else if (e instanceof Expr.Logical l) {
+            names(l.left(), into);
+            names(l.right(), into);
+        } else if (e instanceof Expr.Unary u) {
+            names(u.operand(), into);
+        } else if (e instanceof Expr.Range r) {
+            names(r.start(), into);
+            if (r.step() != null) {
+                names(r.step(), into);
+            }
+            names(r.stop(), into);
+        } else if (e instanceof Expr.Tuple t) {
+            t.items().forEach(i -> names(i, into));
+        } else if (e instanceof Expr.Field f) {
+            names(f.target(), into);
+        } else if (e instanceof Expr.Broadcast b) {
+            b.args().forEach(a -> names(a, into));
+        } else if (e instanceof Expr.Ternary t) {
+            names(t.condition(), into);
+            names(t.ifTrue(), into);
+            names(t.ifFalse(), into);
+        }
+    }
+
+    static void tensorNames(TensorExpr t, Set<String> into) {
+        if (t instanceof TensorExpr.Ref r) {
+            names(r.tensor(), into);
+        } else if (t instanceof TensorExpr.Scalar s) {
+            names(s.value(), into);
+        } else if (t instanceof TensorExpr.Binary b) {
+            tensorNames(b.left(), into);
+            tensorNames(b.right(), into);
+        } else if (t instanceof TensorExpr.Negate n) {
+            tensorNames(n.operand(), into);
+        }
+    }
+
+    static DiagnosticException unsupported(Pos pos, String message) {
+        return new DiagnosticException(Phase.STATIC, pos, message);
+    }
+}
