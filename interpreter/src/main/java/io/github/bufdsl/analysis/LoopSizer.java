@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,14 +43,16 @@ final class LoopSizer {
     final LoopPieces pieces = new LoopPieces();
     /** Applies summaries to the run. */
     private final LoopApply apply;
+    /** Loops sized iteration by iteration. */
+    private final LoopIteration iteration;
     /** Per summarized iteration, the names read before being assigned and the names assigned. */
     private final Deque<Set<String>[]> tracking = new ArrayDeque<>();
 
     LoopSizer(PathRun run) {
         this.run = run;
         this.apply = new LoopApply(run);
+        this.iteration = new LoopIteration(run);
     }
-
 
     // ---------------------------------------------------------------- tracking of carried values
 
@@ -140,38 +141,7 @@ final class LoopSizer {
                 return;
             }
         }
-        if (w.condition() != null && run.known(w.condition())) {
-            long[] guard = {0};
-            while (run.known(w.condition()) && run.bool(w.condition())) {
-                run.tick(w.pos(), "this while loop");
-                guard[0]++;
-                try {
-                    run.statements(w.body());
-                } catch (BreakLoop b) {
-                    return;
-                } catch (ContinueLoop k) {
-                    // next iteration
-                }
-            }
-            if (!run.known(w.condition())) {
-                run.oneIteration(w);
-            }
-            return;
-        }
-        run.oneIteration(w);
-    }
-
-    /** After a break: the inner loop of {@code for i in 1:n, j in 1:m} leaves the loops around it too. */
-    private static void leaveNest(SizeStmt loop) {
-        if (loop instanceof SizeStmt.For f && f.nested()) {
-            throw new BreakLoop();
-        }
-    }
-
-    /** Whether the buffer is a ThreadsBuffer (a pool whose buffers an iteration takes and gives back). */
-    private boolean isPool(String buffer) {
-        SizingFunction.BufferDecl d = run.ev.function.decls().get(buffer);
-        return d != null && d.pool() != null;
+        iteration.whileLoop(w);
     }
 
     /** Loops up to this many iterations whose body contracts are iterated, so that @tensor's workspace is a number. */
@@ -201,13 +171,12 @@ final class LoopSizer {
         return false;
     }
 
-
     /** Sizes a loop over the piece, in closed form where it can, else by iterating. */
     private void loop(SizeStmt loop, String var, Piece whole, List<SizeStmt> body) {
         if (run.ev.forceIteration || whole.first().isConstant() && whole.count().isConstant()
                 && whole.count().constantValue() <= WORKSPACE_ITERATIONS && contracts(body, new HashSet<>())) {
             // the workspace of @tensor is counted with numbers: a short loop that contracts is run through
-            iterate(loop, var, whole, body);
+            iteration.iterate(loop, var, whole, body);
             return;
         }
         List<Piece> pieces = new ArrayList<>(List.of(whole));
@@ -291,8 +260,6 @@ final class LoopSizer {
         return run.decide(rest + " >= " + (k - count.constantTerm()));
     }
 
-
-
     /** Runs the body once over the piece with symbolic variable and levels, from the state {@code before}. */
     @SuppressWarnings("unchecked")
     private LoopSummary summarize(SizeStmt loop, String var, Piece piece, List<SizeStmt> body, PathRun.State before) {
@@ -364,7 +331,7 @@ final class LoopSizer {
                     throw new Signals.NotClosed("a size depends on the buffer's level");
                 }
             }
-            if (loop instanceof SizeStmt.For f && f.threaded() && isPool(e.getKey())
+            if (loop instanceof SizeStmt.For f && f.threaded() && iteration.isPool(e.getKey())
                     && !(pushed.get(e.getKey()).isEmpty() && (len.equals(Poly.symbol(BASE)) || len.equals(Poly.ZERO)))) {
                 throw run.fail(f.pos(), io.github.bufdsl.runtime.ThreadsBuffer.keptMessage(
                         "the Threads.@threads loop at line " + f.pos().line(), e.getKey()));
@@ -492,7 +459,7 @@ final class LoopSizer {
                 if (one.returns()) {
                     throw new Returned();
                 }
-                leaveNest(loop);
+                LoopIteration.leaveNest(loop);
                 return;
             }
             apply.applyPiece(s, p, partial);
@@ -500,7 +467,7 @@ final class LoopSizer {
                 throw new Returned();
             }
             if (partial) {
-                leaveNest(loop);
+                LoopIteration.leaveNest(loop);
             }
         }
         if (breakAt < 0 && whole.count().isConstant() && whole.count().constantValue() >= Long.MAX_VALUE / 4) {
@@ -521,19 +488,9 @@ final class LoopSizer {
         } catch (ContinueLoop e) {
             // the loop ends here
         } catch (BreakLoop e) {
-            leaveNest(loop);
+            LoopIteration.leaveNest(loop);
         }
     }
-
-
-
-
-
-
-
-
-
-
 
     /** No closed form: iterate when the count is a number (under the deadline), else say why. */
     private void fallback(SizeStmt loop, String var, Piece whole, List<SizeStmt> body, String reason) {
@@ -543,56 +500,7 @@ final class LoopSizer {
                     + "; give its bounds' variables with --var");
         }
         run.ev.closedFormMisses.add("the loop over " + var + " at line " + loop.pos().line() + ": " + reason);
-        iterate(loop, var, whole, body);
-    }
-
-    /** Iteration by iteration, as running does; loops whose iterations repeat are cut short. */
-    private void iterate(SizeStmt loop, String var, Piece whole, List<SizeStmt> body) {
-        run.at = loop.pos();
-        if (!whole.first().isConstant() || !whole.count().isConstant()) {
-            throw run.impossible("to size the loop over " + var + ", usage needs the value of " + whole.count()
-                    + "; give its variables with --var");
-        }
-        long start = whole.first().constantValue();
-        long step = whole.step();
-        long count = whole.count().constantValue();
-        boolean repeats = loop instanceof SizeStmt.For f && run.ev.repeatingLoops.computeIfAbsent(f,
-                x -> RepeatingLoops.repeats(x, run.ev.relevantNames()));
-        List<Object> prev = null;
-        for (long t = 0; t < count; t++) {
-            run.tick(loop.pos(), "the loop over " + var);
-            long i = start + t * step;
-            run.assign(var, Poly.constant(i));
-            Map<String, Integer> held = new HashMap<>();
-            run.levels.forEach((b, l) -> held.put(b, l.stack.size()));
-            try {
-                run.statements(body);
-            } catch (BreakLoop b) {
-                leaveNest(loop);
-                return;
-            } catch (ContinueLoop c) {
-                // next iteration
-            }
-            if (loop instanceof SizeStmt.For f && f.threaded()) {
-                for (Map.Entry<String, Level> e : run.levels.entrySet()) {
-                    if (isPool(e.getKey()) && e.getValue().stack.size() > held.get(e.getKey())) {
-                        throw run.fail(f.pos(), io.github.bufdsl.runtime.ThreadsBuffer.keptMessage(
-                                "the Threads.@threads loop at line " + f.pos().line(), e.getKey()));
-                    }
-                }
-            }
-            if (repeats) {
-                List<Object> after = run.loopState();
-                if (after.equals(prev)) {
-                    run.assign(var, Poly.constant(start + (count - 1) * step));
-                    return;
-                }
-                prev = after;
-            }
-        }
-        if (count >= Long.MAX_VALUE / 4) {
-            throw run.fail(loop.pos(), "this loop never ends: nothing breaks out of it");
-        }
+        iteration.iterate(loop, var, whole, body);
     }
 
 }

@@ -252,20 +252,6 @@ final class PathRun {
         return true;
     }
 
-    void oneIteration(SizeStmt.While w) {
-        Map<String, Poly> before = new HashMap<>();
-        levels.forEach((b, l) -> before.put(b, l.len));
-        statements(w.body());
-        for (Map.Entry<String, Level> e : levels.entrySet()) {
-            Poly change = e.getValue().len.minus(before.get(e.getKey()));
-            if (!change.equals(Poly.ZERO)) {
-                throw fail(w.pos(), "each run of this while loop leaves " + change + " more elements in " + e.getKey()
-                        + ", so its peak grows without bound; give back in each iteration what it takes, or use a"
-                        + " for loop with a known count");
-            }
-        }
-    }
-
     void statement(SizeStmt s) {
         if ((++ev.statementsRun & 1023) == 0 && System.nanoTime() > ev.deadline) {
             at = s.pos();

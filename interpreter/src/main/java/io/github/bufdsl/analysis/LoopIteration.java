@@ -1,0 +1,123 @@
+package io.github.bufdsl.analysis;
+
+import io.github.bufdsl.analysis.LoopPieces.Piece;
+import io.github.bufdsl.analysis.Signals.BreakLoop;
+import io.github.bufdsl.analysis.Signals.ContinueLoop;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Loops sized iteration by iteration, as running does: where no closed form holds and the count is
+ * a number, while loops whose condition is known, and while loops sized by one iteration.
+ */
+final class LoopIteration {
+    private final PathRun run;
+
+    LoopIteration(PathRun run) {
+        this.run = run;
+    }
+
+    /**
+     * A while loop that is not counted: iterated under the deadline while its condition is known,
+     * else sized by one iteration, which must give back what it takes.
+     */
+    void whileLoop(SizeStmt.While w) {
+        if (w.condition() != null && run.known(w.condition())) {
+            long[] guard = {0};
+            while (run.known(w.condition()) && run.bool(w.condition())) {
+                run.tick(w.pos(), "this while loop");
+                guard[0]++;
+                try {
+                    run.statements(w.body());
+                } catch (BreakLoop b) {
+                    return;
+                } catch (ContinueLoop k) {
+                    // next iteration
+                }
+            }
+            if (!run.known(w.condition())) {
+                oneIteration(w);
+            }
+            return;
+        }
+        oneIteration(w);
+    }
+
+    /** A while loop sized by one iteration, which must give back what it takes. */
+    private void oneIteration(SizeStmt.While w) {
+        Map<String, Poly> before = new HashMap<>();
+        run.levels.forEach((b, l) -> before.put(b, l.len));
+        run.statements(w.body());
+        for (Map.Entry<String, Level> e : run.levels.entrySet()) {
+            Poly change = e.getValue().len.minus(before.get(e.getKey()));
+            if (!change.equals(Poly.ZERO)) {
+                throw run.fail(w.pos(), "each run of this while loop leaves " + change + " more elements in " + e.getKey()
+                        + ", so its peak grows without bound; give back in each iteration what it takes, or use a"
+                        + " for loop with a known count");
+            }
+        }
+    }
+
+    /** After a break: the inner loop of {@code for i in 1:n, j in 1:m} leaves the loops around it too. */
+    static void leaveNest(SizeStmt loop) {
+        if (loop instanceof SizeStmt.For f && f.nested()) {
+            throw new BreakLoop();
+        }
+    }
+
+    /** Whether the buffer is a ThreadsBuffer (a pool whose buffers an iteration takes and gives back). */
+    boolean isPool(String buffer) {
+        SizingFunction.BufferDecl d = run.ev.function.decls().get(buffer);
+        return d != null && d.pool() != null;
+    }
+
+    /** Iteration by iteration, as running does; loops whose iterations repeat are cut short. */
+    void iterate(SizeStmt loop, String var, Piece whole, List<SizeStmt> body) {
+        run.at = loop.pos();
+        if (!whole.first().isConstant() || !whole.count().isConstant()) {
+            throw run.impossible("to size the loop over " + var + ", usage needs the value of " + whole.count()
+                    + "; give its variables with --var");
+        }
+        long start = whole.first().constantValue();
+        long step = whole.step();
+        long count = whole.count().constantValue();
+        boolean repeats = loop instanceof SizeStmt.For f && run.ev.repeatingLoops.computeIfAbsent(f,
+                x -> RepeatingLoops.repeats(x, run.ev.relevantNames()));
+        List<Object> prev = null;
+        for (long t = 0; t < count; t++) {
+            run.tick(loop.pos(), "the loop over " + var);
+            long i = start + t * step;
+            run.assign(var, Poly.constant(i));
+            Map<String, Integer> held = new HashMap<>();
+            run.levels.forEach((b, l) -> held.put(b, l.stack.size()));
+            try {
+                run.statements(body);
+            } catch (BreakLoop b) {
+                leaveNest(loop);
+                return;
+            } catch (ContinueLoop c) {
+                // next iteration
+            }
+            if (loop instanceof SizeStmt.For f && f.threaded()) {
+                for (Map.Entry<String, Level> e : run.levels.entrySet()) {
+                    if (isPool(e.getKey()) && e.getValue().stack.size() > held.get(e.getKey())) {
+                        throw run.fail(f.pos(), io.github.bufdsl.runtime.ThreadsBuffer.keptMessage(
+                                "the Threads.@threads loop at line " + f.pos().line(), e.getKey()));
+                    }
+                }
+            }
+            if (repeats) {
+                List<Object> after = run.loopState();
+                if (after.equals(prev)) {
+                    run.assign(var, Poly.constant(start + (count - 1) * step));
+                    return;
+                }
+                prev = after;
+            }
+        }
+        if (count >= Long.MAX_VALUE / 4) {
+            throw run.fail(loop.pos(), "this loop never ends: nothing breaks out of it");
+        }
+    }
+}
