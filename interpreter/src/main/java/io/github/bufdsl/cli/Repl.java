@@ -2,8 +2,6 @@ package io.github.bufdsl.cli;
 
 import io.github.bufdsl.api.BufScript;
 import io.github.bufdsl.api.ScriptException;
-import io.github.bufdsl.ast.AssignOp;
-import io.github.bufdsl.ast.Expr;
 import io.github.bufdsl.ast.Program;
 import io.github.bufdsl.ast.Stmt;
 import io.github.bufdsl.diag.Diagnostic;
@@ -118,20 +116,16 @@ final class Repl {
                     program.body().stream().filter(s -> s.pos().line() > sessionLines).toList());
             // as Julia's REPL: the value of the last statement is shown (and kept in ans) unless a `;` ends the input
             boolean echo = !fresh.isEmpty() && !text.strip().endsWith(";");
-            Stmt last = fresh.isEmpty() ? null : fresh.get(fresh.size() - 1);
-            String shown = null;
-            if (echo && last instanceof Stmt.ExprStmt e) {
-                fresh.set(fresh.size() - 1, new Stmt.Assign(e.pos(), List.of(new Expr.Name(e.pos(), "ans")),
-                        AssignOp.SET, e.expr()));
-                shown = "ans";
-            } else if (echo && last instanceof Stmt.Assign a && a.targets().size() == 1
-                    && a.targets().get(0) instanceof Expr.Name n) {
-                shown = n.name();
-            }
+            Echo.Plan plan = echo ? Echo.plan(fresh) : new Echo.Plan(fresh, null, null);
+            fresh = new java.util.ArrayList<>(plan.statements());
+            String shown = plan.shown();
             interp.runMore(r, fresh);
             starts.add(new int[] {sessionLines + 1, inputs});
             session.append(text);
             sessionLines = (int) session.chars().filter(c -> c == '\n').count();
+            if (plan.text() != null) {
+                out.println(plan.text());
+            }
             if (shown != null) {
                 Value v = interp.globals().get(shown);
                 if (v != null && !(v instanceof Value.Nothing)) {

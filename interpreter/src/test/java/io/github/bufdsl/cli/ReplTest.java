@@ -108,6 +108,46 @@ class ReplTest {
         assertEquals("", r[1]);
     }
 
+    /** What Julia's REPL shows for each kind of statement: the right side of an assignment, whatever its target. */
+    @Test
+    void echoesWhatJuliaEchoesForEachStatementKind() {
+        String[] r = plain("""
+                buf = Buffer(100);
+                A = alloc!(buf, 2, 2);
+                A[1, 1] = 2
+                A[end, 1] = 0.5
+                A[1, 1] += 1
+                A[1, 1]
+                a, b = 1, 2
+                b += 1
+                A[2, :] .= 4.0
+                A[1, 2] = 7;
+                function f(x)
+                    return x + 1
+                end
+                begin
+                    y = f(1)
+                    y * 10
+                end
+                if a > 0
+                    "pos"
+                else
+                    "neg"
+                end
+                if a < 0
+                    "neg"
+                end
+                for i in 1:2
+                    i
+                end
+                """);
+        assertEquals("bufdsl repl: statements run as you type them; :help for the commands\n"
+                + "2\n0.5\n3.0\n3.0\n(1, 2)\n3\n" + r[0].split("\n")[7] + "\n"
+                + "f (generic function with 1 method)\n20\n\"pos\"\n", r[0]);
+        assertTrue(r[0].split("\n")[7].contains("4.0"), "the row filled by .=: " + r[0]);
+        assertEquals("", r[1]);
+    }
+
     @Test
     void errorsNameTheirInputAndLine() {
         String[] r = plain("x = 1\ny = z + 1\nx + \n  w\nq\n");
