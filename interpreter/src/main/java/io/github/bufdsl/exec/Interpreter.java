@@ -748,8 +748,7 @@ public final class Interpreter {
             }
             if (v instanceof Value.Range r) {
                 if (r.step() < 0 && r.length() > 1) {
-                    throw new ScriptError(ie.pos(), "a slice with a negative step (" + ValueFormat.show(r)
-                            + ") is not supported in bufdsl; its view would run backwards through memory");
+                    throw new ScriptError(ie.pos(), SliceRules.negativeStep(ValueFormat.show(r)));
                 }
                 long len = r.length();
                 long last = r.start() + (len - 1) * r.step();

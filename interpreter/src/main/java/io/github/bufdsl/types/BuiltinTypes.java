@@ -114,12 +114,12 @@ public final class BuiltinTypes {
         if (a.get(0) instanceof Type.TupleT t && t.items() != null) {
             return new Type.IntT((long) t.items().size());
         }
-        if (a.get(0) instanceof Type.TensorT t && t.allKnown()) {
-            long n = 1;
+        if (a.get(0) instanceof Type.TensorT t && t.dims() != null) {
+            Sym n = Sym.constant(1);
             for (Dim d : t.dims()) {
-                n *= d.value();
+                n = Sym.mul(n, d.poly());
             }
-            return new Type.IntT(n);
+            return Type.IntT.of(n);
         }
         return INT;
     }
@@ -133,11 +133,11 @@ public final class BuiltinTypes {
             if (k == null || k < 1) {
                 return INT;
             }
-            return k > t.dims().size() ? new Type.IntT(1L) : new Type.IntT(t.dims().get((int) (k - 1)).value());
+            return k > t.dims().size() ? new Type.IntT(1L) : Type.IntT.of(t.dims().get((int) (k - 1)).poly());
         }
         List<Type> items = new ArrayList<>();
         for (Dim d : t.dims()) {
-            items.add(new Type.IntT(d.value()));
+            items.add(Type.IntT.of(d.poly()));
         }
         return new Type.TupleT(List.copyOf(items));
     }

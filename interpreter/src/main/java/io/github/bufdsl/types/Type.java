@@ -11,20 +11,40 @@ import java.util.Objects;
  * be checked; tensors carry their rank and, per dimension, a number, a free variable or nothing.
  */
 public sealed interface Type {
-    Unknown UNKNOWN = new Unknown();
+    Unknown UNKNOWN = new Unknown(null, false);
+    /** The type of an expression whose error is reported: it passes every check, so nothing follows from it. */
+    Unknown ERROR = new Unknown(null, true);
 
     /** How messages name a value of this type: "Int64 3", "a tensor of size 2×2", "a buffer". */
     String describe();
 
-    /** Nothing is known. */
-    record Unknown() implements Type {
+    /**
+     * Nothing is known of the type; {@code sym} when the value is a polynomial of free variables
+     * ({@code n + 1} with {@code n} free, which may be an Int or a Float64); {@code error} when it is
+     * the value of an expression already reported.
+     */
+    record Unknown(Sym sym, boolean error) implements Type {
         public String describe() {
             return "a value";
         }
     }
 
-    /** An Int64, {@code value} when constant. */
-    record IntT(Long value) implements Type {
+    /** An Int64, {@code value} when constant, {@code poly} when a polynomial of free variables. */
+    record IntT(Long value, Sym poly) implements Type {
+        public IntT(Long value) {
+            this(value, null);
+        }
+
+        /** An Int64 whose value is {@code s} (null: nothing known). */
+        static IntT of(Sym s) {
+            return s == null ? new IntT(null) : s.isConstant() ? new IntT(s.constantValue()) : new IntT(null, s);
+        }
+
+        /** The value as a polynomial, or null. */
+        Sym asSym() {
+            return value != null ? Sym.constant(value) : poly;
+        }
+
         public String describe() {
             return value == null ? "an Int64" : "Int64 " + value;
         }
@@ -87,7 +107,7 @@ public sealed interface Type {
             if (dims == null) {
                 return "a tensor";
             }
-            return dims.stream().allMatch(d -> d.value() != null || d.symbol() != null)
+            return dims.stream().allMatch(d -> d.poly() != null)
                     ? "a tensor of size " + shape() : "a tensor of " + dims.size() + " dimension"
                             + (dims.size() == 1 ? "" : "s");
         }
@@ -99,7 +119,7 @@ public sealed interface Type {
             }
             StringBuilder sb = new StringBuilder();
             for (Dim d : dims) {
-                sb.append(sb.isEmpty() ? "" : "×").append(d);
+                sb.append(sb.isEmpty() ? "" : "×").append(d.poly() != null && d.poly().compound() ? "(" + d + ")" : d);
             }
             return sb.toString();
         }
@@ -116,8 +136,15 @@ public sealed interface Type {
         }
     }
 
-    /** A range {@code start:step:stop}; the bounds when constant. */
-    record RangeT(Long start, Long step, Long stop) implements Type {
+    /**
+     * A range {@code start:step:stop}; the bounds when constant, and as polynomials of free
+     * variables when they are ({@code startSym}, {@code stopSym}; null when unknown).
+     */
+    record RangeT(Long start, Long step, Long stop, Sym startSym, Sym stopSym) implements Type {
+        public RangeT(Long start, Long step, Long stop) {
+            this(start, step, stop, start == null ? null : Sym.constant(start), stop == null ? null : Sym.constant(stop));
+        }
+
         public String describe() {
             return "a range";
         }
@@ -152,17 +179,27 @@ public sealed interface Type {
         }
     }
 
-    /** One dimension of a tensor: a number, a free variable, or unknown (both null). */
-    record Dim(Long value, String symbol) {
-        public static final Dim UNKNOWN = new Dim(null, null);
+    /** One dimension of a tensor: a number, a polynomial of free variables ({@code n + 1}), or unknown (null). */
+    record Dim(Sym poly) {
+        public static final Dim UNKNOWN = new Dim(null);
 
         public static Dim of(long v) {
-            return new Dim(v, null);
+            return new Dim(Sym.constant(v));
+        }
+
+        /** The number, when constant. */
+        public Long value() {
+            return poly == null ? null : poly.constantValue();
+        }
+
+        /** The formula, when it depends on free variables. */
+        public String symbol() {
+            return poly == null || poly.isConstant() ? null : poly.toString();
         }
 
         @Override
         public String toString() {
-            return value != null ? value.toString() : symbol != null ? symbol : "?";
+            return poly != null ? poly.toString() : "?";
         }
 
         Dim join(Dim o) {
@@ -195,7 +232,8 @@ public sealed interface Type {
             return new StrT(null);
         }
         if (a instanceof RangeT x && b instanceof RangeT y) {
-            return new RangeT(same(x.start(), y.start()), same(x.step(), y.step()), same(x.stop(), y.stop()));
+            return new RangeT(same(x.start(), y.start()), same(x.step(), y.step()), same(x.stop(), y.stop()),
+                    same(x.startSym(), y.startSym()), same(x.stopSym(), y.stopSym()));
         }
         if (a instanceof BufferT x && b instanceof BufferT y) {
             // the element size matters only for memory limits, where the smaller is the safe one
@@ -224,7 +262,7 @@ public sealed interface Type {
         return UNKNOWN;
     }
 
-    private static Long same(Long a, Long b) {
+    private static <T> T same(T a, T b) {
         return Objects.equals(a, b) ? a : null;
     }
 

@@ -66,6 +66,8 @@ public final class TypeChecker {
     private final Set<String> called = new java.util.LinkedHashSet<>();
     private final Map<String, Diagnostic> errors = new LinkedHashMap<>();
     private final Map<String, List<Use>> uses = new LinkedHashMap<>();
+    /** The causes of the errors reported (see {@link #error(Pos, String, String)}). */
+    private final Set<String> causes = new HashSet<>();
     private Map<String, Type> env = new HashMap<>();
     private Set<String> locals; // null at the top level
     private boolean silent;
@@ -136,6 +138,17 @@ public final class TypeChecker {
     // ------------------------------------------------------------------ diagnostics and free variables
 
     private void error(Pos pos, String message) {
+        error(pos, message, null);
+    }
+
+    /**
+     * An error; {@code cause} names its cause (a variable holding a value of the wrong type, used
+     * as something it cannot be): a later error from the same cause is left out.
+     */
+    private void error(Pos pos, String message, String cause) {
+        if (cause != null && !silent && !causes.add(cause)) {
+            return; // reported where the cause first showed
+        }
         if (!path.isEmpty()) {
             message = "when " + String.join(" and ", new java.util.LinkedHashSet<>(path)) + ": " + message;
         }
@@ -163,7 +176,10 @@ public final class TypeChecker {
             return false;
         }
         if (!kind.admits(t)) {
-            error(pos, message.apply(describe(e, t)));
+            // a variable of the wrong type is one mistake, however often it is used so
+            String cause = e instanceof Expr.Name n && freeName(e) == null ? "variable " + n.name() + ": " + t
+                    : null;
+            error(pos, message.apply(describe(e, t)), cause);
             return false;
         }
         return true;
@@ -194,7 +210,7 @@ public final class TypeChecker {
             Set<String> names = new TreeSet<>(globals);
             names.addAll(resolution.functions().keySet());
             error(e.pos(), free + " is not defined; it is used as " + kind.words() + " here, which --var cannot give"
-                    + hint(free, names));
+                    + hint(free, names), "undefined " + free);
             return false;
         }
         return true;
@@ -365,31 +381,101 @@ public final class TypeChecker {
         for (Stmt s : body) {
             work++;
             statement(s);
-            if (s instanceof Stmt.Return || s instanceof Stmt.Break || s instanceof Stmt.Continue) {
+            if (returned || s instanceof Stmt.Break || s instanceof Stmt.Continue) {
                 return; // what follows never runs
             }
         }
     }
 
+    /** A function's body, reported on, with its parameters of any type. */
     private void function(Stmt.Function f) {
+        List<Type> any = f.params().stream().map(p -> (Type) Type.UNKNOWN).toList();
+        inside(f, any, () -> statements(f.body()));
+    }
+
+    /** Runs {@code body} in the scope of a call of {@code f} with arguments of these types. */
+    private void inside(Stmt.Function f, List<Type> args, Runnable body) {
         Map<String, Type> savedEnv = env;
         Set<String> savedLocals = locals;
         int savedNesting = loopNesting;
+        boolean savedReturned = returned;
+        boolean savedElementwise = elementwise;
+        int mark = path.size();
         env = new HashMap<>();
         locals = new HashSet<>();
-        for (Stmt.Param p : f.params()) {
-            locals.add(p.name());
-            env.put(p.name(), Type.UNKNOWN);
+        for (int i = 0; i < f.params().size(); i++) {
+            locals.add(f.params().get(i).name());
+            env.put(f.params().get(i).name(), i < args.size() ? args.get(i) : Type.UNKNOWN);
         }
         collectAssigned(f.body(), locals);
         loopNesting = 0;
+        returned = false;
+        elementwise = false;
         try {
-            statements(f.body());
+            body.run();
         } finally {
             env = savedEnv;
             locals = savedLocals;
             loopNesting = savedNesting;
+            returned = savedReturned;
+            elementwise = savedElementwise;
+            truncate(mark);
         }
+    }
+
+    /** The functions whose return type is being inferred, innermost last: a call of one of them is recursion. */
+    private final List<String> inferring = new ArrayList<>();
+    /** The types of the return statements met while a return type is inferred (null otherwise). */
+    private List<Type> returns;
+    /** True when the statement just checked returns on every path (what follows it never runs). */
+    private boolean returned;
+    private final Map<String, Type> returnTypes = new HashMap<>();
+    /** Calls inferred inside one another at most this deep; deeper ones return an unknown value. */
+    private static final int MAX_CALL_DEPTH = 8;
+
+    /**
+     * The type of what a call of {@code f} with arguments of these types returns: its body checked
+     * silently with its parameters of those types, the join of its return statements (and
+     * {@code nothing} where it ends without one, as the run returns). A recursive call returns an
+     * unknown value, so a recursive function's type is what its other returns agree on, never an error.
+     */
+    private Type returnType(Stmt.Function f, List<Type> args) {
+        if (f == null || inferring.contains(f.name()) || inferring.size() >= MAX_CALL_DEPTH || work > workBudget
+                || args.size() != f.params().size()) {
+            return Type.UNKNOWN;
+        }
+        String key = f.name() + args;
+        Type known = returnTypes.get(key);
+        if (known != null) {
+            return known;
+        }
+        boolean wasSilent = silent;
+        List<Type> savedReturns = returns;
+        silent = true;
+        returns = new ArrayList<>();
+        inferring.add(f.name());
+        Type result = null;
+        try {
+            List<Type> found = returns;
+            boolean[] fallsOff = new boolean[1];
+            inside(f, args, () -> {
+                statements(f.body());
+                fallsOff[0] = !returned;
+            });
+            for (Type t : found) {
+                result = Type.join(result, t);
+            }
+            if (fallsOff[0]) {
+                result = Type.join(result, new Type.NothingT());
+            }
+        } finally {
+            inferring.remove(inferring.size() - 1);
+            silent = wasSilent;
+            returns = savedReturns;
+        }
+        result = result == null ? Type.UNKNOWN : result;
+        returnTypes.put(key, result);
+        return result;
     }
 
     private void statement(Stmt s) {
@@ -448,9 +534,11 @@ public final class TypeChecker {
             }
 
             public Void visitReturn(Stmt.Return s) {
-                if (s.value() != null) {
-                    expr(s.value());
+                Type t = s.value() != null ? expr(s.value()) : new Type.NothingT();
+                if (returns != null) {
+                    returns.add(t);
                 }
+                returned = true;
                 return null;
             }
 
@@ -533,17 +621,23 @@ public final class TypeChecker {
                 }
                 env = new HashMap<>(start);
                 onPath(named, before, null);
+                returned = false;
                 statements(b.body());
                 truncate(mark);
-                outcomes.add(env);
+                if (!returned) {
+                    outcomes.add(env);
+                }
                 decided = true;
                 break;
             }
             env = new HashMap<>(start);
             onPath(named, before, says == null ? null : says[0]);
+            returned = false;
             statements(b.body());
             truncate(mark);
-            outcomes.add(env);
+            if (!returned) {
+                outcomes.add(env); // a branch that returns does not reach what follows
+            }
             named &= says != null;
             if (says != null) {
                 before.add(says[1]);
@@ -551,12 +645,20 @@ public final class TypeChecker {
         }
         if (!decided) {
             env = new HashMap<>(start);
+            returned = false;
             if (s.elseBody() != null) {
                 onPath(named, before, null);
                 statements(s.elseBody());
                 truncate(mark);
             }
-            outcomes.add(env);
+            if (!returned) {
+                outcomes.add(env);
+            }
+        }
+        returned = outcomes.isEmpty(); // every way through returns
+        if (returned) {
+            env = new HashMap<>(start);
+            return;
         }
         Map<String, Type> joined = outcomes.get(0);
         for (int i = 1; i < outcomes.size(); i++) {
@@ -649,6 +751,7 @@ public final class TypeChecker {
             env.put(s.var(), var);
             loopNesting++;
             statements(s.body());
+            returned = false; // a loop may end without running its return
             loopNesting--;
             env = outer;
             return;
@@ -682,6 +785,7 @@ public final class TypeChecker {
                 Map<String, Type> headState = new HashMap<>(env);
                 head.run();
                 statements(body);
+                returned = false; // a loop may end without running its return
                 Map<String, Type> joined = join(headState, env);
                 stable = joined.equals(headState);
                 env = joined;
@@ -698,6 +802,7 @@ public final class TypeChecker {
         loopNesting++;
         head.run();
         statements(body);
+        returned = false; // a loop may end without running its return
         loopNesting--;
         env = join(headState, env);
     }
@@ -857,7 +962,7 @@ public final class TypeChecker {
             return env.getOrDefault(name, Type.UNKNOWN);
         }
         if (resolution.freeVariables().containsKey(name)) {
-            return bound.getOrDefault(name, Type.UNKNOWN);
+            return bound.containsKey(name) ? bound.get(name) : new Type.Unknown(Sym.variable(name), false);
         }
         if (globals.contains(name)) {
             return locals != null ? Type.UNKNOWN : env.getOrDefault(name, Type.UNKNOWN);
@@ -983,17 +1088,23 @@ public final class TypeChecker {
                 }
                 return switch (e.op()) {
                     case NOT -> {
-                        demand(e.operand(), t, Kind.BOOL, "the operand of !", e.pos(),
-                                x -> "! needs true or false, not " + x);
+                        if (!demand(e.operand(), t, Kind.BOOL, "the operand of !", e.pos(),
+                                x -> "! needs true or false, not " + x)) {
+                            yield Type.ERROR;
+                        }
                         yield t instanceof Type.BoolT b && b.value() != null ? new Type.BoolT(!b.value())
                                 : new Type.BoolT(null);
                     }
                     case NEG -> {
-                        demand(e.operand(), t, Kind.NUMBER, "an operand of -", e.pos(),
-                                x -> "cannot negate " + x);
-                        yield t instanceof Type.IntT i ? new Type.IntT(i.value() == null || i.value() == Long.MIN_VALUE
-                                ? null : -i.value())
+                        if (!demand(e.operand(), t, Kind.NUMBER, "an operand of -", e.pos(),
+                                x -> "cannot negate " + x)) {
+                            yield Type.ERROR;
+                        }
+                        yield t instanceof Type.IntT i ? (i.value() == null ? Type.IntT.of(Sym.negate(i.poly()))
+                                : new Type.IntT(i.value() == Long.MIN_VALUE ? null : -i.value()))
                                 : t instanceof Type.FloatT f ? new Type.FloatT(f.value() == null ? null : -f.value())
+                                : t instanceof Type.Unknown u && u.sym() != null ? new Type.Unknown(Sym.negate(u.sym()), false)
+                                : t instanceof Type.Unknown u && u.error() ? t
                                 : Type.UNKNOWN;
                     }
                     case PLUS -> {
@@ -1005,10 +1116,10 @@ public final class TypeChecker {
             }
 
             public Type visitRange(Expr.Range e) {
-                Long a = bound(e.start());
-                Long d = e.step() == null ? Long.valueOf(1) : bound(e.step());
-                Long b = bound(e.stop());
-                return new Type.RangeT(a, d, b);
+                Type ta = bound(e.start());
+                Long d = e.step() == null ? Long.valueOf(1) : integerValue(bound(e.step()));
+                Type tb = bound(e.stop());
+                return new Type.RangeT(integerValue(ta), d, integerValue(tb), symOrValue(ta), symOrValue(tb));
             }
 
             public Type visitTuple(Expr.Tuple e) {
@@ -1035,11 +1146,11 @@ public final class TypeChecker {
             }
         };
 
-    /** A range bound or step: an integer (or a whole Float64); its value when constant. */
-    private Long bound(Expr e) {
+    /** A range bound or step: an integer (or a whole Float64). */
+    private Type bound(Expr e) {
         Type t = expr(e);
         demand(e, t, Kind.INDEX, "a range bound", e.pos(), x -> "a range bound must be an integer, not " + x);
-        return integerValue(t);
+        return t;
     }
 
     private static Long integerValue(Type t) {
@@ -1100,22 +1211,71 @@ public final class TypeChecker {
             return new Type.StrT(null);
         }
         if (!numbers(op, pos, left, l, right, r)) {
-            return Type.UNKNOWN;
+            return Type.ERROR;
         }
         boolean li = l instanceof Type.IntT || l instanceof Type.BoolT;
         boolean ri = r instanceof Type.IntT || r instanceof Type.BoolT;
+        Sym poly = symbolic(op, symOf(l), symOf(r));
         if (li && ri && op != Expr.BinOp.DIV) {
             Long a = l instanceof Type.IntT x ? x.value() : ((Type.BoolT) l).value() == null ? null
                     : ((Type.BoolT) l).value() ? 1L : 0L;
             Long b = r instanceof Type.IntT x ? x.value() : ((Type.BoolT) r).value() == null ? null
                     : ((Type.BoolT) r).value() ? 1L : 0L;
-            return new Type.IntT(a == null || b == null ? null : fold(op, a, b));
+            return a == null || b == null ? Type.IntT.of(poly) : new Type.IntT(fold(op, a, b));
         }
         if ((l instanceof Type.FloatT && (r instanceof Type.FloatT || ri))
                 || (r instanceof Type.FloatT && li) || (li && ri)) {
             return new Type.FloatT(null);
         }
+        if (poly != null && !(l instanceof Type.FloatT || r instanceof Type.FloatT)) {
+            return new Type.Unknown(poly, false); // n + 1 with n free: an Int or a Float64, of that value
+        }
         return Type.UNKNOWN;
+    }
+
+    /** As {@link #symOf}, a whole Float64 constant (a range bound may be one) as its integer. */
+    private static Sym symOrValue(Type t) {
+        Sym p = symOf(t);
+        Long v = integerValue(t);
+        return p != null ? p : v != null ? Sym.constant(v) : null;
+    }
+
+    /** An integer's value as a polynomial of free variables (a constant, n, 2n + 1), or null. */
+    static Sym symOf(Type t) {
+        if (t instanceof Type.IntT i) {
+            return i.asSym();
+        }
+        if (t instanceof Type.Unknown u) {
+            return u.sym();
+        }
+        if (t instanceof Type.BoolT b && b.value() != null) {
+            return Sym.constant(b.value() ? 1 : 0);
+        }
+        return null; // a Float64 is not followed: its arithmetic rounds
+    }
+
+    /** {@code a op b} on polynomials, for +, -, * and small constant powers; else null. */
+    private static Sym symbolic(Expr.BinOp op, Sym a, Sym b) {
+        if (a == null || b == null) {
+            return null;
+        }
+        return switch (op) {
+            case ADD -> Sym.add(a, b);
+            case SUB -> Sym.sub(a, b);
+            case MUL -> Sym.mul(a, b);
+            case POW -> {
+                Long k = b.constantValue();
+                if (k == null || k < 0 || k > 8) {
+                    yield null;
+                }
+                Sym p = Sym.constant(1);
+                for (long i = 0; i < k && p != null; i++) {
+                    p = Sym.mul(p, a);
+                }
+                yield p;
+            }
+            default -> null;
+        };
     }
 
     /** Int arithmetic on constants, or null where it would fail or overflow (the run reports that). */
@@ -1201,7 +1361,12 @@ public final class TypeChecker {
         return Type.UNKNOWN;
     }
 
-    /** {@code A[i, j]} or a slice {@code A[:, k]}, {@code A[2:3, :]}: counts and constant bounds. */
+    /**
+     * {@code A[i, j]} or a slice {@code A[:, k]}, {@code A[2:3, :]}: the count of indices, and each
+     * index or slice bound against its dimension where that is decided: both numbers, or their
+     * difference a number ({@code A[n + 2, 1]} of an {@code n×(n + 1)} tensor is past its end for
+     * every n).
+     */
     private Type indexTensor(Expr.Index e, Type.TensorT t) {
         int n = e.indices().size();
         boolean slice = e.indices().stream().anyMatch(i -> i instanceof Expr.Colon || i instanceof Expr.Range);
@@ -1209,25 +1374,23 @@ public final class TypeChecker {
         Integer rank = dims == null ? null : dims.size();
         boolean countOk = rank == null || n == rank || (n == 1 && !(e.indices().get(0) instanceof Expr.Colon));
         if (!countOk) {
-            error(e.pos(), "a tensor of " + (t.allKnown() || dims.stream().allMatch(d -> d.value() != null
-                    || d.symbol() != null) ? "size " + t.shape() : rank + " dimension" + (rank == 1 ? "" : "s"))
+            error(e.pos(), "a tensor of " + (dims.stream().allMatch(d -> d.poly() != null) ? "size " + t.shape()
+                    : rank + " dimension" + (rank == 1 ? "" : "s"))
                     + " takes " + rank + " ind" + (rank == 1 ? "ex" : "ices") + ", not " + n);
         }
+        boolean wrong = !countOk;
         List<Dim> out = new ArrayList<>();
         for (int k = 0; k < n; k++) {
             Expr ie = e.indices().get(k);
-            Long bound = null;
+            Sym bound = null;
             if (countOk && dims != null) {
                 if (n == 1 && rank != 1) {
-                    if (t.allKnown()) {
-                        long len = 1;
-                        for (Dim d : dims) {
-                            len *= d.value();
-                        }
-                        bound = len;
+                    bound = Sym.constant(1);
+                    for (Dim d : dims) {
+                        bound = Sym.mul(bound, d.poly());
                     }
                 } else {
-                    bound = dims.get(k).value();
+                    bound = dims.get(k).poly();
                 }
             }
             if (ie instanceof Expr.Colon) {
@@ -1236,47 +1399,110 @@ public final class TypeChecker {
             }
             Type it = expr(ie);
             if (it instanceof Type.RangeT r) {
-                out.add(r.start() != null && r.step() != null && r.stop() != null && r.step() != 0
-                        ? Dim.of(r.knownEmpty() ? 0 : (r.stop() - r.start()) / r.step() + 1) : Dim.UNKNOWN);
-                Long lo = r.step() != null && r.step() < 0 ? r.stop() : r.start();
-                Long hi = r.step() != null && r.step() < 0 ? r.start() : r.stop();
-                if (r.step() != null && r.step() != 0 && !r.knownEmpty() && lo != null && hi != null
-                        && (lo < 1 || (bound != null && hi > bound))) {
-                    String text = r.start() + (r.step() == 1 ? "" : ":" + r.step()) + ":" + r.stop();
-                    error(ie.pos(), "index " + text + " is out of bounds" + (bound == null ? ": indices count from 1"
-                            : " 1:" + bound + (n == 1 ? "" : " in dimension " + (k + 1)) + sizeOf(t)));
-                }
+                out.add(sliceLength(r));
+                wrong |= !rangeBounds(ie, k, n, t, r, bound);
                 continue;
             }
             if (!demand(ie, it, Kind.INDEX, "an index", ie.pos(), x -> "an index must be an integer, not "
                     + x)) {
+                wrong = true;
                 continue;
             }
-            Long i = integerValue(it);
+            Sym i = symOf(it);
             if (i != null) {
-                checkBound(ie, k, n, t, i, bound);
+                wrong |= !checkBound(ie, k, n, t, i, bound);
             }
+        }
+        if (wrong) {
+            return Type.ERROR;
         }
         return slice ? new Type.TensorT(rank != null && countOk && n == rank ? List.copyOf(out) : null)
                 : new Type.FloatT(null);
     }
 
+    /** How many indices a range takes: a number, or a formula when its step is 1 or -1. */
+    private static Dim sliceLength(Type.RangeT r) {
+        if (r.start() != null && r.step() != null && r.stop() != null && r.step() != 0) {
+            return Dim.of(r.knownEmpty() ? 0 : (r.stop() - r.start()) / r.step() + 1);
+        }
+        if (r.step() != null && Math.abs(r.step()) == 1) {
+            Sym span = r.step() == 1 ? Sym.sub(r.stopSym(), r.startSym()) : Sym.sub(r.startSym(), r.stopSym());
+            return new Dim(Sym.add(span, Sym.constant(1))); // a negative count is an empty range: past no end
+        }
+        return Dim.UNKNOWN;
+    }
+
+    /**
+     * A range's bounds against its dimension, when the range is certainly not empty: its first
+     * and last index from 1 to the dimension. False when an error was reported.
+     */
+    private boolean rangeBounds(Expr ie, int k, int n, Type.TensorT t, Type.RangeT r, Sym bound) {
+        Long step = r.step();
+        if (step == null || step == 0 || r.startSym() == null || r.stopSym() == null) {
+            return true;
+        }
+        Long span = Sym.difference(r.stopSym(), r.startSym());
+        boolean nonEmpty = span != null && (step > 0 ? span >= 0 : span <= 0);
+        if (!nonEmpty) {
+            return true; // an empty range is in bounds anywhere; one that may be empty is left to the run
+        }
+        String text = r.startSym() + (step == 1 ? "" : ":" + step) + ":" + r.stopSym();
+        if (step < 0 && -span >= -step) { // more than one index, backwards
+            error(start(ie), io.github.bufdsl.exec.SliceRules.negativeStep(text)); // the run's rule and words
+            return false;
+        }
+        Sym lo = step < 0 ? r.stopSym() : r.startSym();
+        // the last index the range takes: stop, or the last step before it
+        Sym hi = step > 0 ? Sym.sub(r.stopSym(), Sym.constant(Math.floorMod(span, step)))
+                : r.startSym();
+        Long low = lo.constantValue();
+        Long past = bound == null || hi == null ? null : Sym.difference(hi, bound);
+        if ((low != null && low < 1) || (past != null && past > 0)) {
+            error(start(ie), "index " + text + " is out of bounds" + (bound == null ? ": indices count from 1"
+                    : " 1:" + bound + (n == 1 ? "" : " in dimension " + (k + 1)) + sizeOf(t)));
+            return false;
+        }
+        return true;
+    }
+
     private static String sizeOf(Type.TensorT t) {
-        return t.dims() != null && t.dims().stream().allMatch(d -> d.value() != null || d.symbol() != null)
+        return t.dims() != null && t.dims().stream().allMatch(d -> d.poly() != null)
                 ? " of a tensor of size " + t.shape() : "";
     }
 
-    private void checkBound(Expr ie, int k, int n, Type.TensorT t, long i, Long bound) {
-        if (i < 1 || (bound != null && i > bound)) {
-            String size = sizeOf(t);
-            if (bound != null) {
-                error(ie.pos(), "index " + i + " is out of bounds 1:" + bound + (n == 1 ? "" : " in dimension " + (k + 1))
-                        + size);
-            } else {
-                error(ie.pos(), "index " + i + " is out of bounds: indices count from 1"
-                        + (n == 1 ? "" : " (dimension " + (k + 1) + ")"));
-            }
+    /** A scalar index against its dimension; false when an error was reported. */
+    private boolean checkBound(Expr ie, int k, int n, Type.TensorT t, Sym i, Sym bound) {
+        Long low = i.constantValue();
+        Long past = bound == null ? null : Sym.difference(i, bound);
+        if ((low == null || low >= 1) && (past == null || past <= 0)) {
+            return true;
         }
+        String size = sizeOf(t);
+        if (bound != null) {
+            error(start(ie), "index " + i + " is out of bounds 1:" + bound + (n == 1 ? "" : " in dimension " + (k + 1))
+                    + size);
+        } else {
+            error(start(ie), "index " + i + " is out of bounds: indices count from 1"
+                    + (n == 1 ? "" : " (dimension " + (k + 1) + ")"));
+        }
+        return false;
+    }
+
+    /** Where an expression begins: {@code n + 2} at n, not at its operator. */
+    static Pos start(Expr e) {
+        if (e instanceof Expr.Binary b) {
+            return start(b.left());
+        }
+        if (e instanceof Expr.Range r) {
+            return start(r.start());
+        }
+        if (e instanceof Expr.Logical l) {
+            return start(l.left());
+        }
+        if (e instanceof Expr.Index ix) {
+            return start(ix.target());
+        }
+        return e.pos();
     }
 
     // ------------------------------------------------------------------ calls
@@ -1293,7 +1519,7 @@ public final class TypeChecker {
         }
         if (name != null && resolution.functions().containsKey(name)) {
             called.add(name);
-            return Type.UNKNOWN;
+            return returnType(resolution.functions().get(name), types);
         }
         if (name == null) {
             return Type.UNKNOWN;
@@ -1304,6 +1530,7 @@ public final class TypeChecker {
         }
         boolean sized = name.equals("alloc!") || name.equals("reshape_buf!");
         List<Dim> dims = new ArrayList<>();
+        boolean wrong = false;
         for (int i = 0; i < types.size(); i++) {
             Expr a = c.args().get(i);
             Type t = types.get(i);
@@ -1311,21 +1538,23 @@ public final class TypeChecker {
             String what = freeName(a) == null ? null // only a free variable's use is recorded
                     : sized && i > 0 ? "dimension " + i + " of " + name : "argument " + number + " of " + name;
             Kind kind = BuiltinTypes.param(sig, i);
-            demand(a, t, kind, what, c.pos(), x -> callText(c) + ": " + (sized && number > 1
+            wrong |= t instanceof Type.Unknown u && u.error();
+            wrong |= !demand(a, t, kind, what, c.pos(), x -> callText(c) + ": " + (sized && number > 1
                     ? "dimension " + (number - 1) + " must be an integer, not " + x
                     : "argument " + number + " must be " + kind.words() + ", not " + x));
-            String free = freeName(a);
-            dims.add(t instanceof Type.IntT n && n.value() != null ? Dim.of(n.value())
-                    : free != null && !bound.containsKey(free) ? new Dim(null, free) : Dim.UNKNOWN);
+            dims.add(new Dim(symOf(t)));
         }
         for (Expr.KwArg k : c.kwargs()) {
             Kind kind = BuiltinTypes.keyword(sig, k.name());
             if (kind != Kind.ANY) {
-                demand(k.value(), kw.get(k.name()), kind, k.name() + " of " + name, k.pos(),
+                wrong |= !demand(k.value(), kw.get(k.name()), kind, k.name() + " of " + name, k.pos(),
                         x -> callText(c) + ": " + k.name() + " must be " + kind.words() + ", not " + x);
             }
         }
         BuiltinTypes.Args args = new BuiltinTypes.Args(types, dims);
+        if (wrong) {
+            return Type.ERROR; // its error is said: nothing follows from its value
+        }
         if (sized) {
             sizeLimit(c, args);
         }

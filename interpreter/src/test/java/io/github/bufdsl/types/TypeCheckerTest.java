@@ -75,6 +75,19 @@ class TypeCheckerTest {
             "x = 2 ^ 70.0\ny = 1 ^ 100\nz = (-1) ^ 101\nw = 0 ^ 65\nprintln(x, y, z, w)\n",
             // a return before a statement that could not run
             "function f()\n    return 1\n    x = \"a\" + 1\nend\nprintln(f())\n",
+            // return types: recursion (also mutual) gives an unknown value, never an error
+            "function fact(n)\n    if n <= 1\n        return 1\n    end\n    return n * fact(n - 1)\nend\n"
+                    + "x = fact(5) + 1\nbuf = Buffer(200)\nA = alloc!(buf, fact(3))\nA[6] = 1.0\ndrop!(buf, A)\n",
+            "function even(k)\n    return k == 0 ? true : odd(k - 1)\nend\nfunction odd(k)\n"
+                    + "    return k == 0 ? false : even(k - 1)\nend\nif even(4)\n    println(1)\nend\n",
+            // a function that returns different types on its paths, and one that ends without return
+            "function g(c)\n    if c\n        return 1\n    end\n    return \"one\"\nend\nprintln(g(true))\n"
+                    + "function h(b)\n    x = 1\nend\ny = h(2)\nprintln(y)\n",
+            // a function returning a tensor of its argument's size, indexed within it
+            "buf = Buffer(100)\nfunction sq(b, k)\n    return alloc!(b, k, k + 1)\nend\nA = sq(buf, 3)\n"
+                    + "A[3, 4] = 1.0\nx = size(A, 2)\nB = alloc!(buf, x)\nB[4] = 2.0\ndrop!(buf, B)\ndrop!(buf, A)\n",
+            // a one-element backwards range is a slice of one
+            "buf = Buffer(10)\nA = alloc!(buf, 4)\nB = A[3:-2:2]\nprintln(B[1])\ndrop!(buf, A)\n",
         };
         for (String s : scripts) {
             String text = s;
@@ -116,6 +129,74 @@ class TypeCheckerTest {
         finds("if 1 < 2 && 3\nend\n", "a condition must be true or false, not Int64 3");
         finds("buf = Buffer(10)\nA = alloc!(buf, 2, 3)\nx = A[end + 1, 1]\n", "index 3 is out of bounds 1:2");
         finds("x = 3\ny = x ? 1 : 2\n", "a condition must be true or false, not Int64 3");
+    }
+
+    /** What the functions return flows to their calls: types, ranks and dimensions. */
+    @Test
+    void returnTypesOfFunctionsFlowToTheirCalls() {
+        finds("buf = Buffer(10)\nfunction f(b)\n    return 3\nend\nx = f(buf)\ny = alloc!(x, 2)\n",
+                "6:5 alloc!(x, 2): argument 1 must be a buffer, not Int64 3");
+        finds("buf = Buffer(100)\nfunction make(b, k)\n    return alloc!(b, k, k + 1)\nend\nA = make(buf, 3)\n"
+                + "A[4, 1] = 1.0\n", "6:3 index 4 is out of bounds 1:3 in dimension 1 of a tensor of size 3×4");
+        finds("buf = Buffer(100)\nfunction make(b)\n    return alloc!(b, 2, 2)\nend\nA = make(buf)\nx = A[1, 2, 3]\n",
+                "a tensor of size 2×2 takes 2 indices, not 3");
+        // through a chain of calls, and a function that ends without return gives nothing
+        finds("function inner()\n    return \"s\"\nend\nfunction outer()\n    return inner()\nend\nx = outer() + 1\n",
+                "cannot apply + to String \"s\" and Int64 1");
+        finds("function h()\n    x = 1\nend\ny = h() + 1\n", "cannot apply + to nothing and Int64 1");
+        // a recursive function's other returns still say what it is
+        finds("function down(b, k)\n    if k == 0\n        return \"done\"\n    end\n    return down(b, k - 1)\nend\n"
+                + "x = down(1, 3)\nif x\nend\n", "");
+        assertEquals("", messages("function r(k)\n    return k == 0 ? 1 : r(k - 1) + 1\nend\n"
+                + "buf = Buffer(10)\nA = alloc!(buf, r(3))\nA[9] = 1.0\n"), "recursion: unknown, no error");
+    }
+
+    /** Dimensions that are polynomials of free variables: decided where the difference is a number. */
+    @Test
+    void symbolicDimensionsAreCheckedWhereDecidable() {
+        finds("buf = Buffer(10)\nA = alloc!(buf, n, n + 1)\nA[n + 2, 1] = 1.0\n",
+                "index n + 2 is out of bounds 1:n in dimension 1 of a tensor of size n×(n + 1)");
+        finds("buf = Buffer(10)\nA = alloc!(buf, n, n + 1)\nx = A[1, n + 2]\n",
+                "index n + 2 is out of bounds 1:n + 1 in dimension 2");
+        finds("buf = Buffer(10)\nB = alloc!(buf, 2 * n)\nB[2 * n + 1] = 1.0\n", "index 2n + 1 is out of bounds 1:2n");
+        finds("buf = Buffer(10)\nC = alloc!(buf, n, m)\nC[n * m + 1] = 1.0\n", "index m*n + 1 is out of bounds 1:m*n");
+        finds("buf = Buffer(10)\nA = alloc!(buf, n, n)\nD = A[2:end, :]\nD[n, 1] = 1.0\n",
+                "index n is out of bounds 1:n - 1 in dimension 1 of a tensor of size (n - 1)×n");
+        finds("buf = Buffer(10)\nA = alloc!(buf, n + 1)\nk = size(A, 1) + 1\nA[k] = 1.0\n", "index n + 2 is out of bounds");
+        finds("buf = Buffer(10)\nA = alloc!(buf, n)\nx = A[n:n + 1]\n", "index n:n + 1 is out of bounds 1:n");
+        // undecidable: nothing said
+        String[] quiet = {
+            "buf = Buffer(10)\nA = alloc!(buf, n, n + 1)\nA[n, n + 1] = 1.0\nx = A[5, 1]\n",
+            "buf = Buffer(10)\nA = alloc!(buf, n)\nx = A[2 * n]\ny = A[m]\nz = A[2:n + 2]\n",
+            "buf = Buffer(10)\nA = alloc!(buf, n, m)\nx = A[n * m]\ny = A[m, n]\nB = A[1:n, :]\nz = B[n, m]\n",
+        };
+        for (String q : quiet) {
+            assertEquals("", messages(q), q);
+        }
+        assertEquals("n*m - 2", Sym.sub(Sym.mul(Sym.variable("n"), Sym.variable("m")), Sym.constant(2)).toString()
+                .replace("m*n", "n*m"));
+        assertEquals("n^2 + 2n + 1", Sym.mul(Sym.add(Sym.variable("n"), Sym.constant(1)),
+                Sym.add(Sym.variable("n"), Sym.constant(1))).toString());
+    }
+
+    /** A second error from the same cause is left out; an erroneous value silences what follows from it. */
+    @Test
+    void aSecondErrorFromTheSameCauseIsLeftOut() {
+        String found = messages("buf = Buffer(100)\nx = \"abc\"\nA = alloc!(buf, x)\nB = alloc!(buf, x)\n"
+                + "y = x + 1\nA[1, 2, 3] = 1.0\nz = (x + 1) * 2\nC = alloc!(buf, 2, 2)\nC[1, 2, 3] = 2.0\n");
+        assertEquals("3:5 alloc!(buf, x): dimension 1 must be an integer, not String \"abc\"\n"
+                + "9:1 a tensor of size 2×2 takes 2 indices, not 3", found);
+        // the same variable of another value is another cause
+        assertEquals(2, errors("x = \"a\"\ny = x + 1\nx = \"b\"\nz = x + 1\n", Map.of(), true).size());
+        // a name --var cannot give, used several times: once
+        assertEquals(1, errors("A = alloc!(bfu, 2)\nB = alloc!(bfu, 3)\n", Map.of(), true).size());
+    }
+
+    @Test
+    void aBackwardsSliceIsRefusedAsTheRunRefusesIt() {
+        finds("buf = Buffer(100)\nA = alloc!(buf, 4, 3)\nB = A[end:-1:1, :]\n",
+                "3:7 a slice with a negative step (4:-1:1) is not supported in bufdsl");
+        finds("buf = Buffer(100)\nA = alloc!(buf, n)\nB = A[n:-1:n - 1]\n", "negative step (n:-1:n - 1)");
     }
 
     @Test
