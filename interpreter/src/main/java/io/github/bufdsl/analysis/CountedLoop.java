@@ -8,12 +8,12 @@ import java.util.Set;
  * A while loop that counts: {@code var} from {@code start} by {@code step} up to {@code bound}
  * (null: until a break), sized as a for loop; {@link #leaves} tells whether a loop can end at all.
  */
-/** A while loop that counts: {@code var} from {@code start} by {@code step} up to {@code bound} (null: until a break). */
 record CountedLoop(String var, Poly start, long step, Poly bound) {
-static CountedLoop of(SizeStmt.While w, PathRun run) {
+    static CountedLoop of(SizeStmt.While w, PathRun run) {
         String var = null;
         long step = 0;
         int increments = 0;
+        SizeStmt increment = null;
         for (SizeStmt s : w.body()) {
             if (s instanceof SizeStmt.Let l && l.value() instanceof SizeExpr.Bin b
                     && (b.op().equals("+") || b.op().equals("-")) && b.left() instanceof SizeExpr.Var v
@@ -21,9 +21,10 @@ static CountedLoop of(SizeStmt.While w, PathRun run) {
                 var = l.name();
                 step = b.op().equals("+") ? n.value() : -n.value();
                 increments++;
+                increment = s;
             }
         }
-        if (increments != 1 || assignsElsewhere(w.body(), var)) {
+        if (increments != 1 || assignsElsewhere(w.body(), var, increment)) {
             return null;
         }
         if (!(run.lookupQuiet(var) instanceof Poly start) || !start.isConstant() && !(w.condition() != null)) {
@@ -56,25 +57,12 @@ static CountedLoop of(SizeStmt.While w, PathRun run) {
         return null;
     }
 
-    /** Whether {@code var} is assigned in the body other than by its top-level increment. */
-    private static boolean assignsElsewhere(List<SizeStmt> body, String var) {
+    /** Whether {@code var} is assigned in the body other than by its top-level {@code increment}. */
+    private static boolean assignsElsewhere(List<SizeStmt> body, String var, SizeStmt increment) {
         for (SizeStmt s : body) {
-            if (s instanceof SizeStmt.If f) {
-                for (SizeStmt.Branch b : f.branches()) {
-                    if (assigns(b.body(), var)) {
-                        return true;
-                    }
-                }
-                if (f.elseBody() != null && assigns(f.elseBody(), var)) {
-                    return true;
-                }
-            } else if (s instanceof SizeStmt.For f && (f.var().equals(var) || assigns(f.body(), var))) {
-                return true;
-            } else if (s instanceof SizeStmt.While w && assigns(w.body(), var)) {
-                return true;
-            } else if (s instanceof SizeStmt.Opaque o && o.name().equals(var)
-                    || s instanceof SizeStmt.Alias a && a.name().equals(var)
-                    || s instanceof SizeStmt.Alloc a2 && var.equals(a2.target())) {
+            if (s != increment && (var.equals(SizeStmts.target(s))
+                    || s instanceof SizeStmt.For f && f.var().equals(var)
+                    || SizeStmts.bodies(s).stream().anyMatch(b -> assigns(b, var)))) {
                 return true;
             }
         }
@@ -87,20 +75,87 @@ static CountedLoop of(SizeStmt.While w, PathRun run) {
         return names.contains(var);
     }
 
-    /** Whether a break or return in the statements (not in a nested loop's body for break) leaves the loop. */
+    /**
+     * Whether the statements can leave the loop they are in: a break (not one of a nested loop), a
+     * return, or a call (a user function may end the script; that is left to the deadline).
+     */
     static boolean leaves(List<SizeStmt> body) {
-        for (SizeStmt s : body) {
-            if (s instanceof SizeStmt.Break || s instanceof SizeStmt.Return) {
-                return true;
-            }
-            if (s instanceof SizeStmt.If f && (f.branches().stream().anyMatch(b -> leaves(b.body()))
-                    || f.elseBody() != null && leaves(f.elseBody()))) {
-                return true;
-            }
-            if (s instanceof SizeStmt.Call) {
-                return true; // a user function may end the script; leave it to the deadline
-            }
+        return leaves(body, false);
+    }
+
+    private static boolean leaves(List<SizeStmt> body, boolean nested) {
+        Leaves v = new Leaves(nested);
+        return body.stream().anyMatch(s -> s.accept(v));
+    }
+
+    /** Whether a statement leaves the loop around it; {@code nested} inside a loop of its own, where a break stays. */
+    private record Leaves(boolean nested) implements SizeStmt.Visitor<Boolean> {
+        public Boolean visitBreak(SizeStmt.Break s) {
+            return !nested;
         }
-        return false;
+
+        public Boolean visitReturn(SizeStmt.Return s) {
+            return true;
+        }
+
+        public Boolean visitCall(SizeStmt.Call s) {
+            return true;
+        }
+
+        public Boolean visitIf(SizeStmt.If s) {
+            return SizeStmts.bodies(s).stream().anyMatch(b -> leaves(b, nested));
+        }
+
+        public Boolean visitFor(SizeStmt.For s) {
+            return leaves(s.body(), true);
+        }
+
+        public Boolean visitWhile(SizeStmt.While s) {
+            return leaves(s.body(), true);
+        }
+
+        public Boolean visitContinue(SizeStmt.Continue s) {
+            return false;
+        }
+
+        public Boolean visitAlloc(SizeStmt.Alloc s) {
+            return false;
+        }
+
+        public Boolean visitReshape(SizeStmt.Reshape s) {
+            return false;
+        }
+
+        public Boolean visitDrop(SizeStmt.Drop s) {
+            return false;
+        }
+
+        public Boolean visitScopeEnd(SizeStmt.ScopeEnd s) {
+            return false;
+        }
+
+        public Boolean visitReset(SizeStmt.Reset s) {
+            return false;
+        }
+
+        public Boolean visitTensorOp(SizeStmt.TensorOp s) {
+            return false;
+        }
+
+        public Boolean visitLet(SizeStmt.Let s) {
+            return false;
+        }
+
+        public Boolean visitAlias(SizeStmt.Alias s) {
+            return false;
+        }
+
+        public Boolean visitOpaque(SizeStmt.Opaque s) {
+            return false;
+        }
+
+        public Boolean visitUse(SizeStmt.Use s) {
+            return false;
+        }
     }
 }

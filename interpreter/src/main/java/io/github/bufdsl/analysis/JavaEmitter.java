@@ -124,6 +124,7 @@ public final class JavaEmitter {
         }
     }
 
+    /** The names the emitted statements assign (an alloc!'s target, a let, an alias), at any depth. */
     private static void assigned(List<SizeStmt> body, Set<String> into) {
         for (SizeStmt s : body) {
             if (s instanceof SizeStmt.Alloc a && a.target() != null) {
@@ -132,36 +133,19 @@ public final class JavaEmitter {
                 into.add(l.name());
             } else if (s instanceof SizeStmt.Alias a) {
                 into.add(a.name());
-            } else if (s instanceof SizeStmt.If f) {
-                f.branches().forEach(b -> assigned(b.body(), into));
-                if (f.elseBody() != null) {
-                    assigned(f.elseBody(), into);
-                }
-            } else if (s instanceof SizeStmt.For f) {
-                assigned(f.body(), into);
-            } else if (s instanceof SizeStmt.While w) {
-                assigned(w.body(), into);
             }
+            SizeStmts.bodies(s).forEach(b -> assigned(b, into));
         }
     }
 
     private void findBooleans(List<SizeStmt> body) {
         for (SizeStmt s : body) {
             if (s instanceof SizeStmt.If f) {
-                f.branches().forEach(b -> {
-                    conditionVars(b.condition());
-                    findBooleans(b.body());
-                });
-                if (f.elseBody() != null) {
-                    findBooleans(f.elseBody());
-                }
-            } else if (s instanceof SizeStmt.For f) {
-                findBooleans(f.body());
-            } else if (s instanceof SizeStmt.While w) {
-                findBooleans(w.body());
+                f.branches().forEach(b -> conditionVars(b.condition()));
             } else if (s instanceof SizeStmt.Let l && isCondition(l.value())) {
                 booleans.add(l.name());
             }
+            SizeStmts.bodies(s).forEach(this::findBooleans);
         }
     }
 
@@ -189,37 +173,81 @@ public final class JavaEmitter {
     }
 
     private void statement(SizeStmt s, int depth) {
-        if (s instanceof SizeStmt.Alloc a) {
+        s.accept(new Emitter(depth));
+    }
+
+    /** Emits one statement at its depth. */
+    private final class Emitter implements SizeStmt.Visitor<Void> {
+        private final int depth;
+
+        Emitter(int depth) {
+            this.depth = depth;
+        }
+
+        public Void visitAlloc(SizeStmt.Alloc a) {
             String call = "pseudoAlloc(len" + a.buffer() + ", peak" + a.buffer() + ", " + product(a.dims()) + ")";
             line(depth, (a.target() == null ? "" : a.target() + " = ") + call + ";");
-        } else if (s instanceof SizeStmt.Reshape r) {
+            return null;
+        }
+
+        public Void visitReshape(SizeStmt.Reshape r) {
             line(depth, "peak" + r.buffer() + "[0] = Math.max(peak" + r.buffer() + "[0], " + expr(r.offset()) + " + "
                     + product(r.dims()) + ");");
-        } else if (s instanceof SizeStmt.Drop d) {
+            return null;
+        }
+
+        public Void visitDrop(SizeStmt.Drop d) {
             line(depth, "pseudoDrop(len" + d.buffer() + (d.tensors().isEmpty() ? "" : ", ")
                     + String.join(", ", d.tensors()) + ");");
-        } else if (s instanceof SizeStmt.Reset r) {
+            return null;
+        }
+
+        public Void visitReset(SizeStmt.Reset r) {
             line(depth, "len" + r.buffer() + "[0] = 0;");
-        } else if (s instanceof SizeStmt.ScopeEnd e) {
+            return null;
+        }
+
+        public Void visitScopeEnd(SizeStmt.ScopeEnd e) {
             e.buffers().forEach(b -> line(depth, "len" + b + "[0] = 0;"));
-        } else if (s instanceof SizeStmt.Let l) {
+            return null;
+        }
+
+        public Void visitLet(SizeStmt.Let l) {
             line(depth, l.name() + " = " + expr(l.value()) + ";");
-        } else if (s instanceof SizeStmt.Alias a) {
+            return null;
+        }
+
+        public Void visitAlias(SizeStmt.Alias a) {
             line(depth, a.name() + " = " + a.of() + ";");
-        } else if (s instanceof SizeStmt.Return) {
+            return null;
+        }
+
+        public Void visitReturn(SizeStmt.Return s) {
             line(depth, "return;");
-        } else if (s instanceof SizeStmt.Break) {
+            return null;
+        }
+
+        public Void visitBreak(SizeStmt.Break s) {
             line(depth, "break;");
-        } else if (s instanceof SizeStmt.Continue) {
+            return null;
+        }
+
+        public Void visitContinue(SizeStmt.Continue s) {
             line(depth, "continue;");
-        } else if (s instanceof SizeStmt.Call c) {
+            return null;
+        }
+
+        public Void visitCall(SizeStmt.Call c) {
             List<String> args = new ArrayList<>();
             for (SizeStmt.Arg a : c.args()) {
                 args.add(a.buffer() != null ? "len" + a.buffer() + ", peak" + a.buffer()
                         : a.value() == null ? "0" : expr(a.value()));
             }
             line(depth, "pseudo_" + c.function() + "(" + String.join(", ", args) + ");");
-        } else if (s instanceof SizeStmt.If f) {
+            return null;
+        }
+
+        public Void visitIf(SizeStmt.If f) {
             for (int i = 0; i < f.branches().size(); i++) {
                 SizeStmt.Branch b = f.branches().get(i);
                 line(depth, (i == 0 ? "if (" : "} else if (") + expr(b.condition()) + ") {");
@@ -230,7 +258,10 @@ public final class JavaEmitter {
                 statements(f.elseBody(), depth + 1);
             }
             line(depth, "}");
-        } else if (s instanceof SizeStmt.For f) {
+            return null;
+        }
+
+        public Void visitFor(SizeStmt.For f) {
             String step = f.step() == null ? "1L" : expr(f.step());
             String v = f.var();
             String stop = expr(f.stop());
@@ -241,14 +272,27 @@ public final class JavaEmitter {
                     + "; " + v + " += " + step + ") {");
             statements(f.body(), depth + 1);
             line(depth, "}");
-        } else if (s instanceof SizeStmt.While w && w.condition() != null) {
-            line(depth, "while (" + expr(w.condition()) + ") {");
+            return null;
+        }
+
+        public Void visitWhile(SizeStmt.While w) {
+            line(depth, w.condition() != null ? "while (" + expr(w.condition()) + ") {"
+                    : "{ // the while loop at line " + w.pos().line() + ", sized by one iteration");
             statements(w.body(), depth + 1);
             line(depth, "}");
-        } else if (s instanceof SizeStmt.While w) {
-            line(depth, "{ // the while loop at line " + w.pos().line() + ", sized by one iteration");
-            statements(w.body(), depth + 1);
-            line(depth, "}");
+            return null;
+        }
+
+        public Void visitTensorOp(SizeStmt.TensorOp s) {
+            return null; // pruned: checked, not emitted
+        }
+
+        public Void visitUse(SizeStmt.Use s) {
+            return null; // pruned: checked, not emitted
+        }
+
+        public Void visitOpaque(SizeStmt.Opaque s) {
+            return null; // pruned: a value usage cannot know is not emitted
         }
     }
 

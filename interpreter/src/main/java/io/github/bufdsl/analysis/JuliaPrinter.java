@@ -89,48 +89,92 @@ public final class JuliaPrinter {
     }
 
     private void statement(int depth, SizeStmt s) {
-        if (s instanceof SizeStmt.Alloc a) {
+        s.accept(new Printer(depth));
+    }
+
+    /** Prints one statement at its depth. */
+    private final class Printer implements SizeStmt.Visitor<Void> {
+        private final int depth;
+
+        Printer(int depth) {
+            this.depth = depth;
+        }
+
+        public Void visitAlloc(SizeStmt.Alloc a) {
             String call = "pseudo_alloc!(len" + a.buffer() + ", peak" + a.buffer() + ", " + length(a.dims()) + ")";
             line(depth, a.target() == null ? call : a.target() + " = " + call);
-        } else if (s instanceof SizeStmt.Reshape r) {
+            return null;
+        }
+
+        public Void visitReshape(SizeStmt.Reshape r) {
             String call = "pseudo_reshape!(len" + r.buffer() + ", peak" + r.buffer() + ", " + expr(r.offset()) + ", "
                     + length(r.dims()) + ")";
             line(depth, r.target() == null ? call : r.target() + " = " + call);
-        } else if (s instanceof SizeStmt.Drop d) {
+            return null;
+        }
+
+        public Void visitDrop(SizeStmt.Drop d) {
             line(depth, "pseudo_drop!(len" + d.buffer() + (d.tensors().isEmpty() ? "" : ", ")
                     + String.join(", ", d.tensors()) + ")");
-        } else if (s instanceof SizeStmt.Reset r) {
+            return null;
+        }
+
+        public Void visitReset(SizeStmt.Reset r) {
             line(depth, "pseudo_reset!(len" + r.buffer() + ")");
-        } else if (s instanceof SizeStmt.ScopeEnd e) {
+            return null;
+        }
+
+        public Void visitScopeEnd(SizeStmt.ScopeEnd e) {
             for (String b : e.buffers()) {
                 line(depth, "pseudo_reset!(len" + b + ")  # the end of the @buffer block at line " + e.pos().line());
             }
-        } else if (s instanceof SizeStmt.Let l) {
+            return null;
+        }
+
+        public Void visitLet(SizeStmt.Let l) {
             line(depth, l.name() + " = " + expr(l.value()));
-        } else if (s instanceof SizeStmt.Call c) {
+            return null;
+        }
+
+        public Void visitCall(SizeStmt.Call c) {
             StringBuilder args = new StringBuilder();
             for (SizeStmt.Arg a : c.args()) {
                 args.append(args.length() > 0 ? ", " : "").append(a.buffer() != null
                         ? "len" + a.buffer() + ", peak" + a.buffer() : a.value() == null ? "nothing" : expr(a.value()));
             }
             line(depth, "pseudo_" + c.function() + "(" + args + ")");
-        } else if (s instanceof SizeStmt.Return) {
+            return null;
+        }
+
+        public Void visitReturn(SizeStmt.Return s) {
             line(depth, "return");
-        } else if (s instanceof SizeStmt.Break) {
+            return null;
+        }
+
+        public Void visitBreak(SizeStmt.Break s) {
             line(depth, "break");
-        } else if (s instanceof SizeStmt.Continue) {
+            return null;
+        }
+
+        public Void visitContinue(SizeStmt.Continue s) {
             line(depth, "continue");
-        } else if (s instanceof SizeStmt.While w && w.condition() != null) {
-            line(depth, "while " + expr(w.condition()));
+            return null;
+        }
+
+        public Void visitWhile(SizeStmt.While w) {
+            line(depth, w.condition() != null ? "while " + expr(w.condition())
+                    : "for _ = 1:1  # the while loop at line " + w.pos().line() + ", sized by one iteration");
             statements(depth + 1, w.body());
             line(depth, "end");
-        } else if (s instanceof SizeStmt.While w) {
-            line(depth, "for _ = 1:1  # the while loop at line " + w.pos().line() + ", sized by one iteration");
-            statements(depth + 1, w.body());
-            line(depth, "end");
-        } else if (s instanceof SizeStmt.Alias a) {
+            return null;
+        }
+
+        public Void visitAlias(SizeStmt.Alias a) {
             line(depth, a.name() + " = " + a.of());
-        } else if (s instanceof SizeStmt.If f) {
+            return null;
+        }
+
+        public Void visitIf(SizeStmt.If f) {
             for (int i = 0; i < f.branches().size(); i++) {
                 SizeStmt.Branch b = f.branches().get(i);
                 line(depth, (i == 0 ? "if " : "elseif ") + expr(b.condition()));
@@ -141,12 +185,28 @@ public final class JuliaPrinter {
                 statements(depth + 1, f.elseBody());
             }
             line(depth, "end");
-        } else if (s instanceof SizeStmt.For f) {
+            return null;
+        }
+
+        public Void visitFor(SizeStmt.For f) {
             String range = expr(f.start(), 10) + ":" + (f.step() == null ? "" : expr(f.step(), 10) + ":")
                     + expr(f.stop(), 10);
             line(depth, "for " + f.var() + " = " + range);
             statements(depth + 1, f.body());
             line(depth, "end");
+            return null;
+        }
+
+        public Void visitTensorOp(SizeStmt.TensorOp s) {
+            return null; // pruned: checked, not printed
+        }
+
+        public Void visitUse(SizeStmt.Use s) {
+            return null; // pruned: checked, not printed
+        }
+
+        public Void visitOpaque(SizeStmt.Opaque s) {
+            return null; // pruned: a value usage cannot know is not printed
         }
     }
 

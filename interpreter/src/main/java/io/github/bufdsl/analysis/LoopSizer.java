@@ -147,34 +147,11 @@ final class LoopSizer {
     /** Loops up to this many iterations whose body contracts are iterated, so that @tensor's workspace is a number. */
     private static final long WORKSPACE_ITERATIONS = 4096;
 
-    /** Whether the statements (or the functions they call) hold an @tensor. */
-    private boolean contracts(List<SizeStmt> body, Set<String> seen) {
-        for (SizeStmt s : body) {
-            boolean found = false;
-            if (s instanceof SizeStmt.TensorOp) {
-                found = true;
-            } else if (s instanceof SizeStmt.If f) {
-                found = f.branches().stream().anyMatch(b -> contracts(b.body(), seen))
-                        || f.elseBody() != null && contracts(f.elseBody(), seen);
-            } else if (s instanceof SizeStmt.For f) {
-                found = contracts(f.body(), seen);
-            } else if (s instanceof SizeStmt.While w) {
-                found = contracts(w.body(), seen);
-            } else if (s instanceof SizeStmt.Call c) {
-                found = seen.add(c.function()) && run.ev.function.functions().containsKey(c.function())
-                        && contracts(run.ev.function.functions().get(c.function()).body(), seen);
-            }
-            if (found) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Sizes a loop over the piece, in closed form where it can, else by iterating. */
     private void loop(SizeStmt loop, String var, Piece whole, List<SizeStmt> body) {
         if (run.ev.forceIteration || whole.first().isConstant() && whole.count().isConstant()
-                && whole.count().constantValue() <= WORKSPACE_ITERATIONS && contracts(body, new HashSet<>())) {
+                && whole.count().constantValue() <= WORKSPACE_ITERATIONS
+                && SizeStmts.contracts(body, run.ev.function.functions(), new HashSet<>())) {
             // the workspace of @tensor is counted with numbers: a short loop that contracts is run through
             iteration.iterate(loop, var, whole, body);
             return;

@@ -259,9 +259,7 @@ final class PathRun {
                     + ")" + ev.iterationNote() + "; it was here. Give " + ev.whichVars() + " with --var, or allow more time"
                     + " with --max-sizing-time");
         }
-        step(s);
-        if (s instanceof SizeStmt.Alloc || s instanceof SizeStmt.Drop || s instanceof SizeStmt.Reset
-                || s instanceof SizeStmt.ScopeEnd || s instanceof SizeStmt.Reshape) {
+        if (s.accept(steps)) {
             for (Map.Entry<String, Level> e : levels.entrySet()) {
                 Poly len = e.getValue().len;
                 Long top = e.getValue().peak.constant();
@@ -274,69 +272,124 @@ final class PathRun {
         }
     }
 
-    void step(SizeStmt s) {
-        if (s instanceof SizeStmt.Alloc a) {
-            buffers.alloc(a);
-        } else if (s instanceof SizeStmt.Drop d) {
-            buffers.drop(d);
-        } else if (s instanceof SizeStmt.Reshape r) {
-            buffers.reshape(r);
-        } else if (s instanceof SizeStmt.ScopeEnd e) {
-            buffers.scopeEnd(e);
-        } else if (s instanceof SizeStmt.Reset r) {
-            buffers.reset(r);
-        } else if (s instanceof SizeStmt.Let l) {
-            at = l.pos();
-            assign(l.name(), value(l.value()));
-        } else if (s instanceof SizeStmt.Alias a) {
-            assign(a.name(), lookup(a.of()));
-        } else if (s instanceof SizeStmt.Opaque o) {
-            assign(o.name(), new Opaque(o.pos(), o.view()));
-        } else if (s instanceof SizeStmt.Call c) {
-            calls.call(c);
-        } else if (s instanceof SizeStmt.Return) {
+    /**
+     * What each kind of statement does on this path; true for those that change a buffer's level
+     * (traced). Signals (break, continue, return, a path's end, a decision needed) pass through.
+     */
+    private final SizeStmt.Visitor<Boolean> steps = new SizeStmt.Visitor<>() {
+        public Boolean visitAlloc(SizeStmt.Alloc s) {
+            buffers.alloc(s);
+            return true;
+        }
+
+        public Boolean visitDrop(SizeStmt.Drop s) {
+            buffers.drop(s);
+            return true;
+        }
+
+        public Boolean visitReshape(SizeStmt.Reshape s) {
+            buffers.reshape(s);
+            return true;
+        }
+
+        public Boolean visitScopeEnd(SizeStmt.ScopeEnd s) {
+            buffers.scopeEnd(s);
+            return true;
+        }
+
+        public Boolean visitReset(SizeStmt.Reset s) {
+            buffers.reset(s);
+            return true;
+        }
+
+        public Boolean visitUse(SizeStmt.Use s) {
+            buffers.use(s);
+            return false;
+        }
+
+        public Boolean visitLet(SizeStmt.Let s) {
+            at = s.pos();
+            assign(s.name(), value(s.value()));
+            return false;
+        }
+
+        public Boolean visitAlias(SizeStmt.Alias s) {
+            assign(s.name(), lookup(s.of()));
+            return false;
+        }
+
+        public Boolean visitOpaque(SizeStmt.Opaque s) {
+            assign(s.name(), new Opaque(s.pos(), s.view()));
+            return false;
+        }
+
+        public Boolean visitCall(SizeStmt.Call s) {
+            calls.call(s);
+            return false;
+        }
+
+        public Boolean visitReturn(SizeStmt.Return s) {
             throw new Returned();
-        } else if (s instanceof SizeStmt.While w) {
-            at = w.pos();
-            loops.whileLoop(w);
-        } else if (s instanceof SizeStmt.Break) {
+        }
+
+        public Boolean visitBreak(SizeStmt.Break s) {
             throw new Signals.BreakLoop();
-        } else if (s instanceof SizeStmt.Continue) {
+        }
+
+        public Boolean visitContinue(SizeStmt.Continue s) {
             throw new Signals.ContinueLoop();
-        } else if (s instanceof SizeStmt.TensorOp op) {
-            at = op.pos();
-            tensors.checkIndices(op);
-            tensors.workspace(op);
-        } else if (s instanceof SizeStmt.Use u) {
-            buffers.use(u);
-        } else if (s instanceof SizeStmt.If f) {
-            at = f.pos();
-            for (int i = 0; i < f.branches().size(); i++) {
-                SizeStmt.Branch b = f.branches().get(i);
-                boolean taken;
-                try {
-                    taken = bool(b.condition());
-                } catch (OpenCondition open) {
-                    openSeen.merge(open.atom, 1, Integer::sum);
-                    List<List<SizeStmt>> alternatives = new ArrayList<>();
-                    for (SizeStmt.Branch rest : f.branches().subList(i, f.branches().size())) {
-                        alternatives.add(rest.body());
-                    }
-                    alternatives.add(f.elseBody() == null ? List.of() : f.elseBody());
-                    merger.largest(f, alternatives);
-                    return;
+        }
+
+        public Boolean visitWhile(SizeStmt.While s) {
+            at = s.pos();
+            loops.whileLoop(s);
+            return false;
+        }
+
+        public Boolean visitFor(SizeStmt.For s) {
+            at = s.pos();
+            loops.forLoop(s);
+            return false;
+        }
+
+        public Boolean visitTensorOp(SizeStmt.TensorOp s) {
+            at = s.pos();
+            tensors.checkIndices(s);
+            tensors.workspace(s);
+            return false;
+        }
+
+        public Boolean visitIf(SizeStmt.If s) {
+            ifStatement(s);
+            return false;
+        }
+    };
+
+    /** The first branch whose condition holds; an open condition in worst-case mode takes the largest. */
+    private void ifStatement(SizeStmt.If f) {
+        at = f.pos();
+        for (int i = 0; i < f.branches().size(); i++) {
+            SizeStmt.Branch b = f.branches().get(i);
+            boolean taken;
+            try {
+                taken = bool(b.condition());
+            } catch (OpenCondition open) {
+                openSeen.merge(open.atom, 1, Integer::sum);
+                List<List<SizeStmt>> alternatives = new ArrayList<>();
+                for (SizeStmt.Branch rest : f.branches().subList(i, f.branches().size())) {
+                    alternatives.add(rest.body());
                 }
-                if (taken) {
-                    statements(b.body());
-                    return;
-                }
+                alternatives.add(f.elseBody() == null ? List.of() : f.elseBody());
+                merger.largest(f, alternatives);
+                return;
             }
-            if (f.elseBody() != null) {
-                statements(f.elseBody());
+            if (taken) {
+                statements(b.body());
+                return;
             }
-        } else if (s instanceof SizeStmt.For f) {
-            at = f.pos();
-            loops.forLoop(f);
+        }
+        if (f.elseBody() != null) {
+            statements(f.elseBody());
         }
     }
 

@@ -24,18 +24,9 @@ final class Pruner {
         Set<String> out = new HashSet<>();
         for (SizeStmt s : body) {
             if (s instanceof SizeStmt.If f) {
-                for (SizeStmt.Branch b : f.branches()) {
-                    vars(b.condition(), out);
-                    out.addAll(conditionVariables(b.body()));
-                }
-                if (f.elseBody() != null) {
-                    out.addAll(conditionVariables(f.elseBody()));
-                }
-            } else if (s instanceof SizeStmt.For f) {
-                out.addAll(conditionVariables(f.body()));
-            } else if (s instanceof SizeStmt.While w) {
-                out.addAll(conditionVariables(w.body()));
+                f.branches().forEach(b -> vars(b.condition(), out));
             }
+            SizeStmts.bodies(s).forEach(b -> out.addAll(conditionVariables(b)));
         }
         return out;
     }
@@ -50,106 +41,167 @@ final class Pruner {
     /** Prunes {@code body}; {@code live} holds the names read after it and is updated to before it. */
     private static List<SizeStmt> prune(List<SizeStmt> body, Set<String> live) {
         List<SizeStmt> out = new ArrayList<>();
+        Backwards step = new Backwards(live, out);
         for (int i = body.size() - 1; i >= 0; i--) {
-            SizeStmt s = body.get(i);
-            if (s instanceof SizeStmt.Let l) {
-                if (live.remove(l.name())) {
-                    vars(l.value(), live);
-                    out.add(l);
-                }
-            } else if (s instanceof SizeStmt.TensorOp) {
-                continue;
-            } else if (s instanceof SizeStmt.Opaque o) {
-                live.remove(o.name());
-            } else if (s instanceof SizeStmt.Alias a) {
-                if (live.remove(a.name())) {
-                    live.add(a.of());
-                    out.add(a);
-                }
-            } else if (s instanceof SizeStmt.Alloc a) {
-                if (a.target() != null) {
-                    live.remove(a.target());
-                }
-                a.dims().forEach(d -> vars(d, live));
-                out.add(a);
-            } else if (s instanceof SizeStmt.Drop d) {
-                live.addAll(d.tensors());
-                out.add(d);
-            } else if (s instanceof SizeStmt.Reshape r) {
-                if (r.target() != null) {
-                    live.remove(r.target());
-                }
-                r.dims().forEach(d -> vars(d, live));
-                vars(r.offset(), live);
-                out.add(r);
-            } else if (s instanceof SizeStmt.Reset || s instanceof SizeStmt.Return || s instanceof SizeStmt.ScopeEnd
-                    || s instanceof SizeStmt.Break || s instanceof SizeStmt.Continue) {
-                out.add(s);
-            } else if (s instanceof SizeStmt.Call c) {
-                for (SizeStmt.Arg a : c.args()) {
-                    if (a.value() != null) {
-                        vars(a.value(), live);
-                    }
-                }
-                out.add(c);
-            } else if (s instanceof SizeStmt.While w) {
-                Set<String> entry = new HashSet<>(live);
-                if (w.condition() != null) {
-                    vars(w.condition(), entry);
-                }
-                List<SizeStmt> pb = loopBody(w.body(), live, entry, null);
-                if (!pb.isEmpty()) {
-                    if (w.condition() != null) {
-                        vars(w.condition(), live);
-                    }
-                    out.add(new SizeStmt.While(w.pos(), w.condition(), pb));
-                }
-            } else if (s instanceof SizeStmt.If f) {
-                Set<String> after = new HashSet<>(live);
-                Set<String> before = new HashSet<>();
-                List<SizeStmt.Branch> branches = new ArrayList<>();
-                boolean any = false;
-                for (SizeStmt.Branch b : f.branches()) {
-                    Set<String> l = new HashSet<>(after);
-                    List<SizeStmt> pb = prune(b.body(), l);
-                    before.addAll(l);
-                    branches.add(new SizeStmt.Branch(b.condition(), pb));
-                    any |= !pb.isEmpty();
-                }
-                List<SizeStmt> elseBody = null;
-                if (f.elseBody() != null) {
-                    Set<String> l = new HashSet<>(after);
-                    elseBody = prune(f.elseBody(), l);
-                    before.addAll(l);
-                    any |= !elseBody.isEmpty();
-                    if (elseBody.isEmpty()) {
-                        elseBody = null;
-                    }
-                } else {
-                    before.addAll(after);
-                }
-                if (any) {
-                    live.clear();
-                    live.addAll(before);
-                    f.branches().forEach(b -> vars(b.condition(), live));
-                    out.add(new SizeStmt.If(f.pos(), branches, elseBody));
-                }
-            } else if (s instanceof SizeStmt.For f) {
-                Set<String> entry = new HashSet<>(live);
-                List<SizeStmt> pb = loopBody(f.body(), live, entry, f.var());
-                if (!pb.isEmpty()) {
-                    vars(f.start(), live);
-                    vars(f.stop(), live);
-                    if (f.step() != null) {
-                        vars(f.step(), live);
-                    }
-                    out.add(new SizeStmt.For(f.pos(), f.var(), f.start(), f.step(), f.stop(), pb, f.threaded(), f.nested()));
-                }
-            }
+            body.get(i).accept(step);
         }
         // built backwards by appending (prepending to an ArrayList made long bodies quadratic)
         Collections.reverse(out);
         return out;
+    }
+
+    /** One statement, seen backwards: kept in {@code out} (appended) if it matters; {@code live} updated to before it. */
+    private record Backwards(Set<String> live, List<SizeStmt> out) implements SizeStmt.Visitor<Void> {
+        public Void visitLet(SizeStmt.Let l) {
+            if (live.remove(l.name())) {
+                vars(l.value(), live);
+                out.add(l);
+            }
+            return null;
+        }
+
+        public Void visitTensorOp(SizeStmt.TensorOp s) {
+            return null; // checked, not printed
+        }
+
+        public Void visitUse(SizeStmt.Use s) {
+            return null; // checked, not printed
+        }
+
+        public Void visitOpaque(SizeStmt.Opaque o) {
+            live.remove(o.name());
+            return null;
+        }
+
+        public Void visitAlias(SizeStmt.Alias a) {
+            if (live.remove(a.name())) {
+                live.add(a.of());
+                out.add(a);
+            }
+            return null;
+        }
+
+        public Void visitAlloc(SizeStmt.Alloc a) {
+            if (a.target() != null) {
+                live.remove(a.target());
+            }
+            a.dims().forEach(d -> vars(d, live));
+            out.add(a);
+            return null;
+        }
+
+        public Void visitDrop(SizeStmt.Drop d) {
+            live.addAll(d.tensors());
+            out.add(d);
+            return null;
+        }
+
+        public Void visitReshape(SizeStmt.Reshape r) {
+            if (r.target() != null) {
+                live.remove(r.target());
+            }
+            r.dims().forEach(d -> vars(d, live));
+            vars(r.offset(), live);
+            out.add(r);
+            return null;
+        }
+
+        public Void visitReset(SizeStmt.Reset s) {
+            out.add(s);
+            return null;
+        }
+
+        public Void visitReturn(SizeStmt.Return s) {
+            out.add(s);
+            return null;
+        }
+
+        public Void visitScopeEnd(SizeStmt.ScopeEnd s) {
+            out.add(s);
+            return null;
+        }
+
+        public Void visitBreak(SizeStmt.Break s) {
+            out.add(s);
+            return null;
+        }
+
+        public Void visitContinue(SizeStmt.Continue s) {
+            out.add(s);
+            return null;
+        }
+
+        public Void visitCall(SizeStmt.Call c) {
+            for (SizeStmt.Arg a : c.args()) {
+                if (a.value() != null) {
+                    vars(a.value(), live);
+                }
+            }
+            out.add(c);
+            return null;
+        }
+
+        public Void visitWhile(SizeStmt.While w) {
+            Set<String> entry = new HashSet<>(live);
+            if (w.condition() != null) {
+                vars(w.condition(), entry);
+            }
+            List<SizeStmt> pb = loopBody(w.body(), live, entry, null);
+            if (!pb.isEmpty()) {
+                if (w.condition() != null) {
+                    vars(w.condition(), live);
+                }
+                out.add(new SizeStmt.While(w.pos(), w.condition(), pb));
+            }
+            return null;
+        }
+
+        public Void visitIf(SizeStmt.If f) {
+            Set<String> after = new HashSet<>(live);
+            Set<String> before = new HashSet<>();
+            List<SizeStmt.Branch> branches = new ArrayList<>();
+            boolean any = false;
+            for (SizeStmt.Branch b : f.branches()) {
+                Set<String> l = new HashSet<>(after);
+                List<SizeStmt> pb = prune(b.body(), l);
+                before.addAll(l);
+                branches.add(new SizeStmt.Branch(b.condition(), pb));
+                any |= !pb.isEmpty();
+            }
+            List<SizeStmt> elseBody = null;
+            if (f.elseBody() != null) {
+                Set<String> l = new HashSet<>(after);
+                elseBody = prune(f.elseBody(), l);
+                before.addAll(l);
+                any |= !elseBody.isEmpty();
+                if (elseBody.isEmpty()) {
+                    elseBody = null;
+                }
+            } else {
+                before.addAll(after);
+            }
+            if (any) {
+                live.clear();
+                live.addAll(before);
+                f.branches().forEach(b -> vars(b.condition(), live));
+                out.add(new SizeStmt.If(f.pos(), branches, elseBody));
+            }
+            return null;
+        }
+
+        public Void visitFor(SizeStmt.For f) {
+            Set<String> entry = new HashSet<>(live);
+            List<SizeStmt> pb = loopBody(f.body(), live, entry, f.var());
+            if (!pb.isEmpty()) {
+                vars(f.start(), live);
+                vars(f.stop(), live);
+                if (f.step() != null) {
+                    vars(f.step(), live);
+                }
+                out.add(new SizeStmt.For(f.pos(), f.var(), f.start(), f.step(), f.stop(), pb, f.threaded(), f.nested()));
+            }
+            return null;
+        }
     }
 
     /**

@@ -41,26 +41,11 @@ final class RepeatingLoops {
         for (SizeStmt s : body) {
             if (s instanceof SizeStmt.Let l) {
                 vars(l.value(), lets.computeIfAbsent(l.name(), k -> new HashSet<>()));
-            } else if (s instanceof SizeStmt.If i) {
-                i.branches().forEach(b -> {
-                    vars(b.condition(), relevant);
-                    relevantReads(b.body(), relevant, lets);
-                });
-                if (i.elseBody() != null) {
-                    relevantReads(i.elseBody(), relevant, lets);
-                }
-            } else if (s instanceof SizeStmt.For f) {
-                vars(f.start(), relevant);
-                vars(f.step(), relevant);
-                vars(f.stop(), relevant);
-                relevantReads(f.body(), relevant, lets);
-            } else if (s instanceof SizeStmt.While w) {
-                vars(w.condition(), relevant);
-                relevantReads(w.body(), relevant, lets);
             } else if (!(s instanceof SizeStmt.Use)) {
                 // a use is checked for tensors given back: the value of a number it reads never matters
-                reads(s, relevant);
+                s.accept(new Reads(relevant, false));
             }
+            SizeStmts.bodies(s).forEach(b -> relevantReads(b, relevant, lets));
         }
     }
 
@@ -81,35 +66,12 @@ final class RepeatingLoops {
             if (!reads.isEmpty()) {
                 return false; // carried from one iteration to the next
             }
-            String target = target(s);
+            String target = SizeStmts.target(s);
             if (target != null) {
                 defined.add(target);
             }
         }
         return true;
-    }
-
-    /** The name a statement assigns unconditionally, or null. */
-    private static String target(SizeStmt s) {
-        if (s instanceof SizeStmt.Alloc a) {
-            return a.target();
-        }
-        if (s instanceof SizeStmt.Reshape r) {
-            return r.target();
-        }
-        if (s instanceof SizeStmt.Let l) {
-            return l.name();
-        }
-        if (s instanceof SizeStmt.Alias a) {
-            return a.name();
-        }
-        if (s instanceof SizeStmt.Opaque o) {
-            return o.name();
-        }
-        if (s instanceof SizeStmt.TensorOp t && t.define()) {
-            return t.output();
-        }
-        return null;
     }
 
     /** Every name the statements assign, at any depth. */
@@ -119,21 +81,14 @@ final class RepeatingLoops {
 
     private static void assigned(List<SizeStmt> body, Set<String> into) {
         for (SizeStmt s : body) {
-            String t = target(s);
+            String t = SizeStmts.target(s);
             if (t != null) {
                 into.add(t);
             }
-            if (s instanceof SizeStmt.If i) {
-                i.branches().forEach(b -> assigned(b.body(), into));
-                if (i.elseBody() != null) {
-                    assigned(i.elseBody(), into);
-                }
-            } else if (s instanceof SizeStmt.For f) {
+            if (s instanceof SizeStmt.For f) {
                 into.add(f.var());
-                assigned(f.body(), into);
-            } else if (s instanceof SizeStmt.While w) {
-                assigned(w.body(), into);
             }
+            SizeStmts.bodies(s).forEach(b -> assigned(b, into));
         }
     }
 
@@ -141,72 +96,124 @@ final class RepeatingLoops {
     static void countReads(List<SizeStmt> body, java.util.Map<String, Integer> into) {
         for (SizeStmt s : body) {
             Set<String> here = new HashSet<>();
-            if (s instanceof SizeStmt.If i) {
-                for (SizeStmt.Branch b : i.branches()) {
-                    vars(b.condition(), here);
-                    countReads(b.body(), into);
-                }
-                if (i.elseBody() != null) {
-                    countReads(i.elseBody(), into);
-                }
-            } else if (s instanceof SizeStmt.For f) {
-                vars(f.start(), here);
-                vars(f.step(), here);
-                vars(f.stop(), here);
-                countReads(f.body(), into);
-            } else if (s instanceof SizeStmt.While w) {
-                vars(w.condition(), here);
-                countReads(w.body(), into);
-            } else {
-                reads(s, here);
-            }
+            s.accept(new Reads(here, false));
             here.forEach(n -> into.merge(n, 1, Integer::sum));
+            SizeStmts.bodies(s).forEach(b -> countReads(b, into));
         }
     }
 
     /** Every name a statement reads, anywhere inside it. */
     private static void reads(SizeStmt s, Set<String> into) {
-        if (s instanceof SizeStmt.Alloc a) {
-            a.dims().forEach(d -> Pruner.vars(d, into));
-        } else if (s instanceof SizeStmt.Reshape r) {
-            r.dims().forEach(d -> Pruner.vars(d, into));
-            vars(r.offset(), into);
-        } else if (s instanceof SizeStmt.Drop d) {
-            into.addAll(d.tensors());
-        } else if (s instanceof SizeStmt.Let l) {
-            Pruner.vars(l.value(), into);
-        } else if (s instanceof SizeStmt.Alias a) {
-            into.add(a.of());
-        } else if (s instanceof SizeStmt.Use u) {
-            into.addAll(u.names());
-        } else if (s instanceof SizeStmt.TensorOp t) {
-            into.add(t.output());
-            t.terms().forEach(term -> term.forEach(f -> into.add(f.tensor())));
-            t.order().refs().forEach(f -> into.add(f.tensor()));
-            vars(t.order().limit(), into);
-        } else if (s instanceof SizeStmt.Call c) {
-            for (SizeStmt.Arg a : c.args()) {
+        s.accept(new Reads(into, true));
+    }
+
+    /**
+     * The names a statement reads, into {@code into}: with {@code deep} those of the statements it
+     * holds too (a for loop's own variable left out), else only what it reads itself (conditions, bounds).
+     */
+    private record Reads(Set<String> into, boolean deep) implements SizeStmt.Visitor<Void> {
+        public Void visitAlloc(SizeStmt.Alloc s) {
+            s.dims().forEach(d -> Pruner.vars(d, into));
+            return null;
+        }
+
+        public Void visitReshape(SizeStmt.Reshape s) {
+            s.dims().forEach(d -> Pruner.vars(d, into));
+            vars(s.offset(), into);
+            return null;
+        }
+
+        public Void visitDrop(SizeStmt.Drop s) {
+            into.addAll(s.tensors());
+            return null;
+        }
+
+        public Void visitLet(SizeStmt.Let s) {
+            Pruner.vars(s.value(), into);
+            return null;
+        }
+
+        public Void visitAlias(SizeStmt.Alias s) {
+            into.add(s.of());
+            return null;
+        }
+
+        public Void visitUse(SizeStmt.Use s) {
+            into.addAll(s.names());
+            return null;
+        }
+
+        public Void visitTensorOp(SizeStmt.TensorOp s) {
+            into.add(s.output());
+            s.terms().forEach(term -> term.forEach(f -> into.add(f.tensor())));
+            s.order().refs().forEach(f -> into.add(f.tensor()));
+            vars(s.order().limit(), into);
+            return null;
+        }
+
+        public Void visitCall(SizeStmt.Call s) {
+            for (SizeStmt.Arg a : s.args()) {
                 vars(a.value(), into);
             }
-        } else if (s instanceof SizeStmt.If i) {
-            for (SizeStmt.Branch b : i.branches()) {
+            return null;
+        }
+
+        public Void visitIf(SizeStmt.If s) {
+            for (SizeStmt.Branch b : s.branches()) {
                 vars(b.condition(), into);
-                b.body().forEach(x -> reads(x, into));
+                if (deep) {
+                    b.body().forEach(x -> reads(x, into));
+                }
             }
-            if (i.elseBody() != null) {
-                i.elseBody().forEach(x -> reads(x, into));
+            if (deep && s.elseBody() != null) {
+                s.elseBody().forEach(x -> reads(x, into));
             }
-        } else if (s instanceof SizeStmt.For f) {
-            vars(f.start(), into);
-            vars(f.step(), into);
-            vars(f.stop(), into);
-            Set<String> inner = new HashSet<>();
-            f.body().forEach(x -> reads(x, inner));
-            inner.remove(f.var());
-            into.addAll(inner);
-        } else if (s instanceof SizeStmt.While w) {
-            vars(w.condition(), into);
-            w.body().forEach(x -> reads(x, into));
+            return null;
+        }
+
+        public Void visitFor(SizeStmt.For s) {
+            vars(s.start(), into);
+            vars(s.step(), into);
+            vars(s.stop(), into);
+            if (deep) {
+                Set<String> inner = new HashSet<>();
+                s.body().forEach(x -> reads(x, inner));
+                inner.remove(s.var());
+                into.addAll(inner);
+            }
+            return null;
+        }
+
+        public Void visitWhile(SizeStmt.While s) {
+            vars(s.condition(), into);
+            if (deep) {
+                s.body().forEach(x -> reads(x, into));
+            }
+            return null;
+        }
+
+        public Void visitScopeEnd(SizeStmt.ScopeEnd s) {
+            return null;
+        }
+
+        public Void visitReset(SizeStmt.Reset s) {
+            return null;
+        }
+
+        public Void visitBreak(SizeStmt.Break s) {
+            return null;
+        }
+
+        public Void visitContinue(SizeStmt.Continue s) {
+            return null;
+        }
+
+        public Void visitReturn(SizeStmt.Return s) {
+            return null;
+        }
+
+        public Void visitOpaque(SizeStmt.Opaque s) {
+            return null;
         }
     }
 

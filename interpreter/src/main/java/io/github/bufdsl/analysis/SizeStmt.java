@@ -8,24 +8,79 @@ public sealed interface SizeStmt {
     /** Where the statement is in the script. */
     Pos pos();
 
+    /** Dispatches to the visitor's method for this kind: every pass over statements names every kind. */
+    <R> R accept(Visitor<R> v);
+
+    /** One method per kind of statement, so that a new kind fails to compile in every pass that forgets it. */
+    interface Visitor<R> {
+        R visitAlloc(Alloc s);
+
+        R visitReshape(Reshape s);
+
+        R visitDrop(Drop s);
+
+        R visitScopeEnd(ScopeEnd s);
+
+        R visitReset(Reset s);
+
+        R visitIf(If s);
+
+        R visitFor(For s);
+
+        R visitBreak(Break s);
+
+        R visitContinue(Continue s);
+
+        R visitTensorOp(TensorOp s);
+
+        R visitLet(Let s);
+
+        R visitCall(Call s);
+
+        R visitReturn(Return s);
+
+        R visitWhile(While s);
+
+        R visitAlias(Alias s);
+
+        R visitOpaque(Opaque s);
+
+        R visitUse(Use s);
+    }
+
     /** {@code target = pseudo_alloc!(lenbuf, peakbuf, d1 * d2 * ...)}; target may be null. */
     record Alloc(Pos pos, String target, String buffer, List<SizeExpr> dims) implements SizeStmt {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitAlloc(this);
+        }
     }
 
     /** {@code reshape_buf!(buf, dims...; offset=k)}: a view; the peak is at least offset + its length. */
     record Reshape(Pos pos, String target, String buffer, List<SizeExpr> dims, SizeExpr offset) implements SizeStmt {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitReshape(this);
+        }
     }
 
     /** {@code pseudo_drop!(lenbuf, A, B)}. */
     record Drop(Pos pos, String buffer, List<String> tensors) implements SizeStmt {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitDrop(this);
+        }
     }
 
     /** The end of a {@code @buffer} block: its buffers are emptied (tensors left there are warned about). */
     record ScopeEnd(Pos pos, List<String> buffers) implements SizeStmt {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitScopeEnd(this);
+        }
     }
 
     /** {@code pseudo_reset!(lenbuf)}. */
     record Reset(Pos pos, String buffer) implements SizeStmt {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitReset(this);
+        }
     }
 
     record Branch(SizeExpr condition, List<SizeStmt> body) {
@@ -33,6 +88,9 @@ public sealed interface SizeStmt {
 
     /** {@code if / elseif / else}; elseBody is null when there is none. */
     record If(Pos pos, List<Branch> branches, List<SizeStmt> elseBody) implements SizeStmt {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitIf(this);
+        }
     }
 
     /**
@@ -42,14 +100,23 @@ public sealed interface SizeStmt {
      */
     record For(Pos pos, String var, SizeExpr start, SizeExpr step, SizeExpr stop, List<SizeStmt> body,
             boolean threaded, boolean nested) implements SizeStmt {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitFor(this);
+        }
     }
 
     /** {@code break}: leaves the innermost loop. */
     record Break(Pos pos) implements SizeStmt {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitBreak(this);
+        }
     }
 
     /** {@code continue}: ends the iteration of the innermost loop. */
     record Continue(Pos pos) implements SizeStmt {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitContinue(this);
+        }
     }
 
     /**
@@ -58,6 +125,9 @@ public sealed interface SizeStmt {
      */
     record TensorOp(Pos pos, String output, List<String> outLabels, boolean define, List<List<Factor>> terms,
             Order order) implements SizeStmt {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitTensorOp(this);
+        }
     }
 
     /**
@@ -79,10 +149,16 @@ public sealed interface SizeStmt {
 
     /** A kept assignment that a size depends on: {@code n = 2 * m}. */
     record Let(Pos pos, String name, SizeExpr value) implements SizeStmt {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitLet(this);
+        }
     }
 
     /** A call of a user function that takes a buffer: {@code pseudo_f(lenbuf, peakbuf, args...)}. */
     record Call(Pos pos, String function, List<Arg> args) implements SizeStmt {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitCall(this);
+        }
     }
 
     /** An argument of a {@link Call}: a buffer, or a value (null when usage cannot know it). */
@@ -91,6 +167,9 @@ public sealed interface SizeStmt {
 
     /** {@code return} inside a user function. */
     record Return(Pos pos) implements SizeStmt {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitReturn(this);
+        }
     }
 
     /**
@@ -99,14 +178,24 @@ public sealed interface SizeStmt {
      * grows without bound). {@code condition} is null when it is not arithmetic.
      */
     record While(Pos pos, SizeExpr condition, List<SizeStmt> body) implements SizeStmt {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitWhile(this);
+        }
     }
 
     /** {@code name = other} for tensors ({@code An = neuralyze(A)}): the same allocation. */
     record Alias(Pos pos, String name, String of) implements SizeStmt {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitAlias(this);
+        }
     }
 
     /** An assignment whose value usage cannot know before running; a size that reads it is an error. */
     record Opaque(Pos pos, String name, boolean view) implements SizeStmt {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitOpaque(this);
+        }
+
         Opaque(Pos pos, String name) {
             this(pos, name, false);
         }
@@ -117,5 +206,8 @@ public sealed interface SizeStmt {
      * {@code A[i] = x}): checked for use after drop, not printed.
      */
     record Use(Pos pos, List<String> names) implements SizeStmt {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitUse(this);
+        }
     }
 }

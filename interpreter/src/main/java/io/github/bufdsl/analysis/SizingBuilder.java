@@ -136,7 +136,7 @@ final class SizingBuilder {
         } else if (s instanceof Stmt.For f) {
             List<SizeStmt> body = statements(f.body());
             if (!(f.iterable() instanceof Expr.Range r)) {
-                if (body.stream().anyMatch(SizingBuilder::changesSizes)) {
+                if (body.stream().anyMatch(SizeStmts::changesSizes)) {
                     throw unsupported(f.pos(), "usage can size loops over a range (for i in 1:n) only");
                 }
                 out.add(new SizeStmt.Opaque(f.pos(), f.var()));
@@ -147,7 +147,7 @@ final class SizingBuilder {
                     expr(r.stop()), body, f.threaded(), f.nested()));
         } else if (s instanceof Stmt.While w) {
             List<SizeStmt> body = statements(w.body());
-            if (body.stream().anyMatch(SizingBuilder::changesSizes)) {
+            if (body.stream().anyMatch(SizeStmts::changesSizes)) {
                 out.add(new SizeStmt.While(w.pos(), tryExpr(w.condition()), body));
             } else {
                 out.addAll(body.stream().filter(x -> x instanceof SizeStmt.Use).toList());
@@ -185,26 +185,6 @@ final class SizingBuilder {
             names(sh.expr(), names);
             use(sh.pos(), names, out);
         }
-    }
-
-    /** True for statements that change a buffer's level (directly or inside). */
-    private static boolean changesSizes(SizeStmt s) {
-        if (s instanceof SizeStmt.Alloc || s instanceof SizeStmt.Drop || s instanceof SizeStmt.Reset
-                || s instanceof SizeStmt.Reshape
-                || s instanceof SizeStmt.Call || s instanceof SizeStmt.ScopeEnd) {
-            return true;
-        }
-        if (s instanceof SizeStmt.While w) {
-            return w.body().stream().anyMatch(SizingBuilder::changesSizes);
-        }
-        if (s instanceof SizeStmt.If f) {
-            return f.branches().stream().anyMatch(b -> b.body().stream().anyMatch(SizingBuilder::changesSizes))
-                    || (f.elseBody() != null && f.elseBody().stream().anyMatch(SizingBuilder::changesSizes));
-        }
-        if (s instanceof SizeStmt.For f) {
-            return f.body().stream().anyMatch(SizingBuilder::changesSizes);
-        }
-        return false;
     }
 
     static void use(Pos pos, Set<String> names, List<SizeStmt> out) {
