@@ -122,18 +122,41 @@ final class SizingBuilder {
     }
 
     private void statement(Stmt s, List<SizeStmt> out) {
-        if (s instanceof Stmt.ExprStmt e && e.expr() instanceof Expr.Call c && call(null, c, out)) {
-            return;
+        s.accept(new Translate(out));
+    }
+
+    /** Translates one statement into {@code out}. */
+    private final class Translate implements Stmt.Visitor<Void> {
+        private final List<SizeStmt> out;
+
+        Translate(List<SizeStmt> out) {
+            this.out = out;
         }
-        if (s instanceof Stmt.Assign a) {
+
+        public Void visitExpr(Stmt.ExprStmt e) {
+            if (!(e.expr() instanceof Expr.Call c && call(null, c, out))) {
+                Set<String> names = new LinkedHashSet<>();
+                names(e.expr(), names);
+                use(e.pos(), names, out);
+            }
+            return null;
+        }
+
+        public Void visitAssign(Stmt.Assign a) {
             assignment(a, out);
-        } else if (s instanceof Stmt.If i) {
+            return null;
+        }
+
+        public Void visitIf(Stmt.If i) {
             List<SizeStmt.Branch> branches = new ArrayList<>();
             for (Stmt.Branch b : i.branches()) {
                 branches.add(new SizeStmt.Branch(expr(b.condition()), statements(b.body())));
             }
             out.add(new SizeStmt.If(i.pos(), branches, i.elseBody() == null ? null : statements(i.elseBody())));
-        } else if (s instanceof Stmt.For f) {
+            return null;
+        }
+
+        public Void visitFor(Stmt.For f) {
             List<SizeStmt> body = statements(f.body());
             if (!(f.iterable() instanceof Expr.Range r)) {
                 if (body.stream().anyMatch(SizeStmts::changesSizes)) {
@@ -141,49 +164,84 @@ final class SizingBuilder {
                 }
                 out.add(new SizeStmt.Opaque(f.pos(), f.var()));
                 out.addAll(body.stream().filter(x -> x instanceof SizeStmt.Use).toList());
-                return;
+                return null;
             }
             out.add(new SizeStmt.For(f.pos(), f.var(), expr(r.start()), r.step() == null ? null : expr(r.step()),
                     expr(r.stop()), body, f.threaded(), f.nested()));
-        } else if (s instanceof Stmt.While w) {
+            return null;
+        }
+
+        public Void visitWhile(Stmt.While w) {
             List<SizeStmt> body = statements(w.body());
             if (body.stream().anyMatch(SizeStmts::changesSizes)) {
                 out.add(new SizeStmt.While(w.pos(), tryExpr(w.condition()), body));
             } else {
                 out.addAll(body.stream().filter(x -> x instanceof SizeStmt.Use).toList());
             }
-        } else if (s instanceof Stmt.Return r && inProgress.size() > 0) {
+            return null;
+        }
+
+        public Void visitReturn(Stmt.Return r) {
+            if (inProgress.isEmpty()) {
+                return null; // a return at the top level ends nothing being sized
+            }
             if (r.value() != null) {
                 Set<String> names = new LinkedHashSet<>();
                 names(r.value(), names);
                 use(r.pos(), names, out);
             }
             out.add(new SizeStmt.Return(r.pos()));
-        } else if (s instanceof Stmt.Break b) {
+            return null;
+        }
+
+        public Void visitBreak(Stmt.Break b) {
             out.add(new SizeStmt.Break(b.pos()));
-        } else if (s instanceof Stmt.Continue c) {
+            return null;
+        }
+
+        public Void visitContinue(Stmt.Continue c) {
             out.add(new SizeStmt.Continue(c.pos()));
-        } else if (s instanceof Stmt.Block b) {
+            return null;
+        }
+
+        public Void visitBlock(Stmt.Block b) {
             out.addAll(statements(b.body()));
-        } else if (s instanceof Stmt.PrintBufferUsage p) {
+            return null;
+        }
+
+        public Void visitPrintBufferUsage(Stmt.PrintBufferUsage p) {
             out.addAll(statements(p.body()));
-        } else if (s instanceof Stmt.BufferScope scope) {
+            return null;
+        }
+
+        public Void visitBufferScope(Stmt.BufferScope scope) {
             List<String> names = scope.buffers().stream().map(Stmt.ScopedBuffer::name)
                     .filter(buffers::contains).toList();
             out.addAll(statements(scope.body()));
             if (!names.isEmpty()) {
                 out.add(new SizeStmt.ScopeEnd(scope.pos(), names));
             }
-        } else if (s instanceof Stmt.Tensor t) {
+            return null;
+        }
+
+        public Void visitTensor(Stmt.Tensor t) {
             TensorStatements.translate(t, allocations, out);
-        } else if (s instanceof Stmt.ExprStmt e) {
-            Set<String> names = new LinkedHashSet<>();
-            names(e.expr(), names);
-            use(e.pos(), names, out);
-        } else if (s instanceof Stmt.Show sh) {
+            return null;
+        }
+
+        public Void visitShow(Stmt.Show sh) {
             Set<String> names = new LinkedHashSet<>();
             names(sh.expr(), names);
             use(sh.pos(), names, out);
+            return null;
+        }
+
+        public Void visitFunction(Stmt.Function f) {
+            return null; // sized where it is called
+        }
+
+        public Void visitUsing(Stmt.Using u) {
+            return null;
         }
     }
 

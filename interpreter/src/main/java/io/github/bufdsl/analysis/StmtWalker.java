@@ -14,39 +14,93 @@ final class StmtWalker {
     }
 
     void statement(Stmt s) {
-        if (s instanceof Stmt.ExprStmt e) {
+        s.accept(statements);
+    }
+
+    private final Stmt.Visitor<Void> statements = new Stmt.Visitor<>() {
+        public Void visitExpr(Stmt.ExprStmt e) {
             expr(e.expr());
-        } else if (s instanceof Stmt.Assign a) {
-            a.targets().forEach(this::expr);
+            return null;
+        }
+
+        public Void visitAssign(Stmt.Assign a) {
+            a.targets().forEach(StmtWalker.this::expr);
             expr(a.value());
-        } else if (s instanceof Stmt.If i) {
+            return null;
+        }
+
+        public Void visitIf(Stmt.If i) {
             for (Stmt.Branch b : i.branches()) {
                 expr(b.condition());
-                b.body().forEach(this::statement);
+                b.body().forEach(StmtWalker.this::statement);
             }
             if (i.elseBody() != null) {
-                i.elseBody().forEach(this::statement);
+                i.elseBody().forEach(StmtWalker.this::statement);
             }
-        } else if (s instanceof Stmt.For f) {
-            expr(f.iterable());
-            f.body().forEach(this::statement);
-        } else if (s instanceof Stmt.While w) {
-            expr(w.condition());
-            w.body().forEach(this::statement);
-        } else if (s instanceof Stmt.Block b) {
-            b.body().forEach(this::statement);
-        } else if (s instanceof Stmt.PrintBufferUsage p) {
-            p.body().forEach(this::statement);
-        } else if (s instanceof Stmt.BufferScope b) {
-            b.body().forEach(this::statement);
-        } else if (s instanceof Stmt.Return r && r.value() != null) {
-            expr(r.value());
-        } else if (s instanceof Stmt.Show sh) {
-            expr(sh.expr());
-        } else if (s instanceof Stmt.Tensor t) {
-            tensor(t.rhs());
+            return null;
         }
-    }
+
+        public Void visitFor(Stmt.For f) {
+            expr(f.iterable());
+            f.body().forEach(StmtWalker.this::statement);
+            return null;
+        }
+
+        public Void visitWhile(Stmt.While w) {
+            expr(w.condition());
+            w.body().forEach(StmtWalker.this::statement);
+            return null;
+        }
+
+        public Void visitBlock(Stmt.Block b) {
+            b.body().forEach(StmtWalker.this::statement);
+            return null;
+        }
+
+        public Void visitPrintBufferUsage(Stmt.PrintBufferUsage p) {
+            p.body().forEach(StmtWalker.this::statement);
+            return null;
+        }
+
+        public Void visitBufferScope(Stmt.BufferScope b) {
+            b.buffers().forEach(sb -> expr(sb.length()));
+            b.body().forEach(StmtWalker.this::statement);
+            return null;
+        }
+
+        public Void visitReturn(Stmt.Return r) {
+            if (r.value() != null) {
+                expr(r.value());
+            }
+            return null;
+        }
+
+        public Void visitShow(Stmt.Show sh) {
+            expr(sh.expr());
+            return null;
+        }
+
+        public Void visitTensor(Stmt.Tensor t) {
+            tensor(t.rhs());
+            return null;
+        }
+
+        public Void visitFunction(Stmt.Function f) {
+            return null; // not into function definitions
+        }
+
+        public Void visitBreak(Stmt.Break b) {
+            return null;
+        }
+
+        public Void visitContinue(Stmt.Continue c) {
+            return null;
+        }
+
+        public Void visitUsing(Stmt.Using u) {
+            return null;
+        }
+    };
 
     private void tensor(TensorExpr t) {
         if (t instanceof TensorExpr.Scalar s) {

@@ -1,6 +1,7 @@
 package io.github.bufdsl.exec;
 
 import io.github.bufdsl.ast.AssignOp;
+import io.github.bufdsl.ast.AssignedNames;
 import io.github.bufdsl.ast.Expr;
 import io.github.bufdsl.ast.ExprPrinter;
 import io.github.bufdsl.ast.Stmt;
@@ -47,37 +48,7 @@ final class Compiler {
      * not entered.
      */
     static void declareAssigned(List<Stmt> body, Scope into) {
-        for (Stmt s : body) {
-            if (s instanceof Stmt.Assign a) {
-                for (Expr t : a.targets()) {
-                    if (t instanceof Expr.Name n) {
-                        into.declare(n.name());
-                    }
-                }
-            } else if (s instanceof Stmt.If f) {
-                for (Stmt.Branch b : f.branches()) {
-                    declareAssigned(b.body(), into);
-                }
-                if (f.elseBody() != null) {
-                    declareAssigned(f.elseBody(), into);
-                }
-            } else if (s instanceof Stmt.For f && !f.threaded()) {
-                into.declare(f.var());
-                declareAssigned(f.body(), into);
-            } else if (s instanceof Stmt.While w) {
-                declareAssigned(w.body(), into);
-            } else if (s instanceof Stmt.Block b && !b.scoped()) {
-                declareAssigned(b.body(), into);
-            } else if (s instanceof Stmt.BufferScope b) {
-                b.buffers().forEach(sb -> into.declare(sb.name()));
-                declareAssigned(b.body(), into);
-            } else if (s instanceof Stmt.PrintBufferUsage p) {
-                declareAssigned(p.body(), into);
-            } else if (s instanceof Stmt.Tensor t && t.op() == AssignOp.DEFINE
-                    && t.lhs().tensor() instanceof Expr.Name n) {
-                into.declare(n.name());
-            }
-        }
+        AssignedNames.collect(body, false, into::declare);
     }
 
     /** Where a variable is read from: the innermost scope declaring it, then outward; the globals last. */
@@ -181,73 +152,104 @@ final class Compiler {
     }
 
     Code statement(Stmt s) {
-        if (s instanceof Stmt.ExprStmt e) {
+        return s.accept(statements);
+    }
+
+    /** The code of each kind of statement. */
+    private final Stmt.Visitor<Code> statements = new Stmt.Visitor<>() {
+        public Code visitExpr(Stmt.ExprStmt e) {
             Eval x = expr(e.expr());
             return x::eval;
         }
-        if (s instanceof Stmt.Assign a) {
+
+        public Code visitAssign(Stmt.Assign a) {
             return assign(a);
         }
-        if (s instanceof Stmt.If f) {
+
+        public Code visitIf(Stmt.If f) {
             return ifStatement(f);
         }
-        if (s instanceof Stmt.For f) {
+
+        public Code visitFor(Stmt.For f) {
             return f.threaded() ? threadedFor(f) : forLoop(f);
         }
-        if (s instanceof Stmt.While w) {
-            Eval cond = expr(w.condition());
-            Code body = block(w.body());
-            boolean limited = interp.limited();
-            return c -> {
-                c.loops.push(w);
-                try {
-                    while (interp.condition(cond.eval(c), w.condition())) {
-                        long steps = ++c.steps; // an empty body is still a step, so a spinning loop times out
-                        if (limited) {
-                            interp.checkLimits(c, w, steps);
-                        }
-                        if (!iteration(body, c)) {
-                            break;
-                        }
-                    }
-                } finally {
-                    c.loops.pop();
-                }
-            };
+
+        public Code visitWhile(Stmt.While w) {
+            return whileLoop(w);
         }
-        if (s instanceof Stmt.Block b) {
+
+        public Code visitBlock(Stmt.Block b) {
             return b.scoped() ? letBlock(b) : block(b.body());
         }
-        if (s instanceof Stmt.Function || s instanceof Stmt.Using) {
+
+        public Code visitFunction(Stmt.Function f) {
             return c -> { };
         }
-        if (s instanceof Stmt.Return r) {
+
+        public Code visitUsing(Stmt.Using u) {
+            return c -> { };
+        }
+
+        public Code visitReturn(Stmt.Return r) {
             Eval v = r.value() == null ? c -> Value.Nothing.NOTHING : expr(r.value());
             return c -> {
                 throw new Interpreter.Return(v.eval(c));
             };
         }
-        if (s instanceof Stmt.Break) {
+
+        public Code visitBreak(Stmt.Break b) {
             return c -> {
                 throw Interpreter.Break.INSTANCE;
             };
         }
-        if (s instanceof Stmt.Continue) {
+
+        public Code visitContinue(Stmt.Continue k) {
             return c -> {
                 throw Interpreter.Continue.INSTANCE;
             };
         }
-        if (s instanceof Stmt.Tensor t) {
+
+        public Code visitTensor(Stmt.Tensor t) {
             return c -> c.tensors.execute(t);
         }
-        if (s instanceof Stmt.Show sh) {
+
+        public Code visitShow(Stmt.Show sh) {
             Eval x = expr(sh.expr());
             return c -> c.out().println(sh.text() + " = " + ValueFormat.show(x.eval(c)));
         }
-        if (s instanceof Stmt.BufferScope b) {
+
+        public Code visitBufferScope(Stmt.BufferScope b) {
             return bufferScope(b);
         }
-        Stmt.PrintBufferUsage p = (Stmt.PrintBufferUsage) s;
+
+        public Code visitPrintBufferUsage(Stmt.PrintBufferUsage p) {
+            return printBufferUsage(p);
+        }
+    };
+
+    private Code whileLoop(Stmt.While w) {
+        Eval cond = expr(w.condition());
+        Code body = block(w.body());
+        boolean limited = interp.limited();
+        return c -> {
+            c.loops.push(w);
+            try {
+                while (interp.condition(cond.eval(c), w.condition())) {
+                    long steps = ++c.steps; // an empty body is still a step, so a spinning loop times out
+                    if (limited) {
+                        interp.checkLimits(c, w, steps);
+                    }
+                    if (!iteration(body, c)) {
+                        break;
+                    }
+                }
+            } finally {
+                c.loops.pop();
+            }
+        };
+    }
+
+    private Code printBufferUsage(Stmt.PrintBufferUsage p) {
         List<Eval> names = p.buffers().stream().map(this::read).toList();
         Code body = block(p.body());
         return c -> {

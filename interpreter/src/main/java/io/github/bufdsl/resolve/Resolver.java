@@ -4,6 +4,7 @@ import io.github.bufdsl.builtins.Signature;
 import io.github.bufdsl.exec.Builtins;
 
 import io.github.bufdsl.ast.AssignOp;
+import io.github.bufdsl.ast.AssignedNames;
 import io.github.bufdsl.ast.Expr;
 import io.github.bufdsl.ast.Program;
 import io.github.bufdsl.ast.Stmt;
@@ -88,35 +89,7 @@ public final class Resolver {
 
     /** Every name a list of statements assigns, not descending into functions. */
     private static void collectAssigned(List<Stmt> body, Set<String> into) {
-        for (Stmt s : body) {
-            if (s instanceof Stmt.Assign a) {
-                for (Expr t : a.targets()) {
-                    if (t instanceof Expr.Name n) {
-                        into.add(n.name());
-                    }
-                }
-            } else if (s instanceof Stmt.If i) {
-                i.branches().forEach(b -> collectAssigned(b.body(), into));
-                if (i.elseBody() != null) {
-                    collectAssigned(i.elseBody(), into);
-                }
-            } else if (s instanceof Stmt.For f) {
-                into.add(f.var());
-                collectAssigned(f.body(), into);
-            } else if (s instanceof Stmt.While w) {
-                collectAssigned(w.body(), into);
-            } else if (s instanceof Stmt.Block b) {
-                collectAssigned(b.body(), into);
-            } else if (s instanceof Stmt.PrintBufferUsage p) {
-                collectAssigned(p.body(), into);
-            } else if (s instanceof Stmt.BufferScope b) {
-                b.buffers().forEach(x -> into.add(x.name()));
-                collectAssigned(b.body(), into);
-            } else if (s instanceof Stmt.Tensor t && t.op() == AssignOp.DEFINE
-                    && t.lhs().tensor() instanceof Expr.Name n) {
-                into.add(n.name());
-            }
-        }
+        AssignedNames.collect(body, true, into::add);
     }
 
     private void statements(List<Stmt> body, boolean topLevel) {

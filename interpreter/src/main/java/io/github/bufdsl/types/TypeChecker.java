@@ -1,6 +1,7 @@
 package io.github.bufdsl.types;
 
 import io.github.bufdsl.ast.AssignOp;
+import io.github.bufdsl.ast.AssignedNames;
 import io.github.bufdsl.ast.Expr;
 import io.github.bufdsl.ast.ExprPrinter;
 import io.github.bufdsl.ast.Stmt;
@@ -291,88 +292,7 @@ public final class TypeChecker {
 
     /** Every name a list of statements assigns, not descending into functions. */
     static void collectAssigned(List<Stmt> body, Set<String> into) {
-        for (Stmt s : body) {
-            s.accept(new Stmt.Visitor<Void>() {
-                public Void visitExpr(Stmt.ExprStmt s) {
-                    return null;
-                }
-
-                public Void visitAssign(Stmt.Assign s) {
-                    for (Expr t : s.targets()) {
-                        if (t instanceof Expr.Name n) {
-                            into.add(n.name());
-                        }
-                    }
-                    return null;
-                }
-
-                public Void visitIf(Stmt.If s) {
-                    s.branches().forEach(b -> collectAssigned(b.body(), into));
-                    if (s.elseBody() != null) {
-                        collectAssigned(s.elseBody(), into);
-                    }
-                    return null;
-                }
-
-                public Void visitFor(Stmt.For s) {
-                    into.add(s.var());
-                    collectAssigned(s.body(), into);
-                    return null;
-                }
-
-                public Void visitWhile(Stmt.While s) {
-                    collectAssigned(s.body(), into);
-                    return null;
-                }
-
-                public Void visitBlock(Stmt.Block s) {
-                    collectAssigned(s.body(), into);
-                    return null;
-                }
-
-                public Void visitFunction(Stmt.Function s) {
-                    return null;
-                }
-
-                public Void visitReturn(Stmt.Return s) {
-                    return null;
-                }
-
-                public Void visitBreak(Stmt.Break s) {
-                    return null;
-                }
-
-                public Void visitContinue(Stmt.Continue s) {
-                    return null;
-                }
-
-                public Void visitUsing(Stmt.Using s) {
-                    return null;
-                }
-
-                public Void visitTensor(Stmt.Tensor s) {
-                    if (s.op() == AssignOp.DEFINE && s.lhs().tensor() instanceof Expr.Name n) {
-                        into.add(n.name());
-                    }
-                    return null;
-                }
-
-                public Void visitShow(Stmt.Show s) {
-                    return null;
-                }
-
-                public Void visitPrintBufferUsage(Stmt.PrintBufferUsage s) {
-                    collectAssigned(s.body(), into);
-                    return null;
-                }
-
-                public Void visitBufferScope(Stmt.BufferScope s) {
-                    s.buffers().forEach(b -> into.add(b.name()));
-                    collectAssigned(s.body(), into);
-                    return null;
-                }
-            });
-        }
+        AssignedNames.collect(body, true, into::add);
     }
 
     // ------------------------------------------------------------------ statements
