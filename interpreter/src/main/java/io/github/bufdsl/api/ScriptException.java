@@ -20,7 +20,7 @@ public final class ScriptException extends Exception {
         super(e.diagnostics().isEmpty() ? "error" : e.diagnostics().get(0).message(), null, false, false);
         this.beforeRunning = e.phase() == Phase.STATIC;
         String file = source == null ? "bufdsl" : source.name();
-        List<Diagnostic> placed = io.github.bufdsl.diag.Placement.place(e.diagnostics(), source);
+        List<Diagnostic> placed = e.diagnostics(); // each where its producer placed it (see diag.Placement)
         this.problems = placed.stream().map(d -> new Problem(file, d.pos().line(), d.pos().column(),
                 d.severity().label(), d.message())).toList();
         StringBuilder sb = new StringBuilder();

@@ -1,100 +1,124 @@
 package io.github.bufdsl.diag;
 
+import io.github.bufdsl.ast.TensorExpr;
+import io.github.bufdsl.runtime.TensorRules;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Puts diagnostics where the mistake is, just before they are shown: an index error of an
- * {@code @tensor} statement ("index k has dimension 2 on A but 3 on B") at the offending index
- * rather than at {@code @tensor}, and a second "x is not defined" for the same name left out (it
- * has the same cause as the first).
+ * Where an {@code @tensor} index error stands: from the violation of the index rules (which index,
+ * on which tensor, what is wrong) and the positions of the statement's indices in the syntax tree,
+ * the occurrence of the index that is wrong: the second tensor whose dimension differs, the third
+ * occurrence of an index, the output's index that the right side lacks. The static types and the
+ * run place their errors with it; nothing here reads messages or source text.
  */
 public final class Placement {
     private Placement() {
     }
 
-    private static final Pattern INDEX_ERROR = Pattern.compile(
-            "^index (\\w+) (has dimension \\S+ on \\S+ but \\S+ on (\\S+)|appears three times"
-                    + "|appears only once.*|of the output (\\S+) does not appear.*|is traced over.*)");
-    private static final Pattern REF = Pattern.compile("([\\p{L}_][\\p{L}\\p{N}_!]*)\\s*\\[([^\\[\\]]*)\\]");
-
-    public static List<Diagnostic> place(List<Diagnostic> diagnostics, Source source) {
-        List<Diagnostic> out = new ArrayList<>();
-        Set<String> undefined = new HashSet<>();
-        for (Diagnostic d : diagnostics) {
-            int cut = d.message().indexOf(" is not defined");
-            if (cut > 0) {
-                String name = d.message().substring(0, cut);
-                if (!undefined.add(name)) {
-                    continue; // the same cause as the first
-                }
-            }
-            out.add(atIndex(defineHint(d, source), source));
-        }
-        return out;
+    /** One tensor of a term as the index rules were given it: its name there, and its indices in the tree. */
+    public record Operand(String name, TensorExpr.Ref ref) {
     }
 
-    private static final Pattern TENSOR_OUTPUT = Pattern.compile("^@tensor(opt)?\\s+(\\w+)\\s*\\[([^\\]]*)\\]\\s*(\\+|-)?=");
-
-    /** An undefined output of {@code @tensor C[i,j] = ...}: it is created with {@code :=}. */
-    private static Diagnostic defineHint(Diagnostic d, Source source) {
-        int cut = d.message().indexOf(" is not defined");
-        if (source == null || !d.pos().isKnown() || cut <= 0) {
-            return d;
-        }
-        String name = d.message().substring(0, cut);
-        String line = source.line(d.pos().line()).strip();
-        Matcher m = TENSOR_OUTPUT.matcher(line);
-        if (!m.find() || !m.group(2).equals(name) || m.group(4) != null) {
-            return d;
-        }
-        return new Diagnostic(d.severity(), d.pos(), name + " is not defined; to create it here, write `:=`: @tensor "
-                + name + "[" + m.group(3) + "] := ...");
+    private record Occurrence(String tensor, String label, Pos pos, boolean output) {
     }
 
-    /** An @tensor index error, moved to the occurrence of the index that is wrong. */
-    private static Diagnostic atIndex(Diagnostic d, Source source) {
-        Matcher m = INDEX_ERROR.matcher(d.message());
-        if (source == null || !d.pos().isKnown() || !m.find()) {
-            return d;
+    /**
+     * The place of violation {@code v} of a term whose factors are {@code factors} and whose output
+     * is {@code output} (null for none); {@code fallback} when the violation names no index found here.
+     */
+    public static Pos tensorIndex(TensorRules.Violation v, Operand output, List<Operand> factors, Pos fallback) {
+        // in the order the rules look at them: the factors, then the output
+        List<Occurrence> ruleOrder = new ArrayList<>();
+        for (Operand f : factors) {
+            add(ruleOrder, f, false);
         }
-        String line = source.line(d.pos().line());
-        int from = d.pos().column() - 1;
-        if (from < 0 || from >= line.length() || !line.startsWith("@tensor", from)) {
-            return d;
+        List<Occurrence> outs = new ArrayList<>();
+        if (output != null) {
+            add(outs, output, true);
         }
-        String label = m.group(1);
-        String onTensor = m.group(3) != null ? m.group(3) : m.group(4);
-        List<int[]> hits = new ArrayList<>(); // {column, isOnTensor}
-        Matcher r = REF.matcher(line);
-        r.region(from, line.length());
-        while (r.find()) {
-            String tensor = r.group(1);
-            int start = r.start(2);
-            String inside = r.group(2);
-            Matcher w = Pattern.compile("\\b" + Pattern.quote(label) + "\\b").matcher(inside);
-            while (w.find()) {
-                hits.add(new int[] {start + w.start() + 1, tensor.equals(onTensor) ? 1 : 0});
-            }
-        }
-        if (hits.isEmpty()) {
-            return d;
-        }
-        int[] chosen = hits.get(hits.size() - 1);
-        if (onTensor != null) {
-            for (int[] h : hits) {
-                if (h[1] == 1) {
-                    chosen = h;
-                    if (m.group(4) != null) {
-                        break; // the output's occurrence: the first
-                    }
+        ruleOrder.addAll(outs);
+        // in the order they are read: the output, then the factors
+        List<Occurrence> textOrder = new ArrayList<>(outs);
+        textOrder.addAll(ruleOrder.subList(0, ruleOrder.size() - outs.size()));
+        Pos p = place(v, output, factors, outs, ruleOrder, textOrder);
+        return p != null && p.isKnown() ? p : fallback;
+    }
+
+    private static Pos place(TensorRules.Violation v, Operand output, List<Operand> factors, List<Occurrence> outs,
+            List<Occurrence> ruleOrder, List<Occurrence> textOrder) {
+        if (v instanceof TensorRules.Violation.IndexCount c) {
+            for (Operand f : factors) {
+                if (f.name().equals(c.tensor()) && f.ref() != null) {
+                    return f.ref().pos();
                 }
             }
+            return output != null && output.ref() != null ? output.ref().pos() : null;
         }
-        return new Diagnostic(d.severity(), new Pos(d.pos().line(), chosen[0], label.length()), d.message());
+        if (v instanceof TensorRules.Violation.RepeatedOnOutput) {
+            Set<String> seen = new HashSet<>();
+            for (Occurrence o : outs) {
+                if (!seen.add(o.label())) {
+                    return o.pos();
+                }
+            }
+            return null;
+        }
+        if (v instanceof TensorRules.Violation.ThreeTimes t) {
+            return nth(textOrder, t.label(), null, 2);
+        }
+        if (v instanceof TensorRules.Violation.Once o) {
+            return nth(textOrder, o.label(), null, 0);
+        }
+        if (v instanceof TensorRules.Violation.NotOnRight n) {
+            return nth(outs, n.label(), null, 0);
+        }
+        if (v instanceof TensorRules.Violation.DimensionsDisagree d) {
+            // the first occurrence on the second tensor after the label was first seen
+            boolean first = true;
+            for (Occurrence o : ruleOrder) {
+                if (!o.label().equals(d.label())) {
+                    continue;
+                }
+                if (!first && o.tensor().equals(d.secondOn())) {
+                    return o.pos();
+                }
+                first = false;
+            }
+            return null;
+        }
+        if (v instanceof TensorRules.Violation.TraceDimensionsDiffer t) {
+            return nth(ruleOrder, t.label(), t.tensor(), 1);
+        }
+        return null;
+    }
+
+    private static void add(List<Occurrence> into, Operand f, boolean output) {
+        if (f.ref() == null || f.ref().indexPositions() == null) {
+            return;
+        }
+        List<String> labels = f.ref().indices();
+        for (int k = 0; k < labels.size() && k < f.ref().indexPositions().size(); k++) {
+            into.add(new Occurrence(f.name(), labels.get(k), f.ref().indexPositions().get(k), output));
+        }
+    }
+
+    /** The n-th (from 0) occurrence of {@code label}, on {@code tensor} when it is not null. */
+    private static Pos nth(List<Occurrence> list, String label, String tensor, int n) {
+        int seen = 0;
+        for (Occurrence o : list) {
+            if (o.label().equals(label) && (tensor == null || o.tensor().equals(tensor)) && seen++ == n) {
+                return o.pos();
+            }
+        }
+        return null;
+    }
+
+    /** The hint for an undefined output of {@code @tensor C[i,j] = ...}: it is created with {@code :=}. */
+    public static String defineHint(String name, List<String> labels) {
+        return name + " is not defined; to create it here, write `:=`: @tensor " + name + "["
+                + String.join(",", labels) + "] := ...";
     }
 }

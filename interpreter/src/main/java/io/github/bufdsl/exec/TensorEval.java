@@ -4,6 +4,7 @@ import io.github.bufdsl.ast.AssignOp;
 import io.github.bufdsl.ast.Expr;
 import io.github.bufdsl.ast.Stmt;
 import io.github.bufdsl.ast.TensorExpr;
+import io.github.bufdsl.diag.Placement;
 import io.github.bufdsl.runtime.Buffer;
 import io.github.bufdsl.runtime.ContractionOrder;
 import io.github.bufdsl.runtime.Contractor;
@@ -75,7 +76,7 @@ final class TensorEval {
             }
             if (s.lhs().tensor() instanceof Expr.Name n) { // the new tensor's dimensions come from the terms
                 for (Term t : terms) {
-                    checkIndices(new TensorRules.Ref(n.name(), List.of(outLabels), null), t);
+                    checkIndices(s, new TensorRules.Ref(n.name(), List.of(outLabels), null), t);
                 }
             }
             out = define(s, terms, outLabels);
@@ -95,7 +96,7 @@ final class TensorEval {
         }
         TensorRules.Ref outRef = TensorRules.ref(out, outLabels);
         for (Term t : terms) {
-            checkIndices(outRef, t);
+            checkIndices(s, outRef, t);
         }
         // a factor with a repeated index is traced first, every term's before any product: products
         // then see distinct indices only
@@ -113,13 +114,20 @@ final class TensorEval {
     }
 
     /** The index rules on a whole term, before any of its contractions runs. */
-    private static void checkIndices(TensorRules.Ref out, Term t) {
+    private static void checkIndices(Stmt.Tensor s, TensorRules.Ref out, Term t) {
         List<TensorRules.Ref> refs = new java.util.ArrayList<>();
+        List<Placement.Operand> places = new java.util.ArrayList<>();
         for (Factor f : t.factors()) {
             f.tensor().checkLive();
-            refs.add(TensorRules.ref(f.tensor(), f.labels()));
+            TensorRules.Ref r = TensorRules.ref(f.tensor(), f.labels());
+            refs.add(r);
+            places.add(new Placement.Operand(r.name(), f.node()));
         }
-        TensorRules.check(TensorRules.term(out, refs));
+        TensorRules.Violation v = TensorRules.term(out, refs);
+        if (v != null) { // at the index it concerns
+            throw new ScriptError(Placement.tensorIndex(v, new Placement.Operand(out.name(), s.lhs()), places, s.pos()),
+                    v.message());
+        }
     }
 
     private Tensor define(Stmt.Tensor s, List<Term> terms, String[] outLabels) {

@@ -192,6 +192,29 @@ class TypeCheckerTest {
         assertEquals(1, errors("A = alloc!(bfu, 2)\nB = alloc!(bfu, 3)\n", Map.of(), true).size());
     }
 
+    /** @tensor index errors stand at the index they concern, from the violation and the tree's positions. */
+    @Test
+    void tensorIndexErrorsStandAtTheIndex() throws ScriptException {
+        String dims = "buf = Buffer(100)\nA = alloc!(buf, 2, 3)\nB = alloc!(buf, 4, 2)\nC = alloc!(buf, 2, 2)\n";
+        finds(dims + "@tensor C[i,k] = A[i,j] * B[j,k]\n", "5:29 index j has dimension 3 on A but 4 on B");
+        finds(dims + "@tensor C[i,k] = A[i,j] * B[k,i]\n", "5:31 index i appears three times");
+        finds(dims + "@tensor C[i,i] = A[i,j] * B[j,k]\n", "5:13 an index repeats on the output C: i,i");
+        finds(dims + "@tensor C[i,k] = A[i,j,k]\n", "5:18 A has 2 dimensions but 3 indices [i,j,k]");
+        finds(dims + "@tensor C[i,m] = A[i,j] * B[j,k]\n", "5:31 index k appears only once");
+        finds(dims + "@tensor D[i,j] = A[i,k] * B[k,j]\n", "5:9 D is not defined; to create it here, write `:=`:"
+                + " @tensor D[i,j] := ...");
+        // in the run, where only the run knows the dimensions (a function's parameter): the same place
+        String text = "buf = Buffer(100)\nfunction f(X, Y, Z)\n    @tensor Z[i,k] = X[i,j] * Y[j,k]\nend\n"
+                + "A = alloc!(buf, 2, 3)\nB = alloc!(buf, 4, 2)\nC = alloc!(buf, 2, 2)\nf(A, B, C)\n";
+        ScriptException e = org.junit.jupiter.api.Assertions.assertThrows(ScriptException.class,
+                () -> BufScript.fromString("t.buf", text).run(Map.of(), new PrintStream(new ByteArrayOutputStream(),
+                        true, StandardCharsets.UTF_8)));
+        Problem p = e.problems().get(0);
+        assertTrue(p.message().contains("index j has dimension 3 on"), p.message());
+        assertEquals(3, p.line());
+        assertEquals(33, p.column(), "at j of Y[j,k]: " + e.formatted());
+    }
+
     @Test
     void aBackwardsSliceIsRefusedAsTheRunRefusesIt() {
         finds("buf = Buffer(100)\nA = alloc!(buf, 4, 3)\nB = A[end:-1:1, :]\n",
