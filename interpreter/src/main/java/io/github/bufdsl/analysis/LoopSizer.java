@@ -253,6 +253,8 @@ final class LoopSizer {
         tracking.addLast(track);
         boolean breaks = false;
         boolean returns = false;
+        WorkspaceModel.Counts workspaceBefore = run.workspace.startIteration();
+        WorkspaceModel.Counts workspace;
         try {
             run.assign(var, Poly.symbol(var));
             run.statements(body);
@@ -267,6 +269,11 @@ final class LoopSizer {
         } finally {
             pieces.active.removeLast();
             tracking.removeLast();
+            workspace = run.workspace.endIteration(workspaceBefore);
+        }
+        String open = WorkspaceModel.notClosed(workspace, piece);
+        if (open != null) {
+            throw new Signals.NotClosed(open);
         }
         Set<String> carried = new HashSet<>(track[0]);
         carried.retainAll(track[1]);
@@ -327,7 +334,7 @@ final class LoopSizer {
         if (run.locals != null) {
             values.putAll(run.locals);
         }
-        return new LoopSummary(piece, end, peak, peakAt, pushed, values, track[1], breaks, returns);
+        return new LoopSummary(piece, end, peak, peakAt, pushed, values, track[1], breaks, returns, workspace);
     }
 
     /** Applies the pieces' summaries, in the order the loop runs them, to the state {@code before}. */
@@ -388,6 +395,7 @@ final class LoopSizer {
             Map<String, Peak> most = new HashMap<>();
             Map<String, Pos> where = new HashMap<>();
             for (LoopSummary s : sums) {
+                run.workspace.raiseOver(s.workspace(), s.piece());
                 Map<String, Peak> p = apply.piecePeaks(s, s.piece(), null, whole.step(), s.piece().first().equals(whole.first()));
                 p.forEach((b, v) -> {
                     if (!uniform.contains(b)) {
@@ -433,6 +441,7 @@ final class LoopSizer {
                 }
                 run.restore(here);
                 apply.applyPiece(one, p, true);
+                run.workspace.raiseOver(one.workspace(), p);
                 if (one.returns()) {
                     throw new Returned();
                 }
@@ -440,6 +449,7 @@ final class LoopSizer {
                 return;
             }
             apply.applyPiece(s, p, partial);
+            run.workspace.raiseOver(s.workspace(), p);
             if (partial && s.returns()) {
                 throw new Returned();
             }

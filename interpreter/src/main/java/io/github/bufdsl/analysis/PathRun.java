@@ -83,7 +83,8 @@ final class PathRun {
     PathRun(SizingEvaluator ev, List<Boolean> prefix) {
         this.ev = ev;
         this.prefix = prefix;
-        this.workspace = new WorkspaceModel(ev.backend.anyOffset(), ev.backend.stages(), ev.backend.readsNative());
+        this.workspace = new WorkspaceModel(ev.backend.anyOffset(), ev.backend.stages(), ev.backend.readsNative(),
+                new SymbolicSizes(this));
         for (String b : ev.function.buffers()) {
             levels.put(b, new Level());
         }
@@ -103,8 +104,8 @@ final class PathRun {
     SizingResult.Leaf leaf() {
         Map<String, SizingResult.BufferPeak> peaks = new LinkedHashMap<>();
         levels.forEach((b, l) -> peaks.put(b, new SizingResult.BufferPeak(l.peak, l.peakAt, l.liveAtPeak())));
-        return new SizingResult.Leaf(peaks, List.copyOf(path), workspace.used() ? workspace.total() : Long.valueOf(0),
-                List.copyOf(trace));
+        return new SizingResult.Leaf(peaks, List.copyOf(path), workspace.used() ? workspace.total() : Peak.ZERO,
+                workspace.unknownWhy(), List.copyOf(trace));
     }
 
     void finish() {

@@ -48,6 +48,28 @@ public final class Peak {
         return r;
     }
 
+    /** {@code this + o}: sizes are never negative, so max(a, b) + max(c, d) = max(a + c, a + d, b + c, b + d). */
+    public Peak plus(Peak o) {
+        Peak r = null;
+        for (Poly a : candidates) {
+            for (Poly b : o.candidates) {
+                r = r == null ? of(a.plus(b)) : r.max(a.plus(b));
+            }
+        }
+        return r;
+    }
+
+    /** {@code this * o}, distributed as {@link #plus} (sizes are never negative). */
+    public Peak times(Peak o) {
+        Peak r = null;
+        for (Poly a : candidates) {
+            for (Poly b : o.candidates) {
+                r = r == null ? of(a.times(b)) : r.max(a.times(b));
+            }
+        }
+        return r;
+    }
+
     public List<Poly> candidates() {
         return candidates;
     }

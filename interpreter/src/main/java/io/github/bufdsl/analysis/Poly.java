@@ -336,6 +336,20 @@ public final class Poly {
         return symbolsOf(m).size();
     }
 
+    /**
+     * The symbols of each term but the constant one, a symbol once per power ({@code 2*n^2*m + 3}:
+     * {@code [[m, n, n]]}); opaque terms are symbols.
+     */
+    public List<List<String>> termSymbols() {
+        List<List<String>> out = new ArrayList<>();
+        for (String m : terms.keySet()) {
+            if (!m.isEmpty()) {
+                out.add(symbolsOf(m));
+            }
+        }
+        return out;
+    }
+
     /** True for a single term (no '+' when printed), so that it needs no parentheses in a product. */
     public boolean isSingleTerm() {
         return terms.size() <= 1 && den == 1;

@@ -26,9 +26,12 @@ public record SizingResult(SizingFunction function, Node tree, List<Diagnostic> 
     public sealed interface Node {
     }
 
-    /** One path's outcome: each buffer's peak, where it was reached and what was live there. */
-    public record Leaf(Map<String, BufferPeak> peaks, List<String> path, Long workspace, List<Step> trace)
-            implements Node {
+    /**
+     * One path's outcome: each buffer's peak, where it was reached and what was live there; the
+     * {@code @tensor} workspace (null when not known, {@code workspaceWhy} says why).
+     */
+    public record Leaf(Map<String, BufferPeak> peaks, List<String> path, Peak workspace, String workspaceWhy,
+            List<Step> trace) implements Node {
     }
 
     /** A buffer's level after a statement that changed it (for a picture of memory over the script). */
@@ -37,17 +40,45 @@ public record SizingResult(SizingFunction function, Node tree, List<Diagnostic> 
 
     /**
      * Elements of {@code @tensor} workspace at most over all paths (0 without {@code @tensor}), or
-     * null when a statement's dimensions are not known before running.
+     * null when it is not a number ({@link #workspaceFormula()}) or not known.
      */
     public Long workspace() {
         long max = 0;
         for (Leaf l : leaves()) {
+            Long v = l.workspace() == null ? null : l.workspace().constant();
+            if (v == null) {
+                return null;
+            }
+            max = Math.max(max, v);
+        }
+        return max;
+    }
+
+    /**
+     * The workspace as a formula in what is left free ({@code (m*n >= 1) ? m*k : 0}), as
+     * {@link #formula(String)} gives a peak; null when a path's workspace is not known.
+     */
+    public String workspaceFormula() {
+        for (Leaf l : leaves()) {
             if (l.workspace() == null) {
                 return null;
             }
-            max = Math.max(max, l.workspace());
         }
-        return max;
+        if (merged != null) {
+            return (merged.exact() ? "" : "at most ") + ((Leaf) tree).workspace() + " (over " + merged.conditions()
+                    + " open conditions, merged)";
+        }
+        return formula(project(tree, Leaf::workspace), 0);
+    }
+
+    /** Why the workspace is not known on some path (null when it is known on every path). */
+    public String workspaceUnknown() {
+        for (Leaf l : leaves()) {
+            if (l.workspace() == null) {
+                return l.workspaceWhy();
+            }
+        }
+        return null;
     }
 
     public record Split(String condition, Node ifFalse, Node ifTrue) implements Node {
@@ -88,7 +119,7 @@ public record SizingResult(SizingFunction function, Node tree, List<Diagnostic> 
             return (merged.exact() ? "" : "at most ") + (v != null ? v.toString() : ((Leaf) tree).peaks().get(buffer)
                     .peak().toString()) + " (over " + merged.conditions() + " open conditions, merged)";
         }
-        return formula(project(tree, buffer), 0);
+        return formula(project(tree, l -> l.peaks().get(buffer).peak()), 0);
     }
 
     /**
@@ -129,7 +160,7 @@ public record SizingResult(SizingFunction function, Node tree, List<Diagnostic> 
         }
     }
 
-    /** The tree of one buffer's peaks, with conditions that do not change it removed. */
+    /** The tree of one buffer's peaks (or of the workspace), with conditions that do not change it removed. */
     private sealed interface Projected {
     }
 
@@ -139,13 +170,13 @@ public record SizingResult(SizingFunction function, Node tree, List<Diagnostic> 
     private record PSplit(String condition, Projected ifFalse, Projected ifTrue) implements Projected {
     }
 
-    private static Projected project(Node n, String buffer) {
+    private static Projected project(Node n, java.util.function.Function<Leaf, Peak> of) {
         if (n instanceof Leaf l) {
-            return new PLeaf(l.peaks().get(buffer).peak());
+            return new PLeaf(of.apply(l));
         }
         Split s = (Split) n;
-        Projected f = project(s.ifFalse(), buffer);
-        Projected t = project(s.ifTrue(), buffer);
+        Projected f = project(s.ifFalse(), of);
+        Projected t = project(s.ifTrue(), of);
         return f.equals(t) ? f : new PSplit(s.condition(), f, t);
     }
 

@@ -55,47 +55,45 @@ final class TensorChecks {
         return d;
     }
 
-    /** Counts the statement's workspace when every dimension of its tensors is a number. */
+    /** Counts the statement's workspace; its dimensions may be formulas (the workspace is one then). */
     void workspace(SizeStmt.TensorOp op) {
-        Map<String, Long> dims = new HashMap<>();
+        try {
+            count(op);
+        } catch (SymbolicSizes.Undecided e) {
+            run.workspace.markUnknown("its layout depends on conditions usage merged (too many paths)");
+        } catch (ArithmeticException e) {
+            run.workspace.markUnknown("its sizes overflow 64 bits as formulas");
+        } catch (IllegalArgumentException | io.github.bufdsl.runtime.BufferException e) {
+            run.workspace.markUnknown(e.getMessage()); // the runtime reports what does not fit
+        }
+    }
+
+    private void count(SizeStmt.TensorOp op) {
+        Map<String, Poly> dims = new HashMap<>();
         List<SizeStmt.Factor> refs = op.order().refs();
         Boolean[] direct = new Boolean[refs.size()];
         Boolean[] offHeap = new Boolean[refs.size()];
-        Object output = run.lookup(op.output());
-        Boolean outDirect = output instanceof TensorRec r ? r.direct(run.ev.backend)
-                : output instanceof Opaque o && o.view() ? Boolean.FALSE : null;
-        Boolean outOffHeap = output instanceof TensorRec r ? r.offHeap : null;
         for (int i = 0; i < refs.size(); i++) {
             SizeStmt.Factor f = refs.get(i);
             TensorRec t = run.lookup(f.tensor()) instanceof TensorRec r ? r : null;
             if (t == null || t.dims == null || t.dims.size() != f.labels().size()) {
-                run.workspace.markUnknown();
+                run.workspace.markUnknown("the dimensions of " + f.tensor() + " are known only when running");
                 return;
             }
-            direct[i] = t.direct(run.ev.backend);
-            offHeap[i] = t.offHeap;
             for (int k = 0; k < f.labels().size(); k++) {
-                Poly d = t.dims.get(k);
-                if (!d.isConstant()) {
-                    run.workspace.markUnknown();
-                    return;
-                }
-                dims.putIfAbsent(f.labels().get(k), d.constantValue());
+                dims.putIfAbsent(f.labels().get(k), t.dims.get(k));
             }
         }
-        long limit = Long.MAX_VALUE;
-        if (op.order().limit() != null) {
-            Poly l = run.integer(op.order().limit(), "maxintermediate");
-            if (!l.isConstant()) {
-                run.workspace.markUnknown();
-                return;
-            }
-            limit = l.constantValue();
+        Object output = run.lookup(op.output());
+        Boolean outDirect = output instanceof TensorRec r ? r.direct(run.ev.backend, run.workspace.sizes())
+                : output instanceof Opaque o && o.view() ? Boolean.FALSE : null;
+        Boolean outOffHeap = output instanceof TensorRec r ? r.offHeap : null;
+        for (int i = 0; i < refs.size(); i++) {
+            TensorRec t = (TensorRec) run.lookup(refs.get(i).tensor());
+            direct[i] = t.direct(run.ev.backend, run.workspace.sizes());
+            offHeap[i] = t.offHeap;
         }
-        try {
-            run.workspace.statement(op, dims, limit, direct, offHeap, outDirect, outOffHeap);
-        } catch (RuntimeException e) {
-            run.workspace.markUnknown(); // the runtime reports what does not fit
-        }
+        Poly limit = op.order().limit() == null ? null : run.integer(op.order().limit(), "maxintermediate");
+        run.workspace.statement(op, dims, limit, direct, offHeap, outDirect, outOffHeap);
     }
 }

@@ -1,5 +1,6 @@
 package io.github.bufdsl.analysis;
 
+import io.github.bufdsl.analysis.LoopPieces.Piece;
 import io.github.bufdsl.runtime.ContractionOrder;
 import io.github.bufdsl.runtime.Contractor;
 import java.util.ArrayList;
@@ -9,40 +10,127 @@ import java.util.Map;
 /**
  * The workspace that {@code @tensor} statements take on one path, counted as the runtime takes it:
  * the contraction engine's copies of operands and products that do not line up with the multiply
- * ({@link Contractor#plan} decides, as it does at run time, and {@link Contractor.Workspace} counts
- * them as the engine keeps them), and per statement the scratch buffer of traced
- * copies and intermediates of products of three or more tensors. Unknown once a statement's
- * dimensions, or where its tensors start, are not all numbers.
+ * ({@link Contractor#plan} decides, as it does at run time, and {@link Contractor.Copies} counts
+ * them as the engine keeps them), and per statement the scratch buffer of traced copies and
+ * intermediates of products of three or more tensors ({@link ContractionOrder} orders them). Sizes
+ * are formulas ({@link SymbolicSizes}): the runtime's planning runs on them, and a comparison it
+ * asks that depends on free variables forks the path. Unknown once a statement's tensors are not
+ * followed (values known only when running) or a comparison cannot be followed.
  */
 final class WorkspaceModel {
     private final boolean anyOffset;
     private final boolean readsNative;
-    /** The engine's own count of its copies and staging ({@link Contractor.Workspace}). */
-    private final Contractor.Workspace engine;
-    private long scratchHighWater;
+    private final SymbolicSizes sizes;
+    /** The engine's own count of its copies and staging. */
+    private final Contractor.Copies<Peak> engine;
+    private Peak scratchHighWater = Peak.ZERO;
     private boolean unknown;
+    private String unknownWhy;
     private boolean any;
     /** Elements the statement being counted has taken from the scratch buffer so far. */
-    private long scratch;
+    private Peak scratch = Peak.ZERO;
 
-    WorkspaceModel(boolean anyOffset, boolean stages, boolean readsNative) {
+    WorkspaceModel(boolean anyOffset, boolean stages, boolean readsNative, SymbolicSizes sizes) {
         this.anyOffset = anyOffset;
         this.readsNative = readsNative;
-        this.engine = new Contractor.Workspace(readsNative, stages);
+        this.sizes = sizes;
+        this.engine = new Contractor.Copies<>(readsNative, stages, sizes);
     }
 
-    void markUnknown() {
+    /** The sizes the count plans with. */
+    SymbolicSizes sizes() {
+        return sizes;
+    }
+
+    void markUnknown(String why) {
+        if (!unknown) {
+            unknownWhy = why;
+        }
         unknown = true;
         any = true;
     }
 
+    /** Why the workspace is not known (set with the first reason). */
+    String unknownWhy() {
+        return unknownWhy;
+    }
+
     /** Elements at most, or null when unknown; 0 without any {@code @tensor}. */
-    Long total() {
-        return unknown ? null : engine.total() + scratchHighWater;
+    Peak total() {
+        return unknown ? null : engine.total().plus(scratchHighWater);
     }
 
     boolean used() {
         return any;
+    }
+
+    /** What the count holds: each of the engine's arrays at its largest, and the scratch buffer's high water. */
+    record Counts(List<Peak> engine, Peak scratch) {
+    }
+
+    Counts counts() {
+        return new Counts(engine.state(), scratchHighWater);
+    }
+
+    /** Starts counting one loop iteration on its own (returns what to continue from). */
+    Counts startIteration() {
+        Counts before = counts();
+        engine.restore(java.util.Collections.nCopies(before.engine().size(), Peak.ZERO));
+        scratchHighWater = Peak.ZERO;
+        return before;
+    }
+
+    /** Ends an iteration counted on its own: its counts, the count restored to {@code before}. */
+    Counts endIteration(Counts before) {
+        Counts iteration = counts();
+        engine.restore(before.engine());
+        scratchHighWater = before.scratch();
+        return iteration;
+    }
+
+    /**
+     * Whether an iteration's counts have a closed form over the iterations of {@code piece}: each a
+     * polynomial in the loop variable (its maximum over the range is then exact, {@link ClosedForms#max}).
+     */
+    static String notClosed(Counts iteration, Piece piece) {
+        List<Peak> all = new ArrayList<>(iteration.engine());
+        all.add(iteration.scratch());
+        for (Peak p : all) {
+            for (Poly c : p.candidates()) {
+                Poly t = ClosedForms.inIterations(c, piece.var(), piece.first(), piece.step());
+                if (t == null || t.coefficientsIn(ClosedForms.T) == null) {
+                    return "the workspace of its @tensor statements is not a polynomial in " + piece.var();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The counts of an iteration, over every iteration of {@code piece} (each array at its largest over them). */
+    void raiseOver(Counts iteration, Piece piece) {
+        List<Peak> now = engine.state();
+        List<Peak> raised = new ArrayList<>();
+        for (int i = 0; i < now.size(); i++) {
+            raised.add(now.get(i).max(over(iteration.engine().get(i), piece)));
+        }
+        engine.restore(raised);
+        scratchHighWater = scratchHighWater.max(over(iteration.scratch(), piece));
+    }
+
+    private static Peak over(Peak p, Piece piece) {
+        Peak r = Peak.ZERO;
+        if (piece.count().isConstant() && piece.count().constantValue() <= 0) {
+            return r;
+        }
+        for (Poly c : p.candidates()) {
+            Poly t = ClosedForms.inIterations(c, piece.var(), piece.first(), piece.step());
+            Poly most = t == null ? null : ClosedForms.max(t, piece.count());
+            if (most == null) {
+                throw new IllegalStateException("checked by notClosed: " + c);
+            }
+            r = r.max(most);
+        }
+        return r;
     }
 
     /**
@@ -53,14 +141,15 @@ final class WorkspaceModel {
     }
 
     /**
-     * One statement whose every index has a known dimension; {@code direct} says, per indexed tensor
-     * as written, whether it can be used in place, {@code outDirect} the same of the output (null:
-     * not known, which makes the workspace unknown if a contraction needs it).
+     * One statement whose every index has a dimension; {@code direct} says, per indexed tensor as
+     * written, whether it can be used in place, {@code outDirect} the same of the output (null: not
+     * known, which makes the workspace unknown if a contraction needs it); {@code maxIntermediate}
+     * null without a limit.
      */
-    void statement(SizeStmt.TensorOp op, Map<String, Long> dims, long maxIntermediate, Boolean[] direct,
+    void statement(SizeStmt.TensorOp op, Map<String, Poly> dims, Poly maxIntermediate, Boolean[] direct,
             Boolean[] offHeap, Boolean outDirect, Boolean outOffHeap) {
         any = true;
-        scratch = 0;
+        scratch = Peak.ZERO;
         List<SizeStmt.Factor> refs = op.order().refs();
         Operand[] operands = new Operand[refs.size()];
         for (int i = 0; i < refs.size(); i++) {
@@ -89,25 +178,26 @@ final class WorkspaceModel {
             if (term.size() >= 3 && !op.order().indices().isEmpty()) {
                 plan = ContractionOrder.byIndices(labels, op.order().indices());
             } else if (term.size() >= 3 && op.order().optimize()) {
-                plan = ContractionOrder.optimal(labels, dims, outArray, maxIntermediate);
+                plan = ContractionOrder.optimal(labels, l -> Peak.of(dims.get(l)), outArray,
+                        maxIntermediate == null ? null : Peak.of(maxIntermediate), sizes);
             }
             ContractionOrder.Pair root = (ContractionOrder.Pair) plan;
             Operand left = evaluate(root.left(), factors, labels, outArray, dims);
             Operand right = evaluate(root.right(), factors, labels, outArray, dims);
             contract(left, right, new Operand(out, outDirect, outOffHeap), dims);
         }
-        scratchHighWater = Math.max(scratchHighWater, scratch);
+        scratchHighWater = scratchHighWater.max(scratch);
     }
 
     /** Takes n elements from the scratch buffer; whether what starts there can be used in place. */
-    private boolean inScratch(long n) {
-        boolean direct = anyOffset || scratch == 0;
-        scratch += n;
+    private boolean inScratch(Peak n) {
+        boolean direct = anyOffset || sizes.isZero(scratch);
+        scratch = scratch.plus(n);
         return direct;
     }
 
     private Operand evaluate(ContractionOrder.Plan p, List<Operand> factors, List<String[]> labels, String[] out,
-            Map<String, Long> dims) {
+            Map<String, Poly> dims) {
         if (p instanceof ContractionOrder.Leaf l) {
             return factors.get(l.index());
         }
@@ -121,16 +211,29 @@ final class WorkspaceModel {
     }
 
     /** One binary contraction in the engine: the copies {@link Contractor#plan} asks for, and the staging. */
-    private void contract(Operand a, Operand b, Operand c, Map<String, Long> dims) {
+    private void contract(Operand a, Operand b, Operand c, Map<String, Poly> dims) {
         if (a.direct() == null || b.direct() == null || c.direct() == null
                 || readsNative && (unknownStorage(a) || unknownStorage(b) || unknownStorage(c))) {
-            markUnknown();
+            markUnknown("whether a tensor of an @tensor statement is used in place is known only when running");
+            return;
+        }
+        // the contractor returns before planning a multiply that does not run
+        List<String> freeA = minus(a.labels(), b.labels());
+        List<String> freeB = minus(b.labels(), a.labels());
+        List<String> summed = minus(a.labels(), freeA);
+        if (!engine.multiplies(product(freeA, dims), product(freeB, dims), product(summed, dims))) {
             return;
         }
         Contractor.MatrixPlan plan = Contractor.plan(a.labels(), b.labels(), c.labels(), a.direct(), b.direct(),
-                c.direct(), dims::get);
+                c.direct(), l -> Peak.of(dims.get(l)), sizes);
         engine.add(plan, product(plan.freeA(), dims), product(plan.freeB(), dims), product(plan.summed(), dims),
                 Boolean.TRUE.equals(a.offHeap()), Boolean.TRUE.equals(b.offHeap()), Boolean.TRUE.equals(c.offHeap()));
+    }
+
+    private static List<String> minus(List<String> x, List<String> y) {
+        List<String> r = new ArrayList<>(x);
+        r.removeAll(y);
+        return r;
     }
 
     /** Whether an operand may be used in place but where it lives is not known (its storage decides the staging). */
@@ -153,11 +256,11 @@ final class WorkspaceModel {
         return unique;
     }
 
-    private static long product(Iterable<String> labels, Map<String, Long> dims) {
-        long p = 1;
+    private static Peak product(Iterable<String> labels, Map<String, Poly> dims) {
+        Poly p = Poly.constant(1);
         for (String l : labels) {
-            p *= dims.get(l);
+            p = p.times(dims.get(l));
         }
-        return p;
+        return Peak.of(p);
     }
 }

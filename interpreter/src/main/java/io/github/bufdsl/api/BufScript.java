@@ -285,7 +285,8 @@ public final class BufScript {
                     overall.merge(b, u, BufScript::larger);
                 }
                 list.add(new Usage.Block(JuliaPrinter.print(f), Collections.unmodifiableMap(buffers),
-                        Explain.explain(result, source), result.workspace(), trace(result)));
+                        Explain.explain(result, source), result.workspace(), trace(result), result.workspaceFormula(),
+                        result.workspaceUnknown()));
             }
             return new Usage(List.copyOf(list), Collections.unmodifiableMap(overall),
                     Collections.unmodifiableMap(plain));

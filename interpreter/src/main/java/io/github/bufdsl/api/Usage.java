@@ -10,10 +10,12 @@ import java.util.Map;
 public record Usage(List<Block> blocks, Map<String, BufferUsage> buffers, Map<String, Object> variables) {
     /**
      * One sizing function: its text in the seed's format, the peaks, the --explain text, and the
-     * elements of {@code @tensor} workspace (0 without {@code @tensor}, null when not known before running).
+     * elements of {@code @tensor} workspace (0 without {@code @tensor}, null when it is not a number);
+     * {@code workspaceFormula} the workspace as a formula in what is left free (null when not known
+     * before running, {@code workspaceUnknown} says why).
      */
     public record Block(String sizingFunction, Map<String, BufferUsage> buffers, String explanation, Long workspace,
-            Trace trace) {
+            Trace trace, String workspaceFormula, String workspaceUnknown) {
     }
 
     /**
@@ -37,6 +39,33 @@ public record Usage(List<Block> blocks, Map<String, BufferUsage> buffers, Map<St
             max = Math.max(max, b.workspace());
         }
         return max;
+    }
+
+    /**
+     * The largest workspace of the blocks as a formula ({@code max(...)} of the blocks' that differ and
+     * are not 0), or null when a block's is not known before running.
+     */
+    public String workspaceFormula() {
+        java.util.Set<String> all = new java.util.LinkedHashSet<>();
+        for (Block b : blocks) {
+            if (b.workspaceFormula() == null) {
+                return null;
+            }
+            if (!b.workspaceFormula().equals("0")) {
+                all.add(b.workspaceFormula());
+            }
+        }
+        return all.isEmpty() ? "0" : all.size() == 1 ? all.iterator().next() : "max(" + String.join(", ", all) + ")";
+    }
+
+    /** Why a block's workspace is not known before running, or null. */
+    public String workspaceUnknown() {
+        for (Block b : blocks) {
+            if (b.workspaceUnknown() != null) {
+                return b.workspaceUnknown();
+            }
+        }
+        return null;
     }
 
     /** A buffer's usage (the largest over the blocks that name it), or null. */

@@ -429,7 +429,16 @@ public final class Main implements Callable<Integer> {
             if (workspace == null || workspace > 0) {
                 JsonObject w = new JsonObject();
                 if (workspace == null) {
+                    String formula = usage.workspaceFormula();
+                    if (formula != null) {
+                        w.addProperty("formula", formula);
+                    }
                     w.add("peak", JsonNull.INSTANCE);
+                    if (formula != null) {
+                        w.addProperty("bytes_per_element", 8);
+                    } else {
+                        w.addProperty("unknown", usage.workspaceUnknown());
+                    }
                 } else {
                     w.addProperty("peak", workspace);
                     w.addProperty("bytes", 8 * workspace);
@@ -559,9 +568,11 @@ public final class Main implements Callable<Integer> {
                             .append(" bytes each)\n");
                 }
             }
-            if (block.workspace() == null) {
-                text.append("workspace of @tensor: not a number here (the sizes of its tensors depend on free"
-                        + " variables or on values computed while running)\n");
+            if (block.workspace() == null && block.workspaceFormula() != null) {
+                text.append("workspace of @tensor = ").append(block.workspaceFormula()).append(" elements (8 bytes each)\n");
+            } else if (block.workspace() == null) {
+                text.append("workspace of @tensor: not known before running (").append(block.workspaceUnknown())
+                        .append(")\n");
             } else if (block.workspace() > 0) {
                 text.append("workspace of @tensor = ").append(block.workspace()).append(" elements (")
                         .append(8 * block.workspace()).append(" bytes)\n");

@@ -30,6 +30,8 @@ public final class ContractionCase {
     }
 
     private final String script;
+    /** The same script with each dimension a free variable ({@code ni} for label {@code i}). */
+    private final String symbolicScript;
     private final String op;
     private final String output;
     private final List<String> outLabels;
@@ -41,6 +43,22 @@ public final class ContractionCase {
     /** The script's text. */
     public String script() {
         return script;
+    }
+
+    /** The script with each dimension a free variable: {@code ni} for the label {@code i} ({@link #dimensions()}). */
+    public String symbolicScript() {
+        return symbolicScript;
+    }
+
+    /** The free variables of {@link #symbolicScript()} that its tensors use, with the values of {@link #script()}. */
+    public Map<String, Object> dimensions() {
+        Map<String, Object> vars = new LinkedHashMap<>();
+        for (String l : LABELS) {
+            if (symbolicScript.contains(", n" + l)) {
+                vars.put("n" + l, (long) dims.get(l));
+            }
+        }
+        return vars;
     }
 
     /** The name of the tensor the statement writes. */
@@ -122,27 +140,32 @@ public final class ContractionCase {
         if (two) {
             s.append("b2 = ").append(type).append("(0)\n");
         }
-        List<String> allocs = new ArrayList<>();
+        List<String[]> allocs = new ArrayList<>(); // each as written with numbers and with free variables
         for (Term t : terms) {
             for (Factor f : t.factors()) {
                 String buffer = two && r.nextBoolean() ? "b2" : "b1";
-                allocs.add(f.tensor() + " = alloc!(" + buffer + shape(f.labels()) + ")\n"
-                        + "rand!(" + f.tensor() + ")\n");
+                String head = f.tensor() + " = alloc!(" + buffer;
+                String tail = ")\nrand!(" + f.tensor() + ")\n";
+                allocs.add(new String[] {head + shape(f.labels()) + tail, head + symbolicShape(f.labels()) + tail});
             }
         }
         if (!op.equals(":=")) {
-            allocs.add("C = alloc!(" + (two && r.nextBoolean() ? "b2" : "b1") + shape(outLabels) + ")\nfill!(C, " + OLD
-                    + ")\n");
+            String head = "C = alloc!(" + (two && r.nextBoolean() ? "b2" : "b1");
+            String tail = ")\nfill!(C, " + OLD + ")\n";
+            allocs.add(new String[] {head + shape(outLabels) + tail, head + symbolicShape(outLabels) + tail});
         }
         if (r.nextInt(3) == 0) {
-            allocs.add("P = alloc!(b1, " + (1 + r.nextInt(5)) + ")\n");
+            String p = "P = alloc!(b1, " + (1 + r.nextInt(5)) + ")\n";
+            allocs.add(new String[] {p, p});
         }
         Collections.shuffle(allocs, r);
-        allocs.forEach(s::append);
-        s.append("alpha = 0.5\n");
-        s.append(macro).append(prefix).append(output).append("[").append(String.join(", ", outLabels)).append("] ")
-                .append(op).append(" ").append(rhs).append("\n");
-        script = s.toString();
+        StringBuilder sym = new StringBuilder(s);
+        allocs.forEach(a -> s.append(a[0]));
+        allocs.forEach(a -> sym.append(a[1]));
+        String statement = "alpha = 0.5\n" + macro + prefix + output + "[" + String.join(", ", outLabels) + "] " + op
+                + " " + rhs + "\n";
+        script = s.append(statement).toString();
+        symbolicScript = sym.append(statement).toString();
     }
 
     /** A random case; the same seed gives the same case. */
@@ -217,6 +240,14 @@ public final class ContractionCase {
             }
         });
         return r;
+    }
+
+    private static String symbolicShape(List<String> labels) {
+        StringBuilder s = new StringBuilder();
+        for (String l : labels) {
+            s.append(", n").append(l);
+        }
+        return s.toString();
     }
 
     private String shape(List<String> labels) {

@@ -146,23 +146,34 @@ public final class ContractionOrder {
      * @throws IllegalArgumentException for more than 16 operands
      */
     public static Plan optimal(List<String[]> labels, Map<String, Long> dims, String[] out, long maxIntermediate) {
+        return optimal(labels, l -> (double) dims.get(l), out,
+                maxIntermediate == Long.MAX_VALUE ? null : (double) maxIntermediate, Sizes.APPROXIMATE);
+    }
+
+    /**
+     * As {@link #optimal(List, Map, String[], long)}, with sizes of any {@link Sizes} domain (each
+     * comparison of costs, and of an intermediate with the limit, asked of {@code sizes});
+     * {@code maxIntermediate} null for no limit.
+     */
+    public static <S> Plan optimal(List<String[]> labels, java.util.function.Function<String, S> dims, String[] out,
+            S maxIntermediate, Sizes<S> sizes) {
         int n = labels.size();
         if (n > 16) {
             throw new IllegalArgumentException("@tensoropt searches up to 16 tensors, not " + n);
         }
         int full = (1 << n) - 1;
-        double[] best = new double[full + 1];
+        List<S> best = new ArrayList<>(java.util.Collections.nCopies(full + 1, (S) null)); // null: no plan yet
         Plan[] plan = new Plan[full + 1];
-        Arrays.fill(best, Double.POSITIVE_INFINITY);
         for (int i = 0; i < n; i++) {
-            best[1 << i] = 0;
+            best.set(1 << i, sizes.of(0));
             plan[1 << i] = new Leaf(i);
         }
         for (int s = 1; s <= full; s++) {
             if (Integer.bitCount(s) < 2) {
                 continue;
             }
-            if (s != full && product(labelsOf(s, labels, out), dims) > maxIntermediate) {
+            if (s != full && maxIntermediate != null
+                    && sizes.less(maxIntermediate, product(labelsOf(s, labels, out), dims, sizes))) {
                 continue;
             }
             // every split of s into two non-empty parts, each once
@@ -173,14 +184,22 @@ public final class ContractionOrder {
                 }
                 Set<String> touched = new LinkedHashSet<>(labelsOf(a, labels, out));
                 touched.addAll(labelsOf(b, labels, out));
-                double c = best[a] + best[b] + product(touched, dims);
-                if (c < best[s]) {
-                    best[s] = c;
+                S c = sizes.plus(sizes.plus(best.get(a), best.get(b)), product(touched, dims, sizes));
+                if (best.get(s) == null || sizes.less(c, best.get(s))) {
+                    best.set(s, c);
                     plan[s] = new Pair(plan[a], plan[b]);
                 }
             }
         }
         return plan[full] != null ? plan[full] : leftToRight(n);
+    }
+
+    private static <S> S product(Iterable<String> ls, java.util.function.Function<String, S> dims, Sizes<S> sizes) {
+        S p = sizes.of(1);
+        for (String l : ls) {
+            p = sizes.times(p, dims.apply(l));
+        }
+        return p;
     }
 
     private static List<String> labelsOf(int mask, List<String[]> labels, String[] out) {

@@ -225,64 +225,124 @@ public final class Contractor {
 
     /**
      * The workspace binary contractions take, counted exactly as a contractor takes it, for one that
-     * has not run them (the analyzer sizes scripts with it). On a backend that reads off the heap,
-     * every matrix that is not an off-heap operand used in place is copied into one native block as
-     * large as the multiply's copies together, and the block keeps the largest size any multiply
-     * needed; on another backend, permuted operands and products have an array each, each as large as
-     * the largest that role needed, and a backend that stages copies all three matrices again.
+     * has not run them (the analyzer sizes scripts with it), in numbers: {@link Copies} over
+     * {@link Sizes#EXACT}.
      */
     public static final class Workspace {
-        private final boolean readsNative;
-        private final boolean stages;
-        private long packedA;
-        private long packedB;
-        private long product;
-        private long pool;
-        private long stageA;
-        private long stageB;
-        private long stageC;
+        private final Copies<Long> copies;
 
         /** For a backend of these traits ({@link MatrixBackend.Factory#readsNative()}, {@code stages()}). */
         public Workspace(boolean readsNative, boolean stages) {
+            this.copies = new Copies<>(readsNative, stages, Sizes.EXACT);
+        }
+
+        /** As {@link Copies#add}. */
+        public void add(MatrixPlan plan, long m, long n, long k, boolean aOffHeap, boolean bOffHeap,
+                boolean cOffHeap) {
+            copies.add(plan, m, n, k, aOffHeap, bOffHeap, cOffHeap);
+        }
+
+        /** Elements in all, as {@link Contractor#workspaceHighWater()} reports them. */
+        public long total() {
+            return copies.total();
+        }
+    }
+
+    /**
+     * The workspace binary contractions take, counted as a contractor takes it, in sizes of any
+     * {@link Sizes} domain. On a backend that reads off the heap, every matrix that is not an off-heap
+     * operand used in place is copied into one native block as large as the multiply's copies
+     * together, and the block keeps the largest size any multiply needed; on another backend, permuted
+     * operands and products have an array each, each as large as the largest that role needed, and a
+     * backend that stages copies all three matrices again. A multiply where {@code m * n} or {@code k}
+     * is 0 takes nothing ({@link #multiplies}).
+     */
+    public static final class Copies<S> {
+        private final boolean readsNative;
+        private final boolean stages;
+        private final Sizes<S> sizes;
+        /** packed A, packed B, product, native block, staged A, B and C. */
+        private final List<S> most;
+
+        /** For a backend of these traits ({@link MatrixBackend.Factory#readsNative()}, {@code stages()}). */
+        public Copies(boolean readsNative, boolean stages, Sizes<S> sizes) {
             this.readsNative = readsNative;
             this.stages = stages;
+            this.sizes = sizes;
+            this.most = new ArrayList<>(java.util.Collections.nCopies(7, sizes.of(0)));
+        }
+
+        /** Whether a multiply of these dimensions runs (the contractor returns before one that does not). */
+        public boolean multiplies(S m, S n, S k) {
+            return !sizes.isZero(sizes.times(m, n)) && !sizes.isZero(k);
         }
 
         /**
          * One multiply of the plan: {@code m}, {@code n}, {@code k} as the plan lays it out (after its
          * swap), and whether each tensor as given (A, B before the swap, and C) lives off the heap.
          */
-        public void add(MatrixPlan plan, long m, long n, long k, boolean aOffHeap, boolean bOffHeap,
-                boolean cOffHeap) {
-            if (m * n == 0 || k == 0) {
+        public void add(MatrixPlan plan, S m, S n, S k, boolean aOffHeap, boolean bOffHeap, boolean cOffHeap) {
+            if (!multiplies(m, n, k)) {
                 return;
             }
+            S mk = sizes.times(m, k);
+            S kn = sizes.times(k, n);
+            S mn = sizes.times(m, n);
             boolean firstOff = plan.swap() ? bOffHeap : aOffHeap;
             boolean secondOff = plan.swap() ? aOffHeap : bOffHeap;
             if (readsNative) {
-                pool = Math.max(pool, (plan.aInPlace() && firstOff ? 0 : m * k)
-                        + (plan.bInPlace() && secondOff ? 0 : k * n) + (plan.cInPlace() && cOffHeap ? 0 : m * n));
+                S block = sizes.of(0);
+                if (!(plan.aInPlace() && firstOff)) {
+                    block = sizes.plus(block, mk);
+                }
+                if (!(plan.bInPlace() && secondOff)) {
+                    block = sizes.plus(block, kn);
+                }
+                if (!(plan.cInPlace() && cOffHeap)) {
+                    block = sizes.plus(block, mn);
+                }
+                raise(3, block);
                 return;
             }
             if (!plan.aInPlace()) {
-                packedA = Math.max(packedA, m * k);
+                raise(0, mk);
             }
             if (!plan.bInPlace()) {
-                packedB = Math.max(packedB, k * n);
+                raise(1, kn);
             }
             if (!plan.cInPlace()) {
-                product = Math.max(product, m * n);
+                raise(2, mn);
             }
             if (stages) {
-                stageA = Math.max(stageA, m * k);
-                stageB = Math.max(stageB, k * n);
-                stageC = Math.max(stageC, m * n);
+                raise(4, mk);
+                raise(5, kn);
+                raise(6, mn);
+            }
+        }
+
+        private void raise(int role, S size) {
+            most.set(role, sizes.max(most.get(role), size));
+        }
+
+        /** Each array's largest size so far, in a fixed order (to save and restore a count). */
+        public List<S> state() {
+            return List.copyOf(most);
+        }
+
+        /** Sets the arrays' sizes from {@link #state()}. */
+        public void restore(List<S> state) {
+            for (int i = 0; i < most.size(); i++) {
+                most.set(i, state.get(i));
             }
         }
 
         /** Elements in all, as {@link Contractor#workspaceHighWater()} reports them. */
-        public long total() {
-            return packedA + packedB + product + pool + stageA + stageB + stageC;
+        public S total() {
+            S t = most.get(0);
+            for (int i = 1; i < most.size(); i++) {
+                t = sizes.plus(t, most.get(i));
+            }
+            return t;
         }
     }
 
@@ -391,12 +451,25 @@ public final class Contractor {
      */
     public static MatrixPlan plan(List<String> a, List<String> b, List<String> c, boolean directA, boolean directB,
             boolean directC, java.util.function.ToLongFunction<String> dim) {
+        return plan(a, b, c, directA, directB, directC, l -> dim.applyAsLong(l), Sizes.EXACT);
+    }
+
+    /**
+     * As {@link #plan(List, List, List, boolean, boolean, boolean, java.util.function.ToLongFunction)},
+     * with sizes of any {@link Sizes} domain: the same layouts compared by the same rule, each
+     * comparison of costs asked of {@code sizes}.
+     */
+    public static <S> MatrixPlan plan(List<String> a, List<String> b, List<String> c, boolean directA,
+            boolean directB, boolean directC, java.util.function.Function<String, S> dim, Sizes<S> sizes) {
         MatrixPlan best = plan(a, b, c, directA, directB, directC);
-        long sizeA = size(a, dim);
-        long sizeB = size(b, dim);
-        long sizeC = size(c, dim);
-        long bestCost = cost(best, sizeA, sizeB, sizeC);
-        for (int swap = 0; swap < 2 && bestCost > 0; swap++) {
+        if (copiesNothing(best)) {
+            return best; // no layout copies less
+        }
+        S sizeA = size(a, dim, sizes);
+        S sizeB = size(b, dim, sizes);
+        S sizeC = size(c, dim, sizes);
+        S bestCost = cost(best, sizeA, sizeB, sizeC, sizes);
+        for (int swap = 0; swap < 2 && !copiesNothing(best); swap++) {
             List<String> x = swap == 0 ? a : b;
             List<String> y = swap == 0 ? b : a;
             boolean dx = swap == 0 ? directA : directB;
@@ -408,8 +481,8 @@ public final class Contractor {
                 for (List<String> fx : distinct(ordered(x, freeX), ordered(c, freeX))) {
                     for (List<String> fy : distinct(ordered(y, freeY), ordered(c, freeY))) {
                         MatrixPlan p = layout(swap == 1, x, y, c, dx, dy, directC, fx, fy, so);
-                        long cost = cost(p, sizeA, sizeB, sizeC);
-                        if (cost < bestCost) {
+                        S cost = cost(p, sizeA, sizeB, sizeC, sizes);
+                        if (sizes.less(cost, bestCost)) {
                             best = p;
                             bestCost = cost;
                         }
@@ -433,17 +506,34 @@ public final class Contractor {
                 bTrans, cInPlace);
     }
 
-    /** Elements a plan copies: each matrix that is not used in place. */
-    private static long cost(MatrixPlan p, long sizeA, long sizeB, long sizeC) {
-        long first = p.swap() ? sizeB : sizeA;
-        long second = p.swap() ? sizeA : sizeB;
-        return (p.aInPlace() ? 0 : first) + (p.bInPlace() ? 0 : second) + (p.cInPlace() ? 0 : sizeC);
+    private static boolean copiesNothing(MatrixPlan p) {
+        return p.aInPlace() && p.bInPlace() && p.cInPlace();
     }
 
-    private static long size(List<String> labels, java.util.function.ToLongFunction<String> dim) {
-        long n = 1;
-        for (String l : labels) {
-            n *= dim.applyAsLong(l);
+    /** Elements a plan copies: each matrix that is not used in place. */
+    private static <S> S cost(MatrixPlan p, S sizeA, S sizeB, S sizeC, Sizes<S> sizes) {
+        S first = p.swap() ? sizeB : sizeA;
+        S second = p.swap() ? sizeA : sizeB;
+        S total = sizes.of(0);
+        if (!p.aInPlace()) {
+            total = first;
+        }
+        if (!p.bInPlace()) {
+            total = p.aInPlace() ? second : sizes.plus(total, second);
+        }
+        if (!p.cInPlace()) {
+            total = p.aInPlace() && p.bInPlace() ? sizeC : sizes.plus(total, sizeC);
+        }
+        return total;
+    }
+
+    private static <S> S size(List<String> labels, java.util.function.Function<String, S> dim, Sizes<S> sizes) {
+        if (labels.isEmpty()) {
+            return sizes.of(1);
+        }
+        S n = dim.apply(labels.get(0));
+        for (int i = 1; i < labels.size(); i++) {
+            n = sizes.times(n, dim.apply(labels.get(i)));
         }
         return n;
     }

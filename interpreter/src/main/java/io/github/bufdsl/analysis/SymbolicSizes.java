@@ -1,0 +1,135 @@
+package io.github.bufdsl.analysis;
+
+import io.github.bufdsl.analysis.LoopPieces.Piece;
+import io.github.bufdsl.runtime.Sizes;
+
+/**
+ * Sizes as formulas ({@link Peak}: the maximum of polynomials in the free variables) for the
+ * contraction engine's own planning ({@link Sizes}): the runtime's code takes the decisions, and
+ * each comparison it asks is answered here. When it holds for every value (both sides numbers, or
+ * the difference has no negative coefficient, or inside a loop over every iteration of the piece
+ * being summarized) it is decided; otherwise the path forks on it, as on an {@code if} on free
+ * variables, so that the workspace becomes a formula with conditions, exact at every value.
+ */
+final class SymbolicSizes implements Sizes<Peak> {
+    /** A comparison this path cannot follow (merged branches, a maximum compared): the workspace is not known. */
+    static final class Undecided extends RuntimeException {
+        Undecided() {
+            super(null, null, false, false);
+        }
+    }
+
+    private final PathRun run;
+
+    SymbolicSizes(PathRun run) {
+        this.run = run;
+    }
+
+    @Override
+    public Peak of(long n) {
+        return Peak.of(Poly.constant(n));
+    }
+
+    @Override
+    public Peak plus(Peak a, Peak b) {
+        return a.plus(b);
+    }
+
+    @Override
+    public Peak times(Peak a, Peak b) {
+        return a.times(b);
+    }
+
+    @Override
+    public Peak max(Peak a, Peak b) {
+        return a.max(b);
+    }
+
+    @Override
+    public boolean less(Peak a, Peak b) {
+        Poly x = single(a);
+        Poly y = single(b);
+        Boolean known = decided(y.minus(x).minus(Poly.constant(1)), x.minus(y));
+        if (known != null) {
+            return known;
+        }
+        if (x.equals(Poly.ZERO) && y.dominates(Poly.ZERO)) {
+            return positive(y);
+        }
+        return decide(x + " < " + y, y.minus(x));
+    }
+
+    /**
+     * Whether {@code y > 0}, for {@code y} without negative coefficients: a term is positive when
+     * each of its symbols is (they are integers, never negative), so this asks {@code n >= 1} of
+     * single symbols, the conditions a loop's count asks too.
+     */
+    private boolean positive(Poly y) {
+        if (y.constantTerm() > 0) {
+            return true;
+        }
+        for (java.util.List<String> term : y.termSymbols()) {
+            boolean all = true;
+            for (String s : new java.util.LinkedHashSet<>(term)) {
+                Poly symbol = Poly.symbol(s);
+                Boolean known = decided(symbol.minus(Poly.constant(1)), symbol.negate());
+                if (known == null ? !decide(s + " >= 1", symbol) : !known) {
+                    all = false;
+                    break;
+                }
+            }
+            if (all) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True if {@code yes >= 0} for every value, false if {@code no >= 0} for every value, else null. */
+    private Boolean decided(Poly yes, Poly no) {
+        Poly y = inIterations(yes);
+        Poly n = inIterations(no);
+        if (y != null && y.dominates(Poly.ZERO)) {
+            return true;
+        }
+        if (n != null && n.dominates(Poly.ZERO)) {
+            return false;
+        }
+        return null;
+    }
+
+    /**
+     * {@code p} with the variable of each loop being summarized written as {@code first + step*t}
+     * (innermost first, each with its own {@code t >= 0}), so that what holds for every value of the
+     * rest holds in every iteration; null when a variable is inside an opaque term.
+     */
+    private Poly inIterations(Poly p) {
+        java.util.Iterator<Piece> it = run.loops.pieces.active.descendingIterator();
+        for (int k = 0; it.hasNext() && p != null; k++) {
+            Piece piece = it.next();
+            if (p.mentions(piece.var())) {
+                p = p.substitute(piece.var(), piece.first().plus(Poly.symbol("#t" + k).times(
+                        Poly.constant(piece.step()))));
+            }
+        }
+        return p;
+    }
+
+    private boolean decide(String atom, Poly difference) {
+        if (run.worstCase) {
+            throw new Undecided();
+        }
+        if (run.loops.pieces.mentionsLoop(difference)) {
+            throw new Signals.NotClosed("the layout of an @tensor contraction in it depends on whether " + atom
+                    + ", which changes from one iteration to the next");
+        }
+        return run.decide(atom);
+    }
+
+    private static Poly single(Peak p) {
+        if (p.candidates().size() != 1) {
+            throw new Undecided();
+        }
+        return p.candidates().get(0);
+    }
+}
