@@ -77,6 +77,13 @@ public final class SizingEvaluator {
     }
 
     final Backend backend;
+    /**
+     * Whether a comparison of sizes the workspace's planning asks may fork the path; without, such a
+     * comparison leaves the workspace unknown (the buffers' paths stay as without @tensor).
+     */
+    boolean workspaceForks;
+    /** Set when a path forked on a comparison of the workspace's planning. */
+    boolean workspaceForked;
 
     private SizingEvaluator(SizingFunction function, Map<String, ?> bindings, long maxSteps, int maxPaths,
             Backend backend) {
@@ -124,8 +131,20 @@ public final class SizingEvaluator {
      */
     public static SizingResult analyze(SizingFunction f, Map<String, ?> bindings, long maxSteps, int maxPaths,
             Backend backend, double seconds) {
+        return analyze(f, bindings, maxSteps, maxPaths, backend, seconds, false);
+    }
+
+    /**
+     * As {@link #analyze(SizingFunction, Map, long, int, Backend, double)}; with {@code workspaceFormula},
+     * the layouts of {@code @tensor} contractions whose sizes are formulas are followed for every value
+     * (comparisons of sizes fork the paths) so that the workspace is a formula; without, the workspace
+     * is known only where the values decide every comparison (the paths are those the buffers need).
+     */
+    public static SizingResult analyze(SizingFunction f, Map<String, ?> bindings, long maxSteps, int maxPaths,
+            Backend backend, double seconds, boolean workspaceFormula) {
         long deadline = seconds > 0 ? System.nanoTime() + (long) (seconds * 1e9) : Long.MAX_VALUE;
         SizingEvaluator e = new SizingEvaluator(f, bindings, maxSteps, maxPaths, backend);
+        e.workspaceForks = workspaceFormula;
         e.deadline = deadline;
         e.budgetSeconds = seconds;
         java.util.Set<String> free = new java.util.HashSet<>(Pruner.freeVariables(f.body()));
@@ -138,6 +157,17 @@ public final class SizingEvaluator {
             SizingResult.Node tree = e.explore(new ArrayList<>());
             return new SizingResult(f, tree, e.diagnostics(), null);
         } catch (Signals.TooManyPaths tooMany) {
+            if (e.workspaceForked) { // the paths the buffers need, without forking on the workspace
+                SizingEvaluator again = new SizingEvaluator(f, bindings, maxSteps, maxPaths, backend);
+                again.deadline = deadline;
+                again.budgetSeconds = seconds;
+                again.workspaceForks = false;
+                try {
+                    return new SizingResult(f, again.explore(new ArrayList<>()), again.diagnostics(), null);
+                } catch (Signals.TooManyPaths still) {
+                    // merged below
+                }
+            }
             SizingEvaluator w = new SizingEvaluator(f, bindings, maxSteps, maxPaths, backend);
             w.deadline = deadline;
             w.budgetSeconds = seconds;

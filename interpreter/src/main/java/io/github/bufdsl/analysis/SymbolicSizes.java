@@ -14,8 +14,11 @@ import io.github.bufdsl.runtime.Sizes;
 final class SymbolicSizes implements Sizes<Peak> {
     /** A comparison this path cannot follow (merged branches, a maximum compared): the workspace is not known. */
     static final class Undecided extends RuntimeException {
-        Undecided() {
-            super(null, null, false, false);
+        final String why;
+
+        Undecided(String why) {
+            super(why, null, false, false);
+            this.why = why;
         }
     }
 
@@ -117,18 +120,26 @@ final class SymbolicSizes implements Sizes<Peak> {
 
     private boolean decide(String atom, Poly difference) {
         if (run.worstCase) {
-            throw new Undecided();
+            throw new Undecided("its layout depends on whether " + atom + ", and usage merged the paths (more than "
+                    + run.ev.maxPaths + ")");
+        }
+        if (!run.ev.workspaceForks) {
+            throw new Undecided("its layout depends on whether " + atom + ", and following each such condition needs"
+                    + " more than " + run.ev.maxPaths + " paths; give values with --var");
         }
         if (run.loops.pieces.mentionsLoop(difference)) {
             throw new Signals.NotClosed("the layout of an @tensor contraction in it depends on whether " + atom
                     + ", which changes from one iteration to the next");
+        }
+        if (!run.decided.containsKey(atom)) {
+            run.ev.workspaceForked = true;
         }
         return run.decide(atom);
     }
 
     private static Poly single(Peak p) {
         if (p.candidates().size() != 1) {
-            throw new Undecided();
+            throw new Undecided("its layout compares a maximum of sizes " + p);
         }
         return p.candidates().get(0);
     }

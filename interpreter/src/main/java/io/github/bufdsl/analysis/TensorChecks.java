@@ -60,7 +60,7 @@ final class TensorChecks {
         try {
             count(op);
         } catch (SymbolicSizes.Undecided e) {
-            run.workspace.markUnknown("its layout depends on conditions usage merged (too many paths)");
+            run.workspace.markUnknown(e.why);
         } catch (ArithmeticException e) {
             run.workspace.markUnknown("its sizes overflow 64 bits as formulas");
         } catch (IllegalArgumentException | io.github.bufdsl.runtime.BufferException e) {

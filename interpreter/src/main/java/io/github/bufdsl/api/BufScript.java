@@ -126,8 +126,14 @@ public final class BufScript {
     }
 
     private SizingResult analyze(SizingFunction f, Map<String, Object> plain) {
+        return analyze(f, plain, false);
+    }
+
+    /** With {@code workspaceFormula}, the workspace of @tensor is sized as a formula (usage); else as a number. */
+    private SizingResult analyze(SizingFunction f, Map<String, Object> plain, boolean workspaceFormula) {
         return SizingEvaluator.analyze(f, plain, maxSizingSteps, SizingEvaluator.DEFAULT_MAX_PATHS,
-                new SizingEvaluator.Backend(backend.anyOffset(), backend.stages(), backend.readsNative()), sizingSeconds);
+                new SizingEvaluator.Backend(backend.anyOffset(), backend.stages(), backend.readsNative()), sizingSeconds,
+                workspaceFormula);
     }
 
     private BufScript(Source source) throws ScriptException {
@@ -276,7 +282,7 @@ public final class BufScript {
             List<Usage.Block> list = new ArrayList<>();
             Map<String, BufferUsage> overall = new LinkedHashMap<>();
             for (SizingFunction f : sizingFunctions()) {
-                SizingResult result = analyze(f, plain);
+                SizingResult result = analyze(f, plain, true);
                 failOnErrors(result.diagnostics());
                 Map<String, BufferUsage> buffers = new LinkedHashMap<>();
                 for (String b : f.buffers()) {

@@ -571,7 +571,7 @@ public final class Main implements Callable<Integer> {
             if (block.workspace() == null && block.workspaceFormula() != null) {
                 text.append("workspace of @tensor = ").append(block.workspaceFormula()).append(" elements (8 bytes each)\n");
             } else if (block.workspace() == null) {
-                text.append("workspace of @tensor: not known before running (").append(block.workspaceUnknown())
+                text.append("workspace of @tensor: not sized (").append(block.workspaceUnknown())
                         .append(")\n");
             } else if (block.workspace() > 0) {
                 text.append("workspace of @tensor = ").append(block.workspace()).append(" elements (")
