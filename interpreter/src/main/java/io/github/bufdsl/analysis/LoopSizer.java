@@ -253,7 +253,7 @@ final class LoopSizer {
         tracking.addLast(track);
         boolean breaks = false;
         boolean returns = false;
-        WorkspaceModel.Counts workspaceBefore = run.workspace.startIteration();
+        WorkspaceModel.Counts workspaceBefore = run.workspace.startIteration(before);
         WorkspaceModel.Counts workspace;
         try {
             run.assign(var, Poly.symbol(var));
@@ -271,7 +271,7 @@ final class LoopSizer {
             tracking.removeLast();
             workspace = run.workspace.endIteration(workspaceBefore);
         }
-        String open = WorkspaceModel.notClosed(workspace, piece);
+        String open = WorkspaceModel.notClosed(workspace, piece, run.levels);
         if (open != null) {
             throw new Signals.NotClosed(open);
         }

@@ -2,6 +2,9 @@ package io.github.bufdsl.analysis;
 
 import io.github.bufdsl.analysis.LoopPieces.Piece;
 import io.github.bufdsl.runtime.Sizes;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Sizes as formulas ({@link Peak}: the maximum of polynomials in the free variables) for the
@@ -59,7 +62,49 @@ final class SymbolicSizes implements Sizes<Peak> {
         if (x.equals(Poly.ZERO) && y.dominates(Poly.ZERO)) {
             return positive(y);
         }
-        return decide(x + " < " + y, y.minus(x));
+        Poly d = y.minus(x);
+        if (run.loops.pieces.mentionsLoop(d)) { // on the piece of the loop, or split it where the answer changes
+            Boolean r = run.loops.pieces.compare(">=", d, Poly.constant(1));
+            if (r != null) {
+                return r;
+            }
+        }
+        // linear in one variable: a bound on it, s >= c
+        List<List<String>> terms = d.termSymbols();
+        if (terms.size() == 1 && terms.get(0).size() == 1) {
+            String v = terms.get(0).get(0);
+            List<Poly> cs = d.coefficientsIn(v);
+            if (cs != null && cs.size() == 2 && cs.get(0).isConstant() && cs.get(1).isConstant()) {
+                long slope = cs.get(1).constantValue();
+                long rest = 1 - cs.get(0).constantValue(); // slope*v >= rest
+                return slope > 0 ? atLeast(v, Math.floorDiv(rest + slope - 1, slope))
+                        : !atLeast(v, Math.floorDiv(rest, slope) + 1); // v <= rest/slope (slope < 0)
+            }
+        }
+        return decide(x + " < " + y, d);
+    }
+
+    /** Per variable, what the comparisons decided so far on this path say of it: at least [0], at most [1]. */
+    private final Map<String, long[]> bounds = new HashMap<>();
+
+    /** Whether {@code v >= c}, from the bounds decided so far on the path when they say, else a decision. */
+    private boolean atLeast(String v, long c) {
+        long[] b = bounds.computeIfAbsent(v, k -> new long[] {0, Long.MAX_VALUE}); // sizes' symbols: never negative
+        if (b[0] >= c) {
+            return true;
+        }
+        if (b[1] < c) {
+            return false;
+        }
+        Poly symbol = Poly.symbol(v);
+        Boolean known = decided(symbol.minus(Poly.constant(c)), Poly.constant(c - 1).minus(symbol));
+        boolean r = known != null ? known : decide(v + " >= " + c, symbol);
+        if (r) {
+            b[0] = c;
+        } else {
+            b[1] = c - 1;
+        }
+        return r;
     }
 
     /**
@@ -71,12 +116,10 @@ final class SymbolicSizes implements Sizes<Peak> {
         if (y.constantTerm() > 0) {
             return true;
         }
-        for (java.util.List<String> term : y.termSymbols()) {
+        for (List<String> term : y.termSymbols()) {
             boolean all = true;
             for (String s : new java.util.LinkedHashSet<>(term)) {
-                Poly symbol = Poly.symbol(s);
-                Boolean known = decided(symbol.minus(Poly.constant(1)), symbol.negate());
-                if (known == null ? !decide(s + " >= 1", symbol) : !known) {
+                if (!atLeast(s, 1)) {
                     all = false;
                     break;
                 }

@@ -85,15 +85,28 @@ final class TensorChecks {
             }
         }
         Object output = run.lookup(op.output());
-        Boolean outDirect = output instanceof TensorRec r ? r.direct(run.ev.backend, run.workspace.sizes())
+        Boolean outDirect = output instanceof TensorRec r ? direct(r)
                 : output instanceof Opaque o && o.view() ? Boolean.FALSE : null;
         Boolean outOffHeap = output instanceof TensorRec r ? r.offHeap : null;
         for (int i = 0; i < refs.size(); i++) {
             TensorRec t = (TensorRec) run.lookup(refs.get(i).tensor());
-            direct[i] = t.direct(run.ev.backend, run.workspace.sizes());
+            direct[i] = direct(t);
             offHeap[i] = t.offHeap;
         }
         Poly limit = op.order().limit() == null ? null : run.integer(op.order().limit(), "maxintermediate");
         run.workspace.statement(op, dims, limit, direct, offHeap, outDirect, outOffHeap);
+    }
+
+    /**
+     * Whether a contraction reads or writes the tensor in place: on a backend that reads matrices
+     * at any offset, or from a Float32 buffer (widened into a copy), always; else when it starts its
+     * buffer, where it starts compared with 0 as the planning compares sizes. Null when not known.
+     */
+    private Boolean direct(TensorRec t) {
+        if (run.ev.backend.anyOffset() || t.float32) {
+            return true;
+        }
+        return t.offset == null ? null
+                : run.workspace.sizes().isZero(Peak.of(run.workspace.offset(t.buffer, t.offset)));
     }
 }

@@ -36,16 +36,4 @@ final class TensorRec {
         this.float32 = float32;
         this.lastUse = pos;
     }
-
-    /**
-     * Whether a contraction on {@code backend} reads or writes it in place (where it starts is
-     * compared with 0 by {@code sizes}); null when that is not known.
-     */
-    Boolean direct(SizingEvaluator.Backend backend, io.github.bufdsl.runtime.Sizes<Peak> sizes) {
-        if (backend.anyOffset() || float32) {
-            return true;
-        }
-        return offset == null ? null : sizes.isZero(Peak.of(offset));
-    }
 }
-

@@ -3,9 +3,15 @@ package io.github.bufdsl.analysis;
 import io.github.bufdsl.analysis.LoopPieces.Piece;
 import io.github.bufdsl.runtime.ContractionOrder;
 import io.github.bufdsl.runtime.Contractor;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The workspace that {@code @tensor} statements take on one path, counted as the runtime takes it:
@@ -64,35 +70,80 @@ final class WorkspaceModel {
         return any;
     }
 
-    /** What the count holds: each of the engine's arrays at its largest, and the scratch buffer's high water. */
-    record Counts(List<Peak> engine, Peak scratch) {
+    /**
+     * What the count holds: each of the engine's arrays at its largest, and the scratch buffer's high
+     * water; for one loop iteration counted on its own, the buffers whose level at the iteration's start
+     * it took as the level before the loop (where a tensor starts decides whether it is used in place).
+     */
+    record Counts(List<Peak> engine, Peak scratch, Set<String> startsAssumed) {
     }
+
+    /** Per loop iteration being counted on its own (innermost last): each buffer's level before the loop. */
+    private final Deque<Map<String, Poly>> loopStarts = new ArrayDeque<>();
+    /** Per loop iteration being counted: the buffers whose start level was taken as the level before the loop. */
+    private final Deque<Set<String>> assumed = new ArrayDeque<>();
 
     Counts counts() {
-        return new Counts(engine.state(), scratchHighWater);
+        return new Counts(engine.state(), scratchHighWater, Set.of());
     }
 
-    /** Starts counting one loop iteration on its own (returns what to continue from). */
-    Counts startIteration() {
-        Counts before = counts();
-        engine.restore(java.util.Collections.nCopies(before.engine().size(), Peak.ZERO));
+    /** Starts counting one loop iteration on its own, the run's levels before the loop in {@code before}. */
+    Counts startIteration(PathRun.State before) {
+        Counts was = counts();
+        engine.restore(Collections.nCopies(was.engine().size(), Peak.ZERO));
         scratchHighWater = Peak.ZERO;
-        return before;
+        Map<String, Poly> starts = new HashMap<>();
+        before.levels().forEach((b, l) -> starts.put(b, l.len));
+        loopStarts.addLast(starts);
+        assumed.addLast(new HashSet<>());
+        return was;
     }
 
     /** Ends an iteration counted on its own: its counts, the count restored to {@code before}. */
     Counts endIteration(Counts before) {
-        Counts iteration = counts();
+        Counts iteration = new Counts(engine.state(), scratchHighWater, assumed.removeLast());
+        loopStarts.removeLast();
         engine.restore(before.engine());
         scratchHighWater = before.scratch();
         return iteration;
     }
 
     /**
-     * Whether an iteration's counts have a closed form over the iterations of {@code piece}: each a
-     * polynomial in the loop variable (its maximum over the range is then exact, {@link ClosedForms#max}).
+     * Where a tensor of {@code buffer} starts, {@code offset} (from the level at the start of the loop
+     * iterations being counted, {@link LoopSizer#BASE}), from the level before those loops: exact when
+     * each iteration gives back what it takes from the buffer, which {@link #notClosed} checks.
      */
-    static String notClosed(Counts iteration, Piece piece) {
+    Poly offset(String buffer, Poly offset) {
+        java.util.Iterator<Map<String, Poly>> frames = loopStarts.descendingIterator();
+        java.util.Iterator<Set<String>> marks = assumed.descendingIterator();
+        while (frames.hasNext() && offset.mentions(LoopSizer.BASE)) {
+            Poly start = frames.next().get(buffer);
+            Set<String> mark = marks.next();
+            if (start == null) {
+                return offset;
+            }
+            mark.add(buffer);
+            offset = offset.substitute(LoopSizer.BASE, start);
+            if (offset == null) {
+                throw new Signals.NotClosed("where a tensor of an @tensor statement starts is not a formula");
+            }
+        }
+        return offset;
+    }
+
+    /**
+     * Why an iteration's counts have no closed form over the iterations of {@code piece}, or null:
+     * each must be a polynomial in the loop variable (its maximum over the range is then exact,
+     * {@link ClosedForms#max}), and a buffer whose start it took as the level before the loop must be
+     * given back in each iteration ({@code levels}: the levels at the iteration's end).
+     */
+    static String notClosed(Counts iteration, Piece piece, Map<String, Level> levels) {
+        for (String b : iteration.startsAssumed()) {
+            if (!levels.get(b).len.equals(Poly.symbol(LoopSizer.BASE))) {
+                return "where the tensors of its @tensor statements start in " + b
+                        + " changes from one iteration to the next";
+            }
+        }
         List<Peak> all = new ArrayList<>(iteration.engine());
         all.add(iteration.scratch());
         for (Peak p : all) {
