@@ -747,18 +747,16 @@ public final class Interpreter {
                 continue;
             }
             if (v instanceof Value.Range r) {
-                if (r.step() < 0 && r.length() > 1) {
-                    throw new ScriptError(ie.pos(), SliceRules.negativeStep(ValueFormat.show(r)));
-                }
                 long len = r.length();
                 long last = r.start() + (len - 1) * r.step();
-                if (len > 0 && (r.start() < 1 || last > tensor.dim(k))) {
+                if (len > 0 && (Math.min(r.start(), last) < 1 || Math.max(r.start(), last) > tensor.dim(k))) {
                     throw new ScriptError(ie.pos(), "index " + ValueFormat.show(r) + " is out of bounds 1:"
                             + tensor.dim(k) + " in dimension " + (k + 1) + " of a tensor of size "
                             + tensor.shapeString());
                 }
                 first[k] = len > 0 ? (int) (r.start() - 1) : 0;
-                step[k] = (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.abs(r.step())));
+                // a backwards range (A[3:-1:1]) is a view with a negative stride, as Julia's view
+                step[k] = len <= 1 ? 1 : (int) Math.max(-Integer.MAX_VALUE, Math.min(Integer.MAX_VALUE, r.step()));
                 count[k] = (int) len;
                 keep[k] = true;
                 continue;

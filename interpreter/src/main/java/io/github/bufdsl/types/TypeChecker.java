@@ -1448,14 +1448,9 @@ public final class TypeChecker {
             return true; // an empty range is in bounds anywhere; one that may be empty is left to the run
         }
         String text = r.startSym() + (step == 1 ? "" : ":" + step) + ":" + r.stopSym();
-        if (step < 0 && -span >= -step) { // more than one index, backwards
-            error(start(ie), io.github.bufdsl.exec.SliceRules.negativeStep(text)); // the run's rule and words
-            return false;
-        }
-        Sym lo = step < 0 ? r.stopSym() : r.startSym();
-        // the last index the range takes: stop, or the last step before it
-        Sym hi = step > 0 ? Sym.sub(r.stopSym(), Sym.constant(Math.floorMod(span, step)))
-                : r.startSym();
+        // the smallest and largest index the range takes (a backwards one, 3:-1:1, from its end)
+        Sym lo = step > 0 ? r.startSym() : Sym.add(r.stopSym(), Sym.constant(Math.floorMod(-span, -step)));
+        Sym hi = step > 0 ? Sym.sub(r.stopSym(), Sym.constant(Math.floorMod(span, step))) : r.startSym();
         Long low = lo.constantValue();
         Long past = bound == null || hi == null ? null : Sym.difference(hi, bound);
         if ((low != null && low < 1) || (past != null && past > 0)) {

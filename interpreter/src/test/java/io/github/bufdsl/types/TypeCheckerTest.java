@@ -215,11 +215,18 @@ class TypeCheckerTest {
         assertEquals(33, p.column(), "at j of Y[j,k]: " + e.formatted());
     }
 
+    /** Backwards slices are views as in Julia; their bounds are checked at both ends, their length known. */
     @Test
-    void aBackwardsSliceIsRefusedAsTheRunRefusesIt() {
-        finds("buf = Buffer(100)\nA = alloc!(buf, 4, 3)\nB = A[end:-1:1, :]\n",
-                "3:7 a slice with a negative step (4:-1:1) is not supported in bufdsl");
-        finds("buf = Buffer(100)\nA = alloc!(buf, n)\nB = A[n:-1:n - 1]\n", "negative step (n:-1:n - 1)");
+    void backwardsSlicesAreCheckedAtBothEnds() {
+        finds("buf = Buffer(100)\nA = alloc!(buf, 4, 3)\nB = A[5:-1:1, :]\n",
+                "3:7 index 5:-1:1 is out of bounds 1:4 in dimension 1");
+        finds("buf = Buffer(100)\nA = alloc!(buf, 4)\nB = A[4:-2:0]\n", "index 4:-2:0 is out of bounds 1:4");
+        finds("buf = Buffer(100)\nA = alloc!(buf, n)\nB = A[n + 1:-1:n]\n", "index n + 1:-1:n is out of bounds 1:n");
+        finds("buf = Buffer(100)\nA = alloc!(buf, 4, 3)\nB = A[end:-1:1, :]\nx = B[5, 1]\n",
+                "index 5 is out of bounds 1:4 in dimension 1 of a tensor of size 4×3");
+        finds("buf = Buffer(100)\nA = alloc!(buf, 4)\nB = A[4:-2:1]\nx = B[3]\n", "index 3 is out of bounds 1:2");
+        assertEquals("", messages("buf = Buffer(100)\nA = alloc!(buf, 4, 3)\nB = A[end:-1:1, 3:-1:1]\n"
+                + "C = A[4:-3:1, :]\nx = B[4, 3] + C[2, 1]\nD = A[n:-1:1, :]\nE = A[1:-1:2, :]\n"));
     }
 
     @Test

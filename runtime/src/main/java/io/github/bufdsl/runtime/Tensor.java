@@ -272,7 +272,8 @@ public final class Tensor {
 
     /**
      * A strided view, as Julia's {@code view(A, 2:3, :, 1:2:5, k)}: for each dimension the first
-     * 0-based index, a step of at least 1 and a count of indices; a dimension with {@code keep[k]}
+     * 0-based index, a step (negative for a view that runs backwards, {@code A[3:-1:1]}: its stride
+     * is negative) and a count of indices; a dimension with {@code keep[k]}
      * false is indexed by one integer and leaves the view (its count must be 1). The view shares this
      * tensor's memory and allocation and writes through to it.
      *
@@ -293,12 +294,13 @@ public final class Tensor {
         long off = offset;
         int r = 0;
         for (int k = 0; k < first.length; k++) {
-            if (step[k] < 1 || count[k] < 0) {
+            if (step[k] == 0 || count[k] < 0) {
                 throw new IllegalArgumentException("step " + step[k] + ", count " + count[k]);
             }
             long last = first[k] + (long) (count[k] - 1) * step[k];
-            if (count[k] > 0 && (first[k] < 0 || last >= dims[k])) {
-                throw new BufferException("index " + (first[k] < 0 ? first[k] + 1 : last + 1) + " is out of bounds 1:"
+            long bad = first[k] < 0 || first[k] >= dims[k] ? first[k] : last < 0 || last >= dims[k] ? last : -2;
+            if (count[k] > 0 && bad != -2) {
+                throw new BufferException("index " + (bad + 1) + " is out of bounds 1:"
                         + dims[k] + " in dimension " + (k + 1) + " of " + describe() + " (size " + shapeString() + ")");
             }
             if (count[k] > 0) {
