@@ -38,10 +38,7 @@ class UsageMatchesRunTest {
      * Cases where the two disagree today because of the analyzer, with the reason. Each must still
      * disagree (the test fails when one agrees: then remove it from here).
      */
-    private static final Map<String, String> KNOWN = Map.of(
-            "slices_backwards.run", "a slice that is not contiguous as an operand or output of @tensor: the analyzer"
-                    + " does not size the copy the run makes of it (usage says \"not a number here\"; the same with"
-                    + " forward steps, A[1:2:end, :])");
+    private static final Map<String, String> KNOWN = Map.of();
 
     @TestFactory
     Stream<DynamicTest> usageEqualsRunStats() throws IOException {
