@@ -13,6 +13,8 @@ import java.util.TreeSet;
 final class ClosedForms {
     /** The symbol counting iterations inside these formulas (never a script name: '#' cannot start one). */
     static final String T = "#t";
+    /** A non-negative symbol for "how far before the last iteration" in monotonicity checks. */
+    private static final String U = "#u";
     /** A placeholder for a count in the cached sums of powers. */
     private static final String N = "#n";
 
@@ -87,6 +89,21 @@ final class ClosedForms {
         }
         if (q.minus(next).dominates(Poly.ZERO)) {
             return q.substitute(T, Poly.ZERO);
+        }
+        // monotone on the range only: the step q(t+1) - q(t) at t = count - 2 - u, for every u >= 0
+        Poly step = next.minus(q).substitute(T, last.minus(Poly.constant(1)).minus(Poly.symbol(U)));
+        if (step.dominates(Poly.ZERO)) {
+            return q.substitute(T, last);
+        }
+        if (Poly.ZERO.dominates(step)) {
+            return q.substitute(T, Poly.ZERO);
+        }
+        boolean separable = count.isConstant(); // q = a(t) + b: a numeric, b free of t
+        for (int k = 1; k < cs.size(); k++) {
+            separable &= !cs.get(k).mentionsAnySymbol();
+        }
+        if (separable && cs.get(0).mentionsAnySymbol()) {
+            return Poly.constant(numericMax(q.minus(cs.get(0)), count.constantValue())).plus(cs.get(0));
         }
         boolean numeric = count.isConstant();
         for (Poly c : cs) {

@@ -52,6 +52,7 @@ final class LoopSizer {
         this.run = run;
         this.apply = new LoopApply(run);
         this.iteration = new LoopIteration(run);
+        pieces.positive = count -> nonEmpty(count, 1);
     }
 
     // ---------------------------------------------------------------- tracking of carried values
@@ -88,19 +89,24 @@ final class LoopSizer {
         }
         long s = step.constantValue();
         Poly count;
+        Poly runs; // at least 1 when the loop runs: the count, or for a step past 1 the span plus 1
         if (start.isConstant() && stop.isConstant()) {
             long c = Math.floorDiv(stop.constantValue() - start.constantValue(), s) + 1;
             if (c <= 0) {
                 return;
             }
             count = Poly.constant(c);
+            runs = count;
         } else if (s == 1 || s == -1) {
             count = (s == 1 ? stop.minus(start) : start.minus(stop)).plus(Poly.constant(1));
+            runs = count;
         } else {
             Poly span = s > 0 ? stop.minus(start) : start.minus(stop);
-            count = Poly.symbol("div(" + span + ", " + Math.abs(s) + ")").plus(Poly.constant(1));
+            // Julia's length of a:s:b, max(fld(b - a, s) + 1, 0): a count below 1 is an empty loop
+            count = Poly.symbol("fld(" + span + ", " + Math.abs(s) + ")").plus(Poly.constant(1));
+            runs = span.plus(Poly.constant(1));
         }
-        if (!nonEmpty(count, 1)) {
+        if (!nonEmpty(runs, 1)) {
             return;
         }
         loop(f, f.var(), new Piece(f.var(), start, s, count), f.body());
@@ -198,7 +204,8 @@ final class LoopSizer {
             if (whole.step() < 0) {
                 index = index.negate();
             }
-            if (p.count().isConstant() || index.isConstant() && nonEmpty(whole.count(), index.constantValue() + 1)) {
+            if (p.count().isConstant() || this.pieces.sure.contains(p)
+                    || index.isConstant() && nonEmpty(whole.count(), index.constantValue() + 1)) {
                 kept.add(p);
                 keptSums.add(done.get(k));
             } else if (!index.isConstant()) {
@@ -208,7 +215,13 @@ final class LoopSizer {
         }
         run.restore(before);
         if (!kept.isEmpty()) {
-            apply(loop, var, whole, kept, keptSums, body, before);
+            try {
+                apply(loop, var, whole, kept, keptSums, body, before);
+            } catch (Signals.NotClosed nc) {
+                // a summary that cannot be applied in closed form (a size not polynomial in the variable)
+                run.restore(before);
+                fallback(loop, var, whole, body, nc.reason);
+            }
         }
     }
 
@@ -482,6 +495,10 @@ final class LoopSizer {
     /** No closed form: iterate when the count is a number (under the deadline), else say why. */
     private void fallback(SizeStmt loop, String var, Piece whole, List<SizeStmt> body, String reason) {
         run.at = loop.pos();
+        if ((!whole.first().isConstant() || !whole.count().isConstant()) && !pieces.active.isEmpty()) {
+            // inside a loop being summarized: that loop has no closed form either (it may be iterated)
+            throw new Signals.NotClosed("the loop over " + var + " inside it has none: " + reason);
+        }
         if (!whole.first().isConstant() || !whole.count().isConstant()) {
             throw run.impossible("usage cannot size the loop over " + var + " without values: " + reason
                     + "; give its bounds' variables with --var");

@@ -98,6 +98,9 @@ final class PathRun {
             stoppedForDecision = true;
         } catch (PathEnd e) {
             // reported
+        } catch (Signals.NotClosed e) {
+            throw impossible("usage cannot size this without values: " + e.reason + "; give " + ev.whichVars()
+                    + " with --var");
         }
     }
 
@@ -395,9 +398,39 @@ final class PathRun {
     }
 
     /** The value of an open condition on this path: fixed by the prefix, or the first time, a new branch point. */
+    private static final java.util.regex.Pattern AT_LEAST = java.util.regex.Pattern.compile("(.+) >= (-?\\d+)");
+
+    /**
+     * What the conditions decided on this path already say of {@code x >= c}: {@code x >= c2}
+     * true with {@code c2 >= c} makes it true, false with {@code c2 <= c} makes it false; null otherwise.
+     */
+    private Boolean implied(String atom) {
+        java.util.regex.Matcher m = AT_LEAST.matcher(atom);
+        if (!m.matches()) {
+            return null;
+        }
+        long c = Long.parseLong(m.group(2));
+        for (Map.Entry<String, Boolean> e : decided.entrySet()) {
+            java.util.regex.Matcher o = AT_LEAST.matcher(e.getKey());
+            if (o.matches() && o.group(1).equals(m.group(1))) {
+                long c2 = Long.parseLong(o.group(2));
+                if (e.getValue() && c2 >= c) {
+                    return true;
+                }
+                if (!e.getValue() && c2 <= c) {
+                    return false;
+                }
+            }
+        }
+        return null;
+    }
+
     boolean decide(String atom) {
         loops.pieces.checkOpen(atom);
         Boolean known = decided.get(atom);
+        if (known == null) {
+            known = implied(atom);
+        }
         if (known != null) {
             return known;
         }

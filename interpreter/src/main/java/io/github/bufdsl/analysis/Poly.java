@@ -34,7 +34,16 @@ public final class Poly {
         }
         this.terms = terms;
         this.den = terms.isEmpty() ? 1 : den;
+        if (terms.size() > MAX_TERMS || terms.size() == 1 && terms.firstKey().length() > MAX_TEXT) {
+            // formulas are kept in memory and printed: past this, values are needed
+            throw new Signals.NotClosed("a formula grows past " + MAX_TERMS + " terms or " + MAX_TEXT + " characters");
+        }
     }
+
+    /** At most this many terms in a formula. */
+    static final int MAX_TERMS = 2000;
+    /** At most this many characters in one term (an opaque term holds formulas in its text). */
+    static final int MAX_TEXT = 4000;
 
     private Poly(TreeMap<String, Long> terms) {
         this(terms, 1);
@@ -178,12 +187,25 @@ public final class Poly {
      * which of two peaks is larger where it can be decided.
      */
     public boolean dominates(Poly o) {
-        for (long c : minus(o).terms.values()) {
-            if (c < 0) {
+        for (Map.Entry<String, Long> e : minus(o).terms.entrySet()) {
+            if (e.getValue() < 0 || e.getValue() != 0 && mayBeNegative(e.getKey())) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * Whether a monomial holds a term that may be negative although the free variables are not:
+     * a floored quotient ({@code fld(n - 4, 4)}; a stepped trip count {@code fld(n - 1, 2) + 1}).
+     */
+    private static boolean mayBeNegative(String monomial) {
+        for (String s : symbolsOf(monomial)) {
+            if (s.startsWith("fld(") || s.startsWith("cld(")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The value for given symbol values; null if a symbol has none. */

@@ -166,6 +166,15 @@ final class ScalarEval {
             constant &= p.isConstant();
         }
         if (!constant) {
+            if (args.stream().anyMatch(run.loops.pieces::mentionsLoop)) {
+                Poly r = run.loops.pieces.function(c.function(), args);
+                if (r == null) {
+                    throw run.loops.pieces.notClosed(c.function() + "(" + String.join(", ",
+                            args.stream().map(Poly::toString).toList()) + ") is not a formula of the loop variable"
+                            + " usage can split the loop by");
+                }
+                return r;
+            }
             if (c.function().equals("max") || c.function().equals("min")) {
                 Poly best = args.get(0);
                 boolean decided = true;
@@ -244,7 +253,7 @@ final class ScalarEval {
                         break;
                 }
             } catch (ArithmeticException e) {
-                throw run.fail(run.at, "integer overflow in " + p + " " + op + " " + q);
+                throw run.fail(run.at, "integer overflow in " + brief(p) + " " + op + " " + brief(q));
             }
             if (comparison && run.loops.pieces.mentionsLoop(p.minus(q))) {
                 Boolean decided = run.loops.pieces.compare(op, p, q);
@@ -320,6 +329,12 @@ final class ScalarEval {
             case ">" -> c > 0;
             default -> c >= 0;
         };
+    }
+
+    /** A formula for a message: cut in the middle past 60 characters. */
+    static String brief(Poly p) {
+        String text = p.isSingleTerm() ? p.toString() : "(" + p + ")";
+        return text.length() <= 60 ? text : text.substring(0, 40) + " ... " + text.substring(text.length() - 15);
     }
 
     String wrap(Poly p) {
