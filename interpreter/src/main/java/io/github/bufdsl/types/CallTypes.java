@@ -1,0 +1,185 @@
+package io.github.bufdsl.types;
+
+import io.github.bufdsl.ast.Expr;
+import io.github.bufdsl.ast.ExprPrinter;
+import io.github.bufdsl.diag.Pos;
+import io.github.bufdsl.resolve.Resolution;
+import io.github.bufdsl.runtime.Buffer;
+import io.github.bufdsl.runtime.BufferRules;
+import io.github.bufdsl.types.Type.Dim;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Calls: builtins' arguments as the registry types them, their results ({@link BuiltinTypes}),
+ * sizes against the largest buffer and --max-memory; user functions through {@link #returnType}.
+ */
+abstract class CallTypes extends IndexTypes {
+    CallTypes(Resolution resolution, TypeChecker.Options options) {
+        super(resolution, options);
+    }
+
+    // ------------------------------------------------------------------ calls
+
+    Type call(Expr.Call c) {
+        String name = c.calleeName();
+        List<Type> types = new ArrayList<>();
+        for (Expr a : c.args()) {
+            types.add(expr(a));
+        }
+        Map<String, Type> kw = new HashMap<>();
+        for (Expr.KwArg k : c.kwargs()) {
+            kw.put(k.name(), expr(k.value()));
+        }
+        if (name != null && resolution.functions().containsKey(name)) {
+            called.add(name);
+            return returnType(resolution.functions().get(name), types);
+        }
+        if (name == null) {
+            return Type.UNKNOWN;
+        }
+        io.github.bufdsl.builtins.Signature sig = BuiltinTypes.signature(name);
+        if (sig == null) {
+            return Type.UNKNOWN;
+        }
+        boolean sized = name.equals("alloc!") || name.equals("reshape_buf!");
+        List<Dim> dims = new ArrayList<>();
+        boolean wrong = false;
+        for (int i = 0; i < types.size(); i++) {
+            Expr a = c.args().get(i);
+            Type t = types.get(i);
+            int number = i + 1;
+            String what = freeName(a) == null ? null // only a free variable's use is recorded
+                    : sized && i > 0 ? "dimension " + i + " of " + name : "argument " + number + " of " + name;
+            Kind kind = BuiltinTypes.param(sig, i);
+            wrong |= t instanceof Type.Unknown u && u.error();
+            wrong |= !demand(a, t, kind, what, c.pos(), x -> callText(c) + ": " + (sized && number > 1
+                    ? "dimension " + (number - 1) + " must be an integer, not " + x
+                    : "argument " + number + " must be " + kind.words() + ", not " + x));
+            dims.add(new Dim(symOf(t)));
+        }
+        for (Expr.KwArg k : c.kwargs()) {
+            Kind kind = BuiltinTypes.keyword(sig, k.name());
+            if (kind != Kind.ANY) {
+                wrong |= !demand(k.value(), kw.get(k.name()), kind, k.name() + " of " + name, k.pos(),
+                        x -> callText(c) + ": " + k.name() + " must be " + kind.words() + ", not " + x);
+            }
+        }
+        BuiltinTypes.Args args = new BuiltinTypes.Args(types, dims);
+        if (wrong) {
+            return Type.ERROR; // its error is said: nothing follows from its value
+        }
+        if (sized) {
+            sizeLimit(c, args);
+        }
+        if (name.equals("Buffer") && !types.isEmpty()) {
+            lengthLimit(c.pos(), types.get(0), () -> callText(c));
+            boolean float32 = c.callee() instanceof Expr.Parametric p && p.params().size() == 1
+                    && p.params().get(0) instanceof Expr.Name t && t.name().equals("Float32");
+            memoryLimit(c.pos(), args.constant(0), float32 ? 4 : 8, () -> callText(c) + ": the buffer");
+        }
+        if (name.equals("ThreadsBuffer") && !types.isEmpty()) {
+            lengthLimit(c.pos(), types.get(0), () -> callText(c));
+            Long n = args.constant(1);
+            if (n != null && (n < 1 || n > 1024)) {
+                error(c.pos(), callText(c) + ": a ThreadsBuffer has 1 to 1024 buffers, not " + n);
+            }
+        }
+        if (name.equals("size") && types.size() == 2) {
+            Long k = args.constant(1);
+            if (k != null && k < 1) {
+                error(c.pos(), callText(c) + ": dimension " + k + " does not exist; dimensions count from 1");
+            }
+        }
+        Type result = BuiltinTypes.result(sig, args);
+        if (name.equals("Buffer") && c.callee() instanceof Expr.Parametric p && p.params().size() == 1
+                && p.params().get(0) instanceof Expr.Name t && t.name().equals("Float32")) {
+            result = new Type.BufferT(4, true);
+        }
+        return result;
+    }
+
+    /** A buffer's length, when constant: not negative, not past the largest buffer. */
+    void lengthLimit(Pos pos, Type len, java.util.function.Supplier<String> where) {
+        if (len instanceof Type.IntT n && n.value() != null) {
+            if (n.value() < 0) {
+                error(pos, BufferRules.length(where.get(), n.value()).message()); // the runtime's rule and words
+            } else if (n.value() > Buffer.MAX_LENGTH) {
+                error(pos, where.get() + ": length " + n.value() + " is larger than the largest buffer (" + Buffer.MAX_LENGTH
+                        + " elements)");
+            }
+        }
+    }
+
+    /** The dimensions of alloc! and reshape_buf!, where constant: not negative, not past the largest buffer. */
+    void sizeLimit(Expr.Call c, BuiltinTypes.Args args) {
+        long length = 1;
+        boolean allKnown = true;
+        boolean overflow = false;
+        boolean zero = false;
+        for (int i = 1; i < args.types().size(); i++) {
+            Long d = args.constant(i);
+            if (d == null) {
+                allKnown = false;
+                continue;
+            }
+            if (d < 0) {
+                error(c.pos(), callText(c) + ": " + BufferRules.dimension(d, i).message()); // the runtime's rule and words
+                return;
+            }
+            if (d > Buffer.MAX_LENGTH) {
+                error(c.pos(), callText(c) + ": dimension " + d + " is larger than the largest buffer (" + Buffer.MAX_LENGTH
+                        + " elements)");
+                return;
+            }
+            zero |= d == 0;
+            if (d != 0 && length > Long.MAX_VALUE / d) {
+                overflow = true;
+            } else {
+                length *= d;
+            }
+        }
+        if (!allKnown || zero) {
+            return;
+        }
+        if (overflow) {
+            error(c.pos(), callText(c) + ": the dimensions multiply to more than 64 bits hold");
+        } else if (length > Buffer.MAX_LENGTH) {
+            error(c.pos(), callText(c) + ": a tensor of " + length + " elements is larger than the largest buffer ("
+                    + Buffer.MAX_LENGTH + " elements)");
+        } else if (c.calleeName().equals("alloc!")) {
+            Type b = args.get(0);
+            if (b instanceof Type.BufferT bt && bt.own()) {
+                long n = length;
+                memoryLimit(c.pos(), n, bt.elementBytes(), () -> callText(c) + ": a tensor of " + n + " elements");
+            } else if (b instanceof Type.ThreadsBufferT) {
+                long n = length;
+                memoryLimit(c.pos(), n, 8, () -> callText(c) + ": a tensor of " + n + " elements");
+            }
+        }
+    }
+
+    /**
+     * In a run, a buffer or tensor of a constant size whose bytes alone are more than all buffers may
+     * take ({@code --max-memory}) cannot be made.
+     */
+    void memoryLimit(Pos pos, Long elements, int bytesPerElement, java.util.function.Supplier<String> what) {
+        long max = options.maxMemoryBytes();
+        if (max <= 0 || elements == null || elements < 0 || elements > Buffer.MAX_LENGTH) {
+            return;
+        }
+        long bytes = elements * bytesPerElement;
+        if (bytes > max) {
+            error(pos, what.get() + " needs " + io.github.bufdsl.runtime.MemoryBudget.format(bytes)
+                    + ", but buffers may take " + io.github.bufdsl.runtime.MemoryBudget.format(max)
+                    + " in all (raise --max-memory, or the JVM's heap with -Xmx, if the machine has the memory)");
+        }
+    }
+
+    static String callText(Expr.Call e) {
+        String text = ExprPrinter.print(e);
+        return text.length() > 60 ? e.calleeName() + "(...)" : text;
+    }
+}

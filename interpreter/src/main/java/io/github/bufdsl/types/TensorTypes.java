@@ -1,0 +1,161 @@
+package io.github.bufdsl.types;
+
+import io.github.bufdsl.ast.AssignOp;
+import io.github.bufdsl.ast.Expr;
+import io.github.bufdsl.ast.ExprPrinter;
+import io.github.bufdsl.ast.Stmt;
+import io.github.bufdsl.ast.TensorExpr;
+import io.github.bufdsl.resolve.Resolution;
+import io.github.bufdsl.runtime.TensorRules;
+import io.github.bufdsl.types.Type.Dim;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code @tensor}: its output and operands, the index rules with the dimensions known here.
+ */
+abstract class TensorTypes extends CallTypes {
+    TensorTypes(Resolution resolution, TypeChecker.Options options) {
+        super(resolution, options);
+    }
+
+    // ------------------------------------------------------------------ @tensor
+
+    void tensor(Stmt.Tensor s) {
+        TensorExpr.Ref lhs = s.lhs();
+        Map<TensorExpr.Ref, Type> operands = new HashMap<>();
+        if (s.op() != AssignOp.DEFINE) {
+            Type out = expr(lhs.tensor());
+            operands.put(lhs, out);
+            String free = freeName(lhs.tensor());
+            if (free != null && options.commandLine() && !bound.containsKey(free)) {
+                // an output never assigned: it is created with :=
+                error(lhs.tensor().pos(), io.github.bufdsl.diag.Placement.defineHint(free, lhs.indices()),
+                        "undefined " + free);
+                return;
+            }
+            demand(lhs.tensor(), out, Kind.TENSOR, "the output of @tensor", lhs.tensor().pos(),
+                    x -> "the left of @tensor must be a tensor, not " + x + "; use := to create a new tensor");
+        }
+        Map<String, Dim> dims = new HashMap<>();
+        tensorRhs(s, s.rhs(), dims, operands);
+        if (!indexRules(s, operands)) {
+            return;
+        }
+        if (s.maxIntermediate() != null) {
+            expr(s.maxIntermediate());
+        }
+        if (s.op() == AssignOp.DEFINE && lhs.tensor() instanceof Expr.Name n) {
+            List<Dim> out = new ArrayList<>();
+            for (String label : lhs.indices()) {
+                out.add(dims.getOrDefault(label, Dim.UNKNOWN));
+            }
+            env.put(n.name(), new Type.TensorT(List.copyOf(out)));
+        }
+    }
+
+    /**
+     * The index rules of {@code @tensor} on each term (the runtime's {@link TensorRules}, with the
+     * dimensions that are numbers here), each error at the index it concerns. False when one failed.
+     */
+    boolean indexRules(Stmt.Tensor s, Map<TensorExpr.Ref, Type> operands) {
+        TensorExpr.Ref lhs = s.lhs();
+        String outName = ExprPrinter.print(lhs.tensor());
+        Type out = s.op() == AssignOp.DEFINE ? Type.UNKNOWN : operands.getOrDefault(lhs, Type.UNKNOWN);
+        TensorRules.Ref outRef = new TensorRules.Ref(outName, lhs.indices(), numbers(out));
+        for (List<TensorExpr.Ref> term : terms(s.rhs())) {
+            if (term.isEmpty()) {
+                continue;
+            }
+            List<TensorRules.Ref> refs = new ArrayList<>();
+            List<io.github.bufdsl.diag.Placement.Operand> places = new ArrayList<>();
+            for (TensorExpr.Ref r : term) {
+                String name = ExprPrinter.print(r.tensor());
+                refs.add(new TensorRules.Ref(name, r.indices(), numbers(operands.getOrDefault(r, Type.UNKNOWN))));
+                places.add(new io.github.bufdsl.diag.Placement.Operand(name, r));
+            }
+            TensorRules.Violation v = TensorRules.term(outRef, refs);
+            if (v != null) {
+                boolean onOutput = outRef.dims() != null && outRef.dims().length != lhs.indices().size();
+                if (onOutput && v instanceof TensorRules.Violation.IndexCount c) { // the rules check the output first
+                    error(lhs.pos(), new TensorRules.Violation.IndexCount("the output " + outName, c.rank(), c.labels())
+                            .message());
+                } else {
+                    error(io.github.bufdsl.diag.Placement.tensorIndex(v, new io.github.bufdsl.diag.Placement.Operand(
+                            outName, lhs), places, s.pos()), v.message()); // the runtime's rule and words
+                }
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A tensor's dimensions for the index rules: numbers, {@link TensorRules#UNKNOWN} elsewhere; null for no rank. */
+    static long[] numbers(Type t) {
+        if (!(t instanceof Type.TensorT tt) || tt.dims() == null) {
+            return null;
+        }
+        long[] d = new long[tt.dims().size()];
+        for (int k = 0; k < d.length; k++) {
+            Long v = tt.dims().get(k).value();
+            d[k] = v == null ? TensorRules.UNKNOWN : v;
+        }
+        return d;
+    }
+
+    /** The terms of an @tensor right side, each the list of its indexed factors (scalars left out). */
+    static List<List<TensorExpr.Ref>> terms(TensorExpr e) {
+        if (e instanceof TensorExpr.Ref r) {
+            return List.of(List.of(r));
+        }
+        if (e instanceof TensorExpr.Negate n) {
+            return terms(n.operand());
+        }
+        if (e instanceof TensorExpr.Binary b) {
+            List<List<TensorExpr.Ref>> l = terms(b.left());
+            List<List<TensorExpr.Ref>> r = terms(b.right());
+            List<List<TensorExpr.Ref>> out = new ArrayList<>();
+            if (b.op() == '+' || b.op() == '-') {
+                out.addAll(l);
+                out.addAll(r);
+            } else {
+                for (List<TensorExpr.Ref> x : l) {
+                    for (List<TensorExpr.Ref> y : r) {
+                        List<TensorExpr.Ref> p = new ArrayList<>(x);
+                        p.addAll(y);
+                        out.add(p);
+                    }
+                }
+            }
+            return out;
+        }
+        return List.of(List.of()); // a scalar
+    }
+
+    void tensorRhs(Stmt.Tensor s, TensorExpr e, Map<String, Dim> dims, Map<TensorExpr.Ref, Type> operands) {
+        if (e instanceof TensorExpr.Ref r) {
+            Type t = expr(r.tensor());
+            if (demand(r.tensor(), t, Kind.TENSOR, "an operand of @tensor", r.pos(),
+                    x -> "an indexed operand of @tensor must be a tensor, not " + x)) {
+                operands.put(r, t);
+                if (t instanceof Type.TensorT tt && tt.dims() != null && tt.dims().size() == r.indices().size()) {
+                    for (int k = 0; k < r.indices().size(); k++) {
+                        dims.putIfAbsent(r.indices().get(k), tt.dims().get(k));
+                    }
+                }
+            }
+        } else if (e instanceof TensorExpr.Scalar sc) {
+            Type t = expr(sc.value());
+            demand(sc.value(), t, Kind.NUMBER, "a factor of @tensor", sc.pos(),
+                    x -> "a factor of @tensor without indices must be a number, not " + x);
+        } else if (e instanceof TensorExpr.Binary b) {
+            tensorRhs(s, b.left(), dims, operands);
+            tensorRhs(s, b.right(), dims, operands);
+        } else if (e instanceof TensorExpr.Negate n) {
+            tensorRhs(s, n.operand(), dims, operands);
+        }
+    }
+
+}
