@@ -27,7 +27,7 @@ public final class Analyzer {
         for (Stmt s : top) {
             for (Stmt.PrintBufferUsage block : blocks(s)) {
                 if (decls == null) {
-                    decls = SizingBuilder.declarations(top);
+                    decls = BufferDeclarations.of(top);
                 }
                 List<String> names = block.buffers().stream().map(Expr.Name::name).toList();
                 result.put(block, SizingBuilder.build(block.pos(), names, before, block.body(), decls,
@@ -58,7 +58,7 @@ public final class Analyzer {
     /** One sizing function for every buffer the script creates, over the whole script (for check, and for usage without blocks). */
     public static SizingFunction wholeScript(Resolution resolution) {
         List<Stmt> body = resolution.program().body().stream().filter(s -> !(s instanceof Stmt.Function)).toList();
-        Map<String, SizingFunction.BufferDecl> decls = new java.util.LinkedHashMap<>(SizingBuilder.declarations(body));
+        Map<String, SizingFunction.BufferDecl> decls = new java.util.LinkedHashMap<>(BufferDeclarations.of(body));
         // buffers given from outside (a free variable the script allocates from) are sized too
         for (String name : givenBuffers(body, resolution.freeVariables().keySet())) {
             decls.putIfAbsent(name, new SizingFunction.BufferDecl(resolution.freeVariables().get(name), 8, null, true, false));

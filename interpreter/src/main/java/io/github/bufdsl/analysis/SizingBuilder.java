@@ -68,51 +68,6 @@ final class SizingBuilder {
         return new SizingFunction(pos, List.copyOf(buffers), own, out, b.pseudo);
     }
 
-    /** How the buffers of a script are made ({@code name = Buffer(len; extend=...)} at the top level). */
-    static Map<String, SizingFunction.BufferDecl> declarations(List<Stmt> body) {
-        Map<String, SizingFunction.BufferDecl> found = new LinkedHashMap<>();
-        for (Stmt s : body) {
-            if (s instanceof Stmt.Assign a && a.targets().size() == 1 && a.targets().get(0) instanceof Expr.Name n
-                    && a.value() instanceof Expr.Call c
-                    && Builtins.role(c.calleeName()) instanceof Role.MakesBuffer m && !m.pool()) {
-                SizeExpr capacity = c.args().size() == 1 ? tryExpr(c.args().get(0)) : null;
-                boolean extendable = true;
-                for (Expr.KwArg k : c.kwargs()) {
-                    if (k.name().equals("extend") && k.value() instanceof Expr.BoolLit b) {
-                        extendable = b.value();
-                    }
-                }
-                int bytes = c.callee() instanceof Expr.Parametric p && !p.params().isEmpty()
-                        && p.params().get(0) instanceof Expr.Name t && t.name().equals("Float32") ? 4 : 8;
-                found.putIfAbsent(n.name(), new SizingFunction.BufferDecl(a.pos(), bytes, capacity, extendable, false));
-            } else if (s instanceof Stmt.Assign a && a.targets().size() == 1 && a.targets().get(0) instanceof Expr.Name n
-                    && a.value() instanceof Expr.Call c
-                    && Builtins.role(c.calleeName()) instanceof Role.MakesBuffer m && m.pool() && !c.args().isEmpty()) {
-                SizingFunction.Pool pool = new SizingFunction.Pool(c.args().size() > 1 ? tryExpr(c.args().get(1)) : null);
-                found.putIfAbsent(n.name(), new SizingFunction.BufferDecl(a.pos(), 8, tryExpr(c.args().get(0)), true,
-                        false, pool));
-            } else if (s instanceof Stmt.BufferScope scope) {
-                for (Stmt.ScopedBuffer b : scope.buffers()) {
-                    int bytes = b.type() instanceof Expr.Name t && t.name().equals("Float32") ? 4 : 8;
-                    found.putIfAbsent(b.name(), scope.threads()
-                            ? new SizingFunction.BufferDecl(b.pos(), bytes, tryExpr(b.length()), true, true,
-                                    new SizingFunction.Pool(null))
-                            : new SizingFunction.BufferDecl(b.pos(), bytes, tryExpr(b.length()), false, true));
-                }
-                found.putAll(declarationsMissing(found, scope.body()));
-            }
-        }
-        return found;
-    }
-
-    /** Scoped buffers nested in a block, not yet in {@code known}. */
-    private static Map<String, SizingFunction.BufferDecl> declarationsMissing(Map<String, SizingFunction.BufferDecl> known,
-            List<Stmt> body) {
-        Map<String, SizingFunction.BufferDecl> inner = new LinkedHashMap<>(declarations(body));
-        inner.keySet().removeAll(known.keySet());
-        return inner;
-    }
-
     private List<SizeStmt> statements(List<Stmt> body) {
         List<SizeStmt> out = new ArrayList<>();
         for (Stmt s : body) {
