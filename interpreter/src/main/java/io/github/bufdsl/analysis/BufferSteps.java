@@ -43,6 +43,7 @@ final class BufferSteps {
             t.offHeap = !run.ev.function.decls().containsKey(t.buffer) ? null : !t.float32;
         }
         l.push(t);
+        l.taken = true;
         l.len = l.len.plus(n);
         Peak raised = l.peak.max(l.len);
         if (!raised.equals(l.peak)) {
@@ -93,6 +94,7 @@ final class BufferSteps {
             }
             l.clear();
             l.len = Poly.ZERO;
+            l.taken = false;
         }
     }
 
@@ -104,6 +106,7 @@ final class BufferSteps {
         l.clear();
         l.len = Poly.ZERO;
         l.reshapeAt = null;
+        l.taken = false;
     }
 
     void use(SizeStmt.Use u) {

@@ -18,6 +18,11 @@ final class Level {
     Stack persistent;
     /** Where reshape_buf! put the buffer in reshape mode, until reset!; null otherwise. */
     Pos reshapeAt;
+    /**
+     * For a ThreadsBuffer: whether the running iteration took one of its buffers (an alloc! takes it,
+     * only reset! or release! gives it back; drop! does not).
+     */
+    boolean taken;
 
     Level copy() {
         Level c = new Level();
@@ -28,6 +33,7 @@ final class Level {
         c.stack.addAll(stack);
         c.persistent = persistent;
         c.reshapeAt = reshapeAt;
+        c.taken = taken;
         return c;
     }
 

@@ -3,6 +3,7 @@ package io.github.bufdsl.analysis;
 import io.github.bufdsl.analysis.LoopPieces.Piece;
 import io.github.bufdsl.analysis.Signals.BreakLoop;
 import io.github.bufdsl.analysis.Signals.ContinueLoop;
+import io.github.bufdsl.runtime.BufferRules;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +73,24 @@ final class LoopIteration {
         return d != null && d.pool() != null;
     }
 
+    /** The start of an iteration of a threaded loop: it holds no buffer of a ThreadsBuffer yet. */
+    void startIteration() {
+        run.levels.forEach((b, l) -> l.taken &= !isPool(b));
+    }
+
+    /** The end of an iteration of a threaded loop: it must have given back each ThreadsBuffer's buffer. */
+    void endIteration(SizeStmt.For f) {
+        for (Map.Entry<String, Level> e : run.levels.entrySet()) {
+            if (isPool(e.getKey())) {
+                BufferRules.Violation v = BufferRules.iterationEnd("the Threads.@threads loop at line "
+                        + f.pos().line(), e.getKey(), e.getValue().taken);
+                if (v != null) {
+                    throw run.fail(f.pos(), v.message());
+                }
+            }
+        }
+    }
+
     /** Iteration by iteration, as running does; loops whose iterations repeat are cut short. */
     void iterate(SizeStmt loop, String var, Piece whole, List<SizeStmt> body) {
         run.at = loop.pos();
@@ -89,8 +108,10 @@ final class LoopIteration {
             run.tick(loop.pos(), "the loop over " + var);
             long i = start + t * step;
             run.assign(var, Poly.constant(i));
-            Map<String, Integer> held = new HashMap<>();
-            run.levels.forEach((b, l) -> held.put(b, l.stack.size()));
+            boolean threaded = loop instanceof SizeStmt.For f && f.threaded();
+            if (threaded) {
+                startIteration();
+            }
             try {
                 run.statements(body);
             } catch (BreakLoop b) {
@@ -99,13 +120,8 @@ final class LoopIteration {
             } catch (ContinueLoop c) {
                 // next iteration
             }
-            if (loop instanceof SizeStmt.For f && f.threaded()) {
-                for (Map.Entry<String, Level> e : run.levels.entrySet()) {
-                    if (isPool(e.getKey()) && e.getValue().stack.size() > held.get(e.getKey())) {
-                        throw run.fail(f.pos(), io.github.bufdsl.runtime.ThreadsBuffer.keptMessage(
-                                "the Threads.@threads loop at line " + f.pos().line(), e.getKey()));
-                    }
-                }
+            if (threaded) {
+                endIteration((SizeStmt.For) loop);
             }
             if (repeats) {
                 List<Object> after = run.loopState();

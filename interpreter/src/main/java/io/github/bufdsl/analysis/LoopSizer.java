@@ -268,6 +268,10 @@ final class LoopSizer {
         boolean returns = false;
         WorkspaceModel.Counts workspaceBefore = run.workspace.startIteration(before);
         WorkspaceModel.Counts workspace;
+        boolean threaded = loop instanceof SizeStmt.For f && f.threaded();
+        if (threaded) {
+            iteration.startIteration();
+        }
         try {
             run.assign(var, Poly.symbol(var));
             run.statements(body);
@@ -287,6 +291,9 @@ final class LoopSizer {
         String open = WorkspaceModel.notClosed(workspace, piece, run.levels);
         if (open != null) {
             throw new Signals.NotClosed(open);
+        }
+        if (threaded && !breaks && !returns) {
+            iteration.endIteration((SizeStmt.For) loop);
         }
         Set<String> carried = new HashSet<>(track[0]);
         carried.retainAll(track[1]);
@@ -327,11 +334,6 @@ final class LoopSizer {
                 if (t.size.mentions(BASE)) {
                     throw new Signals.NotClosed("a size depends on the buffer's level");
                 }
-            }
-            if (loop instanceof SizeStmt.For f && f.threaded() && iteration.isPool(e.getKey())
-                    && !(pushed.get(e.getKey()).isEmpty() && (len.equals(Poly.symbol(BASE)) || len.equals(Poly.ZERO)))) {
-                throw run.fail(f.pos(), io.github.bufdsl.runtime.ThreadsBuffer.keptMessage(
-                        "the Threads.@threads loop at line " + f.pos().line(), e.getKey()));
             }
             end.put(e.getKey(), len);
             peak.put(e.getKey(), l.peak);
