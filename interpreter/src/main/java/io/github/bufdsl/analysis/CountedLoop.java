@@ -27,7 +27,9 @@ record CountedLoop(String var, Poly start, long step, Poly bound) {
         if (increments != 1 || assignsElsewhere(w.body(), var, increment)) {
             return null;
         }
-        if (!(run.lookupQuiet(var) instanceof Poly start) || !start.isConstant() && !(w.condition() != null)) {
+        Object initial = run.lookupQuiet(var);
+        Poly start = initial instanceof Symbolic.Free f ? Poly.symbol(f.name()) : initial instanceof Poly p ? p : null;
+        if (start == null || !start.isConstant() && w.condition() == null) {
             return null;
         }
         if (w.condition() instanceof SizeExpr.Flag f && f.value()) {

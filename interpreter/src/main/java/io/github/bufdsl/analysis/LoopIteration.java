@@ -47,6 +47,15 @@ final class LoopIteration {
 
     /** A while loop sized by one iteration, which must give back what it takes. */
     private void oneIteration(SizeStmt.While w) {
+        // one iteration stands for all only if no size reads a value the loop changes: such values are unknown
+        java.util.Set<String> changed = new java.util.HashSet<>();
+        RepeatingLoops.assignedNames(w.body(), changed);
+        for (String name : changed) {
+            Object now = run.lookupQuiet(name);
+            if (run.ev.relevantNames().contains(name) && !(now instanceof TensorRec)) {
+                run.assign(name, new Symbolic.Opaque(w.pos()));
+            }
+        }
         Map<String, Poly> before = new HashMap<>();
         run.levels.forEach((b, l) -> before.put(b, l.len));
         run.statements(w.body());

@@ -134,18 +134,18 @@ final class LoopSizer {
                     return;
                 }
                 count = Poly.constant(n);
-            } else if (c.step() == 1 || c.step() == -1) {
-                count = (c.step() == 1 ? c.bound().minus(c.start()) : c.start().minus(c.bound())).plus(Poly.constant(1));
             } else {
-                count = null;
-            }
-            if (count != null) {
-                if (!nonEmpty(count, 1)) {
+                Poly span = c.step() > 0 ? c.bound().minus(c.start()) : c.start().minus(c.bound());
+                long s = Math.abs(c.step());
+                // as a for loop's: the span plus 1 is at least 1 when it runs; fld for a step past 1
+                count = s == 1 ? span.plus(Poly.constant(1))
+                        : Poly.symbol("fld(" + span + ", " + s + ")").plus(Poly.constant(1));
+                if (!nonEmpty(span.plus(Poly.constant(1)), 1)) {
                     return;
                 }
-                loop(w, c.var(), new Piece(c.var(), c.start(), c.step(), count), w.body());
-                return;
             }
+            loop(w, c.var(), new Piece(c.var(), c.start(), c.step(), count), w.body());
+            return;
         }
         iteration.whileLoop(w);
     }

@@ -249,8 +249,8 @@ final class PathRun {
             if (x == null) {
                 x = ev.bindings.get(v);
             }
-            if (x == null || x instanceof Opaque || x instanceof TensorRec) {
-                return false;
+            if (x == null || x instanceof Opaque || x instanceof TensorRec || x instanceof Poly p && !p.isConstant()) {
+                return false; // a formula of free variables is not a value to iterate with
             }
         }
         return true;

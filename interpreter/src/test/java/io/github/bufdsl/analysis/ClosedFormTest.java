@@ -282,6 +282,8 @@ class ClosedFormTest {
             "for i in 1:3:n\n    A = alloc!(buf, min(3, n - i + 1))\nend\n",
             "for i in 1:n\n    A = alloc!(buf, abs(i - 5) + max(2, 8 - i))\n    drop!(buf, A)\nend\n",
             "for i in 1:n\n    A = alloc!(buf, div(i, 3) + 1)\n    drop!(buf, A)\nend\n",
+            "k = 0\nwhile k < n\n    k += 3\n    A = alloc!(buf, min(k, 7), mod(k, 5) + 1)\n    drop!(buf, A)\nend\n",
+            "k = n\nwhile k > 0\n    A = alloc!(buf, k)\n    drop!(buf, A)\n    k -= 2\nend\n",
         };
         for (String body : bodies) {
             String text = "buf = Buffer(0)\nbase = alloc!(buf, 2)\n" + body;
