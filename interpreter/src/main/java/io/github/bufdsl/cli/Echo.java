@@ -55,22 +55,34 @@ final class Echo {
     }
 
     private static Rewrite rewrite(Stmt last) {
-        if (last instanceof Stmt.ExprStmt e) {
+        return last.accept(REWRITE);
+    }
+
+    /** What each kind of statement shows when it is the last of an input. */
+    private static final Stmt.Visitor<Rewrite> REWRITE = new Stmt.Visitor<>() {
+        public Rewrite visitExpr(Stmt.ExprStmt e) {
             return new Rewrite(List.of(setAns(e.expr())), ANS);
         }
-        if (last instanceof Stmt.Assign a) {
+
+        public Rewrite visitAssign(Stmt.Assign a) {
             return assign(a);
         }
-        if (last instanceof Stmt.Tensor t && t.lhs().tensor() instanceof Expr.Name n) {
-            return new Rewrite(List.of(t), n.name());
+
+        public Rewrite visitTensor(Stmt.Tensor t) {
+            return t.lhs().tensor() instanceof Expr.Name n ? new Rewrite(List.of(t), n.name()) : Rewrite.none(t);
         }
-        if (last instanceof Stmt.Block b && !b.scoped() && !b.body().isEmpty()) {
+
+        public Rewrite visitBlock(Stmt.Block b) {
+            if (b.scoped() || b.body().isEmpty()) {
+                return Rewrite.none(b);
+            }
             Rewrite inner = rewrite(b.body().get(b.body().size() - 1));
             List<Stmt> body = new ArrayList<>(b.body().subList(0, b.body().size() - 1));
             body.addAll(inner.statements());
             return new Rewrite(List.of(new Stmt.Block(b.pos(), List.copyOf(body), false)), inner.shown());
         }
-        if (last instanceof Stmt.If s) {
+
+        public Rewrite visitIf(Stmt.If s) {
             // each branch leaves its value in ans; a branch that shows nothing, or none taken, leaves nothing
             List<Stmt.Branch> branches = new ArrayList<>();
             for (Stmt.Branch b : s.branches()) {
@@ -79,8 +91,47 @@ final class Echo {
             List<Stmt> elseBody = s.elseBody() == null ? List.of(clearAns(s)) : toAns(s.elseBody());
             return new Rewrite(List.of(new Stmt.If(s.pos(), List.copyOf(branches), elseBody)), ANS);
         }
-        return Rewrite.none(last);
-    }
+
+        public Rewrite visitFunction(Stmt.Function f) {
+            return Rewrite.none(f); // its generic-function line when it is the input's last statement (plan)
+        }
+
+        public Rewrite visitFor(Stmt.For s) {
+            return Rewrite.none(s);
+        }
+
+        public Rewrite visitWhile(Stmt.While s) {
+            return Rewrite.none(s);
+        }
+
+        public Rewrite visitReturn(Stmt.Return s) {
+            return Rewrite.none(s);
+        }
+
+        public Rewrite visitBreak(Stmt.Break s) {
+            return Rewrite.none(s);
+        }
+
+        public Rewrite visitContinue(Stmt.Continue s) {
+            return Rewrite.none(s);
+        }
+
+        public Rewrite visitUsing(Stmt.Using s) {
+            return Rewrite.none(s);
+        }
+
+        public Rewrite visitShow(Stmt.Show s) {
+            return Rewrite.none(s); // prints its own line
+        }
+
+        public Rewrite visitPrintBufferUsage(Stmt.PrintBufferUsage s) {
+            return Rewrite.none(s);
+        }
+
+        public Rewrite visitBufferScope(Stmt.BufferScope s) {
+            return Rewrite.none(s);
+        }
+    };
 
     /** A branch's statements, its last value put in ans (nothing when it shows nothing). */
     private static List<Stmt> toAns(List<Stmt> body) {
