@@ -84,8 +84,8 @@ final class LoopSizer {
             throw run.fail(f.pos(), "a range step cannot be zero");
         }
         if (!step.isConstant()) {
-            throw run.impossible("to size the loop over " + f.var() + ", usage needs the value of its step " + step
-                    + "; give its variables with --var");
+            symbolicStep(f, start, step, stop);
+            return;
         }
         long s = step.constantValue();
         Poly count;
@@ -110,6 +110,47 @@ final class LoopSizer {
             return;
         }
         loop(f, f.var(), new Piece(f.var(), start, s, count), f.body());
+    }
+
+    /**
+     * {@code for i in a:s:b} with a step that is a formula: positive when it cannot be negative,
+     * negative when it cannot be positive, else a condition followed both ways (zero is an error,
+     * as running says); the loop then counts
+     * {@code k = 0, 1, ..., fld(b - a, s)} and the body starts with {@code i = a + s*k}, so that
+     * sizes polynomial in {@code i} stay polynomials (in {@code k} and {@code s}).
+     */
+    private void symbolicStep(SizeStmt.For f, Poly start, Poly step, Poly stop) {
+        if (pieces.mentionsLoop(step)) {
+            throw new Signals.NotClosed("the step of the loop over " + f.var() + " depends on the variable of a loop"
+                    + " around it");
+        }
+        Poly span;
+        Poly size;
+        // a step that is never negative (s, 2s: free variables are sizes and counts) is taken as at least 1,
+        // one never positive (-s) as at most -1: their 0 is the error running reports
+        if (step.dominates(Poly.ZERO) || !Poly.ZERO.dominates(step) && nonEmpty(step, 1)) {
+            span = stop.minus(start);
+            size = step;
+        } else if (Poly.ZERO.dominates(step) || nonEmpty(step.negate(), 1)) {
+            span = start.minus(stop);
+            size = step.negate();
+        } else {
+            throw run.fail(f.pos(), "a range step cannot be zero (" + step + " is 0 here)");
+        }
+        if (!nonEmpty(span.plus(Poly.constant(1)), 1)) {
+            return;
+        }
+        Poly count = Poly.symbol("fld(" + span + ", " + size + ")").plus(Poly.constant(1));
+        String k = "#" + f.var();
+        String first = "#first" + f.var();
+        String by = "#step" + f.var();
+        run.assign(first, start);
+        run.assign(by, step);
+        List<SizeStmt> body = new ArrayList<>();
+        body.add(new SizeStmt.Let(f.pos(), f.var(), new SizeExpr.Bin("+", new SizeExpr.Var(first),
+                new SizeExpr.Bin("*", new SizeExpr.Var(by), new SizeExpr.Var(k)))));
+        body.addAll(f.body());
+        loop(f, k, new Piece(k, Poly.ZERO, 1, count), body);
     }
 
     /**
@@ -497,15 +538,16 @@ final class LoopSizer {
     /** No closed form: iterate when the count is a number (under the deadline), else say why. */
     private void fallback(SizeStmt loop, String var, Piece whole, List<SizeStmt> body, String reason) {
         run.at = loop.pos();
+        String shown = var.startsWith("#") ? var.substring(1) : var; // a loop counted for a formula step
         if ((!whole.first().isConstant() || !whole.count().isConstant()) && !pieces.active.isEmpty()) {
             // inside a loop being summarized: that loop has no closed form either (it may be iterated)
-            throw new Signals.NotClosed("the loop over " + var + " inside it has none: " + reason);
+            throw new Signals.NotClosed("the loop over " + shown + " inside it has none: " + reason);
         }
         if (!whole.first().isConstant() || !whole.count().isConstant()) {
-            throw run.impossible("usage cannot size the loop over " + var + " without values: " + reason
+            throw run.impossible("usage cannot size the loop over " + shown + " without values: " + reason
                     + "; give its bounds' variables with --var");
         }
-        run.ev.closedFormMisses.add("the loop over " + var + " at line " + loop.pos().line() + ": " + reason);
+        run.ev.closedFormMisses.add("the loop over " + shown + " at line " + loop.pos().line() + ": " + reason);
         iteration.iterate(loop, var, whole, body);
     }
 

@@ -109,7 +109,13 @@ class ClosedFormTest {
      * comparisons, {@code c ? a : b} and {@code maximum(t -> ..., a:b)}.
      */
     private static long evaluate(String formula, long n) {
+        return evaluate(formula, n, 0);
+    }
+
+    /** As {@link #evaluate(String, long)}, with a second variable {@code s}. */
+    private static long evaluate(String formula, long n, long s) {
         Formula f = new Formula(formula.replace(" ", ""), n);
+        f.s = s;
         long v = f.ternary();
         assertEquals(formula.replace(" ", "").length(), f.at, "unparsed rest of " + formula);
         return v;
@@ -120,6 +126,8 @@ class ClosedFormTest {
         final long n;
         /** The variable of a maximum(t -> ..., a:b) being evaluated. */
         long t;
+        /** The value of s, a second free variable. */
+        long s;
         /** Inside a branch not taken: parsed, not evaluated. */
         int dead;
         int at;
@@ -264,6 +272,9 @@ class ClosedFormTest {
             if (eat("t")) {
                 return t;
             }
+            if (eat("s")) {
+                return s;
+            }
             int from = at;
             while (at < s.length() && Character.isDigit(s.charAt(at))) {
                 at++;
@@ -294,6 +305,32 @@ class ClosedFormTest {
                 long expected = SizingEvaluator.peaksByIteration(f, Map.of("n", n)).get("buf");
                 assertEquals(expected, evaluate(formula, n), text + "\nformula: " + formula + "\nn = " + n);
                 assertEquals(expected, SizingTest.measured(text, Map.of("n", new io.github.bufdsl.exec.Value.Int(n))).get("buf"), text + "\nn = " + n);
+            }
+        }
+    }
+
+    /** A step that is a free variable: the loop counts its iterations, the formula is exact for every n and s. */
+    @Test
+    void symbolicStepsAreExact() {
+        String[] bodies = {
+            "for i in 1:s:n\n    A = alloc!(buf, i, 2)\n    drop!(buf, A)\n    B = alloc!(buf, 3)\nend\n",
+            "for i in n:-s:1\n    A = alloc!(buf, i + 1)\n    drop!(buf, A)\nend\n",
+            "for i in 1:2s:n\n    for j in 1:i\n        C = alloc!(buf, j)\n    end\n    reset!(buf)\nend\n",
+        };
+        for (String body : bodies) {
+            String text = "buf = Buffer(0)\nbase = alloc!(buf, 2)\n" + body.replace("2s", "2*s");
+            SizingFunction f = Analyzer.sizingFunctions(SizingTest.resolve(text)).get(0);
+            String formula = SizingEvaluator.analyze(f, Map.of()).formula("buf");
+            assertNotNull(formula, text);
+            for (long n = 0; n <= 20; n++) {
+                for (long st = 1; st <= 5; st++) {
+                    Map<String, Object> vars = Map.of("n", n, "s", st);
+                    long expected = SizingEvaluator.peaksByIteration(f, vars).get("buf");
+                    String what = text + "\nformula: " + formula + "\nn = " + n + ", s = " + st;
+                    assertEquals(expected, evaluate(formula, n, st), what);
+                    assertEquals(expected, SizingTest.measured(text, Map.of("n", new io.github.bufdsl.exec.Value.Int(n),
+                            "s", new io.github.bufdsl.exec.Value.Int(st))).get("buf"), what);
+                }
             }
         }
     }
