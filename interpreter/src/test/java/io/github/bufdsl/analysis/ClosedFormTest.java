@@ -115,7 +115,7 @@ class ClosedFormTest {
     /** As {@link #evaluate(String, long)}, with a second variable {@code s}. */
     private static long evaluate(String formula, long n, long s) {
         Formula f = new Formula(formula.replace(" ", ""), n);
-        f.s = s;
+        f.sValue = s;
         long v = f.ternary();
         assertEquals(formula.replace(" ", "").length(), f.at, "unparsed rest of " + formula);
         return v;
@@ -127,7 +127,7 @@ class ClosedFormTest {
         /** The variable of a maximum(t -> ..., a:b) being evaluated. */
         long t;
         /** The value of s, a second free variable. */
-        long s;
+        long sValue;
         /** Inside a branch not taken: parsed, not evaluated. */
         int dead;
         int at;
@@ -273,7 +273,7 @@ class ClosedFormTest {
                 return t;
             }
             if (eat("s")) {
-                return s;
+                return sValue;
             }
             int from = at;
             while (at < s.length() && Character.isDigit(s.charAt(at))) {
