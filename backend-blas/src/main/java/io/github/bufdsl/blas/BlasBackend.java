@@ -2,7 +2,8 @@ package io.github.bufdsl.blas;
 
 import io.github.bufdsl.runtime.MatrixBackend;
 import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.openblas.global.openblas;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.openblas.global.openblas_nolapack;
 
 /**
  * Multiplies with OpenBLAS's {@code cblas_dgemm}. Matrices in off-heap buffers are read and
@@ -10,6 +11,10 @@ import org.bytedeco.openblas.global.openblas;
  * copying the whole array, so a matrix on the heap is copied (only its m*k, k*n or m*n elements)
  * into native staging memory that this backend keeps and grows, and a product on the heap back;
  * {@link #stagingHighWater()} reports that memory. One per thread.
+ *
+ * <p>Only the BLAS part of JavaCPP's presets is used ({@code openblas_nolapack}): the class with
+ * LAPACK ({@code openblas}) is a 2.7 MB class file whose first call also loads a 24 MB JNI library
+ * and a second copy of OpenBLAS with its own threads, a few hundred milliseconds of a process.
  */
 final class BlasBackend implements MatrixBackend {
     private static final int A = 0;
@@ -63,8 +68,9 @@ final class BlasBackend implements MatrixBackend {
         DoublePointer pa = matrix(A, a, nA, offA, m * k, true);
         DoublePointer pb = matrix(B, b, nB, offB, k * n, true);
         DoublePointer pc = matrix(C, c, nC, offC, m * n, beta != 0.0);
-        openblas.cblas_dgemm(openblas.CblasColMajor, transA ? openblas.CblasTrans : openblas.CblasNoTrans,
-                transB ? openblas.CblasTrans : openblas.CblasNoTrans, m, n, k, alpha, pa, transA ? k : m,
+        openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasColMajor,
+                transA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans,
+                transB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans, m, n, k, alpha, pa, transA ? k : m,
                 pb, transB ? n : k, beta, pc, m);
         if (nC == null) {
             pc.get(c, offC, m * n);
@@ -99,7 +105,10 @@ final class BlasBackend implements MatrixBackend {
         return p;
     }
 
-    /** Loads OpenBLAS once, turning a failure into one clear message. */
+    /**
+     * Loads OpenBLAS once (the native libraries, so that a script's first multiply does not pay for
+     * it), turning a failure into one clear message.
+     */
     static final class Native {
         private static volatile String failure;
         private static volatile boolean loaded;
@@ -110,7 +119,7 @@ final class BlasBackend implements MatrixBackend {
             }
             if (failure == null) {
                 try {
-                    openblas.blas_get_num_threads();
+                    Loader.load(openblas_nolapack.class);
                     loaded = true;
                     return;
                 } catch (Throwable e) { // UnsatisfiedLinkError, ExceptionInInitializerError, NoClassDefFoundError

@@ -7,7 +7,7 @@ import io.github.bufdsl.runtime.Tensor;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.openblas.global.openblas;
+import org.bytedeco.openblas.global.openblas_nolapack;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.CommonOps_MT_DDRM;
@@ -155,8 +155,8 @@ public class ContractionBench {
     @Benchmark
     public Object raw() {
         if (backend.equals("blas")) {
-            openblas.cblas_dgemm(openblas.CblasColMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, m, n, k, 1.0,
-                    pa, m, pb, k, 0.0, pc, m);
+            openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasColMajor, openblas_nolapack.CblasNoTrans,
+                    openblas_nolapack.CblasNoTrans, m, n, k, 1.0, pa, m, pb, k, 0.0, pc, m);
             return pc;
         }
         if (Runtime.getRuntime().availableProcessors() > 1 && (double) m * n * k >= 64.0 * 64 * 64) {

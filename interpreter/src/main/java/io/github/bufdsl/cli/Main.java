@@ -79,17 +79,19 @@ public final class Main implements Callable<Integer> {
             PrintStream err) {
         Context ctx = new Context(workingDir, in, out, err);
         CommandLine cl = new CommandLine(new Main(ctx));
-        cl.addSubcommand(new RunCommand(ctx));
-        cl.addSubcommand(new UsageCommand(ctx));
-        cl.addSubcommand(new CheckCommand(ctx));
-        cl.addSubcommand(new FmtCommand(ctx));
-        cl.addSubcommand(new ReplCommand(ctx, in));
-        cl.addSubcommand(new CompletionCommand(ctx));
+        // picocli reads a command's annotations when it is added, a good part of a short command's
+        // start-up: a command line that starts with a command gets that one only (completion lists all)
+        boolean one = args.length > 0 && COMMANDS.contains(args[0]) && !args[0].equals("completion");
+        for (String name : COMMANDS) {
+            if (!one || name.equals(args[0])) {
+                cl.addSubcommand(command(name, ctx, in));
+            }
+        }
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setParameterExceptionHandler((ex, args2) -> {
             err.println("bufdsl: error: " + argumentError(ex, cl));
-            err.println("Usage: bufdsl COMMAND [FILE] [options]; the commands are " + commands(cl)
+            err.println("Usage: bufdsl COMMAND [FILE] [options]; the commands are " + commands()
                     + "; bufdsl help COMMAND explains one");
             return 2;
         });
@@ -120,17 +122,28 @@ public final class Main implements Callable<Integer> {
             String first = u.getUnmatched().get(0);
             return first.endsWith(".buf")
                     ? "a command must come before the script, as: bufdsl run " + first
-                    : "unknown command " + first + "; the commands are " + commands(top);
+                    : "unknown command " + first + "; the commands are " + commands();
         }
         return ex.getMessage();
     }
 
+    /** The commands besides help, in the order help lists them. */
+    private static final List<String> COMMANDS = List.of("run", "usage", "check", "fmt", "repl", "completion");
+
+    private static Object command(String name, Context ctx, java.io.InputStream in) {
+        return switch (name) {
+            case "run" -> new RunCommand(ctx);
+            case "usage" -> new UsageCommand(ctx);
+            case "check" -> new CheckCommand(ctx);
+            case "fmt" -> new FmtCommand(ctx);
+            case "repl" -> new ReplCommand(ctx, in);
+            default -> new CompletionCommand(ctx);
+        };
+    }
+
     /** Every command's name, as "run, usage, ... and help". */
-    static String commands(CommandLine top) {
-        List<String> names = new ArrayList<>(top.getSubcommands().keySet());
-        names.remove("help");
-        names.add("help");
-        return String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
+    static String commands() {
+        return String.join(", ", COMMANDS) + " and help";
     }
 
     @picocli.CommandLine.Spec
@@ -138,7 +151,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ctx.err.println("bufdsl: a command is needed: " + commands(spec.commandLine()));
+        ctx.err.println("bufdsl: a command is needed: " + commands());
         spec.commandLine().usage(ctx.err);
         return 2;
     }

@@ -43,4 +43,21 @@ class HelpTest {
         assertTrue(r[1].contains("--max-steps") && r[1].contains("--var"), "options of run are completed");
         assertTrue(!r[1].contains("generate-completion"), "the command is called completion");
     }
+
+    @Test
+    void theTopLevelHelpAndEveryErrorNameEveryCommand() {
+        String[] top = run("--help");
+        assertEquals("0", top[0], top[2]);
+        String[] unknown = run("frobnicate");
+        assertEquals("2", unknown[0]);
+        // a command line that starts with a command builds that command only; its errors still list all
+        String[] wrongOption = run("usage", "--no-such-option", "x.buf");
+        assertEquals("2", wrongOption[0]);
+        for (String command : new String[] {"run", "usage", "check", "fmt", "repl", "completion", "help"}) {
+            assertTrue(top[1].contains("  " + command + " "), command + " in\n" + top[1]);
+            assertTrue(unknown[2].contains(command), command + " in\n" + unknown[2]);
+            assertTrue(wrongOption[2].contains(command), command + " in\n" + wrongOption[2]);
+        }
+        assertTrue(wrongOption[2].contains(Main.commands()), wrongOption[2]);
+    }
 }
