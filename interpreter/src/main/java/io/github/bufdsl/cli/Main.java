@@ -31,8 +31,7 @@ import picocli.CommandLine.Parameters;
  * 1 error while running, 2 error before running).
  */
 @Command(name = "bufdsl", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Runs .buf kernels over preallocated tensor buffers and sizes the buffers they need.",
-        subcommands = {CommandLine.HelpCommand.class})
+        description = "Runs .buf kernels over preallocated tensor buffers and sizes the buffers they need.")
 public final class Main implements Callable<Integer> {
     /** Stack for the interpreter's thread: deep but bounded recursion ends in a diagnostic. */
     private static final long STACK_BYTES = 512L * 1024 * 1024;
@@ -77,11 +76,14 @@ public final class Main implements Callable<Integer> {
 
     private static int executeHere(String[] args, Path workingDir, java.io.InputStream in, PrintStream out,
             PrintStream err) {
-        Context ctx = new Context(workingDir, in, out, err);
+        Context ctx = new Context(workingDir, in, out, err, Preload.start(args, workingDir, STACK_BYTES));
         CommandLine cl = new CommandLine(new Main(ctx));
         // picocli reads a command's annotations when it is added, a good part of a short command's
         // start-up: a command line that starts with a command gets that one only (completion lists all)
         boolean one = args.length > 0 && COMMANDS.contains(args[0]) && !args[0].equals("completion");
+        if (!one) {
+            cl.addSubcommand(new CommandLine.HelpCommand());
+        }
         for (String name : COMMANDS) {
             if (!one || name.equals(args[0])) {
                 cl.addSubcommand(command(name, ctx, in));
@@ -157,7 +159,7 @@ public final class Main implements Callable<Integer> {
     }
 
     /** Where a command reads and writes; {@code in} is the script of {@code -}, and the REPL's input. */
-    record Context(Path workingDir, java.io.InputStream in, PrintStream out, PrintStream err) {
+    record Context(Path workingDir, java.io.InputStream in, PrintStream out, PrintStream err, Preload preload) {
     }
 
     /** The text of FILE, or of standard input for {@code -}. */
@@ -165,7 +167,8 @@ public final class Main implements Callable<Integer> {
         if (file.equals("-")) {
             return BufScript.fromString("stdin", readStdin(ctx));
         }
-        return BufScript.load(ctx.workingDir.resolve(file), file);
+        BufScript preloaded = ctx.preload == null ? null : ctx.preload.take(file);
+        return preloaded != null ? preloaded : BufScript.load(ctx.workingDir.resolve(file), file);
     }
 
     private static String readStdin(Context ctx) throws ScriptException {

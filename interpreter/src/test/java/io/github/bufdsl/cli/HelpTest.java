@@ -60,4 +60,25 @@ class HelpTest {
         }
         assertTrue(wrongOption[2].contains(Main.commands()), wrongOption[2]);
     }
+
+    private static String[] runIn(Path dir, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.execute(args, dir, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new String[] {String.valueOf(code), out.toString(StandardCharsets.UTF_8),
+            err.toString(StandardCharsets.UTF_8)};
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"prealloc.buf", "errors/unclosed_if.buf", "errors/drop_order.buf", "no-such-file.buf"})
+    void aScriptParsedWhilePicocliStartsGivesWhatTheCommandsOwnLoadGives(String file) {
+        Path examples = Path.of(System.getProperty("bufdsl.examples", "../examples")).toAbsolutePath().normalize();
+        for (String command : new String[] {"check", "usage", "run"}) {
+            // FILE right after the command is read on a second thread; after an option, by the command
+            String[] early = runIn(examples, command, file, "--var", "small=true");
+            String[] late = runIn(examples, command, "--var", "small=true", file);
+            assertEquals(String.join("\n", late), String.join("\n", early), command + " " + file);
+        }
+    }
 }

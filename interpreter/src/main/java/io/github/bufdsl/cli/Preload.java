@@ -1,0 +1,58 @@
+package io.github.bufdsl.cli;
+
+import io.github.bufdsl.api.BufScript;
+import io.github.bufdsl.api.ScriptException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+
+/**
+ * The script of {@code bufdsl run|usage|check FILE ...} read and parsed on a second thread while
+ * picocli builds its model of the command line, which takes a good part of a short command's
+ * start-up (its classes cannot be in the class-data sharing archive: they are Java 5 class files).
+ * The command takes the result if it names the same file; any failure other than the script's own
+ * diagnostics is left to the command's own load, which then reports it as it always does.
+ */
+final class Preload {
+    private static final List<String> COMMANDS = List.of("run", "usage", "check");
+
+    private final String file;
+    private final FutureTask<BufScript> task;
+
+    private Preload(String file, FutureTask<BufScript> task) {
+        this.file = file;
+        this.task = task;
+    }
+
+    /** Starts loading the script the arguments name, or returns null when they name none plainly. */
+    static Preload start(String[] args, Path workingDir, long stackBytes) {
+        if (args.length < 2 || !COMMANDS.contains(args[0]) || args[1].startsWith("-")) {
+            return null;
+        }
+        String file = args[1];
+        FutureTask<BufScript> task = new FutureTask<>(() -> BufScript.load(workingDir.resolve(file), file));
+        Thread t = new Thread(null, task, "bufdsl-preload", stackBytes);
+        t.setDaemon(true);
+        t.start();
+        return new Preload(file, task);
+    }
+
+    /** The loaded script if it is {@code name}'s; null to load it the usual way. */
+    BufScript take(String name) throws ScriptException {
+        if (!name.equals(file)) {
+            return null;
+        }
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ScriptException s) {
+                throw s;
+            }
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+}
