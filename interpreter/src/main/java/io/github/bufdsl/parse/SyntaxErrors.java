@@ -29,13 +29,23 @@ final class SyntaxErrors extends BaseErrorListener {
         }
         lastLine = line;
         Token token = offendingSymbol instanceof Token t ? t : null;
+        Diagnostic inner = InsideBrackets.error(recognizer, token);
+        if (inner != null) { // the parser gave up on the call at its `(`: the mistake is inside
+            diagnostics.add(inner);
+            return;
+        }
         String message = describe(recognizer, token, msg);
+        if (!diagnostics.isEmpty() && message.startsWith(NO_OPEN_BLOCK)) {
+            return; // the statement the first error broke opened the block this `end` closes
+        }
         int length = token == null || token.getType() == Token.EOF ? 1
                 : token.getType() == BufDslLexer.UNCLOSED_COMMENT ? 2 : Math.max(1, token.getText().length());
         diagnostics.add(Diagnostic.error(new Pos(line, charPositionInLine + 1, length), message));
     }
 
-    private static String describe(Recognizer<?, ?> recognizer, Token token, String antlrMessage) {
+    private static final String NO_OPEN_BLOCK = "unexpected `end`: there is no open block to close here";
+
+    static String describe(Recognizer<?, ?> recognizer, Token token, String antlrMessage) {
         if (token == null) {
             return antlrMessage;
         }
@@ -50,6 +60,11 @@ final class SyntaxErrors extends BaseErrorListener {
         boolean wantsEnd = expected != null && expected.contains(END);
         if (token.getType() == Token.EOF) {
             Token before = preceding(recognizer, token);
+            if (")".equals(token.getText()) && before != null && OPERATORS.contains(before.getText())) {
+                // the closing `)` of a call's arguments parsed alone (InsideBrackets)
+                return before.getText().equals(",") ? "an argument is missing after `,`"
+                        : "an operand is missing after `" + before.getText() + "`";
+            }
             if (before != null && OPERATORS.contains(before.getText())) {
                 return "the script ends after `" + before.getText() + "`: an operand is missing";
             }
@@ -75,6 +90,10 @@ final class SyntaxErrors extends BaseErrorListener {
         String text = printable(token.getText());
         Token next = following(recognizer, token);
         Token previous = preceding(recognizer, token);
+        boolean closes = next != null && next.getType() == Token.EOF && ")".equals(next.getText()); // a call's args
+        if (OPERATORS.contains(text) && !text.equals(",") && closes) {
+            return "an operand is missing after `" + text + "`";
+        }
         if (OPERATORS.contains(text) && next != null
                 && (next.getType() == BufDslLexer.NEWLINE || next.getType() == Token.EOF)) {
             return lineEndsAfter(text);
@@ -84,7 +103,7 @@ final class SyntaxErrors extends BaseErrorListener {
             return "an operand is missing after `" + text + "`";
         }
         if ("end".equals(text) && !wantsEnd) {
-            return "unexpected `end`: there is no open block to close here";
+            return NO_OPEN_BLOCK;
         }
         if ("else".equals(text) || "elseif".equals(text)) {
             return "unexpected `" + text + "`: it is not inside an `if`";
