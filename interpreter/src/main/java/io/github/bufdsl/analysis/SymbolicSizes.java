@@ -98,13 +98,53 @@ final class SymbolicSizes implements Sizes<Peak> {
         }
         Poly symbol = Poly.symbol(v);
         Boolean known = decided(symbol.minus(Poly.constant(c)), Poly.constant(c - 1).minus(symbol));
+        if (known == null && run.loops.pieces.mentionsLoop(symbol)) {
+            // on the piece of the loop, or split it where the answer changes
+            known = run.loops.pieces.compare(">=", symbol, Poly.constant(c));
+            if (known == null) {
+                splitAt(v, c);
+            }
+        }
         boolean r = known != null ? known : decide(v + " >= " + c, symbol);
+        if (run.loops.pieces.mentionsLoop(symbol)) {
+            return r; // holds on this piece only
+        }
         if (r) {
             b[0] = c;
         } else {
             b[1] = c - 1;
         }
         return r;
+    }
+
+    /**
+     * When {@code v} is the variable of a loop piece that starts at a number and whose count is a
+     * formula: splits the piece where {@code v >= c} starts or stops holding (pieces whose count may be
+     * 0 are conditions the loop follows both ways); nothing when it holds or fails on the whole piece.
+     */
+    private void splitAt(String v, long c) {
+        Piece p = null;
+        for (Piece q : run.loops.pieces.active) {
+            if (q.var().equals(v)) {
+                p = q;
+            }
+        }
+        if (p == null || !p.first().isConstant()) {
+            return;
+        }
+        long first = p.first().constantValue();
+        long step = p.step();
+        // v = first + step*t holds v >= c from t = cut on (step > 0), or up to t = cut - 1 (step < 0)
+        long cut = step > 0 ? Math.max(0, Math.floorDiv(c - first + step - 1, step))
+                : Math.floorDiv(first - c, -step) + 1;
+        // the piece of the first cut iterations must be there for every value (a piece of a number of
+        // iterations is taken as run)
+        if (cut <= 0 || !p.count().minus(Poly.constant(cut)).dominates(Poly.ZERO)) {
+            return;
+        }
+        Poly at = Poly.constant(cut);
+        throw new Signals.SplitLoop(p, List.of(new Piece(v, p.first(), step, at),
+                new Piece(v, p.first().plus(Poly.constant(step * cut)), step, p.count().minus(at))));
     }
 
     /**
@@ -171,8 +211,8 @@ final class SymbolicSizes implements Sizes<Peak> {
                     + " more than " + run.ev.maxPaths + " paths; give values with --var");
         }
         if (run.loops.pieces.mentionsLoop(difference)) {
-            throw new Signals.NotClosed("the layout of an @tensor contraction in it depends on whether " + atom
-                    + ", which changes from one iteration to the next");
+            throw new Undecided("the layout of a contraction in a loop depends on whether " + atom
+                    + ", which changes from one iteration to the next; give values with --var");
         }
         if (!run.decided.containsKey(atom)) {
             run.ev.workspaceForked = true;

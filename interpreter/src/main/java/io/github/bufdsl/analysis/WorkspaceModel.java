@@ -75,7 +75,7 @@ final class WorkspaceModel {
      * water; for one loop iteration counted on its own, the buffers whose level at the iteration's start
      * it took as the level before the loop (where a tensor starts decides whether it is used in place).
      */
-    record Counts(List<Peak> engine, Peak scratch, Set<String> startsAssumed) {
+    record Counts(List<Peak> engine, Peak scratch, Map<String, Poly> startsAssumed) {
     }
 
     /** Per loop iteration being counted on its own (innermost last): each buffer's level before the loop. */
@@ -84,7 +84,7 @@ final class WorkspaceModel {
     private final Deque<Set<String>> assumed = new ArrayDeque<>();
 
     Counts counts() {
-        return new Counts(engine.state(), scratchHighWater, Set.of());
+        return new Counts(engine.state(), scratchHighWater, Map.of());
     }
 
     /** Starts counting one loop iteration on its own, the run's levels before the loop in {@code before}. */
@@ -101,8 +101,12 @@ final class WorkspaceModel {
 
     /** Ends an iteration counted on its own: its counts, the count restored to {@code before}. */
     Counts endIteration(Counts before) {
-        Counts iteration = new Counts(engine.state(), scratchHighWater, assumed.removeLast());
-        loopStarts.removeLast();
+        Map<String, Poly> starts = loopStarts.removeLast();
+        Map<String, Poly> assumedStarts = new HashMap<>();
+        for (String b : assumed.removeLast()) {
+            assumedStarts.put(b, starts.get(b));
+        }
+        Counts iteration = new Counts(engine.state(), scratchHighWater, assumedStarts);
         engine.restore(before.engine());
         scratchHighWater = before.scratch();
         return iteration;
@@ -125,7 +129,7 @@ final class WorkspaceModel {
             mark.add(buffer);
             offset = offset.substitute(LoopSizer.BASE, start);
             if (offset == null) {
-                throw new Signals.NotClosed("where a tensor of an @tensor statement starts is not a formula");
+                throw new SymbolicSizes.Undecided("where a tensor of an @tensor statement starts is not a formula");
             }
         }
         return offset;
@@ -138,10 +142,12 @@ final class WorkspaceModel {
      * given back in each iteration ({@code levels}: the levels at the iteration's end).
      */
     static String notClosed(Counts iteration, Piece piece, Map<String, Level> levels) {
-        for (String b : iteration.startsAssumed()) {
-            if (!levels.get(b).len.equals(Poly.symbol(LoopSizer.BASE))) {
+        for (Map.Entry<String, Poly> e : iteration.startsAssumed().entrySet()) {
+            Poly end = levels.get(e.getKey()).len.substitute(LoopSizer.BASE, e.getValue());
+            if (end == null || !end.equals(e.getValue())) {
+                String b = e.getKey();
                 return "where the tensors of its @tensor statements start in " + b
-                        + " changes from one iteration to the next";
+                        + " changes from one iteration to the next; give values with --var";
             }
         }
         List<Peak> all = new ArrayList<>(iteration.engine());
@@ -150,7 +156,8 @@ final class WorkspaceModel {
             for (Poly c : p.candidates()) {
                 Poly t = ClosedForms.inIterations(c, piece.var(), piece.first(), piece.step());
                 if (t == null || t.coefficientsIn(ClosedForms.T) == null) {
-                    return "the workspace of its @tensor statements is not a polynomial in " + piece.var();
+                    return "the workspace of its @tensor statements is not a polynomial in " + piece.var()
+                            + "; give values with --var";
                 }
             }
         }
@@ -159,6 +166,9 @@ final class WorkspaceModel {
 
     /** The counts of an iteration, over every iteration of {@code piece} (each array at its largest over them). */
     void raiseOver(Counts iteration, Piece piece) {
+        if (unknown) {
+            return;
+        }
         List<Peak> now = engine.state();
         List<Peak> raised = new ArrayList<>();
         for (int i = 0; i < now.size(); i++) {
