@@ -39,19 +39,19 @@ public record SizingResult(SizingFunction function, Node tree, List<Diagnostic> 
     }
 
     /**
-     * Elements of {@code @tensor} workspace at most over all paths (0 without {@code @tensor}), or
-     * null when it is not a number ({@link #workspaceFormula()}) or not known.
+     * Elements of {@code @tensor} workspace (0 without {@code @tensor}) when it is one number on
+     * every path, else null: a formula ({@link #workspaceFormula()}) or not known.
      */
     public Long workspace() {
-        long max = 0;
+        Long value = null;
         for (Leaf l : leaves()) {
             Long v = l.workspace() == null ? null : l.workspace().constant();
-            if (v == null) {
+            if (v == null || value != null && !value.equals(v)) {
                 return null;
             }
-            max = Math.max(max, v);
+            value = v;
         }
-        return max;
+        return value;
     }
 
     /**

@@ -139,7 +139,7 @@ final class SymbolicSizes implements Sizes<Peak> {
                 : Math.floorDiv(first - c, -step) + 1;
         // the piece of the first cut iterations must be there for every value (a piece of a number of
         // iterations is taken as run)
-        if (cut <= 0 || !p.count().minus(Poly.constant(cut)).dominates(Poly.ZERO)) {
+        if (cut <= 0 || !atLeastOnPath(p.count(), cut)) {
             return;
         }
         Poly at = Poly.constant(cut);
@@ -165,6 +165,38 @@ final class SymbolicSizes implements Sizes<Peak> {
                 }
             }
             if (all) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@code p >= c} for every value the path allows: for every value, or {@code p} is
+     * {@code v + k} and the path decided {@code v >= c - k} (a loop's count, by its {@code n >= 1}).
+     */
+    private boolean atLeastOnPath(Poly p, long c) {
+        if (p.minus(Poly.constant(c)).dominates(Poly.ZERO)) {
+            return true;
+        }
+        List<List<String>> terms = p.termSymbols();
+        if (terms.size() != 1 || terms.get(0).size() != 1) {
+            return false;
+        }
+        String v = terms.get(0).get(0);
+        List<Poly> cs = p.coefficientsIn(v);
+        if (cs == null || cs.size() != 2 || !cs.get(1).equals(Poly.constant(1)) || !cs.get(0).isConstant()) {
+            return false;
+        }
+        long need = c - cs.get(0).constantValue();
+        long[] b = bounds.get(v);
+        if (b != null && b[0] >= need) {
+            return true;
+        }
+        for (Map.Entry<String, Boolean> e : run.decided.entrySet()) {
+            String[] parts = e.getKey().split(" >= ");
+            if (e.getValue() && parts.length == 2 && parts[0].equals(v) && parts[1].matches("-?\\d+")
+                    && Long.parseLong(parts[1]) >= need) {
                 return true;
             }
         }
