@@ -26,6 +26,10 @@ final class SymbolicSizes implements Sizes<Peak> {
     }
 
     private final PathRun run;
+    /** Conditions of the workspace a path follows at most (each doubles the paths). */
+    static final int MAX_FORKS = 10;
+    /** Conditions of the workspace this path followed so far. */
+    private int forks;
 
     SymbolicSizes(PathRun run) {
         this.run = run;
@@ -247,6 +251,10 @@ final class SymbolicSizes implements Sizes<Peak> {
                     + ", which changes from one iteration to the next; give values with --var");
         }
         if (!run.decided.containsKey(atom)) {
+            if (++forks > MAX_FORKS) {
+                throw new Undecided("its layout depends on more than " + MAX_FORKS + " conditions on the free"
+                        + " variables (the last: " + atom + "); give values with --var");
+            }
             run.ev.workspaceForked = true;
         }
         return run.decide(atom);

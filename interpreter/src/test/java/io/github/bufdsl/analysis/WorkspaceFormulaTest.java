@@ -38,9 +38,9 @@ public class WorkspaceFormulaTest {
             Usage free = script.usage(Map.of());
             String formula = free.workspaceFormula();
             if (formula == null) {
-                // a product of several tensors ordered by cost asks many comparisons: past the path limit, refused
-                assertNotNull(free.workspaceUnknown(), c.symbolicScript());
-                assertTrue(c.symbolicScript().contains("@tensoropt"), free.workspaceUnknown() + "\n" + c.symbolicScript());
+                // a product of several tensors ordered by cost asks many comparisons: past the limit, refused
+                assertTrue(free.workspaceUnknown().contains("conditions on the free variables"),
+                        free.workspaceUnknown() + "\n" + c.symbolicScript());
                 refused++;
                 continue;
             }
