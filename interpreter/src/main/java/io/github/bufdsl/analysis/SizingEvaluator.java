@@ -82,8 +82,8 @@ public final class SizingEvaluator {
      * comparison leaves the workspace unknown (the buffers' paths stay as without @tensor).
      */
     boolean workspaceForks;
-    /** Set when a path forked on a comparison of the workspace's planning. */
-    boolean workspaceForked;
+    /** How many times a path forked on a comparison of the workspace's planning. */
+    int workspaceForked;
 
     private SizingEvaluator(SizingFunction function, Map<String, ?> bindings, long maxSteps, int maxPaths,
             Backend backend) {
@@ -157,7 +157,7 @@ public final class SizingEvaluator {
             SizingResult.Node tree = e.explore(new ArrayList<>());
             return new SizingResult(f, tree, e.diagnostics(), null);
         } catch (Signals.TooManyPaths tooMany) {
-            if (e.workspaceForked) { // the paths the buffers need, without forking on the workspace
+            if (e.workspaceForked > 0) { // the paths the buffers need, without forking on the workspace
                 SizingEvaluator again = new SizingEvaluator(f, bindings, maxSteps, maxPaths, backend);
                 again.deadline = deadline;
                 again.budgetSeconds = seconds;

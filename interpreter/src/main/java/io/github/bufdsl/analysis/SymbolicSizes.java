@@ -28,6 +28,8 @@ final class SymbolicSizes implements Sizes<Peak> {
     private final PathRun run;
     /** Conditions of the workspace a path follows at most (each doubles the paths). */
     static final int MAX_FORKS = 10;
+    /** Paths the workspace's conditions add at most over the whole analysis (each fork adds one). */
+    static final int MAX_PATHS = 256;
     /** Conditions of the workspace this path followed so far. */
     private int forks;
 
@@ -251,11 +253,14 @@ final class SymbolicSizes implements Sizes<Peak> {
                     + ", which changes from one iteration to the next; give values with --var");
         }
         if (!run.decided.containsKey(atom)) {
-            if (++forks > MAX_FORKS) {
-                throw new Undecided("its layout depends on more than " + MAX_FORKS + " conditions on the free"
-                        + " variables (the last: " + atom + "); give values with --var");
+            boolean fork = run.decisions.size() >= run.prefix.size(); // not a decision the path replays
+            if (++forks > MAX_FORKS || fork && run.ev.workspaceForked >= MAX_PATHS) {
+                throw new Undecided("its layout depends on more conditions on the free variables than usage"
+                        + " follows (the last: " + atom + "); give values with --var");
             }
-            run.ev.workspaceForked = true;
+            if (fork) {
+                run.ev.workspaceForked++;
+            }
         }
         return run.decide(atom);
     }
