@@ -93,7 +93,8 @@ public class WorkspaceFormulaTest {
                 text.append("reset!(b2)\n");
             }
             text.append("end\n");
-            BufScript script = BufScript.fromString("loop.buf", text.toString()).withBackend("ejml");
+            BufScript script = BufScript.fromString("loop.buf", text.toString()).withBackend("ejml")
+                    .withSizingTime(120); // the test checks formulas, not time (see above)
             Usage free = script.usage(Map.of());
             String formula = free.workspaceFormula();
             if (formula == null) {
