@@ -43,8 +43,10 @@ final class LoopSizer {
     final LoopPieces pieces = new LoopPieces();
     /** Applies summaries to the run. */
     private final LoopApply apply;
+    /** From a loop's range to the piece of iterations it sizes. */
+    private final LoopRanges ranges;
     /** Loops sized iteration by iteration. */
-    private final LoopIteration iteration;
+    final LoopIteration iteration;
     /** Per summarized iteration, the names read before being assigned and the names assigned. */
     private final Deque<Set<String>[]> tracking = new ArrayDeque<>();
 
@@ -52,6 +54,7 @@ final class LoopSizer {
         this.run = run;
         this.apply = new LoopApply(run);
         this.iteration = new LoopIteration(run);
+        this.ranges = new LoopRanges(run, this);
         pieces.positive = count -> nonEmpty(count, 1);
     }
 
@@ -75,127 +78,21 @@ final class LoopSizer {
 
     // ---------------------------------------------------------------- for loops
 
-    /** Sizes {@code for var in start:step:stop}. */
+    /** Sizes {@code for var in start:step:stop} ({@link LoopRanges}). */
     void forLoop(SizeStmt.For f) {
-        Poly start = run.integer(f.start(), "a range bound");
-        Poly step = f.step() == null ? Poly.constant(1) : run.integer(f.step(), "a range step");
-        Poly stop = run.integer(f.stop(), "a range bound");
-        if (step.isConstant() && step.constantValue() == 0) {
-            throw run.fail(f.pos(), "a range step cannot be zero");
-        }
-        if (!step.isConstant()) {
-            symbolicStep(f, start, step, stop);
-            return;
-        }
-        long s = step.constantValue();
-        Poly count;
-        Poly runs; // at least 1 when the loop runs: the count, or for a step past 1 the span plus 1
-        if (start.isConstant() && stop.isConstant()) {
-            long c = Math.floorDiv(stop.constantValue() - start.constantValue(), s) + 1;
-            if (c <= 0) {
-                return;
-            }
-            count = Poly.constant(c);
-            runs = count;
-        } else if (s == 1 || s == -1) {
-            count = (s == 1 ? stop.minus(start) : start.minus(stop)).plus(Poly.constant(1));
-            runs = count;
-        } else {
-            Poly span = s > 0 ? stop.minus(start) : start.minus(stop);
-            // Julia's length of a:s:b, max(fld(b - a, s) + 1, 0): a count below 1 is an empty loop
-            count = Poly.symbol("fld(" + span + ", " + Math.abs(s) + ")").plus(Poly.constant(1));
-            runs = span.plus(Poly.constant(1));
-        }
-        if (!nonEmpty(runs, 1)) {
-            return;
-        }
-        loop(f, f.var(), new Piece(f.var(), start, s, count), f.body());
+        ranges.forLoop(f);
     }
 
-    /**
-     * {@code for i in a:s:b} with a step that is a formula: positive when it cannot be negative,
-     * negative when it cannot be positive, else a condition followed both ways (zero is an error,
-     * as running says); the loop then counts
-     * {@code k = 0, 1, ..., fld(b - a, s)} and the body starts with {@code i = a + s*k}, so that
-     * sizes polynomial in {@code i} stay polynomials (in {@code k} and {@code s}).
-     */
-    private void symbolicStep(SizeStmt.For f, Poly start, Poly step, Poly stop) {
-        if (pieces.mentionsLoop(step)) {
-            throw new Signals.NotClosed("the step of the loop over " + f.var() + " depends on the variable of a loop"
-                    + " around it");
-        }
-        Poly span;
-        Poly size;
-        // a step that is never negative (s, 2s: free variables are sizes and counts) is taken as at least 1,
-        // one never positive (-s) as at most -1: their 0 is the error running reports
-        if (step.dominates(Poly.ZERO) || !Poly.ZERO.dominates(step) && nonEmpty(step, 1)) {
-            span = stop.minus(start);
-            size = step;
-        } else if (Poly.ZERO.dominates(step) || nonEmpty(step.negate(), 1)) {
-            span = start.minus(stop);
-            size = step.negate();
-        } else {
-            throw run.fail(f.pos(), "a range step cannot be zero (" + step + " is 0 here)");
-        }
-        if (!nonEmpty(span.plus(Poly.constant(1)), 1)) {
-            return;
-        }
-        Poly count = Poly.symbol("fld(" + span + ", " + size + ")").plus(Poly.constant(1));
-        String k = "#" + f.var();
-        String first = "#first" + f.var();
-        String by = "#step" + f.var();
-        run.assign(first, start);
-        run.assign(by, step);
-        List<SizeStmt> body = new ArrayList<>();
-        body.add(new SizeStmt.Let(f.pos(), f.var(), new SizeExpr.Bin("+", new SizeExpr.Var(first),
-                new SizeExpr.Bin("*", new SizeExpr.Var(by), new SizeExpr.Var(k)))));
-        body.addAll(f.body());
-        loop(f, k, new Piece(k, Poly.ZERO, 1, count), body);
-    }
-
-    /**
-     * A {@code while} loop: a counted one ({@code k < n} with {@code k += s} in the body, or
-     * {@code while true} that breaks on such a counter) is sized as a for loop; one whose condition
-     * is known is iterated under the deadline; any other is sized by one iteration, which must give
-     * back what it takes.
-     */
+    /** Sizes a while loop ({@link LoopRanges}). */
     void whileLoop(SizeStmt.While w) {
-        if (w.condition() instanceof SizeExpr.Flag f && f.value() && !CountedLoop.leaves(w.body())) {
-            throw run.fail(w.pos(), "this loop never ends: its condition is always true and nothing in it breaks or"
-                    + " returns");
-        }
-        CountedLoop c = CountedLoop.of(w, run);
-        if (c != null) {
-            Poly count;
-            if (c.bound() == null) {
-                count = Poly.constant(Long.MAX_VALUE / 4); // ends by a break
-            } else if (c.start().isConstant() && c.bound().isConstant()) {
-                long n = Math.floorDiv(c.bound().constantValue() - c.start().constantValue(), c.step()) + 1;
-                if (n <= 0) {
-                    return;
-                }
-                count = Poly.constant(n);
-            } else {
-                Poly span = c.step() > 0 ? c.bound().minus(c.start()) : c.start().minus(c.bound());
-                long s = Math.abs(c.step());
-                // as a for loop's: the span plus 1 is at least 1 when it runs; fld for a step past 1
-                count = s == 1 ? span.plus(Poly.constant(1))
-                        : Poly.symbol("fld(" + span + ", " + s + ")").plus(Poly.constant(1));
-                if (!nonEmpty(span.plus(Poly.constant(1)), 1)) {
-                    return;
-                }
-            }
-            loop(w, c.var(), new Piece(c.var(), c.start(), c.step(), count), w.body());
-            return;
-        }
-        iteration.whileLoop(w);
+        ranges.whileLoop(w);
     }
 
     /** Loops up to this many iterations whose body contracts are iterated, so that @tensor's workspace is a number. */
     private static final long WORKSPACE_ITERATIONS = 4096;
 
     /** Sizes a loop over the piece, in closed form where it can, else by iterating. */
-    private void loop(SizeStmt loop, String var, Piece whole, List<SizeStmt> body) {
+    void loop(SizeStmt loop, String var, Piece whole, List<SizeStmt> body) {
         if (run.ev.forceIteration || whole.first().isConstant() && whole.count().isConstant()
                 && whole.count().constantValue() <= WORKSPACE_ITERATIONS
                 && SizeStmts.contracts(body, run.ev.function.functions(), new HashSet<>())) {
@@ -214,6 +111,9 @@ final class LoopSizer {
                 try {
                     done.add(summarize(loop, var, p, body, before));
                 } catch (SplitLoop split) {
+                    if (!split.piece.equals(p)) {
+                        throw split; // a condition on the variable of a loop around this one: that loop splits
+                    }
                     splitFrom = p;
                     splitInto = split.parts;
                     break;
@@ -270,7 +170,7 @@ final class LoopSizer {
      * Whether a loop of {@code count} iterations runs at least {@code k} times: proved for every
      * value, or a condition on the free variables followed both ways ({@code n >= 2}).
      */
-    private boolean nonEmpty(Poly count, long k) {
+    boolean nonEmpty(Poly count, long k) {
         if (count.minus(Poly.constant(k)).dominates(Poly.ZERO) || run.worstCase) {
             return true;
         }
@@ -491,6 +391,9 @@ final class LoopSizer {
                 try {
                     one = summarize(loop, var, p, body, here);
                 } catch (SplitLoop split) {
+                    if (!split.piece.equals(p)) {
+                        throw split;
+                    }
                     run.restore(here);
                     fallback(loop, var, whole, body, "its break depends on a condition that splits it further");
                     return;
