@@ -88,6 +88,51 @@ abstract class TensorTypes extends CallTypes {
                 }
                 return false;
             }
+            if (!symbolicDimensions(term, operands, lhs, out)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Dimensions that are formulas of free variables: an index whose dimensions on two tensors
+     * differ by a number ({@code n} and {@code n + 1}) differs for every value, so the run's rule
+     * fails. False when that was reported (at the second tensor's index).
+     */
+    private boolean symbolicDimensions(List<TensorExpr.Ref> term, Map<TensorExpr.Ref, Type> operands,
+            TensorExpr.Ref lhs, Type out) {
+        List<TensorExpr.Ref> refs = new ArrayList<>(term);
+        List<Type> types = new ArrayList<>();
+        term.forEach(r -> types.add(operands.getOrDefault(r, Type.UNKNOWN)));
+        refs.add(lhs);
+        types.add(out);
+        Map<String, Sym> first = new HashMap<>();
+        Map<String, String> firstOn = new HashMap<>();
+        for (int i = 0; i < refs.size(); i++) {
+            TensorExpr.Ref r = refs.get(i);
+            if (!(types.get(i) instanceof Type.TensorT t) || t.dims() == null || t.dims().size() != r.indices().size()) {
+                continue;
+            }
+            String name = ExprPrinter.print(r.tensor());
+            for (int k = 0; k < r.indices().size(); k++) {
+                Sym d = t.dims().get(k).poly();
+                String label = r.indices().get(k);
+                if (d == null) {
+                    continue;
+                }
+                Sym before = first.putIfAbsent(label, d);
+                if (before == null) {
+                    firstOn.put(label, name);
+                    continue;
+                }
+                Long diff = Sym.difference(d, before);
+                if (diff != null && diff != 0 && !name.equals(firstOn.get(label))) {
+                    error(k < r.indexPositions().size() ? r.indexPositions().get(k) : r.pos(),
+                            TensorRules.disagree(label, before.toString(), firstOn.get(label), d.toString(), name));
+                    return false;
+                }
+            }
         }
         return true;
     }

@@ -164,8 +164,16 @@ class TypeCheckerTest {
                 "index n is out of bounds 1:n - 1 in dimension 1 of a tensor of size (n - 1)×n");
         finds("buf = Buffer(10)\nA = alloc!(buf, n + 1)\nk = size(A, 1) + 1\nA[k] = 1.0\n", "index n + 2 is out of bounds");
         finds("buf = Buffer(10)\nA = alloc!(buf, n)\nx = A[n:n + 1]\n", "index n:n + 1 is out of bounds 1:n");
+        // @tensor: an index over n on one tensor and n + 1 on another, at the second
+        finds("buf = Buffer(10)\nA = alloc!(buf, n, n + 1)\nB = alloc!(buf, n, n)\n@tensor C[i, j] := A[i, k] * B[k, j]\n",
+                "4:32 index k has dimension n + 1 on A but n on B");
+        finds("buf = Buffer(10)\nA = alloc!(buf, n, n)\nC = alloc!(buf, n, n + 2)\n@tensor C[i, j] = A[i, k] * A[k, j]\n",
+                "index j has dimension n on A but n + 2 on C");
         // undecidable: nothing said
         String[] quiet = {
+            "buf = Buffer(10)\nA = alloc!(buf, n, m)\nB = alloc!(buf, m, n)\n@tensor C[i, j] := A[i, k] * B[k, j]\n"
+                    + "D = alloc!(buf, n, 2)\n@tensor E[i, j] := D[i, k] * B[k, j]\n"
+                    + "F = alloc!(buf, n, 2 * n)\nG = alloc!(buf, n, n)\n@tensor F[i, j] = G[i, k] * G[k, j]\n",
             "buf = Buffer(10)\nA = alloc!(buf, n, n + 1)\nA[n, n + 1] = 1.0\nx = A[5, 1]\n",
             "buf = Buffer(10)\nA = alloc!(buf, n)\nx = A[2 * n]\ny = A[m]\nz = A[2:n + 2]\n",
             "buf = Buffer(10)\nA = alloc!(buf, n, m)\nx = A[n * m]\ny = A[m, n]\nB = A[1:n, :]\nz = B[n, m]\n",

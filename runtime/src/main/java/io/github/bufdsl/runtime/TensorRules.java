@@ -74,8 +74,7 @@ public final class TensorRules {
         record DimensionsDisagree(String label, long first, String firstOn, long second, String secondOn)
                 implements Violation {
             public String message() {
-                return "index " + label + " has dimension " + first + " on " + firstOn + " but " + second + " on "
-                        + secondOn;
+                return disagree(label, Long.toString(first), firstOn, Long.toString(second), secondOn);
             }
         }
 
@@ -177,6 +176,14 @@ public final class TensorRules {
             dims[i] = d[i];
         }
         return new Ref(t.describe(), List.of(labels), dims);
+    }
+
+    /**
+     * The words of {@link Violation.DimensionsDisagree}, the dimensions as text: also for callers
+     * that know them as formulas ({@code n} on one tensor, {@code n + 1} on another).
+     */
+    public static String disagree(String label, String first, String firstOn, String second, String secondOn) {
+        return "index " + label + " has dimension " + first + " on " + firstOn + " but " + second + " on " + secondOn;
     }
 
     /** Throws the violation, if any, as a {@link ShapeMismatchException}. */
