@@ -53,7 +53,7 @@ final class LoopIteration {
         for (String name : changed) {
             Object now = run.lookupQuiet(name);
             if (run.ev.relevantNames().contains(name) && !(now instanceof TensorRec)) {
-                run.assign(name, new Symbolic.Opaque(w.pos()));
+                run.assign(name, new Symbolic.Opaque(assignedAt(w.body(), name, w.pos())));
             }
         }
         Map<String, Poly> before = new HashMap<>();
@@ -67,6 +67,23 @@ final class LoopIteration {
                         + " for loop with a known count");
             }
         }
+    }
+
+    /** Where the statements assign {@code name} first (for a message), else {@code otherwise}. */
+    private static io.github.bufdsl.diag.Pos assignedAt(List<SizeStmt> body, String name,
+            io.github.bufdsl.diag.Pos otherwise) {
+        for (SizeStmt s : body) {
+            if (name.equals(SizeStmts.target(s))) {
+                return s.pos();
+            }
+            for (List<SizeStmt> inner : SizeStmts.bodies(s)) {
+                io.github.bufdsl.diag.Pos at = assignedAt(inner, name, null);
+                if (at != null) {
+                    return at;
+                }
+            }
+        }
+        return otherwise;
     }
 
     /** After a break: the inner loop of {@code for i in 1:n, j in 1:m} leaves the loops around it too. */
