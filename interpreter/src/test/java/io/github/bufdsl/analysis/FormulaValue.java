@@ -4,21 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The value of a printed formula for given variables: integers, names, {@code + - * ^}, {@code max},
- * {@code div}, comparisons and {@code c ? a : b}, as usage prints peaks and the workspace.
+ * The value of a printed formula for given variables, read as Julia reads it: integers, names,
+ * {@code + - * ^} ({@code -t^2} is {@code -(t^2)}), {@code max}, {@code min}, {@code div}
+ * (truncating), {@code fld}, {@code cld}, comparisons, {@code c ? a : b} (the branch not taken is
+ * only read) and {@code maximum(t -> ..., a:b)}, as usage prints peaks and the workspace.
  */
 public final class FormulaValue {
     private final String s;
     private final Map<String, Long> vars;
     private int at;
+    /** Inside a branch not taken: read, not evaluated. */
+    private int dead;
 
     private FormulaValue(String s, Map<String, Long> vars) {
         this.s = s;
-        this.vars = vars;
+        this.vars = new HashMap<>(vars);
     }
 
     /** The formula's value; the test fails on text it cannot read or a name without a value. */
@@ -40,9 +45,13 @@ public final class FormulaValue {
     private long ternary() {
         long c = comparison();
         if (eat("?")) {
+            dead += c != 0 ? 0 : 1;
             long a = ternary();
+            dead -= c != 0 ? 0 : 1;
             assertTrue(eat(":"), s);
+            dead += c != 0 ? 1 : 0;
             long b = ternary();
+            dead -= c != 0 ? 1 : 0;
             return c != 0 ? a : b;
         }
         return c;
@@ -103,22 +112,34 @@ public final class FormulaValue {
 
     private long atom() {
         if (eat("-")) {
-            return -atom();
+            return -power();
         }
         if (eat("(")) {
             long v = ternary();
             assertTrue(eat(")"), s);
             return v;
         }
-        if (eat("max(") || eat("div(")) {
-            boolean max = s.startsWith("max(", at - 4);
-            List<Long> args = new ArrayList<>();
-            do {
-                args.add(ternary());
-            } while (eat(","));
-            assertTrue(eat(")"), s);
-            return max ? args.stream().mapToLong(Long::longValue).max().getAsLong()
-                    : Math.floorDiv(args.get(0), args.get(1));
+        if (eat("maximum(")) {
+            return maximum();
+        }
+        for (String fn : new String[] {"max(", "min(", "div(", "fld(", "cld("}) {
+            if (eat(fn)) {
+                List<Long> args = new ArrayList<>();
+                do {
+                    args.add(ternary());
+                } while (eat(","));
+                assertTrue(eat(")"), s);
+                if (dead > 0) {
+                    return 0;
+                }
+                return switch (fn) {
+                    case "max(" -> args.stream().mapToLong(Long::longValue).max().getAsLong();
+                    case "min(" -> args.stream().mapToLong(Long::longValue).min().getAsLong();
+                    case "div(" -> args.get(0) / args.get(1);
+                    case "fld(" -> Math.floorDiv(args.get(0), args.get(1));
+                    default -> -Math.floorDiv(-args.get(0), args.get(1));
+                };
+            }
         }
         int from = at;
         if (at < s.length() && Character.isLetter(s.charAt(at))) {
@@ -127,13 +148,52 @@ public final class FormulaValue {
             }
             String name = s.substring(from, at);
             Long v = vars.get(name);
-            assertTrue(v != null, "no value for " + name + " in " + s);
-            return v;
+            assertTrue(v != null || dead > 0, "no value for " + name + " in " + s);
+            return v == null ? 0 : v;
         }
         while (at < s.length() && Character.isDigit(s.charAt(at))) {
             at++;
         }
         assertTrue(at > from, "unexpected text at " + at + " in " + s);
         return Long.parseLong(s.substring(from, at));
+    }
+
+    /** {@code maximum(t -> body, from:to)}, after its opening: the body evaluated for each t. */
+    private long maximum() {
+        int nameFrom = at;
+        while (at < s.length() && Character.isLetterOrDigit(s.charAt(at))) {
+            at++;
+        }
+        String var = s.substring(nameFrom, at);
+        assertTrue(eat("->"), s);
+        Long outer = vars.get(var);
+        vars.put(var, 0L);
+        int body = at;
+        dead++;
+        ternary(); // read to its end
+        dead--;
+        assertTrue(eat(","), s);
+        long from = sum();
+        assertTrue(eat(":"), s);
+        long to = sum();
+        assertTrue(eat(")"), s);
+        int end = at;
+        long best = 0;
+        if (dead == 0) {
+            assertTrue(from <= to, "maximum over an empty range in " + s);
+            best = Long.MIN_VALUE;
+            for (long t = from; t <= to; t++) {
+                vars.put(var, t);
+                at = body;
+                best = Math.max(best, ternary());
+            }
+            at = end;
+        }
+        if (outer == null) {
+            vars.remove(var);
+        } else {
+            vars.put(var, outer);
+        }
+        return best;
     }
 }
