@@ -198,6 +198,67 @@ final class LoopApply {
         renamedAll.clear();
     }
 
+    /**
+     * Whether interleaved pieces only make {@code b} grow, each iteration's peak at its end: then
+     * the level never falls and the loop's peak is the level after it, the sum over the pieces.
+     * The piece holding the last iteration must be known (its tensors are on top after the loop).
+     */
+    boolean accumulates(List<LoopSummary> sums, String b, Piece whole) {
+        boolean lastKnown = false;
+        for (LoopSummary s : sums) {
+            lastKnown |= s.piece().last().equals(whole.last());
+            Poly end = s.end().get(b);
+            List<Poly> byBase = end.coefficientsIn(BASE);
+            if (byBase == null || byBase.size() != 2 || !byBase.get(1).equals(Poly.constant(1))) {
+                return false;
+            }
+            for (Poly c : s.peak().get(b).candidates()) {
+                Poly below = inT(end.minus(c), s.piece(), s.piece()); // over t >= 0, free variables >= 0
+                if (below == null || below.mentions(BASE) || !below.dominates(Poly.ZERO)) {
+                    return false;
+                }
+            }
+        }
+        return lastKnown;
+    }
+
+    /** Applies interleaved pieces that only make {@code b} grow ({@link #accumulates}): the level after them is the peak. */
+    void applyAccumulating(List<LoopSummary> sums, String b, Piece whole) {
+        Level l = run.levels.get(b);
+        Poly total = Poly.ZERO;
+        LoopSummary last = lastPiece0(sums, whole);
+        for (LoopSummary s : sums) {
+            Poly d = inT(s.end().get(b).coefficientsIn(BASE).get(0), s.piece(), s.piece());
+            Poly sum = ClosedForms.sum(d, s.piece().count());
+            if (sum == null) {
+                throw new Signals.NotClosed("a size is not a polynomial in " + s.piece().var());
+            }
+            total = total.plus(sum);
+        }
+        List<TensorRec> pushed = last.pushed().get(b);
+        List<TensorRec> lastTensors = new ArrayList<>();
+        Poly lastSize = Poly.ZERO;
+        for (TensorRec t : pushed) {
+            TensorRec at = lastOf(t, last.piece(), whole.last());
+            lastTensors.add(at);
+            lastSize = lastSize.plus(at.size);
+        }
+        Poly earlier = total.minus(lastSize);
+        if (!pushed.isEmpty() && !earlier.equals(Poly.ZERO)) {
+            TensorRec all = new TensorRec("the tensors of earlier iterations of the loop over " + last.piece().var(), b,
+                    earlier, pushed.get(pushed.size() - 1).pos, null, null, false);
+            all.offHeap = pushed.get(0).offHeap;
+            l.push(all);
+        }
+        for (int k = pushed.size() - 1; k >= 0; k--) {
+            renamedAll.put(pushed.get(k), lastTensors.get(k));
+            l.push(lastTensors.get(k));
+        }
+        l.len = l.len.plus(total);
+        raise(l, Peak.of(l.len), last.peakAt().get(b));
+        traceLoop(b, Peak.of(l.len), l.len);
+    }
+
     /** The tensor record as the iteration at {@code last} left it. */
     static TensorRec lastOf(TensorRec t, Piece summarized, Poly last) {
         Poly size = t.size.substitute(summarized.var(), last);

@@ -330,6 +330,7 @@ final class LoopSizer {
             // buffers every piece treats alike (one formula of the loop variable) are sized over the whole
             // loop; the others must give back in each iteration what it takes, and take the largest peak
             Set<String> uniform = new HashSet<>();
+            Set<String> accumulating = new HashSet<>(); // only grow, each iteration's peak at its end
             LoopSummary first = sums.get(0);
             for (String b : run.levels.keySet()) {
                 boolean same = true;
@@ -342,6 +343,8 @@ final class LoopSizer {
                 }
                 if (same) {
                     uniform.add(b);
+                } else if (!balanced && apply.accumulates(sums, b, whole)) {
+                    accumulating.add(b);
                 } else if (!balanced) {
                     fallback(loop, var, whole, body, "its conditions on " + var + " interleave iterations that"
                             + " keep different tensors in " + b);
@@ -354,7 +357,7 @@ final class LoopSizer {
                 run.workspace.raiseOver(s.workspace(), s.piece());
                 Map<String, Peak> p = apply.piecePeaks(s, s.piece(), null, whole.step(), s.piece().first().equals(whole.first()));
                 p.forEach((b, v) -> {
-                    if (!uniform.contains(b)) {
+                    if (!uniform.contains(b) && !accumulating.contains(b)) {
                         most.merge(b, v, Peak::max);
                         where.putIfAbsent(b, s.peakAt().get(b));
                     }
@@ -374,6 +377,9 @@ final class LoopSizer {
             if (!resetLike.isEmpty()) {
                 LoopSummary last = apply.lastPiece0(sums, whole);
                 apply.applyPiece(last, last.piece(), resetLike, last.piece());
+            }
+            for (String b : accumulating) {
+                apply.applyAccumulating(sums, b, whole);
             }
             apply.applyPiece(lastPiece, new Piece(var, whole.first(), whole.step(), whole.count()), uniform,
                     lastPiece.piece());

@@ -101,6 +101,8 @@ final class PathRun {
         } catch (Signals.NotClosed e) {
             throw impossible("usage cannot size this without values: " + e.reason + "; give " + ev.whichVars()
                     + " with --var");
+        } catch (ArithmeticException e) { // a sum or product of sizes past 64 bits (a loop's total, say)
+            fail(at, "the size overflows 64 bits (a buffer's level or peak past 9.2e18 elements)");
         }
     }
 

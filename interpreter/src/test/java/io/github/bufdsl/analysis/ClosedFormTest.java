@@ -164,6 +164,34 @@ class ClosedFormTest {
         }
     }
 
+    /** Interleaved residues that only grow the buffer: the sum over the pieces, at a count no iteration reaches. */
+    @Test
+    void interleavedGrowthIsSummed() {
+        // sum over i = 1..N of (div(i, 2) + 1) = (N/2)^2 + N for even N
+        assertEquals(Map.of("buf", 250_000_000_000L + 1_000_000L), closed("""
+                buf = Buffer(0)
+                for i in 1:1000000
+                    A = alloc!(buf, div(i, 2) + 1)
+                end
+                """, Map.of()));
+        String text = """
+                buf = Buffer(0)
+                for i in 1:10
+                    if i % 3 == 0
+                        A = alloc!(buf, i)
+                        T = alloc!(buf, 100)
+                        drop!(buf, T)
+                    else
+                        B = alloc!(buf, 2)
+                    end
+                end
+                C = alloc!(buf, 1)
+                drop!(buf, C)
+                """;
+        assertEquals(iterated(text, Map.of()), closed(text, Map.of()));
+        assertEquals(Map.of("buf", 130L), SizingTest.measured(text, Map.of()));
+    }
+
     @Test
     void hugeTripCountsAreExact() {
         assertEquals(Map.of("buf", 3L), closed("""
