@@ -90,77 +90,14 @@ public final class Analyzer {
         return found;
     }
 
+    /** The {@code @print_buffer_usage} blocks in a statement (not those inside another block). */
     private static void collect(Stmt s, List<Stmt.PrintBufferUsage> found) {
-        s.accept(new Blocks(found));
-    }
-
-    /** Finds the {@code @print_buffer_usage} blocks in a statement (not those inside another block). */
-    private record Blocks(List<Stmt.PrintBufferUsage> found) implements Stmt.Visitor<Void> {
-        private Void all(List<Stmt> body) {
-            body.forEach(x -> x.accept(this));
-            return null;
-        }
-
-        public Void visitPrintBufferUsage(Stmt.PrintBufferUsage p) {
+        if (s instanceof Stmt.PrintBufferUsage p) {
             found.add(p);
-            return null;
+            return;
         }
-
-        public Void visitIf(Stmt.If i) {
-            i.branches().forEach(b -> all(b.body()));
-            return i.elseBody() == null ? null : all(i.elseBody());
-        }
-
-        public Void visitFor(Stmt.For f) {
-            return all(f.body());
-        }
-
-        public Void visitWhile(Stmt.While w) {
-            return all(w.body());
-        }
-
-        public Void visitBlock(Stmt.Block b) {
-            return all(b.body());
-        }
-
-        public Void visitFunction(Stmt.Function f) {
-            return all(f.body());
-        }
-
-        public Void visitBufferScope(Stmt.BufferScope b) {
-            return all(b.body());
-        }
-
-        public Void visitExpr(Stmt.ExprStmt s) {
-            return null;
-        }
-
-        public Void visitAssign(Stmt.Assign s) {
-            return null;
-        }
-
-        public Void visitReturn(Stmt.Return s) {
-            return null;
-        }
-
-        public Void visitBreak(Stmt.Break s) {
-            return null;
-        }
-
-        public Void visitContinue(Stmt.Continue s) {
-            return null;
-        }
-
-        public Void visitUsing(Stmt.Using s) {
-            return null;
-        }
-
-        public Void visitTensor(Stmt.Tensor s) {
-            return null;
-        }
-
-        public Void visitShow(Stmt.Show s) {
-            return null;
+        for (List<Stmt> body : io.github.bufdsl.ast.StmtBodies.of(s)) {
+            body.forEach(x -> collect(x, found));
         }
     }
 }

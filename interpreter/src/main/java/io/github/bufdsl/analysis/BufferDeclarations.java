@@ -4,6 +4,7 @@ import static io.github.bufdsl.analysis.SizeExprs.tryExpr;
 
 import io.github.bufdsl.ast.Expr;
 import io.github.bufdsl.ast.Stmt;
+import io.github.bufdsl.ast.StmtBodies;
 import io.github.bufdsl.builtins.Role;
 import io.github.bufdsl.exec.Builtins;
 import java.util.LinkedHashMap;
@@ -23,108 +24,60 @@ final class BufferDeclarations {
      */
     static Map<String, SizingFunction.BufferDecl> of(List<Stmt> body) {
         Map<String, SizingFunction.BufferDecl> found = new LinkedHashMap<>();
-        new Declarations(found, true).all(body);
+        declare(body, true, found);
         return found;
     }
 
-    /** Finds declarations; {@code topLevel} where a {@code Buffer(...)} assignment declares one. */
-    private record Declarations(Map<String, SizingFunction.BufferDecl> found, boolean topLevel)
-            implements Stmt.Visitor<Void> {
-        Void all(List<Stmt> body) {
-            body.forEach(s -> s.accept(this));
-            return null;
-        }
-
-        private Void inner(List<Stmt> body) {
-            return new Declarations(found, false).all(body);
-        }
-
-        public Void visitAssign(Stmt.Assign a) {
-            if (!topLevel || a.targets().size() != 1 || !(a.targets().get(0) instanceof Expr.Name n)
-                    || !(a.value() instanceof Expr.Call c) || !(Builtins.role(c.calleeName()) instanceof Role.MakesBuffer m)) {
-                return null;
-            }
-            if (!m.pool()) {
-                SizeExpr capacity = c.args().size() == 1 ? tryExpr(c.args().get(0)) : null;
-                boolean extendable = true;
-                for (Expr.KwArg k : c.kwargs()) {
-                    if (k.name().equals("extend") && k.value() instanceof Expr.BoolLit b) {
-                        extendable = b.value();
-                    }
+    /** Declarations in {@code body}; {@code topLevel} where a {@code Buffer(...)} assignment declares one. */
+    private static void declare(List<Stmt> body, boolean topLevel, Map<String, SizingFunction.BufferDecl> found) {
+        for (Stmt s : body) {
+            if (s instanceof Stmt.Assign a) {
+                if (topLevel) {
+                    assignment(a, found);
                 }
-                int bytes = c.callee() instanceof Expr.Parametric p && !p.params().isEmpty()
-                        && p.params().get(0) instanceof Expr.Name t && t.name().equals("Float32") ? 4 : 8;
-                found.putIfAbsent(n.name(), new SizingFunction.BufferDecl(a.pos(), bytes, capacity, extendable, false));
-            } else if (!c.args().isEmpty()) {
-                SizingFunction.Pool pool = new SizingFunction.Pool(c.args().size() > 1 ? tryExpr(c.args().get(1)) : null);
-                found.putIfAbsent(n.name(), new SizingFunction.BufferDecl(a.pos(), 8, tryExpr(c.args().get(0)), true,
-                        false, pool));
+            } else if (s instanceof Stmt.BufferScope scope) {
+                scoped(scope, found);
+                declare(scope.body(), topLevel, found);
+            } else if (!(s instanceof Stmt.Function)) { // a function's buffers are sized where it is called
+                for (List<Stmt> inner : StmtBodies.of(s)) {
+                    declare(inner, false, found);
+                }
             }
-            return null;
         }
+    }
 
-        public Void visitBufferScope(Stmt.BufferScope scope) {
-            for (Stmt.ScopedBuffer b : scope.buffers()) {
-                int bytes = b.type() instanceof Expr.Name t && t.name().equals("Float32") ? 4 : 8;
-                found.putIfAbsent(b.name(), scope.threads()
-                        ? new SizingFunction.BufferDecl(b.pos(), bytes, tryExpr(b.length()), true, true,
-                                new SizingFunction.Pool(null))
-                        : new SizingFunction.BufferDecl(b.pos(), bytes, tryExpr(b.length()), false, true));
+    /** {@code name = Buffer(len; extend=...)} or {@code ThreadsBuffer(...)}. */
+    private static void assignment(Stmt.Assign a, Map<String, SizingFunction.BufferDecl> found) {
+        if (a.targets().size() != 1 || !(a.targets().get(0) instanceof Expr.Name n)
+                || !(a.value() instanceof Expr.Call c) || !(Builtins.role(c.calleeName()) instanceof Role.MakesBuffer m)) {
+            return;
+        }
+        if (!m.pool()) {
+            SizeExpr capacity = c.args().size() == 1 ? tryExpr(c.args().get(0)) : null;
+            boolean extendable = true;
+            for (Expr.KwArg k : c.kwargs()) {
+                if (k.name().equals("extend") && k.value() instanceof Expr.BoolLit b) {
+                    extendable = b.value();
+                }
             }
-            return all(scope.body());
+            int bytes = c.callee() instanceof Expr.Parametric p && !p.params().isEmpty()
+                    && p.params().get(0) instanceof Expr.Name t && t.name().equals("Float32") ? 4 : 8;
+            found.putIfAbsent(n.name(), new SizingFunction.BufferDecl(a.pos(), bytes, capacity, extendable, false));
+        } else if (!c.args().isEmpty()) {
+            SizingFunction.Pool pool = new SizingFunction.Pool(c.args().size() > 1 ? tryExpr(c.args().get(1)) : null);
+            found.putIfAbsent(n.name(), new SizingFunction.BufferDecl(a.pos(), 8, tryExpr(c.args().get(0)), true,
+                    false, pool));
         }
+    }
 
-        public Void visitIf(Stmt.If i) {
-            i.branches().forEach(b -> inner(b.body()));
-            return i.elseBody() == null ? null : inner(i.elseBody());
-        }
-
-        public Void visitFor(Stmt.For f) {
-            return inner(f.body());
-        }
-
-        public Void visitWhile(Stmt.While w) {
-            return inner(w.body());
-        }
-
-        public Void visitBlock(Stmt.Block b) {
-            return inner(b.body());
-        }
-
-        public Void visitPrintBufferUsage(Stmt.PrintBufferUsage p) {
-            return inner(p.body());
-        }
-
-        public Void visitFunction(Stmt.Function f) {
-            return null; // sized where it is called
-        }
-
-        public Void visitExpr(Stmt.ExprStmt s) {
-            return null;
-        }
-
-        public Void visitReturn(Stmt.Return s) {
-            return null;
-        }
-
-        public Void visitBreak(Stmt.Break s) {
-            return null;
-        }
-
-        public Void visitContinue(Stmt.Continue s) {
-            return null;
-        }
-
-        public Void visitUsing(Stmt.Using s) {
-            return null;
-        }
-
-        public Void visitTensor(Stmt.Tensor s) {
-            return null;
-        }
-
-        public Void visitShow(Stmt.Show s) {
-            return null;
+    /** The buffers of a {@code @buffer} or {@code @threadsbuffer} block. */
+    private static void scoped(Stmt.BufferScope scope, Map<String, SizingFunction.BufferDecl> found) {
+        for (Stmt.ScopedBuffer b : scope.buffers()) {
+            int bytes = b.type() instanceof Expr.Name t && t.name().equals("Float32") ? 4 : 8;
+            found.putIfAbsent(b.name(), scope.threads()
+                    ? new SizingFunction.BufferDecl(b.pos(), bytes, tryExpr(b.length()), true, true,
+                            new SizingFunction.Pool(null))
+                    : new SizingFunction.BufferDecl(b.pos(), bytes, tryExpr(b.length()), false, true));
         }
     }
 }
