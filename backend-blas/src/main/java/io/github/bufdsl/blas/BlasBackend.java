@@ -38,6 +38,12 @@ final class BlasBackend implements MatrixBackend {
         return true;
     }
 
+    /** dgemm packs transposed operands as it packs plain ones. */
+    @Override
+    public boolean transposesFreely() {
+        return true;
+    }
+
     /** Pointers to the off-heap buffers used last, by role: made once per buffer (a new one when it grows). */
     private final java.nio.DoubleBuffer[] lastBuffer = new java.nio.DoubleBuffer[3];
     private final DoublePointer[] lastPointer = new DoublePointer[3];

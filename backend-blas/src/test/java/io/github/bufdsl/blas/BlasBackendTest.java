@@ -82,6 +82,43 @@ class BlasBackendTest {
         assertEquals(s, c.get(4, 7), 1e-12);
     }
 
+    /**
+     * The CCSD-like case of bench/e2e/permuted.buf, small, off the heap: both factors are packed
+     * transposed (along their leading label) and the result is EJML's, for beta 0 and beta 1; the
+     * workspace is the two packed factors.
+     */
+    @Test
+    void permutedFactorsPackedAlongTheirRunsGiveEjmlsResult() {
+        Buffer buf = new Buffer(0, true, io.github.bufdsl.runtime.MemoryBudget.UNLIMITED, "nat",
+                io.github.bufdsl.runtime.ElementType.FLOAT64, true);
+        Tensor t = buf.alloc("T", 5, 3, 6, 4); // a, i, b, j
+        Tensor v = buf.alloc("V", 7, 5, 2, 6); // c, a, d, b
+        Tensor r = buf.alloc("R", 3, 4, 7, 2); // i, j, c, d
+        SplittableRandom rnd = new SplittableRandom(5);
+        t.fillRandom(rnd);
+        v.fillRandom(rnd);
+        r.fillRandom(rnd);
+        Buffer heap = new Buffer(0);
+        Tensor expected = heap.alloc("E", 3, 4, 7, 2);
+        for (long i = 0; i < r.length(); i++) {
+            expected.setLinear(i, r.getLinear(i));
+        }
+        String[] lt = {"a", "i", "b", "j"};
+        String[] lv = {"c", "a", "d", "b"};
+        String[] lr = {"i", "j", "c", "d"};
+        Contractor blas = new Contractor(MatrixBackend.named("blas").create());
+        assertTrue(blas.backend().transposesFreely());
+        for (double beta : new double[] {1.0, 0.0}) {
+            blas.contract(r, lr, 0.5, t, lt, v, lv, beta);
+            new Contractor().contract(expected, lr, 0.5, t, lt, v, lv, beta);
+            for (long i = 0; i < r.length(); i++) {
+                assertEquals(expected.getLinear(i), r.getLinear(i), 1e-12 * Math.max(1, Math.abs(expected.getLinear(i))),
+                        "element " + i + ", beta " + beta);
+            }
+        }
+        assertEquals(5 * 3 * 6 * 4 + 7 * 5 * 2 * 6, blas.workspaceHighWater());
+    }
+
     /** Random contractions of random rank and label order, through a contractor on each backend. */
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})

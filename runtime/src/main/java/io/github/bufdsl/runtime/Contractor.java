@@ -107,6 +107,9 @@ public final class Contractor {
             m = n;
             n = s;
         }
+        if (backend.transposesFreely()) {
+            plan = plan.keepingRuns(oa.labels(), ob.labels());
+        }
         if (backend.readsNative()) {
             contractNative(plan, m, n, k, alpha, oa, ob, oc, beta);
             oc.narrow();
@@ -117,14 +120,14 @@ public final class Contractor {
             ma = inPlace(oa);
         } else {
             packedA = ensure(packedA, (long) m * k);
-            ma = packed(oa, concat(plan.freeA(), plan.summed()), packedA);
+            ma = packed(oa, plan.orderA(), packedA);
         }
         Mat mb;
         if (plan.bInPlace()) {
             mb = inPlace(ob);
         } else {
             packedB = ensure(packedB, (long) k * n);
-            mb = packed(ob, concat(plan.summed(), plan.freeB()), packedB);
+            mb = packed(ob, plan.orderB(), packedB);
         }
         if (plan.cInPlace()) {
             multiply(m, n, k, alpha, ma, plan.transA(), mb, plan.transB(), beta, inPlace(oc));
@@ -158,9 +161,9 @@ public final class Contractor {
         int offB = (int) sizeA;
         int offC = (int) (sizeA + sizeB);
         Mat ma = aNat ? new Mat(null, oa.nat(), oa.tensor.offsetInternal())
-                : packNative(oa, plan.aInPlace() ? oa.labels() : concat(plan.freeA(), plan.summed()), 0);
+                : packNative(oa, plan.orderA(), 0);
         Mat mb = bNat ? new Mat(null, ob.nat(), ob.tensor.offsetInternal())
-                : packNative(ob, plan.bInPlace() ? ob.labels() : concat(plan.summed(), plan.freeB()), offB);
+                : packNative(ob, plan.orderB(), offB);
         if (cNat) {
             multiply(m, n, k, alpha, ma, plan.transA(), mb, plan.transB(), beta,
                     new Mat(null, oc.nat(), oc.tensor.offsetInternal()));
@@ -412,6 +415,39 @@ public final class Contractor {
      */
     public record MatrixPlan(boolean swap, List<String> freeA, List<String> freeB, List<String> summed,
             boolean aInPlace, boolean transA, boolean bInPlace, boolean transB, boolean cInPlace) {
+
+        /** A's labels as the multiply reads A: free then summed, or summed then free when transposed. */
+        public List<String> orderA() {
+            return transA ? concat(summed, freeA) : concat(freeA, summed);
+        }
+
+        /** B's labels as the multiply reads B: summed then free, or free then summed when transposed. */
+        public List<String> orderB() {
+            return transB ? concat(freeB, summed) : concat(summed, freeB);
+        }
+
+        /**
+         * This plan with each copied operand packed transposed where that keeps more of its storage
+         * order ({@code a} and {@code b}, the labels of A and B after the swap) at the front: the copy
+         * then moves runs that are contiguous on both sides (as {@code T[a,i,b,j]} packed as
+         * {@code [a,b,i,j]} moves runs along {@code a}) instead of transposing tile by tile. For a
+         * backend whose transposed multiplies cost what plain ones do; the sizes copied are the same.
+         */
+        public MatrixPlan keepingRuns(List<String> a, List<String> b) {
+            boolean ta = aInPlace ? transA
+                    : commonPrefix(a, concat(summed, freeA)) > commonPrefix(a, concat(freeA, summed));
+            boolean tb = bInPlace ? transB
+                    : commonPrefix(b, concat(freeB, summed)) > commonPrefix(b, concat(summed, freeB));
+            return new MatrixPlan(swap, freeA, freeB, summed, aInPlace, ta, bInPlace, tb, cInPlace);
+        }
+
+        private static int commonPrefix(List<String> x, List<String> y) {
+            int i = 0;
+            while (i < x.size() && i < y.size() && x.get(i).equals(y.get(i))) {
+                i++;
+            }
+            return i;
+        }
     }
 
     /**

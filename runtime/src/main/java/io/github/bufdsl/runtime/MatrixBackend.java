@@ -35,6 +35,15 @@ public interface MatrixBackend {
     }
 
     /**
+     * Whether a multiply of transposed operands costs what a plain one does (a BLAS packs both
+     * alike): the contractor then packs a permuted operand transposed when that copy keeps more of
+     * its storage order. EJML's transposed multiplies are slower, so the default is no.
+     */
+    default boolean transposesFreely() {
+        return false;
+    }
+
+    /**
      * As {@link #multiply}, where a matrix may live off the heap: a non-null {@code nA} (a direct
      * buffer) holds A from {@code offA} and {@code a} is then null; likewise for B and C. Called only
      * when {@link #readsNative()}.

@@ -143,6 +143,47 @@ class PermutationTest {
         assertFalse(p.cInPlace(), "C (24 elements) is permuted: " + p);
     }
 
+    /**
+     * On a backend that transposes freely, a permuted operand is packed in the order that keeps its
+     * leading label: {@code T[a,i,b,j]} as {@code [a,b,i,j]} (transposed A), {@code V[c,a,d,b]} as
+     * {@code [c,d,a,b]} (transposed B); one that already starts with its free labels stays as it was.
+     */
+    @Test
+    void copiedOperandsArePackedAlongTheirRuns() {
+        Map<String, Integer> dims = Map.of("i", 2, "j", 3, "a", 4, "b", 5, "c", 6, "d", 7);
+        List<String> t = List.of("a", "i", "b", "j");
+        List<String> v = List.of("c", "a", "d", "b");
+        Contractor.MatrixPlan p = plan(t, v, List.of("i", "j", "c", "d"), dims);
+        assertFalse(p.swap() || p.aInPlace() || p.bInPlace(), "both factors are copied: " + p);
+        assertEquals(List.of("i", "j", "a", "b"), p.orderA());
+        assertEquals(List.of("a", "b", "c", "d"), p.orderB());
+        Contractor.MatrixPlan runs = p.keepingRuns(t, v);
+        assertEquals(List.of("a", "b", "i", "j"), runs.orderA());
+        assertEquals(List.of("c", "d", "a", "b"), runs.orderB());
+        assertTrue(runs.transA() && runs.transB());
+        assertEquals(List.of(p.aInPlace(), p.bInPlace(), p.cInPlace(), p.freeA(), p.freeB(), p.summed()),
+                List.of(runs.aInPlace(), runs.bInPlace(), runs.cInPlace(), runs.freeA(), runs.freeB(), runs.summed()),
+                "only the packed layouts change");
+        // operands that lead with the labels the plain packing puts first keep it
+        List<String> t2 = List.of("i", "a", "j", "b");
+        List<String> v2 = List.of("a", "c", "b", "d");
+        Contractor.MatrixPlan q = plan(t2, v2, List.of("i", "j", "c", "d"), dims);
+        Contractor.MatrixPlan qr = q.keepingRuns(q.swap() ? v2 : t2, q.swap() ? t2 : v2);
+        assertEquals(q.orderA(), qr.orderA());
+        assertEquals(q.orderB(), qr.orderB());
+    }
+
+    /** An operand used in place keeps the transposition its storage has. */
+    @Test
+    void operandsInPlaceKeepTheirTransposition() {
+        Map<String, Integer> dims = Map.of("i", 20, "j", 30, "k", 40);
+        List<String> a = List.of("j", "i");
+        List<String> b = List.of("j", "k");
+        Contractor.MatrixPlan p = plan(a, b, List.of("i", "k"), dims);
+        Contractor.MatrixPlan runs = p.keepingRuns(p.swap() ? b : a, p.swap() ? a : b);
+        assertEquals(p, runs);
+    }
+
     /** The count the analyzer uses equals what a contractor takes, on a backend that reads arrays. */
     @Test
     void workspaceCountEqualsTheContractors() {
