@@ -224,7 +224,7 @@ final class Repl {
             case ":usage" -> {
                 try {
                     BufScript script = BufScript.fromString("repl", session.toString());
-                    out.print(Main.usageText(script.usage(Map.of()), false));
+                    out.print(UsageOutput.text(script.usage(Map.of()), false));
                 } catch (ScriptException e) {
                     err.print(e.formatted());
                 }
