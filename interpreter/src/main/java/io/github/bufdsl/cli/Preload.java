@@ -8,9 +8,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
 /**
- * The script of {@code bufdsl run|usage|check FILE ...} read and parsed on a second thread while
- * picocli builds its model of the command line, which takes a good part of a short command's
- * start-up (its classes cannot be in the class-data sharing archive: they are Java 5 class files).
+ * The script of {@code bufdsl run|usage|check FILE ...} read and parsed on a second thread from the
+ * first moment, while the command line is read and the command set up (class loading and
+ * initialisation a short command spends a good part of its start-up on).
  * The command takes the result if it names the same file; any failure other than the script's own
  * diagnostics is left to the command's own load, which then reports it as it always does.
  */

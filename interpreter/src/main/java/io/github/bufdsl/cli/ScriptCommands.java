@@ -154,7 +154,7 @@ final class ScriptCommands {
             return 0;
         }
         if (json) {
-            ctx.out().println(UsageOutput.json(usage, script.freeVariableTypes()));
+            ctx.out().println(UsageJson.json(usage, script.freeVariableTypes()));
             return 0;
         }
         ctx.out().print(UsageOutput.text(usage, args.flag("--explain")));

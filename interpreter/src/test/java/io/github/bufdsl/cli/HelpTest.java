@@ -72,7 +72,7 @@ class HelpTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"prealloc.buf", "errors/unclosed_if.buf", "errors/drop_order.buf", "no-such-file.buf"})
-    void aScriptParsedWhilePicocliStartsGivesWhatTheCommandsOwnLoadGives(String file) {
+    void aScriptParsedOnASecondThreadGivesWhatTheCommandsOwnLoadGives(String file) {
         Path examples = Path.of(System.getProperty("bufdsl.examples", "../examples")).toAbsolutePath().normalize();
         for (String command : new String[] {"check", "usage", "run"}) {
             // FILE right after the command is read on a second thread; after an option, by the command
