@@ -32,14 +32,8 @@ public final class Main {
 
     /** As {@link #execute(String[], Path, PrintStream, PrintStream)}, with an input (for the REPL). */
     public static int execute(String[] args, Path workingDir, InputStream in, PrintStream out, PrintStream err) {
-        int[] code = {3};
-        Thread t = new Thread(null, () -> {
-            try {
-                code[0] = executeHere(args, workingDir, in, out, err);
-            } catch (OutOfMemoryError | StackOverflowError e) {
-                code[0] = lastGuard(e, err);
-            }
-        }, "bufdsl", STACK_BYTES);
+        Command command = new Command(args, workingDir, in, out, err);
+        Thread t = new Thread(null, command, "bufdsl", STACK_BYTES);
         t.start();
         try {
             t.join();
@@ -49,7 +43,34 @@ public final class Main {
         }
         out.flush();
         err.flush();
-        return code[0];
+        return command.code;
+    }
+
+    /** The command line on a thread of its own (a class, not a lambda: the first lambda costs start-up). */
+    private static final class Command implements Runnable {
+        private final String[] args;
+        private final Path workingDir;
+        private final InputStream in;
+        private final PrintStream out;
+        private final PrintStream err;
+        int code = 3;
+
+        Command(String[] args, Path workingDir, InputStream in, PrintStream out, PrintStream err) {
+            this.args = args;
+            this.workingDir = workingDir;
+            this.in = in;
+            this.out = out;
+            this.err = err;
+        }
+
+        @Override
+        public void run() {
+            try {
+                code = executeHere(args, workingDir, in, out, err);
+            } catch (OutOfMemoryError | StackOverflowError e) {
+                code = lastGuard(e, err);
+            }
+        }
     }
 
     private static int executeHere(String[] args, Path workingDir, InputStream in, PrintStream out, PrintStream err) {

@@ -4,6 +4,7 @@ import io.github.bufdsl.api.BufScript;
 import io.github.bufdsl.api.ScriptException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
@@ -31,11 +32,19 @@ final class Preload {
             return null;
         }
         String file = args[1];
-        FutureTask<BufScript> task = new FutureTask<>(() -> BufScript.load(workingDir.resolve(file), file));
+        FutureTask<BufScript> task = new FutureTask<>(new Load(workingDir.resolve(file), file));
         Thread t = new Thread(null, task, "bufdsl-preload", stackBytes);
         t.setDaemon(true);
         t.start();
         return new Preload(file, task);
+    }
+
+    /** {@code BufScript.load} of the file (a class, not a lambda: the first lambda costs start-up). */
+    private record Load(Path path, String name) implements Callable<BufScript> {
+        @Override
+        public BufScript call() throws ScriptException {
+            return BufScript.load(path, name);
+        }
     }
 
     /** The loaded script if it is {@code name}'s; null to load it the usual way. */

@@ -11,6 +11,7 @@ import io.github.bufdsl.diag.Diagnostic;
 import io.github.bufdsl.diag.DiagnosticException;
 import io.github.bufdsl.diag.Source;
 import io.github.bufdsl.runtime.Buffer;
+import io.github.bufdsl.runtime.MatrixBackend;
 import io.github.bufdsl.runtime.MemoryBudget;
 import io.github.bufdsl.runtime.ThreadsBuffer;
 import java.util.ArrayList;
@@ -38,6 +39,10 @@ final class ScriptCommands {
 
     private int execute() {
         try {
+            if (ctx.preload() != null) {
+                // while the other thread reads the script: find the backend (a ServiceLoader look-up)
+                warmBackend();
+            }
             BufScript script = Main.load(ctx, file);
             Map<String, Object> values;
             try {
@@ -63,6 +68,15 @@ final class ScriptCommands {
         } catch (ScriptException e) {
             ctx.err().print(color.paint(e.formatted()));
             return e.exitCode();
+        }
+    }
+
+    /** Looks the backend up once ahead; an unknown name is reported later, after the script's own errors. */
+    private void warmBackend() {
+        try {
+            MatrixBackend.named(args.text("--backend"));
+        } catch (IllegalArgumentException e) {
+            // withBackend reports it in its turn
         }
     }
 
