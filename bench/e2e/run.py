@@ -18,6 +18,8 @@ Cases:
   loop: ./bufdsl run loop.buf (20M iterations of a scalar loop) against CPython running loop.py.
   usage: start-up of ./bufdsl usage examples/prealloc.buf --var small=true against a bare
       `java -version` (the JVM's own start-up).
+  --in-process: also the interpreter's statements per second in one JVM (JMH, about a minute).
+At the end, each of issue 18's targets with the figure measured for it, met or not.
 """
 import argparse
 import datetime
@@ -80,6 +82,7 @@ def contraction(name, reps, n):
           % (name, reps, med(a_r), med(a_r, 1), med(b_r), med(b_r, 1), paired_ratio(b_r, a_r)))
     print("%-9s one repetition ((R reps - 0 reps) / R): bufdsl %.1f ms (cpu %.1f), numpy %.1f ms (cpu %.1f):"
           " %.2fx numpy" % (name, 1000 * per_a, 1000 * cpu_a, 1000 * per_b, 1000 * cpu_b, per_b / per_a))
+    return per_b / per_a
 
 
 def loop(n):
@@ -91,12 +94,54 @@ def loop(n):
     # checks under the full JIT: an indication of their share, not an exact one)
     print("loop      of which the checks before running, as ./bufdsl check alone: %.2f s (cpu %.2f)"
           % (med(c), med(c, 1)))
+    return paired_ratio(b, a)
 
 
 def usage(n):
     a, b = rounds([[LAUNCHER, "usage", "examples/prealloc.buf", "--var", "small=true"], ["java", "-version"]], n)
     print("usage     start-up of ./bufdsl usage examples/prealloc.buf --var small=true: %.3f s (cpu %.2f);"
           " a bare java -version: %.3f s (cpu %.2f)" % (med(a), med(a, 1), med(b), med(b, 1)))
+    return med(a)
+
+
+def in_process():
+    """The interpreter's statements per second, in-process (JMH, LanguageBench.interpreterScalarLoop20M)."""
+    subprocess.run(["mvn", "-q", "-B", "-Pbench", "-DskipTests", "package"], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    out = os.path.join(ROOT, "bench", "target", "e2e-jmh.json")
+    jmh = subprocess.run(["java", "-jar", "bench/target/benchmarks.jar", "-f", "1", "-wi", "3", "-i", "5", "-w",
+                          "1s", "-r", "2s", "-rf", "json", "-rff", out, "LanguageBench.interpreterScalarLoop20M"],
+                         cwd=ROOT, capture_output=True, text=True)
+    if jmh.returncode != 0:
+        sys.exit("bench/e2e: JMH failed (exit %d):\n%s" % (jmh.returncode, (jmh.stdout + jmh.stderr)[-2000:]))
+    import json
+    with open(out) as f:
+        result = json.load(f)[0]["primaryMetric"]
+    ms, err = result["score"], result["scoreError"]
+    rate = 2e7 / (ms / 1000)
+    print("statements in-process (JMH LanguageBench.interpreterScalarLoop20M): %.1f M statements/s"
+          " (%.1f +- %.1f ms for 20M)" % (rate / 1e6, ms, err))
+    return rate
+
+
+# issue 18's targets: case -> (what, test of the measured value, how it is printed)
+TARGETS = {
+    "aligned": ("aligned, one repetition, at least 1.0x numpy", lambda x: x >= 1.0, "%.2fx"),
+    "permuted": ("permuted, one repetition, at least 0.9x numpy", lambda x: x >= 0.9, "%.2fx"),
+    "chain": ("chain, one repetition (no target; reported)", None, "%.2fx"),
+    "loop": ("loop, whole process, at least 2x CPython", lambda x: x >= 2.0, "%.2fx"),
+    "usage": ("usage start-up, at most 0.3 s", lambda x: x <= 0.3, "%.3f s"),
+    "statements": ("interpreter in-process, at least 20M statements/s", lambda x: x >= 2e7, None),
+}
+
+
+def summary(measured):
+    print("targets:")
+    for case, value in measured.items():
+        what, test, fmt = TARGETS[case]
+        shown = "%.1f M/s" % (value / 1e6) if fmt is None else fmt % value
+        verdict = "" if test is None else ("  met" if test(value) else "  NOT met")
+        print("  %-52s %10s%s" % (what, shown, verdict))
 
 
 def machine():
@@ -121,6 +166,8 @@ def main():
     p.add_argument("--rounds", type=int, default=5, help="rounds of each case (default 5)")
     p.add_argument("--reps", type=int, default=20, help="contractions per process (default 20)")
     p.add_argument("--only", default="aligned,permuted,chain,loop,usage", help="cases to run, comma-separated")
+    p.add_argument("--in-process", action="store_true",
+                   help="also the interpreter's statements per second in-process (builds and runs JMH)")
     args = p.parse_args()
     # build first (the launcher builds both jars when a source is newer), so no case times a build
     for backend in ([], ["--backend", "blas"]):
@@ -129,16 +176,20 @@ def main():
 
     print("bench/e2e, %s UTC, %d rounds" % (datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M"), args.rounds))
     print("machine: " + machine())
+    measured = {}
     for case in args.only.split(","):
         if case in ("aligned", "permuted", "chain"):
-            contraction(case, args.reps, args.rounds)
+            measured[case] = contraction(case, args.reps, args.rounds)
         elif case == "loop":
-            loop(args.rounds)
+            measured[case] = loop(args.rounds)
         elif case == "usage":
-            usage(args.rounds)
+            measured[case] = usage(args.rounds)
         else:
             sys.exit("bench/e2e: no case " + case)
         sys.stdout.flush()
+    if args.in_process:
+        measured["statements"] = in_process()
+    summary(measured)
 
 
 if __name__ == "__main__":
