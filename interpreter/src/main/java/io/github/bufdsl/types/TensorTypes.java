@@ -25,7 +25,8 @@ abstract class TensorTypes extends CallTypes {
 
     void tensor(Stmt.Tensor s) {
         TensorExpr.Ref lhs = s.lhs();
-        Map<TensorExpr.Ref, Type> operands = new HashMap<>();
+        // by node: the same text at two places is two operands (and a record's hashCode would walk the tree)
+        Map<TensorExpr.Ref, Type> operands = new java.util.IdentityHashMap<>();
         if (s.op() != AssignOp.DEFINE) {
             Type out = expr(lhs.tensor());
             operands.put(lhs, out);

@@ -93,6 +93,17 @@ public sealed interface Type {
         public String describe() {
             return "a buffer";
         }
+
+        // written out for start-up, as Pos's
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof BufferT b && b.elementBytes == elementBytes && b.own == own;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * elementBytes + (own ? 1 : 0);
+        }
     }
 
     record ThreadsBufferT() implements Type {
@@ -126,6 +137,17 @@ public sealed interface Type {
 
         public boolean allKnown() {
             return dims != null && dims.stream().allMatch(d -> d.value() != null);
+        }
+
+        // written out for start-up, as Pos's
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof TensorT t && java.util.Objects.equals(t.dims, dims);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hashCode(dims);
         }
     }
 
@@ -195,6 +217,17 @@ public sealed interface Type {
         /** The formula, when it depends on free variables. */
         public String symbol() {
             return poly == null || poly.isConstant() ? null : poly.toString();
+        }
+
+        // written out for start-up, as Pos's
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Dim d && java.util.Objects.equals(d.poly, poly);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hashCode(poly);
         }
 
         @Override
