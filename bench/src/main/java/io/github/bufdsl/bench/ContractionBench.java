@@ -6,12 +6,6 @@ import io.github.bufdsl.runtime.MatrixBackend;
 import io.github.bufdsl.runtime.Tensor;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.openblas.global.openblas_nolapack;
-import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
-import org.ejml.dense.row.CommonOps_MT_DDRM;
-import org.ejml.dense.row.RandomMatrices_DDRM;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -20,22 +14,32 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Contractions on each backend against the raw library call they end in, on matrices already in
- * place (EJML's multiply, concurrent where the backend would use it; OpenBLAS's dgemm on native
- * memory). Cases: GEMM {@code C[i,k] = A[i,j] * B[j,k]} for n = 256, 1024, 2048, and
- * {@code E[i,j,c,d] = A[i,j,a,b] * B[a,b,c,d]} with i, j = 20 and a, b, c, d = 40 (a 400 x 1600 by
- * 1600 x 1600 product). {@code bufdsl} has each tensor in a buffer of its own (each starts its
- * buffer, so EJML reads them in place too); {@code bufdslOneBuffer} takes all three from one buffer.
- * For the native backend the buffers are off the heap, as a script's are under {@code --backend blas}.
+ * Contractions on each backend ({@code bufdsl}: {@link Contractor#contract}) against exactly the work
+ * their plan needs done directly ({@code raw}, {@link RawContraction}): EJML's multiply (concurrent
+ * where the backend would make it so) on the arrays in place, or OpenBLAS's dgemm on native memory,
+ * plus, where the operands or the output do not line up, their permuted copies into tensors
+ * allocated once (bufdsl's permutation kernel through {@link Contractor#permute}).
+ *
+ * <p>Shapes: GEMM {@code C[i,k] = A[i,j] * B[j,k]} for n = 256, 1024, 2048; {@code fourIndex}
+ * {@code E[i,j,c,d] = A[i,j,a,b] * B[a,b,c,d]} (i, j = 20, a..d = 40: a 400 x 1600 by 1600 x 1600
+ * product), which copies nothing; {@code permuted}, the CCSD-like {@code R[i,j,c,d] = T[a,i,b,j] *
+ * V[c,a,d,b]} of {@code bench/e2e/permuted.buf} (same sizes), where both operands are permuted; and
+ * {@code outPermuted}, {@code E[i,c,j,d] = A[i,j,a,b] * B[a,b,c,d]}, where only the product is.
+ * {@code bufdsl} has each tensor in a buffer of its own (each starts its buffer, so EJML reads them
+ * in place too); {@code bufdslOneBuffer} takes all three from one buffer (on EJML, those that do not
+ * start it are copied as well: more work than {@code raw} does). For the native backend the buffers
+ * are off the heap, as a script's are under {@code --backend blas}. Timing splits of {@code raw}:
+ * {@code rawCopies} (the copies alone), {@code rawMultiply} (the multiply alone), and
+ * {@code rawLoops} / {@code rawLoopCopies} (the copies as plain single-threaded loops instead, on
+ * the heap only).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class ContractionBench {
-    @Param({"gemm256", "gemm1024", "gemm2048", "fourIndex"})
+    @Param({"gemm256", "gemm1024", "gemm2048", "fourIndex", "permuted", "outPermuted"})
     public String shape;
 
     @Param({"ejml", "blas"})
@@ -44,49 +48,47 @@ public class ContractionBench {
     private String[] la;
     private String[] lb;
     private String[] lc;
+    private Tensor c;
     private Tensor a;
     private Tensor b;
-    private Tensor c;
     private Tensor a1;
     private Tensor b1;
     private Tensor c1;
     private Contractor contractor;
-    private int m;
-    private int n;
-    private int k;
-    private DMatrixRMaj ma;
-    private DMatrixRMaj mb;
-    private DMatrixRMaj mc;
-    private DoublePointer pa;
-    private DoublePointer pb;
-    private DoublePointer pc;
+    private RawContraction raw;
 
     @Setup
     public void setup() {
         long[] da;
         long[] db;
         long[] dc;
-        if (shape.equals("fourIndex")) {
-            la = new String[] {"i", "j", "a", "b"};
-            lb = new String[] {"a", "b", "c", "d"};
-            lc = new String[] {"i", "j", "c", "d"};
-            da = new long[] {20, 20, 40, 40};
-            db = new long[] {40, 40, 40, 40};
-            dc = new long[] {20, 20, 40, 40};
-            m = 400;
-            k = 1600;
-            n = 1600;
-        } else {
-            int s = Integer.parseInt(shape.substring(4));
-            la = new String[] {"i", "j"};
-            lb = new String[] {"j", "k"};
-            lc = new String[] {"i", "k"};
-            da = new long[] {s, s};
-            db = da;
-            dc = da;
-            m = s;
-            n = s;
-            k = s;
+        switch (shape) {
+            case "fourIndex", "outPermuted" -> {
+                la = new String[] {"i", "j", "a", "b"};
+                lb = new String[] {"a", "b", "c", "d"};
+                da = new long[] {20, 20, 40, 40};
+                db = new long[] {40, 40, 40, 40};
+                boolean out = shape.equals("outPermuted");
+                lc = out ? new String[] {"i", "c", "j", "d"} : new String[] {"i", "j", "c", "d"};
+                dc = out ? new long[] {20, 40, 20, 40} : new long[] {20, 20, 40, 40};
+            }
+            case "permuted" -> {
+                la = new String[] {"a", "i", "b", "j"};
+                lb = new String[] {"c", "a", "d", "b"};
+                lc = new String[] {"i", "j", "c", "d"};
+                da = new long[] {40, 20, 40, 20};
+                db = new long[] {40, 40, 40, 40};
+                dc = new long[] {20, 20, 40, 40};
+            }
+            default -> {
+                int s = Integer.parseInt(shape.substring(4));
+                la = new String[] {"i", "j"};
+                lb = new String[] {"j", "k"};
+                lc = new String[] {"i", "k"};
+                da = new long[] {s, s};
+                db = da;
+                dc = da;
+            }
         }
         contractor = new Contractor(MatrixBackend.named(backend).create());
         a = alloc(buffer(), "A", da, 1);
@@ -96,16 +98,28 @@ public class ContractionBench {
         a1 = alloc(one, "A", da, 1);
         b1 = alloc(one, "B", db, 2);
         c1 = alloc(one, "C", dc, 3);
-        if (backend.equals("ejml")) {
-            java.util.Random r = new java.util.Random(3);
-            // row-major views of the column-major operands, as the backend multiplies them
-            ma = RandomMatrices_DDRM.rectangle(k, m, r);
-            mb = RandomMatrices_DDRM.rectangle(n, k, r);
-            mc = new DMatrixRMaj(n, m);
-        } else {
-            pa = fill(new DoublePointer((long) m * k), 1);
-            pb = fill(new DoublePointer((long) k * n), 2);
-            pc = new DoublePointer((long) m * n);
+        raw = new RawContraction(new Contractor(MatrixBackend.named(backend).create()), backend.equals("blas"), a,
+                la, b, lb, c, lc);
+        System.out.println("plan of " + shape + ": " + raw.plan());
+        // the baseline does the same contraction: each way must give the output bufdsl gives
+        bufdsl();
+        double[] expected = c.toArray();
+        raw.run();
+        same(expected, c.toArray(), "raw");
+        if (!backend.equals("blas")) {
+            raw.runLoops();
+            same(expected, c.toArray(), "rawLoops");
+        }
+        bufdslOneBuffer();
+        same(expected, c1.toArray(), "bufdslOneBuffer");
+    }
+
+    private static void same(double[] expected, double[] actual, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            if (Math.abs(expected[i] - actual[i]) > 1e-9 * Math.max(1.0, Math.abs(expected[i]))) {
+                throw new IllegalStateException(what + " differs from bufdsl at element " + i + ": " + actual[i]
+                        + " against " + expected[i]);
+            }
         }
     }
 
@@ -119,25 +133,6 @@ public class ContractionBench {
         Tensor t = buf.alloc(name, dims);
         t.fillRandom(new SplittableRandom(seed));
         return t;
-    }
-
-    private static DoublePointer fill(DoublePointer p, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        double[] v = new double[(int) p.capacity()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = r.nextDouble();
-        }
-        p.put(v, 0, v.length);
-        return p;
-    }
-
-    @TearDown
-    public void close() {
-        for (DoublePointer p : new DoublePointer[] {pa, pb, pc}) {
-            if (p != null) {
-                p.close();
-            }
-        }
     }
 
     @Benchmark
@@ -154,16 +149,35 @@ public class ContractionBench {
 
     @Benchmark
     public Object raw() {
+        return raw.run();
+    }
+
+    @Benchmark
+    public Object rawCopies() {
+        raw.copyOperands();
+        raw.copyOutput();
+        return raw;
+    }
+
+    @Benchmark
+    public Object rawMultiply() {
+        raw.multiply();
+        return raw;
+    }
+
+    @Benchmark
+    public Object rawLoops() {
+        return backend.equals("blas") ? raw.run() : raw.runLoops();
+    }
+
+    @Benchmark
+    public Object rawLoopCopies() {
         if (backend.equals("blas")) {
-            openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasColMajor, openblas_nolapack.CblasNoTrans,
-                    openblas_nolapack.CblasNoTrans, m, n, k, 1.0, pa, m, pb, k, 0.0, pc, m);
-            return pc;
-        }
-        if (Runtime.getRuntime().availableProcessors() > 1 && (double) m * n * k >= 64.0 * 64 * 64) {
-            CommonOps_MT_DDRM.mult(mb, ma, mc);
+            raw.copyOperands();
+            raw.copyOutput();
         } else {
-            CommonOps_DDRM.mult(mb, ma, mc);
+            raw.loopCopies();
         }
-        return mc;
+        return raw;
     }
 }
