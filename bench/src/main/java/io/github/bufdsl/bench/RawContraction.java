@@ -66,7 +66,10 @@ final class RawContraction {
         n = size(plan.freeB(), dims);
         k = size(plan.summed(), dims);
         mt = Runtime.getRuntime().availableProcessors() > 1 && (double) m * n * k >= 64.0 * 64 * 64;
-        List<List<String>> orders = List.of(concat(plan.freeA(), plan.summed()), concat(plan.summed(), plan.freeB()),
+        // as the multiply reads each matrix: A free then summed (transposed: summed then free), B the other way
+        List<List<String>> orders = List.of(
+                plan.transA() ? concat(plan.summed(), plan.freeA()) : concat(plan.freeA(), plan.summed()),
+                plan.transB() ? concat(plan.freeB(), plan.summed()) : concat(plan.summed(), plan.freeB()),
                 concat(plan.freeA(), plan.freeB()));
         boolean[] inPlace = {plan.aInPlace(), plan.bInPlace(), plan.cInPlace()};
         for (int role = 0; role < 3; role++) {
