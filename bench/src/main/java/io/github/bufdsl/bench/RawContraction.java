@@ -53,9 +53,12 @@ final class RawContraction {
         label(dims, a, la);
         label(dims, b, lb);
         label(dims, c, lc);
-        plan = Contractor.plan(List.of(la), List.of(lb), List.of(lc), true, true, true,
+        MatrixPlan p = Contractor.plan(List.of(la), List.of(lb), List.of(lc), true, true, true,
                 (java.util.function.ToLongFunction<String>) dims::get);
-        boolean swap = plan.swap();
+        boolean swap = p.swap();
+        // as the contractor refines it for a backend whose transposed multiplies cost nothing more
+        plan = contractor.backend().transposesFreely() ? p.keepingRuns(List.of(swap ? lb : la), List.of(swap ? la : lb))
+                : p;
         given[0] = swap ? b : a;
         givenLabels[0] = swap ? lb : la;
         given[1] = swap ? a : b;
