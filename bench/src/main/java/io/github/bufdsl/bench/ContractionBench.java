@@ -26,7 +26,10 @@ import org.openjdk.jmh.annotations.State;
  * {@code E[i,j,c,d] = A[i,j,a,b] * B[a,b,c,d]} (i, j = 20, a..d = 40: a 400 x 1600 by 1600 x 1600
  * product), which copies nothing; {@code permuted}, the CCSD-like {@code R[i,j,c,d] = T[a,i,b,j] *
  * V[c,a,d,b]} of {@code bench/e2e/permuted.buf} (same sizes), where both operands are permuted; and
- * {@code outPermuted}, {@code E[i,c,j,d] = A[i,j,a,b] * B[a,b,c,d]}, where only the product is.
+ * {@code outPermuted}, {@code E[i,c,j,d] = A[i,j,a,b] * B[a,b,c,d]}, where only the product is;
+ * {@code tA1024} and {@code tAB1024}, {@code C[i,k] = A[j,i] * B[j,k]} and {@code A[j,i] * B[k,j]},
+ * which read A (and B) transposed in place: {@code raw} is EJML's own transposed multiply there, which
+ * the EJML backend replaces with a kernel of its own.
  * {@code bufdsl} has each tensor in a buffer of its own (each starts its buffer, so EJML reads them
  * in place too); {@code bufdslOneBuffer} takes all three from one buffer (on EJML, those that do not
  * start it are copied as well: more work than {@code raw} does). For the native backend the buffers
@@ -39,7 +42,7 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class ContractionBench {
-    @Param({"gemm256", "gemm1024", "gemm2048", "fourIndex", "permuted", "outPermuted"})
+    @Param({"gemm256", "gemm1024", "gemm2048", "fourIndex", "permuted", "outPermuted", "tA1024", "tAB1024"})
     public String shape;
 
     @Param({"ejml", "blas"})
@@ -81,9 +84,12 @@ public class ContractionBench {
                 dc = new long[] {20, 20, 40, 40};
             }
             default -> {
-                int s = Integer.parseInt(shape.substring(4));
-                la = new String[] {"i", "j"};
-                lb = new String[] {"j", "k"};
+                // gemmN, or tAN / tABN: A (and B) read transposed in place, C[i,k] = A[j,i] * B[j,k] (B[k,j])
+                boolean ta = shape.startsWith("tA");
+                boolean tb = shape.startsWith("tAB");
+                int s = Integer.parseInt(shape.substring(tb ? 3 : ta ? 2 : 4));
+                la = ta ? new String[] {"j", "i"} : new String[] {"i", "j"};
+                lb = tb ? new String[] {"k", "j"} : new String[] {"j", "k"};
                 lc = new String[] {"i", "k"};
                 da = new long[] {s, s};
                 db = da;
