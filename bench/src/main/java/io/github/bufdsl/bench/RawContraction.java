@@ -56,9 +56,10 @@ final class RawContraction {
         MatrixPlan p = Contractor.plan(List.of(la), List.of(lb), List.of(lc), true, true, true,
                 (java.util.function.ToLongFunction<String>) dims::get);
         boolean swap = p.swap();
-        // as the contractor refines it for a backend whose transposed multiplies cost nothing more
-        plan = contractor.backend().transposesFreely() ? p.keepingRuns(List.of(swap ? lb : la), List.of(swap ? la : lb))
-                : p;
+        // for OpenBLAS as the contractor refines it (transposed packing where the copy keeps runs: dgemm
+        // costs the same); EJML's own transposed-a multiplies are slow, so EJML's best is the plain layout
+        plan = blas && contractor.backend().transposesFreely()
+                ? p.keepingRuns(List.of(swap ? lb : la), List.of(swap ? la : lb)) : p;
         given[0] = swap ? b : a;
         givenLabels[0] = swap ? lb : la;
         given[1] = swap ? a : b;

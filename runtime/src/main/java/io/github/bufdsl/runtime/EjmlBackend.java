@@ -24,6 +24,16 @@ final class EjmlBackend implements MatrixBackend {
     private final DMatrixRMaj product = new DMatrixRMaj(1, 1);
     private final boolean concurrent = Runtime.getRuntime().availableProcessors() > 1;
 
+    /**
+     * Yes: a transposed b is EJML's multTransA, as fast as its plain multiply, and a transposed a goes
+     * to {@link #dots}, faster than that; so the contractor may pack a permuted operand transposed
+     * where that copy keeps more of its storage order.
+     */
+    @Override
+    public boolean transposesFreely() {
+        return true;
+    }
+
     @Override
     public boolean anyOffset() {
         return false;
