@@ -14,7 +14,9 @@ Cases:
   aligned, permuted, chain: ./bufdsl run X.buf --backend blas against numpy einsum(optimize=True)
       doing the same contraction R times (X.py). Each side also runs with 0 repetitions, and the
       time of one repetition is (time of R - time of 0) / R: the contraction alone, without
-      start-up and set-up. Both the whole-process ratio and the per-repetition ratio are printed.
+      start-up and set-up. Both the whole-process ratio and the per-repetition ratio are printed;
+      the latter is taken round by round (its rounds are printed), and R = 60 by default, so that
+      the repetitions outweigh the start-up's own spread (about 0.05 s).
   loop: ./bufdsl run loop.buf (20M iterations of a scalar loop) against CPython running loop.py.
   usage: start-up of ./bufdsl usage examples/prealloc.buf --var small=true against a bare
       `java -version` (the JVM's own start-up).
@@ -119,9 +121,14 @@ def contraction(name, reps, n):
     cpu_b = (med(b_r, 1) - med(b_0, 1)) / reps
     print("%-9s whole process, %d reps: bufdsl %.2f s (cpu %.2f), numpy %.2f s (cpu %.2f): %.2fx numpy"
           % (name, reps, med(a_r), med(a_r, 1), med(b_r), med(b_r, 1), paired_ratio(b_r, a_r)))
+    # the ratio of one repetition round by round (each round's four processes ran minutes apart at
+    # most), the median of those: steadier on a drifting machine than the ratio of the medians
+    ratios = sorted((yr[0] - y0[0]) / (mr[0] - m0[0]) for yr, y0, mr, m0 in zip(b_r, b_0, a_r, a_0))
+    ratio = statistics.median(ratios)
     print("%-9s one repetition ((R reps - 0 reps) / R): bufdsl %.1f ms (cpu %.1f), numpy %.1f ms (cpu %.1f):"
-          " %.2fx numpy" % (name, 1000 * per_a, 1000 * cpu_a, 1000 * per_b, 1000 * cpu_b, per_b / per_a))
-    return per_b / per_a
+          " %.2fx numpy (rounds %s)" % (name, 1000 * per_a, 1000 * cpu_a, 1000 * per_b, 1000 * cpu_b, ratio,
+                                        " ".join("%.2f" % r for r in ratios)))
+    return ratio
 
 
 def loop(n):
@@ -203,7 +210,7 @@ def machine():
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--rounds", type=int, default=5, help="rounds of each case (default 5)")
-    p.add_argument("--reps", type=int, default=20, help="contractions per process (default 20)")
+    p.add_argument("--reps", type=int, default=60, help="contractions per process (default 60)")
     p.add_argument("--only", default="aligned,permuted,chain,loop,usage", help="cases to run, comma-separated")
     p.add_argument("--gate", type=float, default=None, metavar="CORES",
                    help="time a command only while other processes use at most CORES of CPU on average (e.g."
