@@ -35,9 +35,10 @@ public interface MatrixBackend {
     }
 
     /**
-     * Whether a multiply of transposed operands costs what a plain one does (a BLAS packs both
-     * alike): the contractor then packs a permuted operand transposed when that copy keeps more of
-     * its storage order. EJML's transposed multiplies are slower, so the default is no.
+     * Whether a multiply of transposed operands costs about what a plain one does (a BLAS packs both
+     * alike; the EJML backend sends such products to its own kernel): the contractor then packs a
+     * permuted operand transposed when that copy keeps more of its storage order. A backend whose
+     * transposed multiplies are much slower says no, the default.
      */
     default boolean transposesFreely() {
         return false;
