@@ -15,8 +15,8 @@ Cases:
       doing the same contraction R times (X.py). Each side also runs with 0 repetitions, and the
       time of one repetition is (time of R - time of 0) / R: the contraction alone, without
       start-up and set-up. Both the whole-process ratio and the per-repetition ratio are printed;
-      the latter is taken round by round (its rounds are printed), and R = 60 by default, so that
-      the repetitions outweigh the start-up's own spread (about 0.05 s).
+      the latter is the ratio of the medians (each single round's ratio is printed beside it), and
+      R = 60 by default, so that the repetitions outweigh the start-up's own spread (about 0.05 s).
   loop: ./bufdsl run loop.buf (20M iterations of a scalar loop) against CPython running loop.py.
   usage: start-up of ./bufdsl usage examples/prealloc.buf --var small=true against a bare
       `java -version` (the JVM's own start-up).
