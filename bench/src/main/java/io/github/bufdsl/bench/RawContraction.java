@@ -8,7 +8,6 @@ import io.github.bufdsl.runtime.MemoryBudget;
 import io.github.bufdsl.runtime.Tensor;
 import java.lang.reflect.Method;
 import java.nio.DoubleBuffer;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +58,7 @@ final class RawContraction {
         // for OpenBLAS as the contractor refines it (transposed packing where the copy keeps runs: dgemm
         // costs the same); EJML's own transposed-a multiplies are slow, so EJML's best is the plain layout
         plan = blas && contractor.backend().transposesFreely()
-                ? p.keepingRuns(List.of(swap ? lb : la), List.of(swap ? la : lb)) : p;
+                ? p.keepingRuns(List.of(la), List.of(lb)) : p;
         given[0] = swap ? b : a;
         givenLabels[0] = swap ? lb : la;
         given[1] = swap ? a : b;
@@ -70,11 +69,7 @@ final class RawContraction {
         n = size(plan.freeB(), dims);
         k = size(plan.summed(), dims);
         mt = Runtime.getRuntime().availableProcessors() > 1 && (double) m * n * k >= 64.0 * 64 * 64;
-        // as the multiply reads each matrix: A free then summed (transposed: summed then free), B the other way
-        List<List<String>> orders = List.of(
-                plan.transA() ? concat(plan.summed(), plan.freeA()) : concat(plan.freeA(), plan.summed()),
-                plan.transB() ? concat(plan.freeB(), plan.summed()) : concat(plan.summed(), plan.freeB()),
-                concat(plan.freeA(), plan.freeB()));
+        List<List<String>> orders = List.of(plan.orderA(), plan.orderB(), plan.orderC());
         boolean[] inPlace = {plan.aInPlace(), plan.bInPlace(), plan.cInPlace()};
         for (int role = 0; role < 3; role++) {
             Tensor t = given[role];
@@ -252,12 +247,6 @@ final class RawContraction {
             s *= dims.get(l);
         }
         return Math.toIntExact(s);
-    }
-
-    private static List<String> concat(List<String> x, List<String> y) {
-        List<String> r = new ArrayList<>(x);
-        r.addAll(y);
-        return r;
     }
 
     /** A tensor's storage (it starts its buffer): the heap array or the off-heap buffer. */

@@ -99,6 +99,9 @@ public final class Contractor {
         Operand dimsOfB = ob;
         MatrixPlan plan = plan(oa.labels(), ob.labels(), oc.labels(), direct(oa), direct(ob), direct(oc),
                 l -> (dimsOf.has(l) ? dimsOf : dimsOfB).dim(l));
+        if (backend.transposesFreely()) {
+            plan = plan.keepingRuns(oa.labels(), ob.labels());
+        }
         if (plan.swap()) {
             Operand t = oa;
             oa = ob;
@@ -106,9 +109,6 @@ public final class Contractor {
             int s = m;
             m = n;
             n = s;
-        }
-        if (backend.transposesFreely()) {
-            plan = plan.keepingRuns(oa.labels(), ob.labels());
         }
         if (backend.readsNative()) {
             contractNative(plan, m, n, k, alpha, oa, ob, oc, beta);
@@ -134,7 +134,7 @@ public final class Contractor {
         } else {
             product = ensure(product, (long) m * n);
             multiply(m, n, k, 1.0, ma, plan.transA(), mb, plan.transB(), 0.0, new Mat(product, null, 0));
-            List<String> outOrder = concat(plan.freeA(), plan.freeB());
+            List<String> outOrder = plan.orderC();
             int[] outDims = oc.dimsOf(outOrder);
             Permutation.copy(product, null, 0, outDims, Tensor.columnMajorStrides(outDims), oc.data(), null,
                     oc.offset(), oc.stridesOf(outOrder), alpha, beta);
@@ -181,7 +181,7 @@ public final class Contractor {
             return;
         }
         multiply(m, n, k, 1.0, ma, plan.transA(), mb, plan.transB(), 0.0, new Mat(null, pool, offC));
-        List<String> outOrder = concat(plan.freeA(), plan.freeB());
+        List<String> outOrder = plan.orderC();
         int[] outDims = oc.dimsOf(outOrder);
         if (oc.nat() != null) {
             Permutation.copy(null, pool, offC, outDims, Tensor.columnMajorStrides(outDims), null, oc.nat(),
@@ -426,14 +426,22 @@ public final class Contractor {
             return transB ? concat(freeB, summed) : concat(summed, freeB);
         }
 
+        /** The product's labels as the multiply writes it: A's free labels, then B's. */
+        public List<String> orderC() {
+            return concat(freeA, freeB);
+        }
+
         /**
          * This plan with each copied operand packed transposed where that keeps more of its storage
-         * order ({@code a} and {@code b}, the labels of A and B after the swap) at the front: the copy
-         * then moves runs that are contiguous on both sides (as {@code T[a,i,b,j]} packed as
-         * {@code [a,b,i,j]} moves runs along {@code a}) instead of transposing tile by tile. For a
-         * backend whose transposed multiplies cost what plain ones do; the sizes copied are the same.
+         * order at the front ({@code first} and {@code second}: the labels of the factors as the
+         * contraction was given them, before the plan's swap): the copy then moves runs that are
+         * contiguous on both sides (as {@code T[a,i,b,j]} packed as {@code [a,b,i,j]} moves runs along
+         * {@code a}) instead of transposing tile by tile. For a backend whose transposed multiplies
+         * cost what plain ones do; the sizes copied are the same.
          */
-        public MatrixPlan keepingRuns(List<String> a, List<String> b) {
+        public MatrixPlan keepingRuns(List<String> first, List<String> second) {
+            List<String> a = swap ? second : first;
+            List<String> b = swap ? first : second;
             boolean ta = aInPlace ? transA
                     : commonPrefix(a, concat(summed, freeA)) > commonPrefix(a, concat(freeA, summed));
             boolean tb = bInPlace ? transB
