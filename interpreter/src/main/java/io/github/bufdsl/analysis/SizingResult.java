@@ -109,7 +109,16 @@ public record SizingResult(SizingFunction function, Node tree, List<Diagnostic> 
         if (merged != null) {
             return null;
         }
-        return tree instanceof Leaf l ? l.peaks().get(buffer).peak().constant() : null;
+        // one number on every path (the paths may differ in another buffer or the workspace only)
+        Long common = null;
+        for (Leaf l : leaves()) {
+            Long v = l.peaks().get(buffer).peak().constant();
+            if (v == null || common != null && !common.equals(v)) {
+                return null;
+            }
+            common = v;
+        }
+        return common;
     }
 
     /** The peak as a formula in what is left free: {@code small ? 3200 : 4300}. */
