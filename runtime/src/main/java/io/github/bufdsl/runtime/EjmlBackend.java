@@ -90,7 +90,7 @@ final class EjmlBackend implements MatrixBackend {
 
     private static void dotBlocks(int b0, int b1, int rows, int cols, int k, double alpha, double[] x,
             boolean xColumns, double[] y, double[] c, boolean adding) {
-        double[] gathered = xColumns ? new double[ROWS_X * k] : null;
+        double[] gathered = xColumns ? gatherSpace(ROWS_X * k) : null;
         for (int j0 = 0; j0 < cols; j0 += ROWS_Y) {
             int j1 = Math.min(cols, j0 + ROWS_Y);
             for (int b = b0; b < b1; b++) {
@@ -118,6 +118,23 @@ final class EjmlBackend implements MatrixBackend {
                 }
             }
         }
+    }
+
+    /**
+     * Where a thread gathers a block of x's columns: kept per thread (the caller's and EJML's pool
+     * threads) and grown to the largest block asked for, so that repeated products allocate nothing.
+     * It is the backend's own scratch, {@code 8 * k} doubles per thread, as OpenBLAS keeps its own
+     * packing buffers; the contractor's workspace does not include it.
+     */
+    private static final ThreadLocal<double[]> GATHER = ThreadLocal.withInitial(() -> new double[0]);
+
+    private static double[] gatherSpace(int n) {
+        double[] g = GATHER.get();
+        if (g.length < n) {
+            g = new double[n];
+            GATHER.set(g);
+        }
+        return g;
     }
 
     /** Rows p and p + k of x against y's rows j0 to j1, into c's rows from {@code ci} (and ci + cols). */
