@@ -22,6 +22,7 @@ import io.github.bufdsl.resolve.Suggestions;
 import io.github.bufdsl.runtime.Buffer;
 import io.github.bufdsl.runtime.MatrixBackend;
 import io.github.bufdsl.runtime.Tensor;
+import io.github.bufdsl.types.Type;
 import io.github.bufdsl.types.TypeChecker;
 import io.github.bufdsl.types.TypeInfo;
 import java.io.IOException;
@@ -601,24 +602,29 @@ public final class BufScript {
         return out;
     }
 
+    /**
+     * A binding as the interpreter's value, or null when bufdsl has no such value: which Java values
+     * are which is {@link Type#ofJava}'s, as the checks read them.
+     */
     private static Value fromJava(Object v) {
-        if (v instanceof Boolean b) {
-            return Value.Bool.of(b);
+        Type t = Type.ofJava(v);
+        if (t instanceof Type.BoolT b) {
+            return Value.Bool.of(b.value());
         }
-        if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
-            return new Value.Int(((Number) v).longValue());
+        if (t instanceof Type.IntT i) {
+            return new Value.Int(i.value());
         }
-        if (v instanceof Double || v instanceof Float) {
-            return new Value.Float(((Number) v).doubleValue());
+        if (t instanceof Type.FloatT f) {
+            return new Value.Float(f.value());
         }
-        if (v instanceof String s) {
-            return new Value.Str(s);
+        if (t instanceof Type.StrT s) {
+            return new Value.Str(s.value());
         }
-        if (v instanceof Buffer b) {
-            return new Value.BufferValue(b);
+        if (t instanceof Type.BufferT) {
+            return new Value.BufferValue((Buffer) v);
         }
-        if (v instanceof Tensor t) {
-            return new Value.TensorValue(t);
+        if (t instanceof Type.TensorT) {
+            return new Value.TensorValue((Tensor) v);
         }
         return null;
     }

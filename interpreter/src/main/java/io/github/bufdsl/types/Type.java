@@ -19,6 +19,38 @@ public sealed interface Type {
     String describe();
 
     /**
+     * The type of a value a Java caller binds to a free variable, and so which Java values a binding
+     * may be: Boolean; Long, Integer, Short or Byte (an Int64); Double or Float (a Float64); String;
+     * a runtime {@code Buffer} or {@code Tensor}. Anything else is {@link #UNKNOWN}. The API's
+     * conversion to the interpreter's values reads this, so the checks and the run accept the same.
+     */
+    static Type ofJava(Object v) {
+        if (v instanceof Boolean b) {
+            return new BoolT(b);
+        }
+        if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            return new IntT(((Number) v).longValue());
+        }
+        if (v instanceof Double || v instanceof Float) {
+            return new FloatT(((Number) v).doubleValue());
+        }
+        if (v instanceof String s) {
+            return new StrT(s);
+        }
+        if (v instanceof io.github.bufdsl.runtime.Buffer b) {
+            return new BufferT(b.elementBytes(), false);
+        }
+        if (v instanceof io.github.bufdsl.runtime.Tensor t) {
+            List<Dim> dims = new ArrayList<>();
+            for (int d : t.dims()) {
+                dims.add(Dim.of(d));
+            }
+            return new TensorT(List.copyOf(dims));
+        }
+        return UNKNOWN;
+    }
+
+    /**
      * Nothing is known of the type; {@code sym} when the value is a polynomial of free variables
      * ({@code n + 1} with {@code n} free, which may be an Int or a Float64); {@code error} when it is
      * the value of an expression already reported.

@@ -7,8 +7,6 @@ import io.github.bufdsl.diag.Diagnostic;
 import io.github.bufdsl.diag.Pos;
 import io.github.bufdsl.resolve.Resolution;
 import io.github.bufdsl.resolve.Suggestions;
-import io.github.bufdsl.runtime.Buffer;
-import io.github.bufdsl.types.Type.Dim;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -48,7 +46,6 @@ abstract class TypeState {
     record Use(Kind kind, Pos pos, String what) {
     }
 
-
     /**
      * The conditions that lead to the statement being checked ("small is true"), named in its
      * errors as the path checks name them; only conditions that are a free variable's value.
@@ -58,7 +55,7 @@ abstract class TypeState {
     TypeState(Resolution resolution, TypeChecker.Options options) {
         this.resolution = resolution;
         this.options = options;
-        options.bindings().forEach((k, v) -> bound.put(k, ofJava(v)));
+        options.bindings().forEach((k, v) -> bound.put(k, Type.ofJava(v)));
         AssignedNames.collect(resolution.program().body(), true, globals::add);
         this.workBudget = 50L * resolution.program().body().size() + 200_000;
     }
@@ -71,33 +68,6 @@ abstract class TypeState {
 
     /** What a call of a user function returns (see {@link TypeChecker}). */
     abstract Type returnType(Stmt.Function f, List<Type> args);
-
-    /** The type of a binding's Java value. */
-    static Type ofJava(Object v) {
-        if (v instanceof Boolean b) {
-            return new Type.BoolT(b);
-        }
-        if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
-            return new Type.IntT(((Number) v).longValue());
-        }
-        if (v instanceof Double || v instanceof Float) {
-            return new Type.FloatT(((Number) v).doubleValue());
-        }
-        if (v instanceof String s) {
-            return new Type.StrT(s);
-        }
-        if (v instanceof Buffer b) {
-            return new Type.BufferT(b.elementBytes(), false);
-        }
-        if (v instanceof io.github.bufdsl.runtime.Tensor t) {
-            List<Dim> dims = new ArrayList<>();
-            for (int d : t.dims()) {
-                dims.add(Dim.of(d));
-            }
-            return new Type.TensorT(List.copyOf(dims));
-        }
-        return Type.UNKNOWN;
-    }
 
     // ------------------------------------------------------------------ diagnostics and free variables
 

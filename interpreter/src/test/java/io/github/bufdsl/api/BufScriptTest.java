@@ -129,6 +129,42 @@ class BufScriptTest {
         assertTrue(badName.problems().get(0).message().contains("did you mean `n`"));
     }
 
+    @Test
+    void everyKindOfJavaValueIsBoundAlikeByTheChecksTheSizingAndTheRun() throws ScriptException {
+        // an integer as Long, Integer, Short or Byte; a number as Double or Float: the checks, the
+        // sizing and the run read a binding the same way (Type.ofJava), so they accept the same values
+        BufScript script = BufScript.fromString("k.buf", """
+                A = alloc!(buf, n, 2)
+                fill!(A, x)
+                if flag
+                    B = alloc!(buf, 1)
+                    drop!(buf, B)
+                end
+                s = sum(A)
+                drop!(buf, A)
+                """);
+        for (Object n : new Object[] {3L, 3, (short) 3, (byte) 3}) {
+            for (Object x : new Object[] {0.5, 0.5f}) {
+                Map<String, Object> values = Map.of("n", n, "x", x, "flag", true);
+                assertTrue(script.check(with(values, "buf", new Buffer(7, false))).isEmpty(), n + ", " + x);
+                assertEquals(7L, script.usage(values).buffer("buf").peak(), n + ", " + x);
+                RunResult r = script.run(with(values, "buf", new Buffer(7, false)), sink());
+                assertEquals(3.0, ((Number) r.get("s")).doubleValue(), 1e-12, n + ", " + x);
+            }
+        }
+        ScriptException refused = assertThrows(ScriptException.class,
+                () -> script.run(Map.of("n", 3, "x", java.math.BigDecimal.ONE, "flag", true, "buf", new Buffer(7, false)),
+                        sink()));
+        assertTrue(refused.problems().get(0).message().contains("the value of x must be a Boolean, an integer"),
+                refused.problems().get(0).message());
+    }
+
+    private static Map<String, Object> with(Map<String, Object> values, String name, Object value) {
+        Map<String, Object> all = new java.util.HashMap<>(values);
+        all.put(name, value);
+        return all;
+    }
+
     private static BufScript assertDoesNotThrowLoad(String text) {
         try {
             return BufScript.fromString("s.buf", text);
