@@ -171,6 +171,17 @@ final class PathRun {
         return new DiagnosticException(Phase.STATIC, at, message);
     }
 
+    /** A size or condition read a value usage cannot know (see {@link Opaque}). */
+    static final class Unknowable extends DiagnosticException {
+        Unknowable(Pos at, String message) {
+            super(Phase.STATIC, at, message);
+        }
+    }
+
+    Unknowable unknowable(String message) {
+        return new Unknowable(at, message);
+    }
+
     void statements(List<SizeStmt> body) {
         for (SizeStmt s : body) {
             statement(s);
@@ -315,7 +326,15 @@ final class PathRun {
 
         public Boolean visitLet(SizeStmt.Let s) {
             at = s.pos();
-            assign(s.name(), value(s.value()));
+            Object v;
+            try {
+                v = value(s.value());
+            } catch (Unknowable e) {
+                // computed from a value usage cannot know (s = s + 1 after s = sum(A)): unknowable too,
+                // and an error only where a size or a condition reads it, as the value it came from
+                v = new Opaque(s.pos(), false);
+            }
+            assign(s.name(), v);
             return false;
         }
 

@@ -107,7 +107,7 @@ final class ScalarEval {
                 return new Free(v.name());
             }
             if (x instanceof Opaque o) {
-                throw run.impossible("a size or condition depends on " + v.name() + ", whose value usage cannot know"
+                throw run.unknowable("a size or condition depends on " + v.name() + ", whose value usage cannot know"
                         + " before running (it is assigned at line " + o.pos().line() + ")");
             }
             if (x instanceof TensorRec) {

@@ -111,6 +111,35 @@ class SizingTest {
     }
 
     @Test
+    void aScalarComputedFromDataIsAnErrorOnlyWhereASizeOrConditionReadsIt() {
+        // s comes from the tensor's contents; s + 1 (in a loop, in a branch, after it) is as unknowable
+        // as s, and was refused at its own assignment although no size reads it
+        String script = """
+                buf = Buffer(10)
+                A = alloc!(buf, 2)
+                s = sum(A)
+                for i in 1:n
+                    s = s + 1
+                    if flag
+                        s = 2 * s
+                    end
+                    B = alloc!(buf, i)
+                    drop!(buf, B)
+                end
+                t = s / 2
+                drop!(buf, A)
+                """;
+        assertEquals(6L, peaks(script, Map.of("n", 4L, "flag", true)).get("buf"));
+        assertEquals(6L, measured(script, Map.of("n", new Value.Int(4), "flag", Value.Bool.TRUE)).get("buf"));
+        // a size that reads it is still refused, at the size, naming the assignment it comes from
+        String sized = script.replace("t = s / 2", "t = s / 2\nif t > 0\n    C = alloc!(buf, 1)\nend");
+        DiagnosticException e = assertThrows(DiagnosticException.class,
+                () -> peaks(sized, Map.of("n", 4L, "flag", true)));
+        assertTrue(e.getMessage().contains("depends on t") && e.getMessage().contains("assigned at line 12"),
+                e.getMessage());
+    }
+
+    @Test
     void aMissingVariableIsNamed() {
         DiagnosticException e = assertThrows(DiagnosticException.class, () -> peaks(SEED, Map.of()));
         assertTrue(e.getMessage().contains("small"), e.getMessage());
