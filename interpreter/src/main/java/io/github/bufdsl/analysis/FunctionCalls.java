@@ -46,7 +46,7 @@ final class FunctionCalls {
             } else if (a.value() == null) {
                 frame.put(f.params().get(i), new Opaque(c.pos()));
             } else {
-                frame.put(f.params().get(i), run.value(a.value()));
+                frame.put(f.params().get(i), run.valueOrUnknowable(a.value(), c.pos()));
             }
         }
         Map<String, Object> savedLocals = run.locals;

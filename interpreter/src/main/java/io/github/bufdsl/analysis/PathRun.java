@@ -182,6 +182,19 @@ final class PathRun {
         return new Unknowable(at, message);
     }
 
+    /**
+     * A value assigned or passed on (a variable's, a function's argument): one computed from a value
+     * usage cannot know ({@code s + 1} after {@code s = sum(A)}) is unknowable too, written at
+     * {@code pos}, and an error only where a size or a condition reads it, as the value it came from.
+     */
+    Object valueOrUnknowable(SizeExpr e, Pos pos) {
+        try {
+            return value(e);
+        } catch (Unknowable u) {
+            return new Opaque(pos, false);
+        }
+    }
+
     void statements(List<SizeStmt> body) {
         for (SizeStmt s : body) {
             statement(s);
@@ -326,15 +339,7 @@ final class PathRun {
 
         public Boolean visitLet(SizeStmt.Let s) {
             at = s.pos();
-            Object v;
-            try {
-                v = value(s.value());
-            } catch (Unknowable e) {
-                // computed from a value usage cannot know (s = s + 1 after s = sum(A)): unknowable too,
-                // and an error only where a size or a condition reads it, as the value it came from
-                v = new Opaque(s.pos(), false);
-            }
-            assign(s.name(), v);
+            assign(s.name(), valueOrUnknowable(s.value(), s.pos()));
             return false;
         }
 

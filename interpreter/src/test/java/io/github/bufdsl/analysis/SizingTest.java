@@ -140,6 +140,30 @@ class SizingTest {
     }
 
     @Test
+    void aFunctionMayBeGivenAValueComputedFromData() {
+        // the argument is unknowable inside the call too, and only sizes that read it are errors
+        String script = """
+                function f(b, x, k)
+                    T = alloc!(b, k)
+                    y = x * 2
+                    drop!(b, T)
+                    return y
+                end
+                buf = Buffer(10)
+                A = alloc!(buf, 2)
+                s = sum(A)
+                z = f(buf, s + 1, 3)
+                drop!(buf, A)
+                """;
+        assertEquals(5L, peaks(script, Map.of()).get("buf"));
+        assertEquals(5L, measured(script, Map.of()).get("buf"));
+        String sized = script.replace("T = alloc!(b, k)", "T = alloc!(b, k)\n    if x > 0\n        drop!(b, T)\n"
+                + "        T = alloc!(b, k)\n    end");
+        DiagnosticException e = assertThrows(DiagnosticException.class, () -> peaks(sized, Map.of()));
+        assertTrue(e.getMessage().contains("depends on x"), e.getMessage());
+    }
+
+    @Test
     void aMissingVariableIsNamed() {
         DiagnosticException e = assertThrows(DiagnosticException.class, () -> peaks(SEED, Map.of()));
         assertTrue(e.getMessage().contains("small"), e.getMessage());
