@@ -113,12 +113,20 @@ final class SizingBuilder {
 
         public Void visitFor(Stmt.For f) {
             List<SizeStmt> body = statements(f.body());
+            boolean changes = body.stream().anyMatch(SizeStmts::changesSizes);
             if (!(f.iterable() instanceof Expr.Range r)) {
-                if (body.stream().anyMatch(SizeStmts::changesSizes)) {
+                if (changes) {
                     throw unsupported(f.pos(), "usage can size loops over a range (for i in 1:n) only");
                 }
                 out.add(new SizeStmt.Opaque(f.pos(), f.var()));
-                out.addAll(body.stream().filter(x -> x instanceof SizeStmt.Use).toList());
+                inert(body, out);
+                return null;
+            }
+            if (!changes && (tryExpr(r.start()) == null || tryExpr(r.stop()) == null
+                    || r.step() != null && tryExpr(r.step()) == null)) {
+                // for j in 1:size(A, 2) around no allocation: how often it runs decides no size
+                out.add(new SizeStmt.Opaque(f.pos(), f.var()));
+                inert(body, out);
                 return null;
             }
             out.add(new SizeStmt.For(f.pos(), f.var(), expr(r.start()), r.step() == null ? null : expr(r.step()),
@@ -131,7 +139,7 @@ final class SizingBuilder {
             if (body.stream().anyMatch(SizeStmts::changesSizes)) {
                 out.add(new SizeStmt.While(w.pos(), tryExpr(w.condition()), body));
             } else {
-                out.addAll(body.stream().filter(x -> x instanceof SizeStmt.Use).toList());
+                inert(body, out);
             }
             return null;
         }
@@ -197,6 +205,28 @@ final class SizingBuilder {
 
         public Void visitUsing(Stmt.Using u) {
             return null;
+        }
+    }
+
+    /**
+     * A loop body that changes no size, as the sizing function keeps it without its loop: what it reads
+     * (for the checks), its contractions (the workspace is the largest one, however often it runs), and
+     * every name it assigns as a value usage cannot know (s = s + 1 in a while loop: how often the body
+     * ran is not followed, so the value before the loop is not the value after it).
+     */
+    private static void inert(List<SizeStmt> body, List<SizeStmt> out) {
+        for (SizeStmt s : body) {
+            if (s instanceof SizeStmt.Use || s instanceof SizeStmt.TensorOp || s instanceof SizeStmt.Opaque
+                    || s instanceof SizeStmt.Alias) {
+                out.add(s);
+            } else if (s instanceof SizeStmt.Let l) {
+                out.add(new SizeStmt.Opaque(l.pos(), l.name(), false));
+            } else if (s instanceof SizeStmt.For f) {
+                out.add(new SizeStmt.Opaque(f.pos(), f.var(), false));
+            }
+            for (List<SizeStmt> inner : SizeStmts.bodies(s)) {
+                inert(inner, out);
+            }
         }
     }
 

@@ -164,6 +164,63 @@ class SizingTest {
     }
 
     @Test
+    void aValueALoopWithoutAllocationsAssignsIsUnknowableAfterIt() {
+        // the while and tuple loops change no size, so they were left out with the assignments in them:
+        // k kept its value from before the loop and usage said 1 where run takes 9 (and 7)
+        String whileLoop = """
+                buf = Buffer(1000)
+                k = 1
+                j = 0
+                while j < n
+                    j += 1
+                    if flag
+                        k += 2
+                    end
+                end
+                B = alloc!(buf, k)
+                drop!(buf, B)
+                """;
+        String tupleLoop = """
+                buf = Buffer(1000)
+                k = 1
+                for t in (1, 2, 3)
+                    k += t
+                end
+                B = alloc!(buf, k)
+                drop!(buf, B)
+                """;
+        assertEquals(9L, measured(whileLoop, Map.of("n", new Value.Int(4), "flag", Value.Bool.TRUE)).get("buf"));
+        DiagnosticException e = assertThrows(DiagnosticException.class,
+                () -> peaks(whileLoop, Map.of("n", 4L, "flag", true)));
+        assertTrue(e.getMessage().contains("depends on k") && e.getMessage().contains("assigned at line 7"),
+                e.getMessage());
+        assertEquals(7L, measured(tupleLoop, Map.of()).get("buf"));
+        e = assertThrows(DiagnosticException.class, () -> peaks(tupleLoop, Map.of()));
+        assertTrue(e.getMessage().contains("depends on k") && e.getMessage().contains("assigned at line 4"),
+                e.getMessage());
+    }
+
+    @Test
+    void aLoopWithoutAllocationsNeedsNoRangeUsageCanCompute() {
+        // for j in 1:size(A, 2) around no allocation: how often it runs decides no size; it was refused
+        String script = """
+                buf = Buffer(1000)
+                A = alloc!(buf, n, 3)
+                fill!(A, 1.0)
+                total = 0.0
+                for j in 1:size(A, 2)
+                    col = A[:, j]
+                    total += sum(col)
+                end
+                B = alloc!(buf, n)
+                drop!(buf, B)
+                drop!(buf, A)
+                """;
+        assertEquals(16L, peaks(script, Map.of("n", 4L)).get("buf"));
+        assertEquals(16L, measured(script, Map.of("n", new Value.Int(4))).get("buf"));
+    }
+
+    @Test
     void aMissingVariableIsNamed() {
         DiagnosticException e = assertThrows(DiagnosticException.class, () -> peaks(SEED, Map.of()));
         assertTrue(e.getMessage().contains("small"), e.getMessage());

@@ -23,6 +23,27 @@ public class WorkspaceTest {
         assertTrue(compared >= 4, "only " + compared + " examples compared");
     }
 
+    @Test
+    void aContractionInALoopWithoutAllocationsKeepsItsWorkspace() throws Exception {
+        // the while loop changes no size and was left out of the sizing function with its @tensor:
+        // usage had no workspace where run takes 18 elements
+        BufScript script = BufScript.fromString("loop.buf", """
+                buf = Buffer(1000)
+                A = alloc!(buf, 3, 3)
+                B = alloc!(buf, 3, 3)
+                C = alloc!(buf, 3, 3)
+                j = 0
+                while j < 2
+                    j += 1
+                    @tensor C[i,k] = A[m,i] * B[k,m]
+                end
+                drop!(buf, A, B, C)
+                """);
+        RunResult r = script.run(Map.of(), new PrintStream(OutputStream.nullOutputStream()), 1L);
+        assertTrue(r.workspaceHighWater() > 0);
+        assertEquals(r.workspaceHighWater(), script.usage(Map.of()).workspace());
+    }
+
     /**
      * Sizes and runs every example with {@code @tensor} (and no free variable but {@code small})
      * on a backend, asserting that the two workspaces agree; returns how many were compared.
