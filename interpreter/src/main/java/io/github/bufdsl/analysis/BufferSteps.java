@@ -24,9 +24,12 @@ final class BufferSteps {
 
     void alloc(SizeStmt.Alloc a) {
         run.at = a.pos();
+        if (a.define() != null) {
+            define(a);
+            return;
+        }
         String call = AbstractStack.call("alloc!", a.buffer(), a.dims(), null) + ": ";
         rule(a.pos(), call, BufferRules.alloc(stackView(a.buffer()), 0));
-        Poly n = Poly.constant(1);
         List<Poly> dims = new ArrayList<>();
         for (SizeExpr d : a.dims()) {
             Poly v = run.integer(d, "a dimension");
@@ -34,11 +37,51 @@ final class BufferSteps {
                 rule(a.pos(), call, BufferRules.dimension(v.constantValue(), dims.size() + 1));
             }
             dims.add(v);
+        }
+        push(a, a.buffer(), dims);
+    }
+
+    /**
+     * {@code @tensor Z[...] := ...}: allocated from the buffer of the first tensor on the right, each
+     * dimension that of the first tensor on the right with its label (as running takes them), read from
+     * the tensors as this path has them; a value usage cannot know when one of them is not a tensor
+     * it knows (a view).
+     */
+    private void define(SizeStmt.Alloc a) {
+        List<List<SizeStmt.Factor>> terms = a.define().terms();
+        Object first = run.lookup(terms.get(0).get(0).tensor());
+        List<Poly> dims = new ArrayList<>();
+        for (String label : a.define().outLabels()) {
+            Poly d = null;
+            for (List<SizeStmt.Factor> term : terms) {
+                for (SizeStmt.Factor f : term) {
+                    int k = f.labels().indexOf(label);
+                    if (d == null && k >= 0 && run.lookup(f.tensor()) instanceof TensorRec r && r.dims != null
+                            && k < r.dims.size()) {
+                        d = r.dims.get(k);
+                    }
+                }
+            }
+            dims.add(d);
+        }
+        if (!(first instanceof TensorRec from) || dims.contains(null)) {
+            run.assign(a.target(), new Opaque(a.pos(), false));
+            return;
+        }
+        String buffer = run.localName(from.buffer);
+        rule(a.pos(), "@tensor " + a.target() + " := ...: ", BufferRules.alloc(stackView(buffer), 0));
+        push(a, buffer, dims);
+    }
+
+    /** A new tensor of these dimensions on top of {@code buffer} (a name as this scope calls it). */
+    private void push(SizeStmt.Alloc a, String buffer, List<Poly> dims) {
+        Poly n = Poly.constant(1);
+        for (Poly v : dims) {
             n = run.times(n, v);
         }
-        Level l = run.level(a.buffer());
-        TensorRec t = new TensorRec(a.target() == null ? "a tensor" : a.target(), run.bufferName(a.buffer()), n,
-                a.pos(), dims, l.len, run.ev.function.elementBytes(run.bufferName(a.buffer())) == 4);
+        Level l = run.level(buffer);
+        TensorRec t = new TensorRec(a.target() == null ? "a tensor" : a.target(), run.bufferName(buffer), n,
+                a.pos(), dims, l.len, run.ev.function.elementBytes(run.bufferName(buffer)) == 4);
         if (run.ev.backend.readsNative()) { // the script's Float64 buffers are made off the heap
             t.offHeap = !run.ev.function.decls().containsKey(t.buffer) ? null : !t.float32;
         }

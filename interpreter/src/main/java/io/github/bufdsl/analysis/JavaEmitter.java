@@ -185,6 +185,9 @@ public final class JavaEmitter {
         }
 
         public Void visitAlloc(SizeStmt.Alloc a) {
+            if (a.buffer() == null) {
+                return null; // a := from tensors the function does not allocate: not emitted
+            }
             String call = "pseudoAlloc(len" + a.buffer() + ", peak" + a.buffer() + ", " + product(a.dims()) + ")";
             line(depth, (a.target() == null ? "" : a.target() + " = ") + call + ";");
             return null;

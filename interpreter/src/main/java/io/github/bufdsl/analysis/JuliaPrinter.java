@@ -101,6 +101,9 @@ public final class JuliaPrinter {
         }
 
         public Void visitAlloc(SizeStmt.Alloc a) {
+            if (a.buffer() == null) {
+                return null; // a := from tensors the function does not allocate: not printed
+            }
             String call = "pseudo_alloc!(len" + a.buffer() + ", peak" + a.buffer() + ", " + length(a.dims()) + ")";
             line(depth, a.target() == null ? call : a.target() + " = " + call);
             return null;

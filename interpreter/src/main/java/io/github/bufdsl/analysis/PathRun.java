@@ -223,6 +223,16 @@ final class PathRun {
         return levels.get(bufferParams.getOrDefault(buffer, buffer));
     }
 
+    /** The name this scope gives the buffer whose own name is {@code resolved} (a parameter's, or its own). */
+    String localName(String resolved) {
+        for (Map.Entry<String, String> e : bufferParams.entrySet()) {
+            if (e.getValue().equals(resolved)) {
+                return e.getKey();
+            }
+        }
+        return resolved;
+    }
+
     String bufferName(String buffer) {
         return bufferParams.getOrDefault(buffer, buffer);
     }

@@ -48,11 +48,25 @@ public sealed interface SizeStmt {
         R visitUse(Use s);
     }
 
-    /** {@code target = pseudo_alloc!(lenbuf, peakbuf, d1 * d2 * ...)}; target may be null. */
-    record Alloc(Pos pos, String target, String buffer, List<SizeExpr> dims) implements SizeStmt {
+    /**
+     * {@code target = pseudo_alloc!(lenbuf, peakbuf, d1 * d2 * ...)}; target may be null. With
+     * {@code define}, the allocation of {@code @tensor target[...] := ...}: a path takes its buffer and
+     * dimensions from the tensors on the right as they are on that path ({@code buffer} and
+     * {@code dims} are what the printed sizing function says; {@code buffer} is null, and the
+     * allocation not printed, when the tensors are not allocated where the translation sees them).
+     */
+    record Alloc(Pos pos, String target, String buffer, List<SizeExpr> dims, Define define) implements SizeStmt {
+        Alloc(Pos pos, String target, String buffer, List<SizeExpr> dims) {
+            this(pos, target, buffer, dims, null);
+        }
+
         public <R> R accept(Visitor<R> v) {
             return v.visitAlloc(this);
         }
+    }
+
+    /** The output labels and the terms of a {@code :=}, whose tensors give the new tensor's buffer and dimensions. */
+    record Define(List<String> outLabels, List<List<Factor>> terms) {
     }
 
     /** {@code reshape_buf!(buf, dims...; offset=k)}: a view; the peak is at least offset + its length. */

@@ -30,7 +30,13 @@ final class TensorStatements {
         boolean define = t.op() == AssignOp.DEFINE;
         if (define && t.lhs().tensor() instanceof Expr.Name n) {
             SizeStmt.Alloc made = defineAlloc(t, allocations, n.name(), terms);
-            out.add(made != null ? made : new SizeStmt.Opaque(t.pos(), n.name()));
+            if (terms == null || terms.isEmpty() || terms.get(0).isEmpty()) {
+                out.add(new SizeStmt.Opaque(t.pos(), n.name()));
+            } else { // sized on each path from the tensors as they are there (a parameter, an earlier size)
+                SizeStmt.Define from = new SizeStmt.Define(t.lhs().indices(), terms);
+                out.add(made != null ? new SizeStmt.Alloc(t.pos(), n.name(), made.buffer(), made.dims(), from)
+                        : new SizeStmt.Alloc(t.pos(), n.name(), null, List.of(), from));
+            }
             if (made != null) {
                 allocations.put(n.name(), made);
             }
