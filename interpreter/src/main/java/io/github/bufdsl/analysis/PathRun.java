@@ -422,6 +422,18 @@ final class PathRun {
                 alternatives.add(f.elseBody() == null ? List.of() : f.elseBody());
                 merger.largest(f, alternatives);
                 return;
+            } catch (Unknowable u) {
+                // if s > 0 with s = sum(A) around no allocation: which branch runs decides no size
+                List<List<SizeStmt>> alternatives = new ArrayList<>();
+                f.branches().subList(i, f.branches().size()).forEach(rest -> alternatives.add(rest.body()));
+                alternatives.add(f.elseBody() == null ? List.of() : f.elseBody());
+                if (!SizeStmts.decideNoSize(alternatives)) {
+                    throw u;
+                }
+                List<SizeStmt> unknown = new ArrayList<>();
+                alternatives.forEach(body -> SizeStmts.unknowable(body, unknown));
+                statements(unknown);
+                return;
             }
             if (taken) {
                 statements(b.body());

@@ -197,6 +197,40 @@ final class SizeStmts {
                         && contracts(functions.get(c.function()).body(), functions, seen));
     }
 
+    /**
+     * Statements whose runs usage does not follow (a loop's body around no allocation, the branches
+     * of a condition it cannot know that change no size), as the sizing function keeps them: what
+     * they read (for the checks), their contractions (the workspace is the largest one, however often
+     * it runs), and every name they assign as a value usage cannot know ({@code s = s + 1} in a while
+     * loop: the value before the statements is not the value after them).
+     */
+    static void unknowable(List<SizeStmt> body, List<SizeStmt> out) {
+        for (SizeStmt s : body) {
+            if (s instanceof SizeStmt.Use || s instanceof SizeStmt.TensorOp || s instanceof SizeStmt.Opaque
+                    || s instanceof SizeStmt.Alias) {
+                out.add(s);
+            } else if (s instanceof SizeStmt.Let l) {
+                out.add(new SizeStmt.Opaque(l.pos(), l.name(), false));
+            } else if (s instanceof SizeStmt.For f) {
+                out.add(new SizeStmt.Opaque(f.pos(), f.var(), false));
+            }
+            for (List<SizeStmt> inner : bodies(s)) {
+                unknowable(inner, out);
+            }
+        }
+    }
+
+    /**
+     * Whether which of these alternatives runs decides no size, so that a condition usage cannot know
+     * may choose between them ({@link #unknowable}): none allocates, contracts, calls a function that
+     * sizes, or leaves a loop or function (break, continue, return).
+     */
+    static boolean decideNoSize(List<List<SizeStmt>> alternatives) {
+        return alternatives.stream().noneMatch(body -> body.stream().anyMatch(SizeStmts::changesSizes)
+                || any(body, s -> s instanceof SizeStmt.TensorOp || s instanceof SizeStmt.Break
+                        || s instanceof SizeStmt.Continue || s instanceof SizeStmt.Return));
+    }
+
     /** The name a statement assigns unconditionally, or null. */
     static String target(SizeStmt s) {
         return s.accept(TARGET);

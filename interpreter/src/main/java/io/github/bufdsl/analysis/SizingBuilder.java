@@ -103,11 +103,42 @@ final class SizingBuilder {
         }
 
         public Void visitIf(Stmt.If i) {
-            List<SizeStmt.Branch> branches = new ArrayList<>();
+            List<SizeExpr> conditions = new ArrayList<>();
+            List<List<SizeStmt>> bodies = new ArrayList<>();
             for (Stmt.Branch b : i.branches()) {
-                branches.add(new SizeStmt.Branch(expr(b.condition()), statements(b.body())));
+                conditions.add(tryExpr(b.condition()));
+                bodies.add(statements(b.body()));
             }
-            out.add(new SizeStmt.If(i.pos(), branches, i.elseBody() == null ? null : statements(i.elseBody())));
+            List<SizeStmt> elseBody = i.elseBody() == null ? null : statements(i.elseBody());
+            int open = conditions.indexOf(null);
+            if (open >= 0) {
+                // if A[i] > 0.5 around no allocation: which branch runs decides no size
+                List<List<SizeStmt>> alternatives = new ArrayList<>(bodies.subList(open, bodies.size()));
+                alternatives.add(elseBody == null ? List.of() : elseBody);
+                if (!SizeStmts.decideNoSize(alternatives)) {
+                    expr(i.branches().get(open).condition()); // the error, at the condition
+                }
+                Set<String> names = new LinkedHashSet<>();
+                i.branches().forEach(b -> names(b.condition(), names));
+                List<SizeStmt.Branch> known = new ArrayList<>();
+                for (int k = 0; k < open; k++) {
+                    known.add(new SizeStmt.Branch(conditions.get(k), bodies.get(k)));
+                }
+                List<SizeStmt> rest = new ArrayList<>();
+                use(i.pos(), names, rest);
+                alternatives.forEach(body -> SizeStmts.unknowable(body, rest));
+                if (known.isEmpty()) {
+                    out.addAll(rest);
+                } else {
+                    out.add(new SizeStmt.If(i.pos(), known, rest));
+                }
+                return null;
+            }
+            List<SizeStmt.Branch> branches = new ArrayList<>();
+            for (int k = 0; k < conditions.size(); k++) {
+                branches.add(new SizeStmt.Branch(conditions.get(k), bodies.get(k)));
+            }
+            out.add(new SizeStmt.If(i.pos(), branches, elseBody));
             return null;
         }
 
@@ -119,14 +150,14 @@ final class SizingBuilder {
                     throw unsupported(f.pos(), "usage can size loops over a range (for i in 1:n) only");
                 }
                 out.add(new SizeStmt.Opaque(f.pos(), f.var()));
-                inert(body, out);
+                SizeStmts.unknowable(body, out);
                 return null;
             }
             if (!changes && (tryExpr(r.start()) == null || tryExpr(r.stop()) == null
                     || r.step() != null && tryExpr(r.step()) == null)) {
                 // for j in 1:size(A, 2) around no allocation: how often it runs decides no size
                 out.add(new SizeStmt.Opaque(f.pos(), f.var()));
-                inert(body, out);
+                SizeStmts.unknowable(body, out);
                 return null;
             }
             out.add(new SizeStmt.For(f.pos(), f.var(), expr(r.start()), r.step() == null ? null : expr(r.step()),
@@ -139,7 +170,7 @@ final class SizingBuilder {
             if (body.stream().anyMatch(SizeStmts::changesSizes)) {
                 out.add(new SizeStmt.While(w.pos(), tryExpr(w.condition()), body));
             } else {
-                inert(body, out);
+                SizeStmts.unknowable(body, out);
             }
             return null;
         }
@@ -205,28 +236,6 @@ final class SizingBuilder {
 
         public Void visitUsing(Stmt.Using u) {
             return null;
-        }
-    }
-
-    /**
-     * A loop body that changes no size, as the sizing function keeps it without its loop: what it reads
-     * (for the checks), its contractions (the workspace is the largest one, however often it runs), and
-     * every name it assigns as a value usage cannot know (s = s + 1 in a while loop: how often the body
-     * ran is not followed, so the value before the loop is not the value after it).
-     */
-    private static void inert(List<SizeStmt> body, List<SizeStmt> out) {
-        for (SizeStmt s : body) {
-            if (s instanceof SizeStmt.Use || s instanceof SizeStmt.TensorOp || s instanceof SizeStmt.Opaque
-                    || s instanceof SizeStmt.Alias) {
-                out.add(s);
-            } else if (s instanceof SizeStmt.Let l) {
-                out.add(new SizeStmt.Opaque(l.pos(), l.name(), false));
-            } else if (s instanceof SizeStmt.For f) {
-                out.add(new SizeStmt.Opaque(f.pos(), f.var(), false));
-            }
-            for (List<SizeStmt> inner : SizeStmts.bodies(s)) {
-                inert(inner, out);
-            }
         }
     }
 

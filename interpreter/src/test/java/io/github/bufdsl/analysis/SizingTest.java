@@ -221,6 +221,56 @@ class SizingTest {
     }
 
     @Test
+    void aConditionUsageCannotKnowMayChooseBetweenBranchesThatChangeNoSize() {
+        // A[i] > 0.5 (not arithmetic) and s > 2 (s from the contents) decide no size here; both were
+        // refused at the condition; what the branches assign is unknowable after them
+        String script = """
+                buf = Buffer(1000)
+                A = alloc!(buf, n)
+                fill!(A, 1.0)
+                pos = 0
+                for i in 1:n
+                    B = alloc!(buf, i)
+                    if flag
+                        C = alloc!(buf, 1)
+                        drop!(buf, C)
+                    elseif A[i] > 0.5
+                        pos += 1
+                    else
+                        pos -= 1
+                    end
+                    drop!(buf, B)
+                end
+                s = sum(A)
+                m = 2
+                if s > 2
+                    m = 3
+                end
+                D = alloc!(buf, n)
+                drop!(buf, D)
+                drop!(buf, A)
+                """;
+        for (boolean flag : new boolean[] {true, false}) {
+            long expected = flag ? 9L : 8L;
+            assertEquals(expected, peaks(script, Map.of("n", 4L, "flag", flag)).get("buf"));
+            assertEquals(expected, measured(script, Map.of("n", new Value.Int(4), "flag", Value.Bool.of(flag)))
+                    .get("buf"));
+        }
+        // still an error where the branch decides a size: a value it assigns read by a size, or an alloc! in it
+        String sized = script.replace("D = alloc!(buf, n)", "D = alloc!(buf, m)");
+        DiagnosticException e = assertThrows(DiagnosticException.class,
+                () -> peaks(sized, Map.of("n", 4L, "flag", true)));
+        assertTrue(e.getMessage().contains("depends on m") && e.getMessage().contains("assigned at line 20"),
+                e.getMessage());
+        String allocates = script.replace("m = 3", "m = 3\n    E = alloc!(buf, 1)\n    drop!(buf, E)");
+        e = assertThrows(DiagnosticException.class, () -> peaks(allocates, Map.of("n", 4L, "flag", true)));
+        assertTrue(e.getMessage().contains("depends on s"), e.getMessage());
+        String leaves = script.replace("pos += 1", "pos += 1\n        continue");
+        e = assertThrows(DiagnosticException.class, () -> peaks(leaves, Map.of("n", 4L, "flag", true)));
+        assertTrue(e.getMessage().contains("usage cannot compute `A[i] > 0.5`"), e.getMessage());
+    }
+
+    @Test
     void aMissingVariableIsNamed() {
         DiagnosticException e = assertThrows(DiagnosticException.class, () -> peaks(SEED, Map.of()));
         assertTrue(e.getMessage().contains("small"), e.getMessage());
