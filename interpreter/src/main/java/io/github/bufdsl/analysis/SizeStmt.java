@@ -135,10 +135,11 @@ public sealed interface SizeStmt {
 
     /**
      * {@code @tensor out[labels] op terms}, for the checks of labels and dimensions; with
-     * {@code define} ({@code :=}) the output is allocated from the buffer of the first tensor on the right.
+     * {@code define} ({@code :=}) the output is allocated from the buffer of the first tensor on the right;
+     * {@code source} is the statement as written (its errors stand at the index they concern).
      */
     record TensorOp(Pos pos, String output, List<String> outLabels, boolean define, List<List<Factor>> terms,
-            Order order) implements SizeStmt {
+            Order order, io.github.bufdsl.ast.Stmt.Tensor source) implements SizeStmt {
         public <R> R accept(Visitor<R> v) {
             return v.visitTensorOp(this);
         }

@@ -89,6 +89,7 @@ final class SizingBuilder {
         }
 
         public Void visitExpr(Stmt.ExprStmt e) {
+            nestedCalls(e.expr(), true, out);
             if (!(e.expr() instanceof Expr.Call c && call(null, c, out))) {
                 Set<String> names = new LinkedHashSet<>();
                 names(e.expr(), names);
@@ -180,6 +181,7 @@ final class SizingBuilder {
                 return null; // a return at the top level ends nothing being sized
             }
             if (r.value() != null) {
+                nestedCalls(r.value(), false, out);
                 Set<String> names = new LinkedHashSet<>();
                 names(r.value(), names);
                 use(r.pos(), names, out);
@@ -224,6 +226,7 @@ final class SizingBuilder {
         }
 
         public Void visitShow(Stmt.Show sh) {
+            nestedCalls(sh.expr(), false, out);
             Set<String> names = new LinkedHashSet<>();
             names(sh.expr(), names);
             use(sh.pos(), names, out);
@@ -246,6 +249,7 @@ final class SizingBuilder {
     }
 
     private void assignment(Stmt.Assign a, List<SizeStmt> out) {
+        nestedCalls(a.value(), a.targets().size() == 1 && a.targets().get(0) instanceof Expr.Name, out);
         Set<String> used = new LinkedHashSet<>();
         names(a.value(), used);
         for (Expr t : a.targets()) {
@@ -300,7 +304,7 @@ final class SizingBuilder {
     /** Translates a call on a named buffer; true if it was one. */
     private boolean call(String target, Expr.Call c, List<SizeStmt> out) {
         String fn = c.calleeName();
-        if (fn != null && userFunctions.containsKey(fn) && passesBuffer(c)) {
+        if (fn != null && userFunctions.containsKey(fn) && (passesBuffer(c) || contracts(fn, new HashSet<>()))) {
             userCall(target, c, out);
             return true;
         }
@@ -350,6 +354,41 @@ final class SizingBuilder {
             throw unsupported(c.pos(), "usage cannot follow the buffer " + b.name() + " into " + fn + " yet");
         }
         return true;
+    }
+
+    /**
+     * The calls of user functions that allocate or contract inside {@code e} (the arguments of a call,
+     * a sum, a {@code return} or {@code println} of one), sized where they are; with
+     * {@code skipTop} not {@code e} itself, which the statement's own translation sizes.
+     */
+    private void nestedCalls(Expr e, boolean skipTop, List<SizeStmt> out) {
+        new StmtWalker(c -> {
+            String fn = c.calleeName();
+            if ((c != e || !skipTop) && fn != null && userFunctions.containsKey(fn)
+                    && (passesBuffer(c) || contracts(fn, new HashSet<>()))) {
+                userCall(null, c, out);
+            }
+        }).expr(e);
+    }
+
+    /**
+     * Whether a call of {@code fn} runs an {@code @tensor} statement (in its body or a function it
+     * calls): its workspace, and the buffer a {@code :=} takes from, are then sized where it is
+     * called, also when no buffer is passed to it.
+     */
+    private boolean contracts(String fn, Set<String> seen) {
+        if (!seen.add(fn)) {
+            return false;
+        }
+        boolean[] found = {false};
+        List<String> callees = new ArrayList<>();
+        StmtWalker walker = new StmtWalker(call -> {
+            if (call.calleeName() != null && userFunctions.containsKey(call.calleeName())) {
+                callees.add(call.calleeName());
+            }
+        }, t -> found[0] = true);
+        userFunctions.get(fn).body().forEach(walker::statement);
+        return found[0] || callees.stream().anyMatch(g -> contracts(g, seen));
     }
 
     private boolean passesBuffer(Expr.Call c) {

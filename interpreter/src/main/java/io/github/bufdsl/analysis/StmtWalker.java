@@ -5,12 +5,21 @@ import io.github.bufdsl.ast.Stmt;
 import io.github.bufdsl.ast.TensorExpr;
 import java.util.function.Consumer;
 
-/** Visits every call in statements (into blocks, loops and branches; not into function definitions). */
+/**
+ * Visits every call, and every {@code @tensor} statement, in statements (into blocks, loops and
+ * branches; not into function definitions).
+ */
 final class StmtWalker {
     private final Consumer<Expr.Call> onCall;
+    private final Consumer<Stmt.Tensor> onTensor;
 
     StmtWalker(Consumer<Expr.Call> onCall) {
+        this(onCall, t -> { });
+    }
+
+    StmtWalker(Consumer<Expr.Call> onCall, Consumer<Stmt.Tensor> onTensor) {
         this.onCall = onCall;
+        this.onTensor = onTensor;
     }
 
     void statement(Stmt s) {
@@ -81,6 +90,7 @@ final class StmtWalker {
         }
 
         public Void visitTensor(Stmt.Tensor t) {
+            onTensor.accept(t);
             tensor(t.rhs());
             return null;
         }

@@ -1,6 +1,7 @@
 package io.github.bufdsl.analysis;
 
 import io.github.bufdsl.analysis.Symbolic.Opaque;
+import io.github.bufdsl.diag.Placement;
 import io.github.bufdsl.runtime.TensorRules;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,8 +38,15 @@ final class TensorChecks {
                 refs.add(new TensorRules.Ref(f.tensor(), f.labels(), t == null ? null : knownDims(t)));
             }
             TensorRules.Violation v = TensorRules.term(outRef, refs);
-            if (v != null) {
-                throw run.fail(op.pos(), v.message());
+            if (v != null) { // at the index it concerns, as running places it
+                List<io.github.bufdsl.ast.TensorExpr.Ref> nodes = new ArrayList<>();
+                TensorStatements.refNodes(op.source().rhs(), nodes);
+                List<Placement.Operand> places = new ArrayList<>();
+                for (SizeStmt.Factor f : term) {
+                    places.add(new Placement.Operand(f.tensor(), nodes.get(f.ref())));
+                }
+                throw run.fail(Placement.tensorIndex(v, new Placement.Operand(op.output(), op.source().lhs()), places,
+                        op.pos()), v.message());
             }
         }
     }

@@ -48,7 +48,7 @@ final class TensorStatements {
             refs(t.rhs(), refs);
             SizeStmt.Order order = new SizeStmt.Order(plans, t.optimize(),
                     t.maxIntermediate() == null ? null : SizeExprs.tryExpr(t.maxIntermediate()), t.order(), refs);
-            out.add(new SizeStmt.TensorOp(t.pos(), n.name(), t.lhs().indices(), define, terms, order));
+            out.add(new SizeStmt.TensorOp(t.pos(), n.name(), t.lhs().indices(), define, terms, order, t));
         }
     }
 
@@ -130,6 +130,18 @@ final class TensorStatements {
             }
         }
         return all;
+    }
+
+    /** The indexed tensors of {@link #refs} as written, in the same order, for placing an error. */
+    static void refNodes(TensorExpr t, List<TensorExpr.Ref> into) {
+        if (t instanceof TensorExpr.Ref r && r.tensor() instanceof Expr.Name) {
+            into.add(r);
+        } else if (t instanceof TensorExpr.Binary b) {
+            refNodes(b.left(), into);
+            refNodes(b.right(), into);
+        } else if (t instanceof TensorExpr.Negate n) {
+            refNodes(n.operand(), into);
+        }
     }
 
     /** Every indexed tensor as written, in order (a tensor used twice is there twice). */
