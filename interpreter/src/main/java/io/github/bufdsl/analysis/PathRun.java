@@ -427,7 +427,7 @@ final class PathRun {
                 List<List<SizeStmt>> alternatives = new ArrayList<>();
                 f.branches().subList(i, f.branches().size()).forEach(rest -> alternatives.add(rest.body()));
                 alternatives.add(f.elseBody() == null ? List.of() : f.elseBody());
-                if (!SizeStmts.decideNoSize(alternatives)) {
+                if (!SizeStmts.decideNoSize(alternatives, false)) {
                     throw u;
                 }
                 List<SizeStmt> unknown = new ArrayList<>();

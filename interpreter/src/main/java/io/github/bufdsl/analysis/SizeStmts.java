@@ -1,5 +1,7 @@
 package io.github.bufdsl.analysis;
 
+import io.github.bufdsl.diag.Pos;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -220,15 +222,26 @@ final class SizeStmts {
         }
     }
 
+    /** A loop whose iterations usage does not follow ({@link #unknowable}), with its variable if it has one. */
+    static List<SizeStmt> unfollowed(Pos pos, String var, List<SizeStmt> body) {
+        List<SizeStmt> out = new ArrayList<>();
+        if (var != null) {
+            out.add(new SizeStmt.Opaque(pos, var, false));
+        }
+        unknowable(body, out);
+        return out;
+    }
+
     /**
      * Whether which of these alternatives runs decides no size, so that a condition usage cannot know
      * may choose between them ({@link #unknowable}): none allocates, contracts, calls a function that
-     * sizes, or leaves a loop or function (break, continue, return).
+     * sizes, or leaves a function (return) or, unless {@code mayLeaveLoop}, a loop or an iteration
+     * (break, continue).
      */
-    static boolean decideNoSize(List<List<SizeStmt>> alternatives) {
+    static boolean decideNoSize(List<List<SizeStmt>> alternatives, boolean mayLeaveLoop) {
         return alternatives.stream().noneMatch(body -> body.stream().anyMatch(SizeStmts::changesSizes)
-                || any(body, s -> s instanceof SizeStmt.TensorOp || s instanceof SizeStmt.Break
-                        || s instanceof SizeStmt.Continue || s instanceof SizeStmt.Return));
+                || any(body, s -> s instanceof SizeStmt.TensorOp || s instanceof SizeStmt.Return
+                        || !mayLeaveLoop && (s instanceof SizeStmt.Break || s instanceof SizeStmt.Continue)));
     }
 
     /** The name a statement assigns unconditionally, or null. */

@@ -9,6 +9,7 @@ import io.github.bufdsl.ast.AssignOp;
 import io.github.bufdsl.ast.Expr;
 import io.github.bufdsl.ast.Stmt;
 import io.github.bufdsl.builtins.Role;
+import io.github.bufdsl.diag.DiagnosticException;
 import io.github.bufdsl.diag.Pos;
 import io.github.bufdsl.exec.Builtins;
 import java.util.ArrayList;
@@ -34,6 +35,13 @@ final class SizingBuilder {
     private final Set<String> inProgress;
     /** For each tensor name, the buffer and dimensions of its latest alloc! (to size := from them). */
     private final Map<String, SizeStmt.Alloc> allocations = new LinkedHashMap<>();
+    /** How many loops the statement being translated is in (in its function). */
+    private int loops;
+    /**
+     * In the loop being translated, the first condition usage cannot compute whose branches only leave
+     * an iteration or the loop (if A[i] < 0 continue): an error unless the loop changes no size.
+     */
+    private DiagnosticException leaves;
 
     private SizingBuilder(Set<String> buffers, Map<String, Stmt.Function> userFunctions,
             Map<String, SizingFunction.PseudoFunction> pseudo, Set<String> inProgress) {
@@ -116,8 +124,15 @@ final class SizingBuilder {
                 // if A[i] > 0.5 around no allocation: which branch runs decides no size
                 List<List<SizeStmt>> alternatives = new ArrayList<>(bodies.subList(open, bodies.size()));
                 alternatives.add(elseBody == null ? List.of() : elseBody);
-                if (!SizeStmts.decideNoSize(alternatives)) {
+                if (!SizeStmts.decideNoSize(alternatives, loops > 0)) {
                     expr(i.branches().get(open).condition()); // the error, at the condition
+                }
+                if (!SizeStmts.decideNoSize(alternatives, false) && leaves == null) {
+                    try {
+                        expr(i.branches().get(open).condition());
+                    } catch (DiagnosticException e) {
+                        leaves = e; // the loop's iterations cannot be followed: see loopBody
+                    }
                 }
                 Set<String> names = new LinkedHashSet<>();
                 i.branches().forEach(b -> names(b.condition(), names));
@@ -144,21 +159,24 @@ final class SizingBuilder {
         }
 
         public Void visitFor(Stmt.For f) {
-            List<SizeStmt> body = statements(f.body());
+            LoopBody loop = loopBody(f.body());
+            List<SizeStmt> body = loop.body();
             boolean changes = body.stream().anyMatch(SizeStmts::changesSizes);
+            if (!loop.followed()) {
+                out.addAll(SizeStmts.unfollowed(f.pos(), f.var(), body));
+                return null;
+            }
             if (!(f.iterable() instanceof Expr.Range r)) {
                 if (changes) {
                     throw unsupported(f.pos(), "usage can size loops over a range (for i in 1:n) only");
                 }
-                out.add(new SizeStmt.Opaque(f.pos(), f.var()));
-                SizeStmts.unknowable(body, out);
+                out.addAll(SizeStmts.unfollowed(f.pos(), f.var(), body));
                 return null;
             }
             if (!changes && (tryExpr(r.start()) == null || tryExpr(r.stop()) == null
                     || r.step() != null && tryExpr(r.step()) == null)) {
                 // for j in 1:size(A, 2) around no allocation: how often it runs decides no size
-                out.add(new SizeStmt.Opaque(f.pos(), f.var()));
-                SizeStmts.unknowable(body, out);
+                out.addAll(SizeStmts.unfollowed(f.pos(), f.var(), body));
                 return null;
             }
             out.add(new SizeStmt.For(f.pos(), f.var(), expr(r.start()), r.step() == null ? null : expr(r.step()),
@@ -167,11 +185,14 @@ final class SizingBuilder {
         }
 
         public Void visitWhile(Stmt.While w) {
-            List<SizeStmt> body = statements(w.body());
-            if (body.stream().anyMatch(SizeStmts::changesSizes)) {
+            LoopBody loop = loopBody(w.body());
+            List<SizeStmt> body = loop.body();
+            if (!loop.followed()) {
+                out.addAll(SizeStmts.unfollowed(w.pos(), null, body));
+            } else if (body.stream().anyMatch(SizeStmts::changesSizes)) {
                 out.add(new SizeStmt.While(w.pos(), tryExpr(w.condition()), body));
             } else {
-                SizeStmts.unknowable(body, out);
+                out.addAll(SizeStmts.unfollowed(w.pos(), null, body));
             }
             return null;
         }
@@ -240,6 +261,37 @@ final class SizingBuilder {
         public Void visitUsing(Stmt.Using u) {
             return null;
         }
+    }
+
+    /** A loop's body, and whether usage follows its iterations. */
+    private record LoopBody(List<SizeStmt> body, boolean followed) {
+    }
+
+    /**
+     * A loop's body; not followed when a condition usage cannot compute decides whether an
+     * iteration or the loop ends there (if A[i] < 0 continue) and the body changes no size, so that
+     * the loop is one whose runs usage does not follow ({@link SizeStmts#unknowable}); such a condition
+     * in a loop that changes sizes is the error at the condition.
+     */
+    private LoopBody loopBody(List<Stmt> stmts) {
+        DiagnosticException outer = leaves;
+        leaves = null;
+        loops++;
+        List<SizeStmt> body;
+        try {
+            body = statements(stmts);
+        } finally {
+            loops--;
+        }
+        DiagnosticException inner = leaves;
+        leaves = outer;
+        if (inner == null) {
+            return new LoopBody(body, true);
+        }
+        if (body.stream().anyMatch(SizeStmts::changesSizes)) {
+            throw inner;
+        }
+        return new LoopBody(body, false);
     }
 
     static void use(Pos pos, Set<String> names, List<SizeStmt> out) {

@@ -271,6 +271,45 @@ class SizingTest {
     }
 
     @Test
+    void aConditionUsageCannotComputeMayEndTheIterationsOfALoopAroundNoAllocation() {
+        // if A[i] > 0.5 break / continue in loops that change no size: which iterations ran decides no
+        // size; both were refused at the condition; what the loop assigns is unknowable after it
+        String script = """
+                buf = Buffer(1000)
+                A = alloc!(buf, n)
+                fill!(A, 1.0)
+                i = 0
+                while true
+                    i += 1
+                    if A[i] > 0.5 && i >= 2
+                        break
+                    end
+                end
+                k = 1
+                for j in 1:n
+                    if A[j] < 0
+                        continue
+                    end
+                    k += 1
+                end
+                B = alloc!(buf, n)
+                drop!(buf, B)
+                drop!(buf, A)
+                """;
+        assertEquals(8L, peaks(script, Map.of("n", 4L)).get("buf"));
+        assertEquals(8L, measured(script, Map.of("n", new Value.Int(4))).get("buf"));
+        DiagnosticException e = assertThrows(DiagnosticException.class,
+                () -> peaks(script.replace("alloc!(buf, n)\ndrop!(buf, B)", "alloc!(buf, k)\ndrop!(buf, B)"),
+                        Map.of("n", 4L)));
+        assertTrue(e.getMessage().contains("depends on k") && e.getMessage().contains("assigned at line 16"),
+                e.getMessage());
+        // in a loop that allocates, which iterations run decides the peak: still the error at the condition
+        String allocates = script.replace("k += 1", "k += 1\n    C = alloc!(buf, 1)\n    drop!(buf, C)");
+        e = assertThrows(DiagnosticException.class, () -> peaks(allocates, Map.of("n", 4L)));
+        assertTrue(e.getMessage().contains("usage cannot compute `A[j] < 0`"), e.getMessage());
+    }
+
+    @Test
     void aMissingVariableIsNamed() {
         DiagnosticException e = assertThrows(DiagnosticException.class, () -> peaks(SEED, Map.of()));
         assertTrue(e.getMessage().contains("small"), e.getMessage());
