@@ -82,9 +82,7 @@ final class BufferSteps {
         Level l = run.level(buffer);
         TensorRec t = new TensorRec(a.target() == null ? "a tensor" : a.target(), run.bufferName(buffer), n,
                 a.pos(), dims, l.len, run.ev.function.elementBytes(run.bufferName(buffer)) == 4);
-        if (run.ev.backend.readsNative()) { // the script's Float64 buffers are made off the heap
-            t.offHeap = !run.ev.function.decls().containsKey(t.buffer) ? null : !t.float32;
-        }
+        offHeap(t);
         l.push(t);
         l.taken = true;
         l.len = l.len.plus(n);
@@ -108,8 +106,10 @@ final class BufferSteps {
                 offset.isConstant() ? offset.constantValue() : 0, 0));
         reshapeCalls.putIfAbsent(r.pos(), call + " at line " + r.pos().line());
         Poly n = Poly.constant(1);
+        List<Poly> dims = new ArrayList<>();
         for (SizeExpr d : r.dims()) {
-            n = run.times(n, run.integer(d, "a dimension"));
+            dims.add(run.integer(d, "a dimension"));
+            n = run.times(n, dims.get(dims.size() - 1));
         }
         Poly end = offset.plus(n);
         if (l.reshapeAt == null) { // in reshape mode since the first view after a reset
@@ -122,8 +122,18 @@ final class BufferSteps {
             l.atPeak = new Stack(new TensorRec(r.target() == null ? "a view" : r.target(), r.buffer(), end,
                     r.pos(), null, null, false), null);
         }
-        if (r.target() != null) {
-            run.assign(r.target(), new Opaque(r.pos(), true));
+        if (r.target() != null) { // a view, on no stack: its dimensions and place for @tensor
+            TensorRec view = new TensorRec(r.target(), run.bufferName(r.buffer()), n, r.pos(), dims, offset,
+                    run.ev.function.elementBytes(run.bufferName(r.buffer())) == 4);
+            view.view = true;
+            offHeap(view);
+            run.assign(r.target(), view);
+        }
+    }
+
+    private void offHeap(TensorRec t) {
+        if (run.ev.backend.readsNative()) { // the script's Float64 buffers are made off the heap
+            t.offHeap = !run.ev.function.decls().containsKey(t.buffer) ? null : !t.float32;
         }
     }
 

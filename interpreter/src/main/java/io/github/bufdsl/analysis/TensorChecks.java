@@ -108,9 +108,13 @@ final class TensorChecks {
     /**
      * Whether a contraction reads or writes the tensor in place: on a backend that reads matrices
      * at any offset, or from a Float32 buffer (widened into a copy), always; else when it starts its
-     * buffer, where it starts compared with 0 as the planning compares sizes. Null when not known.
+     * buffer, where it starts compared with 0 as the planning compares sizes; never for a
+     * reshape_buf! view (the runtime uses only whole allocations in place). Null when not known.
      */
     private Boolean direct(TensorRec t) {
+        if (t.view) {
+            return false;
+        }
         if (run.ev.backend.anyOffset() || t.float32) {
             return true;
         }

@@ -20,6 +20,8 @@ final class TensorRec {
     final boolean float32;
     /** Whether its buffer lives off the heap; null when not known (a buffer the script did not make). */
     Boolean offHeap = Boolean.FALSE;
+    /** A reshape_buf! view (on no stack); a contraction copies it, as it is not all of an allocation. */
+    boolean view;
     String droppedBy;
     /** Where it was last used (its allocation until a use), for usage --explain. */
     Pos lastUse;
