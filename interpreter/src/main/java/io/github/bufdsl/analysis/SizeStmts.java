@@ -222,6 +222,14 @@ final class SizeStmts {
         }
     }
 
+    /**
+     * Whether usage must follow a loop with this body iteration by iteration: it changes sizes, or it
+     * may return (the statements after it in the function run or not); else see {@link #unfollowed}.
+     */
+    static boolean mustFollow(List<SizeStmt> body) {
+        return body.stream().anyMatch(SizeStmts::changesSizes) || any(body, s -> s instanceof SizeStmt.Return);
+    }
+
     /** A loop whose iterations usage does not follow ({@link #unknowable}), with its variable if it has one. */
     static List<SizeStmt> unfollowed(Pos pos, String var, List<SizeStmt> body) {
         List<SizeStmt> out = new ArrayList<>();

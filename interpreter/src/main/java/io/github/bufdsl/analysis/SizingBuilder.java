@@ -161,7 +161,7 @@ final class SizingBuilder {
         public Void visitFor(Stmt.For f) {
             LoopBody loop = loopBody(f.body());
             List<SizeStmt> body = loop.body();
-            boolean changes = body.stream().anyMatch(SizeStmts::changesSizes);
+            boolean changes = SizeStmts.mustFollow(body);
             if (!loop.followed()) {
                 out.addAll(SizeStmts.unfollowed(f.pos(), f.var(), body));
                 return null;
@@ -189,7 +189,7 @@ final class SizingBuilder {
             List<SizeStmt> body = loop.body();
             if (!loop.followed()) {
                 out.addAll(SizeStmts.unfollowed(w.pos(), null, body));
-            } else if (body.stream().anyMatch(SizeStmts::changesSizes)) {
+            } else if (SizeStmts.mustFollow(body)) {
                 out.add(new SizeStmt.While(w.pos(), tryExpr(w.condition()), body));
             } else {
                 out.addAll(SizeStmts.unfollowed(w.pos(), null, body));
@@ -288,7 +288,7 @@ final class SizingBuilder {
         if (inner == null) {
             return new LoopBody(body, true);
         }
-        if (body.stream().anyMatch(SizeStmts::changesSizes)) {
+        if (SizeStmts.mustFollow(body)) {
             throw inner;
         }
         return new LoopBody(body, false);
