@@ -415,18 +415,11 @@ final class PathRun {
                 taken = bool(b.condition());
             } catch (OpenCondition open) {
                 openSeen.merge(open.atom, 1, Integer::sum);
-                List<List<SizeStmt>> alternatives = new ArrayList<>();
-                for (SizeStmt.Branch rest : f.branches().subList(i, f.branches().size())) {
-                    alternatives.add(rest.body());
-                }
-                alternatives.add(f.elseBody() == null ? List.of() : f.elseBody());
-                merger.largest(f, alternatives);
+                merger.largest(f, alternativesFrom(f, i));
                 return;
             } catch (Unknowable u) {
                 // if s > 0 with s = sum(A) around no allocation: which branch runs decides no size
-                List<List<SizeStmt>> alternatives = new ArrayList<>();
-                f.branches().subList(i, f.branches().size()).forEach(rest -> alternatives.add(rest.body()));
-                alternatives.add(f.elseBody() == null ? List.of() : f.elseBody());
+                List<List<SizeStmt>> alternatives = alternativesFrom(f, i);
                 if (!SizeStmts.decideNoSize(alternatives, false)) {
                     throw u;
                 }
@@ -443,6 +436,14 @@ final class PathRun {
         if (f.elseBody() != null) {
             statements(f.elseBody());
         }
+    }
+
+    /** The bodies that may still run once branch {@code i}'s condition is reached: its, the later ones', the else. */
+    private static List<List<SizeStmt>> alternativesFrom(SizeStmt.If f, int i) {
+        List<List<SizeStmt>> alternatives = new ArrayList<>();
+        f.branches().subList(i, f.branches().size()).forEach(rest -> alternatives.add(rest.body()));
+        alternatives.add(f.elseBody() == null ? List.of() : f.elseBody());
+        return alternatives;
     }
 
     /** The value of an open condition on this path: fixed by the prefix, or the first time, a new branch point. */

@@ -80,11 +80,7 @@ class EjmlBackendTest {
     void productsWithATransposedAllocateNothingOnceWarm() {
         // the kernel gathers blocks of a's columns into a scratch array kept per thread: products after
         // the first, also with a smaller k, allocate nothing (a single-threaded size: 40 x 30 x 200)
-        var bean = java.lang.management.ManagementFactory.getThreadMXBean();
-        org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean);
-        var counting = (com.sun.management.ThreadMXBean) bean;
-        org.junit.jupiter.api.Assumptions.assumeTrue(counting.isThreadAllocatedMemorySupported()
-                && counting.isThreadAllocatedMemoryEnabled());
+        var counting = GarbageTest.bean();
         SplittableRandom r = new SplittableRandom(3);
         int m = 40;
         int n = 30;
@@ -95,12 +91,11 @@ class EjmlBackendTest {
         EjmlBackend backend = new EjmlBackend();
         assertTrue((double) m * n * k < EjmlBackend.CONCURRENT_FLOPS);
         backend.multiply(m, n, k, 1.0, a, 0, true, b, 0, true, 0.0, c, 0);
-        long id = Thread.currentThread().getId();
-        long before = counting.getThreadAllocatedBytes(id);
+        long before = GarbageTest.allocated(counting);
         for (int i = 0; i < 50; i++) {
             backend.multiply(m, n, k - i, 1.0, a, 0, true, b, 0, true, 0.0, c, 0);
         }
-        long bytes = counting.getThreadAllocatedBytes(id) - before;
+        long bytes = GarbageTest.allocated(counting) - before;
         // one gathered block is 8 * k doubles (12.8 KB here): fifty products allocating it would be 640 KB
         assertTrue(bytes < 8 * 8 * k, "50 products allocated " + bytes + " bytes");
     }

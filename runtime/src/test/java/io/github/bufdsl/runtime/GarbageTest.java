@@ -17,7 +17,8 @@ class GarbageTest {
     private static final int PAIRS = 20_000;
     private static long sink;
 
-    private static com.sun.management.ThreadMXBean bean() {
+    /** The JVM's per-thread allocation counter; the test is skipped where it does not count. */
+    static com.sun.management.ThreadMXBean bean() {
         var bean = ManagementFactory.getThreadMXBean();
         assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "the JVM does not count allocated bytes");
         var counting = (com.sun.management.ThreadMXBean) bean;
@@ -25,7 +26,8 @@ class GarbageTest {
         return counting;
     }
 
-    private static long allocated(com.sun.management.ThreadMXBean bean) {
+    /** Bytes the calling thread has allocated so far. */
+    static long allocated(com.sun.management.ThreadMXBean bean) {
         return bean.getThreadAllocatedBytes(Thread.currentThread().getId());
     }
 
