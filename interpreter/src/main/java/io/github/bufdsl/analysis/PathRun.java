@@ -349,6 +349,10 @@ final class PathRun {
 
         public Boolean visitLet(SizeStmt.Let s) {
             at = s.pos();
+            if (s.value() instanceof SizeExpr.Var v && lookup(v.name()) instanceof TensorRec t) {
+                assign(s.name(), t); // C = B names the same tensor, as in Julia: nothing is copied
+                return false;
+            }
             assign(s.name(), valueOrUnknowable(s.value(), s.pos()));
             return false;
         }
@@ -395,6 +399,7 @@ final class PathRun {
         public Boolean visitTensorOp(SizeStmt.TensorOp s) {
             at = s.pos();
             tensors.checkIndices(s);
+            tensors.checkOverlap(s);
             tensors.workspace(s);
             return false;
         }

@@ -51,6 +51,30 @@ final class TensorChecks {
         }
     }
 
+    /**
+     * The rule that the output may not share memory with a tensor the last step of a term reads
+     * ({@link TensorRules#overlap}), where that is certain before running: the output is the very
+     * tensor a term of one or two factors reads as it is (a factor with a repeated index is read
+     * through a traced copy), and it is not empty. Terms of three or more factors end with a step
+     * whose operands depend on the order of contraction; running checks those.
+     */
+    void checkOverlap(SizeStmt.TensorOp op) {
+        if (op.define() || !(run.lookup(op.output()) instanceof TensorRec out)
+                || out.size.isConstant() && out.size.constantValue() == 0) {
+            return;
+        }
+        for (List<SizeStmt.Factor> term : op.terms()) {
+            if (term.size() > 2) {
+                continue;
+            }
+            for (SizeStmt.Factor f : term) {
+                if (run.lookup(f.tensor()) == out && f.labels().stream().distinct().count() == f.labels().size()) {
+                    throw run.fail(op.pos(), TensorRules.overlap(op.output(), f.tensor()));
+                }
+            }
+        }
+    }
+
     /** A record's dimensions for the index rules: numbers where known, else {@link TensorRules#UNKNOWN}. */
     static long[] knownDims(TensorRec t) {
         if (t.dims == null) {

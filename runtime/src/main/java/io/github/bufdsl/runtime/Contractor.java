@@ -772,8 +772,7 @@ public final class Contractor {
     }
 
     private static BufferException overlap(Tensor out, Tensor in) {
-        return new BufferException("the output " + out.describe() + " shares memory with the input " + in.describe()
-                + "; write the result to a separate tensor");
+        return new BufferException(TensorRules.overlap(out.describe(), in.describe()));
     }
 
     private static int positionOf(Tensor t, long linear) {

@@ -186,6 +186,16 @@ public final class TensorRules {
         return "index " + label + " has dimension " + first + " on " + firstOn + " but " + second + " on " + secondOn;
     }
 
+    /**
+     * The rule that the output of a contraction may not share memory with a tensor the same step
+     * reads (the result would overwrite elements still to be read): its words, for the runtime that
+     * finds it from the tensors' positions and for callers that find it before running.
+     */
+    public static String overlap(String output, String input) {
+        return "the output " + output + " shares memory with the input " + input
+                + "; write the result to a separate tensor";
+    }
+
     /** Throws the violation, if any, as a {@link ShapeMismatchException}. */
     public static void check(Violation v) {
         if (v != null) {
