@@ -278,6 +278,8 @@ final class LoopApply {
 
     /** The variables the iteration assigned, as the iteration at {@code last} left them. */
     void assignValues(LoopSummary s, Poly last, String var) {
+        // first, so that a counter the body steps (k += 2 in a counted while) ends as the body left it
+        run.assign(var, last);
         for (String name : s.written()) {
             Object v = s.values().get(name);
             if (v instanceof Poly poly) {
@@ -290,7 +292,6 @@ final class LoopApply {
                 run.assign(name, v);
             }
         }
-        run.assign(var, last);
     }
 
     final Map<TensorRec, TensorRec> renamedAll = new IdentityHashMap<>();

@@ -25,10 +25,17 @@ final class LoopIteration {
      */
     void whileLoop(SizeStmt.While w) {
         if (w.condition() != null && run.known(w.condition())) {
-            long[] guard = {0};
+            boolean sizes = SizeStmts.mustFollow(w.body());
+            PathRun.State before = sizes ? null : run.save();
+            long iterations = 0;
             while (run.known(w.condition()) && run.bool(w.condition())) {
                 run.tick(w.pos(), "this while loop");
-                guard[0]++;
+                if (!sizes && ++iterations > UNSIZED_ITERATIONS) {
+                    // around no allocation, followed only for its scalars: past this, they are unknowable after it
+                    run.restore(before);
+                    run.statements(SizeStmts.unfollowed(w.pos(), null, w.body()));
+                    return;
+                }
                 try {
                     run.statements(w.body());
                 } catch (BreakLoop b) {
@@ -44,6 +51,9 @@ final class LoopIteration {
         }
         oneIteration(w);
     }
+
+    /** Iterations of a while loop around no allocation that usage follows to know its scalars after it. */
+    static final long UNSIZED_ITERATIONS = 100_000;
 
     /** A while loop sized by one iteration, which must give back what it takes. */
     private void oneIteration(SizeStmt.While w) {

@@ -189,7 +189,9 @@ final class SizingBuilder {
             List<SizeStmt> body = loop.body();
             if (!loop.followed()) {
                 out.addAll(SizeStmts.unfollowed(w.pos(), null, body));
-            } else if (SizeStmts.mustFollow(body)) {
+            } else if (SizeStmts.mustFollow(body) || tryExpr(w.condition()) != null) {
+                // k = 1; while k < n; k += 2; end: followed (counted, or iterated while usage knows the
+                // condition), so that k is known after it; else its scalars are unknowable after it
                 out.add(new SizeStmt.While(w.pos(), tryExpr(w.condition()), body));
             } else {
                 out.addAll(SizeStmts.unfollowed(w.pos(), null, body));
