@@ -189,9 +189,7 @@ final class SizingBuilder {
             List<SizeStmt> body = loop.body();
             if (!loop.followed()) {
                 out.addAll(SizeStmts.unfollowed(w.pos(), null, body));
-            } else if (SizeStmts.mustFollow(body) || tryExpr(w.condition()) != null) {
-                // k = 1; while k < n; k += 2; end: followed (counted, or iterated while usage knows the
-                // condition), so that k is known after it; else its scalars are unknowable after it
+            } else if (SizeStmts.mustFollow(body) || followable(tryExpr(w.condition()), body)) {
                 out.add(new SizeStmt.While(w.pos(), tryExpr(w.condition()), body));
             } else {
                 out.addAll(SizeStmts.unfollowed(w.pos(), null, body));
@@ -263,6 +261,16 @@ final class SizingBuilder {
         public Void visitUsing(Stmt.Using u) {
             return null;
         }
+    }
+
+    /**
+     * Whether usage follows a while loop around no allocation, so that the scalars it computes are known
+     * after it ({@code k = 1; while k < n; k += 2; end}: counted, or iterated while usage knows the
+     * condition): its condition is arithmetic, and a {@code while true} can be left (one that cannot
+     * runs until the run's time-out, which is not an error before running).
+     */
+    private static boolean followable(SizeExpr condition, List<SizeStmt> body) {
+        return condition != null && !(condition instanceof SizeExpr.Flag f && f.value() && !CountedLoop.leaves(body));
     }
 
     /** A loop's body, and whether usage follows its iterations. */
