@@ -65,15 +65,19 @@ final class FunctionCalls {
         run.bufferParams = buffersHere;
         callDepth++;
         calling.add(c.function());
+        TensorRec returned = null;
         try {
             run.statements(f.body());
         } catch (Returned r) {
-            // the function returned early
+            returned = r.value;
         } finally {
             callDepth--;
             calling.remove(calling.size() - 1);
             run.locals = savedLocals;
             run.bufferParams = savedBuffers;
+        }
+        if (c.target() != null) { // the tensor it returns, as this path has it; any other value is not followed
+            run.assign(c.target(), returned != null ? returned : new Opaque(c.pos()));
         }
     }
 }

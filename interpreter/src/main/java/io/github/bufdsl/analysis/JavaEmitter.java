@@ -15,6 +15,9 @@ public final class JavaEmitter {
     private final Set<String> booleans = new LinkedHashSet<>();
     /** Variables declared at the top of the method being written. */
     private final Set<String> declared = new LinkedHashSet<>();
+    /** The pseudo_ functions, for their calls' results; and the one being emitted (null at the top). */
+    private java.util.Map<String, SizingFunction.PseudoFunction> functions = java.util.Map.of();
+    private SizingFunction.PseudoFunction current;
 
     /**
      * Script names may end in '!' (contract_pair!), which Java names cannot: the '!' after a name's
@@ -37,6 +40,7 @@ public final class JavaEmitter {
      */
     public static String emit(SizingFunction f, String className) {
         JavaEmitter e = new JavaEmitter();
+        e.functions = f.functions();
         List<SizeStmt> body = Pruner.prune(f.body());
         e.findBooleans(body);
         f.functions().values().forEach(pf -> e.findBooleans(pf.body()));
@@ -67,10 +71,16 @@ public final class JavaEmitter {
                         : (e.booleans.contains(p) ? "boolean " : "long ") + p);
             }
             List<SizeStmt> pb = Pruner.prune(pf.body());
-            e.out.append("\n    private static void pseudo_").append(pf.name()).append('(')
+            // the length of the tensor it returns (0 for anything else)
+            e.out.append("\n    private static long pseudo_").append(pf.name()).append('(')
                     .append(String.join(", ", ps)).append(") {\n");
+            e.current = pf;
             e.declarations(pb, 2, new LinkedHashSet<>(pf.params()));
             e.statements(pb, 2);
+            if (completes(pb)) {
+                e.line(2, "return 0;");
+            }
+            e.current = null;
             e.out.append("    }\n");
         }
         e.out.append("""
@@ -124,11 +134,32 @@ public final class JavaEmitter {
         }
     }
 
-    /** The names the emitted statements assign (an alloc!'s target, a let, an alias), at any depth. */
+    /**
+     * Whether Java can complete these statements normally (a return after them is reachable): they do
+     * not end in a return, an if whose every branch and else ends so, or a loop that cannot end.
+     */
+    private static boolean completes(List<SizeStmt> body) {
+        if (body.isEmpty()) {
+            return true;
+        }
+        SizeStmt last = body.get(body.size() - 1);
+        if (last instanceof SizeStmt.Return) {
+            return false;
+        }
+        if (last instanceof SizeStmt.While w) { // a block of one iteration, or while (true) left by a break only
+            return w.condition() == null ? completes(w.body()) : !(w.condition() instanceof SizeExpr.Flag t
+                    && t.value()) || SizeStmts.any(w.body(), x -> x instanceof SizeStmt.Break);
+        }
+        return !(last instanceof SizeStmt.If f && f.elseBody() != null && !completes(f.elseBody())
+                && f.branches().stream().noneMatch(b -> completes(b.body())));
+    }
+
+    /** The names the emitted statements assign (an alloc!'s target, a let, an alias, a call's), at any depth. */
     private static void assigned(List<SizeStmt> body, Set<String> into) {
         for (SizeStmt s : body) {
-            if (s instanceof SizeStmt.Alloc a && a.target() != null) {
-                into.add(a.target());
+            if (s instanceof SizeStmt.Alloc a && a.target() != null
+                    || s instanceof SizeStmt.Call c && c.target() != null) {
+                into.add(SizeStmts.target(s));
             } else if (s instanceof SizeStmt.Let l) {
                 into.add(l.name());
             } else if (s instanceof SizeStmt.Alias a) {
@@ -226,7 +257,8 @@ public final class JavaEmitter {
         }
 
         public Void visitReturn(SizeStmt.Return s) {
-            line(depth, "return;");
+            String value = ReturnedTensor.printed(s, current);
+            line(depth, "return " + (value == null ? "0" : value) + ";");
             return null;
         }
 
@@ -246,7 +278,8 @@ public final class JavaEmitter {
                 args.add(a.buffer() != null ? "len" + a.buffer() + ", peak" + a.buffer()
                         : a.value() == null ? "0" : expr(a.value()));
             }
-            line(depth, "pseudo_" + c.function() + "(" + String.join(", ", args) + ");");
+            String call = "pseudo_" + c.function() + "(" + String.join(", ", args) + ");";
+            line(depth, c.target() != null ? c.target() + " = " + call : call);
             return null;
         }
 

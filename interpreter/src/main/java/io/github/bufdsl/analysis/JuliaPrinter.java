@@ -10,6 +10,9 @@ public final class JuliaPrinter {
     private static final String RULE = "=============================================";
 
     private final StringBuilder out = new StringBuilder();
+    /** The pseudo_ functions, for their calls' results; and the one being printed (null at the top). */
+    private java.util.Map<String, SizingFunction.PseudoFunction> functions = java.util.Map.of();
+    private SizingFunction.PseudoFunction current;
 
     private JuliaPrinter() {
     }
@@ -49,7 +52,9 @@ public final class JuliaPrinter {
     }
 
     private void pseudoFunctions(SizingFunction f) {
+        functions = f.functions();
         for (SizingFunction.PseudoFunction pf : f.functions().values()) {
+            current = pf;
             StringBuilder params = new StringBuilder();
             for (int i = 0; i < pf.params().size(); i++) {
                 String p = pf.params().get(i);
@@ -59,6 +64,7 @@ public final class JuliaPrinter {
             statements(1, Pruner.prune(pf.body()));
             out.append("end\n");
         }
+        current = null;
     }
 
     private void body(SizingFunction f) {
@@ -145,12 +151,15 @@ public final class JuliaPrinter {
                 args.append(args.length() > 0 ? ", " : "").append(a.buffer() != null
                         ? "len" + a.buffer() + ", peak" + a.buffer() : a.value() == null ? "nothing" : expr(a.value()));
             }
-            line(depth, "pseudo_" + c.function() + "(" + args + ")");
+            String call = "pseudo_" + c.function() + "(" + args + ")";
+            boolean value = c.target() != null && ReturnedTensor.printsValue(functions.get(c.function()));
+            line(depth, value ? c.target() + " = " + call : call);
             return null;
         }
 
         public Void visitReturn(SizeStmt.Return s) {
-            line(depth, "return");
+            String value = ReturnedTensor.printed(s, current);
+            line(depth, value == null ? "return" : "return " + value);
             return null;
         }
 

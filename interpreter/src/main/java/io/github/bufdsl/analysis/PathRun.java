@@ -373,7 +373,7 @@ final class PathRun {
         }
 
         public Boolean visitReturn(SizeStmt.Return s) {
-            throw new Returned();
+            throw new Returned(s.value() != null && lookup(s.value()) instanceof TensorRec t ? t : null);
         }
 
         public Boolean visitBreak(SizeStmt.Break s) {

@@ -132,6 +132,9 @@ final class Pruner {
         }
 
         public Void visitCall(SizeStmt.Call c) {
+            if (c.target() != null) {
+                live.remove(c.target());
+            }
             for (SizeStmt.Arg a : c.args()) {
                 if (a.value() != null) {
                     vars(a.value(), live);

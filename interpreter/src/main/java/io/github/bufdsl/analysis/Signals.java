@@ -29,10 +29,17 @@ final class Signals {
         }
     }
 
-    /** A {@code return} leaving a user function. */
+    /** A {@code return} leaving a user function, with the tensor it returns (null for any other value). */
     static final class Returned extends RuntimeException {
+        final TensorRec value;
+
         Returned() {
+            this(null);
+        }
+
+        Returned(TensorRec value) {
             super(null, null, false, false);
+            this.value = value;
         }
     }
 

@@ -76,6 +76,39 @@ final class SizeExprs {
         return null;
     }
 
+    /** {@code e} with each variable replaced by its value in {@code values}; null if one has none there. */
+    static SizeExpr substitute(SizeExpr e, java.util.Map<String, SizeExpr> values) {
+        if (e instanceof SizeExpr.Var v) {
+            return values.get(v.name());
+        }
+        if (e instanceof SizeExpr.Bin b) {
+            SizeExpr l = substitute(b.left(), values);
+            SizeExpr r = substitute(b.right(), values);
+            return l == null || r == null ? null : new SizeExpr.Bin(b.op(), l, r);
+        }
+        if (e instanceof SizeExpr.Logic l) {
+            SizeExpr x = substitute(l.left(), values);
+            SizeExpr y = substitute(l.right(), values);
+            return x == null || y == null ? null : new SizeExpr.Logic(l.isAnd(), x, y);
+        }
+        if (e instanceof SizeExpr.Unary u) {
+            SizeExpr x = substitute(u.operand(), values);
+            return x == null ? null : new SizeExpr.Unary(u.op(), x);
+        }
+        if (e instanceof SizeExpr.Call c) {
+            List<SizeExpr> args = new ArrayList<>();
+            for (SizeExpr a : c.args()) {
+                SizeExpr x = substitute(a, values);
+                if (x == null) {
+                    return null;
+                }
+                args.add(x);
+            }
+            return new SizeExpr.Call(c.function(), args);
+        }
+        return e; // a number, a real or a flag
+    }
+
     /** Every plain name an expression reads. */
     static void names(Expr e, Set<String> into) {
         if (e instanceof Expr.Name n) {

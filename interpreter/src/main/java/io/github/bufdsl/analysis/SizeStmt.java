@@ -169,8 +169,12 @@ public sealed interface SizeStmt {
         }
     }
 
-    /** A call of a user function that takes a buffer: {@code pseudo_f(lenbuf, peakbuf, args...)}. */
-    record Call(Pos pos, String function, List<Arg> args) implements SizeStmt {
+    /**
+     * A call of a user function that takes a buffer: {@code pseudo_f(lenbuf, peakbuf, args...)};
+     * {@code target} (null when none) is assigned what it returns: the tensor its {@code return}
+     * names, with its buffer and dimensions as the call's path has them, else a value usage cannot know.
+     */
+    record Call(Pos pos, String function, List<Arg> args, String target) implements SizeStmt {
         public <R> R accept(Visitor<R> v) {
             return v.visitCall(this);
         }
@@ -180,8 +184,8 @@ public sealed interface SizeStmt {
     record Arg(String buffer, SizeExpr value) {
     }
 
-    /** {@code return} inside a user function. */
-    record Return(Pos pos) implements SizeStmt {
+    /** {@code return} inside a user function; {@code value} is the name it returns (null for anything else). */
+    record Return(Pos pos, String value) implements SizeStmt {
         public <R> R accept(Visitor<R> v) {
             return v.visitReturn(this);
         }

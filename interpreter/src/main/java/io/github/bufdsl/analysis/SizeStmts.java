@@ -215,6 +215,8 @@ final class SizeStmts {
                 out.add(new SizeStmt.Opaque(l.pos(), l.name(), false));
             } else if (s instanceof SizeStmt.For f) {
                 out.add(new SizeStmt.Opaque(f.pos(), f.var(), false));
+            } else if (s instanceof SizeStmt.Call c && c.target() != null) {
+                out.add(new SizeStmt.Opaque(c.pos(), c.target(), false));
             }
             for (List<SizeStmt> inner : bodies(s)) {
                 unknowable(inner, out);
@@ -315,7 +317,7 @@ final class SizeStmts {
         }
 
         public String visitCall(SizeStmt.Call s) {
-            return null; // the caller's target is an Opaque after the call
+            return s.target();
         }
 
         public String visitReturn(SizeStmt.Return s) {

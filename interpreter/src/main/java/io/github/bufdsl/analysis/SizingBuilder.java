@@ -65,7 +65,13 @@ final class SizingBuilder {
                 List<SizeStmt> one = new ArrayList<>();
                 b.assignment(a, one);
                 // from before the block only what assigns values: its allocations are not the block's
-                one.stream().filter(x -> x instanceof SizeStmt.Let || x instanceof SizeStmt.Opaque).forEach(out::add);
+                for (SizeStmt x : one) {
+                    if (x instanceof SizeStmt.Let || x instanceof SizeStmt.Opaque) {
+                        out.add(x);
+                    } else if (x instanceof SizeStmt.Call c && c.target() != null) {
+                        out.add(new SizeStmt.Opaque(c.pos(), c.target()));
+                    }
+                }
             }
         }
         out.addAll(b.statements(body));
@@ -207,7 +213,7 @@ final class SizingBuilder {
                 names(r.value(), names);
                 use(r.pos(), names, out);
             }
-            out.add(new SizeStmt.Return(r.pos()));
+            out.add(new SizeStmt.Return(r.pos(), r.value() instanceof Expr.Name n ? n.name() : null));
             return null;
         }
 
@@ -478,10 +484,8 @@ final class SizingBuilder {
         SizingFunction.PseudoFunction existing = pseudo.get(fn);
         if (existing == null && inProgress.contains(fn)) {
             // a recursive call: sized by evaluating the calls, which needs the arguments' values
-            out.add(new SizeStmt.Call(c.pos(), fn, args));
-            if (target != null) {
-                out.add(new SizeStmt.Opaque(c.pos(), target));
-            }
+            out.add(new SizeStmt.Call(c.pos(), fn, args, target));
+            allocations.remove(target);
             return;
         }
         if (existing == null) {
@@ -505,9 +509,14 @@ final class SizingBuilder {
             throw unsupported(c.pos(), "usage sizes " + fn + " for one arrangement of buffer arguments;"
                     + " here they are passed in other places than at its first call");
         }
-        out.add(new SizeStmt.Call(c.pos(), fn, args));
+        out.add(new SizeStmt.Call(c.pos(), fn, args, target));
         if (target != null) {
-            out.add(new SizeStmt.Opaque(c.pos(), target));
+            SizeStmt.Alloc returned = ReturnedTensor.of(pseudo.get(fn), args, c.pos(), target);
+            if (returned != null) {
+                allocations.put(target, returned);
+            } else {
+                allocations.remove(target);
+            }
         }
     }
 
