@@ -31,9 +31,10 @@ import org.junit.jupiter.api.TestFactory;
  * {@code examples/TESTS}), what {@code usage} predicts with the same {@code --var} values equals
  * what {@code run --stats} measures, per buffer: each Buffer's and {@code @buffer}'s peak, each
  * ThreadsBuffer's peak per buffer (and in total when usage knows how many buffers it has), and the
- * workspace of {@code @tensor}.
+ * workspace of {@code @tensor}. On the default backend here; {@code BlasUsageMatchesRunTest} (module
+ * backend-blas, which has this module's tests on its class path) runs the same cases on {@code blas}.
  */
-class UsageMatchesRunTest {
+public class UsageMatchesRunTest {
     /**
      * Cases where the two disagree today because of the analyzer, with the reason. Each must still
      * disagree (the test fails when one agrees: then remove it from here).
@@ -42,7 +43,11 @@ class UsageMatchesRunTest {
 
     @TestFactory
     Stream<DynamicTest> usageEqualsRunStats() throws IOException {
-        Path dir = GoldenTest.root();
+        return cases(GoldenTest.root(), "ejml");
+    }
+
+    /** One test per run case of {@code dir/TESTS}, comparing usage with run --stats on {@code backend}. */
+    public static Stream<DynamicTest> cases(Path dir, String backend) throws IOException {
         List<DynamicTest> tests = new ArrayList<>();
         for (String line : Files.readAllLines(dir.resolve("TESTS"))) {
             String[] parts = line.strip().split("\\s+");
@@ -51,7 +56,7 @@ class UsageMatchesRunTest {
             }
             String name = parts[0];
             List<String> args = List.of(parts).subList(3, parts.length);
-            tests.add(DynamicTest.dynamicTest(name, () -> compare(dir, name, args)));
+            tests.add(DynamicTest.dynamicTest(name, () -> compare(dir, name, args, backend)));
         }
         assertTrue(tests.size() >= 10, "too few run cases in " + dir.resolve("TESTS"));
         return tests.stream();
@@ -87,7 +92,7 @@ class UsageMatchesRunTest {
         return io.github.bufdsl.analysis.FormulaValue.of(formula, values);
     }
 
-    private static void compare(Path dir, String name, List<String> args) throws Exception {
+    private static void compare(Path dir, String name, List<String> args, String backend) throws Exception {
         String file = args.get(0);
         List<String> vars = new ArrayList<>();
         Long seed = null;
@@ -101,7 +106,7 @@ class UsageMatchesRunTest {
                 }
             }
         }
-        BufScript script = BufScript.load(dir.resolve(file), file);
+        BufScript script = BufScript.load(dir.resolve(file), file).withBackend(backend);
         Map<String, Object> bindings = VarParser.parse(vars, script.freeVariables());
         Usage usage = script.usage(bindings);
         PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
@@ -138,7 +143,7 @@ class UsageMatchesRunTest {
             assertNotEquals(predicted, measured, name + " agrees now: remove it from KNOWN (" + KNOWN.get(name) + ")");
         } else {
             assertEquals(predicted, measured, "usage (expected) against run --stats (actual) for " + name + " "
-                    + String.join(" ", args));
+                    + String.join(" ", args) + " --backend " + backend);
         }
     }
 }
