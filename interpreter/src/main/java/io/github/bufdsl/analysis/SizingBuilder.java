@@ -103,6 +103,12 @@ final class SizingBuilder {
         }
 
         public Void visitExpr(Stmt.ExprStmt e) {
+            Expr.Ternary t = TernarySplit.first(e.expr());
+            if (t != null) {
+                statement(split(t, new Stmt.ExprStmt(e.pos(), TernarySplit.replace(e.expr(), t, t.ifTrue())),
+                        new Stmt.ExprStmt(e.pos(), TernarySplit.replace(e.expr(), t, t.ifFalse()))), out);
+                return null;
+            }
             nestedCalls(e.expr(), true, out);
             if (!(e.expr() instanceof Expr.Call c && call(null, c, out))) {
                 Set<String> names = new LinkedHashSet<>();
@@ -316,7 +322,19 @@ final class SizingBuilder {
         }
     }
 
+    /** The statement of a ternary as the {@code if} it runs as: {@code yes} where its condition holds, else {@code no}. */
+    private static Stmt split(Expr.Ternary t, Stmt yes, Stmt no) {
+        return new Stmt.If(yes.pos(), List.of(new Stmt.Branch(t.pos(), t.condition(), List.of(yes))), List.of(no));
+    }
+
     private void assignment(Stmt.Assign a, List<SizeStmt> out) {
+        Expr.Ternary tern = TernarySplit.first(a.value());
+        if (tern != null) { // x = c ? p : q is sized as if c; x = p; else x = q; end
+            statement(split(tern, new Stmt.Assign(a.pos(), a.targets(), a.op(),
+                    TernarySplit.replace(a.value(), tern, tern.ifTrue())), new Stmt.Assign(a.pos(), a.targets(),
+                    a.op(), TernarySplit.replace(a.value(), tern, tern.ifFalse()))), out);
+            return;
+        }
         nestedCalls(a.value(), a.targets().size() == 1 && a.targets().get(0) instanceof Expr.Name, out);
         Set<String> used = new LinkedHashSet<>();
         names(a.value(), used);
