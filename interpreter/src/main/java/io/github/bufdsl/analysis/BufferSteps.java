@@ -64,9 +64,26 @@ final class BufferSteps {
             }
             dims.add(d);
         }
-        if (!(first instanceof TensorRec from) || dims.contains(null)) {
-            run.assign(a.target(), new Opaque(a.pos(), false));
+        if (first == null || first instanceof Opaque o && o.elsewhere()) {
+            // of a tensor the code being sized does not allocate, in a buffer it does not size
+            run.assign(a.target(), new Opaque(a.pos(), false, true));
             return;
+        }
+        if (!(first instanceof TensorRec from) || dims.contains(null)) {
+            String unknown = null;
+            for (List<SizeStmt.Factor> term : terms) {
+                for (SizeStmt.Factor f : term) {
+                    if (unknown == null && !(run.lookup(f.tensor()) instanceof TensorRec r && r.dims != null)) {
+                        unknown = f.tensor();
+                    }
+                }
+            }
+            Object v = unknown == null ? null : run.lookup(unknown);
+            throw run.impossible("usage cannot size " + a.target() + ", which @tensor ... := allocates here: it"
+                    + " needs the buffer and dimensions of " + (unknown == null ? "the tensors on the right"
+                    : unknown) + (v instanceof Opaque o
+                    ? ", assigned at line " + o.pos().line() + " from a value known only when running"
+                    : ", which usage does not know here"));
         }
         String buffer = run.localName(from.buffer);
         rule(a.pos(), "@tensor " + a.target() + " := ...: ", BufferRules.alloc(stackView(buffer), 0));
@@ -164,7 +181,8 @@ final class BufferSteps {
 
     void use(SizeStmt.Use u) {
         for (String name : u.names()) {
-            if (run.lookup(name) instanceof TensorRec t) {
+            if (run.lookup(name) instanceof TensorRec v) {
+                TensorRec t = v.of != null ? v.of : v; // a slice uses the tensor it is part of
                 rule(u.pos(), "", BufferRules.use(name, t.droppedBy));
                 t.lastUse = u.pos();
                 Level l = run.levels.get(t.buffer);

@@ -358,12 +358,13 @@ final class PathRun {
         }
 
         public Boolean visitAlias(SizeStmt.Alias s) {
-            assign(s.name(), lookup(s.of()));
+            at = s.pos();
+            assign(s.name(), s.slice() == null ? lookup(s.of()) : SliceViews.view(PathRun.this, s));
             return false;
         }
 
         public Boolean visitOpaque(SizeStmt.Opaque s) {
-            assign(s.name(), new Opaque(s.pos(), s.view()));
+            assign(s.name(), new Opaque(s.pos(), s.view(), s.elsewhere()));
             return false;
         }
 

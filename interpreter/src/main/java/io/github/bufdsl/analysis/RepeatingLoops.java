@@ -135,6 +135,13 @@ final class RepeatingLoops {
 
         public Void visitAlias(SizeStmt.Alias s) {
             into.add(s.of());
+            if (s.slice() != null) {
+                s.slice().forEach(i -> {
+                    vars(i.start(), into);
+                    vars(i.step(), into);
+                    vars(i.stop(), into);
+                });
+            }
             return null;
         }
 

@@ -202,17 +202,38 @@ public sealed interface SizeStmt {
         }
     }
 
-    /** {@code name = other} for tensors ({@code An = neuralyze(A)}): the same allocation. */
-    record Alias(Pos pos, String name, String of) implements SizeStmt {
+    /**
+     * {@code name = other} for tensors ({@code An = neuralyze(A)}): the same allocation; with
+     * {@code slice}, {@code name = other[...]}: a view of part of it, one index per dimension.
+     */
+    record Alias(Pos pos, String name, String of, List<SliceIndex> slice) implements SizeStmt {
+        Alias(Pos pos, String name, String of) {
+            this(pos, name, of, null);
+        }
+
         public <R> R accept(Visitor<R> v) {
             return v.visitAlias(this);
         }
     }
 
-    /** An assignment whose value usage cannot know before running; a size that reads it is an error. */
-    record Opaque(Pos pos, String name, boolean view) implements SizeStmt {
+    /**
+     * One index of a slice: {@code :} (all null), an integer ({@code start} only), or a range
+     * {@code start:step:stop} ({@code step} null for 1).
+     */
+    record SliceIndex(SizeExpr start, SizeExpr step, SizeExpr stop) {
+    }
+
+    /**
+     * An assignment whose value usage cannot know before running; a size that reads it is an error.
+     * {@code view}: a slice or view; {@code elsewhere}: a tensor of a buffer this function does not size.
+     */
+    record Opaque(Pos pos, String name, boolean view, boolean elsewhere) implements SizeStmt {
         public <R> R accept(Visitor<R> v) {
             return v.visitOpaque(this);
+        }
+
+        Opaque(Pos pos, String name, boolean view) {
+            this(pos, name, view, false);
         }
 
         Opaque(Pos pos, String name) {

@@ -382,8 +382,14 @@ final class SizingBuilder {
             used.add(n.name());
         }
         use(a.pos(), used, out);
-        if (a.op() != AssignOp.BROADCAST) {
-            out.add(new SizeStmt.Opaque(a.pos(), n.name(), a.value() instanceof Expr.Index)); // a slice: a view
+        if (a.op() == AssignOp.SET && a.value() instanceof Expr.Index ix
+                && SliceViews.translate(ix, n.name(), a.pos(), allocations, out)) {
+            return;
+        }
+        if (a.op() != AssignOp.BROADCAST) { // a slice usage cannot write: a view
+            out.add(new SizeStmt.Opaque(a.pos(), n.name(), a.value() instanceof Expr.Index,
+                    SliceViews.elsewhere(a.value(), buffers)));
+            allocations.remove(n.name());
         }
     }
 

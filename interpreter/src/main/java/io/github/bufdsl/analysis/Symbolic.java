@@ -15,9 +15,15 @@ final class Symbolic {
     record Open(String text) {
     }
 
-    /** A value usage cannot know before running. */
-    /** A value sizing does not follow; {@code view} if it is a slice or a reshape_buf! view (never whole). */
-    record Opaque(Pos pos, boolean view) {
+    /**
+     * A value usage cannot know before running; {@code view} if it is a slice or a reshape_buf! view
+     * (never whole), {@code elsewhere} if it is a tensor of a buffer the sizing function does not size.
+     */
+    record Opaque(Pos pos, boolean view, boolean elsewhere) {
+        Opaque(Pos pos, boolean view) {
+            this(pos, view, false);
+        }
+
         Opaque(Pos pos) {
             this(pos, false);
         }

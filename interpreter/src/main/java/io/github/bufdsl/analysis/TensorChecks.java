@@ -133,11 +133,15 @@ final class TensorChecks {
      * Whether a contraction reads or writes the tensor in place: on a backend that reads matrices
      * at any offset, or from a Float32 buffer (widened into a copy), always; else when it starts its
      * buffer, where it starts compared with 0 as the planning compares sizes; never for a
-     * reshape_buf! view (the runtime uses only whole allocations in place). Null when not known.
+     * reshape_buf! view or a slice of part of a tensor (the runtime uses only whole allocations in
+     * place). Null when not known.
      */
     private Boolean direct(TensorRec t) {
-        if (t.view) {
+        if (t.view || Boolean.FALSE.equals(t.whole)) {
             return false;
+        }
+        if (t.whole == null && !run.workspace.sizes().isZero(Peak.of(t.rest))) {
+            return false; // a slice that is all of its allocation for some values only (A[:, :, p] of 2×3×n)
         }
         if (run.ev.backend.anyOffset() || t.float32) {
             return true;

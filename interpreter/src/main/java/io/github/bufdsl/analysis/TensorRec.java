@@ -22,6 +22,14 @@ final class TensorRec {
     Boolean offHeap = Boolean.FALSE;
     /** A reshape_buf! view (on no stack); a contraction copies it, as it is not all of an allocation. */
     boolean view;
+    /**
+     * For a slice ({@code A[:, :, p]}, on no stack): the tensor it is part of, which its uses use;
+     * and whether it is all of that tensor's elements (null when that depends on the free variables).
+     */
+    TensorRec of;
+    Boolean whole = Boolean.TRUE;
+    /** For a slice whose {@link #whole} is null: how many elements of its allocation it leaves out (a formula). */
+    Poly rest;
     String droppedBy;
     /** Where it was last used (its allocation until a use), for usage --explain. */
     Pos lastUse;

@@ -725,7 +725,7 @@ public final class Interpreter {
 
     /**
      * {@code C[:, k]}, {@code A[2:3, :]}, {@code A[:, 1:2:end]}: a view (Julia's view(A, ...)), sharing
-     * A's memory; a `:` or a range keeps its dimension, an integer drops it.
+     * A's memory; a `:` or a range keeps its dimension, an integer drops it ({@link Slices}).
      */
     private Tensor slice(Expr.Index e, Value[] values, Tensor tensor) {
         if (values.length != tensor.rank()) {
@@ -741,11 +741,7 @@ public final class Interpreter {
             Expr ie = e.indices().get(k);
             Value v = values[k];
             step[k] = 1;
-            if (v == null) {
-                count[k] = tensor.dim(k);
-                keep[k] = true;
-                continue;
-            }
+            Slices.Index<Integer> index = v == null ? new Slices.Whole<>() : new Slices.Drop<>();
             if (v instanceof Value.Range r) {
                 long len = r.length();
                 long last = r.start() + (len - 1) * r.step();
@@ -757,17 +753,18 @@ public final class Interpreter {
                 first[k] = len > 0 ? (int) (r.start() - 1) : 0;
                 // a backwards range (A[3:-1:1]) is a view with a negative stride, as Julia's view
                 step[k] = len <= 1 ? 1 : (int) Math.max(-Integer.MAX_VALUE, Math.min(Integer.MAX_VALUE, r.step()));
-                count[k] = (int) len;
-                keep[k] = true;
-                continue;
+                index = new Slices.Span<>((int) len);
+            } else if (v != null) {
+                long i = integer(v, ie.pos(), "an index");
+                if (i < 1 || i > tensor.dim(k)) {
+                    throw new ScriptError(ie.pos(), "index " + i + " is out of bounds 1:" + tensor.dim(k)
+                            + " in dimension " + (k + 1) + " of a tensor of size " + tensor.shapeString());
+                }
+                first[k] = (int) (i - 1);
             }
-            long i = integer(v, ie.pos(), "an index");
-            if (i < 1 || i > tensor.dim(k)) {
-                throw new ScriptError(ie.pos(), "index " + i + " is out of bounds 1:" + tensor.dim(k) + " in dimension "
-                        + (k + 1) + " of a tensor of size " + tensor.shapeString());
-            }
-            first[k] = (int) (i - 1);
-            count[k] = 1;
+            Integer kept = Slices.kept(index, tensor.dim(k)); // the shape's rule, written once
+            keep[k] = kept != null;
+            count[k] = kept != null ? kept : 1;
         }
         return tensor.view(first, step, count, keep);
     }

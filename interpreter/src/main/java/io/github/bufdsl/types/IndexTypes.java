@@ -2,6 +2,7 @@ package io.github.bufdsl.types;
 
 import io.github.bufdsl.ast.Expr;
 import io.github.bufdsl.diag.Pos;
+import io.github.bufdsl.exec.Slices;
 import io.github.bufdsl.resolve.Resolution;
 import io.github.bufdsl.types.Type.Dim;
 import java.util.ArrayList;
@@ -94,13 +95,14 @@ abstract class IndexTypes extends ArithTypes {
                     bound = dims.get(k).poly();
                 }
             }
-            if (ie instanceof Expr.Colon) {
-                out.add(countOk && dims != null && n == rank ? dims.get(k) : Dim.UNKNOWN);
+            if (ie instanceof Expr.Colon) { // the dimensions a slice keeps: Slices, the interpreter's rule
+                out.add(Slices.kept(new Slices.Whole<>(), countOk && dims != null && n == rank ? dims.get(k)
+                        : Dim.UNKNOWN));
                 continue;
             }
             Type it = expr(ie);
             if (it instanceof Type.RangeT r) {
-                out.add(sliceLength(r));
+                out.add(Slices.kept(new Slices.Span<>(sliceLength(r)), Dim.UNKNOWN));
                 wrong |= !rangeBounds(ie, k, n, t, r, bound);
                 continue;
             }

@@ -2,6 +2,7 @@ package io.github.bufdsl.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bufdsl.api.BufScript;
@@ -88,5 +89,92 @@ class TensorShapesTest {
         assertTrue(printed.contains("A = pseudo_g(lenbuf, peakbuf, k)"), printed);
         assertTrue(printed.contains("Z = pseudo_alloc!(lenbuf, peakbuf, (k + 1) * k)"), printed);
         assertTrue(printed.contains("return X"), printed);
+    }
+
+    @Test
+    void aSliceHasTheDimensionsItKeepsOfItsParent() throws ScriptException {
+        // usage refused at the drop! ("S assigned from a value known only when running") where run
+        // takes 49 elements and a workspace of 31
+        agrees("""
+                buf = Buffer(1000)
+                A = alloc!(buf, 2, 3, 4)
+                B = alloc!(buf, 3, 5)
+                rand!(A); rand!(B)
+                for p in 1:4
+                    Av = A[:, :, p]
+                    @tensor S[k, i] := Av[i, j] * B[j, k]
+                    drop!(buf, S)
+                end
+                """);
+        // ranges with a step and backwards, a slice of a slice, one that is all of its tensor (used in place)
+        agrees("""
+                buf = Buffer(0)
+                A = alloc!(buf, 4, 3, 1)
+                B = alloc!(buf, 3, 5)
+                B2 = alloc!(buf, 2, 5)
+                rand!(A); rand!(B); rand!(B2)
+                Av = A[:, :, 1]
+                @tensor S[i, k] := Av[i, j] * B[j, k]
+                W = A[2:3, 1:2:3, :]
+                Wv = W[:, 2, 1]
+                @tensor T[k, i, l] := W[i, j, l] * B2[j, k]
+                @tensor U[k, l] := Wv[i] * W[i, j, l] * B2[j, k]
+                Bb = B[3:-1:1, :]
+                @tensor V[i, k] := Av[i, j] * Bb[j, k]
+                drop!(buf, V, U, T, S)
+                """);
+    }
+
+    @Test
+    void whetherASliceIsAllOfItsTensorIsAConditionOnTheFreeVariables() throws ScriptException {
+        // A[:, :, p] of a 2×3×n tensor is used in place when n is 1 and copied otherwise
+        BufScript script = BufScript.fromString("s.buf", """
+                buf = Buffer(0)
+                A = alloc!(buf, 2, 3, n)
+                B = alloc!(buf, 3, 5)
+                rand!(A); rand!(B)
+                for p in 1:n
+                    Av = A[:, :, p]
+                    @tensor S[k, i] := Av[i, j] * B[j, k]
+                    drop!(buf, S)
+                end
+                """);
+        assertEquals("(n >= 1) ? ((n >= 2) ? 31 : 25) : 0", script.usage(Map.of()).workspaceFormula());
+        for (long n : new long[] {0, 1, 2, 4}) {
+            RunResult r = script.run(Map.of("n", n), new PrintStream(OutputStream.nullOutputStream()), 1L);
+            Usage u = script.usage(Map.of("n", n));
+            assertEquals(r.workspaceHighWater(), u.workspace(), "n = " + n);
+            assertEquals(r.buffersCreated().get(0).highWater(), u.buffer("buf").peak(), "n = " + n);
+        }
+    }
+
+    @Test
+    void aTensorUsageCannotFollowIsRefusedWhereDefineAllocatesFromIt() {
+        // a function that is given no buffer returns its argument: usage printed 32 where run takes 47
+        String returned = """
+                function h(X)
+                    return X
+                end
+                buf = Buffer(1000)
+                A = alloc!(buf, 3, 4)
+                B = alloc!(buf, 4, 5)
+                C = h(A)
+                @tensor Z[i, k] := C[i, j] * B[j, k]
+                """;
+        ScriptException e = assertThrows(ScriptException.class,
+                () -> BufScript.fromString("h.buf", returned).usage(Map.of()));
+        assertTrue(e.formatted().contains("h.buf:8:1: error: usage cannot size Z, which @tensor ... := allocates"
+                + " here: it needs the buffer and dimensions of C, assigned at line 7"), e.formatted());
+        // a range in a variable: the slice's dimensions are not followed
+        String range = """
+                buf = Buffer(0)
+                A = alloc!(buf, 5, 6)
+                B = alloc!(buf, 6, 2)
+                r = 1:3
+                Ar = A[r, :]
+                @tensor S[i, m] := Ar[i, j] * B[j, m]
+                """;
+        e = assertThrows(ScriptException.class, () -> BufScript.fromString("r.buf", range).usage(Map.of()));
+        assertTrue(e.formatted().contains("r.buf:6:1: error: usage cannot size S"), e.formatted());
     }
 }
