@@ -28,6 +28,9 @@ public final class JavaEmitter {
         return java.replaceAll("(?<=[\\p{L}\\p{N}_])!(?!=)", "\\$");
     }
 
+    /** The := allocations whose size the emitted class cannot state ({@link DefinePrinting}). */
+    private java.util.Set<SizeStmt.Alloc> unprintable = java.util.Set.of();
+
     private JavaEmitter() {
     }
 
@@ -41,6 +44,7 @@ public final class JavaEmitter {
     public static String emit(SizingFunction f, String className) {
         JavaEmitter e = new JavaEmitter();
         e.functions = f.functions();
+        e.unprintable = DefinePrinting.unprintable(f);
         List<SizeStmt> body = Pruner.prune(f.body());
         e.findBooleans(body);
         f.functions().values().forEach(pf -> e.findBooleans(pf.body()));
@@ -216,8 +220,8 @@ public final class JavaEmitter {
         }
 
         public Void visitAlloc(SizeStmt.Alloc a) {
-            if (a.buffer() == null) {
-                return null; // a := from tensors the function does not allocate: not emitted
+            if (a.define() != null && (a.buffer() == null || unprintable.contains(a))) {
+                throw new IllegalArgumentException("--emit java: " + DefinePrinting.why(a));
             }
             String call = "pseudoAlloc(len" + a.buffer() + ", peak" + a.buffer() + ", " + product(a.dims()) + ")";
             line(depth, (a.target() == null ? "" : a.target() + " = ") + call + ";");

@@ -65,8 +65,13 @@ public sealed interface SizeStmt {
         }
     }
 
-    /** The output labels and the terms of a {@code :=}, whose tensors give the new tensor's buffer and dimensions. */
-    record Define(List<String> outLabels, List<List<Factor>> terms) {
+    /**
+     * The output labels and the terms of a {@code :=}, whose tensors give the new tensor's buffer and
+     * dimensions on each path; {@code sources}: the tensors whose {@code alloc!} as written gave the
+     * printed buffer, then each printed dimension (empty when none did; {@link DefinePrinting} says
+     * whether the printed function may use them).
+     */
+    record Define(List<String> outLabels, List<List<Factor>> terms, List<String> sources) {
     }
 
     /** {@code reshape_buf!(buf, dims...; offset=k)}: a view; the peak is at least offset + its length. */

@@ -29,11 +29,13 @@ final class TensorStatements {
         List<List<SizeStmt.Factor>> terms = terms(t.rhs());
         boolean define = t.op() == AssignOp.DEFINE;
         if (define && t.lhs().tensor() instanceof Expr.Name n) {
-            SizeStmt.Alloc made = defineAlloc(t, allocations, n.name(), terms);
+            List<String> sources = new ArrayList<>();
+            SizeStmt.Alloc made = defineAlloc(t, allocations, n.name(), terms, sources);
             if (terms == null || terms.isEmpty() || terms.get(0).isEmpty()) {
                 out.add(new SizeStmt.Opaque(t.pos(), n.name()));
             } else { // sized on each path from the tensors as they are there (a parameter, an earlier size)
-                SizeStmt.Define from = new SizeStmt.Define(t.lhs().indices(), terms);
+                SizeStmt.Define from = new SizeStmt.Define(t.lhs().indices(), terms,
+                        made == null ? List.of() : List.copyOf(sources));
                 out.add(made != null ? new SizeStmt.Alloc(t.pos(), n.name(), made.buffer(), made.dims(), from)
                         : new SizeStmt.Alloc(t.pos(), n.name(), null, List.of(), from));
             }
@@ -55,10 +57,11 @@ final class TensorStatements {
     /**
      * {@code C[i,k] := A[i,j] * B[j,k]} as the alloc! it is: from the buffer of the first tensor on
      * the right, each dimension that of its label where the label first appears; null when usage
-     * cannot see where those tensors come from.
+     * cannot see where those tensors come from. The tensors whose alloc! gave them are added to
+     * {@code sources}: the first tensor on the right (the buffer), then one per dimension.
      */
     private static SizeStmt.Alloc defineAlloc(Stmt.Tensor t, Map<String, SizeStmt.Alloc> allocations, String name,
-            List<List<SizeStmt.Factor>> terms) {
+            List<List<SizeStmt.Factor>> terms, List<String> sources) {
         if (terms == null || terms.isEmpty() || terms.get(0).isEmpty()) {
             return null;
         }
@@ -66,6 +69,7 @@ final class TensorStatements {
         if (first == null) {
             return null;
         }
+        sources.add(terms.get(0).get(0).tensor());
         List<SizeExpr> dims = new ArrayList<>();
         for (String label : t.lhs().indices()) {
             SizeExpr d = null;
@@ -75,6 +79,7 @@ final class TensorStatements {
                     int k = f.labels().indexOf(label);
                     if (d == null && a != null && k >= 0 && k < a.dims().size()) {
                         d = a.dims().get(k);
+                        sources.add(f.tensor());
                     }
                 }
             }

@@ -1,0 +1,104 @@
+package io.github.bufdsl.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The printed sizing function writes a {@code :=} with the sizes of its tensors' {@code alloc!}
+ * only where they are the sizes it runs with; elsewhere it stops with an error rather than print
+ * a size that may be wrong (the peaks usage prints count it either way).
+ */
+class DefinePrintingTest {
+    private static String printed(String script) {
+        List<SizingFunction> fs = Analyzer.sizingFunctions(SizingTest.resolve(script));
+        StringBuilder sb = new StringBuilder();
+        fs.forEach(f -> sb.append(JuliaPrinter.print(f)));
+        return sb.toString();
+    }
+
+    private static final String HEAD = "buf = Buffer(0)\n";
+
+    @Test
+    void aTensorAllocatedOnceAroundTheDefineGivesItsSizes() {
+        String out = printed(HEAD + """
+                A = alloc!(buf, n, 2)
+                for k in 1:m
+                    B = alloc!(buf, 2, k)
+                    @tensor C[i, l] := A[i, j] * B[j, l]
+                    drop!(buf, C, B)
+                end
+                """);
+        assertTrue(out.contains("C = pseudo_alloc!(lenbuf, peakbuf, n * k)"), out);
+        assertEquals(-1, out.indexOf("error("), out);
+    }
+
+    @Test
+    void aTensorAllocatedInTwoBranchesIsNotPrintedWithOneOfThem() {
+        String script = HEAD + """
+                if big
+                    B = alloc!(buf, 2, 8)
+                else
+                    B = alloc!(buf, 2, 4)
+                end
+                @tensor C[j, i] := B[i, j]
+                drop!(buf, C, B)
+                """;
+        String out = printed(script);
+        assertTrue(out.contains("C = error(\"bufdsl: the size of C (@tensor C := ... at line 7)"), out);
+        // the peaks still count it, as running does
+        assertEquals(32L, SizingTest.peaks(script, Map.of("big", true)).get("buf"));
+        assertEquals(16L, SizingTest.peaks(script, Map.of("big", false)).get("buf"));
+    }
+
+    @Test
+    void aSizeVariableAssignedAgainOrATensorTheFunctionIsGivenIsNotPrinted() {
+        String reassigned = printed(HEAD + """
+                n = 3
+                A = alloc!(buf, n, 2)
+                n = 10
+                @tensor T[j, i] := A[i, j]
+                """);
+        assertTrue(reassigned.contains("T = error("), reassigned);
+        String given = printed(HEAD + """
+                function f(buf, X)
+                    @tensor Y[j, i] := X[i, j]
+                    drop!(buf, Y)
+                    return 0
+                end
+                A = alloc!(buf, 3, 2)
+                f(buf, A)
+                """);
+        assertTrue(given.contains("Y = error("), given);
+        String afterLoop = printed(HEAD + """
+                for k in 1:3
+                    A = alloc!(buf, k)
+                    drop!(buf, A)
+                end
+                A = alloc!(buf, 4)
+                @tensor B[i] := A[i]
+                """);
+        assertTrue(afterLoop.contains("B = error("), afterLoop); // A is assigned twice
+    }
+
+    @Test
+    void theJavaAndBufFormsRefuseWhatTheyCannotState() {
+        String script = HEAD + """
+                n = 3
+                A = alloc!(buf, n, 2)
+                n = 10
+                @tensor T[j, i] := A[i, j]
+                """;
+        SizingFunction f = Analyzer.sizingFunctions(SizingTest.resolve(script)).get(0);
+        IllegalArgumentException java = assertThrows(IllegalArgumentException.class,
+                () -> JavaEmitter.emit(f, "Sizes"));
+        assertTrue(java.getMessage().startsWith("--emit java: the size of T"), java.getMessage());
+        IllegalArgumentException buf = assertThrows(IllegalArgumentException.class,
+                () -> JuliaPrinter.printBuf(f, "sizes"));
+        assertTrue(buf.getMessage().startsWith("--emit buf: the size of T"), buf.getMessage());
+    }
+}
