@@ -128,7 +128,13 @@ class EmitTest {
             }
             for (int k = 0; k < fs.size(); k++) {
                 String name = "Sizes" + compiled;
-                String source = JavaEmitter.emit(fs.get(k), name);
+                String source;
+                try {
+                    source = JavaEmitter.emit(fs.get(k), name);
+                } catch (IllegalArgumentException e) { // a := whose size is known only where it runs
+                    assertTrue(e.getMessage().startsWith("--emit java: the size of "), script + ": " + e.getMessage());
+                    continue;
+                }
                 Path file = dir.resolve(name + ".java");
                 Files.writeString(file, source);
                 ByteArrayOutputStream errors = new ByteArrayOutputStream();
