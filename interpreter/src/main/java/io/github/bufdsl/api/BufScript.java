@@ -529,7 +529,13 @@ public final class BufScript {
      */
     private void preflight(Map<String, Object> plain) {
         for (SizingFunction f : blocks.values()) {
-            failOnErrors(analyze(f, plain).diagnostics());
+            SizingResult block;
+            try {
+                block = analyze(f, plain);
+            } catch (DiagnosticException e) {
+                continue; // a block usage cannot size still runs (its function is printed as written)
+            }
+            failOnErrors(block.diagnostics());
         }
         SizingResult whole;
         try {

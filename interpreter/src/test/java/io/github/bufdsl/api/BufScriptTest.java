@@ -235,4 +235,23 @@ class BufScriptTest {
                 C[1, 2] = 8.0
                 """, printed.toString(StandardCharsets.UTF_8));
     }
+
+    /** A block usage cannot size still runs, as the README says of what the analysis cannot follow. */
+    @Test
+    void aBlockUsageCannotSizeStillRunsAndPrintsItsFunction() throws Exception {
+        BufScript script = BufScript.fromString("pre.buf", """
+                buf = Buffer(0)
+                n = 3
+                A = alloc!(buf, n, 2)
+                @print_buffer_usage buf begin
+                    @tensor C[j, i] := A[i, j]
+                    drop!(buf, C)
+                end
+                """);
+        assertThrows(ScriptException.class, () -> script.usage(Map.of()));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        RunResult r = script.run(Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertEquals(12L, r.bufferStats().get(0).highWater());
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("C = error(\"bufdsl: the size of C"), out.toString());
+    }
 }
