@@ -366,6 +366,13 @@ public final class JavaEmitter {
         if (e instanceof SizeExpr.Unary u) {
             return "(" + u.op() + expr(u.operand()) + ")";
         }
+        if (e instanceof SizeExpr.Call c && SizeExprs.SHAPES.contains(c.function())) {
+            if (PrintedShapes.formOf(c) == null) {
+                throw new IllegalArgumentException("--emit java: the sizing function reads the dimensions of "
+                        + JuliaPrinter.expr(c.args().get(0)) + ", which it does not know");
+            }
+            return expr(PrintedShapes.formOf(c));
+        }
         if (e instanceof SizeExpr.Call c) {
             List<String> args = c.args().stream().map(this::expr).toList();
             return switch (c.function()) {

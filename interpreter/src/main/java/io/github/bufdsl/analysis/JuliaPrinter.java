@@ -291,6 +291,10 @@ public final class JuliaPrinter {
             return 13 < outer ? "(" + s + ")" : s;
         }
         SizeExpr.Call c = (SizeExpr.Call) e;
+        SizeExpr form = PrintedShapes.formOf(c);
+        if (form != null) { // size(A, 1) in the script's variables
+            return expr(form, outer);
+        }
         StringBuilder sb = new StringBuilder(c.function()).append('(');
         for (int i = 0; i < c.args().size(); i++) {
             sb.append(i > 0 ? ", " : "").append(expr(c.args().get(i)));

@@ -249,6 +249,8 @@ final class Pruner {
             vars(l.right(), into);
         } else if (e instanceof SizeExpr.Unary u) {
             vars(u.operand(), into);
+        } else if (e instanceof SizeExpr.Call c && PrintedShapes.formOf(c) != null) {
+            vars(PrintedShapes.formOf(c), into); // size(A, 1) is printed in the variables of A's sizes
         } else if (e instanceof SizeExpr.Call c) {
             c.args().forEach(a -> vars(a, into));
         }

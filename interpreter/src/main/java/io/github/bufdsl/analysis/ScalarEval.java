@@ -3,6 +3,7 @@ package io.github.bufdsl.analysis;
 import io.github.bufdsl.analysis.Symbolic.Free;
 import io.github.bufdsl.analysis.Symbolic.Open;
 import io.github.bufdsl.analysis.Symbolic.Opaque;
+import io.github.bufdsl.exec.Shapes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -150,6 +151,9 @@ final class ScalarEval {
     }
 
     Object call(SizeExpr.Call c) {
+        if (SizeExprs.SHAPES.contains(c.function())) {
+            return shape(c);
+        }
         List<Object> values = new ArrayList<>();
         for (SizeExpr a : c.args()) {
             values.add(value(a));
@@ -195,6 +199,34 @@ final class ScalarEval {
                     + ")");
         }
         throw run.fail(run.at, "the arguments of " + c.function() + " must be integers");
+    }
+
+    /**
+     * {@code size(A, k)} or {@code length(A)} of a tensor as this path has it: its dimensions by the
+     * interpreter's rule ({@link Shapes}); a value usage cannot know when the tensor is not one it follows.
+     */
+    private Object shape(SizeExpr.Call c) {
+        String name = ((SizeExpr.Var) c.args().get(0)).name();
+        String call = c.function() + "(" + name + (c.function().equals("size") ? ", "
+                + JuliaPrinter.expr(c.args().get(1)) : "") + ")";
+        Object v = run.lookup(name);
+        if (!(v instanceof TensorRec t) || t.dims == null) {
+            throw run.unknowable("usage cannot compute " + call + " before running: " + name + (v instanceof Opaque o
+                    ? " is assigned at line " + o.pos().line() + " from a value known only when running"
+                    : v == null ? " is not a tensor allocated in the code being sized" : " is not a tensor"));
+        }
+        if (c.function().equals("length")) {
+            return Shapes.length(t.dims.size(), t.dims::get, Poly.constant(1), this::times);
+        }
+        Poly k = integer(c.args().get(1), "the dimension of size");
+        if (!k.isConstant()) {
+            throw run.impossible("usage cannot compute " + call + ": which dimension depends on " + k);
+        }
+        Poly d = Shapes.size(t.dims.size(), t.dims::get, k.constantValue(), Poly.constant(1));
+        if (d == null) {
+            throw run.fail(run.at, call + ": dimension " + k + " does not exist; dimensions count from 1");
+        }
+        return d;
     }
 
     /** A concrete result computed by the interpreter's own code (null if symbolic), its errors as ours. */

@@ -18,7 +18,24 @@ final class SizeExprs {
     }
 
     static SizeExpr expr(Expr e) {
-        SizeExpr s = tryExpr(e);
+        return required(e, tryExpr(e));
+    }
+
+    /**
+     * A size ({@code alloc!(buf, size(A, 1))}) or a value sizes may read ({@code L = length(A)}): as
+     * {@link #tryExpr}, and {@code size(A, k)} and {@code length(A)} of a named tensor as calls a path
+     * computes from the tensor's dimensions where it runs ({@link io.github.bufdsl.exec.Shapes}).
+     */
+    static SizeExpr trySize(Expr e) {
+        return translate(e, true);
+    }
+
+    /** As {@link #expr}, with {@link #trySize}'s reads of tensors' dimensions. */
+    static SizeExpr size(Expr e) {
+        return required(e, trySize(e));
+    }
+
+    private static SizeExpr required(Expr e, SizeExpr s) {
         if (s == null) {
             throw unsupported(e.pos(), "usage cannot compute `" + ExprPrinter.print(e)
                     + "` before running; sizes and conditions must be arithmetic on numbers and variables");
@@ -26,8 +43,15 @@ final class SizeExprs {
         return s;
     }
 
+    /** The builtins that read a tensor's dimensions. */
+    static final Set<String> SHAPES = Set.of("size", "length");
+
     /** The expression in the sizing function's terms, or null if it has none. */
     static SizeExpr tryExpr(Expr e) {
+        return translate(e, false);
+    }
+
+    private static SizeExpr translate(Expr e, boolean shapes) {
         if (e instanceof Expr.IntLit i) {
             return new SizeExpr.Num(i.value());
         }
@@ -41,17 +65,17 @@ final class SizeExprs {
             return new SizeExpr.Var(n.name());
         }
         if (e instanceof Expr.Binary b) {
-            SizeExpr l = tryExpr(b.left());
-            SizeExpr r = tryExpr(b.right());
+            SizeExpr l = translate(b.left(), shapes);
+            SizeExpr r = translate(b.right(), shapes);
             return l == null || r == null ? null : new SizeExpr.Bin(b.op().symbol(), l, r);
         }
         if (e instanceof Expr.Logical l) {
-            SizeExpr x = tryExpr(l.left());
-            SizeExpr y = tryExpr(l.right());
+            SizeExpr x = translate(l.left(), shapes);
+            SizeExpr y = translate(l.right(), shapes);
             return x == null || y == null ? null : new SizeExpr.Logic(l.isAnd(), x, y);
         }
         if (e instanceof Expr.Unary u) {
-            SizeExpr x = tryExpr(u.operand());
+            SizeExpr x = translate(u.operand(), shapes);
             if (x == null) {
                 return null;
             }
@@ -61,11 +85,24 @@ final class SizeExprs {
                 case NOT -> new SizeExpr.Unary("!", x);
             };
         }
+        if (shapes && e instanceof Expr.Call c && c.callee() instanceof Expr.Name n && SHAPES.contains(n.name())
+                && c.kwargs().isEmpty() && c.args().size() == (n.name().equals("size") ? 2 : 1)
+                && c.args().get(0) instanceof Expr.Name tensor) {
+            List<SizeExpr> args = new ArrayList<>(List.of(new SizeExpr.Var(tensor.name())));
+            if (c.args().size() == 2) {
+                SizeExpr k = translate(c.args().get(1), true);
+                if (k == null) {
+                    return null;
+                }
+                args.add(k);
+            }
+            return new SizeExpr.Call(n.name(), List.copyOf(args));
+        }
         if (e instanceof Expr.Call c && c.callee() instanceof Expr.Name n
                 && Builtins.role(n.name()) instanceof Role.Pure p && p.symbolic() && c.kwargs().isEmpty()) {
             List<SizeExpr> args = new ArrayList<>();
             for (Expr a : c.args()) {
-                SizeExpr x = tryExpr(a);
+                SizeExpr x = translate(a, shapes);
                 if (x == null) {
                     return null;
                 }

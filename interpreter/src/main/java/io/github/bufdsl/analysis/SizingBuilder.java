@@ -35,6 +35,8 @@ final class SizingBuilder {
     private final Set<String> inProgress;
     /** For each tensor name, the buffer and dimensions of its latest alloc! (to size := from them). */
     private final Map<String, SizeStmt.Alloc> allocations = new LinkedHashMap<>();
+    /** How sizes that read tensors' dimensions are printed (set for the statements being translated). */
+    private PrintedShapes shapes;
     /** How many loops the statement being translated is in (in its function). */
     private int loops;
     /**
@@ -59,6 +61,9 @@ final class SizingBuilder {
             Map<String, SizingFunction.BufferDecl> decls, Map<String, Stmt.Function> userFunctions) {
         SizingBuilder b = new SizingBuilder(new HashSet<>(buffers), userFunctions, new LinkedHashMap<>(),
                 new HashSet<>());
+        List<Stmt> scope = new ArrayList<>(context);
+        scope.addAll(body);
+        b.shapes = new PrintedShapes(b.allocations, scope);
         List<SizeStmt> out = new ArrayList<>();
         for (Stmt s : context) {
             if (s instanceof Stmt.Assign a) {
@@ -361,9 +366,9 @@ final class SizingBuilder {
             out.add(new SizeStmt.Alias(a.pos(), n.name(), of.name()));
             return;
         }
-        SizeExpr v = a.op() == AssignOp.SET ? tryExpr(a.value()) : null;
+        SizeExpr v = a.op() == AssignOp.SET ? SizeExprs.trySize(a.value()) : null; // L = length(A) too
         if (v == null && a.op() != AssignOp.SET && a.op() != AssignOp.BROADCAST) {
-            SizeExpr rhs = tryExpr(a.value());
+            SizeExpr rhs = SizeExprs.trySize(a.value());
             if (rhs != null) {
                 String op = switch (a.op()) {
                     case ADD -> "+";
@@ -375,7 +380,13 @@ final class SizingBuilder {
             }
         }
         if (v != null) {
-            out.add(new SizeStmt.Let(a.pos(), n.name(), v));
+            out.add(new SizeStmt.Let(a.pos(), n.name(), shapes.printed(v)));
+            SizeStmt.Alloc same = v instanceof SizeExpr.Var of ? allocations.get(of.name()) : null;
+            if (same != null) { // C = A: the same tensor
+                allocations.put(n.name(), same);
+            } else {
+                allocations.remove(n.name());
+            }
             return;
         }
         if (a.op() == AssignOp.BROADCAST) {
@@ -383,7 +394,7 @@ final class SizingBuilder {
         }
         use(a.pos(), used, out);
         if (a.op() == AssignOp.SET && a.value() instanceof Expr.Index ix
-                && SliceViews.translate(ix, n.name(), a.pos(), allocations, out)) {
+                && SliceViews.translate(ix, n.name(), a.pos(), allocations, shapes, out)) {
             return;
         }
         if (a.op() != AssignOp.BROADCAST) { // a slice usage cannot write: a view
@@ -400,52 +411,7 @@ final class SizingBuilder {
             userCall(target, c, out);
             return true;
         }
-        if (fn == null || c.args().isEmpty() || !(c.args().get(0) instanceof Expr.Name b)
-                || !buffers.contains(b.name())) {
-            return false;
-        }
-        Role role = Builtins.role(fn);
-        if (role instanceof Role.Alloc) {
-            List<SizeExpr> dims = new ArrayList<>();
-            for (Expr d : c.args().subList(1, c.args().size())) {
-                dims.add(expr(d));
-            }
-            SizeStmt.Alloc alloc = new SizeStmt.Alloc(c.pos(), target, b.name(), dims);
-            out.add(alloc);
-            if (target != null) {
-                allocations.put(target, alloc);
-            }
-        } else if (role instanceof Role.Drop) {
-            List<String> names = new ArrayList<>();
-            for (Expr t : c.args().subList(1, c.args().size())) {
-                if (!(t instanceof Expr.Name n)) {
-                    throw unsupported(t.pos(), "usage can follow drop! of named tensors only");
-                }
-                names.add(n.name());
-            }
-            out.add(new SizeStmt.Drop(c.pos(), b.name(), names));
-        } else if (role instanceof Role.Reset) {
-            out.add(new SizeStmt.Reset(c.pos(), b.name()));
-        } else if (role instanceof Role.Reshape) {
-            List<SizeExpr> dims = new ArrayList<>();
-            for (Expr d : c.args().subList(1, c.args().size())) {
-                dims.add(expr(d));
-            }
-            SizeExpr offset = new SizeExpr.Num(0);
-            for (Expr.KwArg k : c.kwargs()) {
-                if (k.name().equals("offset")) {
-                    offset = expr(k.value());
-                }
-            }
-            out.add(new SizeStmt.Reshape(c.pos(), target, b.name(), dims, offset));
-        } else if (role instanceof Role.Unsupported u) {
-            throw unsupported(c.pos(), u.reason());
-        } else if (role instanceof Role.ReadsBuffer || role instanceof Role.SetsFlag) {
-            return false;
-        } else {
-            throw unsupported(c.pos(), "usage cannot follow the buffer " + b.name() + " into " + fn + " yet");
-        }
-        return true;
+        return BufferCalls.translate(target, c, buffers, allocations, shapes, out);
     }
 
     /**
@@ -526,6 +492,7 @@ final class SizingBuilder {
                 }
             }
             SizingBuilder inner = new SizingBuilder(own, userFunctions, pseudo, inProgress);
+            inner.shapes = new PrintedShapes(inner.allocations, f.body());
             List<SizeStmt> body = inner.statements(f.body());
             inProgress.remove(fn);
             pseudo.put(fn, new SizingFunction.PseudoFunction(fn, params, isBuffer, body));

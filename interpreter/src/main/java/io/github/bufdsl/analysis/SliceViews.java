@@ -5,15 +5,15 @@ import io.github.bufdsl.ast.Expr;
 import io.github.bufdsl.builtins.Role;
 import io.github.bufdsl.diag.Pos;
 import io.github.bufdsl.exec.Builtins;
-import io.github.bufdsl.exec.Slices;
+import io.github.bufdsl.exec.Shapes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Slices in the sizing function ({@code Av = A[:, :, p]}): a view of part of a tensor, with its
- * parent's buffer and the dimensions {@link Slices} gives (the interpreter's rule), so that
+ * Shapes in the sizing function ({@code Av = A[:, :, p]}): a view of part of a tensor, with its
+ * parent's buffer and the dimensions {@link Shapes} gives (the interpreter's rule), so that
  * {@code @tensor S[...] := Av[...] * ...} is allocated where running allocates it and its workspace
  * is sized. A slice usage cannot follow (of a tensor it does not know, or with a range whose
  * length it cannot tell) is a value usage cannot know.
@@ -29,14 +29,14 @@ final class SliceViews {
      * alloc! with the kept dimensions, where the ranges have step 1.
      */
     static boolean translate(Expr.Index ix, String target, Pos pos, Map<String, SizeStmt.Alloc> allocations,
-            List<SizeStmt> out) {
+            PrintedShapes shapes, List<SizeStmt> out) {
         if (!(ix.target() instanceof Expr.Name of)
                 || ix.indices().stream().noneMatch(i -> i instanceof Expr.Colon || i instanceof Expr.Range)) {
             return false;
         }
         List<SizeStmt.SliceIndex> slice = new ArrayList<>();
         for (Expr i : ix.indices()) {
-            SizeStmt.SliceIndex one = index(i);
+            SizeStmt.SliceIndex one = index(i, shapes);
             if (one == null) {
                 return false;
             }
@@ -45,7 +45,7 @@ final class SliceViews {
         out.add(new SizeStmt.Alias(pos, target, of.name(), List.copyOf(slice)));
         SizeStmt.Alloc parent = allocations.get(of.name());
         List<SizeExpr> dims = parent == null || parent.dims().size() != slice.size() ? null
-                : Slices.dims(parent.dims(), slice.stream().map(SliceViews::printed).toList());
+                : Shapes.dims(parent.dims(), slice.stream().map(SliceViews::printed).toList());
         if (dims != null && !dims.contains(null)) {
             allocations.put(target, new SizeStmt.Alloc(pos, target, parent.buffer(), dims));
         } else {
@@ -54,38 +54,40 @@ final class SliceViews {
         return true;
     }
 
-    private static SizeStmt.SliceIndex index(Expr i) {
+    /** One index; {@code end} (size(A, k) or length(A)) reads the tensor's dimension. */
+    private static SizeStmt.SliceIndex index(Expr i, PrintedShapes shapes) {
         if (i instanceof Expr.Colon) {
             return new SizeStmt.SliceIndex(null, null, null);
         }
         if (i instanceof Expr.Range r) {
-            SizeExpr start = SizeExprs.tryExpr(r.start());
-            SizeExpr stop = SizeExprs.tryExpr(r.stop());
-            SizeExpr step = r.step() == null ? null : SizeExprs.tryExpr(r.step());
+            SizeExpr start = SizeExprs.trySize(r.start());
+            SizeExpr stop = SizeExprs.trySize(r.stop());
+            SizeExpr step = r.step() == null ? null : SizeExprs.trySize(r.step());
             return start == null || stop == null || r.step() != null && step == null ? null
-                    : new SizeStmt.SliceIndex(start, step, stop);
+                    : new SizeStmt.SliceIndex(shapes.printed(start), step == null ? null : shapes.printed(step),
+                            shapes.printed(stop));
         }
-        SizeExpr at = SizeExprs.tryExpr(i);
-        return at == null ? null : new SizeStmt.SliceIndex(at, null, null);
+        SizeExpr at = SizeExprs.trySize(i);
+        return at == null ? null : new SizeStmt.SliceIndex(shapes.printed(at), null, null);
     }
 
     /**
      * An index as the printed function sizes it; a range's length is a number when its bounds and
      * step are, else {@code stop - start + 1} for a step of 1 (null for another step).
      */
-    private static Slices.Index<SizeExpr> printed(SizeStmt.SliceIndex i) {
+    private static Shapes.Index<SizeExpr> printed(SizeStmt.SliceIndex i) {
         if (i.start() == null) {
-            return new Slices.Whole<>();
+            return new Shapes.Whole<>();
         }
         if (i.stop() == null) {
-            return new Slices.Drop<>();
+            return new Shapes.Drop<>();
         }
         SizeExpr step = i.step() == null ? new SizeExpr.Num(1) : i.step();
         if (i.start() instanceof SizeExpr.Num a && step instanceof SizeExpr.Num s && s.value() != 0
                 && i.stop() instanceof SizeExpr.Num b) {
-            return new Slices.Span<>(new SizeExpr.Num(Slices.length(a.value(), s.value(), b.value())));
+            return new Shapes.Span<>(new SizeExpr.Num(Shapes.length(a.value(), s.value(), b.value())));
         }
-        return new Slices.Span<>(i.step() != null ? null : new SizeExpr.Bin("+",
+        return new Shapes.Span<>(i.step() != null ? null : new SizeExpr.Bin("+",
                 new SizeExpr.Bin("-", i.stop(), i.start()), new SizeExpr.Num(1)));
     }
 
@@ -108,17 +110,17 @@ final class SliceViews {
         if (!(parent instanceof TensorRec t) || t.dims == null || t.dims.size() != s.slice().size()) {
             return unknown;
         }
-        List<Slices.Index<Poly>> indices = new ArrayList<>();
+        List<Shapes.Index<Poly>> indices = new ArrayList<>();
         boolean fromStart = true; // every range starts at 1 and steps by 1: all of it, when the sizes agree
         try {
             for (SizeStmt.SliceIndex i : s.slice()) {
                 if (i.start() == null) {
-                    indices.add(new Slices.Whole<>());
+                    indices.add(new Shapes.Whole<>());
                 } else if (i.stop() == null) {
                     if (!(run.value(i.start()) instanceof Poly || run.value(i.start()) instanceof Symbolic.Free)) {
                         return unknown; // not an integer (a range in a variable, say)
                     }
-                    indices.add(new Slices.Drop<>());
+                    indices.add(new Shapes.Drop<>());
                 } else {
                     Poly start = run.integer(i.start(), "a range bound");
                     Poly stop = run.integer(i.stop(), "a range bound");
@@ -128,13 +130,13 @@ final class SliceViews {
                         return unknown;
                     }
                     fromStart &= start.equals(Poly.constant(1)) && step.equals(Poly.constant(1));
-                    indices.add(new Slices.Span<>(length));
+                    indices.add(new Shapes.Span<>(length));
                 }
             }
         } catch (PathRun.Unknowable u) {
             return unknown;
         }
-        List<Poly> dims = Slices.dims(t.dims, indices);
+        List<Poly> dims = Shapes.dims(t.dims, indices);
         Poly size = Poly.constant(1);
         for (Poly d : dims) {
             size = run.times(size, d);
@@ -152,14 +154,14 @@ final class SliceViews {
     }
 
     /**
-     * How many indices {@code start:step:stop} has ({@link Slices#length}, as the interpreter counts
+     * How many indices {@code start:step:stop} has ({@link Shapes#length}, as the interpreter counts
      * them) with numbers; with formulas, {@code stop - start + 1} for a step of 1 when it cannot be
      * negative; else null.
      */
     private static Poly length(Poly start, Poly step, Poly stop) {
         if (start.isConstant() && step.isConstant() && stop.isConstant()) {
             return step.constantValue() == 0 ? null
-                    : Poly.constant(Slices.length(start.constantValue(), step.constantValue(), stop.constantValue()));
+                    : Poly.constant(Shapes.length(start.constantValue(), step.constantValue(), stop.constantValue()));
         }
         if (!step.equals(Poly.constant(1))) {
             return null;

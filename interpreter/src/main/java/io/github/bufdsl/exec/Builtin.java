@@ -412,8 +412,9 @@ final class Builtin {
             return new Value.Int(b.buffer().length());
         }
         if (v instanceof Value.TensorValue t) {
-            t.tensor().checkLive();
-            return new Value.Int(t.tensor().length());
+            Tensor a = t.tensor();
+            a.checkLive();
+            return new Value.Int(Shapes.length(a.rank(), i -> (long) a.dim(i), 1L, Math::multiplyExact));
         }
         if (v instanceof Value.Tuple t) {
             return new Value.Int(t.items().size());
@@ -432,10 +433,11 @@ final class Builtin {
         t.checkLive();
         if (c.args().size() == 2) {
             long k = c.integer(1);
-            if (k < 1) {
+            Integer d = Shapes.size(t.rank(), t::dim, k, 1);
+            if (d == null) {
                 throw new ScriptError("dimension " + k + " does not exist; dimensions count from 1");
             }
-            return new Value.Int(k <= t.rank() ? t.dim((int) k - 1) : 1);
+            return new Value.Int(d);
         }
         List<Value> dims = new ArrayList<>();
         for (int d : t.dims()) {

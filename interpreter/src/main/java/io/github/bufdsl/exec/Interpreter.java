@@ -725,7 +725,7 @@ public final class Interpreter {
 
     /**
      * {@code C[:, k]}, {@code A[2:3, :]}, {@code A[:, 1:2:end]}: a view (Julia's view(A, ...)), sharing
-     * A's memory; a `:` or a range keeps its dimension, an integer drops it ({@link Slices}).
+     * A's memory; a `:` or a range keeps its dimension, an integer drops it ({@link Shapes}).
      */
     private Tensor slice(Expr.Index e, Value[] values, Tensor tensor) {
         if (values.length != tensor.rank()) {
@@ -741,7 +741,7 @@ public final class Interpreter {
             Expr ie = e.indices().get(k);
             Value v = values[k];
             step[k] = 1;
-            Slices.Index<Integer> index = v == null ? new Slices.Whole<>() : new Slices.Drop<>();
+            Shapes.Index<Integer> index = v == null ? new Shapes.Whole<>() : new Shapes.Drop<>();
             if (v instanceof Value.Range r) {
                 long len = r.length();
                 long last = r.start() + (len - 1) * r.step();
@@ -753,7 +753,7 @@ public final class Interpreter {
                 first[k] = len > 0 ? (int) (r.start() - 1) : 0;
                 // a backwards range (A[3:-1:1]) is a view with a negative stride, as Julia's view
                 step[k] = len <= 1 ? 1 : (int) Math.max(-Integer.MAX_VALUE, Math.min(Integer.MAX_VALUE, r.step()));
-                index = new Slices.Span<>((int) len);
+                index = new Shapes.Span<>((int) len);
             } else if (v != null) {
                 long i = integer(v, ie.pos(), "an index");
                 if (i < 1 || i > tensor.dim(k)) {
@@ -762,7 +762,7 @@ public final class Interpreter {
                 }
                 first[k] = (int) (i - 1);
             }
-            Integer kept = Slices.kept(index, tensor.dim(k)); // the shape's rule, written once
+            Integer kept = Shapes.kept(index, tensor.dim(k)); // the shape's rule, written once
             keep[k] = kept != null;
             count[k] = kept != null ? kept : 1;
         }

@@ -4,6 +4,7 @@ import io.github.bufdsl.builtins.ArgType;
 import io.github.bufdsl.builtins.Param;
 import io.github.bufdsl.builtins.Signature;
 import io.github.bufdsl.exec.Builtins;
+import io.github.bufdsl.exec.Shapes;
 import io.github.bufdsl.types.Type.Dim;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -114,12 +115,8 @@ public final class BuiltinTypes {
         if (a.get(0) instanceof Type.TupleT t && t.items() != null) {
             return new Type.IntT((long) t.items().size());
         }
-        if (a.get(0) instanceof Type.TensorT t && t.dims() != null) {
-            Sym n = Sym.constant(1);
-            for (Dim d : t.dims()) {
-                n = Sym.mul(n, d.poly());
-            }
-            return Type.IntT.of(n);
+        if (a.get(0) instanceof Type.TensorT t && t.dims() != null) { // the rule of Shapes, the interpreter's
+            return Type.IntT.of(Shapes.length(t.dims().size(), i -> t.dims().get(i).poly(), Sym.constant(1), Sym::mul));
         }
         return INT;
     }
@@ -130,10 +127,8 @@ public final class BuiltinTypes {
         }
         if (a.types().size() == 2) {
             Long k = a.constant(1);
-            if (k == null || k < 1) {
-                return INT;
-            }
-            return k > t.dims().size() ? new Type.IntT(1L) : Type.IntT.of(t.dims().get((int) (k - 1)).poly());
+            Sym d = k == null ? null : Shapes.size(t.dims().size(), i -> t.dims().get(i).poly(), k, Sym.constant(1));
+            return d == null ? INT : Type.IntT.of(d);
         }
         List<Type> items = new ArrayList<>();
         for (Dim d : t.dims()) {

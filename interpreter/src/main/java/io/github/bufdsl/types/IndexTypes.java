@@ -2,7 +2,7 @@ package io.github.bufdsl.types;
 
 import io.github.bufdsl.ast.Expr;
 import io.github.bufdsl.diag.Pos;
-import io.github.bufdsl.exec.Slices;
+import io.github.bufdsl.exec.Shapes;
 import io.github.bufdsl.resolve.Resolution;
 import io.github.bufdsl.types.Type.Dim;
 import java.util.ArrayList;
@@ -95,14 +95,14 @@ abstract class IndexTypes extends ArithTypes {
                     bound = dims.get(k).poly();
                 }
             }
-            if (ie instanceof Expr.Colon) { // the dimensions a slice keeps: Slices, the interpreter's rule
-                out.add(Slices.kept(new Slices.Whole<>(), countOk && dims != null && n == rank ? dims.get(k)
+            if (ie instanceof Expr.Colon) { // the dimensions a slice keeps: Shapes, the interpreter's rule
+                out.add(Shapes.kept(new Shapes.Whole<>(), countOk && dims != null && n == rank ? dims.get(k)
                         : Dim.UNKNOWN));
                 continue;
             }
             Type it = expr(ie);
             if (it instanceof Type.RangeT r) {
-                out.add(Slices.kept(new Slices.Span<>(sliceLength(r)), Dim.UNKNOWN));
+                out.add(Shapes.kept(new Shapes.Span<>(sliceLength(r)), Dim.UNKNOWN));
                 wrong |= !rangeBounds(ie, k, n, t, r, bound);
                 continue;
             }

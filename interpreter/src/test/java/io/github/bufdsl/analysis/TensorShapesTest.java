@@ -151,7 +151,7 @@ class TensorShapesTest {
     @Test
     void aTensorUsageCannotFollowIsRefusedWhereDefineAllocatesFromIt() {
         // a function that is given no buffer returns its argument: usage printed 32 where run takes 47
-        String returned = """
+        String h = """
                 function h(X)
                     return X
                 end
@@ -159,8 +159,8 @@ class TensorShapesTest {
                 A = alloc!(buf, 3, 4)
                 B = alloc!(buf, 4, 5)
                 C = h(A)
-                @tensor Z[i, k] := C[i, j] * B[j, k]
                 """;
+        String returned = h + "@tensor Z[i, k] := C[i, j] * B[j, k]\n";
         ScriptException e = assertThrows(ScriptException.class,
                 () -> BufScript.fromString("h.buf", returned).usage(Map.of()));
         assertTrue(e.formatted().contains("h.buf:8:1: error: usage cannot size Z, which @tensor ... := allocates"
@@ -176,5 +176,48 @@ class TensorShapesTest {
                 """;
         e = assertThrows(ScriptException.class, () -> BufScript.fromString("r.buf", range).usage(Map.of()));
         assertTrue(e.formatted().contains("r.buf:6:1: error: usage cannot size S"), e.formatted());
+        // a size read from such a tensor
+        e = assertThrows(ScriptException.class,
+                () -> BufScript.fromString("c.buf", h + "D = alloc!(buf, size(C, 1))\n").usage(Map.of()));
+        assertTrue(e.formatted().contains("c.buf:8:5: error: usage cannot compute size(C, 1) before running: C is"
+                + " assigned at line 7 from a value known only when running"), e.formatted());
+    }
+
+    @Test
+    void sizeAndLengthOfATensorAreSizes() throws ScriptException {
+        // usage refused at size(A, 1) ("cannot compute") where run takes 39 elements
+        String b3 = """
+                buf = Buffer(1000)
+                A = alloc!(buf, 3, 4)
+                B = alloc!(buf, size(A, 1))
+                L = length(A)
+                C = alloc!(buf, 2 * L)
+                """;
+        agrees(b3);
+        String printed = BufScript.fromString("b3.buf", b3).usage(Map.of()).blocks().get(0).sizingFunction();
+        assertTrue(printed.contains("B = pseudo_alloc!(lenbuf, peakbuf, 3)\n    L = 3 * 4\n"), printed);
+        // past the last dimension (1, as Julia), `end` in a slice, a slice's and a := tensor's
+        // dimensions, in a loop, in a function given the tensor, after the sizes' variable changed
+        agrees("""
+                function work(buf, X)
+                    m = size(X, 2)
+                    W = alloc!(buf, m, size(X, 1) + 1)
+                    drop!(buf, W)
+                end
+                buf = Buffer(0)
+                n = 5
+                A = alloc!(buf, n, 4)
+                n = 2
+                B = alloc!(buf, size(A, 1), size(A, 3))
+                Ac = A[2:end, 2:end]
+                @tensor S[j, i] := Ac[i, j]
+                D = alloc!(buf, length(Ac) + size(S, 2))
+                work(buf, A)
+                for i in 1:3
+                    E = alloc!(buf, i, n)
+                    F = alloc!(buf, size(E, 1) * length(E))
+                    drop!(buf, F, E)
+                end
+                """);
     }
 }

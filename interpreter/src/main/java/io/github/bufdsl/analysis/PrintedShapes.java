@@ -1,0 +1,102 @@
+package io.github.bufdsl.analysis;
+
+import io.github.bufdsl.ast.Expr;
+import io.github.bufdsl.ast.Stmt;
+import io.github.bufdsl.ast.StmtBodies;
+import io.github.bufdsl.exec.Shapes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How the printed sizing function writes {@code size(A, k)} and {@code length(A)} of a tensor
+ * ({@link SizeExprs#trySize}): in the script's variables, A's alloc! sizes ({@code size(A, 1)} after
+ * {@code A = alloc!(buf, n, 4)} is {@code n}), carried as the call's last argument. Paths do not read
+ * it (they take the dimensions of the tensor where they run); it is given only where it is the same
+ * value: A and every variable of its sizes are assigned at most once in the code being sized, so no
+ * other alloc! of A and no other value of its sizes' variables can be the one read. Else the call is
+ * printed as written.
+ */
+final class PrintedShapes {
+    /** The latest alloc! of each tensor name as the translation sees it. */
+    private final Map<String, SizeStmt.Alloc> allocations;
+    /** How often each name is assigned in the code being sized (a loop's variable counts once). */
+    private final Map<String, Integer> assigned;
+
+    PrintedShapes(Map<String, SizeStmt.Alloc> allocations, List<Stmt> scope) {
+        this.allocations = allocations;
+        this.assigned = new HashMap<>();
+        count(scope);
+    }
+
+    private void count(List<Stmt> body) {
+        for (Stmt s : body) {
+            if (s instanceof Stmt.Function) {
+                continue; // its own scope
+            }
+            if (s instanceof Stmt.Assign a) {
+                a.targets().stream().filter(t -> t instanceof Expr.Name)
+                        .forEach(t -> assigned.merge(((Expr.Name) t).name(), 1, Integer::sum));
+            } else if (s instanceof Stmt.For f) {
+                assigned.merge(f.var(), 1, Integer::sum);
+            } else if (s instanceof Stmt.Tensor t && t.lhs().tensor() instanceof Expr.Name n) {
+                assigned.merge(n.name(), 1, Integer::sum);
+            }
+            StmtBodies.of(s).forEach(this::count);
+        }
+    }
+
+    /** {@code e} with the printed form added to each read of a tensor's dimensions where it has one. */
+    SizeExpr printed(SizeExpr e) {
+        if (e instanceof SizeExpr.Call c && SizeExprs.SHAPES.contains(c.function())) {
+            SizeExpr form = form(c);
+            if (form == null) {
+                return c;
+            }
+            List<SizeExpr> args = new ArrayList<>(c.args());
+            args.add(form);
+            return new SizeExpr.Call(c.function(), List.copyOf(args));
+        }
+        if (e instanceof SizeExpr.Call c) {
+            return new SizeExpr.Call(c.function(), c.args().stream().map(this::printed).toList());
+        }
+        if (e instanceof SizeExpr.Bin b) {
+            return new SizeExpr.Bin(b.op(), printed(b.left()), printed(b.right()));
+        }
+        if (e instanceof SizeExpr.Logic l) {
+            return new SizeExpr.Logic(l.isAnd(), printed(l.left()), printed(l.right()));
+        }
+        if (e instanceof SizeExpr.Unary u) {
+            return new SizeExpr.Unary(u.op(), printed(u.operand()));
+        }
+        return e;
+    }
+
+    private SizeExpr form(SizeExpr.Call c) {
+        String tensor = ((SizeExpr.Var) c.args().get(0)).name();
+        SizeStmt.Alloc a = allocations.get(tensor);
+        if (a == null || a.buffer() == null || assigned.getOrDefault(tensor, 0) > 1) {
+            return null;
+        }
+        Set<String> vars = new HashSet<>();
+        a.dims().forEach(d -> Pruner.vars(d, vars));
+        if (vars.stream().anyMatch(v -> assigned.getOrDefault(v, 0) > 1)) {
+            return null;
+        }
+        SizeExpr one = new SizeExpr.Num(1); // the rules of size and length are the interpreter's (Shapes)
+        if (c.function().equals("length")) {
+            return Shapes.length(a.dims().size(), a.dims()::get, one, (x, y) -> x == one ? y : new SizeExpr.Bin("*", x, y));
+        }
+        return c.args().get(1) instanceof SizeExpr.Num k ? Shapes.size(a.dims().size(), a.dims()::get, k.value(), one)
+                : null;
+    }
+
+    /** The printed form of a read of a tensor's dimensions, or null (it is printed as written). */
+    static SizeExpr formOf(SizeExpr.Call c) {
+        int plain = c.function().equals("size") ? 2 : 1;
+        return SizeExprs.SHAPES.contains(c.function()) && c.args().size() > plain ? c.args().get(plain) : null;
+    }
+}
