@@ -66,16 +66,31 @@ final class SizingBuilder {
         b.shapes = new PrintedShapes(b.allocations, scope);
         List<SizeStmt> out = new ArrayList<>();
         for (Stmt s : context) {
-            if (s instanceof Stmt.Assign a) {
+            if (s instanceof Stmt.Assign) {
                 List<SizeStmt> one = new ArrayList<>();
-                b.assignment(a, one);
-                // from before the block only what assigns values: its allocations are not the block's
+                b.statement(s, one);
+                // from before the block only what assigns values (no = small ? 4 : 8 too): its
+                // allocations are not the block's
                 for (SizeStmt x : one) {
-                    if (x instanceof SizeStmt.Let || x instanceof SizeStmt.Opaque) {
+                    if (assignsOnly(x)) {
                         out.add(x);
                     } else if (x instanceof SizeStmt.Call c && c.target() != null) {
                         out.add(new SizeStmt.Opaque(c.pos(), c.target()));
                     }
+                }
+            } else if (s instanceof Stmt.If || s instanceof Stmt.For || s instanceof Stmt.While) {
+                List<SizeStmt> one = new ArrayList<>();
+                try { // if small n = 4 else n = 8 end, for i in 1:k n += i end: kept when they only assign values
+                    b.statement(s, one);
+                } catch (DiagnosticException e) {
+                    one.clear();
+                }
+                if (!one.isEmpty() && one.stream().allMatch(SizingBuilder::assignsOnly)) {
+                    out.addAll(one);
+                } else { // else the numbers it assigns are not known in the block (not left free or stale)
+                    Set<String> names = new LinkedHashSet<>();
+                    scalarsAssigned(s, names);
+                    names.forEach(n -> out.add(new SizeStmt.Opaque(s.pos(), n)));
                 }
             }
         }
@@ -85,6 +100,34 @@ final class SizingBuilder {
             own.put(name, decls.getOrDefault(name, SizingFunction.BufferDecl.UNKNOWN));
         }
         return new SizingFunction(pos, List.copyOf(buffers), own, out, b.pseudo);
+    }
+
+    /** The names a statement before a block assigns numbers or flags to, at any depth, and its loops' variables. */
+    private static void scalarsAssigned(Stmt s, Set<String> into) {
+        if (s instanceof Stmt.Assign a && a.targets().size() == 1 && a.targets().get(0) instanceof Expr.Name n
+                && (tryExpr(a.value()) != null || a.value() instanceof Expr.Ternary)) {
+            into.add(n.name());
+        } else if (s instanceof Stmt.For f) {
+            into.add(f.var());
+            f.body().forEach(x -> scalarsAssigned(x, into));
+        } else if (s instanceof Stmt.While w) {
+            w.body().forEach(x -> scalarsAssigned(x, into));
+        } else if (s instanceof Stmt.If i) {
+            i.branches().forEach(br -> br.body().forEach(x -> scalarsAssigned(x, into)));
+            if (i.elseBody() != null) {
+                i.elseBody().forEach(x -> scalarsAssigned(x, into));
+            }
+        } else if (s instanceof Stmt.Block bl) {
+            bl.body().forEach(x -> scalarsAssigned(x, into));
+        }
+    }
+
+    /** A value assigned, or branches that only assign values. */
+    private static boolean assignsOnly(SizeStmt s) {
+        if (s instanceof SizeStmt.If || s instanceof SizeStmt.For || s instanceof SizeStmt.While) {
+            return SizeStmts.bodies(s).stream().allMatch(body -> body.stream().allMatch(SizingBuilder::assignsOnly));
+        }
+        return s instanceof SizeStmt.Let || s instanceof SizeStmt.Opaque;
     }
 
     private List<SizeStmt> statements(List<Stmt> body) {
