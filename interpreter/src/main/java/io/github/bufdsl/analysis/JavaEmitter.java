@@ -368,8 +368,7 @@ public final class JavaEmitter {
         }
         if (e instanceof SizeExpr.Call c && SizeExprs.SHAPES.contains(c.function())) {
             if (PrintedShapes.formOf(c) == null) {
-                throw new IllegalArgumentException("--emit java: the sizing function reads the dimensions of "
-                        + JuliaPrinter.expr(c.args().get(0)) + ", which it does not know");
+                throw new IllegalArgumentException("--emit java: " + PrintedShapes.why(c));
             }
             return expr(PrintedShapes.formOf(c));
         }

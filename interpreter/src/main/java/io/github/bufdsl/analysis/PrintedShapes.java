@@ -94,6 +94,65 @@ final class PrintedShapes {
                 : null;
     }
 
+    /** The words for a read of a tensor's dimensions the printed function cannot state. */
+    static String why(SizeExpr.Call c) {
+        String tensor = JuliaPrinter.expr(c.args().get(0));
+        return c.function() + "(" + tensor + (c.function().equals("size") ? ", " + JuliaPrinter.expr(c.args().get(1))
+                : "") + ") is known only where it runs (the printed function does not know the sizes of " + tensor
+                + " here); usage counts it in the peaks it prints";
+    }
+
+    /** The first read of a tensor's dimensions in {@code body} (at any depth) that has no printed form, or null. */
+    static SizeExpr.Call unprintable(List<SizeStmt> body) {
+        SizeExpr.Call[] found = {null};
+        SizeStmts.any(body, s -> {
+            for (SizeExpr e : printedExprs(s)) {
+                found[0] = found[0] != null ? found[0] : unprintable(e);
+            }
+            return found[0] != null;
+        });
+        return found[0];
+    }
+
+    private static SizeExpr.Call unprintable(SizeExpr e) {
+        if (e instanceof SizeExpr.Call c && SizeExprs.SHAPES.contains(c.function())) {
+            return formOf(c) == null ? c : unprintable(formOf(c));
+        }
+        List<SizeExpr> parts = e instanceof SizeExpr.Call c ? c.args() : e instanceof SizeExpr.Bin b
+                ? List.of(b.left(), b.right()) : e instanceof SizeExpr.Logic l ? List.of(l.left(), l.right())
+                : e instanceof SizeExpr.Unary u ? List.of(u.operand()) : List.of();
+        for (SizeExpr p : parts) {
+            SizeExpr.Call c = unprintable(p);
+            if (c != null) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** The expressions the printers write of a statement itself (not of the statements it holds). */
+    private static List<SizeExpr> printedExprs(SizeStmt s) {
+        List<SizeExpr> out = new ArrayList<>();
+        if (s instanceof SizeStmt.Alloc a && a.buffer() != null) {
+            out.addAll(a.dims());
+        } else if (s instanceof SizeStmt.Reshape r) {
+            out.addAll(r.dims());
+            out.add(r.offset());
+        } else if (s instanceof SizeStmt.Let l) {
+            out.add(l.value());
+        } else if (s instanceof SizeStmt.Call c) {
+            c.args().forEach(a -> out.add(a.value()));
+        } else if (s instanceof SizeStmt.If f) {
+            f.branches().forEach(b -> out.add(b.condition()));
+        } else if (s instanceof SizeStmt.For f) {
+            out.addAll(java.util.Arrays.asList(f.start(), f.step(), f.stop()));
+        } else if (s instanceof SizeStmt.While w) {
+            out.add(w.condition());
+        }
+        out.removeIf(java.util.Objects::isNull);
+        return out;
+    }
+
     /** The printed form of a read of a tensor's dimensions, or null (it is printed as written). */
     static SizeExpr formOf(SizeExpr.Call c) {
         int plain = c.function().equals("size") ? 2 : 1;

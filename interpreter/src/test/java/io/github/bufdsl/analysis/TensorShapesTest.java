@@ -149,6 +149,28 @@ class TensorShapesTest {
     }
 
     @Test
+    void aSizeThePrintedFunctionCannotStateStopsIt() {
+        // in a function given the tensor, the printed function knows only its length: it was printed
+        // as size(X, 2), which Julia computes as 1 of that number
+        SizingFunction f = Analyzer.sizingFunctions(SizingTest.resolve("""
+                function work(buf, X)
+                    W = alloc!(buf, size(X, 2))
+                    drop!(buf, W)
+                end
+                buf = Buffer(0)
+                A = alloc!(buf, 3, 4)
+                work(buf, A)
+                """)).get(0);
+        String printed = JuliaPrinter.print(f);
+        assertTrue(printed.contains("W = pseudo_alloc!(lenbuf, peakbuf, error(\"bufdsl: size(X, 2) is known only"
+                + " where it runs"), printed);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JuliaPrinter.printBuf(f, "s"));
+        assertTrue(e.getMessage().startsWith("--emit buf: size(X, 2) is known only where it runs"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> JavaEmitter.emit(f, "S"));
+        assertEquals(16L, SizingEvaluator.peaks(f, Map.of()).get("buf")); // the paths size it all the same
+    }
+
+    @Test
     void aTensorUsageCannotFollowIsRefusedWhereDefineAllocatesFromIt() {
         // a function that is given no buffer returns its argument: usage printed 32 where run takes 47
         String h = """
