@@ -76,6 +76,9 @@ final class FunctionCalls {
             run.locals = savedLocals;
             run.bufferParams = savedBuffers;
         }
+        if (returned != null && returned.name.equals(SizingBuilder.RETURNED)) {
+            returned.name = c.target() != null ? c.target() : "a tensor"; // return alloc!(...): named as run names it
+        }
         if (c.target() != null) { // the tensor it returns, as this path has it; any other value is not followed
             run.assign(c.target(), returned != null ? returned : new Opaque(c.pos()));
         }

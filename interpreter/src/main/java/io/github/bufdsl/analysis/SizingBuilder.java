@@ -261,6 +261,12 @@ final class SizingBuilder {
             if (inProgress.isEmpty()) {
                 return null; // a return at the top level ends nothing being sized
             }
+            if (r.value() instanceof Expr.Call c && !userFunctions.containsKey(c.calleeName())
+                    && call(RETURNED, c, out)) {
+                // return alloc!(buf, n), return drop!(buf, A): the call as in RETURNED = ...; return RETURNED
+                out.add(new SizeStmt.Return(r.pos(), RETURNED));
+                return null;
+            }
             if (r.value() != null) {
                 nestedCalls(r.value(), false, out);
                 Set<String> names = new LinkedHashSet<>();
@@ -462,6 +468,9 @@ final class SizingBuilder {
      * a sum, a {@code return} or {@code println} of one), sized where they are; with
      * {@code skipTop} not {@code e} itself, which the statement's own translation sizes.
      */
+    /** The name the printed sizing function gives a value returned straight from a builtin's call. */
+    static final String RETURNED = "returned";
+
     private void nestedCalls(Expr e, boolean skipTop, List<SizeStmt> out) {
         new StmtWalker(c -> {
             String fn = c.calleeName();

@@ -8,7 +8,8 @@ import java.util.List;
 
 /** A tensor on a path: its buffer, size, where it was allocated, and how it was given back. */
 final class TensorRec {
-    final String name;
+    /** How messages name it; a tensor a function returns straight from alloc! takes its caller's name. */
+    String name;
     final String buffer;
     final Poly size;
     final Pos pos;

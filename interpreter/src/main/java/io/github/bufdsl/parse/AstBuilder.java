@@ -3,6 +3,7 @@ package io.github.bufdsl.parse;
 import io.github.bufdsl.ast.AssignOp;
 import io.github.bufdsl.ast.Expr;
 import io.github.bufdsl.ast.ExprPrinter;
+import io.github.bufdsl.ast.ImplicitReturn;
 import io.github.bufdsl.ast.Stmt;
 import io.github.bufdsl.ast.TensorExpr;
 import io.github.bufdsl.diag.Diagnostic;
@@ -182,7 +183,8 @@ final class AstBuilder {
             for (ParamContext p : ctx.param()) {
                 params.add(new Stmt.Param(pos(p), p.getText()));
             }
-            return new Stmt.Function(pos(ctx.name()), ctx.name().getStart().getText(), params, block(ctx.block()));
+            return new Stmt.Function(pos(ctx.name()), ctx.name().getStart().getText(), params,
+                    ImplicitReturn.of(block(ctx.block())));
         }
 
         @Override

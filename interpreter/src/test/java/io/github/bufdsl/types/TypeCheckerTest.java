@@ -140,10 +140,13 @@ class TypeCheckerTest {
                 + "A[4, 1] = 1.0\n", "6:3 index 4 is out of bounds 1:3 in dimension 1 of a tensor of size 3×4");
         finds("buf = Buffer(100)\nfunction make(b)\n    return alloc!(b, 2, 2)\nend\nA = make(buf)\nx = A[1, 2, 3]\n",
                 "a tensor of size 2×2 takes 2 indices, not 3");
-        // through a chain of calls, and a function that ends without return gives nothing
+        // through a chain of calls, and a function whose last statement has no value gives nothing
         finds("function inner()\n    return \"s\"\nend\nfunction outer()\n    return inner()\nend\nx = outer() + 1\n",
                 "cannot apply + to String \"s\" and Int64 1");
-        finds("function h()\n    x = 1\nend\ny = h() + 1\n", "cannot apply + to nothing and Int64 1");
+        finds("function h()\n    x = 1\n    println(x)\nend\ny = h() + 1\n", "cannot apply + to nothing and Int64 1");
+        finds("function h()\n    for i in 1:2\n    end\nend\ny = h() + 1\n", "cannot apply + to nothing and Int64 1");
+        // as in Julia, a function returns the value of its last statement: here a string
+        finds("function h()\n    x = \"s\"\nend\ny = h() + 1\n", "cannot apply + to String \"s\" and Int64 1");
         // a recursive function's other returns still say what it is
         finds("function down(b, k)\n    if k == 0\n        return \"done\"\n    end\n    return down(b, k - 1)\nend\n"
                 + "x = down(1, 3)\nif x\nend\n", "");
