@@ -399,6 +399,17 @@ final class SizingBuilder {
         }
         if (a.targets().size() != 1 || !(a.targets().get(0) instanceof Expr.Name n)) {
             use(a.pos(), used, out);
+            if (a.op() == AssignOp.SET && a.value() instanceof Expr.Call c && "size".equals(c.calleeName())
+                    && c.args().size() == 1 && c.args().get(0) instanceof Expr.Name tensor
+                    && a.targets().stream().allMatch(t -> t instanceof Expr.Name)) {
+                for (int k = 0; k < a.targets().size(); k++) { // m, n = size(A): m = size(A, 1), n = size(A, 2)
+                    String name = ((Expr.Name) a.targets().get(k)).name();
+                    out.add(new SizeStmt.Let(a.pos(), name, shapes.printed(new SizeExpr.Call("size",
+                            List.of(new SizeExpr.Var(tensor.name()), new SizeExpr.Num(k + 1))))));
+                    allocations.remove(name);
+                }
+                return;
+            }
             for (Expr t : a.targets()) {
                 if (t instanceof Expr.Name name) {
                     out.add(new SizeStmt.Opaque(a.pos(), name.name()));

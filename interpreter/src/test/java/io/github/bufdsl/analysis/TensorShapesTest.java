@@ -234,6 +234,8 @@ class TensorShapesTest {
                 Ac = A[2:end, 2:end]
                 @tensor S[j, i] := Ac[i, j]
                 D = alloc!(buf, length(Ac) + size(S, 2))
+                r, c = size(S)
+                G = alloc!(buf, r, c + 1)
                 work(buf, A)
                 for i in 1:3
                     E = alloc!(buf, i, n)
