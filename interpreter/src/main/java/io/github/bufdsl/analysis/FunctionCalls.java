@@ -67,7 +67,7 @@ final class FunctionCalls {
         calling.add(c.function());
         TensorRec returned = null;
         try {
-            run.statements(f.body());
+            run.choices.function(f.body());
         } catch (Returned r) {
             returned = r.value;
         } finally {

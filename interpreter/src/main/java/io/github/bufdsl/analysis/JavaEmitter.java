@@ -39,9 +39,10 @@ public final class JavaEmitter {
      * peaks in the order of {@link SizingFunction#buffers()}.
      *
      * @throws IllegalArgumentException for what Java cannot express the same way (division giving a
-     *     fraction, a floating-point value)
+     *     fraction, a floating-point value, a condition usage cannot know before running)
      */
     public static String emit(SizingFunction f, String className) {
+        JuliaPrinter.refuseDataConditions(f, "--emit java");
         JavaEmitter e = new JavaEmitter();
         e.functions = f.functions();
         e.unprintable = DefinePrinting.unprintable(f);

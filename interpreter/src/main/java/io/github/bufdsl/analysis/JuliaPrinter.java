@@ -30,6 +30,35 @@ public final class JuliaPrinter {
     }
 
     /**
+     * A form that runs (--emit buf, --emit java) refuses a condition usage cannot know before running, which
+     * it could not compute (usage sizes both ways: {@link DataChoices}).
+     */
+    static void refuseDataConditions(SizingFunction f, String option) {
+        for (SizingFunction.PseudoFunction pf : f.functions().values()) {
+            dataCondition(Pruner.prune(pf.body()), Pruner.opaqueOnly(pf.body()), option);
+        }
+        dataCondition(Pruner.prune(f.body()), Pruner.opaqueOnly(f.body()), option);
+    }
+
+    private static void dataCondition(List<SizeStmt> body, java.util.Set<String> opaque, String option) {
+        for (SizeStmt s : body) {
+            if (s instanceof SizeStmt.If f) {
+                for (SizeStmt.Branch b : f.branches()) {
+                    java.util.Set<String> vars = new java.util.HashSet<>();
+                    Pruner.vars(b.condition(), vars);
+                    for (String v : vars) {
+                        if (v.startsWith(ScalarEval.DATA) || opaque.contains(v)) {
+                            throw new IllegalArgumentException(option + ": the sizing function has a condition usage"
+                                    + " cannot know before running (`" + expr(b.condition()) + "`)");
+                        }
+                    }
+                }
+            }
+            SizeStmts.bodies(s).forEach(inner -> dataCondition(inner, opaque, option));
+        }
+    }
+
+    /**
      * The sizing function as a {@code .buf} script that {@code bufdsl run} executes: a function of the
      * free variables, called with them, its peaks printed.
      */
@@ -51,6 +80,7 @@ public final class JuliaPrinter {
         p.out.append("function ").append(functionName).append('(').append(params).append(")\n");
         p.body(f);
         p.out.append("end\n");
+        refuseDataConditions(f, "--emit buf");
         p.out.append("println(").append(functionName).append('(').append(params).append("))\n");
         return p.out.toString();
     }
@@ -280,8 +310,8 @@ public final class JuliaPrinter {
         if (e instanceof SizeExpr.Flag f) {
             return Boolean.toString(f.value());
         }
-        if (e instanceof SizeExpr.Var v) {
-            return v.name();
+        if (e instanceof SizeExpr.Var v) { // a condition on data as written (the peaks are the largest of both ways)
+            return v.name().startsWith(ScalarEval.DATA) ? v.name().substring(ScalarEval.DATA.length()) : v.name();
         }
         if (e instanceof SizeExpr.Bin b) {
             int p = precedence(b.op());

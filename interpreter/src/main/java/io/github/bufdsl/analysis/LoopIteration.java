@@ -37,7 +37,7 @@ final class LoopIteration {
                     return;
                 }
                 try {
-                    run.statements(w.body());
+                    run.choices.iteration(w, null, w.body());
                 } catch (BreakLoop b) {
                     return;
                 } catch (ContinueLoop k) {
@@ -68,7 +68,11 @@ final class LoopIteration {
         }
         Map<String, Poly> before = new HashMap<>();
         run.levels.forEach((b, l) -> before.put(b, l.len));
-        run.statements(w.body());
+        try {
+            run.choices.iteration(w, null, w.body());
+        } catch (BreakLoop | Signals.ContinueLoop e) {
+            // one iteration stands for all: where it ends does not matter
+        }
         for (Map.Entry<String, Level> e : run.levels.entrySet()) {
             Poly change = e.getValue().len.minus(before.get(e.getKey()));
             if (!change.equals(Poly.ZERO)) {
@@ -149,7 +153,7 @@ final class LoopIteration {
                 startIteration();
             }
             try {
-                run.statements(body);
+                run.choices.iteration(loop, var, body);
             } catch (BreakLoop b) {
                 leaveNest(loop);
                 return;
@@ -160,7 +164,7 @@ final class LoopIteration {
                 endIteration((SizeStmt.For) loop);
             }
             if (repeats) {
-                List<Object> after = run.loopState();
+                List<Object> after = loopState();
                 if (after.equals(prev)) {
                     run.assign(var, Poly.constant(start + (count - 1) * step));
                     return;
@@ -171,5 +175,23 @@ final class LoopIteration {
         if (count >= Long.MAX_VALUE / 4) {
             throw run.fail(loop.pos(), "this loop never ends: nothing breaks out of it");
         }
+    }
+
+    /**
+     * What an iteration of a repeating loop can change: each buffer's length, peak, live tensors
+     * and reshape mode, the decisions taken, the problems seen.
+     */
+    private List<Object> loopState() {
+        List<Object> state = new java.util.ArrayList<>();
+        for (Level l : run.levels.values()) {
+            state.add(l.len);
+            state.add(l.peak);
+            state.add(new java.util.ArrayList<>(l.stack)); // the same tensor records, compared by identity
+            state.add(l.reshapeAt == null ? "" : l.reshapeAt);
+        }
+        state.add(run.levels.size());
+        state.add(run.decisions.size());
+        state.add(run.ev.problemCount);
+        return state;
     }
 }

@@ -103,6 +103,7 @@ final class LoopSizer {
         List<Piece> pieces = new ArrayList<>(List.of(whole));
         List<LoopSummary> done = new ArrayList<>();
         PathRun.State before = run.save();
+        int dataBreaks = run.choices.breaks;
         while (true) {
             done.clear();
             Piece splitFrom = null;
@@ -157,7 +158,7 @@ final class LoopSizer {
         run.restore(before);
         if (!kept.isEmpty()) {
             try {
-                apply(loop, var, whole, kept, keptSums, body, before);
+                apply(loop, var, whole, kept, keptSums, body, before, run.choices.breaks > dataBreaks);
             } catch (Signals.NotClosed nc) {
                 // a summary that cannot be applied in closed form (a size not polynomial in the variable)
                 run.restore(before);
@@ -215,7 +216,7 @@ final class LoopSizer {
         }
         try {
             run.assign(var, Poly.symbol(var));
-            run.statements(body);
+            run.choices.iteration(loop, var, body);
         } catch (BreakLoop b) {
             breaks = true;
         } catch (ContinueLoop c) {
@@ -243,8 +244,15 @@ final class LoopSizer {
         carried.removeIf(name -> !run.ev.relevantNames().contains(name) && !(run.lookupQuiet(name) instanceof TensorRec));
         for (String name : carried) {
             Object now = run.lookup(name);
-            if (!(now instanceof Opaque)) {
+            if (!(now instanceof Opaque o)) {
                 throw new Signals.NotClosed(name + " carries a value from one iteration to the next");
+            }
+            Object was = before.locals() != null && before.locals().containsKey(name) ? before.locals().get(name)
+                    : before.globals().get(name);
+            if (!(was instanceof Opaque)) { // the next iteration reads what this one made unknowable
+                run.at = o.pos();
+                throw run.unknowable("a size or condition depends on " + name + ", whose value usage cannot know"
+                        + " before running (it is assigned at line " + o.pos().line() + ")");
             }
         }
         Map<String, Poly> end = new LinkedHashMap<>();
@@ -295,7 +303,7 @@ final class LoopSizer {
 
     /** Applies the pieces' summaries, in the order the loop runs them, to the state {@code before}. */
     private void apply(SizeStmt loop, String var, Piece whole, List<Piece> pieces, List<LoopSummary> sums,
-            List<SizeStmt> body, PathRun.State before) {
+            List<SizeStmt> body, PathRun.State before, boolean dataBreak) {
         run.restore(before);
         run.at = loop.pos();
         boolean ordered = true; // pieces follow each other (splits by thresholds), not interleaved residues
@@ -422,7 +430,9 @@ final class LoopSizer {
                 LoopIteration.leaveNest(loop);
             }
         }
-        if (breakAt < 0 && whole.count().isConstant() && whole.count().constantValue() >= Long.MAX_VALUE / 4) {
+        // a break on data ends it where usage cannot know; its iterations give back what they take (DataChoices)
+        if (breakAt < 0 && !dataBreak && whole.count().isConstant()
+                && whole.count().constantValue() >= Long.MAX_VALUE / 4) {
             throw run.fail(loop.pos(), "this loop never ends: nothing breaks out of it");
         }
     }
@@ -436,7 +446,7 @@ final class LoopSizer {
         }
         run.assign(var, Poly.constant(stopAt));
         try {
-            run.statements(body);
+            run.choices.iteration(loop, var, body);
         } catch (ContinueLoop e) {
             // the loop ends here
         } catch (BreakLoop e) {

@@ -50,6 +50,8 @@ final class PathRun {
     final BufferSteps buffers = new BufferSteps(this);
     /** Calls of user functions. */
     final FunctionCalls calls = new FunctionCalls(this);
+    /** Conditions usage cannot know around what changes sizes or leaves. */
+    final DataChoices choices = new DataChoices(this);
 
     Poly integer(SizeExpr e, String what) {
         return scalars.integer(e, what);
@@ -140,24 +142,6 @@ final class PathRun {
         ev.problemIsError.put(key, error);
     }
 
-    /**
-     * What an iteration of a repeating loop can change: each buffer's length, peak, live tensors
-     * and reshape mode, the decisions taken, the problems seen.
-     */
-    List<Object> loopState() {
-        List<Object> state = new ArrayList<>();
-        for (Level l : levels.values()) {
-            state.add(l.len);
-            state.add(l.peak);
-            state.add(new ArrayList<>(l.stack)); // the same tensor records, compared by identity
-            state.add(l.reshapeAt == null ? "" : l.reshapeAt);
-        }
-        state.add(levels.size());
-        state.add(decisions.size());
-        state.add(ev.problemCount);
-        return state;
-    }
-
     void warn(Pos pos, String message) {
         problem(pos, message, false);
     }
@@ -216,6 +200,7 @@ final class PathRun {
 
     void assign(String name, Object value) {
         loops.noteWrite(name);
+        choices.noteWrite(name);
         (locals != null ? locals : globals).put(name, value);
     }
 
@@ -427,7 +412,8 @@ final class PathRun {
                 // if s > 0 with s = sum(A) around no allocation: which branch runs decides no size
                 List<List<SizeStmt>> alternatives = alternativesFrom(f, i);
                 if (!SizeStmts.decideNoSize(alternatives, false)) {
-                    throw u;
+                    choices.either(alternatives, u); // each way from here, the largest peak
+                    return;
                 }
                 List<SizeStmt> unknown = new ArrayList<>();
                 alternatives.forEach(body -> SizeStmts.unknowable(body, unknown));

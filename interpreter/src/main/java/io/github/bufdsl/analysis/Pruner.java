@@ -16,7 +16,64 @@ final class Pruner {
     }
 
     static List<SizeStmt> prune(List<SizeStmt> body) {
-        return prune(body, new HashSet<>());
+        return prune(withoutDataLeaves(body), new HashSet<>());
+    }
+
+    /**
+     * The statements without the ifs on data that only leave (if A[i] > 0.5 continue end; if x < 0 break
+     * end after x = A[i]): usage sizes them as never taken ({@link DataChoices}), and so does the printed
+     * function, which could not compute their conditions.
+     */
+    static List<SizeStmt> withoutDataLeaves(List<SizeStmt> body) {
+        return withoutDataLeaves(body, opaqueOnly(body));
+    }
+
+    /** The names the statements assign only values usage cannot know (x = A[i]), and its marks of conditions on data. */
+    static Set<String> opaqueOnly(List<SizeStmt> body) {
+        Set<String> opaque = new HashSet<>();
+        Set<String> known = new HashSet<>();
+        targets(body, opaque, known);
+        opaque.removeAll(known);
+        return opaque;
+    }
+
+    private static void targets(List<SizeStmt> body, Set<String> opaque, Set<String> known) {
+        for (SizeStmt s : body) {
+            String t = SizeStmts.target(s);
+            if (t != null) {
+                (s instanceof SizeStmt.Opaque ? opaque : known).add(t);
+            }
+            if (s instanceof SizeStmt.For f) {
+                known.add(f.var());
+            }
+            SizeStmts.bodies(s).forEach(b -> targets(b, opaque, known));
+        }
+    }
+
+    private static List<SizeStmt> withoutDataLeaves(List<SizeStmt> body, Set<String> opaque) {
+        List<SizeStmt> out = new ArrayList<>();
+        for (SizeStmt s : body) {
+            if (s instanceof SizeStmt.If f) {
+                Set<String> read = new HashSet<>();
+                f.branches().forEach(b -> vars(b.condition(), read));
+                read.retainAll(opaque);
+                if (!read.isEmpty() && SizeStmts.decideNoSize(SizeStmts.bodies(f), true)) {
+                    continue;
+                }
+                List<SizeStmt.Branch> branches = f.branches().stream()
+                        .map(b -> new SizeStmt.Branch(b.condition(), withoutDataLeaves(b.body(), opaque))).toList();
+                out.add(new SizeStmt.If(f.pos(), branches,
+                        f.elseBody() == null ? null : withoutDataLeaves(f.elseBody(), opaque)));
+            } else if (s instanceof SizeStmt.For f) {
+                out.add(new SizeStmt.For(f.pos(), f.var(), f.start(), f.step(), f.stop(),
+                        withoutDataLeaves(f.body(), opaque), f.threaded(), f.nested()));
+            } else if (s instanceof SizeStmt.While w) {
+                out.add(new SizeStmt.While(w.pos(), w.condition(), withoutDataLeaves(w.body(), opaque)));
+            } else {
+                out.add(s);
+            }
+        }
+        return out;
     }
 
     /** Every variable read by the condition of an if, at any depth. */
@@ -34,7 +91,7 @@ final class Pruner {
     /** The variables the pruned statements read before assigning them: the sizing function's parameters. */
     static List<String> freeVariables(List<SizeStmt> body) {
         Set<String> live = new HashSet<>();
-        prune(body, live);
+        prune(withoutDataLeaves(body), live);
         return new java.util.TreeSet<>(live).stream().toList();
     }
 

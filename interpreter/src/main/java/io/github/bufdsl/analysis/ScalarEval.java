@@ -13,6 +13,9 @@ import java.util.List;
  * conditions or opaque terms; conditions on a loop variable being summarized go to the loop sizer.
  */
 final class ScalarEval {
+    /** The name SizingBuilder gives a condition it cannot translate (it reads data), after this prefix. */
+    static final String DATA = "#?";
+
     private final PathRun run;
 
     ScalarEval(PathRun run) {
@@ -106,6 +109,11 @@ final class ScalarEval {
                     return bound;
                 }
                 return new Free(v.name());
+            }
+            if (x instanceof Opaque o && v.name().startsWith(DATA)) { // SizingBuilder's mark of a condition on data
+                run.at = o.pos();
+                throw run.unknowable("usage cannot compute `" + v.name().substring(DATA.length()) + "` before running;"
+                        + " sizes and conditions must be arithmetic on numbers and variables");
             }
             if (x instanceof Opaque o) {
                 throw run.unknowable("a size or condition depends on " + v.name() + ", whose value usage cannot know"

@@ -40,10 +40,10 @@ final class SizingBuilder {
     /** How many loops the statement being translated is in (in its function). */
     private int loops;
     /**
-     * In the loop being translated, the first condition usage cannot compute whose branches only leave
-     * an iteration or the loop (if A[i] < 0 continue): an error unless the loop changes no size.
+     * Whether the loop being translated has a condition usage cannot compute whose branches only leave
+     * an iteration or the loop (if A[i] < 0 continue): then it is not followed if it changes no size.
      */
-    private DiagnosticException leaves;
+    private boolean leaves;
 
     private SizingBuilder(Set<String> buffers, Map<String, Stmt.Function> userFunctions,
             Map<String, SizingFunction.PseudoFunction> pseudo, Set<String> inProgress) {
@@ -184,18 +184,23 @@ final class SizingBuilder {
                 // if A[i] > 0.5 around no allocation: which branch runs decides no size
                 List<List<SizeStmt>> alternatives = new ArrayList<>(bodies.subList(open, bodies.size()));
                 alternatives.add(elseBody == null ? List.of() : elseBody);
-                if (!SizeStmts.decideNoSize(alternatives, loops > 0)) {
-                    expr(i.branches().get(open).condition()); // the error, at the condition
-                }
-                if (!SizeStmts.decideNoSize(alternatives, false) && leaves == null) {
-                    try {
-                        expr(i.branches().get(open).condition());
-                    } catch (DiagnosticException e) {
-                        leaves = e; // the loop's iterations cannot be followed: see loopBody
-                    }
-                }
                 Set<String> names = new LinkedHashSet<>();
                 i.branches().forEach(b -> names(b.condition(), names));
+                if (!SizeStmts.decideNoSize(alternatives, false)) {
+                    // around what changes sizes or leaves: every way is sized when evaluating (DataChoices), under
+                    // a name for the condition that is unknowable; a loop that changes no size is not followed
+                    leaves |= loops > 0 && SizeStmts.decideNoSize(alternatives, true);
+                    Expr c = i.branches().get(open).condition();
+                    SizeExpr.Var data = new SizeExpr.Var(ScalarEval.DATA + io.github.bufdsl.ast.ExprPrinter.print(c));
+                    use(i.pos(), names, out);
+                    out.add(new SizeStmt.Opaque(c.pos(), data.name()));
+                    List<SizeStmt.Branch> all = new ArrayList<>();
+                    for (int k = 0; k < bodies.size(); k++) {
+                        all.add(new SizeStmt.Branch(k < open ? conditions.get(k) : data, bodies.get(k)));
+                    }
+                    out.add(new SizeStmt.If(i.pos(), all, elseBody));
+                    return null;
+                }
                 List<SizeStmt.Branch> known = new ArrayList<>();
                 for (int k = 0; k < open; k++) {
                     known.add(new SizeStmt.Branch(conditions.get(k), bodies.get(k)));
@@ -346,12 +351,12 @@ final class SizingBuilder {
     /**
      * A loop's body; not followed when a condition usage cannot compute decides whether an
      * iteration or the loop ends there (if A[i] < 0 continue) and the body changes no size, so that
-     * the loop is one whose runs usage does not follow ({@link SizeStmts#unknowable}); such a condition
-     * in a loop that changes sizes is the error at the condition.
+     * the loop is one whose runs usage does not follow ({@link SizeStmts#unknowable}); in a loop that
+     * changes sizes such a condition is sized both ways ({@link DataChoices}).
      */
     private LoopBody loopBody(List<Stmt> stmts) {
-        DiagnosticException outer = leaves;
-        leaves = null;
+        boolean outer = leaves;
+        leaves = false;
         loops++;
         List<SizeStmt> body;
         try {
@@ -359,15 +364,9 @@ final class SizingBuilder {
         } finally {
             loops--;
         }
-        DiagnosticException inner = leaves;
+        boolean inner = leaves;
         leaves = outer;
-        if (inner == null) {
-            return new LoopBody(body, true);
-        }
-        if (SizeStmts.mustFollow(body)) {
-            throw inner;
-        }
-        return new LoopBody(body, false);
+        return new LoopBody(body, !inner || SizeStmts.mustFollow(body));
     }
 
     static void use(Pos pos, Set<String> names, List<SizeStmt> out) {

@@ -1,0 +1,264 @@
+package io.github.bufdsl.analysis;
+
+import io.github.bufdsl.analysis.Signals.BreakLoop;
+import io.github.bufdsl.analysis.Signals.ContinueLoop;
+import io.github.bufdsl.analysis.Signals.Returned;
+import io.github.bufdsl.analysis.Symbolic.Opaque;
+import io.github.bufdsl.diag.Pos;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Conditions usage cannot know before running (they read data: {@code if A[i] > 0.5}, {@code if x < 0}
+ * after {@code x = A[i]}) around statements that change sizes, or that leave an iteration, a loop or a
+ * function. Every way is sized from the same state and the peak is the largest of theirs: an upper bound,
+ * exact for data that takes the largest way (what {@code run --stats} then measures). That is sound only
+ * where nothing after the choice depends on the way taken, which is checked, else refused at the condition:
+ *
+ * <ul>
+ *   <li>the ways that go on must leave the buffers alike; the scalars they assign are unknowable after it;
+ *   <li>a {@code continue} or {@code break} must leave the buffers as the rest of the iteration does (checked
+ *       where the iteration ends), a {@code break} moreover as the iteration found them, since the loop may
+ *       end after any iteration; so the loop is sized as if it never left there. The scalars assigned after
+ *       the choice (for a break: in the loop) are unknowable from the iteration's end on;
+ *   <li>a {@code return} must leave the buffers as the function's end does, and return the same tensor
+ *       (checked where the function ends); not inside a loop of the function.
+ * </ul>
+ */
+final class DataChoices {
+    private final PathRun run;
+    /** How many breaks on data were sized as never taken so far (a loop that only they end does end). */
+    int breaks;
+    /** The iterations and function calls being sized, innermost first. */
+    private final Deque<Frame> frames = new ArrayDeque<>();
+
+    DataChoices(PathRun run) {
+        this.run = run;
+    }
+
+    /** An iteration of a loop (with its variable, null for a while) or a call of a function. */
+    private static final class Frame {
+        final boolean loop;
+        final String var;
+        final boolean nested;
+        /** For an iteration: the run's state where it started. */
+        final PathRun.State start;
+        /** Names assigned in it so far (once a choice is pending). */
+        final Set<String> written = new HashSet<>();
+        final List<Pending> pending = new ArrayList<>();
+
+        Frame(boolean loop, String var, boolean nested, PathRun.State start) {
+            this.loop = loop;
+            this.var = var;
+            this.nested = nested;
+            this.start = start;
+        }
+    }
+
+    /** A way that left ({@code continue}, {@code break}, {@code return}) at the condition at {@code pos}, as it left. */
+    private record Pending(Pos pos, String how, PathRun.State state, Set<String> writtenSince, TensorRec value) {
+    }
+
+    /** Runs one iteration of a loop's body, then checks the choices made in it. */
+    void iteration(SizeStmt loop, String var, List<SizeStmt> body) {
+        boolean nested = loop instanceof SizeStmt.For f && f.nested();
+        within(new Frame(true, var, nested, run.save()), body);
+    }
+
+    /** Runs a function's body, then checks the choices made in it; a {@code return} passes through. */
+    void function(List<SizeStmt> body) {
+        within(new Frame(false, null, false, null), body);
+    }
+
+    private void within(Frame f, List<SizeStmt> body) {
+        frames.push(f);
+        RuntimeException signal = null;
+        try {
+            try {
+                run.statements(body);
+            } catch (BreakLoop | ContinueLoop | Returned s) {
+                signal = s;
+            }
+            if (!f.pending.isEmpty()) {
+                check(f, signal);
+            }
+        } finally {
+            frames.pop();
+        }
+        if (signal != null) {
+            throw signal;
+        }
+    }
+
+    void noteWrite(String name) {
+        for (Frame f : frames) {
+            if (!f.pending.isEmpty() || f.loop) {
+                f.written.add(name);
+            }
+            f.pending.forEach(p -> p.writtenSince().add(name));
+        }
+    }
+
+    /**
+     * The alternatives of an if whose condition usage cannot know ({@code u} is why), from the state of
+     * the run: sized as the class says; {@code u} is thrown when they change sizes in ways that differ.
+     */
+    void either(List<List<SizeStmt>> alternatives, PathRun.Unknowable u) {
+        Pos at = run.at;
+        PathRun.State before = run.save();
+        List<PathRun.State> goOn = new ArrayList<>();
+        List<Pending> leaving = new ArrayList<>();
+        Peak[] peaks = new Peak[run.levels.size()];
+        for (List<SizeStmt> body : alternatives) {
+            run.restore(before);
+            String how = null;
+            TensorRec value = null;
+            try {
+                run.statements(body);
+            } catch (ContinueLoop c) {
+                how = "continue";
+            } catch (BreakLoop b) {
+                how = "break";
+            } catch (Returned r) {
+                how = "return";
+                value = r.value;
+            }
+            int i = 0;
+            for (Level l : run.levels.values()) {
+                peaks[i] = peaks[i] == null ? l.peak : peaks[i].max(l.peak);
+                i++;
+            }
+            if (how == null) {
+                goOn.add(run.save());
+            } else {
+                leaving.add(new Pending(at, how, run.save(), new HashSet<>(), value));
+            }
+        }
+        boolean allReturn = leaving.stream().allMatch(p -> p.how().equals("return"));
+        if (goOn.isEmpty() && !allReturn) {
+            throw u; // every way leaves, not all by a return
+        }
+        for (PathRun.State st : goOn) {
+            if (!sameBuffers(goOn.get(0), st)) {
+                throw u; // the ways change the sizes differently: what comes later depends on which
+            }
+        }
+        Frame loop = null;
+        Frame function = null;
+        for (Frame f : frames) {
+            if (f.loop && loop == null && function == null) {
+                loop = f;
+            } else if (!f.loop && function == null) {
+                function = f;
+            }
+        }
+        for (Pending p : leaving) {
+            if (p.how().equals("return")) {
+                if (function == null) {
+                    throw u;
+                }
+                if (loop != null) {
+                    run.at = at;
+                    throw run.impossible(u.getMessage() + ", and it decides whether the function returns inside a"
+                            + " loop; usage sizes such a return only outside loops");
+                }
+            } else if (loop == null || loop.nested) {
+                throw u; // the inner loop of for i in 1:n, j in 1:m: a break leaves the outer one too
+            }
+        }
+        Pending returns = goOn.isEmpty() ? leaving.remove(0) : null; // every way returns: from the first, checked
+        run.restore(returns != null ? returns.state() : goOn.get(0));
+        int i = 0;
+        for (Level l : run.levels.values()) {
+            l.peak = peaks[i++];
+        }
+        List<SizeStmt> unknown = new ArrayList<>();
+        alternatives.forEach(body -> SizeStmts.unknowable(body, unknown));
+        for (SizeStmt s : unknown) {
+            if (s instanceof SizeStmt.Opaque o && !(run.lookupQuiet(o.name()) instanceof TensorRec)) {
+                run.assign(o.name(), new Opaque(o.pos()));
+            }
+        }
+        for (Pending p : leaving) {
+            (p.how().equals("return") ? function : loop).pending.add(p);
+            breaks += p.how().equals("break") ? 1 : 0;
+        }
+        if (returns != null) {
+            throw new Returned(returns.value()); // the function's frame compares the other ways with it
+        }
+    }
+
+    /** Where an iteration or a function ends (by {@code signal}, or null): the ways that left it must agree. */
+    private void check(Frame f, RuntimeException signal) {
+        PathRun.State now = run.save();
+        for (Pending p : f.pending) {
+            String why = null;
+            if (f.loop && signal instanceof Returned) {
+                why = "the iteration may return after it";
+            } else if (!sameBuffers(now, p.state())) {
+                why = "taking it leaves " + differing(now, p.state()) + " otherwise than the rest of the "
+                        + (f.loop ? "iteration" : "function") + " does";
+            } else if (p.how().equals("break") && !sameBuffers(now, f.start)) {
+                why = "the loop may end after any iteration, and an iteration leaves " + differing(now, f.start)
+                        + " otherwise than it found it";
+            } else if (p.how().equals("return") && !sameValue(p.value(), signal instanceof Returned r ? r.value : null)) {
+                why = "the function returns another tensor there than at its end";
+            }
+            if (why != null) {
+                run.at = p.pos();
+                throw run.impossible("usage cannot know before running whether this " + p.how() + " is taken (its"
+                        + " condition reads data), and " + why + "; give back before the " + p.how() + " what the"
+                        + " rest keeps, or take nothing the rest gives back");
+            }
+        }
+        if (f.loop) {
+            Set<String> stale = new HashSet<>();
+            for (Pending p : f.pending) {
+                stale.addAll(p.how().equals("break") ? f.written : p.writtenSince());
+                if (p.how().equals("break") && f.var != null) {
+                    stale.add(f.var);
+                }
+            }
+            for (String name : stale) {
+                if (!(run.lookupQuiet(name) instanceof TensorRec)) {
+                    run.assign(name, new Opaque(f.pending.get(0).pos()));
+                }
+            }
+        }
+    }
+
+    private static boolean sameValue(TensorRec a, TensorRec b) {
+        return a == b || a != null && b != null && Objects.equals(a.name, b.name) && a.size.equals(b.size);
+    }
+
+    /** Whether the buffers hold the same tensors at the same levels in both states. */
+    private boolean sameBuffers(PathRun.State a, PathRun.State b) {
+        return differing(a, b) == null;
+    }
+
+    /**
+     * The first buffer the states hold differently, or null; a ThreadsBuffer whose buffer the iteration
+     * holds in neither is the same (the next alloc! takes a buffer as it is given back, emptied).
+     */
+    private String differing(PathRun.State a, PathRun.State b) {
+        for (Map.Entry<String, Level> e : a.levels().entrySet()) {
+            Level x = e.getValue();
+            Level y = b.levels().get(e.getKey());
+            if (run.loops.iteration.isPool(e.getKey()) && !x.taken && !y.taken && x.stack.isEmpty()
+                    && y.stack.isEmpty()) {
+                continue;
+            }
+            if (!x.len.equals(y.len) || !new ArrayList<>(x.stack).equals(new ArrayList<>(y.stack))
+                    || x.taken != y.taken || !Objects.equals(x.reshapeAt, y.reshapeAt)) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,228 @@
+package io.github.bufdsl.analysis;
+
+import static io.github.bufdsl.analysis.SizingTest.measured;
+import static io.github.bufdsl.analysis.SizingTest.peaks;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.bufdsl.diag.DiagnosticException;
+import io.github.bufdsl.exec.Value;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Conditions usage cannot know before running (they read data) around allocations, break, continue and
+ * return ({@link DataChoices}): the peak is the largest over the ways, which is what running measures
+ * when the data takes the largest way and never less; what usage cannot size soundly is refused.
+ */
+class DataChoicesTest {
+    private static final String SKIP = """
+            buf = Buffer(0)
+            A = alloc!(buf, n)
+            fill!(A, VALUE)
+            for i in 1:n
+                x = A[i]
+                if x < 0
+                    continue
+                end
+                B = alloc!(buf, i)
+                drop!(buf, B)
+            end
+            drop!(buf, A)
+            """;
+
+    private static long usage(String script, long n) {
+        return peaks(script, Map.of("n", n)).get("buf");
+    }
+
+    private static long run(String script, long n, double value) {
+        return measured(script.replace("VALUE", Double.toString(value)), Map.of("n", new Value.Int(n))).get("buf");
+    }
+
+    @Test
+    void aContinueOrBreakOnDataBeforeWhatTheIterationGivesBackIsSizedAsNeverTaken() {
+        // all four forms were refused at the condition: a scalar read from the data (x = A[i]; if x < 0),
+        // a condition on the data itself (if A[i] < 0), in a for loop and in Threads.@threads
+        String onData = SKIP.replace("x = A[i]\n    if x < 0", "if A[i] < 0");
+        for (String s : List.of(SKIP, onData, SKIP.replace("for i", "Threads.@threads for i"),
+                onData.replace("for i", "Threads.@threads for i"), SKIP.replace("continue", "break"),
+                onData.replace("continue", "break"))) {
+            for (long n : new long[] {0, 1, 5}) {
+                assertEquals(2 * n, usage(s, n), s);
+                assertEquals(2 * n, run(s, n, 1.0), s); // the data goes on: exact
+                assertTrue(run(s, n, -1.0) <= usage(s, n), s); // the data skips: an upper bound
+            }
+            // in closed form: the cost does not grow with the iterations
+            assertEquals(2_000_000_000_000L, usage(s, 1_000_000_000_000L), s);
+        }
+    }
+
+    @Test
+    void aWhileTrueThatOnlyABreakOnDataEndsIsSizedAndRuns() {
+        // it was refused, and then "this loop never ends" stopped run itself (exit 2)
+        String script = """
+                buf = Buffer(0)
+                A = alloc!(buf, 10)
+                fill!(A, 1.0)
+                i = 0
+                while true
+                    i += 1
+                    B = alloc!(buf, 3)
+                    drop!(buf, B)
+                    if A[i] > 0.5
+                        break
+                    end
+                end
+                drop!(buf, A)
+                """;
+        assertEquals(13L, peaks(script, Map.of()).get("buf"));
+        assertEquals(13L, measured(script, Map.of()).get("buf"));
+    }
+
+    @Test
+    void whatTheSkippedRestOfAnIterationAssignsIsUnknowable() {
+        // k counts the iterations that went on: usage cannot know it after the loop
+        String after = SKIP.replace("    B = alloc!", "    k += 1\n    B = alloc!").replace("buf = Buffer(0)",
+                "buf = Buffer(0)\nk = 0").replace("drop!(buf, A)", "C = alloc!(buf, k)\ndrop!(buf, C)\ndrop!(buf, A)");
+        DiagnosticException e = assertThrows(DiagnosticException.class, () -> usage(after, 5));
+        assertTrue(e.getMessage().contains("depends on k"), e.getMessage());
+        // nor in the next iteration: j is the i of the last iteration that went on, not of the one before
+        String carried = SKIP.replace("    x = A[i]", "    T = alloc!(buf, j)\n    drop!(buf, T)\n    x = A[i]")
+                .replace("    B = alloc!", "    j = i\n    B = alloc!").replace("buf = Buffer(0)", "buf = Buffer(0)\nj = 1");
+        e = assertThrows(DiagnosticException.class, () -> usage(carried, 5));
+        assertTrue(e.getMessage().contains("depends on j"), e.getMessage());
+    }
+
+    @Test
+    void aValueAnIterationMakesUnknowableIsUnknowableInTheNext() {
+        // summarized once from j = 1, the loop took every iteration's T as 1: usage 4 where run takes 18
+        String script = """
+                buf = Buffer(0)
+                A = alloc!(buf, 3)
+                fill!(A, 5.0)
+                j = 1
+                for i in 1:4
+                    T = alloc!(buf, j)
+                    drop!(buf, T)
+                    j = Int(sum(A))
+                end
+                drop!(buf, A)
+                """;
+        assertEquals(18L, measured(script, Map.of()).get("buf"));
+        DiagnosticException e = assertThrows(DiagnosticException.class, () -> peaks(script, Map.of()));
+        assertTrue(e.getMessage().contains("depends on j") && e.getMessage().contains("line 8"), e.getMessage());
+    }
+
+    @Test
+    void aLeaveThatChangesWhatStaysAllocatedIsRefused() {
+        // a break that skips the drop! of B leaves B allocated after the loop: C would find it there
+        String skipsDrop = """
+                buf = Buffer(0)
+                A = alloc!(buf, 10)
+                fill!(A, VALUE)
+                for i in 1:n
+                    B = alloc!(buf, 2)
+                    if A[i] > 0.5
+                        break
+                    end
+                    drop!(buf, B)
+                end
+                C = alloc!(buf, 10)
+                reset!(buf)
+                """;
+        assertEquals(22L, run(skipsDrop, 5, 1.0)); // 10 + 2 + 10: more than any way that never breaks
+        for (String s : List.of(skipsDrop, skipsDrop.replace("break", "continue"))) {
+            DiagnosticException e = assertThrows(DiagnosticException.class, () -> usage(s, 5));
+            assertTrue(e.getMessage().contains("whether this " + (s.contains("break") ? "break" : "continue")
+                    + " is taken") && e.getMessage().contains("otherwise than the rest of the iteration"),
+                    e.getMessage());
+        }
+        // a break before nothing, in a loop whose iterations keep B: the loop may end after any iteration
+        String keeps = skipsDrop.replace("    drop!(buf, B)\n", "");
+        DiagnosticException e = assertThrows(DiagnosticException.class, () -> usage(keeps.replace(
+                "    B = alloc!(buf, 2)\n    if A[i] > 0.5\n        break\n    end\n",
+                "    if A[i] > 0.5\n        break\n    end\n    B = alloc!(buf, 2)\n"), 5));
+        assertTrue(e.getMessage().contains("otherwise than the rest of the iteration"), e.getMessage());
+        e = assertThrows(DiagnosticException.class, () -> usage(keeps, 5));
+        assertTrue(e.getMessage().contains("the loop may end after any iteration"), e.getMessage());
+    }
+
+    private static final String RETURNS = """
+            function f!(b, A, m)
+                B = alloc!(b, m)
+                if sum(A) > 0
+                    drop!(b, B)
+                    return 1
+                end
+                C = alloc!(b, 2 * m)
+                drop!(b, C)
+                drop!(b, B)
+                return 2
+            end
+            buf = Buffer(0)
+            A = alloc!(buf, 4)
+            fill!(A, VALUE)
+            r = f!(buf, A, n)
+            drop!(buf, A)
+            """;
+
+    @Test
+    void aReturnOnDataInAFunctionThatAllocatesSizesBothWays() {
+        // refused at the condition: usage sized neither way
+        for (long n : new long[] {0, 1, 3}) {
+            assertEquals(4 + 3 * n, usage(RETURNS, n));
+            assertEquals(4 + 3 * n, run(RETURNS, n, -1.0)); // goes on: exact
+            assertEquals(4 + n, run(RETURNS, n, 1.0)); // returns early: below
+        }
+        // the way that returns holds the most: its peak
+        String earlyMore = RETURNS.replace("        drop!(b, B)\n        return 1",
+                "        X = alloc!(b, 5 * m)\n        drop!(b, X)\n        drop!(b, B)\n        return 1");
+        assertEquals(4 + 6 * 3L, usage(earlyMore, 3));
+        assertEquals(4 + 6 * 3L, run(earlyMore, 3, 1.0));
+        assertEquals(4 + 6_000_000_000_000L, usage(earlyMore, 1_000_000_000_000L));
+    }
+
+    @Test
+    void anIfOnDataThatEndsAFunctionReturnsEitherWay() {
+        // the last if of a function returns its value on each way (an implicit return); it was refused
+        String script = """
+                function f(b, A)
+                    B = alloc!(b, 5)
+                    drop!(b, B)
+                    if sum(A) > 0
+                        T = alloc!(b, 7)
+                        drop!(b, T)
+                        1
+                    else
+                        2
+                    end
+                end
+                buf = Buffer(0)
+                A = alloc!(buf, 10)
+                fill!(A, VALUE)
+                r = f(buf, A)
+                drop!(buf, A)
+                """;
+        assertEquals(17L, usage(script, 0));
+        assertEquals(17L, run(script, 0, 1.0));
+        assertEquals(15L, run(script, 0, -1.0));
+        DiagnosticException e = assertThrows(DiagnosticException.class, () -> usage(script.replace(
+                "        drop!(b, T)\n", "").replace("drop!(buf, A)", "reset!(buf)"), 0));
+        assertTrue(e.getMessage().contains("whether this return is taken"), e.getMessage());
+    }
+
+    @Test
+    void aReturnOnDataThatLeavesOtherTensorsOrIsInALoopIsRefused() {
+        String keepsB = RETURNS.replace("        drop!(b, B)\n        return 1", "        return 1")
+                .replace("drop!(buf, A)", "reset!(buf)");
+        DiagnosticException e = assertThrows(DiagnosticException.class, () -> usage(keepsB, 3));
+        assertTrue(e.getMessage().contains("whether this return is taken")
+                && e.getMessage().contains("otherwise than the rest of the function"), e.getMessage());
+        String inLoop = RETURNS.replace("    if sum(A) > 0\n        drop!(b, B)\n        return 1\n    end\n",
+                "    for i in 1:m\n        if A[i] > 0\n            drop!(b, B)\n            return 1\n        end\n    end\n");
+        e = assertThrows(DiagnosticException.class, () -> usage(inLoop, 3));
+        assertTrue(e.getMessage().contains("inside a loop"), e.getMessage());
+    }
+}
