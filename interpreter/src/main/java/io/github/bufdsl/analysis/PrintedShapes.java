@@ -88,7 +88,8 @@ final class PrintedShapes {
         }
         SizeExpr one = new SizeExpr.Num(1); // the rules of size and length are the interpreter's (Shapes)
         if (c.function().equals("length")) {
-            return Shapes.length(a.dims().size(), a.dims()::get, one, (x, y) -> x == one ? y : new SizeExpr.Bin("*", x, y));
+            return Shapes.length(a.dims().size(), a.dims()::get, one,
+                    (x, y) -> x == one ? y : new SizeExpr.Bin("*", x, y));
         }
         return c.args().get(1) instanceof SizeExpr.Num k ? Shapes.size(a.dims().size(), a.dims()::get, k.value(), one)
                 : null;

@@ -27,16 +27,16 @@ import java.util.Set;
  * too, for the checks; printing prunes everything the peaks do not depend on.
  */
 final class SizingBuilder {
-    private final Set<String> buffers;
-    private final Map<String, Stmt.Function> userFunctions;
+    final Set<String> buffers;
+    final Map<String, Stmt.Function> userFunctions;
     /** The pseudo_ functions built so far (shared by the builders of one sizing function). */
-    private final Map<String, SizingFunction.PseudoFunction> pseudo;
+    final Map<String, SizingFunction.PseudoFunction> pseudo;
     /** Functions being built, to refuse recursion. */
-    private final Set<String> inProgress;
+    final Set<String> inProgress;
     /** For each tensor name, the buffer and dimensions of its latest alloc! (to size := from them). */
-    private final Map<String, SizeStmt.Alloc> allocations = new LinkedHashMap<>();
+    final Map<String, SizeStmt.Alloc> allocations = new LinkedHashMap<>();
     /** How sizes that read tensors' dimensions are printed (set for the statements being translated). */
-    private PrintedShapes shapes;
+    PrintedShapes shapes;
     /** How many loops the statement being translated is in (in its function). */
     private int loops;
     /**
@@ -44,8 +44,10 @@ final class SizingBuilder {
      * an iteration or the loop (if A[i] < 0 continue): then it is not followed if it changes no size.
      */
     private boolean leaves;
+    /** Calls of user functions, sized where they are called. */
+    private final UserCalls calls = new UserCalls(this);
 
-    private SizingBuilder(Set<String> buffers, Map<String, Stmt.Function> userFunctions,
+    SizingBuilder(Set<String> buffers, Map<String, Stmt.Function> userFunctions,
             Map<String, SizingFunction.PseudoFunction> pseudo, Set<String> inProgress) {
         this.buffers = buffers;
         this.userFunctions = userFunctions;
@@ -130,7 +132,7 @@ final class SizingBuilder {
         return s instanceof SizeStmt.Let || s instanceof SizeStmt.Opaque;
     }
 
-    private List<SizeStmt> statements(List<Stmt> body) {
+    List<SizeStmt> statements(List<Stmt> body) {
         List<SizeStmt> out = new ArrayList<>();
         for (Stmt s : body) {
             statement(s, out);
@@ -157,7 +159,7 @@ final class SizingBuilder {
                         new Stmt.ExprStmt(e.pos(), TernarySplit.replace(e.expr(), t, t.ifFalse()))), out);
                 return null;
             }
-            nestedCalls(e.expr(), true, out);
+            calls.nested(e.expr(), true, out);
             if (!(e.expr() instanceof Expr.Call c && call(null, c, out))) {
                 Set<String> names = new LinkedHashSet<>();
                 names(e.expr(), names);
@@ -273,7 +275,7 @@ final class SizingBuilder {
                 return null;
             }
             if (r.value() != null) {
-                nestedCalls(r.value(), false, out);
+                calls.nested(r.value(), false, out);
                 Set<String> names = new LinkedHashSet<>();
                 names(r.value(), names);
                 use(r.pos(), names, out);
@@ -318,7 +320,7 @@ final class SizingBuilder {
         }
 
         public Void visitShow(Stmt.Show sh) {
-            nestedCalls(sh.expr(), false, out);
+            calls.nested(sh.expr(), false, out);
             Set<String> names = new LinkedHashSet<>();
             names(sh.expr(), names);
             use(sh.pos(), names, out);
@@ -388,7 +390,7 @@ final class SizingBuilder {
                     a.op(), TernarySplit.replace(a.value(), tern, tern.ifFalse()))), out);
             return;
         }
-        nestedCalls(a.value(), a.targets().size() == 1 && a.targets().get(0) instanceof Expr.Name, out);
+        calls.nested(a.value(), a.targets().size() == 1 && a.targets().get(0) instanceof Expr.Name, out);
         Set<String> used = new LinkedHashSet<>();
         names(a.value(), used);
         for (Expr t : a.targets()) {
@@ -466,111 +468,13 @@ final class SizingBuilder {
     /** Translates a call on a named buffer; true if it was one. */
     private boolean call(String target, Expr.Call c, List<SizeStmt> out) {
         String fn = c.calleeName();
-        if (fn != null && userFunctions.containsKey(fn) && (passesBuffer(c) || contracts(fn, new HashSet<>()))) {
-            userCall(target, c, out);
+        if (calls.sized(c)) {
+            calls.call(target, c, out);
             return true;
         }
         return BufferCalls.translate(target, c, buffers, allocations, shapes, out);
     }
 
-    /**
-     * The calls of user functions that allocate or contract inside {@code e} (the arguments of a call,
-     * a sum, a {@code return} or {@code println} of one), sized where they are; with
-     * {@code skipTop} not {@code e} itself, which the statement's own translation sizes.
-     */
     /** The name the printed sizing function gives a value returned straight from a builtin's call. */
     static final String RETURNED = "returned";
-
-    private void nestedCalls(Expr e, boolean skipTop, List<SizeStmt> out) {
-        new StmtWalker(c -> {
-            String fn = c.calleeName();
-            if ((c != e || !skipTop) && fn != null && userFunctions.containsKey(fn)
-                    && (passesBuffer(c) || contracts(fn, new HashSet<>()))) {
-                userCall(null, c, out);
-            }
-        }).expr(e);
-    }
-
-    /**
-     * Whether a call of {@code fn} runs an {@code @tensor} statement (in its body or a function it
-     * calls): its workspace, and the buffer a {@code :=} takes from, are then sized where it is
-     * called, also when no buffer is passed to it.
-     */
-    private boolean contracts(String fn, Set<String> seen) {
-        if (!seen.add(fn)) {
-            return false;
-        }
-        boolean[] found = {false};
-        List<String> callees = new ArrayList<>();
-        StmtWalker walker = new StmtWalker(call -> {
-            if (call.calleeName() != null && userFunctions.containsKey(call.calleeName())) {
-                callees.add(call.calleeName());
-            }
-        }, t -> found[0] = true);
-        userFunctions.get(fn).body().forEach(walker::statement);
-        return found[0] || callees.stream().anyMatch(g -> contracts(g, seen));
-    }
-
-    private boolean passesBuffer(Expr.Call c) {
-        return c.args().stream().anyMatch(a -> a instanceof Expr.Name n && buffers.contains(n.name()));
-    }
-
-    /** {@code f(buf, n)} becomes {@code pseudo_f(lenbuf, peakbuf, n)}, f's body translated once. */
-    private void userCall(String target, Expr.Call c, List<SizeStmt> out) {
-        String fn = c.calleeName();
-        Stmt.Function f = userFunctions.get(fn);
-        List<SizeStmt.Arg> args = new ArrayList<>();
-        List<Boolean> isBuffer = new ArrayList<>();
-        Set<String> names = new LinkedHashSet<>();
-        for (Expr a : c.args()) {
-            boolean buffer = a instanceof Expr.Name n && buffers.contains(n.name());
-            isBuffer.add(buffer);
-            if (buffer) {
-                args.add(new SizeStmt.Arg(((Expr.Name) a).name(), null));
-            } else {
-                args.add(new SizeStmt.Arg(null, a instanceof Expr.Name n ? new SizeExpr.Var(n.name()) : tryExpr(a)));
-                names(a, names);
-            }
-        }
-        use(c.pos(), names, out);
-        SizingFunction.PseudoFunction existing = pseudo.get(fn);
-        if (existing == null && inProgress.contains(fn)) {
-            // a recursive call: sized by evaluating the calls, which needs the arguments' values
-            out.add(new SizeStmt.Call(c.pos(), fn, args, target));
-            allocations.remove(target);
-            return;
-        }
-        if (existing == null) {
-            inProgress.add(fn);
-            Set<String> own = new HashSet<>(buffers);
-            List<String> params = new ArrayList<>();
-            for (int i = 0; i < f.params().size(); i++) {
-                String p = f.params().get(i).name();
-                params.add(p);
-                if (isBuffer.get(i)) {
-                    own.add(p);
-                } else {
-                    own.remove(p);
-                }
-            }
-            SizingBuilder inner = new SizingBuilder(own, userFunctions, pseudo, inProgress);
-            inner.shapes = new PrintedShapes(inner.allocations, f.body());
-            List<SizeStmt> body = inner.statements(f.body());
-            inProgress.remove(fn);
-            pseudo.put(fn, new SizingFunction.PseudoFunction(fn, params, isBuffer, body));
-        } else if (!existing.isBuffer().equals(isBuffer)) {
-            throw unsupported(c.pos(), "usage sizes " + fn + " for one arrangement of buffer arguments;"
-                    + " here they are passed in other places than at its first call");
-        }
-        out.add(new SizeStmt.Call(c.pos(), fn, args, target));
-        if (target != null) {
-            SizeStmt.Alloc returned = ReturnedTensor.of(pseudo.get(fn), args, c.pos(), target);
-            if (returned != null) {
-                allocations.put(target, returned);
-            } else {
-                allocations.remove(target);
-            }
-        }
-    }
-
 }
