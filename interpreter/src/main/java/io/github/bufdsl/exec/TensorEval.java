@@ -24,6 +24,8 @@ import java.util.Map;
 final class TensorEval {
     private final Ctx interp;
     private final Contractor contractor;
+    /** Per statement, the dimensions its index rules last held for ({@link #checkedBefore}). */
+    private final java.util.Map<Stmt.Tensor, int[][]> checked = new java.util.IdentityHashMap<>();
     private final Buffer scratch;
 
     /** The most elements intermediates of multi-tensor products took at once. */
@@ -94,9 +96,11 @@ final class TensorEval {
                         + " to a tensor");
             }
         }
-        TensorRules.Ref outRef = TensorRules.ref(out, outLabels);
-        for (Term t : terms) {
-            checkIndices(s, outRef, t);
+        if (!checkedBefore(s, out, terms)) {
+            TensorRules.Ref outRef = TensorRules.ref(out, outLabels);
+            for (Term t : terms) {
+                checkIndices(s, outRef, t);
+            }
         }
         // a factor with a repeated index is traced first, every term's before any product: products
         // then see distinct indices only
@@ -111,6 +115,31 @@ final class TensorEval {
             term(out, outLabels, alpha, t.factors(), plan(s, t, outLabels), beta);
             first = false;
         }
+    }
+
+    /**
+     * Whether the statement's index rules held for tensors of these dimensions already (its labels
+     * are its own): a loop checks them once per shape. Every tensor is still checked to be live.
+     */
+    private boolean checkedBefore(Stmt.Tensor s, Tensor out, List<Term> terms) {
+        int n = 1;
+        for (Term t : terms) {
+            n += t.factors().size();
+        }
+        int[][] dims = new int[n][];
+        dims[0] = out.dims();
+        int i = 1;
+        for (Term t : terms) {
+            for (Factor f : t.factors()) {
+                f.tensor().checkLive();
+                dims[i++] = f.tensor().dims();
+            }
+        }
+        if (java.util.Arrays.deepEquals(checked.get(s), dims)) {
+            return true;
+        }
+        checked.put(s, dims);
+        return false;
     }
 
     /** The index rules on a whole term, before any of its contractions runs. */

@@ -21,6 +21,8 @@ import java.util.Map;
  */
 public final class Contractor {
     private final MatrixBackend backend;
+    /** The index rules and plans of contractions already decided, by signature. */
+    private final ContractionMemo memo = new ContractionMemo();
     private double[] packedA = new double[0];
     private double[] packedB = new double[0];
     private double[] product = new double[0];
@@ -66,8 +68,14 @@ public final class Contractor {
         b.checkLive();
         c.checkLive();
         // the index rules decide (every index twice, one dimension each); what follows may rely on them
-        TensorRules.check(TensorRules.term(TensorRules.ref(c, cIdx),
-                List.of(TensorRules.ref(a, aIdx), TensorRules.ref(b, bIdx))));
+        String[][] labels = {cIdx, aIdx, bIdx};
+        int[][] dims = {c.dimsInternal(), a.dimsInternal(), b.dimsInternal()};
+        ContractionMemo.Key rules = new ContractionMemo.Key(0, labels, dims);
+        if (memo.get(rules) == null) {
+            TensorRules.check(TensorRules.term(TensorRules.ref(c, cIdx),
+                    List.of(TensorRules.ref(a, aIdx), TensorRules.ref(b, bIdx))));
+            memo.put(rules, Boolean.TRUE);
+        }
         Operand oa = Operand.of(a, aIdx, "the first factor");
         Operand ob = Operand.of(b, bIdx, "the second factor");
         Operand oc = Operand.of(c, cIdx, "the output");
@@ -95,12 +103,20 @@ public final class Contractor {
             oc.narrow();
             return;
         }
-        Operand dimsOf = oa;
-        Operand dimsOfB = ob;
-        MatrixPlan plan = plan(oa.labels(), ob.labels(), oc.labels(), direct(oa), direct(ob), direct(oc),
-                l -> (dimsOf.has(l) ? dimsOf : dimsOfB).dim(l));
-        if (backend.transposesFreely()) {
-            plan = plan.keepingRuns(oa.labels(), ob.labels());
+        boolean da = direct(oa);
+        boolean db = direct(ob);
+        boolean dc = direct(oc);
+        ContractionMemo.Key layout = new ContractionMemo.Key(1 | (da ? 2 : 0) | (db ? 4 : 0) | (dc ? 8 : 0), labels,
+                dims);
+        MatrixPlan plan = (MatrixPlan) memo.get(layout);
+        if (plan == null) {
+            Operand dimsOf = oa;
+            Operand dimsOfB = ob;
+            plan = plan(oa.labels(), ob.labels(), oc.labels(), da, db, dc, l -> (dimsOf.has(l) ? dimsOf : dimsOfB).dim(l));
+            if (backend.transposesFreely()) {
+                plan = plan.keepingRuns(oa.labels(), ob.labels());
+            }
+            memo.put(layout, plan);
         }
         if (plan.swap()) {
             Operand t = oa;
@@ -632,7 +648,12 @@ public final class Contractor {
     public void permute(Tensor c, String[] cIdx, double alpha, Tensor a, String[] aIdx, double beta) {
         a.checkLive();
         c.checkLive();
-        TensorRules.check(TensorRules.term(TensorRules.ref(c, cIdx), List.of(TensorRules.ref(a, aIdx))));
+        ContractionMemo.Key rules = new ContractionMemo.Key(16, new String[][] {cIdx, aIdx},
+                new int[][] {c.dimsInternal(), a.dimsInternal()});
+        if (memo.get(rules) == null) {
+            TensorRules.check(TensorRules.term(TensorRules.ref(c, cIdx), List.of(TensorRules.ref(a, aIdx))));
+            memo.put(rules, Boolean.TRUE);
+        }
         Operand oa = Operand.of(a, aIdx, "the right-hand side");
         Operand oc = Operand.of(c, cIdx, "the output");
         checkNoOverlap(c, a);
