@@ -113,6 +113,7 @@ final class DataChoices {
         Pos at = run.at;
         PathRun.State before = run.save();
         List<PathRun.State> goOn = new ArrayList<>();
+        Map<String, TensorRec> named = null; // the live tensors the ways that go on leave in variables
         List<Pending> leaving = new ArrayList<>();
         Peak[] peaks = new Peak[run.levels.size()];
         for (List<SizeStmt> body : alternatives) {
@@ -136,6 +137,11 @@ final class DataChoices {
             }
             if (how == null) {
                 goOn.add(run.save());
+                Map<String, TensorRec> live = liveTensors();
+                if (named != null && !named.equals(live)) {
+                    throw u; // a variable names another tensor after each way: what reads it later depends on which
+                }
+                named = live;
             } else {
                 leaving.add(new Pending(at, how, run.save(), new HashSet<>(), value));
             }
@@ -231,6 +237,19 @@ final class DataChoices {
                 }
             }
         }
+    }
+
+    /** The variables that name a tensor not given back, by identity of the tensor. */
+    private Map<String, TensorRec> liveTensors() {
+        Map<String, TensorRec> out = new java.util.HashMap<>();
+        for (Map<String, Object> scope : run.locals == null ? List.of(run.globals) : List.of(run.globals, run.locals)) {
+            scope.forEach((name, v) -> {
+                if (v instanceof TensorRec t && t.droppedBy == null) {
+                    out.put(name, t);
+                }
+            });
+        }
+        return out; // TensorRec compares by identity
     }
 
     private static boolean sameValue(TensorRec a, TensorRec b) {

@@ -116,6 +116,32 @@ class DataChoicesTest {
     }
 
     @Test
+    void waysThatLeaveAVariableNamingAnotherTensorAreRefused() {
+        // usage went on from the first way (X = B, D of 2): 21 where run, not taking it, takes 26
+        String script = """
+                buf = Buffer(0)
+                A = alloc!(buf, 10)
+                fill!(A, VALUE)
+                B = alloc!(buf, 2)
+                C = alloc!(buf, 7)
+                X = C
+                if A[1] > 0.5
+                    X = B
+                    T = alloc!(buf, 1)
+                    drop!(buf, T)
+                end
+                D = alloc!(buf, size(X, 1))
+                drop!(buf, D)
+                drop!(buf, C)
+                drop!(buf, B)
+                drop!(buf, A)
+                """;
+        assertEquals(26L, run(script, 0, -1.0));
+        DiagnosticException e = assertThrows(DiagnosticException.class, () -> usage(script, 0));
+        assertTrue(e.getMessage().contains("usage cannot compute `A[1] > 0.5`"), e.getMessage());
+    }
+
+    @Test
     void aLeaveThatChangesWhatStaysAllocatedIsRefused() {
         // a break that skips the drop! of B leaves B allocated after the loop: C would find it there
         String skipsDrop = """
