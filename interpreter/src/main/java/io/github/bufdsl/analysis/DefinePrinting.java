@@ -18,15 +18,9 @@ import java.util.Set;
  * assigned again, a tensor the function is given) the printers say so instead of printing a size.
  */
 final class DefinePrinting {
-    /** Where a name is assigned in one function: how often, and the block and order of its assignment. */
-    private record Site(int count, List<Integer> block, int order) {
-    }
-
-    private final Map<String, Site> sites = new HashMap<>();
+    private final AssignmentSites sites = new AssignmentSites();
     private final List<SizeStmt.Alloc> defines = new ArrayList<>();
-    private final Map<SizeStmt.Alloc, Site> defineSites = new HashMap<>();
-    private int order;
-    private int blocks;
+    private final Map<SizeStmt.Alloc, AssignmentSites.Site> defineSites = new HashMap<>();
 
     private DefinePrinting() {
     }
@@ -61,29 +55,23 @@ final class DefinePrinting {
 
     private void walk(List<SizeStmt> body, List<Integer> block) {
         for (SizeStmt s : body) {
-            order++;
+            AssignmentSites.Site at = sites.statement(block);
             if (s instanceof SizeStmt.Alloc a && a.define() != null) {
                 defines.add(a);
-                defineSites.put(a, new Site(1, block, order));
+                defineSites.put(a, at);
             }
             String name = s instanceof SizeStmt.TensorOp ? null : SizeStmts.target(s); // := counts as its Alloc
             if (name != null) {
-                assign(name, block);
+                sites.assign(name, block);
             }
             for (List<SizeStmt> inner : SizeStmts.bodies(s)) {
-                List<Integer> nested = new ArrayList<>(block);
-                nested.add(++blocks);
+                List<Integer> nested = sites.nested(block);
                 if (s instanceof SizeStmt.For f) {
-                    assign(f.var(), nested);
+                    sites.assign(f.var(), nested);
                 }
                 walk(inner, nested);
             }
         }
-    }
-
-    private void assign(String name, List<Integer> block) {
-        Site old = sites.get(name);
-        sites.put(name, new Site(old == null ? 1 : old.count() + 1, block, order));
     }
 
     private boolean printable(SizeStmt.Alloc a) {
@@ -91,29 +79,17 @@ final class DefinePrinting {
         if (a.buffer() == null || sources.size() != a.dims().size() + 1) {
             return false;
         }
-        Site at = defineSites.get(a);
-        for (String source : sources) {
-            if (!before(sites.get(source), at)) {
+        AssignmentSites.Site at = defineSites.get(a);
+        if (!sites.stated(sources.get(0), Set.of(), at)) { // the buffer
+            return false;
+        }
+        for (int k = 0; k < a.dims().size(); k++) { // each dimension, with what it reads
+            Set<String> vars = new HashSet<>();
+            Pruner.vars(a.dims().get(k), vars);
+            if (!sites.stated(sources.get(k + 1), vars, at)) {
                 return false;
             }
         }
-        for (int k = 0; k < a.dims().size(); k++) { // what a dimension reads is as its alloc! read it
-            Site source = sites.get(sources.get(k + 1));
-            Set<String> vars = new HashSet<>();
-            Pruner.vars(a.dims().get(k), vars);
-            for (String v : vars) {
-                Site s = sites.get(v);
-                if (s != null && !(before(s, at) && s.order() < source.order())) {
-                    return false;
-                }
-            }
-        }
         return true;
-    }
-
-    /** Assigned once, in {@code at}'s block or one around it, before it. */
-    private static boolean before(Site s, Site at) {
-        return s != null && s.count() == 1 && s.order() < at.order() && s.block().size() <= at.block().size()
-                && at.block().subList(0, s.block().size()).equals(s.block());
     }
 }

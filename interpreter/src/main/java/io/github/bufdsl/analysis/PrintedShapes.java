@@ -5,7 +5,6 @@ import io.github.bufdsl.ast.Stmt;
 import io.github.bufdsl.ast.StmtBodies;
 import io.github.bufdsl.exec.Shapes;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -16,37 +15,57 @@ import java.util.Set;
  * ({@link SizeExprs#trySize}): in the script's variables, A's alloc! sizes ({@code size(A, 1)} after
  * {@code A = alloc!(buf, n, 4)} is {@code n}), carried as the call's last argument. Paths do not read
  * it (they take the dimensions of the tensor where they run); it is given only where it is the same
- * value: A and every variable of its sizes are assigned at most once in the code being sized, so no
- * other alloc! of A and no other value of its sizes' variables can be the one read. Else the call is
- * printed as written.
+ * value, by the rule of {@link AssignmentSites#stated} (the one {@code :=} is printed by), at the
+ * statement being translated ({@link #at}). Else the call is printed as written.
  */
 final class PrintedShapes {
     /** The latest alloc! of each tensor name as the translation sees it. */
     private final Map<String, SizeStmt.Alloc> allocations;
-    /** How often each name is assigned in the code being sized (a loop's variable counts once). */
-    private final Map<String, Integer> assigned;
+    private final AssignmentSites sites = new AssignmentSites();
+    private final Map<Stmt, AssignmentSites.Site> statements = new java.util.IdentityHashMap<>();
+    /** The site of the statement being translated (kept through statements the translation makes up). */
+    private AssignmentSites.Site current;
 
     PrintedShapes(Map<String, SizeStmt.Alloc> allocations, List<Stmt> scope) {
         this.allocations = allocations;
-        this.assigned = new HashMap<>();
-        count(scope);
+        walk(scope, List.of(0));
     }
 
-    private void count(List<Stmt> body) {
+    private void walk(List<Stmt> body, List<Integer> block) {
         for (Stmt s : body) {
             if (s instanceof Stmt.Function) {
                 continue; // its own scope
             }
+            statements.put(s, sites.statement(block));
             if (s instanceof Stmt.Assign a) {
                 a.targets().stream().filter(t -> t instanceof Expr.Name)
-                        .forEach(t -> assigned.merge(((Expr.Name) t).name(), 1, Integer::sum));
-            } else if (s instanceof Stmt.For f) {
-                assigned.merge(f.var(), 1, Integer::sum);
-            } else if (s instanceof Stmt.Tensor t && t.lhs().tensor() instanceof Expr.Name n) {
-                assigned.merge(n.name(), 1, Integer::sum);
+                        .forEach(t -> sites.assign(((Expr.Name) t).name(), block));
+            } else if (s instanceof Stmt.Tensor t && t.lhs().tensor() instanceof Expr.Name n
+                    && t.op() == io.github.bufdsl.ast.AssignOp.DEFINE) {
+                sites.assign(n.name(), block);
             }
-            StmtBodies.of(s).forEach(this::count);
+            for (List<Stmt> inner : StmtBodies.of(s)) {
+                List<Integer> nested = sites.nested(block);
+                if (s instanceof Stmt.For f) {
+                    sites.assign(f.var(), nested);
+                }
+                walk(inner, nested);
+            }
         }
+    }
+
+    /** The statement about to be translated; returns the one before, to restore after it. */
+    AssignmentSites.Site at(Stmt s) {
+        AssignmentSites.Site before = current;
+        AssignmentSites.Site site = statements.get(s);
+        if (site != null) {
+            current = site;
+        }
+        return before;
+    }
+
+    void restore(AssignmentSites.Site site) {
+        current = site;
     }
 
     /** {@code e} with the printed form added to each read of a tensor's dimensions where it has one. */
@@ -78,12 +97,12 @@ final class PrintedShapes {
     private SizeExpr form(SizeExpr.Call c) {
         String tensor = ((SizeExpr.Var) c.args().get(0)).name();
         SizeStmt.Alloc a = allocations.get(tensor);
-        if (a == null || a.buffer() == null || assigned.getOrDefault(tensor, 0) > 1) {
+        if (a == null || a.buffer() == null) {
             return null;
         }
         Set<String> vars = new HashSet<>();
         a.dims().forEach(d -> Pruner.vars(d, vars));
-        if (vars.stream().anyMatch(v -> assigned.getOrDefault(v, 0) > 1)) {
+        if (!sites.stated(tensor, vars, current)) {
             return null;
         }
         SizeExpr one = new SizeExpr.Num(1); // the rules of size and length are the interpreter's (Shapes)

@@ -141,7 +141,14 @@ final class SizingBuilder {
     }
 
     private void statement(Stmt s, List<SizeStmt> out) {
-        s.accept(new Translate(out));
+        AssignmentSites.Site outer = shapes == null ? null : shapes.at(s);
+        try {
+            s.accept(new Translate(out));
+        } finally {
+            if (shapes != null) {
+                shapes.restore(outer);
+            }
+        }
     }
 
     /** Translates one statement into {@code out}. */

@@ -101,4 +101,22 @@ class DefinePrintingTest {
                 () -> JuliaPrinter.printBuf(f, "sizes"));
         assertTrue(buf.getMessage().startsWith("--emit buf: the size of T"), buf.getMessage());
     }
+
+    /** size(A, k) is printed in A's sizes by the same rule as a := (AssignmentSites#stated). */
+    @Test
+    void aSizeReadFollowsTheSameRule() {
+        String inBlock = printed(HEAD + """
+                A = alloc!(buf, n, 2)
+                B = alloc!(buf, size(A, 1))
+                """);
+        assertTrue(inBlock.contains("B = pseudo_alloc!(lenbuf, peakbuf, n)"), inBlock);
+        String inBranch = printed(HEAD + """
+                if big
+                    A = alloc!(buf, n, 2)
+                end
+                B = alloc!(buf, size(A, 1))
+                """);
+        // A is allocated in a branch the read is not in: as for a :=, not printed as n
+        assertTrue(inBranch.contains("error(\"bufdsl: size(A, 1) is known only where it runs"), inBranch);
+    }
 }
