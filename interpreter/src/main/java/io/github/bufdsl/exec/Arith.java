@@ -68,7 +68,7 @@ public final class Arith {
             case MUL -> x * y;
             case DIV -> x / y;
             case REM -> x % y;
-            default -> Math.pow(x, y);
+            default -> power(x, y);
         });
     }
 
@@ -100,6 +100,16 @@ public final class Arith {
             }
         }
         return r;
+    }
+
+    /** Julia's {@code x ^ y} of floats: a negative finite x to a fractional power is an error there (complex). */
+    private static double power(double x, double y) {
+        if (x < 0 && Double.isFinite(x) && Double.isFinite(y) && y != Math.rint(y)) {
+            throw new ScriptError("cannot raise the negative number " + ValueFormat.formatFloat(x) + " to the power "
+                    + ValueFormat.formatFloat(y) + ": Julia refuses it (a DomainError: the result would be complex,"
+                    + " and bufdsl has no complex numbers)");
+        }
+        return Math.pow(x, y);
     }
 
     static boolean equal(Value a, Value b) {

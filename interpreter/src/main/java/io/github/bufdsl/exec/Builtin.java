@@ -82,6 +82,14 @@ final class Builtin {
             throw new ScriptError("argument " + (i + 1) + " must be a number, not " + Arith.describe(v));
         }
 
+        double kwNumber(String name) {
+            Value v = kwargs.get(name);
+            if (Arith.isNumber(v)) {
+                return Arith.asDouble(v);
+            }
+            throw new ScriptError(name + " must be a number, not " + Arith.describe(v));
+        }
+
         boolean bool(Value v, String what) {
             if (v instanceof Value.Bool b) {
                 return b.value();
@@ -288,9 +296,11 @@ final class Builtin {
         def(m, sig("abs", "abs(x)").arg("x", NUMBER), SAME_AS_ARGS, Role.PURE_SYMBOLIC,
                 c -> c.arg(0) instanceof Value.Int i ? new Value.Int(Math.abs(i.value()))
                         : new Value.Float(Math.abs(c.number(0))));
-        def(m, sig("sqrt", "sqrt(x)").arg("x", NUMBER), FLOAT, Role.PURE, c -> new Value.Float(Math.sqrt(c.number(0))));
+        def(m, sig("sqrt", "sqrt(x)").arg("x", NUMBER), FLOAT, Role.PURE,
+                c -> new Value.Float(Math.sqrt(notNegative(c, "sqrt"))));
         def(m, sig("exp", "exp(x)").arg("x", NUMBER), FLOAT, Role.PURE, c -> new Value.Float(Math.exp(c.number(0))));
-        def(m, sig("log", "log(x)").arg("x", NUMBER), FLOAT, Role.PURE, c -> new Value.Float(Math.log(c.number(0))));
+        def(m, sig("log", "log(x)").arg("x", NUMBER), FLOAT, Role.PURE,
+                c -> new Value.Float(Math.log(notNegative(c, "log"))));
         // div truncates, as Julia's
         def(m, sig("div", "div(a, b)").arg("a", INT).arg("b", INT), INT, Role.PURE_SYMBOLIC,
                 c -> new Value.Int(c.integer(0) / nonZero(c.integer(1))));
@@ -321,16 +331,33 @@ final class Builtin {
             return new Value.Int((long) d);
         });
         def(m, sig("Float64", "Float64(x)").arg("x", NUMBER), FLOAT, Role.PURE, c -> new Value.Float(c.number(0)));
-        def(m, sig("isapprox", "isapprox(a, b; rtol=1e-8)").arg("a", NUMBER).arg("b", NUMBER).kw("rtol", NUMBER)
-                .kw("atol", NUMBER), BOOL, Role.PURE, c -> {
-                    double a = c.number(0);
-                    double b = c.number(1);
-                    double rtol = c.kwargs().containsKey("rtol") ? Arith.asDouble(c.kwargs().get("rtol"))
-                            : 1.4901161193847656e-8;
-                    double atol = c.kwargs().containsKey("atol") ? Arith.asDouble(c.kwargs().get("atol")) : 0;
-                    return Value.Bool.of(Math.abs(a - b) <= Math.max(atol, rtol * Math.max(Math.abs(a), Math.abs(b))));
-                });
+        def(m, sig("isapprox", "isapprox(a, b; rtol, atol=0, nans=false)").arg("a", NUMBER).arg("b", NUMBER)
+                .kw("rtol", NUMBER).kw("atol", NUMBER).kw("nans", BOOL), BOOL, Role.PURE, Builtin::isapprox);
         return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** Julia's {@code isapprox} of two numbers, with its defaults (a ≈ b is the same call). */
+    private static Value isapprox(Call c) {
+        double a = c.number(0);
+        double b = c.number(1);
+        Map<String, Value> kw = c.kwargs();
+        double atol = kw.containsKey("atol") ? c.kwNumber("atol") : 0;
+        boolean floats = c.arg(0) instanceof Value.Float || c.arg(1) instanceof Value.Float;
+        double rtol = kw.containsKey("rtol") ? c.kwNumber("rtol") : atol > 0 || !floats ? 0 : Math.sqrt(Math.ulp(1.0));
+        boolean nans = kw.containsKey("nans") && c.bool(kw.get("nans"), "nans");
+        return Value.Bool.of(a == b || Double.isFinite(a) && Double.isFinite(b)
+                && Math.abs(a - b) <= Math.max(atol, rtol * Math.max(Math.abs(a), Math.abs(b)))
+                || nans && Double.isNaN(a) && Double.isNaN(b));
+    }
+
+    /** The argument of sqrt or log, which Julia refuses below zero (a DomainError: the result is complex). */
+    private static double notNegative(Call c, String f) {
+        double x = c.number(0);
+        if (x < 0) {
+            throw new ScriptError("the argument is negative, which Julia's " + f + " refuses (a DomainError: the"
+                    + " result would be complex, and bufdsl has no complex numbers)");
+        }
+        return x;
     }
 
     private static long nonZero(long b) {
@@ -485,13 +512,17 @@ final class Builtin {
         return r;
     }
 
+    /** Julia's {@code max} (sign 1) or {@code min} (-1) of two numbers: NaN wins, -0.0 is below 0.0. */
     private static Value pick(Value a, Value b, int sign) {
-        boolean bBigger = ((Value.Bool) Arith.binary(Expr.BinOp.GT, b, a)).value();
-        Value chosen = (sign > 0) == bBigger ? b : a;
         if (a instanceof Value.Float || b instanceof Value.Float) {
-            return new Value.Float(Arith.asDouble(chosen));
+            double x = Arith.asDouble(a);
+            double y = Arith.asDouble(b);
+            return new Value.Float(sign > 0 ? Math.max(x, y) : Math.min(x, y));
         }
-        return chosen;
+        long x = Arith.asLong(a);
+        long y = Arith.asLong(b);
+        Value chosen = (sign > 0 ? y > x : y < x) ? b : a;
+        return a instanceof Value.Bool && b instanceof Value.Bool ? chosen : new Value.Int(Arith.asLong(chosen));
     }
 
     /** The values as print prints them, one after the other, within the limits of {@link Text}. */

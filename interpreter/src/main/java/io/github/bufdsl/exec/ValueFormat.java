@@ -1,5 +1,6 @@
 package io.github.bufdsl.exec;
 
+import io.github.bufdsl.runtime.ElementType;
 import io.github.bufdsl.runtime.Tensor;
 import java.math.BigDecimal;
 import java.util.List;
@@ -108,6 +109,15 @@ public final class ValueFormat {
      * ({@code 1.0e10}, {@code 1.0e-5}).
      */
     public static String formatFloat(double x) {
+        return formatFloat(x, false);
+    }
+
+    /**
+     * As {@link #formatFloat(double)}; with {@code single}, the shortest digits that read back to the
+     * same Float32, as Julia prints the elements of a {@code Vector{Float32}} ({@code 0.1}, not
+     * {@code 0.10000000149011612}).
+     */
+    static String formatFloat(double x, boolean single) {
         if (Double.isNaN(x)) {
             return "NaN";
         }
@@ -117,7 +127,7 @@ public final class ValueFormat {
         if (x == 0) {
             return (1 / x < 0) ? "-0.0" : "0.0";
         }
-        BigDecimal d = shortest(x);
+        BigDecimal d = shortest(x, single);
         String sign = d.signum() < 0 ? "-" : "";
         d = d.abs();
         String digits = d.unscaledValue().toString();
@@ -146,10 +156,10 @@ public final class ValueFormat {
         return digits.substring(0, exponent + 1) + "." + digits.substring(exponent + 1);
     }
 
-    private static BigDecimal shortest(double x) {
+    private static BigDecimal shortest(double x, boolean single) {
         for (int p = 1; p <= 17; p++) {
             BigDecimal d = new BigDecimal(x).round(new java.math.MathContext(p, java.math.RoundingMode.HALF_EVEN));
-            if (d.doubleValue() == x) {
+            if (single ? d.floatValue() == (float) x : d.doubleValue() == x) {
                 return d;
             }
         }
@@ -171,22 +181,33 @@ public final class ValueFormat {
         t.checkLive();
         int[] dims = t.dims();
         long n = t.length();
-        if (dims.length == 0) {
-            out.add(formatFloat(t.getLinear(0)));
+        boolean single = t.buffer().elementType() == ElementType.FLOAT32;
+        String type = single ? "Float32" : "Float64";
+        if (dims.length == 0) { // Julia's zero-dimensional array
+            String x = formatFloat(t.getLinear(0), single);
+            out.add("fill(" + (!single ? x : x.contains("e") ? x.replace('e', 'f') : x + "f0") + ")");
             return;
         }
-        if (n == 0) {
-            out.add(dims.length == 1 ? "Float64[]" : t.shapeString() + " Array{Float64, " + dims.length + "}");
+        if (n == 0) { // Float64[], Matrix{Float64}(undef, 0, 3), Array{Float64, 3}(undef, 2, 0, 4)
+            StringBuilder sizes = new StringBuilder();
+            for (int d : dims) {
+                sizes.append(", ").append(d);
+            }
+            out.add(dims.length == 1 ? type + "[]" : (dims.length == 2 ? "Matrix{" + type + "}" : "Array{" + type
+                    + ", " + dims.length + "}") + "(undef" + sizes + ")");
             return;
         }
         out.room(4 * n);
+        if (single) {
+            out.add(type); // Float32[0.1, 0.2], as Julia shows an array of another element type than Float64
+        }
         if (dims.length == 1) {
             out.add("[");
             for (long i = 0; i < n; i++) {
                 if (i > 0) {
                     out.add(", ");
                 }
-                out.add(formatFloat(t.getLinear(i)));
+                out.add(formatFloat(t.getLinear(i), single));
             }
             out.add("]");
             return;
@@ -215,7 +236,7 @@ public final class ValueFormat {
                     if (j > 0) {
                         out.add(" ");
                     }
-                    out.add(formatFloat(t.getLinear(s * slice + (long) j * rows + i)));
+                    out.add(formatFloat(t.getLinear(s * slice + (long) j * rows + i), single));
                 }
             }
         }
