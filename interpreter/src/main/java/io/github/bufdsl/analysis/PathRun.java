@@ -349,6 +349,9 @@ final class PathRun {
         }
 
         public Boolean visitOpaque(SizeStmt.Opaque s) {
+            if (s.loopVariable() && lookupQuiet(s.name()) != null) {
+                return false; // the variable of a loop not followed: one of that name before it keeps its value
+            }
             assign(s.name(), new Opaque(s.pos(), s.view(), s.elsewhere()));
             return false;
         }
@@ -378,7 +381,11 @@ final class PathRun {
 
         public Boolean visitFor(SizeStmt.For s) {
             at = s.pos();
+            Object before = lookupQuiet(s.var());
             loops.forLoop(s);
+            if (before != null) { // as in Julia, the loop's variable is its own: a variable of that name keeps its value
+                assign(s.var(), before);
+            }
             return false;
         }
 

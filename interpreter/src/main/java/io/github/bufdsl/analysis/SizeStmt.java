@@ -230,11 +230,17 @@ public sealed interface SizeStmt {
 
     /**
      * An assignment whose value usage cannot know before running; a size that reads it is an error.
-     * {@code view}: a slice or view; {@code elsewhere}: a tensor of a buffer this function does not size.
+     * {@code view}: a slice or view; {@code elsewhere}: a tensor of a buffer this function does not size;
+     * {@code loopVariable}: the variable of a loop not followed, after it (unknowable only when no
+     * variable of that name had a value before the loop: as in Julia, the loop's variable is its own).
      */
-    record Opaque(Pos pos, String name, boolean view, boolean elsewhere) implements SizeStmt {
+    record Opaque(Pos pos, String name, boolean view, boolean elsewhere, boolean loopVariable) implements SizeStmt {
         public <R> R accept(Visitor<R> v) {
             return v.visitOpaque(this);
+        }
+
+        Opaque(Pos pos, String name, boolean view, boolean elsewhere) {
+            this(pos, name, view, elsewhere, false);
         }
 
         Opaque(Pos pos, String name, boolean view) {

@@ -235,10 +235,10 @@ final class SizeStmts {
     /** A loop whose iterations usage does not follow ({@link #unknowable}), with its variable if it has one. */
     static List<SizeStmt> unfollowed(Pos pos, String var, List<SizeStmt> body) {
         List<SizeStmt> out = new ArrayList<>();
-        if (var != null) {
-            out.add(new SizeStmt.Opaque(pos, var, false));
-        }
         unknowable(body, out);
+        if (var != null) {
+            out.add(new SizeStmt.Opaque(pos, var, false, false, true));
+        }
         return out;
     }
 

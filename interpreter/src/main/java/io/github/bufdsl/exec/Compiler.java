@@ -88,21 +88,43 @@ final class Compiler {
     }
 
     private Store write(String name) {
+        Place p = place(name);
+        int slot = p.slot();
+        if (p.global()) {
+            return (c, v) -> interp.globalFrame().slots[slot] = v;
+        }
+        int up = p.up();
+        return up == 0 ? (c, v) -> c.frame.slots[slot] = v : (c, v) -> c.frame.up(up).slots[slot] = v;
+    }
+
+    /** Where an assignment here stores: a slot of the global frame, or of the frame {@code up} levels out. */
+    private record Place(boolean global, int up, int slot) {
+    }
+
+    private Place place(String name) {
         int local = scope.find(name);
         if (local < 0 && !scope.isGlobal()) {
             int depth = 1;
             for (Scope s = scope.parent; s != null && !s.isGlobal(); s = s.parent, depth++) {
                 int slot = s.find(name);
                 if (slot >= 0) { // a variable of an enclosing local scope (a let inside a function)
-                    int up = depth;
-                    return (c, v) -> c.frame.up(up).slots[slot] = v;
+                    return new Place(false, depth, slot);
                 }
             }
-            int slot = interp.globalSlot(name);
-            return (c, v) -> interp.globalFrame().slots[slot] = v;
+            return new Place(true, 0, interp.globalSlot(name));
         }
-        int slot = local >= 0 ? local : scope.declare(name);
-        return (c, v) -> c.frame.slots[slot] = v;
+        return new Place(false, 0, local >= 0 ? local : scope.declare(name));
+    }
+
+    /** What {@link #write} stores into, read without failing when it has no value (null then). */
+    private Eval stored(String name) {
+        Place p = place(name);
+        int slot = p.slot();
+        int up = p.up();
+        if (p.global()) {
+            return c -> interp.globalFrame().slots[slot];
+        }
+        return up == 0 ? c -> c.frame.slots[slot] : c -> c.frame.up(up).slots[slot];
     }
 
     // ------------------------------------------------------------------ statements
@@ -459,10 +481,13 @@ final class Compiler {
     private Code forLoop(Stmt.For s) {
         Eval iterable = expr(s.iterable());
         Store var = write(s.var());
+        Eval outer = stored(s.var());
         Code body = block(s.body());
         boolean nested = s.nested();
         return c -> {
             Value it = iterable.eval(c);
+            // as in Julia, the loop's variable is its own: a variable of that name keeps its value
+            Value before = outer.eval(c);
             c.loops.push(s);
             try {
                 if (it instanceof Value.Range r) {
@@ -492,6 +517,9 @@ final class Compiler {
                 }
             } finally {
                 c.loops.pop();
+                if (before != null) {
+                    var.store(c, before);
+                }
             }
         };
     }
