@@ -41,8 +41,16 @@ statement
     | 'break'                                                                    # BreakStmt
     | 'continue'                                                                 # ContinueStmt
     | MACRO macroArg*                                                            # MacroStmt
+    | expr op = ('&&' | '||') jump                                               # ShortCircuitStmt
     | expr (',' expr)* assignOp expr (',' expr)*                                 # AssignStmt
     | expr                                                                       # ExprStmt
+    ;
+
+// Julia's `cond && return x`, `cond || break`: a jump after && or || as a statement
+jump
+    : 'return' (expr (',' expr)*)?                                               # ReturnJump
+    | 'break'                                                                    # BreakJump
+    | 'continue'                                                                 # ContinueJump
     ;
 
 forLoop
@@ -77,7 +85,7 @@ macroArg
     ;
 
 assignOp
-    : '=' | '+=' | '-=' | '*=' | '/=' | ':=' | '.=' | '.+=' | '.-=' | '.*=' | './='
+    : '=' | '+=' | '-=' | '*=' | '/=' | ':=' | '.=' | '.+=' | '.-=' | '.*=' | './=' | '\u00F7=' | '^=' | '%='
     ;
 
 expr
@@ -90,7 +98,7 @@ expr
     | expr op = ('*' | '/' | '%' | '\u00F7' | '.*' | './') expr                   # MulExpr
     | expr op = ('+' | '-' | '.+' | '.-') expr                                   # AddExpr
     | expr ':' expr                                                              # RangeExpr
-    | expr op = ('==' | '!=' | '<' | '<=' | '>' | '>=') expr                     # CompareExpr
+    | expr op = ('==' | '!=' | '<' | '<=' | '>' | '>=' | '\u2248' | '\u2249') expr   # CompareExpr
     | expr '&&' expr                                                             # AndExpr
     | expr '||' expr                                                             # OrExpr
     | <assoc = right> expr '?' expr ':' expr                                     # TernaryExpr

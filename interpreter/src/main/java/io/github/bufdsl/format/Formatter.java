@@ -19,7 +19,8 @@ public final class Formatter {
     private static final Set<String> MIDDLES = Set.of("else", "elseif");
     /** Tokens that leave a line incomplete, so that it continues on the next (as the parser reads it). */
     private static final Set<String> CONTINUING = Set.of("+", "-", "*", "/", "^", "%", "\u00F7", "==", "!=", "<",
-            "<=", ">", ">=", "&&", "||", "=", "+=", "-=", "*=", "/=", ":=", ".=", ".+=", ".-=", ".*=", "./=", ".+",
+            "<=", ">", ">=", "&&", "||", "=", "+=", "-=", "*=", "/=", "\u00F7=", "^=", "%=", "\u2248",
+            "\u2249", ":=", ".=", ".+=", ".-=", ".*=", "./=", ".+",
             ".-", ".*", "./", ".^", ",", "?", ":", "!");
 
     private Formatter() {

@@ -213,6 +213,9 @@ final class AstBuilder {
             if (opText.length() == 3 && opText.startsWith(".")) {
                 return dottedUpdate(ctx, opText.substring(1, 2));
             }
+            if (opText.equals("\u00F7=") || opText.equals("^=") || opText.equals("%=")) {
+                return updating(ctx, opText.substring(0, 1));
+            }
             AssignOp op = AssignOp.of(opText);
             int nTargets = ctx.expr().size();
             // targets are the expressions before the operator
@@ -242,11 +245,37 @@ final class AstBuilder {
             return new Stmt.Assign(p, targets, op, value);
         }
 
+        /**
+         * {@code cond && return x} is {@code if cond return x else false end} ({@code ||}: on !cond, else
+         * true), so that as a function's last statement it gives what Julia's gives.
+         */
+        @Override
+        public Stmt visitShortCircuitStmt(ShortCircuitStmtContext ctx) {
+            boolean and = ctx.op.getText().equals("&&");
+            Pos p = pos(ctx.op);
+            Expr condition = expr(ctx.expr());
+            JumpContext j = ctx.jump();
+            Stmt jump = j instanceof ReturnJumpContext r ? new Stmt.Return(pos(r.getStart()), exprList(r, r.expr()))
+                    : j instanceof BreakJumpContext ? new Stmt.Break(pos(j)) : new Stmt.Continue(pos(j));
+            return new Stmt.If(p, List.of(new Stmt.Branch(p, and ? condition : new Expr.Unary(p, Expr.UnOp.NOT,
+                    condition), List.of(jump))), List.of(new Stmt.ExprStmt(p, new Expr.BoolLit(p, !and))));
+        }
+
         @Override
         public Stmt visitExprStmt(ExprStmtContext ctx) {
             return new Stmt.ExprStmt(pos(ctx), expr(ctx.expr()));
         }
     };
+
+    /** {@code x ÷= y}, {@code x ^= y}, {@code x %= y} are {@code x = x ÷ y} and so on, as in Julia. */
+    private Stmt updating(AssignStmtContext ctx, String op) {
+        if (ctx.expr().size() != 2) {
+            throw error(pos(ctx.expr(0)), "only `=` can assign several variables at once");
+        }
+        Expr target = target(expr(ctx.expr(0)), AssignOp.SET, false);
+        return new Stmt.Assign(target.pos(), List.of(target), AssignOp.SET,
+                binary(ctx, op, ctx.expr(0), ctx.expr(1)));
+    }
 
     /** {@code A .+= B} is {@code A .= A .+ B}, as in Julia. */
     private Stmt dottedUpdate(AssignStmtContext ctx, String op) {
@@ -745,6 +774,10 @@ final class AstBuilder {
         }
         if (op.equals("\u00F7")) { // a ÷ b is div(a, b), as in Julia
             return new Expr.Call(p, new Expr.Name(p, "div"), List.of(expr(l), expr(r)), List.of());
+        }
+        if (op.equals("\u2248") || op.equals("\u2249")) { // a ≈ b is isapprox(a, b), a ≉ b its negation
+            Expr call = new Expr.Call(p, new Expr.Name(p, "isapprox"), List.of(expr(l), expr(r)), List.of());
+            return op.equals("\u2248") ? call : new Expr.Unary(p, Expr.UnOp.NOT, call);
         }
         return new Expr.Binary(p, Expr.BinOp.of(op), expr(l), expr(r));
     }

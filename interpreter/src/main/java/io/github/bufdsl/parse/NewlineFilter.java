@@ -49,7 +49,8 @@ final class NewlineFilter implements TokenSource {
 
     /** Tokens after which a line is incomplete and continues on the next, as in Julia. */
     static final java.util.Set<String> CONTINUING = java.util.Set.of("+", "-", "*", "/", "^", "%", "\u00F7", "==",
-            "!=", "<", "<=", ">", ">=", "&&", "||", "=", "+=", "-=", "*=", "/=", ":=", ".=", ".+=", ".-=", ".*=",
+            "!=", "<", "<=", ">", ">=", "&&", "||", "=", "+=", "-=", "*=", "/=", "\u00F7=", "^=", "%=", "\u2248",
+            "\u2249", ":=", ".=", ".+=", ".-=", ".*=",
             "./=", ".+", ".-", ".*", "./", ".^", ",", "?", ":", "!");
 
     /** What a token type means here, by the lexer's vocabulary: so no token's text need be read. */
