@@ -99,6 +99,15 @@ final class Unsupported {
                     && tokens.get(i - 1).getText().equals(")")) {
                 message = "`do` blocks are not supported in bufdsl; define a named function and call it";
                 last = matchingEnd(tokens, i);
+            } else if (start && text.equals("for") && next != null && next.getText().equals("(")) {
+                message = "destructuring a loop's variable (`for (i, x) in ...`, as over enumerate or zip) is not"
+                        + " supported in bufdsl; loop over an index: for i in 1:length(A)";
+            } else if ((text.equals("=") || text.equals(";")) && depth == 1
+                    && tokens.get(statement).getText().equals("function")) {
+                message = "default values and keyword arguments of a function's parameters are not supported in"
+                        + " bufdsl; give every argument at each call";
+            } else if (text.equals("/") && adjacent(t, next, "/")) {
+                message = "rational numbers (`//`) are not supported in bufdsl; divide with / for a Float64";
             } else if (text.equals("for") && depth > 0) {
                 message = "generators and comprehensions (`for` inside brackets) are not supported in bufdsl;"
                         + " write a loop";

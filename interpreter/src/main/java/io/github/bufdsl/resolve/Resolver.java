@@ -301,7 +301,8 @@ public final class Resolver {
         if (sig == null) {
             Set<String> known = new TreeSet<>(Builtins.functionNames());
             known.addAll(functions.keySet());
-            error(c.pos(), "unknown function " + name + Suggestions.hint(name, known));
+            String julia = Suggestions.juliaFunction(name);
+            error(c.pos(), julia != null ? julia : "unknown function " + name + Suggestions.hint(name, known));
             return;
         }
         if (!sig.accepts(c.args().size())) {

@@ -22,6 +22,38 @@ public final class Suggestions {
         return best;
     }
 
+    /** Julia's functions bufdsl does not have, each with the way to write it here. */
+    private static final java.util.Map<String, String> JULIA = java.util.Map.ofEntries(
+            java.util.Map.entry("eachindex", "loop over 1:length(A)"),
+            java.util.Map.entry("axes", "loop over 1:size(A, k)"),
+            java.util.Map.entry("enumerate", "loop over an index, for i in 1:length(A), and read A[i]"),
+            java.util.Map.entry("zip", "loop over an index and read each collection at it"),
+            java.util.Map.entry("reverse", "loop backwards over a range, for i in n:-1:1"),
+            java.util.Map.entry("collect", "a range is read as it is, and tensors come from buffers (alloc!)"),
+            java.util.Map.entry("copyto!", "write B .= A"),
+            java.util.Map.entry("copy!", "write B .= A"),
+            java.util.Map.entry("copy", "take a tensor with alloc! and write B .= A"),
+            java.util.Map.entry("similar", "take a tensor with alloc!(buf, size(A)...) dimension by dimension"),
+            java.util.Map.entry("zeros", "take a tensor with alloc! and fill!(A, 0.0)"),
+            java.util.Map.entry("ones", "take a tensor with alloc! and fill!(A, 1.0)"),
+            java.util.Map.entry("fill", "take a tensor with alloc! and fill! it"),
+            java.util.Map.entry("show", "print it with print, println or @show"),
+            java.util.Map.entry("display", "print it with println"),
+            java.util.Map.entry("ifelse", "write c ? a : b"),
+            java.util.Map.entry("rem", "write a % b"),
+            java.util.Map.entry("fld", "write div(a, b) for a truncated quotient, or floor division by cases"),
+            java.util.Map.entry("first", "index it: A[1], A[begin]"),
+            java.util.Map.entry("last", "index it: A[end]"),
+            java.util.Map.entry("error", "an error stops the script where one is found"),
+            java.util.Map.entry("typeof", "bufdsl's values are Int64, Float64, Bool, strings, tuples, ranges, tensors"
+                    + " and buffers"));
+
+    /** "bufdsl does not support Julia's ...; ...", for a function Julia has and bufdsl does not; else null. */
+    public static String juliaFunction(String name) {
+        String how = JULIA.get(name);
+        return how == null ? null : name + " is Julia's, and bufdsl does not support it; " + how;
+    }
+
     /** Formats " (did you mean `x`?)" or "". */
     public static String hint(String name, Collection<String> candidates) {
         String c = closest(name, candidates);
