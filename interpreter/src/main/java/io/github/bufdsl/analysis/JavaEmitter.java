@@ -309,10 +309,20 @@ public final class JavaEmitter {
             String test = f.step() == null || f.step() instanceof SizeExpr.Num n && n.value() > 0 ? v + " <= " + stop
                     : f.step() instanceof SizeExpr.Num ? v + " >= " + stop
                     : "(" + step + " > 0 ? " + v + " <= " + stop + " : " + v + " >= " + stop + ")";
-            line(depth, "for (" + (declared.contains(v) ? "" : "long ") + v + " = " + expr(f.start()) + "; " + test
+            boolean outer = declared.contains(v); // as in Julia, the loop's variable is its own: the outer one is kept
+            String saved = v + "$" + depth;
+            if (outer) {
+                line(depth, "{");
+                line(depth, "long " + saved + " = " + v + ";");
+            }
+            line(depth, "for (" + (outer ? "" : "long ") + v + " = " + expr(f.start()) + "; " + test
                     + "; " + v + " += " + step + ") {");
             statements(f.body(), depth + 1);
             line(depth, "}");
+            if (outer) {
+                line(depth, v + " = " + saved + ";");
+                line(depth, "}");
+            }
             return null;
         }
 

@@ -126,7 +126,9 @@ final class Pruner {
         }
 
         public Void visitOpaque(SizeStmt.Opaque o) {
-            live.remove(o.name());
+            if (!o.loopVariable()) { // a loop's variable after it keeps the value a variable of its name had
+                live.remove(o.name());
+            }
             return null;
         }
 

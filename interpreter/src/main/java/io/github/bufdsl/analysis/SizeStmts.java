@@ -214,7 +214,7 @@ final class SizeStmts {
             } else if (s instanceof SizeStmt.Let l) {
                 out.add(new SizeStmt.Opaque(l.pos(), l.name(), false));
             } else if (s instanceof SizeStmt.For f) {
-                out.add(new SizeStmt.Opaque(f.pos(), f.var(), false));
+                out.add(new SizeStmt.Opaque(f.pos(), f.var(), false, false, true));
             } else if (s instanceof SizeStmt.Call c && c.target() != null) {
                 out.add(new SizeStmt.Opaque(c.pos(), c.target(), false));
             }
@@ -277,7 +277,7 @@ final class SizeStmts {
         }
 
         public String visitOpaque(SizeStmt.Opaque s) {
-            return s.name();
+            return s.loopVariable() ? null : s.name(); // a loop's variable: only when none had a value before
         }
 
         public String visitTensorOp(SizeStmt.TensorOp s) {
