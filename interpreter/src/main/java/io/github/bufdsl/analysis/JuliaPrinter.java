@@ -1,5 +1,6 @@
 package io.github.bufdsl.analysis;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -106,6 +107,13 @@ public final class JuliaPrinter {
                 params.append(i > 0 ? ", " : "").append(pf.isBuffer().get(i) ? "len" + p + ", peak" + p : p);
             }
             out.append("function pseudo_").append(pf.name()).append('(').append(params).append(")\n");
+            opaque = Pruner.opaqueOnly(pf.body());
+            lengths = new ArrayList<>();
+            for (int i = 0; i < pf.params().size(); i++) {
+                if (pf.isBuffer().get(i)) {
+                    lengths.add("len" + pf.params().get(i));
+                }
+            }
             statements(1, Pruner.prune(pf.body()));
             out.append("end\n");
         }
@@ -117,6 +125,8 @@ public final class JuliaPrinter {
             line(1, "len" + b + " = Ref(0)");
             line(1, "peak" + b + " = Ref(0)");
         }
+        opaque = Pruner.opaqueOnly(f.body());
+        lengths = f.buffers().stream().map(b -> "len" + b).toList();
         statements(1, Pruner.prune(f.body()));
         if (f.buffers().size() == 1) {
             line(1, "return peak" + f.buffers().get(0) + "[]");
@@ -141,6 +151,27 @@ public final class JuliaPrinter {
 
     private void statement(int depth, SizeStmt s) {
         s.accept(new Printer(depth));
+    }
+
+    /** Names only opaque values are assigned to in the function being printed (values read from the data). */
+    private java.util.Set<String> opaque = java.util.Set.of();
+    /** The length counters of the function being printed ({@code lenbuf}). */
+    private List<String> lengths = List.of();
+
+    /** Whether a condition of the if reads the data (usage sizes each way then). */
+    private boolean readsData(SizeStmt.If f) {
+        for (SizeStmt.Branch b : f.branches()) {
+            java.util.Set<String> vars = new java.util.HashSet<>();
+            Pruner.vars(b.condition(), vars);
+            if (vars.stream().anyMatch(v -> v.startsWith(ScalarEval.DATA) || opaque.contains(v))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean returns(List<SizeStmt> way) {
+        return way.stream().anyMatch(s -> s instanceof SizeStmt.Return);
     }
 
     /** Prints one statement at its depth. */
@@ -237,6 +268,10 @@ public final class JuliaPrinter {
         }
 
         public Void visitIf(SizeStmt.If f) {
+            if (readsData(f)) {
+                dataIf(f);
+                return null;
+            }
             for (int i = 0; i < f.branches().size(); i++) {
                 SizeStmt.Branch b = f.branches().get(i);
                 line(depth, (i == 0 ? "if " : "elseif ") + expr(b.condition()));
@@ -248,6 +283,40 @@ public final class JuliaPrinter {
             }
             line(depth, "end");
             return null;
+        }
+
+        /**
+         * An if whose condition reads the data, as usage sizes it: every way from the same lengths
+         * (saved, and put back before each next way), the peak the largest of theirs; the ways that
+         * leave the function first (their return left out: they return what its end does), the ones
+         * that go on last, as they end alike. The condition stays as a comment: here tensors are lengths.
+         */
+        private void dataIf(SizeStmt.If f) {
+            List<String> conditions = f.branches().stream().map(b -> expr(b.condition())).toList();
+            line(depth, "# if " + String.join(" / elseif ", conditions)
+                    + ": decided by the data; each way is sized from the same lengths and the peak is the largest");
+            List<List<SizeStmt>> ways = new ArrayList<>();
+            f.branches().forEach(b -> ways.add(b.body()));
+            ways.add(f.elseBody() == null ? List.of() : f.elseBody());
+            List<List<SizeStmt>> ordered = new ArrayList<>();
+            ways.stream().filter(JuliaPrinter::returns).forEach(ordered::add);
+            ways.stream().filter(w -> !returns(w)).forEach(ordered::add);
+            for (String len : lengths) {
+                line(depth, len + "_" + depth + " = " + len + "[]");
+            }
+            for (int i = 0; i < ordered.size(); i++) {
+                if (i > 0) {
+                    for (String len : lengths) {
+                        line(depth, len + "[] = " + len + "_" + depth);
+                    }
+                }
+                for (SizeStmt st : ordered.get(i)) {
+                    if (!(st instanceof SizeStmt.Return)) {
+                        statement(depth, st);
+                    }
+                }
+            }
+            line(depth, "# end");
         }
 
         public Void visitFor(SizeStmt.For f) {

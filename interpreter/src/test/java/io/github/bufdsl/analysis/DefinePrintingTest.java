@@ -119,4 +119,27 @@ class DefinePrintingTest {
         // A is allocated in a branch the read is not in: as for a :=, not printed as n
         assertTrue(inBranch.contains("error(\"bufdsl: size(A, 1) is known only where it runs"), inBranch);
     }
+
+    /** A condition on the data is sized each way in the printed function too, not evaluated on lengths. */
+    @Test
+    void aConditionOnTheDataIsPrintedAsEachWayFromTheSameLengths() {
+        String out = printed(HEAD + """
+                A = alloc!(buf, 4)
+                rand!(A)
+                if A[1] > 2.0
+                    B = alloc!(buf, 100)
+                    drop!(buf, B)
+                else
+                    C = alloc!(buf, 50)
+                    drop!(buf, C)
+                end
+                """);
+        assertTrue(out.contains("    # if A[1] > 2.0: decided by the data"), out);
+        assertEquals(-1, out.indexOf("\n    if A[1]"), out);
+        int save = out.indexOf("lenbuf_1 = lenbuf[]");
+        int first = out.indexOf("B = pseudo_alloc!(lenbuf, peakbuf, 100)");
+        int restore = out.indexOf("lenbuf[] = lenbuf_1");
+        int second = out.indexOf("C = pseudo_alloc!(lenbuf, peakbuf, 50)");
+        assertTrue(save > 0 && save < first && first < restore && restore < second, out);
+    }
 }
