@@ -122,14 +122,14 @@ final class Builtin {
     /** The registry: every builtin, in one table (read through {@link Builtins}). */
     static final Map<String, Entry> TABLE = table();
 
-    private static void def(Map<String, Entry> m, Signature.Builder sig, ArgType returns, Role role, Impl impl) {
+    static void def(Map<String, Entry> m, Signature.Builder sig, ArgType returns, Role role, Impl impl) {
         Signature s = sig.returns(returns);
         if (m.put(s.name(), new Entry(s, role, impl)) != null) {
             throw new IllegalStateException("builtin " + s.name() + " defined twice");
         }
     }
 
-    private static Signature.Builder sig(String name, String usage) {
+    static Signature.Builder sig(String name, String usage) {
         return Signature.of(name, usage);
     }
 
@@ -288,83 +288,8 @@ final class Builtin {
                     }
                     return new Value.Int(c.integer(3));
                 });
-        // pure functions
-        def(m, sig("min", "min(values...)").arg("value", NUMBER).rest("values", NUMBER), SAME_AS_ARGS,
-                Role.PURE_SYMBOLIC, c -> extreme(c, -1));
-        def(m, sig("max", "max(values...)").arg("value", NUMBER).rest("values", NUMBER), SAME_AS_ARGS,
-                Role.PURE_SYMBOLIC, c -> extreme(c, 1));
-        def(m, sig("abs", "abs(x)").arg("x", NUMBER), SAME_AS_ARGS, Role.PURE_SYMBOLIC,
-                c -> c.arg(0) instanceof Value.Int i ? new Value.Int(Math.abs(i.value()))
-                        : new Value.Float(Math.abs(c.number(0))));
-        def(m, sig("sqrt", "sqrt(x)").arg("x", NUMBER), FLOAT, Role.PURE,
-                c -> new Value.Float(Math.sqrt(notNegative(c, "sqrt"))));
-        def(m, sig("exp", "exp(x)").arg("x", NUMBER), FLOAT, Role.PURE, c -> new Value.Float(Math.exp(c.number(0))));
-        def(m, sig("log", "log(x)").arg("x", NUMBER), FLOAT, Role.PURE,
-                c -> new Value.Float(Math.log(notNegative(c, "log"))));
-        // div truncates, as Julia's
-        def(m, sig("div", "div(a, b)").arg("a", INT).arg("b", INT), INT, Role.PURE_SYMBOLIC,
-                c -> new Value.Int(c.integer(0) / nonZero(c.integer(1))));
-        def(m, sig("mod", "mod(a, b)").arg("a", INT).arg("b", INT), INT, Role.PURE_SYMBOLIC,
-                c -> new Value.Int(Math.floorMod(c.integer(0), nonZero(c.integer(1)))));
-        def(m, sig("cld", "cld(a, b)").arg("a", INT).arg("b", INT), INT, Role.PURE_SYMBOLIC,
-                c -> new Value.Int(-Math.floorDiv(-c.integer(0), nonZero(c.integer(1)))));
-        def(m, sig("prod", "prod(tuple)").arg("tuple", TUPLE), SAME_AS_ARGS, Role.PURE, c -> {
-            if (!(c.arg(0) instanceof Value.Tuple tup)) {
-                throw new ScriptError("prod takes a tuple, as prod(size(A))");
-            }
-            Value r = new Value.Int(1);
-            for (Value v : tup.items()) {
-                r = Arith.binary(Expr.BinOp.MUL, r, v);
-            }
-            return r;
-        });
-        def(m, sig("Int", "Int(x)").arg("x", NUMBER), INT, Role.PURE, c -> {
-            Value v = c.arg(0);
-            if (v instanceof Value.Int) {
-                return v;
-            }
-            double d = c.number(0);
-            if (d != Math.rint(d) || Math.abs(d) > 9.2e18) {
-                throw new ScriptError(ValueFormat.formatFloat(d) + (d != Math.rint(d) ? " is not a whole number"
-                        : " does not fit in Int64") + " (Julia's InexactError)");
-            }
-            return new Value.Int((long) d);
-        });
-        def(m, sig("Float64", "Float64(x)").arg("x", NUMBER), FLOAT, Role.PURE, c -> new Value.Float(c.number(0)));
-        def(m, sig("isapprox", "isapprox(a, b; rtol, atol=0, nans=false)").arg("a", NUMBER).arg("b", NUMBER)
-                .kw("rtol", NUMBER).kw("atol", NUMBER).kw("nans", BOOL), BOOL, Role.PURE, Builtin::isapprox);
+        NumericBuiltins.define(m);
         return java.util.Collections.unmodifiableMap(m);
-    }
-
-    /** Julia's {@code isapprox} of two numbers, with its defaults (a ≈ b is the same call). */
-    private static Value isapprox(Call c) {
-        double a = c.number(0);
-        double b = c.number(1);
-        Map<String, Value> kw = c.kwargs();
-        double atol = kw.containsKey("atol") ? c.kwNumber("atol") : 0;
-        boolean floats = c.arg(0) instanceof Value.Float || c.arg(1) instanceof Value.Float;
-        double rtol = kw.containsKey("rtol") ? c.kwNumber("rtol") : atol > 0 || !floats ? 0 : Math.sqrt(Math.ulp(1.0));
-        boolean nans = kw.containsKey("nans") && c.bool(kw.get("nans"), "nans");
-        return Value.Bool.of(a == b || Double.isFinite(a) && Double.isFinite(b)
-                && Math.abs(a - b) <= Math.max(atol, rtol * Math.max(Math.abs(a), Math.abs(b)))
-                || nans && Double.isNaN(a) && Double.isNaN(b));
-    }
-
-    /** The argument of sqrt or log, which Julia refuses below zero (a DomainError: the result is complex). */
-    private static double notNegative(Call c, String f) {
-        double x = c.number(0);
-        if (x < 0) {
-            throw new ScriptError("the argument is negative, which Julia's " + f + " refuses (a DomainError: the"
-                    + " result would be complex, and bufdsl has no complex numbers)");
-        }
-        return x;
-    }
-
-    private static long nonZero(long b) {
-        if (b == 0) {
-            throw new ScriptError("integer division by zero");
-        }
-        return b;
     }
 
     private static String site(Call c) {
@@ -478,7 +403,7 @@ final class Builtin {
             Value r = null;
             for (Value v : tup.items()) {
                 r = r == null ? v : what.equals("sum") ? Arith.binary(Expr.BinOp.ADD, r, v)
-                        : pick(r, v, what.equals("maximum") ? 1 : -1);
+                        : NumericBuiltins.pick(r, v, what.equals("maximum") ? 1 : -1);
             }
             if (r == null) {
                 throw new ScriptError(what + " of an empty tuple");
@@ -500,30 +425,6 @@ final class Builtin {
         return new Value.Float(r);
     }
 
-    private static Value extreme(Call c, int sign) {
-        Value r = null;
-        for (int i = 0; i < c.args().size(); i++) {
-            Value v = c.arg(i);
-            if (!Arith.isNumber(v)) {
-                throw new ScriptError("argument " + (i + 1) + " must be a number, not " + Arith.describe(v));
-            }
-            r = r == null ? v : pick(r, v, sign);
-        }
-        return r;
-    }
-
-    /** Julia's {@code max} (sign 1) or {@code min} (-1) of two numbers: NaN wins, -0.0 is below 0.0. */
-    private static Value pick(Value a, Value b, int sign) {
-        if (a instanceof Value.Float || b instanceof Value.Float) {
-            double x = Arith.asDouble(a);
-            double y = Arith.asDouble(b);
-            return new Value.Float(sign > 0 ? Math.max(x, y) : Math.min(x, y));
-        }
-        long x = Arith.asLong(a);
-        long y = Arith.asLong(b);
-        Value chosen = (sign > 0 ? y > x : y < x) ? b : a;
-        return a instanceof Value.Bool && b instanceof Value.Bool ? chosen : new Value.Int(Arith.asLong(chosen));
-    }
 
     /** The values as print prints them, one after the other, within the limits of {@link Text}. */
     private static Text concat(List<Value> values) {
