@@ -61,9 +61,21 @@ final class NumericBuiltins {
             }
             return new Value.Int((long) d);
         });
+        // floor, ceil, round (ties to even), trunc: a Float64 stays a Float64, an Int an Int, as in Julia
+        def(m, sig("floor", "floor(x)").arg("x", NUMBER), SAME_AS_ARGS, Role.PURE, c -> rounded(c, Math::floor));
+        def(m, sig("ceil", "ceil(x)").arg("x", NUMBER), SAME_AS_ARGS, Role.PURE, c -> rounded(c, Math::ceil));
+        def(m, sig("round", "round(x)").arg("x", NUMBER), SAME_AS_ARGS, Role.PURE, c -> rounded(c, Math::rint));
+        def(m, sig("trunc", "trunc(x)").arg("x", NUMBER), SAME_AS_ARGS, Role.PURE,
+                c -> rounded(c, x -> x < 0 ? Math.ceil(x) : Math.floor(x)));
         def(m, sig("Float64", "Float64(x)").arg("x", NUMBER), FLOAT, Role.PURE, c -> new Value.Float(c.number(0)));
         def(m, sig("isapprox", "isapprox(a, b; rtol, atol=0, nans=false)").arg("a", NUMBER).arg("b", NUMBER)
                 .kw("rtol", NUMBER).kw("atol", NUMBER).kw("nans", BOOL), BOOL, Role.PURE, NumericBuiltins::isapprox);
+    }
+
+    /** A Float64 rounded to a whole Float64; an integer as it is (Bool as Int). */
+    private static Value rounded(Call c, java.util.function.DoubleUnaryOperator f) {
+        Value v = c.arg(0);
+        return v instanceof Value.Float x ? new Value.Float(f.applyAsDouble(x.value())) : new Value.Int(c.integer(0));
     }
 
     /** Julia's {@code isapprox} of two numbers, with its defaults (a ≈ b is the same call). */
