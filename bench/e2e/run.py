@@ -17,6 +17,8 @@ Cases:
       start-up and set-up. Both the whole-process ratio and the per-repetition ratio are printed;
       the latter is the ratio of the medians (each single round's ratio is printed beside it), and
       R = 60 by default, so that the repetitions outweigh the start-up's own spread (about 0.05 s).
+  small: ./bufdsl run small.buf (100,000 contractions of 4x4 tensors, default backend) against numpy
+      einsum into out=, each also with 0 repetitions: the cost of one small @tensor statement.
   loop: ./bufdsl run loop.buf (20M iterations of a scalar loop) against CPython running loop.py.
   usage: start-up of ./bufdsl usage examples/prealloc.buf --var small=true against a bare
       `java -version` (the JVM's own start-up).
@@ -133,6 +135,21 @@ def contraction(name, reps, n):
     return ratio
 
 
+def small(n, reps=100000):
+    bufdsl = [LAUNCHER, "run", "bench/e2e/small.buf", "--var"]
+    numpy = [sys.executable, "bench/e2e/small.py"]
+    a_r, b_r, a_0, b_0 = rounds([bufdsl + ["reps=%d" % reps], numpy + [str(reps)], bufdsl + ["reps=0"],
+                                 numpy + ["0"]], n)
+    per_a = (med(a_r) - med(a_0)) / reps
+    per_b = (med(b_r) - med(b_0)) / reps
+    print("small     %d statements of 4x4 contractions: bufdsl %.2f s (cpu %.2f), numpy %.2f s (cpu %.2f);"
+          " one statement: bufdsl %.1f us (cpu %.1f), numpy %.1f us (cpu %.1f): %.2fx numpy"
+          % (reps, med(a_r), med(a_r, 1), med(b_r), med(b_r, 1), 1e6 * per_a,
+             1e6 * (med(a_r, 1) - med(a_0, 1)) / reps, 1e6 * per_b, 1e6 * (med(b_r, 1) - med(b_0, 1)) / reps,
+             per_b / per_a))
+    return per_b / per_a
+
+
 def loop(n):
     a, b, c = rounds([[LAUNCHER, "run", "bench/e2e/loop.buf"], [sys.executable, "bench/e2e/loop.py"],
                       [LAUNCHER, "check", "bench/e2e/loop.buf"]], n)
@@ -177,6 +194,7 @@ TARGETS = {
     "aligned": ("aligned, one repetition, at least 1.0x numpy", lambda x: x >= 1.0, "%.2fx"),
     "permuted": ("permuted, one repetition, at least 0.9x numpy", lambda x: x >= 0.9, "%.2fx"),
     "chain": ("chain, one repetition (no target; reported)", None, "%.2fx"),
+    "small": ("small, one 4x4 statement (no target; reported)", None, "%.2fx"),
     "loop": ("loop, whole process, at least 2x CPython", lambda x: x >= 2.0, "%.2fx"),
     "usage": ("usage start-up, at most 0.3 s", lambda x: x <= 0.3, "%.3f s"),
     "statements": ("interpreter in-process, at least 20M statements/s", lambda x: x >= 2e7, None),
@@ -237,6 +255,8 @@ def main():
             measured[case] = contraction(case, args.reps, args.rounds)
         elif case == "loop":
             measured[case] = loop(args.rounds)
+        elif case == "small":
+            measured[case] = small(args.rounds)
         elif case == "usage":
             measured[case] = usage(args.rounds)
         else:
