@@ -45,8 +45,9 @@ final class AssignmentSites {
     /**
      * Whether {@code tensor}'s sizes as its alloc! wrote them, which read {@code vars}, are its sizes
      * at {@code at}: the tensor is assigned once, before {@code at}, in its block or one around it (not
-     * in a branch it may skip, nor in an iteration before only); each variable is assigned at most
-     * once, so, and before the tensor.
+     * in a branch it may skip, nor in an iteration before only); every assignment of each variable
+     * comes before the tensor's (in branches too, {@code if big chi = 32 else chi = 8 end}), so none
+     * runs between the alloc! and {@code at}.
      */
     boolean stated(String tensor, Set<String> vars, Site at) {
         Site t = names.get(tensor);
@@ -54,8 +55,8 @@ final class AssignmentSites {
             return false;
         }
         for (String v : vars) {
-            Site s = names.get(v);
-            if (s != null && !(before(s, at) && s.order() < t.order())) {
+            Site s = names.get(v); // its last assignment
+            if (s != null && s.order() >= t.order()) {
                 return false;
             }
         }

@@ -142,4 +142,27 @@ class DefinePrintingTest {
         int second = out.indexOf("C = pseudo_alloc!(lenbuf, peakbuf, 50)");
         assertTrue(save > 0 && save < first && first < restore && restore < second, out);
     }
+
+    /** A size variable set in branches before the tensor (chi = big ? 32 : 8) keeps its value until the :=. */
+    @Test
+    void aSizeVariableSetInBranchesBeforeTheTensorIsPrinted() {
+        String out = printed(HEAD + """
+                chi = big ? 32 : 8
+                for s in 1:n
+                    S = alloc!(buf, chi, 2, chi)
+                    @tensor T[c, p, a] := S[a, p, c]
+                    drop!(buf, T, S)
+                end
+                """);
+        assertTrue(out.contains("T = pseudo_alloc!(lenbuf, peakbuf, chi * 2 * chi)"), out);
+        String after = printed(HEAD + """
+                chi = 8
+                S = alloc!(buf, chi, 2)
+                if big
+                    chi = 32
+                end
+                @tensor T[p, a] := S[a, p]
+                """);
+        assertTrue(after.contains("T = error("), after); // chi may change between the alloc! and the :=
+    }
 }
