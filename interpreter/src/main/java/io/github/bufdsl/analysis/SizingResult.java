@@ -141,17 +141,28 @@ public record SizingResult(SizingFunction function, Node tree, List<Diagnostic> 
             return v == null ? null : new Worst(v, List.of("over " + merged.conditions() + " open conditions, "
                     + (merged.exact() ? "exact (each decides one if)" : "an upper bound (" + merged.why() + ")")));
         }
-        Worst best = null;
         for (Leaf l : leaves()) {
-            Long v = l.peaks().get(buffer).peak().constant();
-            if (v == null) {
+            if (l.peaks().get(buffer).peak().constant() == null) {
                 return null;
             }
-            if (best == null || v > best.peak()) {
-                best = new Worst(v, l.path());
-            }
         }
-        return best;
+        // on the tree of this buffer's peaks: the conditions that do not change it are not named
+        return worst(project(tree, l -> l.peaks().get(buffer).peak()));
+    }
+
+    /** The largest peak of a projected tree, with the conditions that lead to it (the false way first on ties). */
+    private static Worst worst(Projected p) {
+        if (p instanceof PLeaf l) {
+            return new Worst(l.peak().constant(), List.of());
+        }
+        PSplit s = (PSplit) p;
+        Worst f = worst(s.ifFalse());
+        Worst t = worst(s.ifTrue());
+        boolean takeTrue = t.peak() > f.peak();
+        List<String> path = new ArrayList<>();
+        path.add(s.condition() + (takeTrue ? " is true" : " is false"));
+        path.addAll((takeTrue ? t : f).path());
+        return new Worst(takeTrue ? t.peak() : f.peak(), path);
     }
 
     public List<Leaf> leaves() {

@@ -254,4 +254,24 @@ class BufScriptTest {
         assertEquals(12L, r.bufferStats().get(0).highWater());
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("C = error(\"bufdsl: the size of C"), out.toString());
     }
+
+    /** The worst case names the conditions that change that buffer's peak, not the others. */
+    @Test
+    void theWorstCaseNamesOnlyTheConditionsItDependsOn() throws Exception {
+        BufScript script = BufScript.fromString("worst.buf", """
+                buf = Buffer(0)
+                env = Buffer(0)
+                E = alloc!(env, big ? 64 : 16)
+                for s in 1:n
+                    A = alloc!(buf, big ? 8 : 2)
+                    drop!(buf, A)
+                end
+                drop!(env, E)
+                """);
+        Usage u = script.usage(Map.of());
+        BufferUsage env = u.buffer("env");
+        assertEquals(64L, env.peak());
+        assertEquals("big is true", env.when());
+        assertEquals("big is true and n >= 1 is true", u.buffer("buf").when());
+    }
 }
