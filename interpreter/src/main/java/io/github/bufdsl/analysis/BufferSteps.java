@@ -148,6 +148,25 @@ final class BufferSteps {
         }
     }
 
+    /**
+     * A tensor of one of the block's buffers from before the block: its dimensions, on no stack of
+     * the block (whose buffers start empty), at a place the block does not know (whether a
+     * contraction reads it in place is then not known, unless the backend reads any place).
+     */
+    void before(SizeStmt.Before b) {
+        run.at = b.pos();
+        Poly n = Poly.constant(1);
+        List<Poly> dims = new ArrayList<>();
+        for (SizeExpr d : b.dims()) {
+            dims.add(run.integer(d, "a dimension"));
+            n = run.times(n, dims.get(dims.size() - 1));
+        }
+        TensorRec t = new TensorRec(b.target(), run.bufferName(b.buffer()), n, b.pos(), dims, null,
+                run.ev.function.elementBytes(run.bufferName(b.buffer())) == 4);
+        offHeap(t);
+        run.assign(b.target(), t);
+    }
+
     private void offHeap(TensorRec t) {
         if (run.ev.backend.readsNative()) { // the script's Float64 buffers are made off the heap
             t.offHeap = !run.ev.function.decls().containsKey(t.buffer) ? null : !t.float32;

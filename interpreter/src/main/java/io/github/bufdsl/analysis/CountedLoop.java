@@ -124,6 +124,10 @@ record CountedLoop(String var, Poly start, long step, Poly bound) {
             return false;
         }
 
+        public Boolean visitBefore(SizeStmt.Before s) {
+            return false;
+        }
+
         public Boolean visitReshape(SizeStmt.Reshape s) {
             return false;
         }

@@ -229,6 +229,10 @@ public final class JavaEmitter {
             return null;
         }
 
+        public Void visitBefore(SizeStmt.Before b) {
+            return null; // from before the block: not the block's
+        }
+
         public Void visitReshape(SizeStmt.Reshape r) {
             line(depth, "peak" + r.buffer() + "[0] = Math.max(peak" + r.buffer() + "[0], " + expr(r.offset()) + " + "
                     + product(r.dims()) + ");");

@@ -196,6 +196,10 @@ public final class JuliaPrinter {
             return null;
         }
 
+        public Void visitBefore(SizeStmt.Before b) {
+            return null; // from before the block: not the block's
+        }
+
         public Void visitReshape(SizeStmt.Reshape r) {
             String call = "pseudo_reshape!(len" + r.buffer() + ", peak" + r.buffer() + ", " + expr(r.offset()) + ", "
                     + length(r.dims()) + ")";

@@ -312,6 +312,11 @@ final class PathRun {
             return true;
         }
 
+        public Boolean visitBefore(SizeStmt.Before s) {
+            buffers.before(s);
+            return false;
+        }
+
         public Boolean visitReshape(SizeStmt.Reshape s) {
             buffers.reshape(s);
             return true;

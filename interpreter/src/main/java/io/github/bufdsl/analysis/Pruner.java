@@ -155,6 +155,10 @@ final class Pruner {
             return null;
         }
 
+        public Void visitBefore(SizeStmt.Before b) {
+            return null; // not printed: the block's function starts with its buffers empty
+        }
+
         public Void visitReshape(SizeStmt.Reshape r) {
             if (r.target() != null) {
                 live.remove(r.target());

@@ -117,6 +117,11 @@ final class RepeatingLoops {
             return null;
         }
 
+        public Void visitBefore(SizeStmt.Before s) {
+            s.dims().forEach(d -> Pruner.vars(d, into));
+            return null;
+        }
+
         public Void visitReshape(SizeStmt.Reshape s) {
             s.dims().forEach(d -> Pruner.vars(d, into));
             vars(s.offset(), into);

@@ -17,6 +17,8 @@ public sealed interface SizeStmt {
 
         R visitReshape(Reshape s);
 
+        R visitBefore(Before s);
+
         R visitDrop(Drop s);
 
         R visitScopeEnd(ScopeEnd s);
@@ -72,6 +74,17 @@ public sealed interface SizeStmt {
      * whether the printed function may use them).
      */
     record Define(List<String> outLabels, List<List<Factor>> terms, List<String> sources) {
+    }
+
+    /**
+     * A tensor a block's buffer holds from before the block ({@code A = alloc!(buf, n, 2)} above
+     * {@code @print_buffer_usage buf}): its buffer and dimensions are known, for a {@code :=} or a
+     * contraction of it in the block; it is not on the block's stack, which starts empty.
+     */
+    record Before(Pos pos, String target, String buffer, List<SizeExpr> dims) implements SizeStmt {
+        public <R> R accept(Visitor<R> v) {
+            return v.visitBefore(this);
+        }
     }
 
     /** {@code reshape_buf!(buf, dims...; offset=k)}: a view; the peak is at least offset + its length. */

@@ -59,6 +59,10 @@ final class SizeStmts {
             return List.of();
         }
 
+        public List<List<SizeStmt>> visitBefore(SizeStmt.Before s) {
+            return List.of();
+        }
+
         public List<List<SizeStmt>> visitReshape(SizeStmt.Reshape s) {
             return List.of();
         }
@@ -124,6 +128,10 @@ final class SizeStmts {
     private static final SizeStmt.Visitor<Boolean> CHANGES_SIZES = new SizeStmt.Visitor<>() {
         public Boolean visitAlloc(SizeStmt.Alloc s) {
             return true;
+        }
+
+        public Boolean visitBefore(SizeStmt.Before s) {
+            return false;
         }
 
         public Boolean visitReshape(SizeStmt.Reshape s) {
@@ -261,6 +269,10 @@ final class SizeStmts {
 
     private static final SizeStmt.Visitor<String> TARGET = new SizeStmt.Visitor<>() {
         public String visitAlloc(SizeStmt.Alloc s) {
+            return s.target();
+        }
+
+        public String visitBefore(SizeStmt.Before s) {
             return s.target();
         }
 

@@ -78,6 +78,8 @@ final class SizingBuilder {
                         out.add(x);
                     } else if (x instanceof SizeStmt.Call c && c.target() != null) {
                         out.add(new SizeStmt.Opaque(c.pos(), c.target()));
+                    } else if (x instanceof SizeStmt.Alloc a && a.target() != null && a.define() == null) {
+                        out.add(new SizeStmt.Before(a.pos(), a.target(), a.buffer(), a.dims()));
                     }
                 }
             } else if (s instanceof Stmt.If || s instanceof Stmt.For || s instanceof Stmt.While) {

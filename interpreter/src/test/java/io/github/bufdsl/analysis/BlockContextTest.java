@@ -45,4 +45,24 @@ class BlockContextTest {
         DiagnosticException e = assertThrows(DiagnosticException.class, () -> SizingTest.peaks(s, Map.of()));
         assertTrue(e.getMessage().contains("depends on n"), e.getMessage()); // it was sized with n = 2
     }
+
+    /** A tensor allocated before the block: the block's := from it is sized with its dimensions. */
+    @Test
+    void aTensorFromBeforeTheBlockGivesItsDimensions() {
+        String script = """
+                buf = Buffer(0)
+                n = 3
+                A = alloc!(buf, n, 2)
+                @print_buffer_usage buf begin
+                    @tensor C[j, i] := A[i, j]
+                    drop!(buf, C)
+                end
+                """;
+        // the block's function starts with its buffers empty (A is not the block's), as the seed's does
+        assertEquals(6L, SizingTest.peaks(script, Map.of()).get("buf"));
+        SizingFunction f = Analyzer.sizingFunctions(SizingTest.resolve(script)).get(0);
+        String printed = JuliaPrinter.print(f);
+        assertTrue(printed.contains("C = pseudo_alloc!(lenbuf, peakbuf, 2 * n)"), printed);
+        assertEquals(-1, printed.indexOf("A = "), printed);
+    }
 }
