@@ -45,13 +45,9 @@ public final class JuliaPrinter {
         for (SizeStmt s : body) {
             if (s instanceof SizeStmt.If f) {
                 for (SizeStmt.Branch b : f.branches()) {
-                    java.util.Set<String> vars = new java.util.HashSet<>();
-                    Pruner.vars(b.condition(), vars);
-                    for (String v : vars) {
-                        if (v.startsWith(ScalarEval.DATA) || opaque.contains(v)) {
-                            throw new IllegalArgumentException(option + ": the sizing function has a condition usage"
-                                    + " cannot know before running (`" + expr(b.condition()) + "`)");
-                        }
+                    if (readsData(b.condition(), opaque)) {
+                        throw new IllegalArgumentException(option + ": the sizing function has a condition usage"
+                                + " cannot know before running (`" + expr(b.condition()) + "`)");
                     }
                 }
             }
@@ -160,14 +156,14 @@ public final class JuliaPrinter {
 
     /** Whether a condition of the if reads the data (usage sizes each way then). */
     private boolean readsData(SizeStmt.If f) {
-        for (SizeStmt.Branch b : f.branches()) {
-            java.util.Set<String> vars = new java.util.HashSet<>();
-            Pruner.vars(b.condition(), vars);
-            if (vars.stream().anyMatch(v -> v.startsWith(ScalarEval.DATA) || opaque.contains(v))) {
-                return true;
-            }
-        }
-        return false;
+        return f.branches().stream().anyMatch(b -> readsData(b.condition(), opaque));
+    }
+
+    /** Whether a condition reads the data: as written from it, or a variable only such values are assigned to. */
+    private static boolean readsData(SizeExpr condition, java.util.Set<String> opaque) {
+        java.util.Set<String> vars = new java.util.HashSet<>();
+        Pruner.vars(condition, vars);
+        return vars.stream().anyMatch(v -> v.startsWith(ScalarEval.DATA) || opaque.contains(v));
     }
 
     private static boolean returns(List<SizeStmt> way) {

@@ -1,6 +1,7 @@
 package io.github.bufdsl.analysis;
 
 import io.github.bufdsl.ast.Expr;
+import io.github.bufdsl.ast.ExprChildren;
 import io.github.bufdsl.builtins.Role;
 import io.github.bufdsl.exec.Builtins;
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ final class TernarySplit {
         if (e instanceof Expr.Ternary t) {
             into.add(t);
         }
-        for (Expr c : children(e)) {
+        for (Expr c : ExprChildren.of(e)) {
             collect(c, into);
         }
     }
@@ -48,51 +49,12 @@ final class TernarySplit {
         if (e instanceof Expr.Call c && !(c.callee() instanceof Expr.Name n && Builtins.role(n.name()) instanceof Role.Pure)) {
             return false;
         }
-        for (Expr c : children(e)) {
+        for (Expr c : ExprChildren.of(e)) {
             if (!pure(c)) {
                 return false;
             }
         }
         return true;
-    }
-
-    private static List<Expr> children(Expr e) {
-        List<Expr> out = new ArrayList<>();
-        if (e instanceof Expr.Call c) {
-            out.add(c.callee());
-            out.addAll(c.args());
-            c.kwargs().forEach(k -> out.add(k.value()));
-        } else if (e instanceof Expr.Parametric p) {
-            out.addAll(p.params());
-        } else if (e instanceof Expr.Index ix) {
-            out.add(ix.target());
-            out.addAll(ix.indices());
-        } else if (e instanceof Expr.Field f) {
-            out.add(f.target());
-        } else if (e instanceof Expr.Binary b) {
-            out.add(b.left());
-            out.add(b.right());
-        } else if (e instanceof Expr.Logical l) {
-            out.add(l.left());
-            out.add(l.right());
-        } else if (e instanceof Expr.Unary u) {
-            out.add(u.operand());
-        } else if (e instanceof Expr.Range r) {
-            out.add(r.start());
-            if (r.step() != null) {
-                out.add(r.step());
-            }
-            out.add(r.stop());
-        } else if (e instanceof Expr.Tuple t) {
-            out.addAll(t.items());
-        } else if (e instanceof Expr.Broadcast b) {
-            out.addAll(b.args());
-        } else if (e instanceof Expr.Ternary t) {
-            out.add(t.condition());
-            out.add(t.ifTrue());
-            out.add(t.ifFalse());
-        }
-        return out;
     }
 
     /** Rebuilds every kind of expression around the replaced node (a new kind fails to compile here). */
