@@ -2,7 +2,7 @@ package io.github.bufdsl.bench;
 
 import io.github.bufdsl.runtime.Buffer;
 import io.github.bufdsl.runtime.Contractor;
-import io.github.bufdsl.runtime.Contractor.MatrixPlan;
+import io.github.bufdsl.runtime.MatrixPlan;
 import io.github.bufdsl.runtime.ElementType;
 import io.github.bufdsl.runtime.MemoryBudget;
 import io.github.bufdsl.runtime.Tensor;
@@ -18,7 +18,7 @@ import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.CommonOps_MT_DDRM;
 
 /**
- * The baseline of a contraction: exactly the work its plan ({@link Contractor#plan}) needs, done
+ * The baseline of a contraction: exactly the work its plan ({@link MatrixPlan#choose}) needs, done
  * directly, without the contractor's bookkeeping. The operands that do not line up are permuted into
  * tensors allocated once (by {@link Contractor#permute}, bufdsl's tiled, multi-threaded kernel, or by
  * a plain loop for comparison), the library's multiply runs on the arrays (EJML, concurrent where
@@ -52,7 +52,7 @@ final class RawContraction {
         label(dims, a, la);
         label(dims, b, lb);
         label(dims, c, lc);
-        MatrixPlan p = Contractor.plan(List.of(la), List.of(lb), List.of(lc), true, true, true,
+        MatrixPlan p = MatrixPlan.choose(List.of(la), List.of(lb), List.of(lc), true, true, true,
                 (java.util.function.ToLongFunction<String>) dims::get);
         boolean swap = p.swap();
         // for OpenBLAS as the contractor refines it (transposed packing where the copy keeps runs: dgemm

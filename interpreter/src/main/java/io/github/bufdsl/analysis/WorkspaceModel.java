@@ -2,7 +2,8 @@ package io.github.bufdsl.analysis;
 
 import io.github.bufdsl.analysis.LoopPieces.Piece;
 import io.github.bufdsl.runtime.ContractionOrder;
-import io.github.bufdsl.runtime.Contractor;
+import io.github.bufdsl.runtime.ContractionCopies;
+import io.github.bufdsl.runtime.MatrixPlan;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,7 +17,7 @@ import java.util.Set;
 /**
  * The workspace that {@code @tensor} statements take on one path, counted as the runtime takes it:
  * the contraction engine's copies of operands and products that do not line up with the multiply
- * ({@link Contractor#plan} decides, as it does at run time, and {@link Contractor.Copies} counts
+ * ({@link MatrixPlan#choose} decides, as it does at run time, and {@link ContractionCopies} counts
  * them as the engine keeps them), and per statement the scratch buffer of traced copies and
  * intermediates of products of three or more tensors ({@link ContractionOrder} orders them). Sizes
  * are formulas ({@link SymbolicSizes}): the runtime's planning runs on them, and a comparison it
@@ -28,7 +29,7 @@ final class WorkspaceModel {
     private final boolean readsNative;
     private final SymbolicSizes sizes;
     /** The engine's own count of its copies and staging. */
-    private final Contractor.Copies<Peak> engine;
+    private final ContractionCopies<Peak> engine;
     private Peak scratchHighWater = Peak.ZERO;
     private boolean unknown;
     private String unknownWhy;
@@ -40,7 +41,7 @@ final class WorkspaceModel {
         this.anyOffset = anyOffset;
         this.readsNative = readsNative;
         this.sizes = sizes;
-        this.engine = new Contractor.Copies<>(readsNative, stages, sizes);
+        this.engine = new ContractionCopies<>(readsNative, stages, sizes);
     }
 
     /** The sizes the count plans with. */
@@ -271,7 +272,7 @@ final class WorkspaceModel {
         return tmp;
     }
 
-    /** One binary contraction in the engine: the copies {@link Contractor#plan} asks for, and the staging. */
+    /** One binary contraction in the engine: the copies {@link MatrixPlan#choose} asks for, and the staging. */
     private void contract(Operand a, Operand b, Operand c, Map<String, Poly> dims) {
         if (a.direct() == null || b.direct() == null || c.direct() == null
                 || readsNative && (unknownStorage(a) || unknownStorage(b) || unknownStorage(c))) {
@@ -285,7 +286,7 @@ final class WorkspaceModel {
         if (!engine.multiplies(product(freeA, dims), product(freeB, dims), product(summed, dims))) {
             return;
         }
-        Contractor.MatrixPlan plan = Contractor.plan(a.labels(), b.labels(), c.labels(), a.direct(), b.direct(),
+        MatrixPlan plan = MatrixPlan.choose(a.labels(), b.labels(), c.labels(), a.direct(), b.direct(),
                 c.direct(), l -> Peak.of(dims.get(l)), sizes);
         engine.add(plan, product(plan.freeA(), dims), product(plan.freeB(), dims), product(plan.summed(), dims),
                 Boolean.TRUE.equals(a.offHeap()), Boolean.TRUE.equals(b.offHeap()), Boolean.TRUE.equals(c.offHeap()));

@@ -2,9 +2,7 @@ package io.github.bufdsl.runtime;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Tensor contractions in index notation, as TensorOperations.jl's {@code @tensor}:
@@ -17,7 +15,7 @@ import java.util.Map;
  * are permuted into a workspace that this contractor keeps and reuses across calls (it only grows),
  * as is the product when the output does not line up. So a contraction in a loop does not allocate
  * its data; {@link #workspaceHighWater()} reports how large the workspace got, and
- * {@link #plan} says which copies a contraction makes. Not thread-safe: one per thread.
+ * {@link MatrixPlan#choose} says which copies a contraction makes. Not thread-safe: one per thread.
  */
 public final class Contractor {
     private final MatrixBackend backend;
@@ -79,8 +77,8 @@ public final class Contractor {
         Operand oa = Operand.of(a, aIdx, "the first factor");
         Operand ob = Operand.of(b, bIdx, "the second factor");
         Operand oc = Operand.of(c, cIdx, "the output");
-        checkNoOverlap(c, a);
-        checkNoOverlap(c, b);
+        Overlap.checkNoOverlap(c, a);
+        Overlap.checkNoOverlap(c, b);
         List<String> freeA = new ArrayList<>();
         List<String> freeB = new ArrayList<>();
         List<String> summed = new ArrayList<>();
@@ -112,7 +110,7 @@ public final class Contractor {
         if (plan == null) {
             Operand dimsOf = oa;
             Operand dimsOfB = ob;
-            plan = plan(oa.labels(), ob.labels(), oc.labels(), da, db, dc, l -> (dimsOf.has(l) ? dimsOf : dimsOfB).dim(l));
+            plan = MatrixPlan.choose(oa.labels(), ob.labels(), oc.labels(), da, db, dc, l -> (dimsOf.has(l) ? dimsOf : dimsOfB).dim(l));
             if (backend.transposesFreely()) {
                 plan = plan.keepingRuns(oa.labels(), ob.labels());
             }
@@ -163,7 +161,7 @@ public final class Contractor {
      * A multiply on a backend that reads off the heap: operands in off-heap buffers that line up are
      * read where they are; every other matrix is copied (permuted where the plan says) straight into
      * one native block, A, then B, then C, as large as this multiply's copies together
-     * ({@link Workspace} counts the same).
+     * ({@link ContractionCopies} counts the same).
      */
     private void contractNative(MatrixPlan plan, int m, int n, int k, double alpha, Operand oa, Operand ob,
             Operand oc, double beta) {
@@ -242,129 +240,6 @@ public final class Contractor {
         poolElements = n;
     }
 
-    /**
-     * The workspace binary contractions take, counted exactly as a contractor takes it, for one that
-     * has not run them (the analyzer sizes scripts with it), in numbers: {@link Copies} over
-     * {@link Sizes#EXACT}.
-     */
-    public static final class Workspace {
-        private final Copies<Long> copies;
-
-        /** For a backend of these traits ({@link MatrixBackend.Factory#readsNative()}, {@code stages()}). */
-        public Workspace(boolean readsNative, boolean stages) {
-            this.copies = new Copies<>(readsNative, stages, Sizes.EXACT);
-        }
-
-        /** As {@link Copies#add}. */
-        public void add(MatrixPlan plan, long m, long n, long k, boolean aOffHeap, boolean bOffHeap,
-                boolean cOffHeap) {
-            copies.add(plan, m, n, k, aOffHeap, bOffHeap, cOffHeap);
-        }
-
-        /** Elements in all, as {@link Contractor#workspaceHighWater()} reports them. */
-        public long total() {
-            return copies.total();
-        }
-    }
-
-    /**
-     * The workspace binary contractions take, counted as a contractor takes it, in sizes of any
-     * {@link Sizes} domain. On a backend that reads off the heap, every matrix that is not an off-heap
-     * operand used in place is copied into one native block as large as the multiply's copies
-     * together, and the block keeps the largest size any multiply needed; on another backend, permuted
-     * operands and products have an array each, each as large as the largest that role needed, and a
-     * backend that stages copies all three matrices again. A multiply where {@code m * n} or {@code k}
-     * is 0 takes nothing ({@link #multiplies}).
-     */
-    public static final class Copies<S> {
-        private final boolean readsNative;
-        private final boolean stages;
-        private final Sizes<S> sizes;
-        /** packed A, packed B, product, native block, staged A, B and C. */
-        private final List<S> most;
-
-        /** For a backend of these traits ({@link MatrixBackend.Factory#readsNative()}, {@code stages()}). */
-        public Copies(boolean readsNative, boolean stages, Sizes<S> sizes) {
-            this.readsNative = readsNative;
-            this.stages = stages;
-            this.sizes = sizes;
-            this.most = new ArrayList<>(java.util.Collections.nCopies(7, sizes.of(0)));
-        }
-
-        /** Whether a multiply of these dimensions runs (the contractor returns before one that does not). */
-        public boolean multiplies(S m, S n, S k) {
-            return !sizes.isZero(sizes.times(m, n)) && !sizes.isZero(k);
-        }
-
-        /**
-         * One multiply of the plan: {@code m}, {@code n}, {@code k} as the plan lays it out (after its
-         * swap), and whether each tensor as given (A, B before the swap, and C) lives off the heap.
-         */
-        public void add(MatrixPlan plan, S m, S n, S k, boolean aOffHeap, boolean bOffHeap, boolean cOffHeap) {
-            if (!multiplies(m, n, k)) {
-                return;
-            }
-            S mk = sizes.times(m, k);
-            S kn = sizes.times(k, n);
-            S mn = sizes.times(m, n);
-            boolean firstOff = plan.swap() ? bOffHeap : aOffHeap;
-            boolean secondOff = plan.swap() ? aOffHeap : bOffHeap;
-            if (readsNative) {
-                S block = sizes.of(0);
-                if (!(plan.aInPlace() && firstOff)) {
-                    block = sizes.plus(block, mk);
-                }
-                if (!(plan.bInPlace() && secondOff)) {
-                    block = sizes.plus(block, kn);
-                }
-                if (!(plan.cInPlace() && cOffHeap)) {
-                    block = sizes.plus(block, mn);
-                }
-                raise(3, block);
-                return;
-            }
-            if (!plan.aInPlace()) {
-                raise(0, mk);
-            }
-            if (!plan.bInPlace()) {
-                raise(1, kn);
-            }
-            if (!plan.cInPlace()) {
-                raise(2, mn);
-            }
-            if (stages) {
-                raise(4, mk);
-                raise(5, kn);
-                raise(6, mn);
-            }
-        }
-
-        private void raise(int role, S size) {
-            most.set(role, sizes.max(most.get(role), size));
-        }
-
-        /** Each array's largest size so far, in a fixed order (to save and restore a count). */
-        public List<S> state() {
-            return List.copyOf(most);
-        }
-
-        /** Sets the arrays' sizes from {@link #state()}. */
-        public void restore(List<S> state) {
-            for (int i = 0; i < most.size(); i++) {
-                most.set(i, state.get(i));
-            }
-        }
-
-        /** Elements in all, as {@link Contractor#workspaceHighWater()} reports them. */
-        public S total() {
-            S t = most.get(0);
-            for (int i = 1; i < most.size(); i++) {
-                t = sizes.plus(t, most.get(i));
-            }
-            return t;
-        }
-    }
-
     /** Copies an operand, permuted into {@code order}, densely into the start of {@code into}. */
     private static void permuteInto(Operand o, List<String> order, double[] into) {
         int[] dims = o.dimsOf(order);
@@ -424,221 +299,6 @@ public final class Contractor {
     }
 
     /**
-     * How a binary contraction is laid out as {@code C(m x n) = op(A)(m x k) * op(B)(k x n)}, column-major:
-     * whether A and B trade places (so that C's layout is A's free labels, then B's), the order of
-     * A's free labels, B's free labels and the summed labels, and which of the three matrices are used
-     * in place (transposed where said) instead of being copied into the workspace.
-     */
-    public record MatrixPlan(boolean swap, List<String> freeA, List<String> freeB, List<String> summed,
-            boolean aInPlace, boolean transA, boolean bInPlace, boolean transB, boolean cInPlace) {
-
-        /** A's labels as the multiply reads A: free then summed, or summed then free when transposed. */
-        public List<String> orderA() {
-            return transA ? concat(summed, freeA) : concat(freeA, summed);
-        }
-
-        /** B's labels as the multiply reads B: summed then free, or free then summed when transposed. */
-        public List<String> orderB() {
-            return transB ? concat(freeB, summed) : concat(summed, freeB);
-        }
-
-        /** The product's labels as the multiply writes it: A's free labels, then B's. */
-        public List<String> orderC() {
-            return concat(freeA, freeB);
-        }
-
-        /**
-         * This plan with each copied operand packed transposed where that keeps more of its storage
-         * order at the front ({@code first} and {@code second}: the labels of the factors as the
-         * contraction was given them, before the plan's swap): the copy then moves runs that are
-         * contiguous on both sides (as {@code T[a,i,b,j]} packed as {@code [a,b,i,j]} moves runs along
-         * {@code a}) instead of transposing tile by tile. For a backend whose transposed multiplies
-         * cost what plain ones do; the sizes copied are the same.
-         */
-        public MatrixPlan keepingRuns(List<String> first, List<String> second) {
-            List<String> a = swap ? second : first;
-            List<String> b = swap ? first : second;
-            boolean ta = aInPlace ? transA
-                    : commonPrefix(a, concat(summed, freeA)) > commonPrefix(a, concat(freeA, summed));
-            boolean tb = bInPlace ? transB
-                    : commonPrefix(b, concat(freeB, summed)) > commonPrefix(b, concat(summed, freeB));
-            return new MatrixPlan(swap, freeA, freeB, summed, aInPlace, ta, bInPlace, tb, cInPlace);
-        }
-
-        private static int commonPrefix(List<String> x, List<String> y) {
-            int i = 0;
-            while (i < x.size() && i < y.size() && x.get(i).equals(y.get(i))) {
-                i++;
-            }
-            return i;
-        }
-    }
-
-    /**
-     * The layout of a binary contraction of tensors with labels {@code a} and {@code b} (distinct
-     * labels each, in storage order) into {@code c}; a {@code direct} operand is dense and where the
-     * backend can reach it. Orders are taken from A where it lines up, else from B or C, so that as
-     * many of the three as possible are used in place: {@code C[i,k] = A[i,j] * B[j,k]} copies
-     * nothing, {@code C[i,k] = A[j,i] * B[j,k]} reads A transposed. The analyzer sizes the workspace
-     * with this same plan.
-     */
-    public static MatrixPlan plan(List<String> a, List<String> b, List<String> c, boolean directA, boolean directB,
-            boolean directC) {
-        List<String> freeA = minus(a, b);
-        List<String> freeB = minus(b, a);
-        if (directC && blocks(c, freeB, freeA) && !blocks(c, freeA, freeB)) {
-            MatrixPlan p = plan(b, a, c, directB, directA, true);
-            return new MatrixPlan(true, p.freeA, p.freeB, p.summed, p.aInPlace, p.transA, p.bInPlace, p.transB,
-                    p.cInPlace);
-        }
-        List<String> summed = minus(a, freeA);
-        boolean blocksA = directA && (blocks(a, freeA, summed) || blocks(a, summed, freeA));
-        boolean blocksB = directB && (blocks(b, summed, freeB) || blocks(b, freeB, summed));
-        List<String> summedOrder = blocksA ? ordered(a, summed) : blocksB ? ordered(b, summed) : summed;
-        List<String> freeAOrder = blocksA ? ordered(a, freeA) : ordered(c, freeA);
-        List<String> freeBOrder = blocksB ? ordered(b, freeB) : ordered(c, freeB);
-        return layout(false, a, b, c, directA, directB, directC, freeAOrder, freeBOrder, summedOrder);
-    }
-
-    /**
-     * As {@link #plan(List, List, List, boolean, boolean, boolean)}, choosing among the layouts the
-     * one that copies the fewest elements: each order (summed labels as A or B has them, free labels
-     * as their factor or the output has them), with A and B in either role, costs the elements of
-     * every matrix that must be copied (an operand that does not line up is permuted into the
-     * workspace; an output that does not line up is written there and permuted into place). So the
-     * smaller operand is the one permuted, and the output takes the permuted layout when that copies
-     * less. Ties keep the plan of the six-argument form. {@code dim} gives each label's dimension.
-     */
-    public static MatrixPlan plan(List<String> a, List<String> b, List<String> c, boolean directA, boolean directB,
-            boolean directC, java.util.function.ToLongFunction<String> dim) {
-        return plan(a, b, c, directA, directB, directC, l -> dim.applyAsLong(l), Sizes.EXACT);
-    }
-
-    /**
-     * As {@link #plan(List, List, List, boolean, boolean, boolean, java.util.function.ToLongFunction)},
-     * with sizes of any {@link Sizes} domain: the same layouts compared by the same rule, each
-     * comparison of costs asked of {@code sizes}.
-     */
-    public static <S> MatrixPlan plan(List<String> a, List<String> b, List<String> c, boolean directA,
-            boolean directB, boolean directC, java.util.function.Function<String, S> dim, Sizes<S> sizes) {
-        MatrixPlan best = plan(a, b, c, directA, directB, directC);
-        if (copiesNothing(best)) {
-            return best; // no layout copies less
-        }
-        S sizeA = size(a, dim, sizes);
-        S sizeB = size(b, dim, sizes);
-        S sizeC = size(c, dim, sizes);
-        S bestCost = cost(best, sizeA, sizeB, sizeC, sizes);
-        for (int swap = 0; swap < 2 && !copiesNothing(best); swap++) {
-            List<String> x = swap == 0 ? a : b;
-            List<String> y = swap == 0 ? b : a;
-            boolean dx = swap == 0 ? directA : directB;
-            boolean dy = swap == 0 ? directB : directA;
-            List<String> freeX = minus(x, y);
-            List<String> freeY = minus(y, x);
-            List<String> summed = minus(x, freeX);
-            for (List<String> so : distinct(ordered(x, summed), ordered(y, summed))) {
-                for (List<String> fx : distinct(ordered(x, freeX), ordered(c, freeX))) {
-                    for (List<String> fy : distinct(ordered(y, freeY), ordered(c, freeY))) {
-                        MatrixPlan p = layout(swap == 1, x, y, c, dx, dy, directC, fx, fy, so);
-                        S cost = cost(p, sizeA, sizeB, sizeC, sizes);
-                        if (sizes.less(cost, bestCost)) {
-                            best = p;
-                            bestCost = cost;
-                        }
-                    }
-                }
-            }
-        }
-        return best;
-    }
-
-    /** The plan of given orders: which of the three matrices line up as they are (or transposed). */
-    private static MatrixPlan layout(boolean swap, List<String> a, List<String> b, List<String> c, boolean directA,
-            boolean directB, boolean directC, List<String> freeAOrder, List<String> freeBOrder,
-            List<String> summedOrder) {
-        boolean aPlain = directA && a.equals(concat(freeAOrder, summedOrder));
-        boolean aTrans = !aPlain && directA && a.equals(concat(summedOrder, freeAOrder));
-        boolean bPlain = directB && b.equals(concat(summedOrder, freeBOrder));
-        boolean bTrans = !bPlain && directB && b.equals(concat(freeBOrder, summedOrder));
-        boolean cInPlace = directC && c.equals(concat(freeAOrder, freeBOrder));
-        return new MatrixPlan(swap, freeAOrder, freeBOrder, summedOrder, aPlain || aTrans, aTrans, bPlain || bTrans,
-                bTrans, cInPlace);
-    }
-
-    private static boolean copiesNothing(MatrixPlan p) {
-        return p.aInPlace() && p.bInPlace() && p.cInPlace();
-    }
-
-    /** Elements a plan copies: each matrix that is not used in place. */
-    private static <S> S cost(MatrixPlan p, S sizeA, S sizeB, S sizeC, Sizes<S> sizes) {
-        S first = p.swap() ? sizeB : sizeA;
-        S second = p.swap() ? sizeA : sizeB;
-        S total = sizes.of(0);
-        if (!p.aInPlace()) {
-            total = first;
-        }
-        if (!p.bInPlace()) {
-            total = p.aInPlace() ? second : sizes.plus(total, second);
-        }
-        if (!p.cInPlace()) {
-            total = p.aInPlace() && p.bInPlace() ? sizeC : sizes.plus(total, sizeC);
-        }
-        return total;
-    }
-
-    private static <S> S size(List<String> labels, java.util.function.Function<String, S> dim, Sizes<S> sizes) {
-        if (labels.isEmpty()) {
-            return sizes.of(1);
-        }
-        S n = dim.apply(labels.get(0));
-        for (int i = 1; i < labels.size(); i++) {
-            n = sizes.times(n, dim.apply(labels.get(i)));
-        }
-        return n;
-    }
-
-    private static List<List<String>> distinct(List<String> x, List<String> y) {
-        return x.equals(y) ? List.of(x) : List.of(x, y);
-    }
-
-    /** Whether {@code x} is the labels of {@code first}, then those of {@code second} (each in any order). */
-    private static boolean blocks(List<String> x, List<String> first, List<String> second) {
-        if (x.size() != first.size() + second.size()) {
-            return false;
-        }
-        for (int i = 0; i < x.size(); i++) {
-            if (!(i < first.size() ? first : second).contains(x.get(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static List<String> minus(List<String> x, List<String> y) {
-        List<String> r = new ArrayList<>(x);
-        r.removeAll(y);
-        return r;
-    }
-
-    /** The labels of {@code subset} in the order they have in {@code order}. */
-    private static List<String> ordered(List<String> order, List<String> subset) {
-        List<String> r = new ArrayList<>();
-        for (String l : order) {
-            if (subset.contains(l)) {
-                r.add(l);
-            }
-        }
-        return r;
-    }
-
-    private static List<String> concat(List<String> x, List<String> y) {
-        List<String> r = new ArrayList<>(x);
-        r.addAll(y);
-        return r;
-    }
-
-    /**
      * {@code c[cIdx] = beta * c[cIdx] + alpha * a[aIdx]}: a permutation, with a partial trace over
      * labels repeated on {@code a} (and summed over when they are not on {@code c}). Modifies only
      * {@code c}.
@@ -656,7 +316,7 @@ public final class Contractor {
         }
         Operand oa = Operand.of(a, aIdx, "the right-hand side");
         Operand oc = Operand.of(c, cIdx, "the output");
-        checkNoOverlap(c, a);
+        Overlap.checkNoOverlap(c, a);
         List<String> traced = new ArrayList<>();
         for (String l : oa.labels()) {
             if (!oc.has(l)) {
@@ -763,176 +423,4 @@ public final class Contractor {
         return beta == 0.0 ? alpha * x : beta * old + alpha * x;
     }
 
-    /**
-     * Rejects an output that shares memory with an input: the exact sets of buffer positions the two
-     * views touch are compared (by their spans first, then element by element when the spans meet).
-     */
-    static void checkNoOverlap(Tensor out, Tensor in) {
-        out.checkLive();
-        in.checkLive();
-        if (out.buffer() != in.buffer() || out.length() == 0 || in.length() == 0) {
-            return;
-        }
-        long[] so = span(out);
-        long[] si = span(in);
-        if (so[1] < si[0] || si[1] < so[0]) {
-            return;
-        }
-        if (out.isContiguous() && in.isContiguous()) {
-            throw overlap(out, in);
-        }
-        java.util.BitSet touched = new java.util.BitSet();
-        for (long i = 0, n = in.length(); i < n; i++) {
-            touched.set(positionOf(in, i) - (int) Math.min(so[0], si[0]));
-        }
-        for (long i = 0, n = out.length(); i < n; i++) {
-            if (touched.get(positionOf(out, i) - (int) Math.min(so[0], si[0]))) {
-                throw overlap(out, in);
-            }
-        }
-    }
-
-    private static BufferException overlap(Tensor out, Tensor in) {
-        return new BufferException(TensorRules.overlap(out.describe(), in.describe()));
-    }
-
-    private static int positionOf(Tensor t, long linear) {
-        int p = t.offsetInternal();
-        long rest = linear;
-        int[] dims = t.dimsInternal();
-        int[] strides = t.strides();
-        for (int k = 0; k < dims.length; k++) {
-            p += (int) (rest % dims[k]) * strides[k];
-            rest /= dims[k];
-        }
-        return p;
-    }
-
-    private static long[] span(Tensor t) {
-        long lo = t.offsetInternal();
-        long hi = lo;
-        int[] dims = t.dimsInternal();
-        int[] strides = t.strides();
-        for (int k = 0; k < dims.length; k++) {
-            long reach = (long) (dims[k] - 1) * strides[k];
-            if (reach < 0) {
-                lo += reach;
-            } else {
-                hi += reach;
-            }
-        }
-        return new long[] {lo, hi};
-    }
-
-    /** An operand seen through its labels: repeated labels become one diagonal axis. */
-    private static final class Operand {
-        final Tensor tensor;
-        /** The storage as Float64 (a widened copy for Float32 and off-heap buffers), made when first needed. */
-        private Tensor.Widened widened;
-        final Map<String, int[]> axes = new LinkedHashMap<>(); // label -> {dim, stride, count}
-        boolean diagonal;
-
-        private Operand(Tensor tensor) {
-            this.tensor = tensor;
-
-        }
-
-        static Operand of(Tensor t, String[] labels, String role) {
-            // the caller has checked the index rules (TensorRules): one label per dimension, a repeated
-            // label at most twice and over equal dimensions
-            Operand o = new Operand(t);
-            int[] dims = t.dimsInternal();
-            int[] strides = t.strides();
-            for (int i = 0; i < labels.length; i++) {
-                int[] axis = o.axes.get(labels[i]);
-                if (axis == null) {
-                    o.axes.put(labels[i], new int[] {dims[i], strides[i], 1});
-                } else {
-                    axis[1] += strides[i];
-                    axis[2] = 2;
-                    o.diagonal = true;
-                }
-            }
-            if (o.diagonal && !role.equals("the right-hand side") && !role.equals("the output")) {
-                throw new ShapeMismatchException("a trace inside a product (repeated index on " + t.describe()
-                        + ") is not supported yet; take the trace into its own tensor first");
-            }
-            return o;
-        }
-
-        List<String> labels() {
-            return new ArrayList<>(axes.keySet());
-        }
-
-        private Tensor.Widened widened() {
-            if (widened == null) {
-                widened = tensor.widened();
-            }
-            return widened;
-        }
-
-        /** The storage as a Float64 array. */
-        double[] data() {
-            return widened().array();
-        }
-
-        /** Where the tensor starts in {@link #data()}. */
-        int offset() {
-            return tensor.offsetInternal() - widened().shift();
-        }
-
-        /** Where the tensor starts in the array {@link #data()} gives, without making a widened copy. */
-        int offsetBeforeCopy() {
-            Buffer b = tensor.buffer();
-            return b.elementType() == ElementType.FLOAT64 && !b.isOffHeap() ? tensor.offsetInternal() : 0;
-        }
-
-        /** The off-heap storage of a tensor in an off-heap buffer, read in place; null on the heap. */
-        java.nio.DoubleBuffer nat() {
-            return tensor.buffer().isOffHeap() ? tensor.buffer().nativeData() : null;
-        }
-
-        /** Writes a widened copy back, if one was made. */
-        void narrow() {
-            if (widened != null) {
-                tensor.narrow(widened);
-            }
-        }
-
-        boolean has(String l) {
-            return axes.containsKey(l);
-        }
-
-        boolean repeated(String l) {
-            return axes.get(l)[2] == 2;
-        }
-
-        int dim(String l) {
-            return axes.get(l)[0];
-        }
-
-        int size(List<String> labels) {
-            long n = 1;
-            for (String l : labels) {
-                n *= axes.get(l)[0];
-            }
-            return (int) n;
-        }
-
-        int[] dimsOf(List<String> order) {
-            int[] r = new int[order.size()];
-            for (int i = 0; i < r.length; i++) {
-                r[i] = axes.get(order.get(i))[0];
-            }
-            return r;
-        }
-
-        int[] stridesOf(List<String> order) {
-            int[] r = new int[order.size()];
-            for (int i = 0; i < r.length; i++) {
-                r[i] = axes.get(order.get(i))[1];
-            }
-            return r;
-        }
-    }
 }

@@ -2,9 +2,9 @@ package io.github.bufdsl.runtime;
 
 /**
  * The arithmetic of sizes that the contraction engine's planning decides with: which operand is
- * permuted ({@link Contractor#plan}), which multiplies copy nothing, in which order a product of
+ * permuted ({@link MatrixPlan#choose}), which multiplies copy nothing, in which order a product of
  * several tensors is contracted ({@link ContractionOrder#optimal}), and how large the workspace
- * gets ({@link Contractor.Copies}). The engine plans with numbers ({@link #EXACT}, {@link #APPROXIMATE});
+ * gets ({@link ContractionCopies}). The engine plans with numbers ({@link #EXACT}, {@link #APPROXIMATE});
  * a tool that sizes a program before it runs can plan with sizes that are formulas, the same
  * decisions taken by the same code: its {@link #less} answers each comparison the plan asks (for
  * every value, or for the values it is following).

@@ -110,15 +110,15 @@ class PermutationTest {
         }
     }
 
-    private static Contractor.MatrixPlan plan(List<String> a, List<String> b, List<String> c, Map<String, Integer> dims) {
-        return Contractor.plan(a, b, c, true, true, true, dims::get);
+    private static MatrixPlan plan(List<String> a, List<String> b, List<String> c, Map<String, Integer> dims) {
+        return MatrixPlan.choose(a, b, c, true, true, true, dims::get);
     }
 
     /** Both factors line up, each in another order of the summed indices: the smaller one is permuted. */
     @Test
     void theSmallerOperandIsPermuted() {
         Map<String, Integer> dims = Map.of("i", 2, "a", 3, "b", 4, "k", 50);
-        Contractor.MatrixPlan p = plan(List.of("i", "a", "b"), List.of("b", "a", "k"), List.of("i", "k"), dims);
+        MatrixPlan p = plan(List.of("i", "a", "b"), List.of("b", "a", "k"), List.of("i", "k"), dims);
         boolean aCopied = !(p.swap() ? p.bInPlace() : p.aInPlace());
         boolean bCopied = !(p.swap() ? p.aInPlace() : p.bInPlace());
         assertTrue(aCopied, "A (24 elements) is permuted: " + p);
@@ -134,7 +134,7 @@ class PermutationTest {
     @Test
     void theOutputKeepsItsLayoutWhenThatCopiesLess() {
         Map<String, Integer> dims = Map.of("j", 2, "x", 3, "y", 4, "k", 50);
-        Contractor.MatrixPlan p = plan(List.of("j", "x", "y"), List.of("j", "k"), List.of("y", "x", "k"), dims);
+        MatrixPlan p = plan(List.of("j", "x", "y"), List.of("j", "k"), List.of("y", "x", "k"), dims);
         assertTrue(p.cInPlace(), "C (600 elements) is written in place: " + p);
         assertEquals(List.of("y", "x"), p.swap() ? p.freeB() : p.freeA());
         // with a small output, the factor is read in place and the product permuted into the output
@@ -153,11 +153,11 @@ class PermutationTest {
         Map<String, Integer> dims = Map.of("i", 2, "j", 3, "a", 4, "b", 5, "c", 6, "d", 7);
         List<String> t = List.of("a", "i", "b", "j");
         List<String> v = List.of("c", "a", "d", "b");
-        Contractor.MatrixPlan p = plan(t, v, List.of("i", "j", "c", "d"), dims);
+        MatrixPlan p = plan(t, v, List.of("i", "j", "c", "d"), dims);
         assertFalse(p.swap() || p.aInPlace() || p.bInPlace(), "both factors are copied: " + p);
         assertEquals(List.of("i", "j", "a", "b"), p.orderA());
         assertEquals(List.of("a", "b", "c", "d"), p.orderB());
-        Contractor.MatrixPlan runs = p.keepingRuns(t, v);
+        MatrixPlan runs = p.keepingRuns(t, v);
         assertEquals(List.of("a", "b", "i", "j"), runs.orderA());
         assertEquals(List.of("c", "d", "a", "b"), runs.orderB());
         assertTrue(runs.transA() && runs.transB());
@@ -167,8 +167,8 @@ class PermutationTest {
         // operands that lead with the labels the plain packing puts first keep it
         List<String> t2 = List.of("i", "a", "j", "b");
         List<String> v2 = List.of("a", "c", "b", "d");
-        Contractor.MatrixPlan q = plan(t2, v2, List.of("i", "j", "c", "d"), dims);
-        Contractor.MatrixPlan qr = q.keepingRuns(t2, v2);
+        MatrixPlan q = plan(t2, v2, List.of("i", "j", "c", "d"), dims);
+        MatrixPlan qr = q.keepingRuns(t2, v2);
         assertEquals(q.orderA(), qr.orderA());
         assertEquals(q.orderB(), qr.orderB());
     }
@@ -179,8 +179,8 @@ class PermutationTest {
         Map<String, Integer> dims = Map.of("i", 20, "j", 30, "k", 40);
         List<String> a = List.of("j", "i");
         List<String> b = List.of("j", "k");
-        Contractor.MatrixPlan p = plan(a, b, List.of("i", "k"), dims);
-        Contractor.MatrixPlan runs = p.keepingRuns(a, b);
+        MatrixPlan p = plan(a, b, List.of("i", "k"), dims);
+        MatrixPlan runs = p.keepingRuns(a, b);
         assertEquals(p, runs);
     }
 
@@ -195,13 +195,13 @@ class PermutationTest {
         Contractor contractor = new Contractor();
         contractor.contract(c, new String[] {"y", "k", "x"}, 1.0, a, new String[] {"j", "x", "y"}, b,
                 new String[] {"j", "k"}, 0.0);
-        Contractor.Workspace w = new Contractor.Workspace(false, false);
-        Contractor.MatrixPlan p = Contractor.plan(List.of("j", "x", "y"), List.of("j", "k"), List.of("y", "k", "x"),
+        ContractionCopies<Long> w = new ContractionCopies<>(false, false, Sizes.EXACT);
+        MatrixPlan p = MatrixPlan.choose(List.of("j", "x", "y"), List.of("j", "k"), List.of("y", "k", "x"),
                 true, false, false, dims::get);
         long m = 12;
         long n = 50;
-        w.add(p, p.swap() ? n : m, p.swap() ? m : n, 2, false, false, false);
-        assertEquals(contractor.workspaceHighWater(), w.total());
-        assertEquals(2 * 50 + 12 * 50, w.total()); // B packed, the product permuted into C
+        w.add(p, p.swap() ? n : m, p.swap() ? m : n, 2L, false, false, false);
+        assertEquals(contractor.workspaceHighWater(), (long) w.total());
+        assertEquals(2 * 50 + 12 * 50, (long) w.total()); // B packed, the product permuted into C
     }
 }
