@@ -130,6 +130,9 @@ final class LoopPieces {
      */
     Boolean compare(String op, Poly a, Poly b) {
         Poly diff = a.minus(b);
+        if (Accumulators.reads(diff)) { // a sum the loop carries is no formula of its variable
+            return null;
+        }
         Piece piece = loopOf(diff);
         if (piece == null) {
             return null;

@@ -104,13 +104,19 @@ final class LoopSizer {
         List<LoopSummary> done = new ArrayList<>();
         PathRun.State before = run.save();
         int dataBreaks = run.choices.breaks;
+        Set<String> acc = new java.util.LinkedHashSet<>(); // the values it carries by sums (s += k)
         while (true) {
             done.clear();
             Piece splitFrom = null;
             List<Piece> splitInto = null;
+            boolean again = false;
             for (Piece p : pieces) {
                 try {
-                    done.add(summarize(loop, var, p, body, before));
+                    done.add(summarize(loop, var, p, body, before, acc));
+                } catch (Signals.Accumulates a) {
+                    acc.addAll(a.names);
+                    again = true;
+                    break;
                 } catch (SplitLoop split) {
                     if (!split.piece.equals(p)) {
                         throw split; // a condition on the variable of a loop around this one: that loop splits
@@ -125,6 +131,9 @@ final class LoopSizer {
                 }
             }
             run.restore(before);
+            if (again) {
+                continue;
+            }
             if (splitFrom == null) {
                 break;
             }
@@ -158,7 +167,7 @@ final class LoopSizer {
         run.restore(before);
         if (!kept.isEmpty()) {
             try {
-                apply(loop, var, whole, kept, keptSums, body, before, run.choices.breaks > dataBreaks);
+                apply(loop, var, whole, kept, keptSums, body, before, run.choices.breaks > dataBreaks, acc);
             } catch (Signals.NotClosed nc) {
                 // a summary that cannot be applied in closed form (a size not polynomial in the variable)
                 run.restore(before);
@@ -194,7 +203,8 @@ final class LoopSizer {
 
     /** Runs the body once over the piece with symbolic variable and levels, from the state {@code before}. */
     @SuppressWarnings("unchecked")
-    private LoopSummary summarize(SizeStmt loop, String var, Piece piece, List<SizeStmt> body, PathRun.State before) {
+    private LoopSummary summarize(SizeStmt loop, String var, Piece piece, List<SizeStmt> body, PathRun.State before,
+            Set<String> acc) {
         run.restore(before);
         Map<String, List<TensorRec>> stackBefore = new LinkedHashMap<>();
         run.levels.forEach((b, l) -> {
@@ -216,6 +226,7 @@ final class LoopSizer {
         }
         try {
             run.assign(var, Poly.symbol(var));
+            Accumulators.bind(run, acc);
             run.choices.iteration(loop, var, body);
         } catch (BreakLoop b) {
             breaks = true;
@@ -242,19 +253,28 @@ final class LoopSizer {
         carried.remove(var);
         // numbers matter only where a size or condition reads them; tensors always (a use after a drop)
         carried.removeIf(name -> !run.ev.relevantNames().contains(name) && !(run.lookupQuiet(name) instanceof TensorRec));
+        Set<String> sums = new java.util.LinkedHashSet<>();
         for (String name : carried) {
             Object now = run.lookup(name);
-            if (!(now instanceof Opaque o)) {
-                throw new Signals.NotClosed(name + " carries a value from one iteration to the next");
-            }
             Object was = before.locals() != null && before.locals().containsKey(name) ? before.locals().get(name)
                     : before.globals().get(name);
+            if (!(now instanceof Opaque o)) {
+                if (now instanceof Poly && Accumulators.start(was) != null && !acc.contains(name)) {
+                    sums.add(name); // perhaps a sum: sized again with it as one
+                    continue;
+                }
+                throw new Signals.NotClosed(name + " carries a value from one iteration to the next");
+            }
             if (!(was instanceof Opaque)) { // the next iteration reads what this one made unknowable
                 run.at = o.pos();
                 throw run.unknowable("a size or condition depends on " + name + ", whose value usage cannot know"
                         + " before running (it is assigned at line " + o.pos().line() + ")");
             }
         }
+        if (!sums.isEmpty()) {
+            throw new Signals.Accumulates(sums);
+        }
+        Accumulators.check(run, acc, track[1], run.levels, workspace);
         Map<String, Poly> end = new LinkedHashMap<>();
         Map<String, Peak> peak = new LinkedHashMap<>();
         Map<String, Pos> peakAt = new LinkedHashMap<>();
@@ -303,9 +323,11 @@ final class LoopSizer {
 
     /** Applies the pieces' summaries, in the order the loop runs them, to the state {@code before}. */
     private void apply(SizeStmt loop, String var, Piece whole, List<Piece> pieces, List<LoopSummary> sums,
-            List<SizeStmt> body, PathRun.State before, boolean dataBreak) {
+            List<SizeStmt> body, PathRun.State before, boolean dataBreak, Set<String> acc) {
         run.restore(before);
         run.at = loop.pos();
+        Map<String, Poly> accBefore = new LinkedHashMap<>();
+        sums.forEach(s -> accBefore.putAll(Accumulators.values(run, s)));
         boolean ordered = true; // pieces follow each other (splits by thresholds), not interleaved residues
         for (int k = 0; k + 1 < pieces.size(); k++) {
             Piece a = pieces.get(k);
@@ -391,6 +413,7 @@ final class LoopSizer {
             }
             apply.applyPiece(lastPiece, new Piece(var, whole.first(), whole.step(), whole.count()), uniform,
                     lastPiece.piece());
+            Accumulators.advance(run, accBefore, sums.stream().map(s -> Accumulators.sums(s, s.piece())).toList());
             return;
         }
         int n = breakAt >= 0 ? breakAt + 1 : sums.size();
@@ -403,7 +426,7 @@ final class LoopSizer {
                 PathRun.State here = run.save();
                 LoopSummary one;
                 try {
-                    one = summarize(loop, var, p, body, here);
+                    one = summarize(loop, var, p, body, here, acc);
                 } catch (SplitLoop split) {
                     if (!split.piece.equals(p)) {
                         throw split;
@@ -411,9 +434,16 @@ final class LoopSizer {
                     run.restore(here);
                     fallback(loop, var, whole, body, "its break depends on a condition that splits it further");
                     return;
+                } catch (Signals.Accumulates a) {
+                    run.restore(here);
+                    fallback(loop, var, whole, body, String.join(", ", a.names) + " carries a value from one"
+                            + " iteration to the next");
+                    return;
                 }
                 run.restore(here);
+                Map<String, Poly> start = Accumulators.values(run, one);
                 apply.applyPiece(one, p, true);
+                Accumulators.advance(run, start, List.of(Accumulators.sums(one, p)));
                 run.workspace.raiseOver(one.workspace(), p);
                 if (one.returns()) {
                     throw new Returned();
@@ -421,7 +451,9 @@ final class LoopSizer {
                 LoopIteration.leaveNest(loop);
                 return;
             }
+            Map<String, Poly> start = Accumulators.values(run, s);
             apply.applyPiece(s, p, partial);
+            Accumulators.advance(run, start, List.of(Accumulators.sums(s, p)));
             run.workspace.raiseOver(s.workspace(), p);
             if (partial && s.returns()) {
                 throw new Returned();

@@ -479,6 +479,9 @@ final class PathRun {
     }
 
     boolean decide(String atom) {
+        if (Accumulators.reads(atom)) { // a condition on a sum a loop is carrying: no closed form
+            throw Accumulators.readInLoop(Accumulators.namesIn(atom));
+        }
         loops.pieces.checkOpen(atom);
         Boolean known = decided.get(atom);
         if (known == null) {

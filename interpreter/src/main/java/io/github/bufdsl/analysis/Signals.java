@@ -89,7 +89,18 @@ final class Signals {
 
         NotClosed(String reason) {
             super(reason, null, false, false);
-            this.reason = reason;
+            // a formula that reads a sum the loop carries holds its symbol: say which value instead
+            this.reason = Accumulators.reads(reason) ? Accumulators.readReason(Accumulators.namesIn(reason)) : reason;
+        }
+    }
+
+    /** Values a loop carries from one iteration to the next that may be sums ({@link Accumulators}): size again with them. */
+    static final class Accumulates extends RuntimeException {
+        final java.util.Set<String> names;
+
+        Accumulates(java.util.Set<String> names) {
+            super(null, null, false, false);
+            this.names = names;
         }
     }
 }

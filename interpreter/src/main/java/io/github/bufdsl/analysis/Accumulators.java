@@ -1,0 +1,144 @@
+package io.github.bufdsl.analysis;
+
+import io.github.bufdsl.analysis.LoopPieces.Piece;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Scalars a loop carries from one iteration to the next by adding to them ({@code s += k},
+ * {@code s = s - 2i}), sized as a buffer's level is: the iteration runs with the value at its start
+ * as a symbol {@code #0s}; where it ends at {@code #0s + d(i)} and nothing else in the iteration
+ * read {@code #0s} (no size, condition or other variable), the value after a piece of the loop is
+ * the value before it plus {@code sum(d(i))} over the piece (Faulhaber's formulas, {@link
+ * ClosedForms}), a formula of the free variables. Anything else is no closed form (the loop is
+ * iterated with numbers, or refused with the reason).
+ */
+final class Accumulators {
+    /** Starts the symbol of an accumulator's value at an iteration's start; no name can follow a digit. */
+    static final String MARK = "#0";
+
+    private Accumulators() {
+    }
+
+    static String symbol(String name) {
+        return MARK + name;
+    }
+
+    /** Whether a value (a formula's text, a condition's) reads the value of an accumulator within an iteration. */
+    static boolean reads(Object value) {
+        return value != null && value.toString().contains(MARK);
+    }
+
+    /** The value before the loop of a name that may accumulate: a formula of the free variables, else null. */
+    static Poly start(Object value) {
+        return value instanceof Poly p ? p : value instanceof Symbolic.Free f ? Poly.symbol(f.name()) : null;
+    }
+
+    /** At an iteration's start: each accumulator is its symbol. */
+    static void bind(PathRun run, Set<String> names) {
+        for (String name : names) {
+            run.assign(name, Poly.symbol(symbol(name)));
+        }
+    }
+
+    /**
+     * At an iteration's end: each accumulator must be its symbol plus a step free of the symbols, and
+     * nothing the iteration assigned or left in the buffers may read a symbol; else no closed form.
+     */
+    static void check(PathRun run, Set<String> names, Set<String> written, Map<String, Level> levels,
+            WorkspaceModel.Counts workspace) {
+        if (names.isEmpty()) {
+            return;
+        }
+        for (String name : names) {
+            Object v = run.lookupQuiet(name);
+            List<Poly> cs = v instanceof Poly p ? p.coefficientsIn(symbol(name)) : null;
+            if (cs == null || cs.size() != 2 || !cs.get(1).equals(Poly.constant(1)) || reads(cs.get(0))) {
+                throw new Signals.NotClosed(name + " carries a value from one iteration to the next that is not a"
+                        + " sum (" + name + " += ...)");
+            }
+        }
+        for (String name : written) {
+            Object v = run.lookupQuiet(name);
+            boolean leaks = v instanceof TensorRec t ? reads(t.size) || reads(t.dims) : !names.contains(name) && reads(v);
+            if (leaks) {
+                throw readInLoop(names);
+            }
+        }
+        for (Level l : levels.values()) {
+            if (reads(l.len) || l.peak.candidates().stream().anyMatch(Accumulators::reads)
+                    || l.stack.stream().anyMatch(t -> reads(t.size) || reads(t.dims))) {
+                throw readInLoop(names);
+            }
+        }
+        if (reads(workspace)) {
+            throw readInLoop(names);
+        }
+    }
+
+    /** The accumulators whose symbols the value's text holds. */
+    static Set<String> namesIn(Object value) {
+        Set<String> out = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(MARK + "([\\p{L}_][\\p{L}\\p{N}_!]*)")
+                .matcher(String.valueOf(value));
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
+    /** A condition or size within the iteration reads an accumulator: that is no closed form. */
+    static Signals.NotClosed readInLoop(Set<String> names) {
+        return new Signals.NotClosed(readReason(names));
+    }
+
+    /** Why there is no closed form when the loop reads the accumulators {@code names}. */
+    static String readReason(Set<String> names) {
+        return String.join(", ", names) + " carries a value from one iteration to the next that a size or condition"
+                + " in the loop reads";
+    }
+
+    /** The current values of the summary's accumulators. */
+    static Map<String, Poly> values(PathRun run, LoopSummary s) {
+        Map<String, Poly> out = new LinkedHashMap<>();
+        for (String name : s.written()) {
+            if (s.values().get(name) instanceof Poly p && p.mentions(symbol(name))) {
+                Poly now = start(run.lookupQuiet(name));
+                if (now == null) {
+                    throw new Signals.NotClosed(name + " carries a value from one iteration to the next");
+                }
+                out.put(name, now);
+            }
+        }
+        return out;
+    }
+
+    /** The sum of each accumulator's steps over the iterations of {@code p}. */
+    static Map<String, Poly> sums(LoopSummary s, Piece p) {
+        Map<String, Poly> out = new LinkedHashMap<>();
+        for (String name : s.written()) {
+            if (s.values().get(name) instanceof Poly v && v.mentions(symbol(name))) {
+                Poly d = LoopApply.inT(v.coefficientsIn(symbol(name)).get(0), s.piece(), p);
+                Poly total = ClosedForms.sum(d, p.count());
+                if (total == null) {
+                    throw new Signals.NotClosed("the step of " + name + " is not a polynomial in " + s.piece().var());
+                }
+                out.put(name, total);
+            }
+        }
+        return out;
+    }
+
+    /** Assigns each accumulator its value before the loop's pieces plus their sums. */
+    static void advance(PathRun run, Map<String, Poly> before, List<Map<String, Poly>> sums) {
+        for (Map.Entry<String, Poly> e : before.entrySet()) {
+            Poly v = e.getValue();
+            for (Map<String, Poly> s : sums) {
+                v = v.plus(s.getOrDefault(e.getKey(), Poly.ZERO));
+            }
+            run.assign(e.getKey(), v);
+        }
+    }
+}
