@@ -107,7 +107,7 @@ expr
     | '(' expr ',' (expr (',' expr)*)? ')'                                       # TupleExpr
     | '(' ')'                                                                    # EmptyTupleExpr
     | INT                                                                        # IntLiteral
-    | FLOAT                                                                      # FloatLiteral
+    | (FLOAT | FLOAT32)                                                          # FloatLiteral
     | STRING                                                                     # StringLiteral
     | ('true' | 'false')                                                         # BoolLiteral
     | name                                                                       # NameExpr
@@ -164,6 +164,13 @@ FLOAT
     | DIGITS EXPONENT
     ;
 
+// Julia's Float32 literals: an f in place of the e of the exponent (1.5f0, 1f-3)
+FLOAT32
+    : DIGITS '.' DIGITS? F_EXPONENT
+    | '.' DIGITS F_EXPONENT
+    | DIGITS F_EXPONENT
+    ;
+
 STRING
     : '"' (~["\\\r\n] | '\\' .)* '"'
     ;
@@ -217,4 +224,8 @@ fragment DIGITS
 
 fragment EXPONENT
     : [eE] [+-]? [0-9]+
+    ;
+
+fragment F_EXPONENT
+    : 'f' [+-]? [0-9]+
     ;

@@ -8,7 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The analyzer's concrete values (a constant {@link Poly}, a {@code Double}, a {@code Boolean})
+ * The analyzer's concrete values (a constant {@link Poly}, a {@code Double}, a {@code Float} for a
+ * Float32, a {@code Boolean})
  * handed to the interpreter's own arithmetic ({@link Arith}: Bool as a number, NaN, Int/Float
  * promotion, overflow) and to the implementations of pure builtins, so both domains compute the
  * same values with the same errors. Anything symbolic is left to the analyzer (the methods return
@@ -49,6 +50,9 @@ final class Concrete {
         if (x instanceof Double d) {
             return new Value.Float(d);
         }
+        if (x instanceof Float f) {
+            return new Value.Float32(f);
+        }
         if (x instanceof Boolean b) {
             return Value.Bool.of(b);
         }
@@ -60,6 +64,9 @@ final class Concrete {
             return Poly.constant(i.value());
         }
         if (v instanceof Value.Float f) {
+            return f.value();
+        }
+        if (v instanceof Value.Float32 f) {
             return f.value();
         }
         if (v instanceof Value.Bool b) {

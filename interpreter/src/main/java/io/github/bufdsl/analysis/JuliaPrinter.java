@@ -374,7 +374,8 @@ public final class JuliaPrinter {
             return n.value() < 0 && outer > 0 ? "(" + n.value() + ")" : Long.toString(n.value());
         }
         if (e instanceof SizeExpr.Real r) {
-            return io.github.bufdsl.exec.ValueFormat.formatFloat(r.value());
+            return r.single() ? io.github.bufdsl.exec.ValueFormat.showFloat32((float) r.value())
+                    : io.github.bufdsl.exec.ValueFormat.formatFloat(r.value());
         }
         if (e instanceof SizeExpr.Flag f) {
             return Boolean.toString(f.value());

@@ -47,8 +47,9 @@ final class ScalarEval {
         if (v instanceof Poly p) {
             return p;
         }
-        if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 9e15) {
-            return Poly.constant(d.longValue());
+        if ((v instanceof Double || v instanceof Float) && ((Number) v).doubleValue() == Math.rint(((Number) v)
+                .doubleValue()) && Math.abs(((Number) v).doubleValue()) < 9e15) {
+            return Poly.constant(((Number) v).longValue());
         }
         throw run.fail(run.at, what + " must be an integer, not " + show(v) + written(v, e));
     }
@@ -66,7 +67,8 @@ final class ScalarEval {
         if (v instanceof Open o) {
             return o.text();
         }
-        return v instanceof Double d ? io.github.bufdsl.exec.ValueFormat.formatFloat(d) : String.valueOf(v);
+        return v instanceof Double d ? io.github.bufdsl.exec.ValueFormat.formatFloat(d)
+                : v instanceof Float f ? io.github.bufdsl.exec.ValueFormat.showFloat32(f) : String.valueOf(v);
     }
 
     boolean bool(SizeExpr e) {
@@ -87,13 +89,16 @@ final class ScalarEval {
         throw run.fail(run.at, must + " true or false, not " + show(v) + written(v, e));
     }
 
-    /** Long, Double and Boolean values come as Poly, Double and Boolean; a free variable as Free. */
+    /**
+     * Long, Double, Float (a Float32) and Boolean values come as Poly, Double, Float and Boolean; a
+     * free variable as Free.
+     */
     Object value(SizeExpr e) {
         if (e instanceof SizeExpr.Num n) {
             return Poly.constant(n.value());
         }
         if (e instanceof SizeExpr.Real r) {
-            return r.value();
+            return r.single() ? (Object) (float) r.value() : (Object) r.value();
         }
         if (e instanceof SizeExpr.Flag f) {
             return f.value();
@@ -136,7 +141,7 @@ final class ScalarEval {
                 return !bool(u.operand(), "the operand of ! must be");
             }
             Object x = numeric(value(u.operand()));
-            return x instanceof Poly p ? p.negate() : (Object) (-(Double) x);
+            return x instanceof Poly p ? p.negate() : x instanceof Float f ? (Object) (-f) : (Object) (-(Double) x);
         }
         if (e instanceof SizeExpr.Call c) {
             return call(c);
@@ -149,7 +154,7 @@ final class ScalarEval {
         if (v instanceof Free f) {
             return Poly.symbol(f.name());
         }
-        if (v instanceof Poly || v instanceof Double) {
+        if (v instanceof Poly || v instanceof Double || v instanceof Float) {
             return v;
         }
         if (v instanceof Boolean b) { // a Bool is an integer, as in Julia (and in run)
@@ -346,8 +351,8 @@ final class ScalarEval {
                 throw run.fail(run.at, "integer overflow in " + p + " " + op + " " + q);
             }
         }
-        double p = a instanceof Poly pa ? pa.constantValue() : (Double) a;
-        double q = b instanceof Poly pb ? pb.constantValue() : (Double) b;
+        double p = a instanceof Poly pa ? pa.constantValue() : ((Number) a).doubleValue();
+        double q = b instanceof Poly pb ? pb.constantValue() : ((Number) b).doubleValue();
         return switch (op) {
             case "+" -> p + q;
             case "-" -> p - q;

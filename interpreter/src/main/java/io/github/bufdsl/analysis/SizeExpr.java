@@ -10,7 +10,8 @@ public sealed interface SizeExpr {
     record Num(long value) implements SizeExpr {
     }
 
-    record Real(double value) implements SizeExpr {
+    /** A float literal: a Float64, or a Float32 ({@code 1.5f0}) when single. */
+    record Real(double value, boolean single) implements SizeExpr {
     }
 
     record Flag(boolean value) implements SizeExpr {

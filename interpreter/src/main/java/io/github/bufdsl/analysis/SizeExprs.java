@@ -56,7 +56,7 @@ final class SizeExprs {
             return new SizeExpr.Num(i.value());
         }
         if (e instanceof Expr.FloatLit f) {
-            return new SizeExpr.Real(f.value());
+            return new SizeExpr.Real(f.value(), f.single());
         }
         if (e instanceof Expr.BoolLit b) {
             return new SizeExpr.Flag(b.value());

@@ -14,6 +14,7 @@ import io.github.bufdsl.diag.Pos;
 import io.github.bufdsl.diag.Severity;
 import io.github.bufdsl.diag.Source;
 import io.github.bufdsl.exec.Interpreter;
+import io.github.bufdsl.exec.NumType;
 import io.github.bufdsl.exec.Value;
 import io.github.bufdsl.parse.Parser;
 import io.github.bufdsl.resolve.Resolution;
@@ -601,6 +602,8 @@ public final class BufScript {
                 out.put(k, i.value());
             } else if (v instanceof Value.Float f) {
                 out.put(k, f.value());
+            } else if (v instanceof Value.Float32 f) {
+                out.put(k, f.value());
             } else if (v instanceof Value.Bool b) {
                 out.put(k, b.value());
             }
@@ -621,7 +624,7 @@ public final class BufScript {
             return new Value.Int(i.value());
         }
         if (t instanceof Type.FloatT f) {
-            return new Value.Float(f.value());
+            return f.type() == NumType.FLOAT32 ? new Value.Float32((float) (double) f.value()) : new Value.Float(f.value());
         }
         if (t instanceof Type.StrT s) {
             return new Value.Str(s.value());
@@ -688,6 +691,9 @@ public final class BufScript {
             return i.value();
         }
         if (v instanceof Value.Float f) {
+            return f.value();
+        }
+        if (v instanceof Value.Float32 f) {
             return f.value();
         }
         if (v instanceof Value.Bool b) {

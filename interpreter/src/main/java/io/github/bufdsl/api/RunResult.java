@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a run left: the script's global variables as Java values (Long, Double, Boolean, String,
- * {@link Buffer}, {@link Tensor}, List for tuples, null for nothing), the buffers it created that
+ * What a run left: the script's global variables as Java values (Long, Double, Float for a Float32,
+ * Boolean, String, {@link Buffer}, {@link Tensor}, List for tuples, null for nothing), the buffers it created that
  * are still reachable (a buffer nothing refers to any more is collected and its memory given back
  * to the budget, as in Julia), and the figures of every buffer it created ({@code --stats}).
  */

@@ -51,7 +51,8 @@ public sealed interface Expr {
         }
     }
 
-    record FloatLit(Pos pos, double value) implements Expr {
+    /** A float literal: a Float64 ({@code 1.5}, {@code 1e-3}), or a Float32 ({@code 1.5f0}, {@code 1f-3}) when single. */
+    record FloatLit(Pos pos, double value, boolean single) implements Expr {
         public <R> R accept(Visitor<R> v) {
             return v.visitFloat(this);
         }

@@ -16,6 +16,10 @@ public final class ExprPrinter {
             return Long.toString(i.value());
         }
         if (e instanceof Expr.FloatLit f) {
+            if (f.single()) { // 1.5f0, 1.0f10: Julia's Float32 literal
+                String s = Float.toString((float) f.value());
+                return s.contains("E") ? s.replace("E", "f") : s + "f0";
+            }
             return Double.toString(f.value()).replace("E", "e");
         }
         if (e instanceof Expr.StrLit s) {

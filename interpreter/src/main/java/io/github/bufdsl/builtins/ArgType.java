@@ -12,10 +12,12 @@ public enum ArgType {
     ANY("Any"),
     /** An Int64, or a Bool (Julia's Bool is an integer: {@code true + 1 == 2}). */
     INT("Int"),
-    /** An Int64, a Float64 or a Bool. */
+    /** An Int64, a Float64, a Float32 or a Bool. */
     NUMBER("Number"),
     /** A Float64. */
     FLOAT("Float64"),
+    /** A Float32. */
+    FLOAT32("Float32"),
     BOOL("Bool"),
     STRING("String"),
     /** A Buffer. */
@@ -50,7 +52,7 @@ public enum ArgType {
         return switch (this) {
             case ANY, SAME_AS_ARGS -> EnumSet.allOf(ArgType.class);
             case INT -> EnumSet.of(INT, BOOL);
-            case NUMBER -> EnumSet.of(INT, FLOAT, BOOL, NUMBER);
+            case NUMBER -> EnumSet.of(INT, FLOAT, FLOAT32, BOOL, NUMBER);
             case SOME_BUFFER -> EnumSet.of(BUFFER, THREADS_BUFFER, SOME_BUFFER);
             default -> EnumSet.of(this);
         };

@@ -150,6 +150,7 @@ final class Repl {
             for (String name : script.freeVariables()) {
                 Value g = globals.get(name);
                 Object v = g instanceof Value.Int i ? (Object) i.value() : g instanceof Value.Float f ? (Object) f.value()
+                        : g instanceof Value.Float32 f ? (Object) f.value()
                         : g instanceof Value.Bool b ? (Object) b.value() : g instanceof Value.Str t ? t.value()
                         : g instanceof Value.BufferValue b ? b.buffer() : g instanceof Value.TensorValue t ? t.tensor()
                         : null;

@@ -3,9 +3,11 @@ package io.github.bufdsl.exec;
 import io.github.bufdsl.ast.Expr.BinOp;
 
 /**
- * Arithmetic and comparison on scalars, with Julia's promotion: Int op Int is Int, else Float64; a
- * Bool is an integer ({@code true + 1 == 2}); NaN compares false (and unequal to itself); Int
- * overflow is an error. The analyzer hands its concrete values here too.
+ * Arithmetic and comparison on scalars, with Julia's promotion ({@link NumType}: Int op Int is Int,
+ * a float op anything the wider float, Float32 computed in single precision); a Bool is an integer
+ * ({@code true + 1 == 2}); numbers of different types compare by their exact values; NaN compares
+ * false (and unequal to itself); Int overflow is an error. The analyzer hands its concrete values
+ * here too.
  */
 public final class Arith {
     private Arith() {
@@ -24,52 +26,105 @@ public final class Arith {
         if (a instanceof Value.Str x && (op == BinOp.MUL && b instanceof Value.Str || op == BinOp.POW && isInt(b))) {
             return op == BinOp.MUL ? concat(x.value(), ((Value.Str) b).value()) : repeat(x.value(), asLong(b));
         }
-        if (!isNumber(a) || !isNumber(b)) {
+        NumType ta = NumType.of(a);
+        NumType tb = NumType.of(b);
+        if (ta == null || tb == null) {
             throw new ScriptError("cannot apply " + op.symbol() + " to " + describe(a) + " and " + describe(b));
         }
         if (op.isComparison()) {
-            if (!(isInt(a) && isInt(b))) {
-                return Value.Bool.of(compareFloats(op, asDouble(a), asDouble(b)));
-            }
-            int c = Long.compare(asLong(a), asLong(b));
-            return Value.Bool.of(switch (op) {
+            int c = compare(a, b);
+            return Value.Bool.of(c != UNORDERED && switch (op) {
                 case LT -> c < 0;
                 case LE -> c <= 0;
                 case GT -> c > 0;
                 default -> c >= 0;
             });
         }
-        if (isInt(a) && isInt(b) && op != BinOp.DIV) {
-            long x = asLong(a);
-            long y = asLong(b);
-            try {
-                return new Value.Int(switch (op) {
-                    case ADD -> Math.addExact(x, y);
-                    case SUB -> Math.subtractExact(x, y);
-                    case MUL -> Math.multiplyExact(x, y);
-                    case REM -> {
-                        if (y == 0) {
-                            throw new ScriptError("integer division by zero: " + x + " % 0");
-                        }
-                        yield x % y;
+        NumType type = NumType.arithmetic(op, ta, tb);
+        return switch (type) {
+            case INT64, BOOL -> integer(op, asLong(a), asLong(b));
+            case FLOAT64 -> new Value.Float(floating(op, asDouble(a), asDouble(b)));
+            // each operand converted to Float32 first (an Int rounds), the result rounded to Float32: as Julia
+            // computes in single precision (a double holds the exact result of + - * / of two floats, so
+            // rounding it once gives the float operation's result)
+            case FLOAT32 -> new Value.Float32((float) floating(op, asFloat32(a), asFloat32(b)));
+        };
+    }
+
+    private static Value integer(BinOp op, long x, long y) {
+        try {
+            return new Value.Int(switch (op) {
+                case ADD -> Math.addExact(x, y);
+                case SUB -> Math.subtractExact(x, y);
+                case MUL -> Math.multiplyExact(x, y);
+                case REM -> {
+                    if (y == 0) {
+                        throw new ScriptError("integer division by zero: " + x + " % 0");
                     }
-                    default -> power(x, y);
-                });
-            } catch (ArithmeticException e) {
-                throw new ScriptError("integer overflow: " + x + " " + op.symbol() + " " + y
-                        + " does not fit in 64 bits");
-            }
+                    yield x % y;
+                }
+                default -> power(x, y);
+            });
+        } catch (ArithmeticException e) {
+            throw new ScriptError("integer overflow: " + x + " " + op.symbol() + " " + y
+                    + " does not fit in 64 bits");
         }
-        double x = asDouble(a);
-        double y = asDouble(b);
-        return new Value.Float(switch (op) {
+    }
+
+    private static double floating(BinOp op, double x, double y) {
+        return switch (op) {
             case ADD -> x + y;
             case SUB -> x - y;
             case MUL -> x * y;
             case DIV -> x / y;
             case REM -> x % y;
             default -> power(x, y);
-        });
+        };
+    }
+
+    /** What {@link #compare} gives when a NaN is compared: every ordering is false, as Julia's. */
+    static final int UNORDERED = 2;
+
+    /**
+     * The order of two numbers by their exact values, as Julia compares numbers of different types
+     * ({@code 2^53 + 1 > 2.0^53}, {@code Float32(0.1) != 0.1}): -1, 0 or 1, or {@link #UNORDERED}
+     * when one is NaN; -0.0 equals 0.0.
+     */
+    static int compare(Value a, Value b) {
+        boolean ia = isInt(a);
+        boolean ib = isInt(b);
+        if (ia && ib) {
+            return Long.compare(asLong(a), asLong(b));
+        }
+        if (ia) {
+            int c = compare(asDouble(b), asLong(a));
+            return c == UNORDERED ? c : -c;
+        }
+        if (ib) {
+            return compare(asDouble(a), asLong(b));
+        }
+        double x = asDouble(a);
+        double y = asDouble(b);
+        return x < y ? -1 : x > y ? 1 : x == y ? 0 : UNORDERED;
+    }
+
+    /** A float against an integer, exactly (a long beyond 2^53 is not rounded to a double first). */
+    private static int compare(double x, long y) {
+        if (x != x) {
+            return UNORDERED;
+        }
+        if (exactDouble(y)) {
+            return Double.compare(x == 0 ? 0.0 : x, (double) y == 0 ? 0.0 : (double) y);
+        }
+        if (Double.isInfinite(x)) {
+            return x > 0 ? 1 : -1;
+        }
+        return new java.math.BigDecimal(x).compareTo(java.math.BigDecimal.valueOf(y));
+    }
+
+    /** Whether a long converts to a double without rounding (|y| at most 2^53). */
+    static boolean exactDouble(long y) {
+        return y >= -(1L << 53) && y <= (1L << 53);
     }
 
     /** Julia's {@code "ab" * "cd"}: the strings one after the other, within the limits of {@link Text}. */
@@ -114,7 +169,7 @@ public final class Arith {
 
     static boolean equal(Value a, Value b) {
         if (isNumber(a) && isNumber(b)) {
-            return isInt(a) && isInt(b) ? asLong(a) == asLong(b) : asDouble(a) == asDouble(b);
+            return compare(a, b) == 0;
         }
         if (a instanceof Value.Tuple x && b instanceof Value.Tuple y) {
             if (x.items().size() != y.items().size()) {
@@ -134,7 +189,7 @@ public final class Arith {
     }
 
     static boolean isNumber(Value v) {
-        return v instanceof Value.Int || v instanceof Value.Float || v instanceof Value.Bool;
+        return NumType.of(v) != null;
     }
 
     static boolean isInt(Value v) {
@@ -155,7 +210,21 @@ public final class Arith {
         if (v instanceof Value.Float f) {
             return f.value();
         }
+        if (v instanceof Value.Float32 f) {
+            return f.value();
+        }
         return asLong(v);
+    }
+
+    /** A number converted to Float32 as Julia converts it (an Int rounds to the nearest Float32 once). */
+    static float asFloat32(Value v) {
+        if (v instanceof Value.Float32 f) {
+            return f.value();
+        }
+        if (v instanceof Value.Float f) {
+            return (float) f.value();
+        }
+        return (float) asLong(v);
     }
 
     /** "Int64 3", "a Tensor of size 10×10": how messages refer to a value. */

@@ -339,7 +339,7 @@ final class Broadcasts {
             if (!Arith.isNumber(v)) {
                 throw new ScriptError(k.source.pos(), "cannot broadcast " + Arith.describe(v) + " into a tensor");
             }
-            dst.fill(Arith.asDouble(v));
+            dst.fill(Interpreter.stored(dst, v));
             return;
         }
         int[] result = k.root.shape(shapes);
@@ -350,6 +350,15 @@ final class Broadcasts {
         }
         double[] leaf = new double[n];
         boolean same = true;
+        // with a Float32 among the operands, each element is computed on Julia's values (Arith: Float32
+        // arithmetic rounds every operation); Float64 and Int operands only take the loop over doubles
+        Tensor[] typed = null;
+        for (int i = 0; i < n; i++) {
+            if (values[i] instanceof Value.Float32 || tensors[i] != null
+                    && tensors[i].buffer().elementType() == io.github.bufdsl.runtime.ElementType.FLOAT32) {
+                typed = tensors.clone();
+            }
+        }
         for (int i = 0; i < n; i++) {
             if (tensors[i] == null) {
                 leaf[i] = Arith.asDouble(values[i]);
@@ -369,7 +378,7 @@ final class Broadcasts {
                             leaf[i] = tensors[i].getLinear(e);
                         }
                     }
-                    dst.setLinear(e, k.root.at(leaf, c));
+                    dst.setLinear(e, typed == null ? k.root.at(leaf, c) : typedAt(k, values, typed, leaf, dst, c));
                 }
                 return;
             }
@@ -391,7 +400,7 @@ final class Broadcasts {
                         leaf[i] = own[i].length == 0 ? tensors[i].getLinear(0) : tensors[i].get(own[i]);
                     }
                 }
-                dst.set(k.root.at(leaf, c), idx);
+                dst.set(typed == null ? k.root.at(leaf, c) : typedAt(k, values, typed, leaf, dst, c), idx);
                 for (int r = 0; r < rank && ++idx[r] == dims[r]; r++) {
                     idx[r] = 0;
                 }
@@ -399,6 +408,26 @@ final class Broadcasts {
         } catch (BufferException err) {
             throw new ScriptError(target.pos(), err.getMessage());
         }
+    }
+
+    /**
+     * One element computed on Julia's values: the tensor operands' elements of their own element
+     * types ({@code typed}: the operands as given, before any copy), numbers as given, the result
+     * converted to the destination's element type.
+     */
+    private static double typedAt(Kernel k, Value[] values, Tensor[] typed, double[] leaf, Tensor dst, Ctx c) {
+        Value[] element = values.clone();
+        for (int i = 0; i < element.length; i++) {
+            if (typed[i] != null) {
+                element[i] = Interpreter.element(typed[i], leaf[i]);
+            }
+        }
+        Value r = k.root.scalar(element, c);
+        if (!Arith.isNumber(r)) {
+            throw new ScriptError(k.source.pos(), "an element of the right side is " + Arith.describe(r)
+                    + "; a tensor holds numbers");
+        }
+        return Interpreter.stored(dst, r);
     }
 
     private static long[] toLong(int[] dims) {

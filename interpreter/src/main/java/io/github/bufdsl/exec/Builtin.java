@@ -112,6 +112,8 @@ final class Builtin {
             case "pi" -> new Value.Float(Math.PI);
             case "Inf" -> new Value.Float(Double.POSITIVE_INFINITY);
             case "NaN" -> new Value.Float(Double.NaN);
+            case "Inf32" -> new Value.Float32(Float.POSITIVE_INFINITY);
+            case "NaN32" -> new Value.Float32(Float.NaN);
             case "Float64", "Float32" -> new Value.Type(name);
             default -> null;
         };
@@ -226,7 +228,9 @@ final class Builtin {
         });
         def(m, sig("fill!", "fill!(A, value)").arg("A", TENSOR).arg("value", NUMBER), TENSOR, Role.READS_TENSORS,
                 c -> {
-                    c.tensor(0).fill(c.number(1));
+                    Tensor t = c.tensor(0);
+                    c.number(1); // a number, or the error that says it must be
+                    t.fill(Interpreter.stored(t, c.arg(1)));
                     return c.arg(0);
                 });
         def(m, sig("sum", "sum(A)").arg("A", ANY), SAME_AS_ARGS, Role.READS_TENSORS, c -> reduce(c, "sum"));
@@ -252,6 +256,7 @@ final class Builtin {
             return Arith.repeat(s.value(), c.integer(1));
         });
         def(m, sig("Ref", "Ref(value)").arg("value", ANY), REF, Role.EFFECT, c -> new Value.Ref(c.arg(0)));
+        def(m, sig("typeof", "typeof(x)").arg("x", ANY), TYPE, Role.EFFECT, Builtin::typeOf);
         // the sizing function's own
         def(m, sig("pseudo_alloc!", "pseudo_alloc!(len, peak, n)").arg("len", REF).arg("peak", REF).arg("n", INT),
                 INT, Role.EFFECT, c -> {
@@ -309,6 +314,9 @@ final class Builtin {
             Value p = c.typeParams().get(0);
             if (!(p instanceof Value.Type t) || c.typeParams().size() != 1) {
                 throw new ScriptError("a buffer's element type is Float64 or Float32, as Buffer{Float32}(len)");
+            }
+            if (!t.name().equals("Float32") && !t.name().equals("Float64")) {
+                throw new ScriptError("a buffer's element type is Float64 or Float32, not " + t.name());
             }
             type = t.name().equals("Float32") ? ElementType.FLOAT32 : ElementType.FLOAT64;
         }
@@ -411,10 +419,18 @@ final class Builtin {
             return r;
         }
         Tensor t = c.tensor(0);
-        if (what.equals("sum")) {
+        boolean single = t.buffer().elementType() == ElementType.FLOAT32;
+        if (what.equals("sum") && !single) {
             return new Value.Float(t.sum());
         }
         double[] values = t.toArray();
+        if (what.equals("sum")) { // in Float32, element after element, as Julia sums fewer than 16 elements
+            float s = values.length == 0 ? 0 : -0.0f; // the sum of one element is that element, -0.0 too
+            for (double v : values) {
+                s += (float) v;
+            }
+            return new Value.Float32(s);
+        }
         if (values.length == 0) {
             throw new ScriptError(what + " of an empty tensor");
         }
@@ -422,9 +438,22 @@ final class Builtin {
         for (double v : values) {
             r = what.equals("maximum") ? Math.max(r, v) : Math.min(r, v);
         }
-        return new Value.Float(r);
+        return Interpreter.element(t, r);
     }
 
+
+    /**
+     * Julia's {@code typeof} of a number, a string or nothing (what prints the same here as there);
+     * the types of tuples, ranges, tensors and buffers are named differently here, so refused.
+     */
+    private static Value typeOf(Call c) {
+        Value v = c.arg(0);
+        if (Arith.isNumber(v) || v instanceof Value.Str || v instanceof Value.Nothing || v instanceof Value.Type) {
+            return new Value.Type(v instanceof Value.Type ? "DataType" : v.typeName());
+        }
+        throw new ScriptError("bufdsl does not support typeof of " + Arith.describe(v) + " (only of numbers, strings"
+                + " and nothing, whose types are Julia's Int64, Float64, Float32, Bool, String and Nothing)");
+    }
 
     /** The values as print prints them, one after the other, within the limits of {@link Text}. */
     private static Text concat(List<Value> values) {

@@ -16,7 +16,8 @@ import java.util.Set;
  */
 public final class Builtins {
     private static final Map<String, ArgType> CONSTANTS = Map.of("nothing", ArgType.NOTHING, "pi", ArgType.FLOAT,
-            "Inf", ArgType.FLOAT, "NaN", ArgType.FLOAT, "Float64", ArgType.TYPE, "Float32", ArgType.TYPE);
+            "Inf", ArgType.FLOAT, "NaN", ArgType.FLOAT, "Inf32", ArgType.FLOAT32, "NaN32", ArgType.FLOAT32,
+            "Float64", ArgType.TYPE, "Float32", ArgType.TYPE);
 
     private Builtins() {
     }

@@ -446,10 +446,11 @@ final class Compiler {
                 }
                 Tensor tensor = t.tensor();
                 int[] idx = interp.indices(ix, interp.indexValues(ix, indices, c), tensor);
+                double x = Interpreter.stored(tensor, v);
                 if (idx.length == 1 && tensor.rank() != 1) {
-                    tensor.setLinear(idx[0], Arith.asDouble(v));
+                    tensor.setLinear(idx[0], x);
                 } else {
-                    tensor.set(Arith.asDouble(v), idx);
+                    tensor.set(x, idx);
                 }
                 return;
             }
@@ -580,7 +581,7 @@ final class Compiler {
             return c -> v;
         }
         if (e instanceof Expr.FloatLit f) {
-            Value v = new Value.Float(f.value());
+            Value v = f.single() ? new Value.Float32((float) f.value()) : new Value.Float(f.value());
             return c -> v;
         }
         if (e instanceof Expr.StrLit s) {
@@ -673,8 +674,8 @@ final class Compiler {
     /**
      * A binary operator, specialised by operator at compile time: + - * / and the comparisons on
      * Int and Float64 operands are computed in place (Int + Int only while it does not overflow,
-     * comparisons of two Float64s by IEEE rules, as Julia's); everything else, and every error, goes
-     * through {@link Arith#binary}, which has the full rules.
+     * comparisons of two Float64s by IEEE rules, as Julia's); everything else (Float32 operands among
+     * it), and every error, goes through {@link Arith#binary}, which has the full rules.
      */
     private Eval binary(Expr.Binary e) {
         Eval left = expr(e.left());
@@ -760,11 +761,17 @@ final class Compiler {
                 if (l instanceof Value.Int a && r instanceof Value.Int b) {
                     return Value.Bool.of(compare(op, Long.compare(a.value(), b.value())));
                 }
-                if ((l instanceof Value.Float || l instanceof Value.Int)
-                        && (r instanceof Value.Float || r instanceof Value.Int)) {
-                    return Value.Bool.of(Arith.compareFloats(op, number(l), number(r)));
+                if (l instanceof Value.Float a) {
+                    if (r instanceof Value.Float b) {
+                        return Value.Bool.of(Arith.compareFloats(op, a.value(), b.value()));
+                    }
+                    if (r instanceof Value.Int b && Arith.exactDouble(b.value())) {
+                        return Value.Bool.of(Arith.compareFloats(op, a.value(), b.value()));
+                    }
+                } else if (l instanceof Value.Int a && r instanceof Value.Float b && Arith.exactDouble(a.value())) {
+                    return Value.Bool.of(Arith.compareFloats(op, a.value(), b.value()));
                 }
-                return slow(op, l, r, pos);
+                return slow(op, l, r, pos); // Float32, and Int64s beyond 2^53, compare exactly there
             };
             case EQ, NE -> c -> {
                 Value l = left.eval(c);

@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * The pure numeric builtins of the registry ({@code min}, {@code max}, {@code abs}, {@code sqrt},
  * {@code exp}, {@code log}, {@code div}, {@code mod}, {@code cld}, {@code prod}, {@code Int},
- * {@code Float64}, {@code isapprox}), defined into {@link Builtin#TABLE} with Julia's rules.
+ * {@code Float64}, {@code Float32}, {@code isapprox}), defined into {@link Builtin#TABLE} with Julia's
+ * rules (a Float32 argument gives a Float32 where Julia's does).
  */
 final class NumericBuiltins {
     private NumericBuiltins() {
@@ -26,12 +27,14 @@ final class NumericBuiltins {
                 Role.PURE_SYMBOLIC, c -> extreme(c, 1));
         def(m, sig("abs", "abs(x)").arg("x", NUMBER), SAME_AS_ARGS, Role.PURE_SYMBOLIC,
                 c -> c.arg(0) instanceof Value.Int i ? new Value.Int(Math.abs(i.value()))
-                        : new Value.Float(Math.abs(c.number(0))));
+                        : c.arg(0) instanceof Value.Bool ? c.arg(0) : type(c).value(Math.abs(c.number(0))));
+        // of a Float32 a Float32 (computed in Float64 and rounded once), of anything else a Float64, as Julia's
         def(m, sig("sqrt", "sqrt(x)").arg("x", NUMBER), FLOAT, Role.PURE,
-                c -> new Value.Float(Math.sqrt(notNegative(c, "sqrt"))));
-        def(m, sig("exp", "exp(x)").arg("x", NUMBER), FLOAT, Role.PURE, c -> new Value.Float(Math.exp(c.number(0))));
+                c -> type(c).toFloat().value(Math.sqrt(notNegative(c, "sqrt"))));
+        def(m, sig("exp", "exp(x)").arg("x", NUMBER), FLOAT, Role.PURE,
+                c -> type(c).toFloat().value(Math.exp(c.number(0))));
         def(m, sig("log", "log(x)").arg("x", NUMBER), FLOAT, Role.PURE,
-                c -> new Value.Float(Math.log(notNegative(c, "log"))));
+                c -> type(c).toFloat().value(Math.log(notNegative(c, "log"))));
         // div truncates, as Julia's
         def(m, sig("div", "div(a, b)").arg("a", INT).arg("b", INT), INT, Role.PURE_SYMBOLIC,
                 c -> new Value.Int(c.integer(0) / nonZero(c.integer(1))));
@@ -68,27 +71,51 @@ final class NumericBuiltins {
         def(m, sig("trunc", "trunc(x)").arg("x", NUMBER), SAME_AS_ARGS, Role.PURE,
                 c -> rounded(c, x -> x < 0 ? Math.ceil(x) : Math.floor(x)));
         def(m, sig("Float64", "Float64(x)").arg("x", NUMBER), FLOAT, Role.PURE, c -> new Value.Float(c.number(0)));
+        def(m, sig("Float32", "Float32(x)").arg("x", NUMBER), FLOAT32, Role.PURE, c -> {
+            c.number(0); // a number, or the error that says it must be
+            return new Value.Float32(Arith.asFloat32(c.arg(0))); // to the nearest Float32, Inf32 beyond its range
+        });
         def(m, sig("isapprox", "isapprox(a, b; rtol, atol=0, nans=false)").arg("a", NUMBER).arg("b", NUMBER)
                 .kw("rtol", NUMBER).kw("atol", NUMBER).kw("nans", BOOL), BOOL, Role.PURE, NumericBuiltins::isapprox);
     }
 
-    /** A Float64 rounded to a whole Float64; an integer as it is (Bool as Int). */
+    /** A float rounded to a whole float of its type; an integer as it is (Bool as Int). */
     private static Value rounded(Call c, java.util.function.DoubleUnaryOperator f) {
         Value v = c.arg(0);
-        return v instanceof Value.Float x ? new Value.Float(f.applyAsDouble(x.value())) : new Value.Int(c.integer(0));
+        return v instanceof Value.Float || v instanceof Value.Float32 ? type(c).value(f.applyAsDouble(c.number(0)))
+                : new Value.Int(c.integer(0));
+    }
+
+    /** The number type of the first argument (an error when it is not a number). */
+    private static NumType type(Call c) {
+        c.number(0);
+        return NumType.of(c.arg(0));
     }
 
     /** Julia's {@code isapprox} of two numbers, with its defaults (a ≈ b is the same call). */
     private static Value isapprox(Call c) {
-        double a = c.number(0);
-        double b = c.number(1);
+        c.number(0);
+        c.number(1);
+        NumType t = NumType.promote(NumType.of(c.arg(0)), NumType.of(c.arg(1)));
         Map<String, Value> kw = c.kwargs();
         double atol = kw.containsKey("atol") ? c.kwNumber("atol") : 0;
-        boolean floats = c.arg(0) instanceof Value.Float || c.arg(1) instanceof Value.Float;
-        double rtol = kw.containsKey("rtol") ? c.kwNumber("rtol") : atol > 0 || !floats ? 0 : Math.sqrt(Math.ulp(1.0));
+        // rtol's default is sqrt(eps) of the widest float's precision among the two (Float32's when there is
+        // one, Float64's otherwise), 0 for integers or when atol is given
+        boolean floats = !t.isInteger();
+        boolean single = NumType.of(c.arg(0)) == NumType.FLOAT32 || NumType.of(c.arg(1)) == NumType.FLOAT32;
+        double rtol = kw.containsKey("rtol") ? c.kwNumber("rtol") : atol > 0 || !floats ? 0
+                : single ? (float) Math.sqrt(Math.ulp(1.0f)) : Math.sqrt(Math.ulp(1.0));
+        for (String k : new String[] {"atol", "rtol"}) {
+            if (kw.containsKey(k)) {
+                t = NumType.promote(t, NumType.of(kw.get(k)));
+            }
+        }
+        // computed in the operands' promoted type, as Julia's (a Float32 rounds each step)
+        double a = t == NumType.FLOAT32 ? Arith.asFloat32(c.arg(0)) : Arith.asDouble(c.arg(0));
+        double b = t == NumType.FLOAT32 ? Arith.asFloat32(c.arg(1)) : Arith.asDouble(c.arg(1));
         boolean nans = kw.containsKey("nans") && c.bool(kw.get("nans"), "nans");
         return Value.Bool.of(a == b || Double.isFinite(a) && Double.isFinite(b)
-                && Math.abs(a - b) <= Math.max(atol, rtol * Math.max(Math.abs(a), Math.abs(b)))
+                && t.round(Math.abs(a - b)) <= Math.max(atol, t.round(rtol * Math.max(Math.abs(a), Math.abs(b))))
                 || nans && Double.isNaN(a) && Double.isNaN(b));
     }
 
@@ -124,10 +151,15 @@ final class NumericBuiltins {
 
     /** Julia's {@code max} (sign 1) or {@code min} (-1) of two numbers: NaN wins, -0.0 is below 0.0. */
     static Value pick(Value a, Value b, int sign) {
-        if (a instanceof Value.Float || b instanceof Value.Float) {
-            double x = Arith.asDouble(a);
-            double y = Arith.asDouble(b);
-            return new Value.Float(sign > 0 ? Math.max(x, y) : Math.min(x, y));
+        if (!Arith.isNumber(a) || !Arith.isNumber(b)) {
+            throw new ScriptError((sign > 0 ? "max" : "min") + " takes numbers, not " + Arith.describe(
+                    Arith.isNumber(a) ? b : a));
+        }
+        NumType t = NumType.promote(NumType.of(a), NumType.of(b));
+        if (!t.isInteger()) { // both converted to the wider float first, as Julia promotes
+            double x = t == NumType.FLOAT32 ? Arith.asFloat32(a) : Arith.asDouble(a);
+            double y = t == NumType.FLOAT32 ? Arith.asFloat32(b) : Arith.asDouble(b);
+            return t.value(sign > 0 ? Math.max(x, y) : Math.min(x, y));
         }
         long x = Arith.asLong(a);
         long y = Arith.asLong(b);

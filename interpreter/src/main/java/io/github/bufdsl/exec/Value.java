@@ -21,6 +21,13 @@ public sealed interface Value {
         }
     }
 
+    /** A Float32: read from a tensor of a Float32 buffer, a literal {@code 1.5f0}, {@code Float32(x)}. */
+    record Float32(float value) implements Value {
+        public String typeName() {
+            return "Float32";
+        }
+    }
+
     record Bool(boolean value) implements Value {
         public static final Bool TRUE = new Bool(true);
         public static final Bool FALSE = new Bool(false);

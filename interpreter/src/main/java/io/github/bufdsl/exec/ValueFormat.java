@@ -10,9 +10,13 @@ public final class ValueFormat {
     private ValueFormat() {
     }
 
-    /** As Julia's {@code print}/{@code println}. */
+    /**
+     * As Julia's {@code print}/{@code println} (and {@code string}, {@code "$x"}): strings raw, a
+     * Float32 without its type ({@code 0.1}, {@code 1.0e10}); inside a tuple, values as {@code show}.
+     */
     public static String print(Value v) {
-        return v instanceof Value.Str s ? s.value() : show(v);
+        return v instanceof Value.Str s ? s.value() : v instanceof Value.Float32 f ? formatFloat(f.value(), true)
+                : show(v);
     }
 
     /** As Julia's {@code show}, used by {@code @show} and inside tuples. */
@@ -26,6 +30,8 @@ public final class ValueFormat {
     static void print(Value v, Text out) {
         if (v instanceof Value.Str s) {
             out.add(s.value());
+        } else if (v instanceof Value.Float32 f) {
+            out.add(formatFloat(f.value(), true));
         } else {
             show(v, out);
         }
@@ -69,6 +75,9 @@ public final class ValueFormat {
         }
         if (v instanceof Value.Float f) {
             return formatFloat(f.value());
+        }
+        if (v instanceof Value.Float32 f) {
+            return showFloat32(f.value());
         }
         if (v instanceof Value.Bool b) {
             return Boolean.toString(b.value());
@@ -114,8 +123,7 @@ public final class ValueFormat {
 
     /**
      * As {@link #formatFloat(double)}; with {@code single}, the shortest digits that read back to the
-     * same Float32, as Julia prints the elements of a {@code Vector{Float32}} ({@code 0.1}, not
-     * {@code 0.10000000149011612}).
+     * same Float32, as Julia prints a Float32 ({@code 0.1}, not {@code 0.10000000149011612}).
      */
     static String formatFloat(double x, boolean single) {
         if (Double.isNaN(x)) {
@@ -138,12 +146,25 @@ public final class ValueFormat {
             scale--;
         }
         int exponent = digits.length() - 1 - scale; // x = d.ddd * 10^exponent
-        double ax = Math.abs(x);
-        if (ax >= 1e-4 && ax < 1e6) {
+        if (exponent >= -4 && exponent <= 5) { // Julia's Ryu: plain when -4 < exponent + 1 <= 6
             return sign + plain(digits, exponent);
         }
         String mantissa = digits.substring(0, 1) + "." + (digits.length() > 1 ? digits.substring(1) : "0");
         return sign + mantissa + "e" + exponent;
+    }
+
+    /** A Float32 as Julia's {@code show} writes it: {@code 0.1f0}, {@code 1.0f10}, {@code NaN32}, {@code -Inf32}. */
+    public static String showFloat32(float x) {
+        if (Float.isNaN(x) || Float.isInfinite(x)) {
+            return formatFloat(x, true) + "32";
+        }
+        String s = formatFloat(x, true);
+        return s.contains("e") ? s.replace('e', 'f') : s + "f0";
+    }
+
+    /** An element of a Float32 array as Julia shows it inside {@code Float32[...]}: untyped, an exponent as f. */
+    private static String float32Element(double x) {
+        return formatFloat(x, true).replace('e', 'f');
     }
 
     private static String plain(String digits, int exponent) {
@@ -156,14 +177,29 @@ public final class ValueFormat {
         return digits.substring(0, exponent + 1) + "." + digits.substring(exponent + 1);
     }
 
+    /**
+     * The fewest significant digits that read back to {@code x} (as a Float32 when single), the
+     * closest to {@code x} of those (Ryu's choice, which Julia prints): at each length both
+     * neighbours of {@code x} are tried, since next to a power of two the nearer one may fall outside
+     * while the farther one reads back.
+     */
     private static BigDecimal shortest(double x, boolean single) {
+        BigDecimal exact = new BigDecimal(x);
         for (int p = 1; p <= 17; p++) {
-            BigDecimal d = new BigDecimal(x).round(new java.math.MathContext(p, java.math.RoundingMode.HALF_EVEN));
-            if (single ? d.floatValue() == (float) x : d.doubleValue() == x) {
-                return d;
+            BigDecimal best = null;
+            for (java.math.RoundingMode mode : new java.math.RoundingMode[] {java.math.RoundingMode.FLOOR,
+                    java.math.RoundingMode.CEILING}) {
+                BigDecimal d = exact.round(new java.math.MathContext(p, mode));
+                if ((single ? d.floatValue() == (float) x : d.doubleValue() == x) && (best == null
+                        || d.subtract(exact).abs().compareTo(best.subtract(exact).abs()) < 0)) {
+                    best = d;
+                }
+            }
+            if (best != null) {
+                return best;
             }
         }
-        return new BigDecimal(x);
+        return exact;
     }
 
     /** A tensor as Julia shows an array: {@code [1.0, 2.0]}, {@code [1.0 3.0; 2.0 4.0]}, 3-D with {@code ;;;}. */
@@ -184,8 +220,8 @@ public final class ValueFormat {
         boolean single = t.buffer().elementType() == ElementType.FLOAT32;
         String type = single ? "Float32" : "Float64";
         if (dims.length == 0) { // Julia's zero-dimensional array
-            String x = formatFloat(t.getLinear(0), single);
-            out.add("fill(" + (!single ? x : x.contains("e") ? x.replace('e', 'f') : x + "f0") + ")");
+            double x = t.getLinear(0);
+            out.add("fill(" + (single ? showFloat32((float) x) : formatFloat(x)) + ")");
             return;
         }
         if (n == 0) { // Float64[], Matrix{Float64}(undef, 0, 3), Array{Float64, 3}(undef, 2, 0, 4)
@@ -207,7 +243,7 @@ public final class ValueFormat {
                 if (i > 0) {
                     out.add(", ");
                 }
-                out.add(formatFloat(t.getLinear(i), single));
+                out.add(single ? float32Element(t.getLinear(i)) : formatFloat(t.getLinear(i)));
             }
             out.add("]");
             return;
@@ -236,7 +272,8 @@ public final class ValueFormat {
                     if (j > 0) {
                         out.add(" ");
                     }
-                    out.add(formatFloat(t.getLinear(s * slice + (long) j * rows + i), single));
+                    double x = t.getLinear(s * slice + (long) j * rows + i);
+                    out.add(single ? float32Element(x) : formatFloat(x));
                 }
             }
         }

@@ -9,6 +9,7 @@ import io.github.bufdsl.ast.TensorExpr;
 import io.github.bufdsl.diag.Diagnostic;
 import io.github.bufdsl.diag.Pos;
 import io.github.bufdsl.grammar.BufDslBaseVisitor;
+import io.github.bufdsl.grammar.BufDslLexer;
 import io.github.bufdsl.grammar.BufDslParser;
 import io.github.bufdsl.grammar.BufDslParser.*;
 import java.util.ArrayList;
@@ -659,7 +660,7 @@ final class AstBuilder {
                 return new Expr.IntLit(pos(ctx), -i.value());
             }
             if (op.equals("-") && operand instanceof Expr.FloatLit f) {
-                return new Expr.FloatLit(pos(ctx), -f.value());
+                return new Expr.FloatLit(pos(ctx), -f.value(), f.single());
             }
             Expr.UnOp u = switch (op) {
                 case "-" -> Expr.UnOp.NEG;
@@ -737,11 +738,15 @@ final class AstBuilder {
 
         @Override
         public Expr visitFloatLiteral(FloatLiteralContext ctx) {
-            double v = Double.parseDouble(ctx.getStart().getText().replace("_", ""));
+            String text = ctx.getStart().getText().replace("_", "");
+            boolean single = ctx.getStart().getType() == BufDslLexer.FLOAT32;
+            // a Float32 literal is read straight to the nearest Float32 (not through a Float64: that could round twice)
+            double v = single ? Float.parseFloat(text.replace('f', 'e')) : Double.parseDouble(text);
             if (Double.isInfinite(v)) {
-                throw error(pos(ctx), "the number " + ctx.getText() + " is too large for a Float64");
+                throw error(pos(ctx), "the number " + ctx.getText() + " is too large for a " + (single ? "Float32"
+                        : "Float64"));
             }
-            return new Expr.FloatLit(pos(ctx), v);
+            return new Expr.FloatLit(pos(ctx), v, single);
         }
 
         @Override

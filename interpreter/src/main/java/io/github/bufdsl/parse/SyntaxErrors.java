@@ -115,7 +115,8 @@ final class SyntaxErrors extends BaseErrorListener {
             return "unexpected `{`: braces only give a type parameter, as Buffer{Float32}(len)";
         }
         if (token.getType() == BufDslLexer.IDENT && previous != null
-                && (previous.getType() == BufDslLexer.INT || previous.getType() == BufDslLexer.FLOAT)
+                && (previous.getType() == BufDslLexer.INT || previous.getType() == BufDslLexer.FLOAT
+                        || previous.getType() == BufDslLexer.FLOAT32)
                 && previous.getStopIndex() + 1 == token.getStartIndex()) {
             return "unexpected `" + text + "` right after the number " + previous.getText() + ": write "
                     + previous.getText() + " * " + text + " to multiply, or an exponent with digits, as 1e5";

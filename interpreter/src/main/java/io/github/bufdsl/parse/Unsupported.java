@@ -148,7 +148,7 @@ final class Unsupported {
     }
 
     private static boolean isNumber(Token t) {
-        return t.getType() == BufDslLexer.INT || t.getType() == BufDslLexer.FLOAT;
+        return t.getType() == BufDslLexer.INT || t.getType() == BufDslLexer.FLOAT || t.getType() == BufDslLexer.FLOAT32;
     }
 
     /** {@code try = 3}, {@code local(x)}: a name that a script uses as a variable or function. */

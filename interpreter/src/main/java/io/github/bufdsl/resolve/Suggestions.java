@@ -44,9 +44,7 @@ public final class Suggestions {
             java.util.Map.entry("fld", "write div(a, b) for a truncated quotient, or floor division by cases"),
             java.util.Map.entry("first", "index it: A[1], A[begin]"),
             java.util.Map.entry("last", "index it: A[end]"),
-            java.util.Map.entry("error", "an error stops the script where one is found"),
-            java.util.Map.entry("typeof", "bufdsl's values are Int64, Float64, Bool, strings, tuples, ranges, tensors"
-                    + " and buffers"));
+            java.util.Map.entry("error", "an error stops the script where one is found"));
 
     /** "bufdsl does not support Julia's ...; ...", for a function Julia has and bufdsl does not; else null. */
     public static String juliaFunction(String name) {

@@ -2,6 +2,7 @@ package io.github.bufdsl.types;
 
 import io.github.bufdsl.ast.Expr;
 import io.github.bufdsl.diag.Pos;
+import io.github.bufdsl.exec.NumType;
 import io.github.bufdsl.resolve.Resolution;
 
 /**
@@ -92,7 +93,7 @@ abstract class ArithTypes extends TypeState {
         }
         if ((l instanceof Type.FloatT && (r instanceof Type.FloatT || ri))
                 || (r instanceof Type.FloatT && li) || (li && ri)) {
-            return new Type.FloatT(null);
+            return Type.FloatT.of(Type.combine(l, r, (x, y) -> NumType.arithmetic(op, x, y)));
         }
         if (poly != null && !(l instanceof Type.FloatT || r instanceof Type.FloatT)) {
             return new Type.Unknown(poly, false); // n + 1 with n free: an Int or a Float64, of that value

@@ -4,6 +4,7 @@ import io.github.bufdsl.builtins.ArgType;
 import io.github.bufdsl.builtins.Param;
 import io.github.bufdsl.builtins.Signature;
 import io.github.bufdsl.exec.Builtins;
+import io.github.bufdsl.exec.NumType;
 import io.github.bufdsl.exec.Shapes;
 import io.github.bufdsl.types.Type.Dim;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ public final class BuiltinTypes {
     private static final Map<String, Result> RULES = new HashMap<>();
 
     private static final Type INT = new Type.IntT(null);
-    private static final Type FLOAT = new Type.FloatT(null);
+    private static final Type FLOAT = Type.FloatT.f64(null);
 
     static {
         Result dims = a -> new Type.TensorT(List.copyOf(a.dims().subList(Math.min(1, a.dims().size()),
@@ -52,7 +53,8 @@ public final class BuiltinTypes {
         RULES.put("neuralyze", a -> a.get(0) instanceof Type.TensorT t ? t : new Type.TensorT(null));
         RULES.put("rand!", a -> a.get(0) instanceof Type.TensorT t ? t : new Type.TensorT(null));
         RULES.put("fill!", a -> a.get(0) instanceof Type.TensorT t ? t : new Type.TensorT(null));
-        Result reduce = a -> a.get(0) instanceof Type.TensorT ? FLOAT : Type.UNKNOWN;
+        // an element of a tensor: a Float64, or a Float32 of a Float32 buffer (which the checks do not follow)
+        Result reduce = a -> a.get(0) instanceof Type.TensorT ? Type.FloatT.of(null) : Type.UNKNOWN;
         RULES.put("sum", reduce);
         RULES.put("maximum", reduce);
         RULES.put("minimum", reduce);
@@ -62,10 +64,21 @@ public final class BuiltinTypes {
         RULES.put("max", BuiltinTypes::extreme);
         RULES.put("abs", a -> a.get(0) instanceof Type.IntT n
                 ? new Type.IntT(n.value() == null || n.value() == Long.MIN_VALUE ? null : Math.abs(n.value()))
-                : a.get(0) instanceof Type.FloatT ? FLOAT : Type.UNKNOWN);
+                : a.get(0) instanceof Type.FloatT f ? Type.FloatT.of(f.type()) : Type.UNKNOWN);
+        // sqrt, exp, log: a float of the argument's precision (a Float32 stays one), by NumType's rule
+        Result toFloat = a -> Type.numTypes(a.get(0)).isEmpty() ? Type.FloatT.of(null)
+                : Type.FloatT.of(Type.combine(a.get(0), a.get(0), (x, y) -> x.toFloat()));
+        RULES.put("sqrt", toFloat);
+        RULES.put("exp", toFloat);
+        RULES.put("log", toFloat);
         RULES.put("Int", a -> a.get(0) instanceof Type.IntT n ? n : INT);
         RULES.put("Float64", a -> a.get(0) instanceof Type.IntT n && n.value() != null
-                ? new Type.FloatT((double) n.value()) : a.get(0) instanceof Type.FloatT f ? f : FLOAT);
+                ? Type.FloatT.f64((double) n.value()) : a.get(0) instanceof Type.FloatT f ? Type.FloatT.f64(f.value())
+                : FLOAT);
+        RULES.put("Float32", a -> a.get(0) instanceof Type.IntT n && n.value() != null
+                ? new Type.FloatT((double) (float) (long) n.value(), NumType.FLOAT32)
+                : a.get(0) instanceof Type.FloatT f && f.value() != null
+                ? new Type.FloatT((double) (float) (double) f.value(), NumType.FLOAT32) : Type.FloatT.of(NumType.FLOAT32));
     }
 
     private BuiltinTypes() {
@@ -99,6 +112,7 @@ public final class BuiltinTypes {
         return switch (t) {
             case INT -> INT;
             case FLOAT -> FLOAT;
+            case FLOAT32 -> Type.FloatT.of(NumType.FLOAT32);
             case BOOL -> new Type.BoolT(null);
             case STRING -> new Type.StrT(null);
             case BUFFER -> new Type.BufferT(8, true);
@@ -139,11 +153,21 @@ public final class BuiltinTypes {
 
     private static Type extreme(Args a) {
         boolean allInt = !a.types().isEmpty();
+        boolean floats = false;
+        Type promoted = null; // the arguments' promoted type so far, as min and max promote (NumType's rule)
         for (Type t : a.types()) {
-            if (t instanceof Type.FloatT) {
-                return FLOAT;
-            }
+            floats |= t instanceof Type.FloatT;
             allInt &= t instanceof Type.IntT;
+            if (Type.numTypes(t).isEmpty()) {
+                promoted = Type.UNKNOWN;
+            } else if (promoted == null || !(promoted instanceof Type.Unknown)) {
+                NumType p = promoted == null ? Type.combine(t, t, (x, y) -> x)
+                        : Type.combine(promoted, t, NumType::promote);
+                promoted = p == null ? Type.FloatT.of(null) : p.isInteger() ? INT : Type.FloatT.of(p);
+            }
+        }
+        if (floats) {
+            return promoted instanceof Type.FloatT ? promoted : Type.FloatT.of(null);
         }
         return allInt ? INT : Type.UNKNOWN;
     }

@@ -1,6 +1,7 @@
 package io.github.bufdsl.types;
 
 import io.github.bufdsl.ast.Expr;
+import io.github.bufdsl.exec.NumType;
 import io.github.bufdsl.resolve.Resolution;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,9 +29,11 @@ abstract class ExprTypes extends TensorTypes {
         }
         return switch (name) {
             case "nothing" -> new Type.NothingT();
-            case "pi" -> new Type.FloatT(Math.PI);
-            case "Inf" -> new Type.FloatT(Double.POSITIVE_INFINITY);
-            case "NaN" -> new Type.FloatT(Double.NaN);
+            case "pi" -> Type.FloatT.f64(Math.PI);
+            case "Inf" -> Type.FloatT.f64(Double.POSITIVE_INFINITY);
+            case "NaN" -> Type.FloatT.f64(Double.NaN);
+            case "Inf32" -> new Type.FloatT(Double.POSITIVE_INFINITY, NumType.FLOAT32);
+            case "NaN32" -> new Type.FloatT(Double.NaN, NumType.FLOAT32);
             case "Float64", "Float32" -> new Type.TypeT(name);
             default -> resolution.functions().containsKey(name) ? new Type.FunctionT(name) : Type.UNKNOWN;
         };
@@ -84,7 +87,7 @@ abstract class ExprTypes extends TensorTypes {
             }
 
             public Type visitFloat(Expr.FloatLit e) {
-                return new Type.FloatT(e.value());
+                return new Type.FloatT(e.value(), e.single() ? NumType.FLOAT32 : NumType.FLOAT64);
             }
 
             public Type visitString(Expr.StrLit e) {
@@ -161,7 +164,8 @@ abstract class ExprTypes extends TensorTypes {
                         }
                         yield t instanceof Type.IntT i ? (i.value() == null ? Type.IntT.of(Sym.negate(i.poly()))
                                 : new Type.IntT(i.value() == Long.MIN_VALUE ? null : -i.value()))
-                                : t instanceof Type.FloatT f ? new Type.FloatT(f.value() == null ? null : -f.value())
+                                : t instanceof Type.FloatT f ? new Type.FloatT(f.value() == null ? null : -f.value(),
+                                        f.type())
                                 : t instanceof Type.Unknown u && u.sym() != null ? new Type.Unknown(Sym.negate(u.sym()), false)
                                 : t instanceof Type.Unknown u && u.error() ? t
                                 : Type.UNKNOWN;

@@ -120,7 +120,7 @@ abstract class IndexTypes extends ArithTypes {
             return Type.ERROR;
         }
         return slice ? new Type.TensorT(rank != null && countOk && n == rank ? List.copyOf(out) : null)
-                : new Type.FloatT(null);
+                : Type.FloatT.of(null); // a Float64, or a Float32 of a Float32 buffer
     }
 
     /** How many indices a range takes: a number, or a formula when its step is 1 or -1. */

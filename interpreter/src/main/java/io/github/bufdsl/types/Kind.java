@@ -34,7 +34,7 @@ public enum Kind {
     public static Kind of(io.github.bufdsl.builtins.ArgType t) {
         return switch (t) {
             case INT -> INT;
-            case NUMBER, FLOAT -> NUMBER;
+            case NUMBER, FLOAT, FLOAT32 -> NUMBER;
             case BOOL -> BOOL;
             case STRING -> STRING;
             case BUFFER, SOME_BUFFER -> BUFFER;

@@ -1,5 +1,6 @@
 package io.github.bufdsl.types;
 
+import io.github.bufdsl.exec.NumType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -20,7 +21,7 @@ public sealed interface Type {
 
     /**
      * The type of a value a Java caller binds to a free variable, and so which Java values a binding
-     * may be: Boolean; Long, Integer, Short or Byte (an Int64); Double or Float (a Float64); String;
+     * may be: Boolean; Long, Integer, Short or Byte (an Int64); Double (a Float64); Float (a Float32); String;
      * a runtime {@code Buffer} or {@code Tensor}. Anything else is {@link #UNKNOWN}. The API's
      * conversion to the interpreter's values reads this, so the checks and the run accept the same.
      */
@@ -31,8 +32,11 @@ public sealed interface Type {
         if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
             return new IntT(((Number) v).longValue());
         }
-        if (v instanceof Double || v instanceof Float) {
-            return new FloatT(((Number) v).doubleValue());
+        if (v instanceof Double d) {
+            return FloatT.f64(d);
+        }
+        if (v instanceof Float f) {
+            return new FloatT((double) f, NumType.FLOAT32);
         }
         if (v instanceof String s) {
             return new StrT(s);
@@ -82,10 +86,32 @@ public sealed interface Type {
         }
     }
 
-    /** A Float64, {@code value} when constant. */
-    record FloatT(Double value) implements Type {
+    /**
+     * A float, {@code value} when constant: a Float64 or a Float32 ({@code type}), or either when
+     * {@code type} is null (an element of a tensor, whose buffer's element type the checks do not
+     * follow).
+     */
+    record FloatT(Double value, NumType type) implements Type {
+        public FloatT {
+            if (type != null && type.isInteger()) {
+                throw new IllegalArgumentException("a float of type " + type);
+            }
+        }
+
+        /** A Float64. */
+        static FloatT f64(Double value) {
+            return new FloatT(value, NumType.FLOAT64);
+        }
+
+        /** A float of {@code type} (null: of either precision), no value known. */
+        static FloatT of(NumType type) {
+            return new FloatT(null, type);
+        }
+
         public String describe() {
-            return value == null ? "a Float64" : "Float64 " + show(value);
+            String name = type == null ? "float" : type.julia();
+            return value == null ? (type == null ? "a float" : "a " + name) : name + " " + (type == NumType.FLOAT32
+                    ? io.github.bufdsl.exec.ValueFormat.showFloat32((float) (double) value) : show(value));
         }
 
         static String show(double d) {
@@ -94,6 +120,42 @@ public sealed interface Type {
             }
             return Double.toString(d);
         }
+    }
+
+    /**
+     * The number types a value of type {@code t} may have: one for an Int, a Bool or a float of known
+     * precision, both floats for a float of unknown precision; empty when {@code t} is no number type.
+     */
+    static java.util.Set<NumType> numTypes(Type t) {
+        if (t instanceof IntT) {
+            return java.util.EnumSet.of(NumType.INT64);
+        }
+        if (t instanceof BoolT) {
+            return java.util.EnumSet.of(NumType.BOOL);
+        }
+        if (t instanceof FloatT f) {
+            return f.type() != null ? java.util.EnumSet.of(f.type()) : java.util.EnumSet.of(NumType.FLOAT32,
+                    NumType.FLOAT64);
+        }
+        return java.util.EnumSet.noneOf(NumType.class);
+    }
+
+    /**
+     * The number type {@code rule} (one of {@link NumType}'s, the interpreter's) gives for every
+     * choice of the operands' possible types, when all choices agree; else null.
+     */
+    static NumType combine(Type a, Type b, java.util.function.BinaryOperator<NumType> rule) {
+        NumType out = null;
+        for (NumType x : numTypes(a)) {
+            for (NumType y : numTypes(b)) {
+                NumType r = rule.apply(x, y);
+                if (out != null && out != r) {
+                    return null;
+                }
+                out = r;
+            }
+        }
+        return out;
     }
 
     /** A Bool, {@code value} when constant. */
@@ -287,8 +349,8 @@ public sealed interface Type {
         if (a instanceof IntT && b instanceof IntT) {
             return new IntT(null);
         }
-        if (a instanceof FloatT && b instanceof FloatT) {
-            return new FloatT(null);
+        if (a instanceof FloatT x && b instanceof FloatT y) {
+            return new FloatT(null, same(x.type(), y.type()));
         }
         if (a instanceof BoolT && b instanceof BoolT) {
             return new BoolT(null);
@@ -336,8 +398,8 @@ public sealed interface Type {
         if (t instanceof IntT) {
             return new IntT(null);
         }
-        if (t instanceof FloatT) {
-            return new FloatT(null);
+        if (t instanceof FloatT f) {
+            return new FloatT(null, f.type());
         }
         if (t instanceof BoolT) {
             return new BoolT(null);
