@@ -82,7 +82,7 @@ final class BufferSteps {
             throw run.impossible("usage cannot size " + a.target() + ", which @tensor ... := allocates here: it"
                     + " needs the buffer and dimensions of " + (unknown == null ? "the tensors on the right"
                     : unknown) + (v instanceof Opaque o
-                    ? ", assigned at line " + o.pos().line() + " from a value known only when running"
+                    ? ", " + o.assigned()
                     : ", which usage does not know here"));
         }
         String buffer = run.localName(from.buffer);
@@ -218,8 +218,7 @@ final class BufferSteps {
         for (String name : d.tensors()) {
             Object v = run.lookup(name);
             if (v instanceof Opaque o) {
-                throw run.impossible("usage cannot follow " + name + " (assigned at line " + o.pos().line()
-                        + " from a value known only when running), which drop! gives back here");
+                throw run.impossible("usage cannot follow " + name + " (" + o.assigned() + "), which drop! gives back here");
             }
             if (v == null) {
                 throw run.impossible("usage cannot follow " + name + ", which drop! gives back here: it is not"

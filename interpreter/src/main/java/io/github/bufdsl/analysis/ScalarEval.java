@@ -225,7 +225,7 @@ final class ScalarEval {
         Object v = run.lookup(name);
         if (!(v instanceof TensorRec t) || t.dims == null) {
             throw run.unknowable("usage cannot compute " + call + " before running: " + name + (v instanceof Opaque o
-                    ? " is assigned at line " + o.pos().line() + " from a value known only when running"
+                    ? " is " + o.assigned()
                     : v == null ? " is not a tensor allocated in the code being sized" : " is not a tensor"));
         }
         if (c.function().equals("length")) {

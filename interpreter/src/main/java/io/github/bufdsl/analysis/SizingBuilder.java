@@ -283,6 +283,12 @@ final class SizingBuilder {
                 out.add(new SizeStmt.Return(r.pos(), RETURNED));
                 return null;
             }
+            if (r.value() instanceof Expr.Index ix
+                    && SliceViews.translate(ix, RETURNED, r.pos(), allocations, shapes, out)) {
+                // return A[2:end, :]: the slice as in RETURNED = A[2:end, :]; return RETURNED
+                out.add(new SizeStmt.Return(r.pos(), RETURNED));
+                return null;
+            }
             if (r.value() != null) {
                 calls.nested(r.value(), false, out);
                 Set<String> names = new LinkedHashSet<>();

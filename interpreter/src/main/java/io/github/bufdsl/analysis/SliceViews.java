@@ -71,10 +71,7 @@ final class SliceViews {
         return at == null ? null : new SizeStmt.SliceIndex(shapes.printed(at), null, null);
     }
 
-    /**
-     * An index as the printed function sizes it; a range's length is a number when its bounds and
-     * step are, else {@code stop - start + 1} for a step of 1 (null for another step).
-     */
+    /** An index as the printed function sizes it ({@link #printedLength} for a range). */
     private static Shapes.Index<SizeExpr> printed(SizeStmt.SliceIndex i) {
         if (i.start() == null) {
             return new Shapes.Whole<>();
@@ -82,13 +79,57 @@ final class SliceViews {
         if (i.stop() == null) {
             return new Shapes.Drop<>();
         }
-        SizeExpr step = i.step() == null ? new SizeExpr.Num(1) : i.step();
-        if (i.start() instanceof SizeExpr.Num a && step instanceof SizeExpr.Num s && s.value() != 0
-                && i.stop() instanceof SizeExpr.Num b) {
-            return new Shapes.Span<>(new SizeExpr.Num(Shapes.length(a.value(), s.value(), b.value())));
+        return new Shapes.Span<>(printedLength(i.start(), i.step(), i.stop()));
+    }
+
+    /**
+     * Julia's length of {@code start:step:stop} ({@code step} null for 1) as the printed function
+     * writes it: a number where the bounds are numbers, else {@code max(0, stop - start + 1)} and for
+     * a step {@code s} past 1 {@code max(0, cld(stop - start + 1, s))} (downwards {@code start - stop +
+     * 1} and {@code -s}); null for a step that is a formula, whose sign the printed function does not know.
+     */
+    static SizeExpr printedLength(SizeExpr start, SizeExpr step, SizeExpr stop) {
+        Long a = constant(start);
+        Long b = constant(stop);
+        Long s = step == null ? Long.valueOf(1) : constant(step);
+        if (s == null || s == 0) {
+            return null;
         }
-        return new Shapes.Span<>(i.step() != null ? null : new SizeExpr.Bin("+",
-                new SizeExpr.Bin("-", i.stop(), i.start()), new SizeExpr.Num(1)));
+        if (a != null && b != null) {
+            return new SizeExpr.Num(Shapes.length(a, s, b));
+        }
+        // the count of integers from low to high: high - low + 1
+        SizeExpr high = s > 0 ? stop : start;
+        SizeExpr low = s > 0 ? start : stop;
+        Long l = s > 0 ? a : b;
+        SizeExpr runs = l == null ? new SizeExpr.Bin("+", new SizeExpr.Bin("-", high, low), new SizeExpr.Num(1))
+                : l == 1 ? high : new SizeExpr.Bin(l > 1 ? "-" : "+", high, new SizeExpr.Num(Math.abs(l - 1)));
+        SizeExpr count = Math.abs(s) == 1 ? runs : new SizeExpr.Call("cld", List.of(runs, new SizeExpr.Num(Math.abs(s))));
+        return new SizeExpr.Call("max", List.of(new SizeExpr.Num(0), count));
+    }
+
+    /** The value of a printed size that is a number ({@code 4 - 2}, {@code size(A, 2)} printed as 4), else null. */
+    private static Long constant(SizeExpr e) {
+        if (e instanceof SizeExpr.Num n) {
+            return n.value();
+        }
+        if (e instanceof SizeExpr.Call c && PrintedShapes.formOf(c) != null) {
+            return constant(PrintedShapes.formOf(c));
+        }
+        if (e instanceof SizeExpr.Unary u && u.op().equals("-")) {
+            Long x = constant(u.operand());
+            return x == null ? null : -x;
+        }
+        if (e instanceof SizeExpr.Bin bin && (bin.op().equals("+") || bin.op().equals("-") || bin.op().equals("*"))) {
+            Long x = constant(bin.left());
+            Long y = constant(bin.right());
+            return x == null || y == null ? null : switch (bin.op()) {
+                case "+" -> x + y;
+                case "-" -> x - y;
+                default -> x * y;
+            };
+        }
+        return null;
     }
 
     /** Whether {@code value} makes a tensor in a buffer the sizing function does not size. */
@@ -101,40 +142,43 @@ final class SliceViews {
 
     /**
      * The view {@code s} makes on this path: a record on no stack, part of its parent, with the
-     * kept dimensions; a value usage cannot know when the parent is not a tensor it knows, or an
-     * index is not one it can compute (a range whose length may be negative as a formula, say).
+     * kept dimensions; a value usage cannot know, with the reason, when the parent is not a tensor it
+     * knows or an index is not one it can compute.
      */
     static Object view(PathRun run, SizeStmt.Alias s) {
         Object parent = run.lookup(s.of());
-        Opaque unknown = new Opaque(s.pos(), true, parent instanceof Opaque o && o.elsewhere());
+        boolean elsewhere = parent instanceof Opaque o && o.elsewhere();
         if (!(parent instanceof TensorRec t) || t.dims == null || t.dims.size() != s.slice().size()) {
-            return unknown;
+            return new Opaque(s.pos(), true, elsewhere);
         }
         List<Shapes.Index<Poly>> indices = new ArrayList<>();
-        boolean fromStart = true; // every range starts at 1 and steps by 1: all of it, when the sizes agree
+        // all of it in place where these are all 0: a range starts at 1, and steps by 1 or has one index
+        List<Poly> wholeWhen = new ArrayList<>();
         try {
             for (SizeStmt.SliceIndex i : s.slice()) {
                 if (i.start() == null) {
                     indices.add(new Shapes.Whole<>());
                 } else if (i.stop() == null) {
                     if (!(run.value(i.start()) instanceof Poly || run.value(i.start()) instanceof Symbolic.Free)) {
-                        return unknown; // not an integer (a range in a variable, say)
+                        return new Opaque(s.pos(), true, elsewhere); // not an integer
                     }
                     indices.add(new Shapes.Drop<>());
                 } else {
                     Poly start = run.integer(i.start(), "a range bound");
                     Poly stop = run.integer(i.stop(), "a range bound");
                     Poly step = i.step() == null ? Poly.constant(1) : run.integer(i.step(), "a range step");
-                    Poly length = length(start, step, stop);
-                    if (length == null) {
-                        return unknown;
+                    Poly count = length(run, start, step, stop);
+                    if (!step.equals(Poly.constant(1))) {
+                        wholeWhen.add(count.minus(Poly.constant(1)));
                     }
-                    fromStart &= start.equals(Poly.constant(1)) && step.equals(Poly.constant(1));
-                    indices.add(new Shapes.Span<>(length));
+                    wholeWhen.add(start.minus(Poly.constant(1)));
+                    indices.add(new Shapes.Span<>(count));
                 }
             }
         } catch (PathRun.Unknowable u) {
-            return unknown;
+            return new Opaque(s.pos(), true, elsewhere);
+        } catch (NoLength n) {
+            return new Opaque(s.pos(), true, elsewhere, n.getMessage());
         }
         List<Poly> dims = Shapes.dims(t.dims, indices);
         Poly size = Poly.constant(1);
@@ -146,27 +190,77 @@ final class SliceViews {
         v.view = t.view;
         v.of = t.of != null ? t.of : t;
         // all of its allocation (used in place as it is) when it has as many elements from its start
-        Poly rest = v.of.size.minus(size);
-        v.whole = Boolean.FALSE.equals(t.whole) || !fromStart || rest.isConstant() && rest.constantValue() != 0
-                ? Boolean.FALSE : rest.isConstant() ? Boolean.TRUE : null;
-        v.rest = rest;
+        wholeWhen.add(v.of.size.minus(size));
+        if (t.whole == null) {
+            wholeWhen.addAll(t.wholeWhen);
+        }
+        wholeWhen.removeIf(p -> p.isConstant() && p.constantValue() == 0);
+        v.whole = Boolean.FALSE.equals(t.whole) || wholeWhen.stream().anyMatch(Poly::isConstant) ? Boolean.FALSE
+                : wholeWhen.isEmpty() ? Boolean.TRUE : null;
+        v.wholeWhen = List.copyOf(wholeWhen);
         return v;
     }
 
+    /** A range whose length usage cannot tell on this path, with the reason. */
+    private static final class NoLength extends RuntimeException {
+        NoLength(String why) {
+            super(why, null, false, false);
+        }
+    }
+
     /**
-     * How many indices {@code start:step:stop} has ({@link Shapes#length}, as the interpreter counts
-     * them) with numbers; with formulas, {@code stop - start + 1} for a step of 1 when it cannot be
-     * negative; else null.
+     * How many indices {@code start:step:stop} has, as Julia counts them ({@link Shapes#length} with
+     * numbers): with formulas {@code stop - start + 1} for a step of 1 (-1: {@code start - stop + 1}),
+     * {@code fld(stop - start, step) + 1} for another, where that span plus 1 is not negative, and 0
+     * where it is; whether it is, when that depends on the free variables, is a condition followed
+     * both ways ({@code n >= 1} for {@code 2:n}), and in a loop one on its variable splits it.
      */
-    private static Poly length(Poly start, Poly step, Poly stop) {
+    static Poly length(PathRun run, Poly start, Poly step, Poly stop) {
+        if (step.isConstant() && step.constantValue() == 0) {
+            throw run.fail(run.at, "a range step cannot be zero");
+        }
         if (start.isConstant() && step.isConstant() && stop.isConstant()) {
-            return step.constantValue() == 0 ? null
-                    : Poly.constant(Shapes.length(start.constantValue(), step.constantValue(), stop.constantValue()));
+            return Poly.constant(Shapes.length(start.constantValue(), step.constantValue(), stop.constantValue()));
         }
-        if (!step.equals(Poly.constant(1))) {
-            return null;
+        boolean down;
+        if (step.isConstant()) {
+            down = step.constantValue() < 0;
+        } else if (step.dominates(Poly.ZERO)) { // s, 2s: free variables are sizes; its 0 is running's error
+            down = false;
+        } else if (Poly.ZERO.dominates(step)) {
+            down = true;
+        } else {
+            throw new NoLength("whether the step " + step + " of a range counts up or down depends on the free"
+                    + " variables");
         }
-        Poly length = stop.minus(start).plus(Poly.constant(1));
-        return length.dominates(Poly.ZERO) ? length : null;
+        Poly span = down ? start.minus(stop) : stop.minus(start);
+        Poly by = down ? step.negate() : step;
+        Poly count = by.equals(Poly.constant(1)) ? span.plus(Poly.constant(1))
+                : Poly.symbol("fld(" + span + ", " + by + ")").plus(Poly.constant(1));
+        return nonNegative(run, span.plus(Poly.constant(1))) ? count : Poly.ZERO;
+    }
+
+    /** Whether {@code runs} (a range's span plus 1) is not negative on this path: the range's count is then its formula. */
+    private static boolean nonNegative(PathRun run, Poly runs) {
+        if (runs.dominates(Poly.ZERO)) {
+            return true;
+        }
+        if (Poly.ZERO.dominates(runs.plus(Poly.constant(1)))) {
+            return false;
+        }
+        if (run.loops.pieces.mentionsLoop(runs)) { // on the piece of the loop, or split it where it changes
+            Boolean r = run.loops.pieces.compare(">=", runs, Poly.ZERO);
+            if (r == null) {
+                throw new Signals.NotClosed("whether the range of length " + runs + " is empty is not linear in the"
+                        + " loop variable");
+            }
+            return r;
+        }
+        if (run.worstCase) {
+            throw new NoLength("whether a range of length " + runs + " is empty depends on the free variables, and"
+                    + " usage merged the paths (more than " + run.ev.maxPaths + "); give values with --var");
+        }
+        long c = runs.constantTerm();
+        return run.decide(runs.minus(Poly.constant(c)) + " >= " + (-c));
     }
 }

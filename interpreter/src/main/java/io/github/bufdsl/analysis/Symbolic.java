@@ -17,15 +17,26 @@ final class Symbolic {
 
     /**
      * A value usage cannot know before running; {@code view} if it is a slice or a reshape_buf! view
-     * (never whole), {@code elsewhere} if it is a tensor of a buffer the sizing function does not size.
+     * (never whole), {@code elsewhere} if it is a tensor of a buffer the sizing function does not size;
+     * {@code why}: what usage could not compute of it (a slice's range, say), or null.
      */
-    record Opaque(Pos pos, boolean view, boolean elsewhere) {
+    record Opaque(Pos pos, boolean view, boolean elsewhere, String why) {
+        Opaque(Pos pos, boolean view, boolean elsewhere) {
+            this(pos, view, elsewhere, null);
+        }
+
         Opaque(Pos pos, boolean view) {
             this(pos, view, false);
         }
 
         Opaque(Pos pos) {
             this(pos, false);
+        }
+
+        /** Where it is assigned, and why it is known only when running. */
+        String assigned() {
+            return "assigned at line " + pos.line() + (why == null ? " from a value known only when running"
+                    : " from a value usage cannot compute: " + why);
         }
     }
 }

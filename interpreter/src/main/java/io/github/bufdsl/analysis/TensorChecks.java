@@ -140,7 +140,7 @@ final class TensorChecks {
         if (t.view || Boolean.FALSE.equals(t.whole)) {
             return false;
         }
-        if (t.whole == null && !run.workspace.sizes().isZero(Peak.of(t.rest))) {
+        if (t.whole == null && !t.wholeWhen.stream().allMatch(p -> run.workspace.sizes().isZero(Peak.of(p)))) {
             return false; // a slice that is all of its allocation for some values only (A[:, :, p] of 2×3×n)
         }
         if (run.ev.backend.anyOffset() || t.float32) {

@@ -29,8 +29,12 @@ final class TensorRec {
      */
     TensorRec of;
     Boolean whole = Boolean.TRUE;
-    /** For a slice whose {@link #whole} is null: how many elements of its allocation it leaves out (a formula). */
-    Poly rest;
+    /**
+     * For a slice whose {@link #whole} is null: formulas, never negative, that are all 0 where it is all
+     * of its allocation in place (the elements it leaves out; a range's start past 1; a range of
+     * another step than 1 has one index, as the runtime reads a dimension of 1 at any stride).
+     */
+    List<Poly> wholeWhen = List.of();
     String droppedBy;
     /** Where it was last used (its allocation until a use), for usage --explain. */
     Pos lastUse;

@@ -1,0 +1,129 @@
+package io.github.bufdsl.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.bufdsl.api.BufScript;
+import io.github.bufdsl.api.RunResult;
+import io.github.bufdsl.api.ScriptException;
+import io.github.bufdsl.api.Usage;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Slices whose ranges have a length that is a formula ({@code A[2:end, :]}, {@code 1:2:end},
+ * {@code i:j}) with the variables free: usage sizes them (it refused them, "a value known only
+ * when running") with Julia's length, {@code max(0, b - a + 1)}, as a condition on the free
+ * variables; its formulas, at each value, are what running measures.
+ */
+class SliceRangesTest {
+    /**
+     * usage of {@code text} with {@code n} free: its formulas of buf and of the workspace at
+     * {@code n = 0..7} equal what running measures, and so does usage with the value; returns usage.
+     */
+    static Usage agreesAtEveryN(String text) throws ScriptException {
+        BufScript script = BufScript.fromString("ranges.buf", text);
+        Usage free = script.usage(Map.of()); // threw: usage cannot size ... known only when running
+        String peak = free.buffer("buf").formula();
+        assertNotNull(peak, text);
+        assertNull(free.workspaceUnknown(), text);
+        for (long n = 0; n <= 7; n++) {
+            RunResult r = script.run(Map.of("n", n), new PrintStream(OutputStream.nullOutputStream()), 1L);
+            long high = r.buffersCreated().get(0).highWater();
+            assertEquals(high, FormulaValue.of(peak, Map.of("n", n)), "the formula " + peak + " at n = " + n);
+            assertEquals(high, script.usage(Map.of("n", n)).buffer("buf").peak(), "n = " + n);
+            String workspace = free.workspaceFormula();
+            if (workspace != null) {
+                assertEquals(r.workspaceHighWater(), FormulaValue.of(workspace, Map.of("n", n)),
+                        "the workspace " + workspace + " at n = " + n);
+            }
+            assertEquals(r.workspaceHighWater(), script.usage(Map.of("n", n)).workspace(), "workspace at n = " + n);
+        }
+        return free;
+    }
+
+    @Test
+    void aRangeToEndHasMaxOfZeroAndItsSpanPlusOne() throws ScriptException {
+        Usage u = agreesAtEveryN("""
+                buf = Buffer(0)
+                @print_buffer_usage buf begin
+                    A = alloc!(buf, n, n)
+                    A2 = A[2:end, :]
+                    @tensor B[i, k] := A2[i, j] * A[j, k]
+                end
+                """);
+        assertEquals("(n >= 1) ? max(2*n^2 - n, n^2) : n^2", u.buffer("buf").formula());
+        String printed = u.blocks().get(0).sizingFunction();
+        assertTrue(printed.contains("B = pseudo_alloc!(lenbuf, peakbuf, max(0, n - 1) * n)"), printed);
+    }
+
+    @Test
+    void stepsEndMinusOneRangesOfVariablesAndSlicesOfSlices() throws ScriptException {
+        Usage u = agreesAtEveryN("""
+                buf = Buffer(0)
+                A = alloc!(buf, n, n)
+                Odd = A[1:2:end, :]
+                @tensor C[i, k] := Odd[i, j] * A[j, k]
+                Back = A[end:-2:1, :]
+                @tensor G[j, i] := Back[i, j]
+                Inner = A[2:end-1, 2:end-1]
+                Corner = Inner[1:end-1, :]
+                @tensor D[j, i] := Corner[i, j]
+                first = 2
+                last = n - 1
+                Mid = A[first:last, :]
+                @tensor E[j, i] := Mid[i, j]
+                drop!(buf, E, D, G, C, A)
+                """);
+        String printed = u.blocks().get(0).sizingFunction();
+        assertTrue(printed.contains("C = pseudo_alloc!(lenbuf, peakbuf, max(0, cld(n, 2)) * n)"), printed);
+        assertTrue(printed.contains("G = pseudo_alloc!(lenbuf, peakbuf, n * max(0, cld(n, 2)))"), printed);
+        assertTrue(printed.contains("E = pseudo_alloc!(lenbuf, peakbuf, n * max(0, last - first + 1))"), printed);
+    }
+
+    @Test
+    void aSliceAFunctionReturnsKeepsItsParentsBuffer() throws ScriptException {
+        agreesAtEveryN("""
+                function rest(buf, n)
+                    A = alloc!(buf, n, n)
+                    return A[2:end, :]
+                end
+                buf = Buffer(0)
+                R = rest(buf, n)
+                @tensor F[j, i] := R[i, j]
+                reset!(buf)
+                """);
+    }
+
+    @Test
+    void inALoopTheRangesLengthIsAFormulaOfItsVariable() throws ScriptException {
+        // A[i:end, :] is all of A at i = 1 (used in place), part of it after
+        agreesAtEveryN("""
+                buf = Buffer(0)
+                A = alloc!(buf, n, 3)
+                rand!(A)
+                for i in 1:n
+                    V = A[i:end, :]
+                    @tensor S[j, k] := V[k, j]
+                    drop!(buf, S)
+                end
+                drop!(buf, A)
+                """);
+    }
+
+    @Test
+    void aSlicesLengthAtNumbersIsJuliasAlsoForOneIndexAtAStep() throws ScriptException {
+        // A[1:2:1, :] of a 1×1 tensor is all of it, used in place: usage counted a copy (2 where run takes 1)
+        TensorShapesTest.agrees("""
+                buf = Buffer(0)
+                A = alloc!(buf, 1, 1)
+                rand!(A)
+                A2 = A[1:2:1, :]
+                @tensor B[i, k] := A2[i, j] * A[j, k]
+                """);
+    }
+}
