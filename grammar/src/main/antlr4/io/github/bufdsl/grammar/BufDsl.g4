@@ -95,7 +95,7 @@ expr
     | expr '.' name                                                              # FieldExpr
     | <assoc = right> expr op = ('^' | '.^') expr                                # PowerExpr
     | op = ('-' | '+' | '!') expr                                                # UnaryExpr
-    | expr op = ('*' | '/' | '%' | '\u00F7' | '.*' | './') expr                   # MulExpr
+    | expr op = ('*' | '/' | '%' | '\u00F7' | '.*' | './' | '.%') expr           # MulExpr
     | expr op = ('+' | '-' | '.+' | '.-') expr                                   # AddExpr
     | expr ':' expr                                                              # RangeExpr
     | expr op = ('==' | '!=' | '<' | '<=' | '>' | '>=' | '\u2248' | '\u2249') expr   # CompareExpr

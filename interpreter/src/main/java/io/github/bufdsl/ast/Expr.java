@@ -166,9 +166,9 @@ public sealed interface Expr {
             return v.visitBroadcast(this);
         }
 
-        /** True for an operator ({@code .+}), false for a dotted call ({@code f.(x)}). */
+        /** True for an operator ({@code .+}, {@code .%}), false for a dotted call ({@code f.(x)}). */
         public boolean isOperator() {
-            return op.length() == 1 && "+-*/^".contains(op);
+            return op.length() == 1 && "+-*/^%".contains(op);
         }
     }
 

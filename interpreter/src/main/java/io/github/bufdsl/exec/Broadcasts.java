@@ -339,7 +339,7 @@ final class Broadcasts {
             if (!Arith.isNumber(v)) {
                 throw new ScriptError(k.source.pos(), "cannot broadcast " + Arith.describe(v) + " into a tensor");
             }
-            dst.fill(Interpreter.stored(dst, v));
+            dst.fill(TensorElements.stored(dst, v));
             return;
         }
         int[] result = k.root.shape(shapes);
@@ -419,7 +419,7 @@ final class Broadcasts {
         Value[] element = values.clone();
         for (int i = 0; i < element.length; i++) {
             if (typed[i] != null) {
-                element[i] = Interpreter.element(typed[i], leaf[i]);
+                element[i] = TensorElements.read(typed[i], leaf[i]);
             }
         }
         Value r = k.root.scalar(element, c);
@@ -427,7 +427,7 @@ final class Broadcasts {
             throw new ScriptError(k.source.pos(), "an element of the right side is " + Arith.describe(r)
                     + "; a tensor holds numbers");
         }
-        return Interpreter.stored(dst, r);
+        return TensorElements.stored(dst, r);
     }
 
     private static long[] toLong(int[] dims) {

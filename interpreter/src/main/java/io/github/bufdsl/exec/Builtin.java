@@ -230,7 +230,7 @@ final class Builtin {
                 c -> {
                     Tensor t = c.tensor(0);
                     c.number(1); // a number, or the error that says it must be
-                    t.fill(Interpreter.stored(t, c.arg(1)));
+                    t.fill(TensorElements.stored(t, c.arg(1)));
                     return c.arg(0);
                 });
         def(m, sig("sum", "sum(A)").arg("A", ANY), SAME_AS_ARGS, Role.READS_TENSORS, c -> reduce(c, "sum"));
@@ -438,7 +438,7 @@ final class Builtin {
         for (double v : values) {
             r = what.equals("maximum") ? Math.max(r, v) : Math.min(r, v);
         }
-        return Interpreter.element(t, r);
+        return TensorElements.read(t, r);
     }
 
 

@@ -446,7 +446,7 @@ final class Compiler {
                 }
                 Tensor tensor = t.tensor();
                 int[] idx = interp.indices(ix, interp.indexValues(ix, indices, c), tensor);
-                double x = Interpreter.stored(tensor, v);
+                double x = TensorElements.stored(tensor, v);
                 if (idx.length == 1 && tensor.rank() != 1) {
                     tensor.setLinear(idx[0], x);
                 } else {

@@ -684,7 +684,7 @@ public final class Interpreter {
             }
             int[] idx = indices(e, values, tensor);
             try {
-                return element(tensor, idx.length == 1 && tensor.rank() != 1 ? tensor.getLinear(idx[0])
+                return TensorElements.read(tensor, idx.length == 1 && tensor.rank() != 1 ? tensor.getLinear(idx[0])
                         : tensor.get(idx));
             } catch (BufferException err) {
                 throw new ScriptError(e.pos(), err.getMessage());
@@ -702,19 +702,6 @@ public final class Interpreter {
             return t.items().get((int) i - 1);
         }
         throw new ScriptError(e.pos(), "cannot index " + Arith.describe(target));
-    }
-
-    /** An element read from a tensor, of its buffer's element type: a Float32 of a Float32 buffer, else a Float64. */
-    static Value element(Tensor t, double x) {
-        return t.buffer().elementType() == ElementType.FLOAT32 ? new Value.Float32((float) x) : new Value.Float(x);
-    }
-
-    /**
-     * A number as a tensor stores it: converted to the buffer's element type as Julia converts (an
-     * Int to a Float32 rounds once, not through a Float64).
-     */
-    static double stored(Tensor t, Value v) {
-        return t.buffer().elementType() == ElementType.FLOAT32 ? Arith.asFloat32(v) : Arith.asDouble(v);
     }
 
     /** The values of an indexing's indices; null for a `:`. */

@@ -51,7 +51,7 @@ final class NewlineFilter implements TokenSource {
     static final java.util.Set<String> CONTINUING = java.util.Set.of("+", "-", "*", "/", "^", "%", "\u00F7", "==",
             "!=", "<", "<=", ">", ">=", "&&", "||", "=", "+=", "-=", "*=", "/=", "\u00F7=", "^=", "%=", "\u2248",
             "\u2249", ":=", ".=", ".+=", ".-=", ".*=",
-            "./=", ".+", ".-", ".*", "./", ".^", ",", "?", ":", "!");
+            "./=", ".+", ".-", ".*", "./", ".^", ".%", ",", "?", ":", "!");
 
     /** What a token type means here, by the lexer's vocabulary: so no token's text need be read. */
     private static final byte OTHER = 0;

@@ -39,6 +39,9 @@ final class Unsupported {
             "abstract", "abstract types are not supported in bufdsl",
             "primitive", "primitive types are not supported in bufdsl");
 
+    /** The comparisons that follow a `.` (or whose `=` the lexer joined to it, `.==`) in a dotted comparison. */
+    private static final Set<String> DOTTED_COMPARISONS = Set.of(">", "<", ">=", "<=", "==", "!=");
+
     private static final Set<String> OPENERS = Set.of("if", "for", "while", "begin", "function", "let", "try",
             "struct", "module", "baremodule", "macro", "quote", "do");
 
@@ -131,6 +134,26 @@ final class Unsupported {
                         + " decimal point, as 2.5 or 1.5e-3"), t.getLine(), t.getLine()));
                 coveredUpTo = t.getLine();
                 continue;
+            } else if ((text.equals(".") || text.equals(".=")) && next != null
+                    && next.getStartIndex() == t.getStopIndex() + 1 && DOTTED_COMPARISONS.contains(
+                            text.substring(1) + next.getText())) {
+                String op = "." + text.substring(1) + next.getText();
+                message = "dotted comparisons (`" + op + "`) are not supported in bufdsl: they make an array of"
+                        + " Bools, and bufdsl's arrays are tensors of numbers; compare element by element in a loop"
+                        + " (if A[i] " + op.substring(1) + " x ... end), or compare two numbers with "
+                        + op.substring(1);
+            } else if (text.equals("0") && t.getType() == BufDslLexer.INT && next != null
+                    && next.getType() == BufDslLexer.IDENT && next.getStartIndex() == t.getStopIndex() + 1
+                    && next.getText().matches("x[0-9a-fA-F_]+|b[01_]+|o[0-7_]+")) {
+                String digits = next.getText().substring(1).replace("_", "");
+                int radix = next.getText().charAt(0) == 'x' ? 16 : next.getText().charAt(0) == 'b' ? 2 : 8;
+                String decimal = digits.length() <= 15 ? " (" + Long.parseLong(digits, radix) + ")" : "";
+                message = (radix == 16 ? "hexadecimal" : radix == 2 ? "binary" : "octal") + " literals (`0"
+                        + next.getText() + "`) are not supported in bufdsl (Julia's is an unsigned integer, a type"
+                        + " bufdsl does not have); write the number in decimal" + decimal;
+            } else if (text.equals(",") && depth == 0 && next != null && next.getText().equals("=")) {
+                message = "a trailing comma before `=` (`m, = ...`, taking the first value of a tuple) is not"
+                        + " supported in bufdsl; index the tuple (m = size(T)[1]) or name every value (m, n = size(T))";
             } else if (text.equals("'") && t.getType() == BufDslLexer.UNKNOWN_CHAR) {
                 message = "`'` (the adjoint, or a character literal) is not supported in bufdsl; use @tensor to"
                         + " transpose, and \"...\" for text";
