@@ -109,6 +109,19 @@ class Float32Test {
     }
 
     @Test
+    void usageComparesAFloat32AsRunDoes() throws ScriptException {
+        // Float32(0.7) is below 0.7: the else branch, 20 elements; a Float64 0.7 would take 10
+        String text = "buf = Buffer(100)\nx = 0.7f0\n@print_buffer_usage buf begin\n    if x >= 0.7\n"
+                + "        A = alloc!(buf, 10)\n    else\n        A = alloc!(buf, 20)\n    end\n    drop!(buf, A)\nend\n";
+        BufScript script = BufScript.fromString("t.buf", text);
+        assertEquals(20L, script.usage(Map.of()).buffer("buf").peak());
+        assertTrue(script.usage(Map.of()).blocks().get(0).sizingFunction().contains("x = 0.7f0"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(20L, script.run(Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8)).buffersCreated()
+                .get(0).highWater());
+    }
+
+    @Test
     void float32ValuesAreNotSizes() {
         ScriptException e = org.junit.jupiter.api.Assertions.assertThrows(ScriptException.class,
                 () -> run("buf = Buffer(10)\nA = alloc!(buf, 2f0)\n"));
