@@ -54,6 +54,9 @@ class TypeCheckerTest {
             // linear indexing, whole floats as indices, slices
             "buf = Buffer(10)\nA = alloc!(buf, 2, 3)\nA[6] = 1.0\nA[2.0, 3] = 2.0\nA[:, 3] .= 4.0\nc = A[:, 1]\n"
                     + "println(c[2])\ndrop!(buf, A)\n",
+            // Float32 values: indices, arithmetic, a Float32 buffer's elements
+            "buf = Buffer{Float32}(10)\nA = alloc!(buf, 3)\nA[2f0] = 1.5f0\nx = A[1] + 2 * A[2]\ny = max(x, 1)\n"
+                    + "println(sqrt(y) + Float32(1) / 3)\ndrop!(buf, A)\n",
             // function parameters of any type
             "function twice(x)\n    return x + x\nend\nprintln(twice(2))\nprintln(twice(2.5))\n",
             "buf = Buffer(10)\nfunction get(b, n)\n    return alloc!(b, n)\nend\nA = get(buf, 2)\nA[2] = 1.0\n"
@@ -129,6 +132,10 @@ class TypeCheckerTest {
         finds("if 1 < 2 && 3\nend\n", "a condition must be true or false, not Int64 3");
         finds("buf = Buffer(10)\nA = alloc!(buf, 2, 3)\nx = A[end + 1, 1]\n", "index 3 is out of bounds 1:2");
         finds("x = 3\ny = x ? 1 : 2\n", "a condition must be true or false, not Int64 3");
+        // a Float32 is a number of its own type, never a size
+        finds("x = 1.5f0\ny = x * \"a\"\n", "cannot apply * to Float32 1.5f0 and String \"a\"");
+        finds("buf = Buffer(10)\nA = alloc!(buf, 2f0 + 1)\n", "dimension 1 must be an integer, not a Float32");
+        finds("x = sqrt(4f0)\ny = x * \"a\"\n", "cannot apply * to a Float32 and String \"a\"");
     }
 
     /** What the functions return flows to their calls: types, ranks and dimensions. */
