@@ -46,7 +46,9 @@ final class FunctionCalls {
             } else if (a.value() == null) {
                 frame.put(f.params().get(i), new Opaque(c.pos()));
             } else {
-                frame.put(f.params().get(i), run.valueOrUnknowable(a.value(), c.pos()));
+                Object v = run.valueOrUnknowable(a.value(), c.pos());
+                // a range: not followed in the function, whose printed slices take a variable for an integer
+                frame.put(f.params().get(i), v instanceof Symbolic.Range ? new Opaque(c.pos()) : v);
             }
         }
         Map<String, Object> savedLocals = run.locals;

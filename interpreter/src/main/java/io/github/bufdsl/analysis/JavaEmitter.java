@@ -381,6 +381,10 @@ public final class JavaEmitter {
         if (e instanceof SizeExpr.Unary u) {
             return "(" + u.op() + expr(u.operand()) + ")";
         }
+        if (e instanceof SizeExpr.Range r) {
+            throw new IllegalArgumentException("--emit java: the sizing function holds a range (" + JuliaPrinter.expr(r)
+                    + "), which is not a number");
+        }
         if (e instanceof SizeExpr.Call c && SizeExprs.SHAPES.contains(c.function())) {
             if (PrintedShapes.formOf(c) == null) {
                 throw new IllegalArgumentException("--emit java: " + PrintedShapes.why(c));

@@ -398,6 +398,11 @@ public final class JuliaPrinter {
             String s = u.op() + expr(u.operand(), 13);
             return 13 < outer ? "(" + s + ")" : s;
         }
+        if (e instanceof SizeExpr.Range r) { // : binds looser than arithmetic, tighter than comparisons
+            String s = expr(r.start(), 10) + ":" + (r.step() == null ? "" : expr(r.step(), 10) + ":")
+                    + expr(r.stop(), 10);
+            return 10 < outer ? "(" + s + ")" : s;
+        }
         SizeExpr.Call c = (SizeExpr.Call) e;
         SizeExpr form = PrintedShapes.formOf(c);
         if (form != null) { // size(A, 1) in the script's variables

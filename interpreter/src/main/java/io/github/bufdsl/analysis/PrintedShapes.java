@@ -25,10 +25,32 @@ final class PrintedShapes {
     private final Map<Stmt, AssignmentSites.Site> statements = new java.util.IdentityHashMap<>();
     /** The site of the statement being translated (kept through statements the translation makes up). */
     private AssignmentSites.Site current;
+    /** The names that may hold a range ({@code r = 1:n}, {@code r2 = r}), and the range each is last assigned as written. */
+    private final Set<String> rangeNames = new HashSet<>();
+    private final Map<String, Expr> ranges = new java.util.HashMap<>();
+    private final List<Stmt.Assign> assigns = new ArrayList<>();
 
     PrintedShapes(Map<String, SizeStmt.Alloc> allocations, List<Stmt> scope) {
         this.allocations = allocations;
         walk(scope, List.of(0));
+        for (boolean more = true; more;) { // r2 = r after r = 1:n, in any order (a loop may assign r later)
+            more = false;
+            for (Stmt.Assign a : assigns) {
+                String name = ((Expr.Name) a.targets().get(0)).name();
+                if (!rangeNames.contains(name) && holdsRange(a.value())) {
+                    more = rangeNames.add(name);
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether an assigned value may be a range the paths follow: one written there, a name that may
+     * hold one, or a ternary with one of those on a side (the paths take other values for numbers).
+     */
+    private boolean holdsRange(Expr e) {
+        return e instanceof Expr.Range || e instanceof Expr.Name n && rangeNames.contains(n.name())
+                || e instanceof Expr.Ternary t && (holdsRange(t.ifTrue()) || holdsRange(t.ifFalse()));
     }
 
     private void walk(List<Stmt> body, List<Integer> block) {
@@ -40,6 +62,12 @@ final class PrintedShapes {
             if (s instanceof Stmt.Assign a) {
                 a.targets().stream().filter(t -> t instanceof Expr.Name)
                         .forEach(t -> sites.assign(((Expr.Name) t).name(), block));
+                if (a.targets().size() == 1 && a.targets().get(0) instanceof Expr.Name n) {
+                    assigns.add(a);
+                    if (a.value() instanceof Expr.Range || a.value() instanceof Expr.Name) {
+                        ranges.put(n.name(), a.value());
+                    }
+                }
             } else if (s instanceof Stmt.Tensor t && t.lhs().tensor() instanceof Expr.Name n
                     && t.op() == io.github.bufdsl.ast.AssignOp.DEFINE) {
                 sites.assign(n.name(), block);
@@ -91,12 +119,52 @@ final class PrintedShapes {
         if (e instanceof SizeExpr.Unary u) {
             return new SizeExpr.Unary(u.op(), printed(u.operand()));
         }
+        if (e instanceof SizeExpr.Range r) {
+            return new SizeExpr.Range(printed(r.start()), r.step() == null ? null : printed(r.step()), printed(r.stop()));
+        }
         return e;
+    }
+
+    /**
+     * What a slice index that is the variable {@code name} does to its dimension in the printed
+     * function: drops it when the variable holds no range (an integer); keeps the printed count of its
+     * range ({@link SliceViews#printedLength}) where that range as written is its value (the rule of
+     * {@link AssignmentSites#stated}); else keeps a count the printed function cannot state (null).
+     */
+    Shapes.Index<SizeExpr> variableIndex(String name) {
+        return rangeNames.contains(name) ? new Shapes.Span<>(rangeLength(name)) : new Shapes.Drop<>();
+    }
+
+    /** Whether the variable {@code name} may hold a range where it is read. */
+    boolean mayBeRange(String name) {
+        return rangeNames.contains(name);
+    }
+
+    /** The printed count of the range {@code name} holds where it is as written ({@code r = 2:n}, {@code s = r}), else null. */
+    private SizeExpr rangeLength(String name) {
+        Expr value = ranges.get(name);
+        if (value instanceof Expr.Name of) { // s = r: r's, where s is assigned once after r
+            return sites.stated(name, Set.of(of.name()), current) ? rangeLength(of.name()) : null;
+        }
+        SizeExpr.Range r = value instanceof Expr.Range written ? SizeExprs.tryRange(written) : null;
+        if (r == null) {
+            return null;
+        }
+        r = (SizeExpr.Range) printed(r);
+        Set<String> vars = new HashSet<>();
+        Pruner.vars(r, vars);
+        return sites.stated(name, vars, current) ? SliceViews.printedLength(r.start(), r.step(), r.stop()) : null;
     }
 
     private SizeExpr form(SizeExpr.Call c) {
         String tensor = ((SizeExpr.Var) c.args().get(0)).name();
         SizeStmt.Alloc a = allocations.get(tensor);
+        if (rangeNames.contains(tensor)) { // length(r), size(r, 1) of a range
+            SizeExpr length = rangeLength(tensor);
+            return length == null || c.function().equals("length") ? length
+                    : c.args().get(1) instanceof SizeExpr.Num k && k.value() >= 1
+                    ? (k.value() == 1 ? length : new SizeExpr.Num(1)) : null;
+        }
         if (a == null || a.buffer() == null) {
             return null;
         }
@@ -140,7 +208,8 @@ final class PrintedShapes {
         }
         List<SizeExpr> parts = e instanceof SizeExpr.Call c ? c.args() : e instanceof SizeExpr.Bin b
                 ? List.of(b.left(), b.right()) : e instanceof SizeExpr.Logic l ? List.of(l.left(), l.right())
-                : e instanceof SizeExpr.Unary u ? List.of(u.operand()) : List.of();
+                : e instanceof SizeExpr.Unary u ? List.of(u.operand())
+                : e instanceof SizeExpr.Range r ? SizeExprs.parts(r) : List.of();
         for (SizeExpr p : parts) {
             SizeExpr.Call c = unprintable(p);
             if (c != null) {

@@ -312,6 +312,8 @@ final class Pruner {
             vars(l.right(), into);
         } else if (e instanceof SizeExpr.Unary u) {
             vars(u.operand(), into);
+        } else if (e instanceof SizeExpr.Range r) {
+            SizeExprs.parts(r).forEach(p -> vars(p, into));
         } else if (e instanceof SizeExpr.Call c && PrintedShapes.formOf(c) != null) {
             vars(PrintedShapes.formOf(c), into); // size(A, 1) is printed in the variables of A's sizes
         } else if (e instanceof SizeExpr.Call c) {

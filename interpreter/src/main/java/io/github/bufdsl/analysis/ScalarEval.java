@@ -129,6 +129,17 @@ final class ScalarEval {
             }
             return x;
         }
+        if (e instanceof SizeExpr.Range r) { // r = 1:n, for the slices it indexes
+            List<Poly> parts = new ArrayList<>();
+            for (SizeExpr p : SizeExprs.parts(r)) {
+                if (!(numeric(value(p)) instanceof Poly q)) {
+                    throw run.unknowable("usage follows ranges of integers only, not " + JuliaPrinter.expr(r));
+                }
+                parts.add(q);
+            }
+            return new Symbolic.Range(parts.get(0), r.step() == null ? Poly.constant(1) : parts.get(1),
+                    parts.get(parts.size() - 1));
+        }
         if (e instanceof SizeExpr.Logic l) {
             boolean x = bool(l.left());
             if (l.isAnd() ? !x : x) {
@@ -159,6 +170,9 @@ final class ScalarEval {
         }
         if (v instanceof Boolean b) { // a Bool is an integer, as in Julia (and in run)
             return Poly.constant(b ? 1 : 0);
+        }
+        if (v instanceof Symbolic.Range r) { // 2 * r is a range in Julia, one usage does not follow
+            throw run.unknowable("usage cannot compute arithmetic on the range " + r + " before running");
         }
         throw run.fail(run.at, "expected a number, not " + show(v));
     }
@@ -223,6 +237,9 @@ final class ScalarEval {
         String call = c.function() + "(" + name + (c.function().equals("size") ? ", "
                 + JuliaPrinter.expr(c.args().get(1)) : "") + ")";
         Object v = run.lookup(name);
+        if (v instanceof Symbolic.Range r && c.function().equals("length")) { // length(r) after r = 2:n
+            return SliceViews.length(run, r);
+        }
         if (!(v instanceof TensorRec t) || t.dims == null) {
             throw run.unknowable("usage cannot compute " + call + " before running: " + name + (v instanceof Opaque o
                     ? " is " + o.assigned()

@@ -32,6 +32,13 @@ public sealed interface SizeExpr {
     record Unary(String op, SizeExpr operand) implements SizeExpr {
     }
 
+    /**
+     * A range {@code start:step:stop} ({@code step} null for 1), the value of {@code r = 1:n}: a
+     * variable that holds one may index a slice ({@code A[:, r]}).
+     */
+    record Range(SizeExpr start, SizeExpr step, SizeExpr stop) implements SizeExpr {
+    }
+
     /** A pure builtin: min, max, div, cld, mod, abs. */
     record Call(String function, List<SizeExpr> args) implements SizeExpr {
     }

@@ -132,6 +132,12 @@ final class SizeExprs {
             SizeExpr x = substitute(u.operand(), values);
             return x == null ? null : new SizeExpr.Unary(u.op(), x);
         }
+        if (e instanceof SizeExpr.Range r) {
+            SizeExpr a = substitute(r.start(), values);
+            SizeExpr s = r.step() == null ? null : substitute(r.step(), values);
+            SizeExpr b = substitute(r.stop(), values);
+            return a == null || b == null || r.step() != null && s == null ? null : new SizeExpr.Range(a, s, b);
+        }
         if (e instanceof SizeExpr.Call c) {
             List<SizeExpr> args = new ArrayList<>();
             for (SizeExpr a : c.args()) {
@@ -144,6 +150,20 @@ final class SizeExprs {
             return new SizeExpr.Call(c.function(), args);
         }
         return e; // a number, a real or a flag
+    }
+
+    /** A range's start, step (when written) and stop. */
+    static List<SizeExpr> parts(SizeExpr.Range r) {
+        return r.step() == null ? List.of(r.start(), r.stop()) : List.of(r.start(), r.step(), r.stop());
+    }
+
+    /** {@code a:s:b} with sizes for its bounds and step ({@link #trySize}), or null. */
+    static SizeExpr.Range tryRange(Expr.Range r) {
+        SizeExpr start = trySize(r.start());
+        SizeExpr stop = trySize(r.stop());
+        SizeExpr step = r.step() == null ? null : trySize(r.step());
+        return start == null || stop == null || r.step() != null && step == null ? null
+                : new SizeExpr.Range(start, step, stop);
     }
 
     /** Every plain name an expression reads. */

@@ -443,6 +443,9 @@ final class SizingBuilder {
             return;
         }
         SizeExpr v = a.op() == AssignOp.SET ? SizeExprs.trySize(a.value()) : null; // L = length(A) too
+        if (a.op() == AssignOp.SET && a.value() instanceof Expr.Range r) {
+            v = SizeExprs.tryRange(r); // r = 1:n, for the slices it indexes
+        }
         if (v == null && a.op() != AssignOp.SET && a.op() != AssignOp.BROADCAST) {
             SizeExpr rhs = SizeExprs.trySize(a.value());
             if (rhs != null) {

@@ -30,22 +30,25 @@ final class SliceViews {
      */
     static boolean translate(Expr.Index ix, String target, Pos pos, Map<String, SizeStmt.Alloc> allocations,
             PrintedShapes shapes, List<SizeStmt> out) {
-        if (!(ix.target() instanceof Expr.Name of)
-                || ix.indices().stream().noneMatch(i -> i instanceof Expr.Colon || i instanceof Expr.Range)) {
+        if (!(ix.target() instanceof Expr.Name of) || ix.indices().stream().noneMatch(i -> i instanceof Expr.Colon
+                || i instanceof Expr.Range || i instanceof Expr.Name n && shapes.mayBeRange(n.name()))) {
             return false;
         }
         List<SizeStmt.SliceIndex> slice = new ArrayList<>();
+        List<Shapes.Index<SizeExpr>> printed = new ArrayList<>();
         for (Expr i : ix.indices()) {
             SizeStmt.SliceIndex one = index(i, shapes);
             if (one == null) {
                 return false;
             }
             slice.add(one);
+            // a variable may hold a range (A[:, r] after r = 1:3): its count, else it drops the dimension
+            printed.add(i instanceof Expr.Name n ? shapes.variableIndex(n.name()) : printed(one));
         }
         out.add(new SizeStmt.Alias(pos, target, of.name(), List.copyOf(slice)));
         SizeStmt.Alloc parent = allocations.get(of.name());
         List<SizeExpr> dims = parent == null || parent.dims().size() != slice.size() ? null
-                : Shapes.dims(parent.dims(), slice.stream().map(SliceViews::printed).toList());
+                : Shapes.dims(parent.dims(), printed);
         if (dims != null && !dims.contains(null)) {
             allocations.put(target, new SizeStmt.Alloc(pos, target, parent.buffer(), dims));
         } else {
@@ -158,15 +161,18 @@ final class SliceViews {
             for (SizeStmt.SliceIndex i : s.slice()) {
                 if (i.start() == null) {
                     indices.add(new Shapes.Whole<>());
-                } else if (i.stop() == null) {
+                } else if (i.stop() == null && !(run.value(i.start()) instanceof Symbolic.Range)) {
                     if (!(run.value(i.start()) instanceof Poly || run.value(i.start()) instanceof Symbolic.Free)) {
                         return new Opaque(s.pos(), true, elsewhere); // not an integer
                     }
                     indices.add(new Shapes.Drop<>());
                 } else {
-                    Poly start = run.integer(i.start(), "a range bound");
-                    Poly stop = run.integer(i.stop(), "a range bound");
-                    Poly step = i.step() == null ? Poly.constant(1) : run.integer(i.step(), "a range step");
+                    // a range as written, or one a variable holds (A[:, r] after r = 1:3)
+                    Symbolic.Range r = i.stop() == null ? (Symbolic.Range) run.value(i.start()) : null;
+                    Poly start = r != null ? r.start() : run.integer(i.start(), "a range bound");
+                    Poly stop = r != null ? r.stop() : run.integer(i.stop(), "a range bound");
+                    Poly step = r != null ? r.step()
+                            : i.step() == null ? Poly.constant(1) : run.integer(i.step(), "a range step");
                     Poly count = length(run, start, step, stop);
                     if (!step.equals(Poly.constant(1))) {
                         wholeWhen.add(count.minus(Poly.constant(1)));
@@ -179,6 +185,9 @@ final class SliceViews {
             return new Opaque(s.pos(), true, elsewhere);
         } catch (NoLength n) {
             return new Opaque(s.pos(), true, elsewhere, n.getMessage());
+        }
+        if (indices.stream().allMatch(i -> i instanceof Shapes.Drop)) {
+            return new Opaque(s.pos()); // A[r, 1] where r holds an integer on this path: an element, a number
         }
         List<Poly> dims = Shapes.dims(t.dims, indices);
         Poly size = Poly.constant(1);
@@ -199,6 +208,15 @@ final class SliceViews {
                 : wholeWhen.isEmpty() ? Boolean.TRUE : null;
         v.wholeWhen = List.copyOf(wholeWhen);
         return v;
+    }
+
+    /** {@code length(r)} of a range a variable holds; a value usage cannot know when it cannot tell. */
+    static Poly length(PathRun run, Symbolic.Range r) {
+        try {
+            return length(run, r.start(), r.step(), r.stop());
+        } catch (NoLength n) {
+            throw run.unknowable("usage cannot compute length(" + r + ") before running: " + n.getMessage());
+        }
     }
 
     /** A range whose length usage cannot tell on this path, with the reason. */

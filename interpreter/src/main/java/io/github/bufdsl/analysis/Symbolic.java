@@ -11,6 +11,14 @@ final class Symbolic {
     record Free(String name) {
     }
 
+    /** A range of integers on a path ({@code r = 1:n}), for the slices it indexes. */
+    record Range(Poly start, Poly step, Poly stop) {
+        @Override
+        public String toString() {
+            return start + ":" + (step.equals(Poly.constant(1)) ? "" : step + ":") + stop;
+        }
+    }
+
     /** A condition that depends on free variables, by its text. */
     record Open(String text) {
     }

@@ -102,6 +102,7 @@ abstract class IndexTypes extends ArithTypes {
             }
             Type it = expr(ie);
             if (it instanceof Type.RangeT r) {
+                slice = true; // a range a variable holds (A[r, s] after r = 1:3): a slice too
                 out.add(Shapes.kept(new Shapes.Span<>(sliceLength(r)), Dim.UNKNOWN));
                 wrong |= !rangeBounds(ie, k, n, t, r, bound);
                 continue;

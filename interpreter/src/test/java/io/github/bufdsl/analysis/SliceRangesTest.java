@@ -126,4 +126,68 @@ class SliceRangesTest {
                 @tensor B[i, k] := A2[i, j] * A[j, k]
                 """);
     }
+
+    @Test
+    void aRangeInAVariableIndexesAsTheRangeWrittenThere() throws ScriptException {
+        // usage refused it: "it needs the buffer and dimensions of Ar, assigned at line 5 from a value
+        // known only when running"
+        Usage u = agreesAtEveryN("""
+                buf = Buffer(0)
+                @print_buffer_usage buf begin
+                    A = alloc!(buf, n, 4)
+                    r = 1:3
+                    Ar = A[:, r]
+                    @tensor B[j, i] := Ar[i, j]
+                end
+                """);
+        assertEquals("7*n", u.buffer("buf").formula());
+        String printed = u.blocks().get(0).sizingFunction();
+        assertTrue(printed.contains("B = pseudo_alloc!(lenbuf, peakbuf, 3 * n)"), printed);
+        // two of them (the type checker took A[r, c] for an element: "must be a tensor, not a float"), a
+        // formula, a step, one assigned before the block, s = r, and length(r) as a size
+        u = agreesAtEveryN("""
+                buf = Buffer(0)
+                cols = 2:n
+                @print_buffer_usage buf begin
+                    A = alloc!(buf, n, n)
+                    r = 1:2:n
+                    s = r
+                    As = A[s, cols]
+                    @tensor B[j, i] := As[i, j]
+                    L = alloc!(buf, length(r), length(cols))
+                    drop!(buf, L, B, A)
+                end
+                """);
+        printed = u.blocks().get(0).sizingFunction();
+        assertTrue(printed.contains("B = pseudo_alloc!(lenbuf, peakbuf, max(0, n - 1) * max(0, cld(n, 2)))"), printed);
+        assertTrue(printed.contains("L = pseudo_alloc!(lenbuf, peakbuf, max(0, cld(n, 2)) * max(0, n - 1))"), printed);
+    }
+
+    @Test
+    void aRangeAssignedInBranchesIsFollowedOnEachPathAndNotPrinted() throws ScriptException {
+        String text = """
+                buf = Buffer(0)
+                A = alloc!(buf, n, n)
+                if wide
+                    q = 1:n
+                else
+                    q = 2:n
+                end
+                Aq = A[q, :]
+                @tensor C[j, i] := Aq[i, j]
+                """;
+        BufScript script = BufScript.fromString("q.buf", text);
+        Usage free = script.usage(Map.of());
+        assertEquals("wide ? 2*n^2 : (n >= 1) ? max(2*n^2 - n, n^2) : n^2", free.buffer("buf").formula());
+        assertTrue(free.blocks().get(0).sizingFunction().contains("C = error(\"bufdsl: the size of C"),
+                free.blocks().get(0).sizingFunction());
+        for (boolean wide : new boolean[] {true, false}) {
+            for (long n = 0; n <= 4; n++) {
+                RunResult r = script.run(Map.of("n", n, "wide", wide), new PrintStream(OutputStream.nullOutputStream()),
+                        1L);
+                assertEquals(r.buffersCreated().get(0).highWater(),
+                        script.usage(Map.of("n", n, "wide", wide)).buffer("buf").peak(), "n = " + n + ", " + wide);
+            }
+        }
+    }
 }

@@ -187,17 +187,6 @@ class TensorShapesTest {
                 () -> BufScript.fromString("h.buf", returned).usage(Map.of()));
         assertTrue(e.formatted().contains("h.buf:8:1: error: usage cannot size Z, which @tensor ... := allocates"
                 + " here: it needs the buffer and dimensions of C, assigned at line 7"), e.formatted());
-        // a range in a variable: the slice's dimensions are not followed
-        String range = """
-                buf = Buffer(0)
-                A = alloc!(buf, 5, 6)
-                B = alloc!(buf, 6, 2)
-                r = 1:3
-                Ar = A[r, :]
-                @tensor S[i, m] := Ar[i, j] * B[j, m]
-                """;
-        e = assertThrows(ScriptException.class, () -> BufScript.fromString("r.buf", range).usage(Map.of()));
-        assertTrue(e.formatted().contains("r.buf:6:1: error: usage cannot size S"), e.formatted());
         // a size read from such a tensor
         e = assertThrows(ScriptException.class,
                 () -> BufScript.fromString("c.buf", h + "D = alloc!(buf, size(C, 1))\n").usage(Map.of()));
