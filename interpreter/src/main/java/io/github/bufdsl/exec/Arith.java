@@ -43,11 +43,11 @@ public final class Arith {
         NumType type = NumType.arithmetic(op, ta, tb);
         return switch (type) {
             case INT64, BOOL -> integer(op, asLong(a), asLong(b));
-            case FLOAT64 -> new Value.Float(floating(op, asDouble(a), asDouble(b)));
+            case FLOAT64 -> new Value.Float(floating(op, asDouble(a), asDouble(b), type));
             // each operand converted to Float32 first (an Int rounds), the result rounded to Float32: as Julia
             // computes in single precision (a double holds the exact result of + - * / of two floats, so
             // rounding it once gives the float operation's result)
-            case FLOAT32 -> new Value.Float32((float) floating(op, asFloat32(a), asFloat32(b)));
+            case FLOAT32 -> new Value.Float32((float) floating(op, asFloat32(a), asFloat32(b), type));
         };
     }
 
@@ -71,14 +71,14 @@ public final class Arith {
         }
     }
 
-    private static double floating(BinOp op, double x, double y) {
+    private static double floating(BinOp op, double x, double y, NumType type) {
         return switch (op) {
             case ADD -> x + y;
             case SUB -> x - y;
             case MUL -> x * y;
             case DIV -> x / y;
             case REM -> x % y;
-            default -> power(x, y);
+            default -> power(x, y, type);
         };
     }
 
@@ -157,12 +157,24 @@ public final class Arith {
         return r;
     }
 
-    /** Julia's {@code x ^ y} of floats: a negative finite x to a fractional power is an error there (complex). */
-    private static double power(double x, double y) {
+    /**
+     * Julia's {@code x ^ y} of floats of {@code type}: a negative finite x to a fractional power is an
+     * error there (complex); {@code x^3} is {@code x*x*x} and {@code x^-2} is {@code inv(x)^2}, each
+     * step rounded to the type, as Julia computes those two powers (for {@code x^3} and {@code x .^ 3}
+     * as written, and for a variable exponent of that value); other powers are the nearest value.
+     */
+    static double power(double x, double y, NumType type) {
         if (x < 0 && Double.isFinite(x) && Double.isFinite(y) && y != Math.rint(y)) {
             throw new ScriptError("cannot raise the negative number " + ValueFormat.formatFloat(x) + " to the power "
                     + ValueFormat.formatFloat(y) + ": Julia refuses it (a DomainError: the result would be complex,"
                     + " and bufdsl has no complex numbers)");
+        }
+        if (y == 3) {
+            return type.round(type.round(x * x) * x);
+        }
+        if (y == -2) {
+            double r = type.round(1 / x);
+            return type.round(r * r);
         }
         return Math.pow(x, y);
     }

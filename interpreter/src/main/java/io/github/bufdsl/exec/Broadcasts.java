@@ -121,7 +121,7 @@ final class Broadcasts {
                 case MUL -> x * y;
                 case DIV -> x / y;
                 case REM -> x % y;
-                default -> Math.pow(x, y);
+                default -> Arith.power(x, y, NumType.FLOAT64);
             };
         }
 

@@ -67,6 +67,8 @@ class Float32Test {
         "println(sqrt(2f0), \" \", exp(1f0), \" \", abs(-2.5f0), \" \", round(2.5f0)) | 1.4142135 2.7182817 2.5 2.0",
         "println(typeof(sqrt(4f0)), \" \", typeof(floor(2.5f0)), \" \", typeof(max(1f0, 2))) | Float32 Float32 Float32",
         "println(max(1f0, 2), \" \", min(0.1f0, 0.1), \" \", Int(3f0)) | 2.0 0.1 3",
+        // x^3 is x*x*x in Julia (two roundings), not the nearest value to the cube; the same for Float64
+        "println(1.9956448f0^3, \" \", 1.476353208699335^3, \" \", 1.476353208699335^3.0) | 7.9478517 3.2178872044514257 3.2178872044514257",
         // isapprox's default rtol for a Float32 is sqrt(eps(Float32))
         "println(1f0 ≈ 1.0001f0, \" \", 1f0 ≈ 1.001f0, \" \", 1.0 ≈ 1.0001) | true false false",
     })
