@@ -231,20 +231,6 @@ final class Broadcasts {
         }
     }
 
-    /** Whether an expression is elementwise work (rather than a leaf evaluated once). */
-    static boolean isElementwise(Expr e) {
-        if (e instanceof Expr.Broadcast) {
-            return true;
-        }
-        if (e instanceof Expr.Binary b) {
-            return switch (b.op()) {
-                case ADD, SUB, MUL, DIV, REM, POW -> true;
-                default -> false;
-            };
-        }
-        return e instanceof Expr.Unary u && u.op() == Expr.UnOp.NEG;
-    }
-
     /** Compiles the right side of {@code .=} (or any dotted expression). */
     static Kernel compile(Compiler compiler, Interpreter interp, Expr e) {
         List<Compiler.Eval> leaves = new ArrayList<>();
@@ -268,11 +254,11 @@ final class Broadcasts {
             Compiler.CallSite site = user ? null : new Compiler.CallSite(call, interp.builtin(b.op()));
             return new Fn(b.pos(), b.op(), args, site, interp, user);
         }
-        if (isElementwise(e) && e instanceof Expr.Binary b) {
+        if (Dotted.isElementwise(e) && e instanceof Expr.Binary b) {
             return new Op(b.pos(), b.op(), false, node(compiler, interp, b.left(), leaves, leafExprs),
                     node(compiler, interp, b.right(), leaves, leafExprs));
         }
-        if (isElementwise(e) && e instanceof Expr.Unary u) {
+        if (Dotted.isElementwise(e) && e instanceof Expr.Unary u) {
             return new Neg(u.pos(), node(compiler, interp, u.operand(), leaves, leafExprs));
         }
         leaves.add(compiler.expr(e));
@@ -285,12 +271,7 @@ final class Broadcasts {
         Value[] values = evalLeaves(k, c);
         for (Value v : values) {
             if (v instanceof Value.TensorValue) {
-                String text = ExprPrinter.print(k.source);
-                if (text.length() > 40) {
-                    text = "this";
-                }
-                throw new ScriptError(k.source.pos(), text + " would make a new array, and bufdsl allocates"
-                        + " only from buffers; write it into a tensor: C .= " + text);
+                throw new ScriptError(k.source.pos(), Dotted.newArray(k.source));
             }
         }
         checkNumbers(k, values);

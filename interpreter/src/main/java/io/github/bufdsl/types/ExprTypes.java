@@ -1,6 +1,8 @@
 package io.github.bufdsl.types;
 
 import io.github.bufdsl.ast.Expr;
+import io.github.bufdsl.ast.ExprChildren;
+import io.github.bufdsl.exec.Dotted;
 import io.github.bufdsl.exec.NumType;
 import io.github.bufdsl.resolve.Resolution;
 import java.util.ArrayList;
@@ -46,14 +48,6 @@ abstract class ExprTypes extends TensorTypes {
      */
     boolean elementwise;
 
-    static boolean isElementwise(Expr e) {
-        return e instanceof Expr.Broadcast || (e instanceof Expr.Unary u && u.op() == Expr.UnOp.NEG)
-                || (e instanceof Expr.Binary b && switch (b.op()) {
-                    case ADD, SUB, MUL, DIV, REM, POW -> true;
-                    case EQ, NE, LT, LE, GT, GE -> false;
-                });
-    }
-
     /** The type of an expression read elementwise (see {@link #elementwise}). */
     Type elementwise(Expr e) {
         boolean saved = elementwise;
@@ -65,8 +59,21 @@ abstract class ExprTypes extends TensorTypes {
         }
     }
 
+    /** Whether an operand a dotted expression reads elementwise (its leaves, as the run takes them) is a tensor. */
+    private boolean readsTensor(Expr e) {
+        if (!Dotted.isElementwise(e)) {
+            return typeOf(e) instanceof Type.TensorT;
+        }
+        for (Expr x : ExprChildren.of(e)) {
+            if (readsTensor(x)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     Type expr(Expr e) {
-        if (elementwise && !isElementwise(e)) {
+        if (elementwise && !Dotted.isElementwise(e)) {
             elementwise = false;
             try {
                 return typeOf(e);
@@ -194,8 +201,13 @@ abstract class ExprTypes extends TensorTypes {
             }
 
             public Type visitBroadcast(Expr.Broadcast e) {
+                boolean asValue = !elementwise;
                 for (Expr x : e.args()) {
                     elementwise(x);
+                }
+                if (asValue && readsTensor(e)) {
+                    error(e.pos(), Dotted.newArray(e));
+                    return Type.ERROR;
                 }
                 return Type.UNKNOWN; // elementwise into the destination of .=, or a number
             }

@@ -40,6 +40,9 @@ class TypeCheckerTest {
     @Test
     void scriptsThatRunHaveNoTypeErrors() throws ScriptException {
         String[] scripts = {
+            // dotted expressions on numbers are values; on tensors they are written into one with .=
+            "buf = Buffer(10)\nA = alloc!(buf, 3)\nB = alloc!(buf, 3)\nx = abs.(-2.5) .+ 1\n"
+                    + "A .= abs.(B .- 1) .* x\nB .= max.(A, sum(A)) .- 1\ndrop!(buf, B, A)\n",
             // a dead branch on a constant
             "buf = Buffer(10)\nA = alloc!(buf, 2)\ndebug = false\nif debug\n    x = A[5]\nend\ndrop!(buf, A)\n",
             // a variable that changes type
@@ -113,6 +116,11 @@ class TypeCheckerTest {
         finds("buf = Buffer(10)\nA = alloc!(buf, 2)\nB = alloc!(A, 2)\n",
                 "argument 1 must be a buffer, not a tensor of size 2");
         finds("buf = Buffer(10)\nA = alloc!(buf, 2, 2)\nA[1, 2, 3] = 1.0\n", "takes 2 indices, not 3");
+        // a dotted expression used as a value whose operand is a tensor: a new array (the run's own words)
+        finds("buf = Buffer(10)\nA = alloc!(buf, 3)\nB = alloc!(buf, 3)\nx = maximum(abs.(A .- B))\n",
+                "4:13 abs.(A .- B) would make a new array, and bufdsl allocates only from buffers; write it into a"
+                        + " tensor: C .= abs.(A .- B)");
+        finds("buf = Buffer(10)\nA = alloc!(buf, 3)\ny = sum(2 .* -A)\n", "3:11 2 .* -A would make a new array");
         finds("buf = Buffer(10)\nA = alloc!(buf, 2, 2)\nA[3, 1] = 1.0\n", "3:3 index 3 is out of bounds 1:2");
         finds("buf = Buffer(10)\nA = alloc!(buf, 100000, 100000, 100)\n", "larger than the largest buffer");
         finds("buf = Buffer(10)\nA = alloc!(bfu, 2)\n", "bfu is not defined; it is used as a buffer here, which"
