@@ -243,6 +243,10 @@ final class Builtin {
             c.ctx().out().println(concat(c.args()).toString());
             return NOTHING_VALUE;
         });
+        def(m, sig("error", "error(values...)").rest("values", ANY), NOTHING, Role.EFFECT, c -> {
+            // Julia's ErrorException: the values printed together are the message; the run stops here
+            throw new ScriptError(c.node().pos(), concat(c.args()).toString());
+        });
         def(m, sig("print", "print(values...)").rest("values", ANY), NOTHING, Role.EFFECT, c -> {
             c.ctx().out().print(concat(c.args()).toString());
             return NOTHING_VALUE;

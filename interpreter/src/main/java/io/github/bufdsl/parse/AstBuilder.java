@@ -373,6 +373,8 @@ final class AstBuilder {
                 }
                 return new Stmt.Show(p, expr(a.expr(0)), text(a.expr(0)));
             }
+            case "@assert":
+                return assertion(p, args);
             case "@print_buffer_usage":
                 return printBufferUsage(p, args);
             case "@buffer":
@@ -397,10 +399,36 @@ final class AstBuilder {
             }
             default:
                 throw error(p, "the macro " + name + " is not supported in bufdsl; the macros are @tensor,"
-                        + " @tensoropt, @show, @print_buffer_usage, @buffer, @threadsbuffer, Threads.@threads"
+                        + " @tensoropt, @show, @assert, @print_buffer_usage, @buffer, @threadsbuffer, Threads.@threads"
                         + " (@threads after `using Base.Threads`), and @inbounds, @views, @simd, which change"
                         + " nothing here");
         }
+    }
+
+    /**
+     * {@code @assert cond} and {@code @assert cond message}, as Julia's: when the condition is false
+     * the run stops with "AssertionError: " and the message (the condition as written when there is
+     * none). It is read as {@code if !(cond) error("AssertionError: ", message) end}, so that every
+     * pass gives it the meaning of those two.
+     */
+    private Stmt assertion(Pos p, List<MacroArgContext> args) {
+        String usage = "@assert takes a condition and, if you like, a message: @assert n > 0 \"n must be positive\"";
+        if (args.isEmpty() || args.size() > 2) {
+            throw error(p, usage);
+        }
+        List<Expr> parts = new ArrayList<>();
+        for (MacroArgContext a : args) {
+            if (!(a instanceof MacroExprArgContext e) || e.assignOp() != null) {
+                throw error(pos(a), usage);
+            }
+            parts.add(expr(e.expr(0)));
+        }
+        Expr message = parts.size() == 2 ? parts.get(1)
+                : new Expr.StrLit(p, text(((MacroExprArgContext) args.get(0)).expr(0)));
+        Expr fail = new Expr.Call(p, new Expr.Name(p, "error"),
+                List.of(new Expr.StrLit(p, "AssertionError: "), message), List.of());
+        Expr failed = new Expr.Unary(parts.get(0).pos(), Expr.UnOp.NOT, parts.get(0));
+        return new Stmt.If(p, List.of(new Stmt.Branch(p, failed, List.of(new Stmt.ExprStmt(p, fail)))), null);
     }
 
     private Stmt bufferScope(Pos p, List<MacroArgContext> args, boolean threads) {
