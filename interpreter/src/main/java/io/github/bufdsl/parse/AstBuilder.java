@@ -497,13 +497,11 @@ final class AstBuilder {
         if (args.isEmpty() || !(args.get(args.size() - 1) instanceof MacroExprArgContext a) || a.assignOp() == null) {
             throw error(p, usage);
         }
-        if (a.assignOp().getText().length() == 3) {
-            throw error(pos(a.assignOp()), macro + " assigns with =, +=, -= or :=, not " + a.assignOp().getText());
+        String symbol = a.assignOp().getText();
+        if (!List.of("=", "+=", "-=", ":=").contains(symbol)) {
+            throw error(pos(a.assignOp()), macro + " assigns with =, +=, -= or :=, not " + symbol);
         }
-        AssignOp op = AssignOp.of(a.assignOp().getText());
-        if (op != AssignOp.SET && op != AssignOp.ADD && op != AssignOp.SUB && op != AssignOp.DEFINE) {
-            throw error(pos(a.assignOp()), macro + " assigns with =, +=, -= or :=, not " + op.symbol());
-        }
+        AssignOp op = AssignOp.of(symbol);
         Expr lhs = expr(a.expr(0));
         TensorExpr left = tensorExpr(lhs);
         if (!(left instanceof TensorExpr.Ref ref)) {

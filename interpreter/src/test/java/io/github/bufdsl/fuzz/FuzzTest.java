@@ -33,7 +33,7 @@ import net.jqwik.api.Provide;
 class FuzzTest {
     private static final List<String> EXAMPLES = examples();
     private static final String[] TOKENS = {"buf", "A", "B", "C", "n", "small", "i", "j", "k", "x", "=", "+=", "-=",
-        ":=", ".=", "+", "-", "*", "/", "^", "%", "==", "<", ">=", "&&", "||", "!", "(", ")", "[", "]", "{", "}", ",",
+        ":=", ".=", "*=", "/=", "%=", "^=", "\u00F7=", ".+=", ".*=", "+", "-", "*", "/", "^", "%", "==", "<", ">=", "&&", "||", "!", "(", ")", "[", "]", "{", "}", ",",
         ";", ":", "\n", "\n", "\n", " ", "1", "2", "0", "-1", "10", "2.5", "1e3", "\"s\"", "true", "false", "if",
         "elseif", "else", "end", "for", "in", "while", "begin", "function", "return", "break", "continue",
         "Buffer(100)", "Buffer(10; extend=false)", "alloc!(", "drop!(", "reset!(", "used(", "size(", "length(",
