@@ -124,6 +124,16 @@ class Float32Test {
     }
 
     @Test
+    void aJavaFloatIsAFloat32BothWays() throws ScriptException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        var result = BufScript.fromString("t.buf", "println(typeof(y), \" \", y / 3)\nx = y * 2\nz = y + 0.5\n")
+                .run(Map.of("y", 2.5f), new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertEquals("Float32 0.8333333", out.toString(StandardCharsets.UTF_8).strip());
+        assertEquals(5.0f, result.get("x"));
+        assertEquals(3.0, result.get("z"));
+    }
+
+    @Test
     void float32ValuesAreNotSizes() {
         ScriptException e = org.junit.jupiter.api.Assertions.assertThrows(ScriptException.class,
                 () -> run("buf = Buffer(10)\nA = alloc!(buf, 2f0)\n"));
