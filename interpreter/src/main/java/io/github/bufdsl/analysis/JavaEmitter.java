@@ -285,7 +285,7 @@ public final class JavaEmitter {
             List<String> args = new ArrayList<>();
             for (SizeStmt.Arg a : c.args()) {
                 args.add(a.buffer() != null ? "len" + a.buffer() + ", peak" + a.buffer()
-                        : a.value() == null ? "0" : expr(a.value()));
+                        : a.written() == null ? "0" : expr(a.written()));
             }
             String call = "pseudo_" + c.function() + "(" + String.join(", ", args) + ");";
             line(depth, c.target() != null ? c.target() + " = " + call : call);

@@ -230,7 +230,7 @@ public final class JuliaPrinter {
             StringBuilder args = new StringBuilder();
             for (SizeStmt.Arg a : c.args()) {
                 args.append(args.length() > 0 ? ", " : "").append(a.buffer() != null
-                        ? "len" + a.buffer() + ", peak" + a.buffer() : a.value() == null ? "nothing" : expr(a.value()));
+                        ? "len" + a.buffer() + ", peak" + a.buffer() : a.written() == null ? "nothing" : expr(a.written()));
             }
             String call = "pseudo_" + c.function() + "(" + args + ")";
             boolean value = c.target() != null && ReturnedTensor.printsValue(functions.get(c.function()));

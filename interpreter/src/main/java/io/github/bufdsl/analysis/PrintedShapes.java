@@ -230,7 +230,7 @@ final class PrintedShapes {
         } else if (s instanceof SizeStmt.Let l) {
             out.add(l.value());
         } else if (s instanceof SizeStmt.Call c) {
-            c.args().forEach(a -> out.add(a.value()));
+            c.args().forEach(a -> out.add(a.written()));
         } else if (s instanceof SizeStmt.If f) {
             f.branches().forEach(b -> out.add(b.condition()));
         } else if (s instanceof SizeStmt.For f) {

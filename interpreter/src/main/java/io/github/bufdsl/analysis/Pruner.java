@@ -199,8 +199,8 @@ final class Pruner {
                 live.remove(c.target());
             }
             for (SizeStmt.Arg a : c.args()) {
-                if (a.value() != null) {
-                    vars(a.value(), live);
+                if (a.written() != null) {
+                    vars(a.written(), live);
                 }
             }
             out.add(c);

@@ -198,8 +198,18 @@ public sealed interface SizeStmt {
         }
     }
 
-    /** An argument of a {@link Call}: a buffer, or a value (null when usage cannot know it). */
+    /**
+     * An argument of a {@link Call}: a buffer, or a value (null when usage cannot know it); a slice
+     * ({@code f(buf, A[:, :, 2])}) is a view the call is given, made before it under a name of
+     * {@link #VIEW}, which no script has.
+     */
     record Arg(String buffer, SizeExpr value) {
+        static final String VIEW = "#argument ";
+
+        /** The value as the printers write it: null for a slice (nothing the printed function sizes by). */
+        SizeExpr written() {
+            return value instanceof SizeExpr.Var v && v.name().startsWith(VIEW) ? null : value;
+        }
     }
 
     /** {@code return} inside a user function; {@code value} is the name it returns (null for anything else). */

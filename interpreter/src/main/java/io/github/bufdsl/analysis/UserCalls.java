@@ -74,8 +74,13 @@ final class UserCalls {
         for (Expr a : c.args()) {
             boolean buffer = a instanceof Expr.Name n && b.buffers.contains(n.name());
             isBuffer.add(buffer);
+            String view = SizeStmt.Arg.VIEW + args.size();
             if (buffer) {
                 args.add(new SizeStmt.Arg(((Expr.Name) a).name(), null));
+            } else if (a instanceof Expr.Index ix && SliceViews.translate(ix, view, c.pos(), b.allocations, b.shapes, out)) {
+                // f(buf, A[:, :, 2]): the parameter is the slice, with its parent's buffer and its dimensions
+                args.add(new SizeStmt.Arg(null, new SizeExpr.Var(view)));
+                SizeExprs.names(a, names);
             } else {
                 args.add(new SizeStmt.Arg(null, a instanceof Expr.Name n ? new SizeExpr.Var(n.name())
                         : SizeExprs.tryExpr(a)));

@@ -190,4 +190,37 @@ class SliceRangesTest {
             }
         }
     }
+
+    @Test
+    void aSlicePassedToAFunctionIsItsParametersTensor() throws ScriptException {
+        // usage refused it: "usage cannot size Y ... it needs the buffer and dimensions of X, assigned at
+        // line 8 from a value known only when running"
+        Usage u = agreesAtEveryN("""
+                buf = Buffer(0)
+                function f(buf, X)
+                    @tensor Y[i, k] := X[i, j] * X[j, k]
+                    return Y
+                end
+                @print_buffer_usage buf begin
+                    A = alloc!(buf, n, n, 2)
+                    Z = f(buf, A[:, :, 2])
+                    W = f(buf, A[2:end, 2:end, 1])
+                end
+                """);
+        assertEquals("(n >= 1) ? max(3*n^2, 4*n^2 - 2*n + 1) : 3*n^2", u.buffer("buf").formula());
+        String printed = u.blocks().get(0).sizingFunction();
+        // the printed function is given nothing for the slice, and says it cannot size Y
+        assertTrue(printed.contains("    pseudo_f(lenbuf, peakbuf, nothing)\n"), printed);
+        assertTrue(!printed.contains("#argument"), printed);
+        SizingFunction f = Analyzer.sizingFunctions(SizingTest.resolve("""
+                buf = Buffer(0)
+                function g(buf, X)
+                    B = alloc!(buf, 2)
+                    drop!(buf, B)
+                end
+                A = alloc!(buf, 3, 4)
+                g(buf, A[:, 2])
+                """)).get(0);
+        assertTrue(JavaEmitter.emit(f, "S").contains("pseudo_g(lenbuf, peakbuf, 0);"), JavaEmitter.emit(f, "S"));
+    }
 }
