@@ -232,14 +232,14 @@ final class Broadcasts {
     }
 
     /** Compiles the right side of {@code .=} (or any dotted expression). */
-    static Kernel compile(Compiler compiler, Interpreter interp, Expr e) {
+    static Kernel compile(ExprCompiler compiler, Interpreter interp, Expr e) {
         List<Compiler.Eval> leaves = new ArrayList<>();
         List<Expr> leafExprs = new ArrayList<>();
         Node root = node(compiler, interp, e, leaves, leafExprs);
         return new Kernel(leaves.toArray(new Compiler.Eval[0]), leafExprs.toArray(new Expr[0]), root, e);
     }
 
-    private static Node node(Compiler compiler, Interpreter interp, Expr e, List<Compiler.Eval> leaves,
+    private static Node node(ExprCompiler compiler, Interpreter interp, Expr e, List<Compiler.Eval> leaves,
             List<Expr> leafExprs) {
         if (e instanceof Expr.Broadcast b) {
             Node[] args = new Node[b.args().size()];
