@@ -1,19 +1,12 @@
 package io.github.bufdsl.exec;
 
 import io.github.bufdsl.ast.AssignOp;
-import io.github.bufdsl.ast.AssignedNames;
 import io.github.bufdsl.ast.Expr;
-import io.github.bufdsl.ast.ExprPrinter;
 import io.github.bufdsl.ast.Stmt;
-import io.github.bufdsl.diag.Pos;
 import io.github.bufdsl.runtime.BufferException;
-import io.github.bufdsl.runtime.BufferRules;
 import io.github.bufdsl.runtime.Tensor;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Turns resolved statements and expressions into a tree of small executable nodes, once, before

@@ -1,6 +1,5 @@
 package io.github.bufdsl.exec;
 
-import io.github.bufdsl.ast.AssignOp;
 import io.github.bufdsl.ast.AssignedNames;
 import io.github.bufdsl.ast.Expr;
 import io.github.bufdsl.ast.ExprPrinter;
@@ -8,7 +7,6 @@ import io.github.bufdsl.ast.Stmt;
 import io.github.bufdsl.diag.Pos;
 import io.github.bufdsl.runtime.BufferException;
 import io.github.bufdsl.runtime.BufferRules;
-import io.github.bufdsl.runtime.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
