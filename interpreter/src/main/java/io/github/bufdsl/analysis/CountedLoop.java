@@ -62,7 +62,7 @@ record CountedLoop(String var, Poly start, long step, Poly bound) {
     /** Whether {@code var} is assigned in the body other than by its top-level {@code increment}. */
     private static boolean assignsElsewhere(List<SizeStmt> body, String var, SizeStmt increment) {
         for (SizeStmt s : body) {
-            if (s != increment && (var.equals(SizeStmts.target(s))
+            if (s != increment && (SizeStmts.targets(s).contains(var)
                     || s instanceof SizeStmt.For f && f.var().equals(var)
                     || SizeStmts.bodies(s).stream().anyMatch(b -> assigns(b, var)))) {
                 return true;

@@ -62,7 +62,7 @@ final class DataChoices {
     }
 
     /** A way that left ({@code continue}, {@code break}, {@code return}) at the condition at {@code pos}, as it left. */
-    private record Pending(Pos pos, String how, PathRun.State state, Set<String> writtenSince, TensorRec value) {
+    private record Pending(Pos pos, String how, PathRun.State state, Set<String> writtenSince, List<TensorRec> value) {
     }
 
     /** Runs one iteration of a loop's body, then checks the choices made in it. */
@@ -119,7 +119,7 @@ final class DataChoices {
         for (List<SizeStmt> body : alternatives) {
             run.restore(before);
             String how = null;
-            TensorRec value = null;
+            List<TensorRec> value = List.of();
             try {
                 run.statements(body);
             } catch (ContinueLoop c) {
@@ -128,7 +128,7 @@ final class DataChoices {
                 how = "break";
             } catch (Returned r) {
                 how = "return";
-                value = r.value;
+                value = r.values;
             }
             int i = 0;
             for (Level l : run.levels.values()) {
@@ -213,7 +213,7 @@ final class DataChoices {
             } else if (p.how().equals("break") && !sameBuffers(now, f.start)) {
                 why = "the loop may end after any iteration, and an iteration leaves " + differing(now, f.start)
                         + " otherwise than it found it";
-            } else if (p.how().equals("return") && !sameValue(p.value(), signal instanceof Returned r ? r.value : null)) {
+            } else if (p.how().equals("return") && !sameValues(p.value(), signal instanceof Returned r ? r.values : List.of())) {
                 why = "the function returns another tensor there than at its end";
             }
             if (why != null) {
@@ -250,6 +250,19 @@ final class DataChoices {
             });
         }
         return out; // TensorRec compares by identity
+    }
+
+    /** Whether two returns give the same tensors (a tuple item by item). */
+    private static boolean sameValues(List<TensorRec> a, List<TensorRec> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!sameValue(a.get(i), b.get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean sameValue(TensorRec a, TensorRec b) {

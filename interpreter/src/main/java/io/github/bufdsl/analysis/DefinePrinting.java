@@ -60,9 +60,8 @@ final class DefinePrinting {
                 defines.add(a);
                 defineSites.put(a, at);
             }
-            String name = s instanceof SizeStmt.TensorOp ? null : SizeStmts.target(s); // := counts as its Alloc
-            if (name != null) {
-                sites.assign(name, block);
+            if (!(s instanceof SizeStmt.TensorOp)) { // := counts as its Alloc
+                SizeStmts.targets(s).forEach(name -> sites.assign(name, block));
             }
             for (List<SizeStmt> inner : SizeStmts.bodies(s)) {
                 List<Integer> nested = sites.nested(block);

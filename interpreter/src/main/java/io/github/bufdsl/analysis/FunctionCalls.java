@@ -67,22 +67,29 @@ final class FunctionCalls {
         run.bufferParams = buffersHere;
         callDepth++;
         calling.add(c.function());
-        TensorRec returned = null;
+        List<TensorRec> returned = List.of();
         try {
             run.choices.function(f.body());
         } catch (Returned r) {
-            returned = r.value;
+            returned = r.values;
         } finally {
             callDepth--;
             calling.remove(calling.size() - 1);
             run.locals = savedLocals;
             run.bufferParams = savedBuffers;
         }
-        if (returned != null && returned.name.equals(SizingBuilder.RETURNED)) {
-            returned.name = c.target() != null ? c.target() : "a tensor"; // return alloc!(...): named as run names it
+        List<String> targets = c.targets();
+        // A = f(...) takes a single value; A, W = f(...) the first items of a tuple, as in Julia
+        boolean fits = targets.size() == 1 ? returned.size() == 1 : returned.size() >= targets.size();
+        for (int i = 0; i < returned.size(); i++) {
+            TensorRec t = returned.get(i);
+            if (t != null && t.name.equals(SizingBuilder.RETURNED)) { // return alloc!(...): named as run names it
+                t.name = fits && i < targets.size() ? targets.get(i) : "a tensor";
+            }
         }
-        if (c.target() != null) { // the tensor it returns, as this path has it; any other value is not followed
-            run.assign(c.target(), returned != null ? returned : new Opaque(c.pos()));
+        for (int i = 0; i < targets.size(); i++) { // the tensors it returns, as this path has them; any other value is not followed
+            TensorRec t = fits ? returned.get(i) : null;
+            run.assign(targets.get(i), t != null ? t : new Opaque(c.pos()));
         }
     }
 }

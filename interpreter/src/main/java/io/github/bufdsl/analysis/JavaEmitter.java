@@ -76,14 +76,15 @@ public final class JavaEmitter {
                         : (e.booleans.contains(p) ? "boolean " : "long ") + p);
             }
             List<SizeStmt> pb = Pruner.prune(pf.body());
-            // the length of the tensor it returns (0 for anything else)
-            e.out.append("\n    private static long pseudo_").append(pf.name()).append('(')
-                    .append(String.join(", ", ps)).append(") {\n");
+            // the length of the tensor it returns (0 for anything else), of each a tuple's item in an array
+            int arity = ReturnedTensor.arity(pf);
+            e.out.append("\n    private static long").append(arity > 1 ? "[]" : "").append(" pseudo_").append(pf.name())
+                    .append('(').append(String.join(", ", ps)).append(") {\n");
             e.current = pf;
             e.declarations(pb, 2, new LinkedHashSet<>(pf.params()));
             e.statements(pb, 2);
             if (completes(pb)) {
-                e.line(2, "return 0;");
+                e.line(2, arity > 1 ? "return new long[" + arity + "];" : "return 0;");
             }
             e.current = null;
             e.out.append("    }\n");
@@ -162,9 +163,8 @@ public final class JavaEmitter {
     /** The names the emitted statements assign (an alloc!'s target, a let, an alias, a call's), at any depth. */
     private static void assigned(List<SizeStmt> body, Set<String> into) {
         for (SizeStmt s : body) {
-            if (s instanceof SizeStmt.Alloc a && a.target() != null
-                    || s instanceof SizeStmt.Call c && c.target() != null) {
-                into.add(SizeStmts.target(s));
+            if (s instanceof SizeStmt.Alloc || s instanceof SizeStmt.Call) {
+                into.addAll(SizeStmts.targets(s));
             } else if (s instanceof SizeStmt.Let l) {
                 into.add(l.name());
             } else if (s instanceof SizeStmt.Alias a) {
@@ -266,8 +266,14 @@ public final class JavaEmitter {
         }
 
         public Void visitReturn(SizeStmt.Return s) {
-            String value = ReturnedTensor.printed(s, current);
-            line(depth, "return " + (value == null ? "0" : value) + ";");
+            List<String> items = ReturnedTensor.printed(s, current);
+            int arity = ReturnedTensor.arity(current);
+            List<String> shown = new ArrayList<>(); // the lengths of the tensors returned, 0 for anything else
+            for (int i = 0; i < arity; i++) {
+                shown.add(items == null || i >= items.size() || items.get(i) == null ? "0" : items.get(i));
+            }
+            line(depth, "return " + (arity == 1 ? shown.get(0) : "new long[] {" + String.join(", ", shown) + "}")
+                    + ";");
             return null;
         }
 
@@ -288,7 +294,21 @@ public final class JavaEmitter {
                         : a.written() == null ? "0" : expr(a.written()));
             }
             String call = "pseudo_" + c.function() + "(" + String.join(", ", args) + ");";
-            line(depth, c.target() != null ? c.target() + " = " + call : call);
+            List<String> targets = c.targets();
+            int arity = ReturnedTensor.arity(functions.get(c.function()));
+            if (targets.size() > 1 && arity > 1) { // A, W = f(...): the items of the array it returns
+                line(depth, "{");
+                line(depth + 1, "long[] tuple$ = " + call);
+                for (int i = 0; i < targets.size(); i++) {
+                    line(depth + 1, targets.get(i) + " = tuple$[" + i + "];");
+                }
+                line(depth, "}");
+            } else if (targets.size() == 1 && arity == 1) {
+                line(depth, targets.get(0) + " = " + call);
+            } else {
+                line(depth, call); // a value usage does not follow: 0
+                targets.forEach(t -> line(depth, t + " = 0;"));
+            }
             return null;
         }
 

@@ -233,14 +233,23 @@ public final class JuliaPrinter {
                         ? "len" + a.buffer() + ", peak" + a.buffer() : a.written() == null ? "nothing" : expr(a.written()));
             }
             String call = "pseudo_" + c.function() + "(" + args + ")";
-            boolean value = c.target() != null && ReturnedTensor.printsValue(functions.get(c.function()));
-            line(depth, value ? c.target() + " = " + call : call);
+            boolean value = !c.targets().isEmpty() && ReturnedTensor.printsValue(functions.get(c.function()));
+            line(depth, value ? String.join(", ", c.targets()) + " = " + call : call); // A, W = pseudo_f(...): a tuple
             return null;
         }
 
         public Void visitReturn(SizeStmt.Return s) {
-            String value = ReturnedTensor.printed(s, current);
-            line(depth, value == null ? "return" : "return " + value);
+            List<String> items = ReturnedTensor.printed(s, current);
+            int arity = ReturnedTensor.arity(current);
+            if (items == null && (arity == 1 || !ReturnedTensor.printsValue(current))) {
+                line(depth, "return");
+                return null;
+            }
+            List<String> shown = new ArrayList<>(); // a tuple: every return gives as many items, nothing for a non-tensor
+            for (int i = 0; i < arity; i++) {
+                shown.add(items == null || i >= items.size() || items.get(i) == null ? "nothing" : items.get(i));
+            }
+            line(depth, "return " + String.join(", ", shown));
             return null;
         }
 

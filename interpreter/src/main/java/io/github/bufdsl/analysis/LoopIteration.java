@@ -87,7 +87,7 @@ final class LoopIteration {
     private static io.github.bufdsl.diag.Pos assignedAt(List<SizeStmt> body, String name,
             io.github.bufdsl.diag.Pos otherwise) {
         for (SizeStmt s : body) {
-            if (name.equals(SizeStmts.target(s))) {
+            if (SizeStmts.targets(s).contains(name)) {
                 return s.pos();
             }
             for (List<SizeStmt> inner : SizeStmts.bodies(s)) {

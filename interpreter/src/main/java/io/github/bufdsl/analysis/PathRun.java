@@ -367,7 +367,11 @@ final class PathRun {
         }
 
         public Boolean visitReturn(SizeStmt.Return s) {
-            throw new Returned(s.value() != null && lookup(s.value()) instanceof TensorRec t ? t : null);
+            List<TensorRec> values = new ArrayList<>(); // the tensors returned, a tuple's item by item
+            for (String v : s.values()) {
+                values.add(v != null && lookup(v) instanceof TensorRec t ? t : null);
+            }
+            throw new Returned(values);
         }
 
         public Boolean visitBreak(SizeStmt.Break s) {

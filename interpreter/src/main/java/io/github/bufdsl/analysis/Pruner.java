@@ -39,10 +39,7 @@ final class Pruner {
 
     private static void targets(List<SizeStmt> body, Set<String> opaque, Set<String> known) {
         for (SizeStmt s : body) {
-            String t = SizeStmts.target(s);
-            if (t != null) {
-                (s instanceof SizeStmt.Opaque ? opaque : known).add(t);
-            }
+            (s instanceof SizeStmt.Opaque ? opaque : known).addAll(SizeStmts.targets(s));
             if (s instanceof SizeStmt.For f) {
                 known.add(f.var());
             }
@@ -195,9 +192,7 @@ final class Pruner {
         }
 
         public Void visitCall(SizeStmt.Call c) {
-            if (c.target() != null) {
-                live.remove(c.target());
-            }
+            c.targets().forEach(live::remove);
             for (SizeStmt.Arg a : c.args()) {
                 if (a.written() != null) {
                     vars(a.written(), live);

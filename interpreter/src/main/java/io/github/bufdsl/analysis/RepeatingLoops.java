@@ -66,10 +66,7 @@ final class RepeatingLoops {
             if (!reads.isEmpty()) {
                 return false; // carried from one iteration to the next
             }
-            String target = SizeStmts.target(s);
-            if (target != null) {
-                defined.add(target);
-            }
+            defined.addAll(SizeStmts.targets(s));
         }
         return true;
     }
@@ -81,10 +78,7 @@ final class RepeatingLoops {
 
     private static void assigned(List<SizeStmt> body, Set<String> into) {
         for (SizeStmt s : body) {
-            String t = SizeStmts.target(s);
-            if (t != null) {
-                into.add(t);
-            }
+            into.addAll(SizeStmts.targets(s));
             if (s instanceof SizeStmt.For f) {
                 into.add(f.var());
             }

@@ -20,11 +20,13 @@ final class ReturnedTensor {
     }
 
     /**
-     * The alloc! {@code target = f(args...)} amounts to, in the caller's names: f returns the same
-     * name at every {@code return}, allocated once, in f's body itself (not in a branch or loop), with
-     * sizes of parameters f does not reassign; null otherwise.
+     * The alloc! {@code target = f(args...)} amounts to, in the caller's names ({@code target} the
+     * {@code index}-th of {@code count} targets: {@code A, W = f(args...)} takes the items of the
+     * tuple f returns): f returns the same name there at every {@code return}, allocated once, in f's
+     * body itself (not in a branch or loop), with sizes of parameters f does not reassign; null otherwise.
      */
-    static SizeStmt.Alloc of(SizingFunction.PseudoFunction f, List<SizeStmt.Arg> args, Pos pos, String target) {
+    static SizeStmt.Alloc of(SizingFunction.PseudoFunction f, List<SizeStmt.Arg> args, Pos pos, String target,
+            int index, int count) {
         if (f == null) {
             return null;
         }
@@ -32,10 +34,12 @@ final class ReturnedTensor {
         boolean[] other = {false};
         SizeStmts.any(f.body(), s -> {
             if (s instanceof SizeStmt.Return r) {
-                if (r.value() == null) {
+                // a single value for one target, a tuple of at least as many items for several (as Julia takes them)
+                boolean fits = count == 1 ? r.values().size() == 1 : r.values().size() >= count;
+                if (!fits || r.values().get(index) == null) {
                     other[0] = true;
                 } else {
-                    returned.add(r.value());
+                    returned.add(r.values().get(index));
                 }
             }
             return false;
@@ -46,7 +50,7 @@ final class ReturnedTensor {
         String name = returned.iterator().next();
         List<SizeStmt> assigning = new ArrayList<>();
         SizeStmts.any(f.body(), s -> {
-            if (name.equals(SizeStmts.target(s)) || s instanceof SizeStmt.For loop && loop.var().equals(name)) {
+            if (SizeStmts.targets(s).contains(name) || s instanceof SizeStmt.For loop && loop.var().equals(name)) {
                 assigning.add(s);
             }
             return false;
@@ -83,16 +87,44 @@ final class ReturnedTensor {
     }
 
     /**
-     * The name a printed {@code return} of {@code f} gives back: the tensor it returns when f
-     * allocates it (its length, in the printed function), else null (a plain {@code return}).
+     * What a printed {@code return} of {@code f} gives back, item by item for a tuple: the tensor
+     * returned when f allocates it (its length, in the printed function), else null for that item;
+     * null as a whole when no item is such a tensor (a plain {@code return}).
      */
-    static String printed(SizeStmt.Return r, SizingFunction.PseudoFunction f) {
-        return f != null && r.value() != null && SizeStmts.any(f.body(), s -> s instanceof SizeStmt.Alloc a
-                && r.value().equals(a.target()) && a.buffer() != null) ? r.value() : null;
+    static List<String> printed(SizeStmt.Return r, SizingFunction.PseudoFunction f) {
+        if (f == null) {
+            return null;
+        }
+        List<String> items = new ArrayList<>();
+        boolean any = false;
+        for (String v : r.values()) {
+            boolean allocated = v != null && SizeStmts.any(f.body(), s -> s instanceof SizeStmt.Alloc a
+                    && v.equals(a.target()) && a.buffer() != null);
+            items.add(allocated ? v : null);
+            any |= allocated;
+        }
+        return any ? items : null;
     }
 
     /** Whether a printed call of {@code f} gives back a tensor's length (see {@link #printed}). */
     static boolean printsValue(SizingFunction.PseudoFunction f) {
         return f != null && SizeStmts.any(f.body(), s -> s instanceof SizeStmt.Return r && printed(r, f) != null);
+    }
+
+    /**
+     * How many values a printed call of {@code f} gives back: the most items a {@code return} of it
+     * has (1 for a single value; a tuple's length), for the printed calls and returns to agree.
+     */
+    static int arity(SizingFunction.PseudoFunction f) {
+        int[] most = {1};
+        if (f != null) {
+            SizeStmts.any(f.body(), s -> {
+                if (s instanceof SizeStmt.Return r) {
+                    most[0] = Math.max(most[0], r.values().size());
+                }
+                return false;
+            });
+        }
+        return most[0];
     }
 }

@@ -29,17 +29,20 @@ final class Signals {
         }
     }
 
-    /** A {@code return} leaving a user function, with the tensor it returns (null for any other value). */
+    /**
+     * A {@code return} leaving a user function, with what it returns: one entry for a single value,
+     * one per item of a tuple, each the tensor returned (null for any other value); empty for none.
+     */
     static final class Returned extends RuntimeException {
-        final TensorRec value;
+        final java.util.List<TensorRec> values;
 
         Returned() {
-            this(null);
+            this(java.util.List.of());
         }
 
-        Returned(TensorRec value) {
+        Returned(java.util.List<TensorRec> values) {
             super(null, null, false, false);
-            this.value = value;
+            this.values = values;
         }
     }
 

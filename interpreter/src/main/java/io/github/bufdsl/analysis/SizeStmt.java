@@ -189,10 +189,11 @@ public sealed interface SizeStmt {
 
     /**
      * A call of a user function that takes a buffer: {@code pseudo_f(lenbuf, peakbuf, args...)};
-     * {@code target} (null when none) is assigned what it returns: the tensor its {@code return}
-     * names, with its buffer and dimensions as the call's path has them, else a value usage cannot know.
+     * {@code targets} (empty when none; several for {@code A, W = f(...)}) are assigned what it
+     * returns: the tensor its {@code return} names (the tensors of a tuple, one per target), with
+     * its buffer and dimensions as the call's path has them, else a value usage cannot know.
      */
-    record Call(Pos pos, String function, List<Arg> args, String target) implements SizeStmt {
+    record Call(Pos pos, String function, List<Arg> args, List<String> targets) implements SizeStmt {
         public <R> R accept(Visitor<R> v) {
             return v.visitCall(this);
         }
@@ -212,8 +213,12 @@ public sealed interface SizeStmt {
         }
     }
 
-    /** {@code return} inside a user function; {@code value} is the name it returns (null for anything else). */
-    record Return(Pos pos, String value) implements SizeStmt {
+    /**
+     * {@code return} inside a user function; {@code values}: what it returns, one entry for a single
+     * value and one per item for a tuple ({@code return A, W}), each the name returned (null for
+     * anything else); empty for a plain {@code return}.
+     */
+    record Return(Pos pos, List<String> values) implements SizeStmt {
         public <R> R accept(Visitor<R> v) {
             return v.visitReturn(this);
         }

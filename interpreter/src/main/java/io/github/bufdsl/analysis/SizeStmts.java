@@ -223,8 +223,8 @@ final class SizeStmts {
                 out.add(new SizeStmt.Opaque(l.pos(), l.name(), false));
             } else if (s instanceof SizeStmt.For f) {
                 out.add(new SizeStmt.Opaque(f.pos(), f.var(), false, false, true));
-            } else if (s instanceof SizeStmt.Call c && c.target() != null) {
-                out.add(new SizeStmt.Opaque(c.pos(), c.target(), false));
+            } else if (s instanceof SizeStmt.Call c) {
+                c.targets().forEach(t -> out.add(new SizeStmt.Opaque(c.pos(), t, false)));
             }
             for (List<SizeStmt> inner : bodies(s)) {
                 unknowable(inner, out);
@@ -262,11 +262,13 @@ final class SizeStmts {
                         || !mayLeaveLoop && (s instanceof SizeStmt.Break || s instanceof SizeStmt.Continue)));
     }
 
-    /** The name a statement assigns unconditionally, or null. */
-    static String target(SizeStmt s) {
-        return s.accept(TARGET);
+    /** The names a statement assigns unconditionally (several for {@code A, W = f(...)}), or none. */
+    static List<String> targets(SizeStmt s) {
+        String one = s.accept(TARGET);
+        return s instanceof SizeStmt.Call c ? c.targets() : one == null ? List.of() : List.of(one);
     }
 
+    /** The one name a statement assigns, for all but a call (whose names {@link #targets} gives). */
     private static final SizeStmt.Visitor<String> TARGET = new SizeStmt.Visitor<>() {
         public String visitAlloc(SizeStmt.Alloc s) {
             return s.target();
@@ -329,7 +331,7 @@ final class SizeStmts {
         }
 
         public String visitCall(SizeStmt.Call s) {
-            return s.target();
+            return null; // its targets, a list
         }
 
         public String visitReturn(SizeStmt.Return s) {

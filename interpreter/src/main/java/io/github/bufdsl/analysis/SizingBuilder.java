@@ -76,8 +76,8 @@ final class SizingBuilder {
                 for (SizeStmt x : one) {
                     if (assignsOnly(x)) {
                         out.add(x);
-                    } else if (x instanceof SizeStmt.Call c && c.target() != null) {
-                        out.add(new SizeStmt.Opaque(c.pos(), c.target()));
+                    } else if (x instanceof SizeStmt.Call c) {
+                        c.targets().forEach(t -> out.add(new SizeStmt.Opaque(c.pos(), t)));
                     } else if (x instanceof SizeStmt.Alloc a && a.target() != null && a.define() == null) {
                         out.add(new SizeStmt.Before(a.pos(), a.target(), a.buffer(), a.dims()));
                     }
@@ -280,13 +280,13 @@ final class SizingBuilder {
             if (r.value() instanceof Expr.Call c && !userFunctions.containsKey(c.calleeName())
                     && call(RETURNED, c, out)) {
                 // return alloc!(buf, n), return drop!(buf, A): the call as in RETURNED = ...; return RETURNED
-                out.add(new SizeStmt.Return(r.pos(), RETURNED));
+                out.add(new SizeStmt.Return(r.pos(), List.of(RETURNED)));
                 return null;
             }
             if (r.value() instanceof Expr.Index ix
                     && SliceViews.translate(ix, RETURNED, r.pos(), allocations, shapes, out)) {
                 // return A[2:end, :]: the slice as in RETURNED = A[2:end, :]; return RETURNED
-                out.add(new SizeStmt.Return(r.pos(), RETURNED));
+                out.add(new SizeStmt.Return(r.pos(), List.of(RETURNED)));
                 return null;
             }
             if (r.value() != null) {
@@ -295,7 +295,12 @@ final class SizingBuilder {
                 names(r.value(), names);
                 use(r.pos(), names, out);
             }
-            out.add(new SizeStmt.Return(r.pos(), r.value() instanceof Expr.Name n ? n.name() : null));
+            // return A, W: a tuple, item by item
+            List<Expr> items = r.value() == null ? List.of()
+                    : r.value() instanceof Expr.Tuple t ? t.items() : List.of(r.value());
+            List<String> values = new ArrayList<>();
+            items.forEach(x -> values.add(x instanceof Expr.Name n ? n.name() : null));
+            out.add(new SizeStmt.Return(r.pos(), values));
             return null;
         }
 
@@ -405,7 +410,15 @@ final class SizingBuilder {
                     a.op(), TernarySplit.replace(a.value(), tern, tern.ifFalse()))), out);
             return;
         }
-        calls.nested(a.value(), a.targets().size() == 1 && a.targets().get(0) instanceof Expr.Name, out);
+        boolean names = a.targets().stream().allMatch(t -> t instanceof Expr.Name);
+        // A, W = f(buf, n): the call of a user function sized where it is called, its tuple's items the targets
+        boolean tupleCall = a.targets().size() > 1 && names && a.op() == AssignOp.SET
+                && a.value() instanceof Expr.Call tc && calls.sized(tc);
+        calls.nested(a.value(), a.targets().size() == 1 && names || tupleCall, out);
+        if (tupleCall) {
+            calls.call(a.targets().stream().map(t -> ((Expr.Name) t).name()).toList(), (Expr.Call) a.value(), out);
+            return;
+        }
         Set<String> used = new LinkedHashSet<>();
         names(a.value(), used);
         for (Expr t : a.targets()) {
@@ -487,7 +500,7 @@ final class SizingBuilder {
     private boolean call(String target, Expr.Call c, List<SizeStmt> out) {
         String fn = c.calleeName();
         if (calls.sized(c)) {
-            calls.call(target, c, out);
+            calls.call(target == null ? List.of() : List.of(target), c, out);
             return true;
         }
         return BufferCalls.translate(target, c, buffers, allocations, shapes, out);

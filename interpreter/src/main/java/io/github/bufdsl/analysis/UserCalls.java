@@ -35,7 +35,7 @@ final class UserCalls {
         new StmtWalker(c -> {
             String fn = c.calleeName();
             if ((c != e || !skipTop) && sized(c)) {
-                call(null, c, out);
+                call(List.of(), c, out);
             }
         }).expr(e);
     }
@@ -64,8 +64,11 @@ final class UserCalls {
         return c.args().stream().anyMatch(a -> a instanceof Expr.Name n && b.buffers.contains(n.name()));
     }
 
-    /** {@code f(buf, n)} becomes {@code pseudo_f(lenbuf, peakbuf, n)}, f's body translated once. */
-    void call(String target, Expr.Call c, List<SizeStmt> out) {
+    /**
+     * {@code f(buf, n)} becomes {@code pseudo_f(lenbuf, peakbuf, n)}, f's body translated once;
+     * {@code targets} are assigned what it returns ({@code A, W = f(buf, n)}: a tuple's items).
+     */
+    void call(List<String> targets, Expr.Call c, List<SizeStmt> out) {
         String fn = c.calleeName();
         Stmt.Function f = b.userFunctions.get(fn);
         List<SizeStmt.Arg> args = new ArrayList<>();
@@ -91,8 +94,8 @@ final class UserCalls {
         SizingFunction.PseudoFunction existing = b.pseudo.get(fn);
         if (existing == null && b.inProgress.contains(fn)) {
             // a recursive call: sized by evaluating the calls, which needs the arguments' values
-            out.add(new SizeStmt.Call(c.pos(), fn, args, target));
-            b.allocations.remove(target);
+            out.add(new SizeStmt.Call(c.pos(), fn, args, targets));
+            targets.forEach(b.allocations::remove);
             return;
         }
         if (existing == null) {
@@ -117,13 +120,14 @@ final class UserCalls {
             throw SizeExprs.unsupported(c.pos(), "usage sizes " + fn + " for one arrangement of buffer arguments;"
                     + " here they are passed in other places than at its first call");
         }
-        out.add(new SizeStmt.Call(c.pos(), fn, args, target));
-        if (target != null) {
-            SizeStmt.Alloc returned = ReturnedTensor.of(b.pseudo.get(fn), args, c.pos(), target);
+        out.add(new SizeStmt.Call(c.pos(), fn, args, targets));
+        for (int i = 0; i < targets.size(); i++) {
+            SizeStmt.Alloc returned = ReturnedTensor.of(b.pseudo.get(fn), args, c.pos(), targets.get(i), i,
+                    targets.size());
             if (returned != null) {
-                b.allocations.put(target, returned);
+                b.allocations.put(targets.get(i), returned);
             } else {
-                b.allocations.remove(target);
+                b.allocations.remove(targets.get(i));
             }
         }
     }
