@@ -1,0 +1,159 @@
+package io.github.bufdsl.analysis;
+
+import static io.github.bufdsl.analysis.TensorShapesTest.agrees;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.bufdsl.api.BufScript;
+import io.github.bufdsl.api.ScriptException;
+import io.github.bufdsl.api.Usage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A function that returns several tensors ({@code return A, W}, called as {@code A, W = f(...)}):
+ * usage carries each out of the call with its buffer and dimensions, as it does one returned tensor.
+ */
+class TupleReturnTest {
+    private static final String SWEEP = """
+            envbuf = Buffer(0)
+            sites = Buffer(0)
+            function make_site(sites, chi, d)
+                A = alloc!(sites, chi, d, chi)
+                W = alloc!(sites, d, d)
+                rand!(A)
+                fill!(W, 0.0)
+                return A, W
+            end
+            @print_buffer_usage envbuf sites begin
+                chi = big ? 16 : 4
+                L = alloc!(envbuf, chi, chi)
+                fill!(L, 1.0)
+                for s in 1:nsites
+                    A, W = make_site(sites, chi, 2)
+                    @tensoropt Lnew[b, bp] := L[a, ap] * A[a, s1, b] * W[s1, s2] * A[ap, s2, bp]
+                    L .= Lnew ./ sum(Lnew)
+                    drop!(envbuf, Lnew)
+                    drop!(sites, W, A)
+                end
+            end
+            """;
+
+    @Test
+    void eachTensorOfTheTupleKeepsItsBufferAndDimensions() throws ScriptException {
+        // usage refused: "usage cannot size Lnew ...: it needs the buffer and dimensions of A, assigned
+        // at line 16 from a value known only when running"; run takes 512, 516 and a workspace of 2560
+        BufScript script = BufScript.fromString("sweep.buf", SWEEP);
+        for (boolean big : new boolean[] {true, false}) {
+            Map<String, Object> vars = Map.of("big", big, "nsites", 3L);
+            Usage u = script.usage(vars);
+            var r = script.run(vars, new PrintStream(ByteArrayOutputStream.nullOutputStream()), 1L);
+            for (var b : r.buffersCreated()) {
+                assertEquals(b.highWater(), u.buffer(b.name()).peak(), b.name() + " big=" + big);
+            }
+            assertEquals(r.workspaceHighWater(), u.workspace(), "big=" + big);
+        }
+        Usage big = script.usage(Map.of("big", true, "nsites", 4L));
+        assertEquals(512L, big.buffer("envbuf").peak());
+        assertEquals(516L, big.buffer("sites").peak());
+        assertEquals(2560L, big.workspace());
+    }
+
+    @Test
+    void thePrintedFunctionReturnsTheTupleAndStatesTheDefinesSizes() throws ScriptException {
+        String printed = BufScript.fromString("sweep.buf", SWEEP).usage(Map.of()).blocks().get(0).sizingFunction();
+        assertTrue(printed.contains("    return A, W\n"), printed);
+        assertTrue(printed.contains("A, W = pseudo_make_site(lensites, peaksites, chi, 2)"), printed);
+        assertTrue(printed.contains("Lnew = pseudo_alloc!(lenenvbuf, peakenvbuf, chi * chi)"), printed);
+        // the printed function as a script, and as Java (EmitTest compiles every example's), give usage's peaks
+        String buf = BufScript.fromString("sweep.buf", SWEEP).emit("buf", Map.of());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BufScript.fromString("sizes.buf", buf).run(Map.of("big", true, "nsites", 2L),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertEquals("(512, 516)\n", out.toString(StandardCharsets.UTF_8));
+        String java = BufScript.fromString("sweep.buf", SWEEP).emit("java", Map.of());
+        assertTrue(java.contains("private static long[] pseudo_make_site("), java);
+        assertTrue(java.contains("return new long[] {A, W};"), java);
+    }
+
+    @Test
+    void theTargetsTakeTheItemsInOrderWhateverTheirNames() throws ScriptException {
+        // V is the function's Y (n × 3), B its X (n × n): a := from V is n × 3 wide
+        agrees("""
+                function two(buf, n)
+                    X = alloc!(buf, n, n)
+                    Y = alloc!(buf, n, 3)
+                    rand!(X); rand!(Y)
+                    return X, Y
+                end
+                buf = Buffer(0)
+                B, V = two(buf, 5)
+                @tensor Z[k, i] := V[i, k]
+                @tensor P[i, k] := B[i, j] * V[j, k]
+                drop!(buf, P, Z)
+                drop!(buf, V, B)
+                for m in 1:3
+                    C, D = two(buf, m + 1)
+                    @tensor Q[i, k] := C[i, j] * D[j, k]
+                    drop!(buf, Q, D, C)
+                end
+                """);
+        String printed = BufScript.fromString("t.buf", """
+                function two(buf, n)
+                    X = alloc!(buf, n, n)
+                    Y = alloc!(buf, n, 3)
+                    return X, Y
+                end
+                buf = Buffer(0)
+                B, V = two(buf, k)
+                @tensor Z[k2, i] := V[i, k2]
+                drop!(buf, Z, V, B)
+                """).usage(Map.of("k", 2L)).blocks().get(0).sizingFunction();
+        assertTrue(printed.contains("Z = pseudo_alloc!(lenbuf, peakbuf, 3 * k)"), printed);
+    }
+
+    @Test
+    void aMixedTupleCarriesItsTensorAndLeavesItsNumberUnknown() throws ScriptException {
+        String mixed = """
+                function site(buf, n)
+                    A = alloc!(buf, n, 2)
+                    rand!(A)
+                    m = 2 * n
+                    return A, m
+                end
+                buf = Buffer(0)
+                A, m = site(buf, 3)
+                @tensor T[j, i] := A[i, j]
+                drop!(buf, T, A)
+                """;
+        agrees(mixed);
+        assertEquals(12L, BufScript.fromString("m.buf", mixed).usage(Map.of()).buffer("buf").peak());
+        String printed = BufScript.fromString("m.buf", mixed).usage(Map.of()).blocks().get(0).sizingFunction();
+        assertTrue(printed.contains("return A, nothing"), printed);
+        // a size read from the number is known only when running (as a single returned number is)
+        ScriptException e = assertThrows(ScriptException.class, () -> BufScript.fromString("m.buf",
+                mixed + "B = alloc!(buf, m)\n").usage(Map.of()));
+        assertTrue(e.getMessage().contains("m, whose value usage cannot know before running"), e.getMessage());
+    }
+
+    @Test
+    void aDropOfTheTupleInAnotherOrderIsCheckedAsRunChecksIt() throws ScriptException {
+        // W is allocated last: dropping A first is the stack error run reports, found before running
+        ScriptException e = assertThrows(ScriptException.class, () -> BufScript.fromString("d.buf", """
+                function make(buf, n)
+                    A = alloc!(buf, n, n)
+                    W = alloc!(buf, 2)
+                    return A, W
+                end
+                buf = Buffer(0)
+                A, W = make(buf, 3)
+                drop!(buf, A)
+                drop!(buf, W)
+                """).usage(Map.of()));
+        assertTrue(e.getMessage().contains("A is not the last tensor allocated in buf; W is"), e.getMessage());
+    }
+}
