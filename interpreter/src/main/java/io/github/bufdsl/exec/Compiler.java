@@ -337,7 +337,7 @@ final class Compiler extends ExprCompiler {
                     throw new ScriptError(ix.pos(), "cannot store " + Arith.describe(v) + " in a tensor element");
                 }
                 Tensor tensor = t.tensor();
-                int[] idx = interp.indices(ix, interp.indexValues(ix, indices, c), tensor);
+                int[] idx = Indexing.indices(ix, Indexing.indexValues(ix, indices, c), tensor);
                 double x = TensorElements.stored(tensor, v);
                 if (idx.length == 1 && tensor.rank() != 1) {
                     tensor.setLinear(idx[0], x);
@@ -431,7 +431,7 @@ final class Compiler extends ExprCompiler {
         } finally {
             scope = outer;
         }
-        return c -> interp.threadedLoop(c, s, iterable.eval(c), body, var, code);
+        return c -> interp.threaded.threadedLoop(c, s, iterable.eval(c), body, var, code);
     }
 
     private Code bufferScope(Stmt.BufferScope s) {
@@ -443,7 +443,7 @@ final class Compiler extends ExprCompiler {
             reads.add(peek(b.name()));
         }
         Code body = block(s.body());
-        return c -> interp.bufferScope(c, s, lengths, stores, reads, body);
+        return c -> interp.threaded.bufferScope(c, s, lengths, stores, reads, body);
     }
 
     /** Reads a variable of the current scope without failing when it has no value (null then). */

@@ -178,7 +178,7 @@ abstract class ExprCompiler {    /** A compiled expression. */
         if (e instanceof Expr.Index ix) {
             Eval target = expr(ix.target());
             Eval[] indices = exprs(ix.indices());
-            return c -> interp.index(ix, target.eval(c), indices, c);
+            return c -> Indexing.index(ix, target.eval(c), indices, c);
         }
         if (e instanceof Expr.Range r) {
             Eval start = expr(r.start());
