@@ -48,7 +48,9 @@ final class FunctionCalls {
             } else {
                 Object v = run.valueOrUnknowable(a.value(), c.pos());
                 // a range: not followed in the function, whose printed slices take a variable for an integer
-                frame.put(f.params().get(i), v instanceof Symbolic.Range ? new Opaque(c.pos()) : v);
+                frame.put(f.params().get(i), v instanceof Symbolic.Range ? new Opaque(c.pos(), false, false,
+                        "the range " + v + " passed to " + c.function() + ", which usage does not follow in a function")
+                        : v);
             }
         }
         Map<String, Object> savedLocals = run.locals;

@@ -122,7 +122,8 @@ final class ScalarEval {
             }
             if (x instanceof Opaque o) {
                 throw run.unknowable("a size or condition depends on " + v.name() + ", whose value usage cannot know"
-                        + " before running (it is assigned at line " + o.pos().line() + ")");
+                        + " before running (it is assigned at line " + o.pos().line() + (o.why() == null ? ""
+                        : " from " + o.why()) + ")");
             }
             if (x instanceof TensorRec) {
                 throw run.impossible(v.name() + " is a tensor, not a number");

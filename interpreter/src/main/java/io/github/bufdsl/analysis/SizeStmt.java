@@ -207,9 +207,10 @@ public sealed interface SizeStmt {
     record Arg(String buffer, SizeExpr value) {
         static final String VIEW = "#argument ";
 
-        /** The value as the printers write it: null for a slice (nothing the printed function sizes by). */
+        /** The value as the printers write it: null for a slice or a range (nothing the printed function sizes by). */
         SizeExpr written() {
-            return value instanceof SizeExpr.Var v && v.name().startsWith(VIEW) ? null : value;
+            return value instanceof SizeExpr.Var v && v.name().startsWith(VIEW) || value instanceof SizeExpr.Range ? null
+                    : value;
         }
     }
 

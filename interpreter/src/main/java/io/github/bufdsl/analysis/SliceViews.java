@@ -182,7 +182,7 @@ final class SliceViews {
                 }
             }
         } catch (PathRun.Unknowable u) {
-            return new Opaque(s.pos(), true, elsewhere);
+            return new Opaque(s.pos(), true, elsewhere, u.getMessage());
         } catch (NoLength n) {
             return new Opaque(s.pos(), true, elsewhere, n.getMessage());
         }

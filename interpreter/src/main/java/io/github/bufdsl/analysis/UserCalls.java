@@ -86,7 +86,7 @@ final class UserCalls {
                 SizeExprs.names(a, names);
             } else {
                 args.add(new SizeStmt.Arg(null, a instanceof Expr.Name n ? new SizeExpr.Var(n.name())
-                        : SizeExprs.tryExpr(a)));
+                        : a instanceof Expr.Range r ? SizeExprs.tryRange(r) : SizeExprs.tryExpr(a)));
                 SizeExprs.names(a, names);
             }
         }

@@ -223,4 +223,23 @@ class SliceRangesTest {
                 """)).get(0);
         assertTrue(JavaEmitter.emit(f, "S").contains("pseudo_g(lenbuf, peakbuf, 0);"), JavaEmitter.emit(f, "S"));
     }
+
+    @Test
+    void aRangePassedToAFunctionIsRefusedThereWithTheReason() {
+        // the printed pseudo_ function would take the parameter for an integer: not followed, said so
+        io.github.bufdsl.api.ScriptException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.github.bufdsl.api.ScriptException.class, () -> BufScript.fromString("g.buf", """
+                        buf = Buffer(0)
+                        function g(buf, A, r)
+                            V = A[r, :]
+                            @tensor S[j, k] := V[k, j]
+                            return S
+                        end
+                        A = alloc!(buf, 4, 3)
+                        S = g(buf, A, 1:2)
+                        """).usage(Map.of()));
+        assertTrue(e.formatted().contains("g.buf:4:5: error: usage cannot size S") && e.formatted().contains(
+                "(it is assigned at line 8 from the range 1:2 passed to g, which usage does not follow in a function)"),
+                e.formatted());
+    }
 }
