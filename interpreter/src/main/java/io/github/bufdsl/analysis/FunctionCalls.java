@@ -85,7 +85,7 @@ final class FunctionCalls {
         boolean fits = targets.size() == 1 ? returned.size() == 1 : returned.size() >= targets.size();
         for (int i = 0; i < returned.size(); i++) {
             TensorRec t = returned.get(i);
-            if (t != null && t.name.equals(SizingBuilder.RETURNED)) { // return alloc!(...): named as run names it
+            if (t != null && ReturnStatements.made(t.name)) { // return alloc!(...): named as run names it
                 t.name = fits && i < targets.size() ? targets.get(i) : "a tensor";
             }
         }

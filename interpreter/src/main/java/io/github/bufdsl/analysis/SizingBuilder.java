@@ -45,7 +45,7 @@ final class SizingBuilder {
      */
     private boolean leaves;
     /** Calls of user functions, sized where they are called. */
-    private final UserCalls calls = new UserCalls(this);
+    final UserCalls calls = new UserCalls(this);
 
     SizingBuilder(Set<String> buffers, Map<String, Stmt.Function> userFunctions,
             Map<String, SizingFunction.PseudoFunction> pseudo, Set<String> inProgress) {
@@ -274,33 +274,9 @@ final class SizingBuilder {
         }
 
         public Void visitReturn(Stmt.Return r) {
-            if (inProgress.isEmpty()) {
-                return null; // a return at the top level ends nothing being sized
+            if (!inProgress.isEmpty()) { // a return at the top level ends nothing being sized
+                ReturnStatements.translate(SizingBuilder.this, r, out);
             }
-            if (r.value() instanceof Expr.Call c && !userFunctions.containsKey(c.calleeName())
-                    && call(RETURNED, c, out)) {
-                // return alloc!(buf, n), return drop!(buf, A): the call as in RETURNED = ...; return RETURNED
-                out.add(new SizeStmt.Return(r.pos(), List.of(RETURNED)));
-                return null;
-            }
-            if (r.value() instanceof Expr.Index ix
-                    && SliceViews.translate(ix, RETURNED, r.pos(), allocations, shapes, out)) {
-                // return A[2:end, :]: the slice as in RETURNED = A[2:end, :]; return RETURNED
-                out.add(new SizeStmt.Return(r.pos(), List.of(RETURNED)));
-                return null;
-            }
-            if (r.value() != null) {
-                calls.nested(r.value(), false, out);
-                Set<String> names = new LinkedHashSet<>();
-                names(r.value(), names);
-                use(r.pos(), names, out);
-            }
-            // return A, W: a tuple, item by item
-            List<Expr> items = r.value() == null ? List.of()
-                    : r.value() instanceof Expr.Tuple t ? t.items() : List.of(r.value());
-            List<String> values = new ArrayList<>();
-            items.forEach(x -> values.add(x instanceof Expr.Name n ? n.name() : null));
-            out.add(new SizeStmt.Return(r.pos(), values));
             return null;
         }
 
@@ -497,7 +473,7 @@ final class SizingBuilder {
     }
 
     /** Translates a call on a named buffer; true if it was one. */
-    private boolean call(String target, Expr.Call c, List<SizeStmt> out) {
+    boolean call(String target, Expr.Call c, List<SizeStmt> out) {
         String fn = c.calleeName();
         if (calls.sized(c)) {
             calls.call(target == null ? List.of() : List.of(target), c, out);
@@ -505,7 +481,4 @@ final class SizingBuilder {
         }
         return BufferCalls.translate(target, c, buffers, allocations, shapes, out);
     }
-
-    /** The name the printed sizing function gives a value returned straight from a builtin's call. */
-    static final String RETURNED = "returned";
 }

@@ -156,4 +156,28 @@ class TupleReturnTest {
                 """).usage(Map.of()));
         assertTrue(e.getMessage().contains("A is not the last tensor allocated in buf; W is"), e.getMessage());
     }
+
+    @Test
+    void itemsThatAllocateOrSliceAreCarriedOutToo() throws ScriptException {
+        // usage refused the := from A ("assigned at line 7 from a value known only when running")
+        String text = """
+                function mk(buf, n)
+                    W = alloc!(buf, 2, n + 1)
+                    rand!(W)
+                    return alloc!(buf, n, n), W[:, 2:end], alloc!(buf, 4)
+                end
+                buf = Buffer(0)
+                A, V, E = mk(buf, 3)
+                rand!(A)
+                @tensor Z[j, i] := A[i, j]
+                @tensor Y[k, i] := A[i, j] * V[k, j]
+                drop!(buf, Y, Z, E, A)
+                """;
+        agrees(text);
+        String printed = BufScript.fromString("i.buf", text).usage(Map.of()).blocks().get(0).sizingFunction();
+        assertTrue(printed.contains("returned = pseudo_alloc!(lenbuf, peakbuf, n * n)"), printed);
+        assertTrue(printed.contains("returned_3 = pseudo_alloc!(lenbuf, peakbuf, 4)"), printed);
+        assertTrue(printed.contains("A, V, E = pseudo_mk(lenbuf, peakbuf, 3)"), printed);
+        assertTrue(printed.contains("Z = pseudo_alloc!(lenbuf, peakbuf, 3 * 3)"), printed);
+    }
 }

@@ -1,0 +1,49 @@
+package io.github.bufdsl.analysis;
+
+import io.github.bufdsl.ast.Expr;
+import io.github.bufdsl.ast.Stmt;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A {@code return} in a user function, as the sizing function has it: what it returns item by item
+ * (one item, or a tuple's: {@code return A, W}). An item that allocates or slices ({@code return
+ * alloc!(buf, n), W}, {@code return A[2:end, :]}) is made first under a name of its own, as in
+ * {@code returned = alloc!(buf, n); return returned, W}, so that paths carry it out of the call.
+ */
+final class ReturnStatements {
+    /** The name the printed sizing function gives a value returned straight from a builtin's call (the first item). */
+    static final String RETURNED = "returned";
+
+    private ReturnStatements() {
+    }
+
+    static void translate(SizingBuilder b, Stmt.Return r, List<SizeStmt> out) {
+        List<Expr> items = r.value() == null ? List.of()
+                : r.value() instanceof Expr.Tuple t ? t.items() : List.of(r.value());
+        List<String> values = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>();
+        for (int i = 0; i < items.size(); i++) {
+            Expr x = items.get(i);
+            String name = i == 0 ? RETURNED : RETURNED + "_" + (i + 1);
+            if (x instanceof Expr.Call c && !b.userFunctions.containsKey(c.calleeName()) && b.call(name, c, out)
+                    || x instanceof Expr.Index ix
+                            && SliceViews.translate(ix, name, r.pos(), b.allocations, b.shapes, out)) {
+                values.add(name); // return alloc!(buf, n), return A[2:end, :]: as in returned = ...; return returned
+            } else {
+                b.calls.nested(x, false, out);
+                SizeExprs.names(x, names);
+                values.add(x instanceof Expr.Name n ? n.name() : null);
+            }
+        }
+        SizingBuilder.use(r.pos(), names, out);
+        out.add(new SizeStmt.Return(r.pos(), values));
+    }
+
+    /** Whether a tensor has the name an item of a {@code return} is made under (run names it by its caller's target). */
+    static boolean made(String name) {
+        return name.equals(RETURNED) || name.matches(RETURNED + "_\\d+");
+    }
+}
