@@ -14,16 +14,13 @@ import io.github.bufdsl.diag.Pos;
 import io.github.bufdsl.diag.Severity;
 import io.github.bufdsl.diag.Source;
 import io.github.bufdsl.exec.Interpreter;
-import io.github.bufdsl.exec.NumType;
 import io.github.bufdsl.exec.Value;
 import io.github.bufdsl.parse.Parser;
 import io.github.bufdsl.resolve.Resolution;
 import io.github.bufdsl.resolve.Resolver;
-import io.github.bufdsl.resolve.Suggestions;
 import io.github.bufdsl.runtime.Buffer;
 import io.github.bufdsl.runtime.MatrixBackend;
 import io.github.bufdsl.runtime.Tensor;
-import io.github.bufdsl.types.Type;
 import io.github.bufdsl.types.TypeChecker;
 import io.github.bufdsl.types.TypeInfo;
 import java.io.IOException;
@@ -57,6 +54,8 @@ import java.util.Set;
 public final class BufScript {
     private final Source source;
     private final Resolution resolution;
+    /** The values callers give the free variables, checked against them. */
+    private final Bindings vars;
     private final Map<Stmt.PrintBufferUsage, SizingFunction> blocks;
     private final long maxSizingSteps;
     private final MatrixBackend.Factory backend;
@@ -74,6 +73,7 @@ public final class BufScript {
             double sizingSeconds) {
         this.source = other.source;
         this.resolution = other.resolution;
+        this.vars = other.vars;
         this.blocks = other.blocks;
         this.types = other.types;
         this.maxSizingSteps = maxSizingSteps;
@@ -146,6 +146,7 @@ public final class BufScript {
         this.commandLine = false;
         try {
             this.resolution = Resolver.resolve(Parser.parse(source));
+            this.vars = new Bindings(resolution);
             this.types = TypeChecker.infer(resolution, TypeChecker.Options.NONE);
             this.blocks = Collections.unmodifiableMap(Analyzer.analyze(resolution));
         } catch (DiagnosticException e) {
@@ -262,7 +263,7 @@ public final class BufScript {
     }
 
     private void typeCheck(Map<String, ?> bindings, long maxMemoryBytes) {
-        values(bindings);
+        vars.values(bindings);
         List<Diagnostic> errors = typeErrors(bindings, maxMemoryBytes);
         if (!errors.isEmpty()) {
             throw new DiagnosticException(Phase.STATIC, errors);
@@ -280,7 +281,7 @@ public final class BufScript {
     public Usage usage(Map<String, ?> bindings) throws ScriptException {
         return guard(() -> {
             typeCheck(bindings);
-            Map<String, Object> plain = sizingValues(bindings);
+            Map<String, Object> plain = vars.sizingValues(bindings);
             List<Usage.Block> list = new ArrayList<>();
             Map<String, BufferUsage> overall = new LinkedHashMap<>();
             for (SizingFunction f : sizingFunctions()) {
@@ -360,7 +361,7 @@ public final class BufScript {
     public String emit(String kind, Map<String, ?> bindings) throws ScriptException {
         return guard(() -> {
             typeCheck(bindings);
-            Map<String, Object> plain = sizingValues(bindings);
+            Map<String, Object> plain = vars.sizingValues(bindings);
             List<SizingFunction> fs = sizingFunctions();
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < fs.size(); i++) {
@@ -392,13 +393,13 @@ public final class BufScript {
     public List<Problem> check(Map<String, ?> bindings) throws ScriptException {
         return guard(() -> {
             String file = source.name();
-            values(bindings);
+            vars.values(bindings);
             List<Diagnostic> typeErrors = typeErrors(bindings);
             if (!typeErrors.isEmpty()) {
                 return typeErrors.stream().map(d -> new Problem(file, d.pos().line(), d.pos().column(),
                         d.severity().label(), d.message())).toList();
             }
-            SizingResult r = analyze(Analyzer.wholeScript(resolution), sizingValues(bindings));
+            SizingResult r = analyze(Analyzer.wholeScript(resolution), vars.sizingValues(bindings));
             return r.diagnostics().stream().map(d -> new Problem(file, d.pos().line(), d.pos().column(),
                     d.severity().label(), d.message())).toList();
         });
@@ -410,7 +411,7 @@ public final class BufScript {
      */
     public String checkReport(Map<String, ?> bindings, int[] errorsWarningsPaths) throws ScriptException {
         return guard(() -> {
-            values(bindings);
+            vars.values(bindings);
             List<Diagnostic> typeErrors = typeErrors(bindings);
             if (!typeErrors.isEmpty()) {
                 StringBuilder sb = new StringBuilder();
@@ -420,7 +421,7 @@ public final class BufScript {
                 errorsWarningsPaths[2] = -1;
                 return sb.toString();
             }
-            SizingResult r = analyze(Analyzer.wholeScript(resolution), sizingValues(bindings));
+            SizingResult r = analyze(Analyzer.wholeScript(resolution), vars.sizingValues(bindings));
             StringBuilder sb = new StringBuilder();
             int errors = 0;
             for (Diagnostic d : r.diagnostics()) {
@@ -443,10 +444,10 @@ public final class BufScript {
      * @throws DiagnosticException (static) with the errors
      */
     private Map<String, Value> beforeRunning(Map<String, ?> bindings, long maxMemoryBytes) {
-        Map<String, Value> values = values(bindings);
+        Map<String, Value> values = vars.values(bindings);
         typeCheck(bindings, maxMemoryBytes);
-        requireAll(values);
-        preflight(sizingValues(bindings));
+        vars.requireAll(values);
+        preflight(vars.sizingValues(bindings));
         return values;
     }
 
@@ -513,7 +514,7 @@ public final class BufScript {
 
     private static RunResult result(Interpreter in) {
         Map<String, Object> vars = new LinkedHashMap<>();
-        in.globals().forEach((k, v) -> vars.put(k, toJava(v)));
+        in.globals().forEach((k, v) -> vars.put(k, JavaValues.toJava(v)));
         return new RunResult(Collections.unmodifiableMap(vars), in.buffers(), in.workspaceHighWater(),
                 in.bufferStats(), in.threadsBufferStats());
     }
@@ -552,166 +553,6 @@ public final class BufScript {
         if (!errors.isEmpty()) {
             throw new DiagnosticException(Phase.STATIC, errors);
         }
-    }
-
-    private void requireAll(Map<String, Value> values) {
-        List<Diagnostic> errors = new ArrayList<>();
-        java.util.Set<String> names = Resolver.namesInScope(resolution);
-        resolution.freeVariables().forEach((name, pos) -> {
-            if (!values.containsKey(name)) {
-                String near = name.length() < 3 ? null : Suggestions.closest(name, names);
-                errors.add(Diagnostic.error(pos, name + " is not defined" + (near != null ? "; did you mean `" + near
-                        + "`? (if " + name + " is a parameter of the script, give it with --var " + name + "=...)"
-                        : "; if it is a parameter of the script, give it with --var " + name + "=...")));
-            }
-        });
-        if (!errors.isEmpty()) {
-            throw new DiagnosticException(Phase.STATIC, errors);
-        }
-    }
-
-    /** Bindings as the interpreter's values, checked against the free variables. */
-    private Map<String, Value> values(Map<String, ?> bindings) {
-        Map<String, Value> out = new LinkedHashMap<>();
-        List<Diagnostic> errors = new ArrayList<>();
-        bindings.forEach((name, v) -> {
-            if (!resolution.freeVariables().containsKey(name)) {
-                errors.add(Diagnostic.error(Pos.NONE, "the script has no free variable " + name
-                        + Suggestions.hint(name, resolution.freeVariables().keySet())));
-                return;
-            }
-            Value value = fromJava(v);
-            if (value == null) {
-                errors.add(Diagnostic.error(Pos.NONE, "the value of " + name + " must be a Boolean, an integer, a"
-                        + " number, a String, a Buffer or a Tensor, not " + (v == null ? "null" : v.getClass().getName())));
-                return;
-            }
-            out.put(name, value);
-        });
-        if (!errors.isEmpty()) {
-            throw new DiagnosticException(Phase.STATIC, errors);
-        }
-        return out;
-    }
-
-    /** The bindings the sizing function can use: numbers and Bools (Long, Double, Boolean). */
-    private Map<String, Object> sizingValues(Map<String, ?> bindings) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        values(bindings).forEach((k, v) -> {
-            if (v instanceof Value.Int i) {
-                out.put(k, i.value());
-            } else if (v instanceof Value.Float f) {
-                out.put(k, f.value());
-            } else if (v instanceof Value.Float32 f) {
-                out.put(k, f.value());
-            } else if (v instanceof Value.Bool b) {
-                out.put(k, b.value());
-            }
-        });
-        return out;
-    }
-
-    /**
-     * A binding as the interpreter's value, or null when bufdsl has no such value: which Java values
-     * are which is {@link Type#ofJava}'s, as the checks read them.
-     */
-    private static Value fromJava(Object v) {
-        Type t = Type.ofJava(v);
-        if (t instanceof Type.BoolT b) {
-            return Value.Bool.of(b.value());
-        }
-        if (t instanceof Type.IntT i) {
-            return new Value.Int(i.value());
-        }
-        if (t instanceof Type.FloatT f) {
-            return f.type() == NumType.FLOAT32 ? new Value.Float32((float) (double) f.value()) : new Value.Float(f.value());
-        }
-        if (t instanceof Type.StrT s) {
-            return new Value.Str(s.value());
-        }
-        if (t instanceof Type.BufferT) {
-            return new Value.BufferValue((Buffer) v);
-        }
-        if (t instanceof Type.TensorT) {
-            return new Value.TensorValue((Tensor) v);
-        }
-        return null;
-    }
-
-    /**
-     * A value as Java sees it. Tuples may nest deeper than any stack ({@code t = (t, i)} in a loop)
-     * and reach themselves through a Ref, so they are converted with a stack of our own; a tuple met
-     * again inside itself becomes null.
-     */
-    private static Object toJava(Value v) {
-        Value root = deref(v);
-        if (!(root instanceof Value.Tuple top)) {
-            return scalar(root);
-        }
-        java.util.Map<Value.Tuple, Object> done = new java.util.IdentityHashMap<>();
-        java.util.Set<Value.Tuple> open = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        java.util.ArrayDeque<Value.Tuple> stack = new java.util.ArrayDeque<>();
-        stack.push(top);
-        open.add(top);
-        while (!stack.isEmpty()) {
-            Value.Tuple t = stack.peek();
-            boolean ready = true;
-            for (Value item : t.items()) {
-                if (deref(item) instanceof Value.Tuple c && !done.containsKey(c) && !open.contains(c)) {
-                    stack.push(c);
-                    open.add(c);
-                    ready = false;
-                }
-            }
-            if (ready) {
-                stack.pop();
-                open.remove(t);
-                List<Object> items = new java.util.ArrayList<>(t.items().size());
-                for (Value item : t.items()) {
-                    Value d = deref(item);
-                    items.add(d instanceof Value.Tuple c ? done.get(c) : scalar(d));
-                }
-                done.put(t, java.util.Collections.unmodifiableList(items));
-            }
-        }
-        return done.get(top);
-    }
-
-    /** What a chain of Refs holds in the end (null when the chain goes round). */
-    private static Value deref(Value v) {
-        Value x = v;
-        for (int i = 0; x instanceof Value.Ref r && i < 10_000; i++) {
-            x = r.get();
-        }
-        return x instanceof Value.Ref ? Value.Nothing.NOTHING : x;
-    }
-
-    private static Object scalar(Value v) {
-        if (v instanceof Value.Int i) {
-            return i.value();
-        }
-        if (v instanceof Value.Float f) {
-            return f.value();
-        }
-        if (v instanceof Value.Float32 f) {
-            return f.value();
-        }
-        if (v instanceof Value.Bool b) {
-            return b.value();
-        }
-        if (v instanceof Value.Str s) {
-            return s.value();
-        }
-        if (v instanceof Value.BufferValue b) {
-            return b.buffer();
-        }
-        if (v instanceof Value.TensorValue t) {
-            return t.tensor();
-        }
-        if (v instanceof Value.Range r) {
-            return List.of(r.start(), r.step(), r.stop());
-        }
-        return null;
     }
 
     private interface Step<T> {
