@@ -97,6 +97,7 @@ final class BufferSteps {
             n = run.times(n, v);
         }
         Level l = run.level(buffer);
+        notKept(a.pos(), l);
         TensorRec t = new TensorRec(a.target() == null ? "a tensor" : a.target(), run.bufferName(buffer), n,
                 a.pos(), dims, l.len, run.ev.function.elementBytes(run.bufferName(buffer)) == 4);
         offHeap(t);
@@ -117,6 +118,7 @@ final class BufferSteps {
     void reshape(SizeStmt.Reshape r) {
         run.at = r.pos();
         Level l = run.level(r.buffer());
+        notKept(r.pos(), l);
         Poly offset = run.integer(r.offset(), "an offset");
         String call = AbstractStack.call("reshape_buf!", r.buffer(), r.dims(), r.offset());
         rule(r.pos(), call + ": ", BufferRules.reshape(stackView(r.buffer()),
@@ -184,6 +186,7 @@ final class BufferSteps {
             l.clear();
             l.len = Poly.ZERO;
             l.taken = false;
+            l.keptBy = null;
         }
     }
 
@@ -196,6 +199,17 @@ final class BufferSteps {
         l.len = Poly.ZERO;
         l.reshapeAt = null;
         l.taken = false;
+        l.keptBy = null;
+    }
+
+    /** What a function that returned on data may keep in the buffer: nothing may change it before a reset!. */
+    private void notKept(Pos pos, Level l) {
+        if (l.keptBy != null) {
+            run.at = pos;
+            throw run.impossible("usage cannot size this: " + l.keptBy + ", so this would start at a level usage cannot"
+                    + " know; give back before that return what the function's end gives back, or reset! the buffer"
+                    + " first");
+        }
     }
 
     void use(SizeStmt.Use u) {
@@ -213,6 +227,7 @@ final class BufferSteps {
     void drop(SizeStmt.Drop d) {
         run.at = d.pos();
         Level l = run.level(d.buffer());
+        notKept(d.pos(), l);
         List<TensorRec> given = new ArrayList<>();
         Map<TensorRec, String> named = new java.util.IdentityHashMap<>(); // as this drop! names them
         for (String name : d.tensors()) {

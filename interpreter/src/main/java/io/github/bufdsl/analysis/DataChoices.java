@@ -65,6 +65,9 @@ final class DataChoices {
     private record Pending(Pos pos, String how, PathRun.State state, Set<String> writtenSince, List<TensorRec> value) {
     }
 
+    /** Returns on data from loops whose iterations were checked, waiting for the end of their loop ({@link #afterLoop}). */
+    private final List<Pending> loopReturns = new ArrayList<>();
+
     /** Runs one iteration of a loop's body, then checks the choices made in it. */
     void iteration(SizeStmt loop, String var, List<SizeStmt> body) {
         boolean nested = loop instanceof SizeStmt.For f && f.nested();
@@ -169,11 +172,6 @@ final class DataChoices {
                 if (function == null) {
                     throw u;
                 }
-                if (loop != null) {
-                    run.at = at;
-                    throw run.impossible(u.getMessage() + ", and it decides whether the function returns inside a"
-                            + " loop; usage sizes such a return only outside loops");
-                }
             } else if (loop == null || loop.nested) {
                 throw u; // the inner loop of for i in 1:n, j in 1:m: a break leaves the outer one too
             }
@@ -192,7 +190,8 @@ final class DataChoices {
             }
         }
         for (Pending p : leaving) {
-            (p.how().equals("return") ? function : loop).pending.add(p);
+            // a return inside a loop is checked where the iteration ends, as a break is, then after the loop
+            (p.how().equals("return") && loop == null ? function : loop).pending.add(p);
             breaks += p.how().equals("break") ? 1 : 0;
         }
         if (returns != null) {
@@ -205,8 +204,27 @@ final class DataChoices {
         PathRun.State now = run.save();
         for (Pending p : f.pending) {
             String why = null;
+            Map<String, List<String>> kept = null;
             if (f.loop && signal instanceof Returned) {
                 why = "the iteration may return after it";
+            } else if (f.loop && p.how().equals("return")) {
+                // the function may return in any iteration: from the state before the loop (which each iteration
+                // gives back), compared with the function's end after the loop (afterLoop)
+                if (!sameBuffers(now, f.start)) {
+                    why = "the function may return in any iteration, and an iteration leaves " + differing(now, f.start)
+                            + " otherwise than it found it";
+                } else {
+                    loopReturns.add(p);
+                }
+            } else if (p.how().equals("return") && (kept = keptAbove(p.state(), now)) != null) {
+                // it may keep tensors the function's end gives back: then nothing after may use those buffers
+                if (!sameValue(p.value(), signal instanceof Returned r ? r.value : null)) {
+                    why = "the function returns another tensor there than at its end";
+                } else if (!kept.isEmpty() && p.value() != null) {
+                    why = "it returns a tensor and keeps others in its buffers";
+                } else {
+                    keep(p.pos(), kept);
+                }
             } else if (!sameBuffers(now, p.state())) {
                 why = "taking it leaves " + differing(now, p.state()) + " otherwise than the rest of the "
                         + (f.loop ? "iteration" : "function") + " does";
@@ -226,6 +244,9 @@ final class DataChoices {
         if (f.loop) {
             Set<String> stale = new HashSet<>();
             for (Pending p : f.pending) {
+                if (p.how().equals("return")) {
+                    continue; // the way that returns goes on in no iteration
+                }
                 stale.addAll(p.how().equals("break") ? f.written : p.writtenSince());
                 if (p.how().equals("break") && f.var != null) {
                     stale.add(f.var);
@@ -237,6 +258,88 @@ final class DataChoices {
                 }
             }
         }
+    }
+
+    /** How many returns from loops wait for their loop's end; {@link #afterLoop} takes those past it. */
+    int loopReturns() {
+        return loopReturns.size();
+    }
+
+    /**
+     * At the end of a loop: its iterations' returns on data ({@code from} on) leave the function with the
+     * buffers as the loop leaves them, since each iteration gives back what it takes (checked), plus what
+     * they keep; they are checked again where the frame around the loop ends (an outer iteration, the function).
+     */
+    void afterLoop(int from) {
+        if (loopReturns.size() <= from) {
+            return;
+        }
+        List<Pending> returns = new ArrayList<>(loopReturns.subList(from, loopReturns.size()));
+        loopReturns.subList(from, loopReturns.size()).clear();
+        Frame around = frames.peek();
+        Set<Pos> seen = new HashSet<>(); // a loop sized piece by piece checked the same return more than once
+        for (Pending p : returns) {
+            if (around != null && seen.add(p.pos())) {
+                around.pending.add(new Pending(p.pos(), "return", fromLoopStart(p.state()), new HashSet<>(), p.value()));
+            }
+        }
+    }
+
+    /**
+     * A state within an iteration, whose levels in closed form count from the iteration's start ({@link
+     * LoopSizer#BASE}), with that start put in: the level after the loop, as each iteration gives back what it takes.
+     */
+    private PathRun.State fromLoopStart(PathRun.State within) {
+        Map<String, Level> levels = new java.util.LinkedHashMap<>();
+        within.levels().forEach((b, l) -> {
+            Level c = l.copy();
+            Poly len = l.len.substitute(LoopSizer.BASE, run.levels.get(b).len);
+            if (len == null) {
+                throw run.impossible("usage cannot follow the level of " + b + " where the function returns");
+            }
+            c.len = len;
+            levels.put(b, c);
+        });
+        return new PathRun.State(within.globals(), within.locals(), levels, within.drops());
+    }
+
+    /**
+     * Per buffer, the tensors {@code ret} holds above what {@code now} holds (names, top first), when
+     * it holds exactly those more; null when the states differ otherwise.
+     */
+    private Map<String, List<String>> keptAbove(PathRun.State ret, PathRun.State now) {
+        Map<String, List<String>> kept = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, Level> e : now.levels().entrySet()) {
+            Level n = e.getValue();
+            Level r = ret.levels().get(e.getKey());
+            List<TensorRec> above = new ArrayList<>(r.stack);
+            List<TensorRec> below = new ArrayList<>(n.stack);
+            boolean pool = run.loops.iteration.isPool(e.getKey());
+            if (above.size() < below.size() || pool && r.taken != n.taken || !Objects.equals(r.reshapeAt, n.reshapeAt)
+                    || !above.subList(above.size() - below.size(), above.size()).equals(below)) {
+                return null;
+            }
+            Poly len = n.len;
+            List<String> names = new ArrayList<>();
+            for (TensorRec t : above.subList(0, above.size() - below.size())) {
+                len = len.plus(t.size);
+                names.add(t.name);
+            }
+            if (!len.equals(r.len)) {
+                return null;
+            }
+            if (!names.isEmpty()) {
+                kept.put(e.getKey(), names);
+            }
+        }
+        return kept;
+    }
+
+    /** After a function that may return keeping tensors: the caller may not use those buffers before a reset!. */
+    private void keep(Pos at, Map<String, List<String>> kept) {
+        kept.forEach((b, names) -> run.levels.get(b).keptBy = "the return decided by the data at line " + at.line()
+                + " may leave " + String.join(", ", names) + " allocated in " + b + ", which the function's"
+                + " end gives back");
     }
 
     /** The variables that name a tensor not given back, by identity of the tensor. */
@@ -286,8 +389,9 @@ final class DataChoices {
                     && y.stack.isEmpty()) {
                 continue;
             }
+            boolean pool = run.loops.iteration.isPool(e.getKey()); // taken says something of a ThreadsBuffer only
             if (!x.len.equals(y.len) || !new ArrayList<>(x.stack).equals(new ArrayList<>(y.stack))
-                    || x.taken != y.taken || !Objects.equals(x.reshapeAt, y.reshapeAt)) {
+                    || pool && x.taken != y.taken || !Objects.equals(x.reshapeAt, y.reshapeAt)) {
                 return e.getKey();
             }
         }

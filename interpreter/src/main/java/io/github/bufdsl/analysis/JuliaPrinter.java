@@ -167,7 +167,12 @@ public final class JuliaPrinter {
     }
 
     private static boolean returns(List<SizeStmt> way) {
-        return way.stream().anyMatch(s -> s instanceof SizeStmt.Return);
+        return way.stream().anyMatch(JuliaPrinter::leaves);
+    }
+
+    /** A return, break or continue: a way that ends with one is printed without it (the loop goes on here). */
+    private static boolean leaves(SizeStmt s) {
+        return s instanceof SizeStmt.Return || s instanceof SizeStmt.Break || s instanceof SizeStmt.Continue;
     }
 
     /** Prints one statement at its depth. */
@@ -320,7 +325,7 @@ public final class JuliaPrinter {
                     }
                 }
                 for (SizeStmt st : ordered.get(i)) {
-                    if (!(st instanceof SizeStmt.Return)) {
+                    if (!leaves(st)) {
                         statement(depth, st);
                     }
                 }

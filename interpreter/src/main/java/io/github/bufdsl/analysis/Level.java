@@ -23,6 +23,11 @@ final class Level {
      * only reset! or release! gives it back; drop! does not).
      */
     boolean taken;
+    /**
+     * Set when a function returned on data keeping tensors in this buffer that its end gives back (why):
+     * what the caller does in it next would start at a level usage cannot know, until a reset!.
+     */
+    String keptBy;
 
     Level copy() {
         Level c = new Level();
@@ -34,6 +39,7 @@ final class Level {
         c.persistent = persistent;
         c.reshapeAt = reshapeAt;
         c.taken = taken;
+        c.keptBy = keptBy;
         return c;
     }
 

@@ -384,14 +384,18 @@ final class PathRun {
 
         public Boolean visitWhile(SizeStmt.While s) {
             at = s.pos();
+            int returns = choices.loopReturns();
             loops.whileLoop(s);
+            choices.afterLoop(returns);
             return false;
         }
 
         public Boolean visitFor(SizeStmt.For s) {
             at = s.pos();
             Object before = lookupQuiet(s.var());
+            int returns = choices.loopReturns();
             loops.forLoop(s);
+            choices.afterLoop(returns);
             if (before != null) { // as in Julia, the loop's variable is its own: a variable of that name keeps its value
                 assign(s.var(), before);
             }
