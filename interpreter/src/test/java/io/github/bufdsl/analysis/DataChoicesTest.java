@@ -239,6 +239,28 @@ class DataChoicesTest {
         assertTrue(e.getMessage().contains("whether this return is taken"), e.getMessage());
     }
 
+    /** An iteration that allocates and gives back, then breaks on data: it was refused (a buffer's taken flag). */
+    @Test
+    void aBreakAfterWhatTheIterationGivesBackIsSized() {
+        String script = """
+                buf = Buffer(0)
+                for i in 1:n
+                    A = alloc!(buf, i, 2)
+                    fill!(A, VALUE)
+                    s = sum(A)
+                    drop!(buf, A)
+                    if s < 0
+                        break
+                    end
+                end
+                """;
+        for (long n : new long[] {0, 1, 5}) {
+            assertEquals(2 * n, usage(script, n));
+            assertEquals(2 * n, run(script, n, 1.0));
+            assertEquals(Math.min(n, 1) * 2, run(script, n, -1.0));
+        }
+    }
+
     @Test
     void aReturnOnDataThatKeepsTensorsIsSizedUntilTheBufferIsUsedAgain() {
         // the way that returns keeps B, which the function's end gives back: refused at the condition before;

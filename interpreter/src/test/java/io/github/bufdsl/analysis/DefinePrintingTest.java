@@ -143,6 +143,27 @@ class DefinePrintingTest {
         assertTrue(save > 0 && save < first && first < restore && restore < second, out);
     }
 
+    /** A way on the data that breaks is printed without its break: the pasted loop goes on, as usage sizes it. */
+    @Test
+    void aWayThatBreaksIsPrintedWithoutItsBreak() {
+        String out = printed(HEAD + """
+                for i in 1:n
+                    A = alloc!(buf, i)
+                    rand!(A)
+                    if sum(A) > 3
+                        drop!(buf, A)
+                        break
+                    end
+                    drop!(buf, A)
+                end
+                """);
+        assertTrue(out.contains("# if sum(A) > 3: decided by the data"), out);
+        assertEquals(-1, out.indexOf("break"), out); // it printed break: the loop stopped at its first iteration
+        int save = out.indexOf("lenbuf_2 = lenbuf[]");
+        int restore = out.indexOf("lenbuf[] = lenbuf_2");
+        assertTrue(save > 0 && out.indexOf("pseudo_drop!(lenbuf, A)", save) < restore, out);
+    }
+
     /** A size variable set in branches before the tensor (chi = big ? 32 : 8) keeps its value until the :=. */
     @Test
     void aSizeVariableSetInBranchesBeforeTheTensorIsPrinted() {
