@@ -36,19 +36,23 @@ final class Accumulators {
         return value instanceof Poly p ? p : value instanceof Symbolic.Free f ? Poly.symbol(f.name()) : null;
     }
 
-    /** At an iteration's start: each accumulator is its symbol. */
-    static void bind(PathRun run, Set<String> names) {
-        for (String name : names) {
-            run.assign(name, Poly.symbol(symbol(name)));
-        }
+    /** At an iteration's start: each accumulator (a null value) is its symbol; the others their value. */
+    static void bind(PathRun run, Map<String, Object> starts) {
+        starts.forEach((name, v) -> run.assign(name, v == null ? Poly.symbol(symbol(name)) : v));
     }
 
     /**
      * At an iteration's end: each accumulator must be its symbol plus a step free of the symbols, and
      * nothing the iteration assigned or left in the buffers may read a symbol; else no closed form.
      */
-    static void check(PathRun run, Set<String> names, Set<String> written, Map<String, Level> levels,
+    static void check(PathRun run, Map<String, Object> starts, Set<String> written, Map<String, Level> levels,
             WorkspaceModel.Counts workspace) {
+        Set<String> names = new java.util.LinkedHashSet<>();
+        starts.forEach((name, v) -> {
+            if (v == null) {
+                names.add(name);
+            }
+        });
         if (names.isEmpty()) {
             return;
         }

@@ -47,36 +47,42 @@ final class DataChoices {
         final boolean loop;
         final String var;
         final boolean nested;
-        /** For an iteration: the run's state where it started. */
+        /** For an iteration: the run's state where it started, and where its loop is (its variable's assignment). */
         final PathRun.State start;
-        /** Names assigned in it so far (once a choice is pending). */
-        final Set<String> written = new HashSet<>();
+        final Pos at;
+        /** Names assigned in it so far (once a choice is pending), each where it is first assigned. */
+        final Map<String, Pos> written = new java.util.LinkedHashMap<>();
         final List<Pending> pending = new ArrayList<>();
 
-        Frame(boolean loop, String var, boolean nested, PathRun.State start) {
+        Frame(boolean loop, String var, boolean nested, PathRun.State start, Pos at) {
             this.loop = loop;
             this.var = var;
             this.nested = nested;
             this.start = start;
+            this.at = at;
         }
     }
 
     /** A way that left ({@code continue}, {@code break}, {@code return}) at the condition at {@code pos}, as it left. */
-    private record Pending(Pos pos, String how, PathRun.State state, Set<String> writtenSince, List<TensorRec> value) {
+    private record Pending(Pos pos, String how, PathRun.State state, Map<String, Pos> writtenSince,
+            List<TensorRec> value) {
     }
 
-    /** Returns on data from loops whose iterations were checked, waiting for the end of their loop ({@link #afterLoop}). */
+    /**
+     * Ways that leave more than their loop, checked where its iterations ended, waiting for its end ({@link
+     * #afterLoop}): returns on data, and breaks in the inner loop of {@code for i in 1:n, j in 1:m}.
+     */
     private final List<Pending> loopReturns = new ArrayList<>();
 
     /** Runs one iteration of a loop's body, then checks the choices made in it. */
     void iteration(SizeStmt loop, String var, List<SizeStmt> body) {
         boolean nested = loop instanceof SizeStmt.For f && f.nested();
-        within(new Frame(true, var, nested, run.save()), body);
+        within(new Frame(true, var, nested, run.save(), loop.pos()), body);
     }
 
     /** Runs a function's body, then checks the choices made in it; a {@code return} passes through. */
     void function(List<SizeStmt> body) {
-        within(new Frame(false, null, false, null), body);
+        within(new Frame(false, null, false, null, null), body);
     }
 
     private void within(Frame f, List<SizeStmt> body) {
@@ -102,9 +108,9 @@ final class DataChoices {
     void noteWrite(String name) {
         for (Frame f : frames) {
             if (!f.pending.isEmpty() || f.loop) {
-                f.written.add(name);
+                f.written.putIfAbsent(name, run.at);
             }
-            f.pending.forEach(p -> p.writtenSince().add(name));
+            f.pending.forEach(p -> p.writtenSince().putIfAbsent(name, run.at));
         }
     }
 
@@ -146,7 +152,7 @@ final class DataChoices {
                 }
                 named = live;
             } else {
-                leaving.add(new Pending(at, how, run.save(), new HashSet<>(), value));
+                leaving.add(new Pending(at, how, run.save(), new java.util.LinkedHashMap<>(), value));
             }
         }
         boolean allReturn = leaving.stream().allMatch(p -> p.how().equals("return"));
@@ -172,8 +178,8 @@ final class DataChoices {
                 if (function == null) {
                     throw u;
                 }
-            } else if (loop == null || loop.nested) {
-                throw u; // the inner loop of for i in 1:n, j in 1:m: a break leaves the outer one too
+            } else if (loop == null) {
+                throw u;
             }
         }
         Pending returns = goOn.isEmpty() ? leaving.remove(0) : null; // every way returns: from the first, checked
@@ -218,9 +224,9 @@ final class DataChoices {
                 }
             } else if (p.how().equals("return") && (kept = keptAbove(p.state(), now)) != null) {
                 // it may keep tensors the function's end gives back: then nothing after may use those buffers
-                if (!sameValue(p.value(), signal instanceof Returned r ? r.value : null)) {
+                if (!sameValues(p.value(), signal instanceof Returned r ? r.values : List.of())) {
                     why = "the function returns another tensor there than at its end";
-                } else if (!kept.isEmpty() && p.value() != null) {
+                } else if (!kept.isEmpty() && p.value().stream().anyMatch(Objects::nonNull)) {
                     why = "it returns a tensor and keeps others in its buffers";
                 } else {
                     keep(p.pos(), kept);
@@ -234,6 +240,9 @@ final class DataChoices {
             } else if (p.how().equals("return") && !sameValues(p.value(), signal instanceof Returned r ? r.values : List.of())) {
                 why = "the function returns another tensor there than at its end";
             }
+            if (why == null && p.how().equals("break") && f.nested) {
+                loopReturns.add(p); // it leaves the loops around too: checked again where their iterations end
+            }
             if (why != null) {
                 run.at = p.pos();
                 throw run.impossible("usage cannot know before running whether this " + p.how() + " is taken (its"
@@ -242,21 +251,22 @@ final class DataChoices {
             }
         }
         if (f.loop) {
-            Set<String> stale = new HashSet<>();
+            // each unknowable from where it is assigned (the message named the condition's line before)
+            Map<String, Pos> stale = new java.util.LinkedHashMap<>();
             for (Pending p : f.pending) {
                 if (p.how().equals("return")) {
                     continue; // the way that returns goes on in no iteration
                 }
-                stale.addAll(p.how().equals("break") ? f.written : p.writtenSince());
+                (p.how().equals("break") ? f.written : p.writtenSince()).forEach(stale::putIfAbsent);
                 if (p.how().equals("break") && f.var != null) {
-                    stale.add(f.var);
+                    stale.putIfAbsent(f.var, f.at);
                 }
             }
-            for (String name : stale) {
+            stale.forEach((name, where) -> {
                 if (!(run.lookupQuiet(name) instanceof TensorRec)) {
-                    run.assign(name, new Opaque(f.pending.get(0).pos()));
+                    run.assign(name, new Opaque(where == null || where == Pos.NONE ? f.pending.get(0).pos() : where));
                 }
-            }
+            });
         }
     }
 
@@ -280,7 +290,9 @@ final class DataChoices {
         Set<Pos> seen = new HashSet<>(); // a loop sized piece by piece checked the same return more than once
         for (Pending p : returns) {
             if (around != null && seen.add(p.pos())) {
-                around.pending.add(new Pending(p.pos(), "return", fromLoopStart(p.state()), new HashSet<>(), p.value()));
+                // a break left as the iteration ends (checked), and each iteration gives back: as the loop leaves
+                around.pending.add(new Pending(p.pos(), p.how(), p.how().equals("break") ? run.save()
+                        : fromLoopStart(p.state()), new java.util.LinkedHashMap<>(), p.value()));
             }
         }
     }

@@ -213,6 +213,9 @@ public final class JavaEmitter {
     }
 
     /** Emits one statement at its depth. */
+    /** The label a break leaves by, innermost loop first: "" for its own loop, a nest's for the inner loops of one. */
+    private final java.util.Deque<String> breakTargets = new java.util.ArrayDeque<>();
+
     private final class Emitter implements SizeStmt.Visitor<Void> {
         private final int depth;
 
@@ -278,7 +281,8 @@ public final class JavaEmitter {
         }
 
         public Void visitBreak(SizeStmt.Break s) {
-            line(depth, "break;");
+            String nest = breakTargets.isEmpty() ? null : breakTargets.peek();
+            line(depth, nest == null || nest.isEmpty() ? "break;" : "break " + nest + ";");
             return null;
         }
 
@@ -339,9 +343,18 @@ public final class JavaEmitter {
                 line(depth, "{");
                 line(depth, "long " + saved + " = " + v + ";");
             }
-            line(depth, "for (" + (outer ? "" : "long ") + v + " = " + expr(f.start()) + "; " + test
-                    + "; " + v + " += " + step + ") {");
-            statements(f.body(), depth + 1);
+            // for i in 1:n, j in 1:m: a break in the inner loop leaves both, so the outer loop has a label
+            boolean head = !f.nested() && f.body().size() == 1 && f.body().get(0) instanceof SizeStmt.For g && g.nested();
+            String label = f.nested() && !breakTargets.isEmpty() ? breakTargets.peek()
+                    : head ? "nest" + f.pos().line() + "_" + f.pos().column() : "";
+            line(depth, (head ? label + ": " : "") + "for (" + (outer ? "" : "long ") + v + " = " + expr(f.start())
+                    + "; " + test + "; " + v + " += " + step + ") {");
+            breakTargets.push(label);
+            try {
+                statements(f.body(), depth + 1);
+            } finally {
+                breakTargets.pop();
+            }
             line(depth, "}");
             if (outer) {
                 line(depth, v + " = " + saved + ";");
@@ -353,7 +366,12 @@ public final class JavaEmitter {
         public Void visitWhile(SizeStmt.While w) {
             line(depth, w.condition() != null ? "while (" + expr(w.condition()) + ") {"
                     : "{ // the while loop at line " + w.pos().line() + ", sized by one iteration");
-            statements(w.body(), depth + 1);
+            breakTargets.push("");
+            try {
+                statements(w.body(), depth + 1);
+            } finally {
+                breakTargets.pop();
+            }
             line(depth, "}");
             return null;
         }

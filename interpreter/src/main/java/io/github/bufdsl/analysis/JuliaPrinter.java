@@ -334,12 +334,21 @@ public final class JuliaPrinter {
         }
 
         public Void visitFor(SizeStmt.For f) {
-            String range = expr(f.start(), 10) + ":" + (f.step() == null ? "" : expr(f.step(), 10) + ":")
-                    + expr(f.stop(), 10);
-            line(depth, "for " + f.var() + " = " + range);
-            statements(depth + 1, f.body());
+            StringBuilder head = new StringBuilder("for " + f.var() + " = " + range(f));
+            SizeStmt.For inner = f;
+            // for i in 1:n, j in 1:m stays one loop, as in the script: a break there leaves both
+            while (inner.body().size() == 1 && inner.body().get(0) instanceof SizeStmt.For g && g.nested()) {
+                head.append(", ").append(g.var()).append(" = ").append(range(g));
+                inner = g;
+            }
+            line(depth, head.toString());
+            statements(depth + 1, inner.body());
             line(depth, "end");
             return null;
+        }
+
+        private String range(SizeStmt.For f) {
+            return expr(f.start(), 10) + ":" + (f.step() == null ? "" : expr(f.step(), 10) + ":") + expr(f.stop(), 10);
         }
 
         public Void visitTensorOp(SizeStmt.TensorOp s) {

@@ -104,7 +104,8 @@ final class LoopSizer {
         List<LoopSummary> done = new ArrayList<>();
         PathRun.State before = run.save();
         int dataBreaks = run.choices.breaks;
-        Set<String> acc = new java.util.LinkedHashSet<>(); // the values it carries by sums (s += k)
+        // the values it carries by sums (s += k; null) or makes unknowable for the next iteration (their Opaque)
+        Map<String, Object> acc = new LinkedHashMap<>();
         while (true) {
             done.clear();
             Piece splitFrom = null;
@@ -114,7 +115,8 @@ final class LoopSizer {
                 try {
                     done.add(summarize(loop, var, p, body, before, acc));
                 } catch (Signals.Accumulates a) {
-                    acc.addAll(a.names);
+                    a.names.forEach(name -> acc.put(name, null));
+                    acc.putAll(a.unknown);
                     again = true;
                     break;
                 } catch (SplitLoop split) {
@@ -204,7 +206,7 @@ final class LoopSizer {
     /** Runs the body once over the piece with symbolic variable and levels, from the state {@code before}. */
     @SuppressWarnings("unchecked")
     private LoopSummary summarize(SizeStmt loop, String var, Piece piece, List<SizeStmt> body, PathRun.State before,
-            Set<String> acc) {
+            Map<String, Object> acc) {
         run.restore(before);
         Map<String, List<TensorRec>> stackBefore = new LinkedHashMap<>();
         run.levels.forEach((b, l) -> {
@@ -254,25 +256,26 @@ final class LoopSizer {
         // numbers matter only where a size or condition reads them; tensors always (a use after a drop)
         carried.removeIf(name -> !run.ev.relevantNames().contains(name) && !(run.lookupQuiet(name) instanceof TensorRec));
         Set<String> sums = new java.util.LinkedHashSet<>();
+        Map<String, Object> unknown = new LinkedHashMap<>();
         for (String name : carried) {
             Object now = run.lookup(name);
             Object was = before.locals() != null && before.locals().containsKey(name) ? before.locals().get(name)
                     : before.globals().get(name);
             if (!(now instanceof Opaque o)) {
-                if (now instanceof Poly && Accumulators.start(was) != null && !acc.contains(name)) {
+                if (now instanceof Poly && Accumulators.start(was) != null && !acc.containsKey(name)) {
                     sums.add(name); // perhaps a sum: sized again with it as one
                     continue;
                 }
                 throw new Signals.NotClosed(name + " carries a value from one iteration to the next");
             }
-            if (!(was instanceof Opaque)) { // the next iteration reads what this one made unknowable
-                run.at = o.pos();
-                throw run.unknowable("a size or condition depends on " + name + ", whose value usage cannot know"
-                        + " before running (it is assigned at line " + o.pos().line() + ")");
+            if (!(was instanceof Opaque) && !acc.containsKey(name)) {
+                // the next iteration reads what this one made unknowable: sized again with it unknowable from the
+                // start, so that a size or condition reading it is the error, where it reads it
+                unknown.put(name, o);
             }
         }
-        if (!sums.isEmpty()) {
-            throw new Signals.Accumulates(sums);
+        if (!sums.isEmpty() || !unknown.isEmpty()) {
+            throw new Signals.Accumulates(sums, unknown);
         }
         Accumulators.check(run, acc, track[1], run.levels, workspace);
         Map<String, Poly> end = new LinkedHashMap<>();
@@ -323,7 +326,7 @@ final class LoopSizer {
 
     /** Applies the pieces' summaries, in the order the loop runs them, to the state {@code before}. */
     private void apply(SizeStmt loop, String var, Piece whole, List<Piece> pieces, List<LoopSummary> sums,
-            List<SizeStmt> body, PathRun.State before, boolean dataBreak, Set<String> acc) {
+            List<SizeStmt> body, PathRun.State before, boolean dataBreak, Map<String, Object> acc) {
         run.restore(before);
         run.at = loop.pos();
         Map<String, Poly> accBefore = new LinkedHashMap<>();

@@ -97,13 +97,19 @@ final class Signals {
         }
     }
 
-    /** Values a loop carries from one iteration to the next that may be sums ({@link Accumulators}): size again with them. */
+    /**
+     * Values a loop carries from one iteration to the next that may be sums ({@link Accumulators}), or that an
+     * iteration makes unknowable for the next: size again with them.
+     */
     static final class Accumulates extends RuntimeException {
         final java.util.Set<String> names;
+        /** Values an iteration makes unknowable that the next one reads: unknowable from the start, as they are. */
+        final java.util.Map<String, Object> unknown;
 
-        Accumulates(java.util.Set<String> names) {
+        Accumulates(java.util.Set<String> names, java.util.Map<String, Object> unknown) {
             super(null, null, false, false);
             this.names = names;
+            this.unknown = unknown;
         }
     }
 }

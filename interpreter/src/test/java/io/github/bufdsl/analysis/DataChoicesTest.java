@@ -261,6 +261,75 @@ class DataChoicesTest {
         }
     }
 
+    /**
+     * A scalar assigned after a continue on data is unknowable from there on: the error is where a size reads
+     * it and names its assignment (it was at the condition, naming the condition's line).
+     */
+    @Test
+    void aValueAContinueMakesUnknowableNamesItsAssignment() {
+        String script = """
+                buf = Buffer(0)
+                A = alloc!(buf, 4)
+                rand!(A)
+                k = 1
+                for i in 1:n
+                    T = alloc!(buf, 1)
+                    drop!(buf, T)
+                    if A[1] > 0.5
+                        continue
+                    end
+                    k = k + 1
+                end
+                B = alloc!(buf, k)
+                """;
+        for (Map<String, Long> vars : List.of(Map.of("n", 3L), Map.<String, Long>of())) {
+            DiagnosticException e = assertThrows(DiagnosticException.class, () -> peaks(script, vars));
+            assertTrue(e.getMessage().contains("depends on k") && e.getMessage().contains("assigned at line 11"),
+                    e.getMessage());
+            assertEquals(13, e.diagnostics().get(0).pos().line(), e.getMessage());
+        }
+    }
+
+    /** A break on data in {@code for i in 1:n, j in 1:m} leaves both loops (Julia's rule, and run's): refused before. */
+    @Test
+    void aBreakOnDataInTheInnerLoopOfANestIsSized() {
+        String nest = """
+                buf = Buffer(0)
+                for i in 1:n, j in 1:3
+                    A = alloc!(buf, i * j)
+                    fill!(A, VALUE)
+                    if sum(A) > 3
+                        drop!(buf, A)
+                        break
+                    end
+                    drop!(buf, A)
+                end
+                B = alloc!(buf, 1)
+                drop!(buf, B)
+                """;
+        for (long n : new long[] {0, 1, 2, 5}) {
+            assertEquals(Math.max(3 * n, 1), usage(nest, n), nest);
+            assertEquals(Math.max(3 * n, 1), run(nest, n, -1.0)); // never breaks: exact
+        }
+        // with ones it breaks at i = 2, j = 2 and leaves both loops (the inner loop alone would go on to 6)
+        assertEquals(4L, run(nest, 5, 1.0));
+        assertEquals(3_000_000_000_000L, usage(nest, 1_000_000_000_000L)); // in closed form
+        // a continue there goes on with the next (i, j), as in nested loops
+        String skip = nest.replace("        break\n", "        continue\n");
+        assertEquals(15L, usage(skip, 5));
+        assertEquals(15L, run(skip, 5, -1.0));
+        // three ranges: the break leaves all three
+        String three = nest.replace("for i in 1:n, j in 1:3", "for i in 1:n, j in 1:3, k in 1:2")
+                .replace("i * j)", "i * j * k)");
+        assertEquals(30L, usage(three, 5));
+        assertEquals(30L, run(three, 5, -1.0));
+        // an iteration that keeps what it takes: the nest may end after any of them, from another level
+        String grows = nest.replace("        drop!(buf, A)\n    end\nB", "    end\nB").replace("    drop!(buf, A)\nend",
+                "end\nreset!(buf)");
+        DiagnosticException e = assertThrows(DiagnosticException.class, () -> usage(grows, 3), grows);
+        assertTrue(e.getMessage().contains("whether this break is taken"), e.getMessage());
+    }
+
     @Test
     void aReturnOnDataThatKeepsTensorsIsSizedUntilTheBufferIsUsedAgain() {
         // the way that returns keeps B, which the function's end gives back: refused at the condition before;

@@ -100,6 +100,51 @@ class EmitTest {
         }
     }
 
+    /**
+     * A break in {@code for i in 1:n, j in 1:m} leaves both loops, as in Julia: the printed forms keep one
+     * loop ({@code for i = 1:n, j = 1:m}) and Java breaks by a label (both left only the inner loop).
+     */
+    @Test
+    void aBreakInANestOfLoopsLeavesTheNestInEveryForm(@TempDir Path dir) throws Exception {
+        String text = """
+                buf = Buffer(0)
+                @print_buffer_usage buf begin
+                    for i in 1:n, j in 1:m
+                        A = alloc!(buf, i * j)
+                        drop!(buf, A)
+                        if i * j > 6
+                            break
+                        end
+                    end
+                end
+                """;
+        SizingFunction f = Analyzer.sizingFunctions(Resolver.resolve(Parser.parse(new Source("nest.buf", text)))).get(0);
+        assertTrue(JuliaPrinter.print(f).contains("    for i = 1:n, j = 1:m\n"), JuliaPrinter.print(f));
+        String source = JavaEmitter.emit(f, "NestSizes");
+        Files.writeString(dir.resolve("NestSizes.java"), source);
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        int rc = ToolProvider.getSystemJavaCompiler().run(null, null, errors, "-d", dir.toString(),
+                dir.resolve("NestSizes.java").toString());
+        assertEquals(0, rc, errors.toString(StandardCharsets.UTF_8) + "\n" + source);
+        String script = JuliaPrinter.printBuf(f, "nest_sizes");
+        try (URLClassLoader loader = new URLClassLoader(new java.net.URL[] {dir.toUri().toURL()})) {
+            Method peaks = loader.loadClass("NestSizes").getMethod("peaks", long.class, long.class);
+            for (long n = 0; n <= 4; n++) {
+                for (long m = 0; m <= 4; m++) {
+                    long expected = SizingEvaluator.peaks(f, Map.of("n", n, "m", m)).get("buf");
+                    Map<String, Value> vars = Map.of("n", new Value.Int(n), "m", new Value.Int(m));
+                    assertEquals(expected, SizingTest.measured(text, vars).get("buf"), "n=" + n + " m=" + m);
+                    assertEquals(expected, ((long[]) peaks.invoke(null, m, n))[0], "n=" + n + " m=" + m + "\n" + source);
+                    ByteArrayOutputStream out = new ByteArrayOutputStream();
+                    new Interpreter(Resolver.resolve(Parser.parse(new Source("sizes.buf", script))),
+                            new Interpreter.Options(new PrintStream(out, true, StandardCharsets.UTF_8), vars, 1L, null))
+                            .run();
+                    assertEquals(expected + "\n", out.toString(StandardCharsets.UTF_8), script);
+                }
+            }
+        }
+    }
+
     @Test
     void theSeedsFunctionIsUnchangedByTheEmitters() {
         String julia = JuliaPrinter.print(function());
