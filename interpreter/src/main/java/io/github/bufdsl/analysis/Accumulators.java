@@ -36,6 +36,44 @@ final class Accumulators {
         return value instanceof Poly p ? p : value instanceof Symbolic.Free f ? Poly.symbol(f.name()) : null;
     }
 
+    /**
+     * After an iteration: the names it read before assigning them and assigned ({@code carried}), against
+     * their values {@code before} the loop and those the loop is sized with ({@code starts}): a number that
+     * may be a sum, or a value this iteration made unknowable for the next, asks to size the loop again with
+     * them ({@link Signals.Accumulates}); any other value carried is no closed form.
+     */
+    static void carried(PathRun run, Set<String> carried, PathRun.State before, Map<String, Object> starts) {
+        Set<String> sums = new java.util.LinkedHashSet<>();
+        Map<String, Object> unknown = new LinkedHashMap<>();
+        for (String name : carried) {
+            Object now = run.lookup(name);
+            Object was = before.locals() != null && before.locals().containsKey(name) ? before.locals().get(name)
+                    : before.globals().get(name);
+            if (!(now instanceof Symbolic.Opaque)) {
+                if (now instanceof Poly && start(was) != null && !starts.containsKey(name)) {
+                    sums.add(name); // perhaps a sum: sized again with it as one
+                    continue;
+                }
+                throw new Signals.NotClosed(name + " carries a value from one iteration to the next");
+            }
+            if (!(was instanceof Symbolic.Opaque) && !starts.containsKey(name)) {
+                // the next iteration reads what this one made unknowable: sized again with it unknowable from the
+                // start, so that a size or condition reading it is the error, where it reads it
+                unknown.put(name, now);
+            }
+        }
+        if (!sums.isEmpty() || !unknown.isEmpty()) {
+            throw new Signals.Accumulates(sums, unknown);
+        }
+    }
+
+    /** Applies the piece's summary to the run ({@link LoopApply}), its accumulators summed over {@code p}. */
+    static void applyPiece(PathRun run, LoopApply apply, LoopSummary s, Piece p, boolean partial) {
+        Map<String, Poly> start = values(run, s);
+        apply.applyPiece(s, p, partial);
+        advance(run, start, List.of(sums(s, p)));
+    }
+
     /** At an iteration's start: each accumulator (a null value) is its symbol; the others their value. */
     static void bind(PathRun run, Map<String, Object> starts) {
         starts.forEach((name, v) -> run.assign(name, v == null ? Poly.symbol(symbol(name)) : v));

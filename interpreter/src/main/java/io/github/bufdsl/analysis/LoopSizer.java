@@ -5,7 +5,6 @@ import io.github.bufdsl.analysis.Signals.ContinueLoop;
 import io.github.bufdsl.analysis.Signals.Returned;
 import io.github.bufdsl.analysis.LoopPieces.Piece;
 import io.github.bufdsl.analysis.Signals.SplitLoop;
-import io.github.bufdsl.analysis.Symbolic.Opaque;
 import io.github.bufdsl.diag.Pos;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -255,28 +254,7 @@ final class LoopSizer {
         carried.remove(var);
         // numbers matter only where a size or condition reads them; tensors always (a use after a drop)
         carried.removeIf(name -> !run.ev.relevantNames().contains(name) && !(run.lookupQuiet(name) instanceof TensorRec));
-        Set<String> sums = new java.util.LinkedHashSet<>();
-        Map<String, Object> unknown = new LinkedHashMap<>();
-        for (String name : carried) {
-            Object now = run.lookup(name);
-            Object was = before.locals() != null && before.locals().containsKey(name) ? before.locals().get(name)
-                    : before.globals().get(name);
-            if (!(now instanceof Opaque o)) {
-                if (now instanceof Poly && Accumulators.start(was) != null && !acc.containsKey(name)) {
-                    sums.add(name); // perhaps a sum: sized again with it as one
-                    continue;
-                }
-                throw new Signals.NotClosed(name + " carries a value from one iteration to the next");
-            }
-            if (!(was instanceof Opaque) && !acc.containsKey(name)) {
-                // the next iteration reads what this one made unknowable: sized again with it unknowable from the
-                // start, so that a size or condition reading it is the error, where it reads it
-                unknown.put(name, o);
-            }
-        }
-        if (!sums.isEmpty() || !unknown.isEmpty()) {
-            throw new Signals.Accumulates(sums, unknown);
-        }
+        Accumulators.carried(run, carried, before, acc);
         Accumulators.check(run, acc, track[1], run.levels, workspace);
         Map<String, Poly> end = new LinkedHashMap<>();
         Map<String, Peak> peak = new LinkedHashMap<>();
@@ -444,9 +422,7 @@ final class LoopSizer {
                     return;
                 }
                 run.restore(here);
-                Map<String, Poly> start = Accumulators.values(run, one);
-                apply.applyPiece(one, p, true);
-                Accumulators.advance(run, start, List.of(Accumulators.sums(one, p)));
+                Accumulators.applyPiece(run, apply, one, p, true);
                 run.workspace.raiseOver(one.workspace(), p);
                 if (one.returns()) {
                     throw new Returned();
@@ -454,9 +430,7 @@ final class LoopSizer {
                 LoopIteration.leaveNest(loop);
                 return;
             }
-            Map<String, Poly> start = Accumulators.values(run, s);
-            apply.applyPiece(s, p, partial);
-            Accumulators.advance(run, start, List.of(Accumulators.sums(s, p)));
+            Accumulators.applyPiece(run, apply, s, p, partial);
             run.workspace.raiseOver(s.workspace(), p);
             if (partial && s.returns()) {
                 throw new Returned();
