@@ -45,6 +45,12 @@ final class Builtin {
             throw new ScriptError("argument " + (i + 1) + " must be a buffer, not " + Arith.describe(args.get(i)));
         }
 
+        /** The buffer argument {@code i}, whose stack the call changes (see {@link Ctx#ownStack}). */
+        Buffer stack(int i) {
+            Buffer b = buffer(i);
+            return args.get(i) instanceof Value.BufferValue ? ctx.ownStack(b) : b;
+        }
+
         ThreadsBuffer threadsBuffer(int i) {
             if (args.get(i) instanceof Value.ThreadsBufferValue t) {
                 return t.pool();
@@ -145,21 +151,21 @@ final class Builtin {
         def(m, sig("drop!", "drop!(buf, tensors...)").arg("buf", SOME_BUFFER).arg("tensor", TENSOR)
                 .rest("tensors", TENSOR), NOTHING, Role.DROP, c -> {
                     if (c.args().size() == 2) {
-                        c.buffer(0).drop(site(c), c.tensor(1));
+                        c.stack(0).drop(site(c), c.tensor(1));
                         return NOTHING_VALUE;
                     }
                     Tensor[] ts = new Tensor[c.args().size() - 1];
                     for (int i = 1; i < c.args().size(); i++) {
                         ts[i - 1] = c.tensor(i);
                     }
-                    c.buffer(0).drop(site(c), ts);
+                    c.stack(0).drop(site(c), ts);
                     return NOTHING_VALUE;
                 });
         def(m, sig("reset!", "reset!(buf)").arg("buf", SOME_BUFFER), NOTHING, Role.RESET, c -> {
             if (c.arg(0) instanceof Value.ThreadsBufferValue pool) {
                 pool.pool().reset(site(c));
             } else {
-                c.buffer(0).reset(site(c));
+                c.stack(0).reset(site(c));
             }
             return NOTHING_VALUE;
         });
@@ -179,7 +185,7 @@ final class Builtin {
                     if (!(c.arg(1) instanceof Value.Str path)) {
                         throw new ScriptError("argument 2 must be a file name, as load(buf, \"in/X.npy\")");
                     }
-                    return new Value.TensorValue(io.github.bufdsl.runtime.Npy.load(c.buffer(0),
+                    return new Value.TensorValue(io.github.bufdsl.runtime.Npy.load(c.stack(0),
                             c.ctx().file(path.value(), false), c.ctx().nameHint(), false));
                 });
         def(m, sig("reshape_buf!", "reshape_buf!(buf, dims...; offset=0)").arg("buf", SOME_BUFFER).rest("dims", INT)
@@ -192,7 +198,7 @@ final class Builtin {
                         }
                         offset = o.value();
                     }
-                    return new Value.TensorValue(c.buffer(0).reshape(site(c), c.ctx().nameHint(), offset, dims(c)));
+                    return new Value.TensorValue(c.stack(0).reshape(site(c), c.ctx().nameHint(), offset, dims(c)));
                 });
         def(m, sig("used", "used(buf)").arg("buf", SOME_BUFFER), INT, Role.READS_BUFFER,
                 c -> new Value.Int(c.buffer(0).used()));
@@ -353,7 +359,7 @@ final class Builtin {
     private static final int MAX_POOL = ThreadsBuffer.MAX_BUFFERS;
 
     private static Value alloc(Call c) {
-        Buffer b = c.buffer(0);
+        Buffer b = c.stack(0);
         return new Value.TensorValue(b.alloc(c.ctx().nameHint(), dims(c)));
     }
 

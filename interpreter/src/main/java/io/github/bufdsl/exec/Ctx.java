@@ -31,6 +31,11 @@ final class Ctx {
     PrintStream out;
     /** A worker of a parallel loop: a threaded loop inside its iterations runs on this thread. */
     boolean worker;
+    /**
+     * The buffers made before the Threads.@threads loop this context runs iterations of (null outside
+     * one): the loop's iterations share them, so none may change their stacks.
+     */
+    java.util.Set<io.github.bufdsl.runtime.Buffer> shared;
     private final Map<Expr, Compiler.Eval> compiled = new IdentityHashMap<>();
 
     Ctx(Interpreter interp, Frame frame, RandomGenerator random) {
@@ -102,5 +107,26 @@ final class Ctx {
         }
         frame.fit();
         frame.slots[slot] = v;
+    }
+
+    /**
+     * {@code b}, for an allocation, drop or reset: refused for a buffer made before the threaded loop
+     * this context runs in, whose iterations would change its stack at the same time (Buffers.jl's
+     * buffers belong to one task; each iteration takes its memory from a ThreadsBuffer).
+     */
+    io.github.bufdsl.runtime.Buffer ownStack(io.github.bufdsl.runtime.Buffer b) {
+        return ownStack(b, null);
+    }
+
+    /** As {@link #ownStack(io.github.bufdsl.runtime.Buffer)}; {@code lead} says what takes from b (its name follows). */
+    io.github.bufdsl.runtime.Buffer ownStack(io.github.bufdsl.runtime.Buffer b, String lead) {
+        if (shared != null && shared.contains(b)) {
+            throw new ScriptError((lead == null ? b.name() + " was" : lead + b.name() + ", which was")
+                    + " made before this Threads.@threads loop, so its iterations would"
+                    + " take from it and give back to it at the same time; take an iteration's memory from a"
+                    + " ThreadsBuffer (tbuf = ThreadsBuffer(len); alloc!(tbuf, ...)) or from a Buffer made in the"
+                    + " iteration");
+        }
+        return b;
     }
 }

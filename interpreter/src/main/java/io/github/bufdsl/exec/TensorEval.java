@@ -182,6 +182,11 @@ final class TensorEval {
         }
         // the new tensor is allocated from the buffer of the first tensor on the right, as alloc! would
         Buffer from = terms.get(0).factors().get(0).home();
+        try {
+            interp.ownStack(from, ":= would allocate " + name.name() + " from ");
+        } catch (ScriptError e) {
+            throw e.at(s.pos());
+        }
         Tensor t = from.alloc(name.name(), shape);
         interp.setVariable(name.name(), new Value.TensorValue(t));
         return t;

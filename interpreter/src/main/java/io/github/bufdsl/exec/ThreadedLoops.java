@@ -43,6 +43,10 @@ final class ThreadedLoops {
         long seed = c.random.nextLong();
         int workers = (int) Math.min(interp.threads(), n);
         c.loops.push(s);
+        java.util.Set<Buffer> savedShared = c.shared;
+        java.util.Set<Buffer> shared = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        shared.addAll(interp.buffers());
+        c.shared = shared;
         try {
             if (workers <= 1 || c.worker || n > Integer.MAX_VALUE) {
                 for (long k = 0; k < n; k++) {
@@ -53,6 +57,7 @@ final class ThreadedLoops {
             }
         } finally {
             c.loops.pop();
+            c.shared = savedShared;
         }
     }
 
@@ -155,6 +160,7 @@ final class ThreadedLoops {
             Ctx worker = interp.workers.get(w);
             worker.frame = parent.frame;
             worker.callDepth = parent.callDepth;
+            worker.shared = parent.shared;
             worker.steps = parent.steps;
             worker.loops.clear();
             parent.loops.descendingIterator().forEachRemaining(worker.loops::push);

@@ -33,12 +33,25 @@ class DataChoicesTest {
             drop!(buf, A)
             """;
 
+    /** The peak of buf, plus that of tbuf per buffer where the script has one. */
     private static long usage(String script, long n) {
-        return peaks(script, Map.of("n", n)).get("buf");
+        Map<String, Long> p = peaks(script, Map.of("n", n));
+        return p.get("buf") + p.getOrDefault("tbuf", 0L);
     }
 
     private static long run(String script, long n, double value) {
-        return measured(script.replace("VALUE", Double.toString(value)), Map.of("n", new Value.Int(n))).get("buf");
+        Map<String, Long> m = measured(script.replace("VALUE", Double.toString(value)), Map.of("n", new Value.Int(n)));
+        return m.get("buf") + m.getOrDefault("tbuf", 0L);
+    }
+
+    /**
+     * The script's loop as Threads.@threads: an iteration takes its memory from a ThreadsBuffer (the
+     * iterations may not share buf's stack) and gives it back.
+     */
+    private static String threaded(String script) {
+        return script.replace("for i", "Threads.@threads for i").replace("buf = Buffer(0)\n",
+                "buf = Buffer(0)\ntbuf = ThreadsBuffer(0)\n").replace("B = alloc!(buf, i)\n    drop!(buf, B)",
+                "B = alloc!(tbuf, i)\n    reset!(tbuf)");
     }
 
     @Test
@@ -46,8 +59,7 @@ class DataChoicesTest {
         // all four forms were refused at the condition: a scalar read from the data (x = A[i]; if x < 0),
         // a condition on the data itself (if A[i] < 0), in a for loop and in Threads.@threads
         String onData = SKIP.replace("x = A[i]\n    if x < 0", "if A[i] < 0");
-        for (String s : List.of(SKIP, onData, SKIP.replace("for i", "Threads.@threads for i"),
-                onData.replace("for i", "Threads.@threads for i"), SKIP.replace("continue", "break"),
+        for (String s : List.of(SKIP, onData, threaded(SKIP), threaded(onData), SKIP.replace("continue", "break"),
                 onData.replace("continue", "break"))) {
             for (long n : new long[] {0, 1, 5}) {
                 assertEquals(2 * n, usage(s, n), s);

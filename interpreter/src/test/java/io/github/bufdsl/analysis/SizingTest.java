@@ -12,6 +12,7 @@ import io.github.bufdsl.parse.Parser;
 import io.github.bufdsl.resolve.Resolution;
 import io.github.bufdsl.resolve.Resolver;
 import io.github.bufdsl.runtime.Buffer;
+import io.github.bufdsl.runtime.ThreadsBuffer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.HashMap;
@@ -64,6 +65,9 @@ class SizingTest {
         Map<String, Long> m = new HashMap<>();
         for (Buffer b : in.buffers()) {
             m.put(b.name(), b.highWater());
+        }
+        for (ThreadsBuffer.Stats t : in.threadsBufferStats()) { // per buffer of the pool, as usage sizes it
+            m.merge(t.name(), t.highWaterPerBuffer(), Math::max);
         }
         return m;
     }
