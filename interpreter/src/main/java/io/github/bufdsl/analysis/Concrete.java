@@ -60,17 +60,12 @@ final class Concrete {
     }
 
     private static Object analyzer(Value v) {
-        if (v instanceof Value.Int i) {
-            return Poly.constant(i.value());
+        Object plain = Value.plain(v);
+        if (plain instanceof Long i) {
+            return Poly.constant(i);
         }
-        if (v instanceof Value.Float f) {
-            return f.value();
-        }
-        if (v instanceof Value.Float32 f) {
-            return f.value();
-        }
-        if (v instanceof Value.Bool b) {
-            return b.value();
+        if (plain != null) {
+            return plain;
         }
         throw new IllegalStateException("a pure builtin gave " + v.typeName());
     }

@@ -70,14 +70,9 @@ final class Bindings {
     Map<String, Object> sizingValues(Map<String, ?> bindings) {
         Map<String, Object> out = new LinkedHashMap<>();
         values(bindings).forEach((k, v) -> {
-            if (v instanceof Value.Int i) {
-                out.put(k, i.value());
-            } else if (v instanceof Value.Float f) {
-                out.put(k, f.value());
-            } else if (v instanceof Value.Float32 f) {
-                out.put(k, f.value());
-            } else if (v instanceof Value.Bool b) {
-                out.put(k, b.value());
+            Object plain = Value.plain(v);
+            if (plain != null) {
+                out.put(k, plain);
             }
         });
         return out;

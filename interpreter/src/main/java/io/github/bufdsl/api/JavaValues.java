@@ -93,19 +93,10 @@ final class JavaValues {
         return x instanceof Value.Ref ? Value.Nothing.NOTHING : x;
     }
 
-
     private static Object scalar(Value v) {
-        if (v instanceof Value.Int i) {
-            return i.value();
-        }
-        if (v instanceof Value.Float f) {
-            return f.value();
-        }
-        if (v instanceof Value.Float32 f) {
-            return f.value();
-        }
-        if (v instanceof Value.Bool b) {
-            return b.value();
+        Object plain = Value.plain(v);
+        if (plain != null) {
+            return plain;
         }
         if (v instanceof Value.Str s) {
             return s.value();

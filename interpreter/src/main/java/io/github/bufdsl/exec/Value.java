@@ -9,6 +9,26 @@ public sealed interface Value {
     /** The type's name as Julia calls it, for messages. */
     String typeName();
 
+    /**
+     * A number or Bool as Java holds it (Long, Double, Float, Boolean), or null for any other value:
+     * the one rule by which the API, the sizing values and the analyzer's constants read them.
+     */
+    static Object plain(Value v) {
+        if (v instanceof Int i) {
+            return i.value();
+        }
+        if (v instanceof Float f) {
+            return f.value();
+        }
+        if (v instanceof Float32 f) {
+            return f.value();
+        }
+        if (v instanceof Bool b) {
+            return b.value();
+        }
+        return null;
+    }
+
     record Int(long value) implements Value {
         public String typeName() {
             return "Int64";
