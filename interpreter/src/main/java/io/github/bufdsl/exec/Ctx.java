@@ -121,11 +121,7 @@ final class Ctx {
     /** As {@link #ownStack(io.github.bufdsl.runtime.Buffer)}; {@code lead} says what takes from b (its name follows). */
     io.github.bufdsl.runtime.Buffer ownStack(io.github.bufdsl.runtime.Buffer b, String lead) {
         if (shared != null && shared.contains(b)) {
-            throw new ScriptError((lead == null ? b.name() + " was" : lead + b.name() + ", which was")
-                    + " made before this Threads.@threads loop, so its iterations would"
-                    + " take from it and give back to it at the same time; take an iteration's memory from a"
-                    + " ThreadsBuffer (tbuf = ThreadsBuffer(len); alloc!(tbuf, ...)) or from a Buffer made in the"
-                    + " iteration");
+            throw new ScriptError(ThreadRules.sharedStack(b.name(), lead));
         }
         return b;
     }

@@ -3,6 +3,7 @@ package io.github.bufdsl.types;
 import io.github.bufdsl.ast.Expr;
 import io.github.bufdsl.ast.ExprPrinter;
 import io.github.bufdsl.diag.Pos;
+import io.github.bufdsl.exec.ThreadRules;
 import io.github.bufdsl.resolve.Resolution;
 import io.github.bufdsl.runtime.Buffer;
 import io.github.bufdsl.runtime.BufferRules;
@@ -43,6 +44,11 @@ abstract class CallTypes extends IndexTypes {
         io.github.bufdsl.builtins.Signature sig = BuiltinTypes.signature(name);
         if (sig == null) {
             return Type.UNKNOWN;
+        }
+        if (sharedBuffers != null && !c.args().isEmpty() && c.args().get(0) instanceof Expr.Name b
+                && sharedBuffers.contains(b.name()) && types.get(0) instanceof Type.BufferT
+                && ThreadRules.changesStack(name)) {
+            error(c.pos(), callText(c) + ": " + ThreadRules.sharedStack(b.name(), null));
         }
         boolean sized = name.equals("alloc!") || name.equals("reshape_buf!");
         List<Dim> dims = new ArrayList<>();

@@ -184,10 +184,22 @@ abstract class FlowTypes extends ExprTypes {
             env = new HashMap<>(outer);
             Set<String> own = new HashSet<>();
             collectAssigned(s.body(), own);
+            Set<String> savedShared = sharedBuffers;
+            sharedBuffers = new HashSet<>(savedShared == null ? Set.of() : savedShared);
+            outer.forEach((name, t) -> {
+                if (t instanceof Type.BufferT && !own.contains(name)) {
+                    sharedBuffers.add(name);
+                }
+            });
+            sharedBuffers.removeAll(own);
             own.forEach(v -> env.put(v, Type.UNKNOWN));
             env.put(s.var(), var);
             loopNesting++;
-            statements(s.body());
+            try {
+                statements(s.body());
+            } finally {
+                sharedBuffers = savedShared;
+            }
             returned = false; // a loop may end without running its return
             loopNesting--;
             env = outer;

@@ -39,6 +39,11 @@ abstract class TypeState {
     Set<String> locals; // null at the top level
     boolean silent;
     int loopNesting;
+    /**
+     * Inside a Threads.@threads loop: the variables holding buffers made before it, whose stacks its
+     * iterations may not change (exec/ThreadRules); null outside one.
+     */
+    Set<String> sharedBuffers;
     long work;
     final long workBudget;
 

@@ -43,6 +43,9 @@ class TypeCheckerTest {
             // dotted expressions on numbers are values; on tensors they are written into one with .=
             "buf = Buffer(10)\nA = alloc!(buf, 3)\nB = alloc!(buf, 3)\nx = abs.(-2.5) .+ 1\n"
                     + "A .= abs.(B .- 1) .* x\nB .= max.(A, sum(A)) .- 1\ndrop!(buf, B, A)\n",
+            // a threaded loop: a ThreadsBuffer, and a Buffer made in the iteration, give memory to iterations
+            "tbuf = ThreadsBuffer(10, 2)\nThreads.@threads for i in 1:2\n    B = alloc!(tbuf, i)\n    own = Buffer(4)\n"
+                    + "    C = alloc!(own, 2)\n    drop!(own, C)\n    reset!(tbuf)\nend\n",
             // a dead branch on a constant
             "buf = Buffer(10)\nA = alloc!(buf, 2)\ndebug = false\nif debug\n    x = A[5]\nend\ndrop!(buf, A)\n",
             // a variable that changes type
@@ -116,6 +119,10 @@ class TypeCheckerTest {
         finds("buf = Buffer(10)\nA = alloc!(buf, 2)\nB = alloc!(A, 2)\n",
                 "argument 1 must be a buffer, not a tensor of size 2");
         finds("buf = Buffer(10)\nA = alloc!(buf, 2, 2)\nA[1, 2, 3] = 1.0\n", "takes 2 indices, not 3");
+        // a Threads.@threads loop may not change the stack of a buffer made before it (the run's own words)
+        finds("buf = Buffer(10)\nThreads.@threads for i in 1:2\n    B = alloc!(buf, i)\n    drop!(buf, B)\nend\n",
+                "3:9 alloc!(buf, i): buf was made before this Threads.@threads loop");
+        finds("buf = Buffer(10)\nThreads.@threads for i in 1:2\n    reset!(buf)\nend\n", "3:5 reset!(buf): buf was made");
         // a dotted expression used as a value whose operand is a tensor: a new array (the run's own words)
         finds("buf = Buffer(10)\nA = alloc!(buf, 3)\nB = alloc!(buf, 3)\nx = maximum(abs.(A .- B))\n",
                 "4:13 abs.(A .- B) would make a new array, and bufdsl allocates only from buffers; write it into a"
