@@ -169,10 +169,10 @@ final class Compiler extends ExprCompiler {
         return c -> {
             for (int i = 0; i < names.size(); i++) {
                 Value v = names.get(i).eval(c);
-                if (!(v instanceof Value.BufferValue)) {
+                if (!(v instanceof Value.BufferValue || v instanceof Value.ThreadsBufferValue)) {
                     Expr.Name n = p.buffers().get(i);
                     throw new ScriptError(n.pos(), "@print_buffer_usage: " + n.name() + " is " + Arith.describe(v)
-                            + ", not a buffer");
+                            + ", not a buffer or a ThreadsBuffer");
                 }
             }
             interp.usageBlockReached(p);
