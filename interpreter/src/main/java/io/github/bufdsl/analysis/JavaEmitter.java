@@ -21,55 +21,10 @@ public final class JavaEmitter {
     /** Per pseudo_ function: the script's free variables it reads, itself or in what it calls (Java has no globals). */
     private java.util.Map<String, List<String>> globals = java.util.Map.of();
 
-    /**
-     * The free variables of the script each function reads (not its parameters), with those of the
-     * functions it calls, to a fixed point. Refused where a function would pass on one of them while
-     * a parameter of its own has that name (the Java would pass the parameter).
-     */
-    private static java.util.Map<String, List<String>> globalsRead(
-            java.util.Map<String, SizingFunction.PseudoFunction> functions) {
-        java.util.Map<String, java.util.Set<String>> read = new java.util.LinkedHashMap<>();
-        functions.forEach((name, pf) -> {
-            java.util.Set<String> g = new java.util.TreeSet<>(Pruner.freeVariables(pf.body()));
-            g.removeAll(pf.params());
-            read.put(name, g);
-        });
-        for (boolean changed = true; changed;) {
-            changed = false;
-            for (SizingFunction.PseudoFunction pf : functions.values()) {
-                for (String callee : calls(pf.body())) {
-                    for (String g : read.getOrDefault(callee, java.util.Set.of())) {
-                        if (pf.params().contains(g)) {
-                            throw SizeExprs.unsupported(io.github.bufdsl.diag.Pos.NONE, "--emit java cannot pass the"
-                                    + " script's " + g + " on to " + callee + " from " + pf.name() + ", whose parameter"
-                                    + " " + g + " hides it");
-                        }
-                        changed |= read.get(pf.name()).add(g);
-                    }
-                }
-            }
-        }
-        java.util.Map<String, List<String>> out = new java.util.LinkedHashMap<>();
-        read.forEach((k, v) -> out.put(k, List.copyOf(v)));
-        return out;
-    }
-
-    /** The pseudo_ functions {@code body} calls. */
-    private static java.util.Set<String> calls(List<SizeStmt> body) {
-        java.util.Set<String> out = new java.util.LinkedHashSet<>();
-        SizeStmts.any(body, st -> {
-            if (st instanceof SizeStmt.Call c) {
-                out.add(c.function());
-            }
-            return false;
-        });
-        return out;
-    }
-
     /** The free variables of the script that the functions {@code body} calls read. */
     private java.util.Set<String> called(List<SizeStmt> body) {
         java.util.Set<String> out = new java.util.TreeSet<>();
-        for (String f : calls(body)) {
+        for (String f : FunctionGlobals.calls(body)) {
             out.addAll(globals.getOrDefault(f, List.of()));
         }
         return out;
@@ -105,7 +60,7 @@ public final class JavaEmitter {
         List<SizeStmt> body = Pruner.prune(f.body());
         e.findBooleans(body);
         f.functions().values().forEach(pf -> e.findBooleans(pf.body()));
-        e.globals = globalsRead(f.functions());
+        e.globals = FunctionGlobals.of(f.functions());
         List<String> params = new ArrayList<>(Pruner.freeVariables(f.body()));
         for (String g : e.called(f.body())) { // a free variable only a function reads is a parameter too
             if (!params.contains(g)) {
