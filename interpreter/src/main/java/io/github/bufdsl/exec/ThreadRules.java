@@ -11,11 +11,14 @@ public final class ThreadRules {
     private ThreadRules() {
     }
 
-    /** Whether a call of this builtin changes the stack of the buffer it is given first. */
+    /**
+     * Whether a call of this builtin changes the stack of the buffer it is given first, by its role
+     * in sizing (a builtin sizing cannot follow, as load, is checked when it runs).
+     */
     public static boolean changesStack(String builtin) {
         Role r = Builtins.role(builtin);
         return r instanceof Role.Alloc || r instanceof Role.Drop || r instanceof Role.Reset
-                || r instanceof Role.Reshape || "load".equals(builtin);
+                || r instanceof Role.Reshape;
     }
 
     /**
