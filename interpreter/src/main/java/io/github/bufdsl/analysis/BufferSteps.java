@@ -42,14 +42,14 @@ final class BufferSteps {
     }
 
     /**
-     * {@code @tensor Z[...] := ...}: allocated from the buffer of the first tensor on the right, each
-     * dimension that of the first tensor on the right with its label (as running takes them), read from
+     * {@code @tensor Z[...] := ...}: allocated from the buffer of the tensor {@link io.github.bufdsl.exec.Defines}
+     * names, each dimension that of the first tensor on the right with its label (as running takes them), read from
      * the tensors as this path has them; a value usage cannot know when one of them is not a tensor
      * it knows (a view).
      */
     private void define(SizeStmt.Alloc a) {
         List<List<SizeStmt.Factor>> terms = a.define().terms();
-        Object first = run.lookup(terms.get(0).get(0).tensor());
+        Object first = run.lookup(a.define().from());
         List<Poly> dims = new ArrayList<>();
         for (String label : a.define().outLabels()) {
             Poly d = null;

@@ -71,9 +71,10 @@ public sealed interface SizeStmt {
      * The output labels and the terms of a {@code :=}, whose tensors give the new tensor's buffer and
      * dimensions on each path; {@code sources}: the tensors whose {@code alloc!} as written gave the
      * printed buffer, then each printed dimension (empty when none did; {@link DefinePrinting} says
-     * whether the printed function may use them).
+     * whether the printed function may use them); {@code from}: the tensor whose buffer it allocates
+     * from ({@link io.github.bufdsl.exec.Defines}).
      */
-    record Define(List<String> outLabels, List<List<Factor>> terms, List<String> sources) {
+    record Define(List<String> outLabels, List<List<Factor>> terms, List<String> sources, String from) {
     }
 
     /**

@@ -31,11 +31,12 @@ final class TensorStatements {
         if (define && t.lhs().tensor() instanceof Expr.Name n) {
             List<String> sources = new ArrayList<>();
             SizeStmt.Alloc made = defineAlloc(t, allocations, n.name(), terms, sources);
-            if (terms == null || terms.isEmpty() || terms.get(0).isEmpty()) {
+            TensorExpr.Ref source = io.github.bufdsl.exec.Defines.source(t.rhs());
+            if (terms == null || source == null) {
                 out.add(new SizeStmt.Opaque(t.pos(), n.name()));
             } else { // sized on each path from the tensors as they are there (a parameter, an earlier size)
                 SizeStmt.Define from = new SizeStmt.Define(t.lhs().indices(), terms,
-                        made == null ? List.of() : List.copyOf(sources));
+                        made == null ? List.of() : List.copyOf(sources), ((Expr.Name) source.tensor()).name());
                 out.add(made != null ? new SizeStmt.Alloc(t.pos(), n.name(), made.buffer(), made.dims(), from)
                         : new SizeStmt.Alloc(t.pos(), n.name(), null, List.of(), from));
             }
@@ -55,21 +56,23 @@ final class TensorStatements {
     }
 
     /**
-     * {@code C[i,k] := A[i,j] * B[j,k]} as the alloc! it is: from the buffer of the first tensor on
-     * the right, each dimension that of its label where the label first appears; null when usage
+     * {@code C[i,k] := A[i,j] * B[j,k]} as the alloc! it is: from the buffer of the tensor
+     * {@link io.github.bufdsl.exec.Defines} names, each dimension that of its label where the label first appears; null when usage
      * cannot see where those tensors come from. The tensors whose alloc! gave them are added to
      * {@code sources}: the first tensor on the right (the buffer), then one per dimension.
      */
     private static SizeStmt.Alloc defineAlloc(Stmt.Tensor t, Map<String, SizeStmt.Alloc> allocations, String name,
             List<List<SizeStmt.Factor>> terms, List<String> sources) {
-        if (terms == null || terms.isEmpty() || terms.get(0).isEmpty()) {
+        TensorExpr.Ref source = io.github.bufdsl.exec.Defines.source(t.rhs());
+        if (terms == null || source == null) {
             return null;
         }
-        SizeStmt.Alloc first = allocations.get(terms.get(0).get(0).tensor());
+        String from = ((Expr.Name) source.tensor()).name(); // every tensor is a name where terms are known
+        SizeStmt.Alloc first = allocations.get(from);
         if (first == null) {
             return null;
         }
-        sources.add(terms.get(0).get(0).tensor());
+        sources.add(from);
         List<SizeExpr> dims = new ArrayList<>();
         for (String label : t.lhs().indices()) {
             SizeExpr d = null;

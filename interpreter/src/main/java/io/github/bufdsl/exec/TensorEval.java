@@ -73,7 +73,7 @@ final class TensorEval {
         String[] outLabels = s.lhs().indices().toArray(new String[0]);
         Tensor out;
         if (s.op() == AssignOp.DEFINE) {
-            if (terms.isEmpty() || terms.get(0).factors().isEmpty()) {
+            if (Defines.source(s.rhs()) == null) {
                 throw new ScriptError(s.pos(), ":= needs a tensor on the right, whose buffer the new tensor comes from");
             }
             if (s.lhs().tensor() instanceof Expr.Name n) { // the new tensor's dimensions come from the terms
@@ -180,8 +180,12 @@ final class TensorEval {
         if (!(s.lhs().tensor() instanceof Expr.Name name)) {
             throw new ScriptError(s.lhs().pos(), ":= creates a new tensor and needs a plain name on the left");
         }
-        // the new tensor is allocated from the buffer of the first tensor on the right, as alloc! would
-        Buffer from = terms.get(0).factors().get(0).home();
+        // the new tensor is allocated from the buffer of the tensor Defines names, as alloc! would
+        TensorExpr.Ref source = Defines.source(s.rhs());
+        Buffer from = null;
+        for (Factor f : terms.get(0).factors()) {
+            from = from == null && f.node() == source ? f.home() : from;
+        }
         try {
             interp.ownStack(from, ":= would allocate " + name.name() + " from ");
         } catch (ScriptError e) {

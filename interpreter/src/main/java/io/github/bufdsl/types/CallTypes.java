@@ -10,8 +10,10 @@ import io.github.bufdsl.runtime.BufferRules;
 import io.github.bufdsl.types.Type.Dim;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Calls: builtins' arguments as the registry types them, their results ({@link BuiltinTypes}),
@@ -36,7 +38,22 @@ abstract class CallTypes extends IndexTypes {
         }
         if (name != null && resolution.functions().containsKey(name)) {
             called.add(name);
-            return returnType(resolution.functions().get(name), types);
+            io.github.bufdsl.ast.Stmt.Function f = resolution.functions().get(name);
+            Type result = returnType(f, types);
+            // what the function does to a buffer made before the caller's Threads.@threads loop
+            Set<String> said = new HashSet<>();
+            for (SharedChange ch : sharedChanges(f, types)) {
+                if (!said.add(ch.buffer())) {
+                    continue;
+                }
+                if (following != null && threadedLoops == 0) {
+                    following.add(ch); // the call of the function this call is in reports it
+                } else {
+                    error(c.pos(), ThreadRules.sharedStack(ch.buffer() + " (" + ch.what() + ", line " + ch.pos().line()
+                            + ")", callText(c) + " would change the stack of "));
+                }
+            }
+            return homesInCaller(result, f, c.args());
         }
         if (name == null) {
             return Type.UNKNOWN;
@@ -45,10 +62,9 @@ abstract class CallTypes extends IndexTypes {
         if (sig == null) {
             return Type.UNKNOWN;
         }
-        if (sharedBuffers != null && !c.args().isEmpty() && c.args().get(0) instanceof Expr.Name b
-                && sharedBuffers.contains(b.name()) && types.get(0) instanceof Type.BufferT
+        if (!types.isEmpty() && types.get(0) instanceof Type.BufferT b && b.shared() != null
                 && ThreadRules.changesStack(name)) {
-            error(c.pos(), callText(c) + ": " + ThreadRules.sharedStack(b.name(), null));
+            sharedStack(c.pos(), callText(c), b.shared(), null);
         }
         boolean sized = name.equals("alloc!") || name.equals("reshape_buf!");
         List<Dim> dims = new ArrayList<>();
@@ -104,7 +120,34 @@ abstract class CallTypes extends IndexTypes {
                 && p.params().get(0) instanceof Expr.Name t && t.name().equals("Float32")) {
             result = new Type.BufferT(4, true);
         }
+        if (sized && result instanceof Type.TensorT t && types.get(0) instanceof Type.BufferT b) {
+            String home = b.shared() != null ? b.shared() : c.args().get(0) instanceof Expr.Name n ? n.name() : null;
+            result = home == null ? t : new Type.TensorT(t.dims(), new Type.Home(home, b.shared() != null));
+        }
         return result;
+    }
+
+    /** The changes a call of {@code f} with arguments of these types makes to shared buffers' stacks. */
+    abstract List<SharedChange> sharedChanges(io.github.bufdsl.ast.Stmt.Function f, List<Type> args);
+
+    /**
+     * What a function returns, as its caller sees it: a tensor in the buffer a parameter names is in
+     * the buffer of the argument (named as the caller names it), or of an unknown one.
+     */
+    static Type homesInCaller(Type t, io.github.bufdsl.ast.Stmt.Function f, List<Expr> args) {
+        if (t instanceof Type.TupleT tuple && tuple.items() != null) {
+            return new Type.TupleT(tuple.items().stream().map(x -> homesInCaller(x, f, args)).toList());
+        }
+        if (!(t instanceof Type.TensorT x) || x.home() == null || x.home().shared()) {
+            return t;
+        }
+        for (int i = 0; i < f.params().size(); i++) {
+            if (f.params().get(i).name().equals(x.home().buffer())) {
+                return new Type.TensorT(x.dims(), i < args.size() && args.get(i) instanceof Expr.Name n
+                        ? new Type.Home(n.name(), false) : null);
+            }
+        }
+        return t;
     }
 
     /** A buffer's length, when constant: not negative, not past the largest buffer. */

@@ -184,21 +184,16 @@ abstract class FlowTypes extends ExprTypes {
             env = new HashMap<>(outer);
             Set<String> own = new HashSet<>();
             collectAssigned(s.body(), own);
-            Set<String> savedShared = sharedBuffers;
-            sharedBuffers = new HashSet<>(savedShared == null ? Set.of() : savedShared);
-            outer.forEach((name, t) -> {
-                if (t instanceof Type.BufferT && !own.contains(name)) {
-                    sharedBuffers.add(name);
-                }
-            });
-            sharedBuffers.removeAll(own);
+            // buffers made before the loop, and tensors in them, are shared by its iterations
+            outer.forEach((name, t) -> env.put(name, madeBefore(name, t)));
             own.forEach(v -> env.put(v, Type.UNKNOWN));
             env.put(s.var(), var);
             loopNesting++;
+            threadedLoops++;
             try {
                 statements(s.body());
             } finally {
-                sharedBuffers = savedShared;
+                threadedLoops--;
             }
             returned = false; // a loop may end without running its return
             loopNesting--;
@@ -207,6 +202,20 @@ abstract class FlowTypes extends ExprTypes {
         }
         Type loopVar = var;
         loop(s.body(), Set.of(s.var()), () -> env.put(s.var(), loopVar));
+    }
+
+    /**
+     * The type of variable {@code name} inside a Threads.@threads loop made after its value: a Buffer
+     * shared by the iterations, or a tensor in one (whose := would take from it; exec/ThreadRules).
+     */
+    static Type madeBefore(String name, Type t) {
+        if (t instanceof Type.BufferT b && b.shared() == null) {
+            return new Type.BufferT(b.elementBytes(), b.own(), name);
+        }
+        if (t instanceof Type.TensorT x && x.home() != null && !x.home().shared()) {
+            return new Type.TensorT(x.dims(), new Type.Home(x.home().buffer(), true));
+        }
+        return t;
     }
 
     /**

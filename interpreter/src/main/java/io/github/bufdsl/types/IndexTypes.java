@@ -120,7 +120,7 @@ abstract class IndexTypes extends ArithTypes {
         if (wrong) {
             return Type.ERROR;
         }
-        return slice ? new Type.TensorT(rank != null && countOk && n == rank ? List.copyOf(out) : null)
+        return slice ? new Type.TensorT(rank != null && countOk && n == rank ? List.copyOf(out) : null, t.home())
                 : Type.FloatT.of(null); // a Float64, or a Float32 of a Float32 buffer
     }
 

@@ -5,6 +5,7 @@ import io.github.bufdsl.ast.Expr;
 import io.github.bufdsl.ast.ExprPrinter;
 import io.github.bufdsl.ast.Stmt;
 import io.github.bufdsl.ast.TensorExpr;
+import io.github.bufdsl.exec.Defines;
 import io.github.bufdsl.resolve.Resolution;
 import io.github.bufdsl.runtime.TensorRules;
 import io.github.bufdsl.types.Type.Dim;
@@ -53,7 +54,13 @@ abstract class TensorTypes extends CallTypes {
             for (String label : lhs.indices()) {
                 out.add(dims.getOrDefault(label, Dim.UNKNOWN));
             }
-            env.put(n.name(), new Type.TensorT(List.copyOf(out)));
+            // allocated from the buffer of the tensor the run's rule names, as alloc! on it would
+            TensorExpr.Ref source = Defines.source(s.rhs());
+            Type.Home home = source != null && operands.get(source) instanceof Type.TensorT t ? t.home() : null;
+            if (home != null && home.shared()) {
+                sharedStack(s.pos(), ":= of " + n.name(), home.buffer(), ":= would allocate " + n.name() + " from ");
+            }
+            env.put(n.name(), new Type.TensorT(List.copyOf(out), home));
         }
     }
 

@@ -181,9 +181,15 @@ public sealed interface Type {
 
     /**
      * A buffer of {@code elementBytes} bytes per element (8 for Float64, 4 for Float32); {@code own}
-     * when the script made it (its memory comes from the run's budget, --max-memory).
+     * when the script made it (its memory comes from the run's budget, --max-memory); {@code shared}
+     * names it inside a Threads.@threads loop made after it, whose iterations may not change its stack
+     * (exec/ThreadRules), else null.
      */
-    record BufferT(int elementBytes, boolean own) implements Type {
+    record BufferT(int elementBytes, boolean own, String shared) implements Type {
+        public BufferT(int elementBytes, boolean own) {
+            this(elementBytes, own, null);
+        }
+
         public String describe() {
             return "a buffer";
         }
@@ -191,12 +197,13 @@ public sealed interface Type {
         // written out for start-up, as Pos's
         @Override
         public boolean equals(Object o) {
-            return o instanceof BufferT b && b.elementBytes == elementBytes && b.own == own;
+            return o instanceof BufferT b && b.elementBytes == elementBytes && b.own == own
+                    && Objects.equals(b.shared, shared);
         }
 
         @Override
         public int hashCode() {
-            return 31 * elementBytes + (own ? 1 : 0);
+            return 31 * (31 * elementBytes + (own ? 1 : 0)) + Objects.hashCode(shared);
         }
     }
 
@@ -206,8 +213,23 @@ public sealed interface Type {
         }
     }
 
-    /** A tensor; {@code dims} is null when its rank is unknown. */
-    record TensorT(List<Dim> dims) implements Type {
+    /**
+     * The buffer a tensor's memory belongs to, where the checks know it: a Buffer the script made (a
+     * ThreadsBuffer's are not followed), named {@code buffer} as the variable given to alloc! was;
+     * {@code shared} when that buffer was made before the Threads.@threads loop being checked.
+     */
+    record Home(String buffer, boolean shared) {
+    }
+
+    /**
+     * A tensor; {@code dims} is null when its rank is unknown; {@code home} is its buffer where known
+     * (a view's is its parent's), else null.
+     */
+    record TensorT(List<Dim> dims, Home home) implements Type {
+        public TensorT(List<Dim> dims) {
+            this(dims, null);
+        }
+
         public String describe() {
             if (dims == null) {
                 return "a tensor";
@@ -236,12 +258,12 @@ public sealed interface Type {
         // written out for start-up, as Pos's
         @Override
         public boolean equals(Object o) {
-            return o instanceof TensorT t && java.util.Objects.equals(t.dims, dims);
+            return o instanceof TensorT t && Objects.equals(t.dims, dims) && Objects.equals(t.home, home);
         }
 
         @Override
         public int hashCode() {
-            return java.util.Objects.hashCode(dims);
+            return 31 * Objects.hashCode(dims) + Objects.hashCode(home);
         }
     }
 
@@ -364,17 +386,19 @@ public sealed interface Type {
         }
         if (a instanceof BufferT x && b instanceof BufferT y) {
             // the element size matters only for memory limits, where the smaller is the safe one
-            return new BufferT(Math.min(x.elementBytes(), y.elementBytes()), x.own() && y.own());
+            return new BufferT(Math.min(x.elementBytes(), y.elementBytes()), x.own() && y.own(),
+                    same(x.shared(), y.shared()));
         }
         if (a instanceof TensorT x && b instanceof TensorT y) {
+            Home home = same(x.home(), y.home());
             if (x.dims() == null || y.dims() == null || x.dims().size() != y.dims().size()) {
-                return new TensorT(null);
+                return new TensorT(null, home);
             }
             List<Dim> dims = new ArrayList<>();
             for (int i = 0; i < x.dims().size(); i++) {
                 dims.add(x.dims().get(i).join(y.dims().get(i)));
             }
-            return new TensorT(List.copyOf(dims));
+            return new TensorT(List.copyOf(dims), home);
         }
         if (a instanceof TupleT x && b instanceof TupleT y) {
             if (x.items() == null || y.items() == null || x.items().size() != y.items().size()) {
@@ -411,7 +435,7 @@ public sealed interface Type {
             return new RangeT(null, null, null);
         }
         if (t instanceof TensorT x && x.dims() != null) {
-            return new TensorT(x.dims().stream().map(d -> d.symbol() != null ? d : Dim.UNKNOWN).toList());
+            return new TensorT(x.dims().stream().map(d -> d.symbol() != null ? d : Dim.UNKNOWN).toList(), x.home());
         }
         if (t instanceof TupleT x && x.items() != null) {
             return new TupleT(x.items().stream().map(Type::widen).toList());

@@ -92,6 +92,7 @@ public final class TypeChecker extends FlowTypes {
         Map<String, Type> savedEnv = env;
         Set<String> savedLocals = locals;
         int savedNesting = loopNesting;
+        int savedThreaded = threadedLoops;
         boolean savedReturned = returned;
         boolean savedElementwise = elementwise;
         int mark = path.size();
@@ -103,6 +104,7 @@ public final class TypeChecker extends FlowTypes {
         }
         collectAssigned(f.body(), locals);
         loopNesting = 0;
+        threadedLoops = 0;
         returned = false;
         elementwise = false;
         try {
@@ -111,6 +113,7 @@ public final class TypeChecker extends FlowTypes {
             env = savedEnv;
             locals = savedLocals;
             loopNesting = savedNesting;
+            threadedLoops = savedThreaded;
             returned = savedReturned;
             elementwise = savedElementwise;
             truncate(mark);
@@ -122,6 +125,8 @@ public final class TypeChecker extends FlowTypes {
     /** The types of the return statements met while a return type is inferred (null otherwise). */
     private List<Type> returns;
     private final Map<String, Type> returnTypes = new HashMap<>();
+    /** By the same key: the changes such a call makes to shared buffers' stacks ({@link #following}). */
+    private final Map<String, List<SharedChange>> callChanges = new HashMap<>();
     /** Calls inferred inside one another at most this deep; deeper ones return an unknown value. */
     private static final int MAX_CALL_DEPTH = 8;
 
@@ -143,8 +148,11 @@ public final class TypeChecker extends FlowTypes {
         }
         boolean wasSilent = silent;
         List<Type> savedReturns = returns;
+        List<SharedChange> savedFollowing = following;
+        List<SharedChange> changes = new ArrayList<>();
         silent = true;
         returns = new ArrayList<>();
+        following = changes;
         inferring.add(f.name());
         Type result = null;
         try {
@@ -164,10 +172,16 @@ public final class TypeChecker extends FlowTypes {
             inferring.remove(inferring.size() - 1);
             silent = wasSilent;
             returns = savedReturns;
+            following = savedFollowing;
         }
         result = result == null ? Type.UNKNOWN : result;
         returnTypes.put(key, result);
+        callChanges.put(key, List.copyOf(new java.util.LinkedHashSet<>(changes)));
         return result;
+    }
+
+    List<SharedChange> sharedChanges(Stmt.Function f, List<Type> args) {
+        return f == null ? List.of() : callChanges.getOrDefault(f.name() + args, List.of());
     }
 
     private void statement(Stmt s) {

@@ -5,6 +5,7 @@ import io.github.bufdsl.ast.Expr;
 import io.github.bufdsl.ast.Stmt;
 import io.github.bufdsl.diag.Diagnostic;
 import io.github.bufdsl.diag.Pos;
+import io.github.bufdsl.exec.ThreadRules;
 import io.github.bufdsl.resolve.Resolution;
 import io.github.bufdsl.resolve.Suggestions;
 import java.util.ArrayList;
@@ -39,13 +40,36 @@ abstract class TypeState {
     Set<String> locals; // null at the top level
     boolean silent;
     int loopNesting;
+    /** How many Threads.@threads loops of the function being checked (or the top level) hold the statement. */
+    int threadedLoops;
     /**
-     * Inside a Threads.@threads loop: the variables holding buffers made before it, whose stacks its
-     * iterations may not change (exec/ThreadRules); null outside one.
+     * While what a call returns is inferred: the changes its body (or what it calls) makes to the stack
+     * of a buffer made before the caller's Threads.@threads loop, which the call reports; else null.
      */
-    Set<String> sharedBuffers;
+    List<SharedChange> following;
     long work;
     final long workBudget;
+
+    /**
+     * A change to the stack of {@code buffer} (as the Threads.@threads loop names it) by {@code what}
+     * ("alloc!(buf, n)", ":= of Y") at {@code pos}.
+     */
+    record SharedChange(String buffer, String what, Pos pos) {
+    }
+
+    /**
+     * {@code what} changes the stack of {@code buffer}, made before a Threads.@threads loop holding it
+     * (the rule and words of exec/ThreadRules, {@code lead} as there): an error at {@code pos}; inside
+     * a function whose call is being followed, with the loop outside it, the call reports it.
+     */
+    void sharedStack(Pos pos, String what, String buffer, String lead) {
+        if (following != null && threadedLoops == 0) {
+            following.add(new SharedChange(buffer, what, pos));
+            return;
+        }
+        error(pos, lead == null ? what + ": " + ThreadRules.sharedStack(buffer, null)
+                : ThreadRules.sharedStack(buffer, lead));
+    }
 
     /** A use of a free variable: what it demands there. */
     record Use(Kind kind, Pos pos, String what) {

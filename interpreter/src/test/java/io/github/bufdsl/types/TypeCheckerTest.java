@@ -46,6 +46,13 @@ class TypeCheckerTest {
             // a threaded loop: a ThreadsBuffer, and a Buffer made in the iteration, give memory to iterations
             "tbuf = ThreadsBuffer(10, 2)\nThreads.@threads for i in 1:2\n    B = alloc!(tbuf, i)\n    own = Buffer(4)\n"
                     + "    C = alloc!(own, 2)\n    drop!(own, C)\n    reset!(tbuf)\nend\n",
+            // ... and a := from a tensor of either, a function given either; a tensor made before the loop is read
+            "tbuf = ThreadsBuffer(100, 2)\nfunction work(b, n)\n    T = alloc!(b, n)\n    @tensor U[i] := T[i]\n"
+                    + "    drop!(b, U, T)\nend\nbuf = Buffer(10)\nA = alloc!(buf, 4)\nfill!(A, 1.0)\n"
+                    + "Threads.@threads for t in 1:2\n    own = Buffer(100)\n    work(own, 8)\n    B = alloc!(own, 4)\n"
+                    + "    @tensor C[i] := B[i] + A[i]\n    @tensor D[i] := 2 * B[i]\n    drop!(own, D, C, B)\n"
+                    + "    work(tbuf, 3)\n    X = alloc!(tbuf, 4)\n    @tensor E[i] := X[i] + A[i]\n    drop!(tbuf, E, X)\n"
+                    + "    reset!(tbuf)\n    s = sum(A)\nend\ndrop!(buf, A)\n",
             // a dead branch on a constant
             "buf = Buffer(10)\nA = alloc!(buf, 2)\ndebug = false\nif debug\n    x = A[5]\nend\ndrop!(buf, A)\n",
             // a variable that changes type
@@ -123,6 +130,27 @@ class TypeCheckerTest {
         finds("buf = Buffer(10)\nThreads.@threads for i in 1:2\n    B = alloc!(buf, i)\n    drop!(buf, B)\nend\n",
                 "3:9 alloc!(buf, i): buf was made before this Threads.@threads loop");
         finds("buf = Buffer(10)\nThreads.@threads for i in 1:2\n    reset!(buf)\nend\n", "3:5 reset!(buf): buf was made");
+        // ... nor a := whose new tensor comes from it (the run's rule, exec/Defines: the first tensor of
+        // the first term), through a view too, nor a function given it or a tensor of it, however deep
+        finds("buf = Buffer(100)\nA = alloc!(buf, 2, 2)\nThreads.@threads for t in 1:2\n"
+                + "    @tensor C[i, k] := A[i, j] * A[j, k]\nend\n",
+                "4:5 := would allocate C from buf, which was made before this Threads.@threads loop");
+        finds("buf = Buffer(100)\nA = alloc!(buf, 3, 2)\nThreads.@threads for t in 1:2\n    own = Buffer(10)\n"
+                + "    B = alloc!(own, 2)\n    V = A[2:end, :]\n    @tensor C[i] := 2 * V[i, j] * B[j] + B[i]\nend\n",
+                "7:5 := would allocate C from buf, which");
+        assertEquals("", messages("buf = Buffer(100)\nA = alloc!(buf, 2)\nThreads.@threads for t in 1:2\n"
+                + "    own = Buffer(10)\n    B = alloc!(own, 2)\n    @tensor C[i] := (1 + 2) * B[i] + A[i]\n"
+                + "    drop!(own, C, B)\nend\n"), "the first term's first tensor is B");
+        finds("buf = Buffer(100)\nfunction work(b, n)\n    T = alloc!(b, n)\n    drop!(b, T)\nend\n"
+                + "Threads.@threads for t in 1:4\n    work(buf, 8)\nend\n",
+                "7:5 work(buf, 8) would change the stack of buf (alloc!(b, n), line 3), which was made before this"
+                        + " Threads.@threads loop");
+        finds("buf = Buffer(100)\nfunction f(b, X)\n    @tensor Y[i] := X[i]\n    return Y\nend\n"
+                + "function g(b, Z)\n    return f(b, Z)\nend\nA = alloc!(buf, 2)\nThreads.@threads for t in 1:4\n"
+                + "    own = Buffer(10)\n    Y = g(own, A)\nend\n",
+                "12:9 g(own, A) would change the stack of buf (:= of Y, line 3)");
+        finds("buf = Buffer(100)\nfunction make(b)\n    return alloc!(b, 2)\nend\nA = make(buf)\n"
+                + "Threads.@threads for t in 1:4\n    @tensor C[i] := A[i]\nend\n", "7:5 := would allocate C from buf");
         // a dotted expression used as a value whose operand is a tensor: a new array (the run's own words)
         finds("buf = Buffer(10)\nA = alloc!(buf, 3)\nB = alloc!(buf, 3)\nx = maximum(abs.(A .- B))\n",
                 "4:13 abs.(A .- B) would make a new array, and bufdsl allocates only from buffers; write it into a"
