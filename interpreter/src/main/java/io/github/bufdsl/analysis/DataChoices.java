@@ -65,7 +65,7 @@ final class DataChoices {
 
     /** A way that left ({@code continue}, {@code break}, {@code return}) at the condition at {@code pos}, as it left. */
     private record Pending(Pos pos, String how, PathRun.State state, Map<String, Pos> writtenSince,
-            List<TensorRec> value) {
+            List<Object> value) {
     }
 
     /**
@@ -128,7 +128,7 @@ final class DataChoices {
         for (List<SizeStmt> body : alternatives) {
             run.restore(before);
             String how = null;
-            List<TensorRec> value = List.of();
+            List<Object> value = List.of();
             try {
                 run.statements(body);
             } catch (ContinueLoop c) {
@@ -211,6 +211,9 @@ final class DataChoices {
         for (Pending p : f.pending) {
             String why = null;
             Map<String, List<String>> kept = null;
+            if (!f.loop && p.how().equals("return") && signal instanceof Returned r) {
+                mergeNumbers(p.value(), r.values, p.pos());
+            }
             if (f.loop && signal instanceof Returned) {
                 why = "the iteration may return after it";
             } else if (f.loop && p.how().equals("return")) {
@@ -226,7 +229,7 @@ final class DataChoices {
                 // it may keep tensors the function's end gives back: then nothing after may use those buffers
                 if (!sameValues(p.value(), signal instanceof Returned r ? r.values : List.of())) {
                     why = "the function returns another tensor there than at its end";
-                } else if (!kept.isEmpty() && p.value().stream().anyMatch(Objects::nonNull)) {
+                } else if (!kept.isEmpty() && p.value().stream().anyMatch(v -> v instanceof TensorRec)) {
                     why = "it returns a tensor and keeps others in its buffers";
                 } else {
                     keep(p.pos(), kept);
@@ -367,8 +370,11 @@ final class DataChoices {
         return out; // TensorRec compares by identity
     }
 
-    /** Whether two returns give the same tensors (a tuple item by item). */
-    private static boolean sameValues(List<TensorRec> a, List<TensorRec> b) {
+    /**
+     * Whether two returns give the same tensors (a tuple item by item); numbers are compared by
+     * {@link #mergeNumbers}.
+     */
+    private static boolean sameValues(List<Object> a, List<Object> b) {
         if (a.size() != b.size()) {
             return false;
         }
@@ -380,8 +386,27 @@ final class DataChoices {
         return true;
     }
 
-    private static boolean sameValue(TensorRec a, TensorRec b) {
-        return a == b || a != null && b != null && Objects.equals(a.name, b.name) && a.size.equals(b.size);
+    private static boolean sameValue(Object a, Object b) {
+        if (!(a instanceof TensorRec) && !(b instanceof TensorRec)) {
+            return true;
+        }
+        return a == b || a instanceof TensorRec x && b instanceof TensorRec y && Objects.equals(x.name, y.name)
+                && x.size.equals(y.size);
+    }
+
+    /**
+     * A number the return at {@code pos} (taken or not by data) gives otherwise than the function's end
+     * ({@code ends}, changed in place) is one usage cannot know before running.
+     */
+    private static void mergeNumbers(List<Object> taken, List<Object> ends, Pos pos) {
+        for (int i = 0; i < Math.min(taken.size(), ends.size()); i++) {
+            Object a = taken.get(i);
+            Object b = ends.get(i);
+            if (!(a instanceof TensorRec) && !(b instanceof TensorRec) && !Objects.equals(a, b)) {
+                ends.set(i, new Opaque(pos, false, false, "a number returned there or at the function's end,"
+                        + " as data decides at line " + pos.line()));
+            }
+        }
     }
 
     /** Whether the buffers hold the same tensors at the same levels in both states. */

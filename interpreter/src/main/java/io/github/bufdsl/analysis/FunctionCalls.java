@@ -69,7 +69,7 @@ final class FunctionCalls {
         run.bufferParams = buffersHere;
         callDepth++;
         calling.add(c.function());
-        List<TensorRec> returned = List.of();
+        List<Object> returned = List.of();
         try {
             run.choices.function(f.body());
         } catch (Returned r) {
@@ -84,14 +84,13 @@ final class FunctionCalls {
         // A = f(...) takes a single value; A, W = f(...) the first items of a tuple, as in Julia
         boolean fits = targets.size() == 1 ? returned.size() == 1 : returned.size() >= targets.size();
         for (int i = 0; i < returned.size(); i++) {
-            TensorRec t = returned.get(i);
-            if (t != null && ReturnStatements.made(t.name)) { // return alloc!(...): named as run names it
+            if (returned.get(i) instanceof TensorRec t && ReturnStatements.made(t.name)) { // return alloc!(...): named as run names it
                 t.name = fits && i < targets.size() ? targets.get(i) : "a tensor";
             }
         }
-        for (int i = 0; i < targets.size(); i++) { // the tensors it returns, as this path has them; any other value is not followed
-            TensorRec t = fits ? returned.get(i) : null;
-            run.assign(targets.get(i), t != null ? t : new Opaque(c.pos()));
+        for (int i = 0; i < targets.size(); i++) { // the tensors and numbers it returns, as this path has them
+            Object v = fits ? returned.get(i) : null;
+            run.assign(targets.get(i), v != null ? v : new Opaque(c.pos()));
         }
     }
 }

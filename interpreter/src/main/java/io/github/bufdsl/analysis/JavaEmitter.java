@@ -289,11 +289,11 @@ public final class JavaEmitter {
         }
 
         public Void visitReturn(SizeStmt.Return s) {
-            List<String> items = ReturnedTensor.printed(s, current);
+            List<SizeExpr> items = ReturnedTensor.printed(s, current);
             int arity = ReturnedTensor.arity(current);
-            List<String> shown = new ArrayList<>(); // the lengths of the tensors returned, 0 for anything else
+            List<String> shown = new ArrayList<>(); // the lengths of the tensors returned, the numbers, 0 for an unknown
             for (int i = 0; i < arity; i++) {
-                shown.add(items == null || i >= items.size() || items.get(i) == null ? "0" : items.get(i));
+                shown.add(items == null || i >= items.size() || items.get(i) == null ? "0" : number(items.get(i)));
             }
             line(depth, "return " + (arity == 1 ? shown.get(0) : "new long[] {" + String.join(", ", shown) + "}")
                     + ";");

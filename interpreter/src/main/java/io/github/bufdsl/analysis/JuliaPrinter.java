@@ -244,15 +244,15 @@ public final class JuliaPrinter {
         }
 
         public Void visitReturn(SizeStmt.Return s) {
-            List<String> items = ReturnedTensor.printed(s, current);
+            List<SizeExpr> items = ReturnedTensor.printed(s, current);
             int arity = ReturnedTensor.arity(current);
             if (items == null && (arity == 1 || !ReturnedTensor.printsValue(current))) {
                 line(depth, "return");
                 return null;
             }
-            List<String> shown = new ArrayList<>(); // a tuple: every return gives as many items, nothing for a non-tensor
+            List<String> shown = new ArrayList<>(); // a tuple: every return gives as many items, nothing for an unknown
             for (int i = 0; i < arity; i++) {
-                shown.add(items == null || i >= items.size() || items.get(i) == null ? "nothing" : items.get(i));
+                shown.add(items == null || i >= items.size() || items.get(i) == null ? "nothing" : expr(items.get(i)));
             }
             line(depth, "return " + String.join(", ", shown));
             return null;

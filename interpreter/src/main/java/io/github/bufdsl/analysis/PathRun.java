@@ -367,9 +367,13 @@ final class PathRun {
         }
 
         public Boolean visitReturn(SizeStmt.Return s) {
-            List<TensorRec> values = new ArrayList<>(); // the tensors returned, a tuple's item by item
-            for (String v : s.values()) {
-                values.add(v != null && lookup(v) instanceof TensorRec t ? t : null);
+            at = s.pos();
+            List<Object> values = new ArrayList<>(); // the tensors and numbers returned, a tuple's item by item
+            for (int i = 0; i < s.values().size(); i++) {
+                String v = s.values().get(i);
+                SizeExpr number = s.numbers().get(i);
+                values.add(v != null && lookup(v) instanceof TensorRec t ? t
+                        : number == null ? null : valueOrUnknowable(number, s.pos()));
             }
             throw new Returned(values);
         }

@@ -172,6 +172,7 @@ final class Pruner {
         }
 
         public Void visitReturn(SizeStmt.Return s) {
+            s.numbers().forEach(n -> vars(n, live)); // return 2 * n, A: the numbers it gives back
             out.add(s);
             return null;
         }

@@ -24,6 +24,7 @@ final class ReturnStatements {
         List<Expr> items = r.value() == null ? List.of()
                 : r.value() instanceof Expr.Tuple t ? t.items() : List.of(r.value());
         List<String> values = new ArrayList<>();
+        List<SizeExpr> numbers = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
         for (int i = 0; i < items.size(); i++) {
             Expr x = items.get(i);
@@ -32,14 +33,63 @@ final class ReturnStatements {
                     || x instanceof Expr.Index ix
                             && SliceViews.translate(ix, name, r.pos(), b.allocations, b.shapes, out)) {
                 values.add(name); // return alloc!(buf, n), return A[2:end, :]: as in returned = ...; return returned
+                numbers.add(null);
             } else {
                 b.calls.nested(x, false, out);
                 SizeExprs.names(x, names);
                 values.add(x instanceof Expr.Name n ? n.name() : null);
+                SizeExpr v = SizeExprs.trySize(x); // return 2 * n, A: a number the caller's sizes may read
+                numbers.add(v == null ? null : b.shapes.printed(v));
             }
         }
         SizingBuilder.use(r.pos(), names, out);
-        out.add(new SizeStmt.Return(r.pos(), values));
+        out.add(new SizeStmt.Return(r.pos(), values, numbers));
+    }
+
+    /**
+     * The body of a function with each returned number that reads a variable the function assigns a
+     * value usage cannot know ({@code x = sum(A)}, on any path) left unknown: neither followed nor printed
+     * (the printed function does not assign such a variable).
+     */
+    static List<SizeStmt> settled(List<SizeStmt> body) {
+        Set<String> opaque = new java.util.HashSet<>();
+        SizeStmts.any(body, s -> {
+            if (s instanceof SizeStmt.Opaque o) {
+                opaque.add(o.name());
+            }
+            return false;
+        });
+        return opaque.isEmpty() ? body : settled(body, opaque);
+    }
+
+    private static List<SizeStmt> settled(List<SizeStmt> body, Set<String> opaque) {
+        List<SizeStmt> out = new ArrayList<>();
+        for (SizeStmt s : body) {
+            if (s instanceof SizeStmt.Return r) {
+                List<SizeExpr> numbers = new ArrayList<>();
+                for (SizeExpr e : r.numbers()) {
+                    Set<String> read = new java.util.HashSet<>();
+                    if (e != null) {
+                        Pruner.vars(e, read);
+                    }
+                    read.retainAll(opaque);
+                    numbers.add(read.isEmpty() ? e : null);
+                }
+                out.add(new SizeStmt.Return(r.pos(), r.values(), numbers));
+            } else if (s instanceof SizeStmt.If f) {
+                List<SizeStmt.Branch> branches = f.branches().stream()
+                        .map(b -> new SizeStmt.Branch(b.condition(), settled(b.body(), opaque))).toList();
+                out.add(new SizeStmt.If(f.pos(), branches, f.elseBody() == null ? null : settled(f.elseBody(), opaque)));
+            } else if (s instanceof SizeStmt.For f) {
+                out.add(new SizeStmt.For(f.pos(), f.var(), f.start(), f.step(), f.stop(), settled(f.body(), opaque),
+                        f.threaded(), f.nested()));
+            } else if (s instanceof SizeStmt.While w) {
+                out.add(new SizeStmt.While(w.pos(), w.condition(), settled(w.body(), opaque)));
+            } else {
+                out.add(s);
+            }
+        }
+        return out;
     }
 
     /** Whether a tensor has the name an item of a {@code return} is made under (run names it by its caller's target). */

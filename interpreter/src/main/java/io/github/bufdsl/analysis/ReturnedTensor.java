@@ -88,20 +88,26 @@ final class ReturnedTensor {
 
     /**
      * What a printed {@code return} of {@code f} gives back, item by item for a tuple: the tensor
-     * returned when f allocates it (its length, in the printed function), else null for that item;
-     * null as a whole when no item is such a tensor (a plain {@code return}).
+     * returned when f allocates it (its length, in the printed function), a number usage follows
+     * ({@code return 2 * n, A}), else null for that item; null as a whole when no item is either (a
+     * plain {@code return}).
      */
-    static List<String> printed(SizeStmt.Return r, SizingFunction.PseudoFunction f) {
+    static List<SizeExpr> printed(SizeStmt.Return r, SizingFunction.PseudoFunction f) {
         if (f == null) {
             return null;
         }
-        List<String> items = new ArrayList<>();
+        List<SizeExpr> items = new ArrayList<>();
         boolean any = false;
-        for (String v : r.values()) {
+        for (int i = 0; i < r.values().size(); i++) {
+            String v = r.values().get(i);
             boolean allocated = v != null && SizeStmts.any(f.body(), s -> s instanceof SizeStmt.Alloc a
                     && v.equals(a.target()) && a.buffer() != null);
-            items.add(allocated ? v : null);
-            any |= allocated;
+            // a tensor f makes otherwise (a := whose size the printed function cannot state, a view) gives nothing
+            boolean tensor = v != null && SizeStmts.any(f.body(), s -> (s instanceof SizeStmt.Alloc
+                    || s instanceof SizeStmt.Reshape || s instanceof SizeStmt.Alias) && SizeStmts.targets(s).contains(v));
+            SizeExpr item = allocated ? new SizeExpr.Var(v) : tensor ? null : r.numbers().get(i);
+            items.add(item);
+            any |= item != null;
         }
         return any ? items : null;
     }

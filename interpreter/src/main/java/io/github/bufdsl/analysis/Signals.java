@@ -34,13 +34,14 @@ final class Signals {
      * one per item of a tuple, each the tensor returned (null for any other value); empty for none.
      */
     static final class Returned extends RuntimeException {
-        final java.util.List<TensorRec> values;
+        /** What it returns, item by item: a tensor ({@link TensorRec}), a number, or null for a value not followed. */
+        final java.util.List<Object> values;
 
         Returned() {
             this(java.util.List.of());
         }
 
-        Returned(java.util.List<TensorRec> values) {
+        Returned(java.util.List<Object> values) {
             super(null, null, false, false);
             this.values = values;
         }

@@ -218,9 +218,11 @@ public sealed interface SizeStmt {
     /**
      * {@code return} inside a user function; {@code values}: what it returns, one entry for a single
      * value and one per item for a tuple ({@code return A, W}), each the name returned (null for
-     * anything else); empty for a plain {@code return}.
+     * anything else); empty for a plain {@code return}. {@code numbers}, item by item: the value as
+     * arithmetic ({@code return 2 * n, A}: {@code 2 * n}, and {@code A} itself, which a path finds to be
+     * a tensor), followed into the caller's targets; null where usage cannot know it before running.
      */
-    record Return(Pos pos, List<String> values) implements SizeStmt {
+    record Return(Pos pos, List<String> values, List<SizeExpr> numbers) implements SizeStmt {
         public <R> R accept(Visitor<R> v) {
             return v.visitReturn(this);
         }

@@ -113,7 +113,7 @@ final class UserCalls {
             }
             SizingBuilder inner = new SizingBuilder(own, b.userFunctions, b.pseudo, b.inProgress);
             inner.shapes = new PrintedShapes(inner.allocations, f.body());
-            List<SizeStmt> body = inner.statements(f.body());
+            List<SizeStmt> body = ReturnStatements.settled(inner.statements(f.body()));
             b.inProgress.remove(fn);
             b.pseudo.put(fn, new SizingFunction.PseudoFunction(fn, params, isBuffer, body));
         } else if (!existing.isBuffer().equals(isBuffer)) {

@@ -117,7 +117,9 @@ class TupleReturnTest {
     }
 
     @Test
-    void aMixedTupleCarriesItsTensorAndLeavesItsNumberUnknown() throws ScriptException {
+    void aMixedTupleCarriesItsTensorAndItsNumber() throws ScriptException {
+        // usage refused B = alloc!(buf, m): "a size or condition depends on m, whose value usage cannot know
+        // before running"; run takes 6 + 6 + 6
         String mixed = """
                 function site(buf, n)
                     A = alloc!(buf, n, 2)
@@ -128,16 +130,103 @@ class TupleReturnTest {
                 buf = Buffer(0)
                 A, m = site(buf, 3)
                 @tensor T[j, i] := A[i, j]
-                drop!(buf, T, A)
+                B = alloc!(buf, m)
+                drop!(buf, B, T, A)
                 """;
         agrees(mixed);
-        assertEquals(12L, BufScript.fromString("m.buf", mixed).usage(Map.of()).buffer("buf").peak());
-        String printed = BufScript.fromString("m.buf", mixed).usage(Map.of()).blocks().get(0).sizingFunction();
-        assertTrue(printed.contains("return A, nothing"), printed);
-        // a size read from the number is known only when running (as a single returned number is)
-        ScriptException e = assertThrows(ScriptException.class, () -> BufScript.fromString("m.buf",
-                mixed + "B = alloc!(buf, m)\n").usage(Map.of()));
-        assertTrue(e.getMessage().contains("m, whose value usage cannot know before running"), e.getMessage());
+        Usage u = BufScript.fromString("m.buf", mixed).usage(Map.of());
+        assertEquals(18L, u.buffer("buf").peak());
+        String printed = u.blocks().get(0).sizingFunction();
+        assertTrue(printed.contains("    m = 2 * n\n    return A, m\n"), printed);
+        assertTrue(printed.contains("A, m = pseudo_site(lenbuf, peakbuf, 3)"), printed);
+        assertTrue(printed.contains("B = pseudo_alloc!(lenbuf, peakbuf, m)"), printed);
+    }
+
+    /** A function returning a number first and a tensor, used at sizes of n. */
+    private static final String NUMBER_FIRST = """
+            buf = Buffer(0)
+            function make(buf, n)
+                A = alloc!(buf, n, n)
+                fill!(A, 1.0)
+                return 2 * n, A
+            end
+            @print_buffer_usage buf begin
+                m, A = make(buf, n)
+                B = alloc!(buf, m)
+                fill!(B, 2.0)
+                    drop!(buf, B)
+                drop!(buf, A)
+            end
+            """;
+
+    @Test
+    void aNumberOfTheTupleIsFollowedAsAFormula() throws ScriptException {
+        String text = NUMBER_FIRST;
+        Usage u = SliceRangesTest.agreesAtEveryN(text);
+        assertEquals("n^2 + 2*n", u.buffer("buf").formula());
+        // the printed function as a script, and as Java (EmitTest compiles every example's), return the number
+        String buf = BufScript.fromString("n.buf", text).emit("buf", Map.of());
+        assertTrue(buf.contains("    return 2 * n, A\n"), buf);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BufScript.fromString("sizes.buf", buf).run(Map.of("n", 3L), new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertEquals("15\n", out.toString(StandardCharsets.UTF_8));
+        String java = BufScript.fromString("n.buf", text).emit("java", Map.of());
+        assertTrue(java.contains("return new long[] {(2L * n), A};"), java);
+        assertTrue(java.contains("m = tuple$[0];"), java);
+    }
+
+    @Test
+    void aNumberDataDecidesIsKnownOnlyWhenRunning() throws ScriptException {
+        // a return on data gives another number than the function's end: a size that reads it is refused
+        ScriptException e = assertThrows(ScriptException.class, () -> BufScript.fromString("d.buf", """
+                function pick(buf, n)
+                    A = alloc!(buf, n)
+                    rand!(A)
+                    if A[1] > 0.5
+                        return A, n
+                    end
+                    return A, 2 * n
+                end
+                buf = Buffer(0)
+                A, m = pick(buf, 3)
+                B = alloc!(buf, m)
+                drop!(buf, B, A)
+                """).usage(Map.of()));
+        assertTrue(e.getMessage().contains("depends on m"), e.getMessage());
+        // the same number either way is followed
+        agrees("""
+                function pick(buf, n)
+                    A = alloc!(buf, n)
+                    rand!(A)
+                    if A[1] > 0.5
+                        return A, n + 1
+                    end
+                    return A, 1 + n
+                end
+                buf = Buffer(0)
+                A, m = pick(buf, 3)
+                B = alloc!(buf, m)
+                drop!(buf, B, A)
+                """);
+        // a number read from the data (x = sum(A)) is not followed, nor printed
+        String data = """
+                function total(buf, n)
+                    A = alloc!(buf, n)
+                    fill!(A, 1.0)
+                    x = sum(A)
+                    return A, x, n
+                end
+                buf = Buffer(0)
+                A, x, m = total(buf, 3)
+                B = alloc!(buf, m)
+                drop!(buf, B, A)
+                """;
+        agrees(data);
+        String printed = BufScript.fromString("x.buf", data).usage(Map.of()).blocks().get(0).sizingFunction();
+        assertTrue(printed.contains("return A, nothing, n"), printed);
+        e = assertThrows(ScriptException.class, () -> BufScript.fromString("x.buf",
+                data.replace("alloc!(buf, m)", "alloc!(buf, Int(x))")).usage(Map.of()));
+        assertTrue(e.getMessage().contains("x"), e.getMessage());
     }
 
     @Test
