@@ -13,6 +13,8 @@ import java.util.Set;
 public final class JavaEmitter {
     private final StringBuilder out = new StringBuilder();
     private final Set<String> booleans = new LinkedHashSet<>();
+    /** Expressions as Java, a Bool where {@link #booleans} says so. */
+    private final JavaExprs exprs = new JavaExprs(booleans);
     /** Variables declared at the top of the method being written. */
     private final Set<String> declared = new LinkedHashSet<>();
     /** The pseudo_ functions, for their calls' results; and the one being emitted (null at the top). */
@@ -247,7 +249,7 @@ public final class JavaEmitter {
             if (a.define() != null && (a.buffer() == null || unprintable.contains(a))) {
                 throw new IllegalArgumentException("--emit java: " + DefinePrinting.why(a));
             }
-            String call = "pseudoAlloc(len" + a.buffer() + ", peak" + a.buffer() + ", " + product(a.dims()) + ")";
+            String call = "pseudoAlloc(len" + a.buffer() + ", peak" + a.buffer() + ", " + exprs.product(a.dims()) + ")";
             line(depth, (a.target() == null ? "" : a.target() + " = ") + call + ";");
             return null;
         }
@@ -257,8 +259,8 @@ public final class JavaEmitter {
         }
 
         public Void visitReshape(SizeStmt.Reshape r) {
-            line(depth, "peak" + r.buffer() + "[0] = Math.max(peak" + r.buffer() + "[0], " + expr(r.offset()) + " + "
-                    + product(r.dims()) + ");");
+            line(depth, "peak" + r.buffer() + "[0] = Math.max(peak" + r.buffer() + "[0], " + exprs.expr(r.offset()) + " + "
+                    + exprs.product(r.dims()) + ");");
             return null;
         }
 
@@ -279,7 +281,7 @@ public final class JavaEmitter {
         }
 
         public Void visitLet(SizeStmt.Let l) {
-            line(depth, l.name() + " = " + expr(l.value()) + ";");
+            line(depth, l.name() + " = " + exprs.expr(l.value()) + ";");
             return null;
         }
 
@@ -293,7 +295,7 @@ public final class JavaEmitter {
             int arity = ReturnedTensor.arity(current);
             List<String> shown = new ArrayList<>(); // the lengths of the tensors returned, the numbers, 0 for an unknown
             for (int i = 0; i < arity; i++) {
-                shown.add(items == null || i >= items.size() || items.get(i) == null ? "0" : number(items.get(i)));
+                shown.add(items == null || i >= items.size() || items.get(i) == null ? "0" : exprs.number(items.get(i)));
             }
             line(depth, "return " + (arity == 1 ? shown.get(0) : "new long[] {" + String.join(", ", shown) + "}")
                     + ";");
@@ -315,7 +317,7 @@ public final class JavaEmitter {
             List<String> args = new ArrayList<>();
             for (SizeStmt.Arg a : c.args()) {
                 args.add(a.buffer() != null ? "len" + a.buffer() + ", peak" + a.buffer()
-                        : a.written() == null ? "0" : expr(a.written()));
+                        : a.written() == null ? "0" : exprs.expr(a.written()));
             }
             args.addAll(globals.getOrDefault(c.function(), List.of()));
             String call = "pseudo_" + c.function() + "(" + String.join(", ", args) + ");";
@@ -340,7 +342,7 @@ public final class JavaEmitter {
         public Void visitIf(SizeStmt.If f) {
             for (int i = 0; i < f.branches().size(); i++) {
                 SizeStmt.Branch b = f.branches().get(i);
-                line(depth, (i == 0 ? "if (" : "} else if (") + expr(b.condition()) + ") {");
+                line(depth, (i == 0 ? "if (" : "} else if (") + exprs.expr(b.condition()) + ") {");
                 statements(b.body(), depth + 1);
             }
             if (f.elseBody() != null) {
@@ -352,9 +354,9 @@ public final class JavaEmitter {
         }
 
         public Void visitFor(SizeStmt.For f) {
-            String step = f.step() == null ? "1L" : expr(f.step());
+            String step = f.step() == null ? "1L" : exprs.expr(f.step());
             String v = f.var();
-            String stop = expr(f.stop());
+            String stop = exprs.expr(f.stop());
             String test = f.step() == null || f.step() instanceof SizeExpr.Num n && n.value() > 0 ? v + " <= " + stop
                     : f.step() instanceof SizeExpr.Num ? v + " >= " + stop
                     : "(" + step + " > 0 ? " + v + " <= " + stop + " : " + v + " >= " + stop + ")";
@@ -368,7 +370,7 @@ public final class JavaEmitter {
             boolean head = !f.nested() && f.body().size() == 1 && f.body().get(0) instanceof SizeStmt.For g && g.nested();
             String label = f.nested() && !breakTargets.isEmpty() ? breakTargets.peek()
                     : head ? "nest" + f.pos().line() + "_" + f.pos().column() : "";
-            line(depth, (head ? label + ": " : "") + "for (" + (outer ? "" : "long ") + v + " = " + expr(f.start())
+            line(depth, (head ? label + ": " : "") + "for (" + (outer ? "" : "long ") + v + " = " + exprs.expr(f.start())
                     + "; " + test + "; " + v + " += " + step + ") {");
             breakTargets.push(label);
             try {
@@ -385,7 +387,7 @@ public final class JavaEmitter {
         }
 
         public Void visitWhile(SizeStmt.While w) {
-            line(depth, w.condition() != null ? "while (" + expr(w.condition()) + ") {"
+            line(depth, w.condition() != null ? "while (" + exprs.expr(w.condition()) + ") {"
                     : "{ // the while loop at line " + w.pos().line() + ", sized by one iteration");
             breakTargets.push("");
             try {
@@ -408,99 +410,5 @@ public final class JavaEmitter {
         public Void visitOpaque(SizeStmt.Opaque s) {
             return null; // pruned: a value usage cannot know is not emitted
         }
-    }
-
-    private String product(List<SizeExpr> dims) {
-        if (dims.isEmpty()) {
-            return "1L";
-        }
-        String r = expr(dims.get(0));
-        for (SizeExpr d : dims.subList(1, dims.size())) {
-            r = "Math.multiplyExact(" + r + ", " + expr(d) + ")";
-        }
-        return r;
-    }
-
-    private String expr(SizeExpr e) {
-        if (e instanceof SizeExpr.Num n) {
-            return n.value() + "L";
-        }
-        if (e instanceof SizeExpr.Flag f) {
-            return Boolean.toString(f.value());
-        }
-        if (e instanceof SizeExpr.Var v) {
-            return v.name();
-        }
-        if (e instanceof SizeExpr.Real) {
-            throw new IllegalArgumentException("--emit java: the sizing function uses a floating-point number");
-        }
-        if (e instanceof SizeExpr.Logic l) {
-            return "(" + expr(l.left()) + (l.isAnd() ? " && " : " || ") + expr(l.right()) + ")";
-        }
-        if (e instanceof SizeExpr.Unary u) {
-            return "(" + u.op() + expr(u.operand()) + ")";
-        }
-        if (e instanceof SizeExpr.Range r) {
-            throw new IllegalArgumentException("--emit java: the sizing function holds a range (" + JuliaPrinter.expr(r)
-                    + "), which is not a number");
-        }
-        if (e instanceof SizeExpr.Call c && SizeExprs.SHAPES.contains(c.function())) {
-            if (PrintedShapes.formOf(c) == null) {
-                throw new IllegalArgumentException("--emit java: " + PrintedShapes.why(c));
-            }
-            return expr(PrintedShapes.formOf(c));
-        }
-        if (e instanceof SizeExpr.Call c) {
-            List<String> args = c.args().stream().map(this::expr).toList();
-            return switch (c.function()) {
-                case "min", "max" -> {
-                    String r = args.get(0);
-                    for (String a : args.subList(1, args.size())) {
-                        r = "Math." + c.function() + "(" + r + ", " + a + ")";
-                    }
-                    yield r;
-                }
-                case "abs" -> "Math.abs(" + args.get(0) + ")";
-                case "div" -> "(" + args.get(0) + " / " + args.get(1) + ")";
-                case "mod" -> "Math.floorMod(" + args.get(0) + ", " + args.get(1) + ")";
-                default -> "(-Math.floorDiv(-(" + args.get(0) + "), " + args.get(1) + "))";
-            };
-        }
-        SizeExpr.Bin b = (SizeExpr.Bin) e;
-        boolean comparison = switch (b.op()) {
-            case "==", "!=", "<", "<=", ">", ">=" -> true;
-            default -> false;
-        };
-        boolean bools = comparison && isBoolean(b.left()) && isBoolean(b.right());
-        String l = bools ? expr(b.left()) : number(b.left());
-        String r = bools ? expr(b.right()) : number(b.right());
-        return switch (b.op()) {
-            case "^" -> "pow(" + l + ", " + r + ")";
-            case "/" -> throw new IllegalArgumentException("--emit java: the sizing function divides with /,"
-                    + " which gives a fraction in Julia; use div(a, b)");
-            default -> "(" + l + " " + b.op() + " " + r + ")";
-        };
-    }
-
-    /** The expression as a long: a Bool counts as 1 or 0 in arithmetic, as in Julia. */
-    private String number(SizeExpr e) {
-        return isBoolean(e) ? "(" + expr(e) + " ? 1L : 0L)" : expr(e);
-    }
-
-    /** Whether the expression is a Bool in Java: a literal, a comparison, a logical one, or a Bool variable. */
-    private boolean isBoolean(SizeExpr e) {
-        if (e instanceof SizeExpr.Flag || e instanceof SizeExpr.Logic) {
-            return true;
-        }
-        if (e instanceof SizeExpr.Unary u) {
-            return u.op().equals("!");
-        }
-        if (e instanceof SizeExpr.Var v) {
-            return booleans.contains(v.name());
-        }
-        return e instanceof SizeExpr.Bin b && switch (b.op()) {
-            case "==", "!=", "<", "<=", ">", ">=" -> true;
-            default -> false;
-        };
     }
 }

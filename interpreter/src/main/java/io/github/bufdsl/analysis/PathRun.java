@@ -3,9 +3,7 @@ package io.github.bufdsl.analysis;
 import io.github.bufdsl.analysis.Signals.NeedDecision;
 import io.github.bufdsl.analysis.Signals.OpenCondition;
 import io.github.bufdsl.analysis.Signals.PathEnd;
-import io.github.bufdsl.analysis.Signals.Returned;
 import io.github.bufdsl.runtime.BufferRules;
-import io.github.bufdsl.analysis.Symbolic.Open;
 import io.github.bufdsl.analysis.Symbolic.Opaque;
 import io.github.bufdsl.diag.DiagnosticException;
 import io.github.bufdsl.diag.Phase;
@@ -52,6 +50,8 @@ final class PathRun {
     final FunctionCalls calls = new FunctionCalls(this);
     /** Conditions usage cannot know around what changes sizes or leaves. */
     final DataChoices choices = new DataChoices(this);
+    /** What each kind of statement does on this path. */
+    private final PathSteps steps = new PathSteps(this);
 
     Poly integer(SizeExpr e, String what) {
         return scalars.integer(e, what);
@@ -295,171 +295,6 @@ final class PathRun {
                 }
             }
         }
-    }
-
-    /**
-     * What each kind of statement does on this path; true for those that change a buffer's level
-     * (traced). Signals (break, continue, return, a path's end, a decision needed) pass through.
-     */
-    private final SizeStmt.Visitor<Boolean> steps = new SizeStmt.Visitor<>() {
-        public Boolean visitAlloc(SizeStmt.Alloc s) {
-            buffers.alloc(s);
-            return true;
-        }
-
-        public Boolean visitDrop(SizeStmt.Drop s) {
-            buffers.drop(s);
-            return true;
-        }
-
-        public Boolean visitBefore(SizeStmt.Before s) {
-            buffers.before(s);
-            return false;
-        }
-
-        public Boolean visitReshape(SizeStmt.Reshape s) {
-            buffers.reshape(s);
-            return true;
-        }
-
-        public Boolean visitScopeEnd(SizeStmt.ScopeEnd s) {
-            buffers.scopeEnd(s);
-            return true;
-        }
-
-        public Boolean visitReset(SizeStmt.Reset s) {
-            buffers.reset(s);
-            return true;
-        }
-
-        public Boolean visitUse(SizeStmt.Use s) {
-            buffers.use(s);
-            return false;
-        }
-
-        public Boolean visitLet(SizeStmt.Let s) {
-            at = s.pos();
-            if (s.value() instanceof SizeExpr.Var v && lookup(v.name()) instanceof TensorRec t) {
-                assign(s.name(), t); // C = B names the same tensor, as in Julia: nothing is copied
-                return false;
-            }
-            assign(s.name(), valueOrUnknowable(s.value(), s.pos()));
-            return false;
-        }
-
-        public Boolean visitAlias(SizeStmt.Alias s) {
-            at = s.pos();
-            assign(s.name(), s.slice() == null ? lookup(s.of()) : SliceViews.view(PathRun.this, s));
-            return false;
-        }
-
-        public Boolean visitOpaque(SizeStmt.Opaque s) {
-            if (s.loopVariable() && lookupQuiet(s.name()) != null) {
-                return false; // the variable of a loop not followed: one of that name before it keeps its value
-            }
-            assign(s.name(), new Opaque(s.pos(), s.view(), s.elsewhere()));
-            return false;
-        }
-
-        public Boolean visitCall(SizeStmt.Call s) {
-            calls.call(s);
-            return false;
-        }
-
-        public Boolean visitReturn(SizeStmt.Return s) {
-            at = s.pos();
-            List<Object> values = new ArrayList<>(); // the tensors and numbers returned, a tuple's item by item
-            for (int i = 0; i < s.values().size(); i++) {
-                String v = s.values().get(i);
-                SizeExpr number = s.numbers().get(i);
-                values.add(v != null && lookup(v) instanceof TensorRec t ? t
-                        : number == null ? null : valueOrUnknowable(number, s.pos()));
-            }
-            throw new Returned(values);
-        }
-
-        public Boolean visitBreak(SizeStmt.Break s) {
-            throw new Signals.BreakLoop();
-        }
-
-        public Boolean visitContinue(SizeStmt.Continue s) {
-            throw new Signals.ContinueLoop();
-        }
-
-        public Boolean visitWhile(SizeStmt.While s) {
-            at = s.pos();
-            int returns = choices.loopReturns();
-            loops.whileLoop(s);
-            choices.afterLoop(returns);
-            return false;
-        }
-
-        public Boolean visitFor(SizeStmt.For s) {
-            at = s.pos();
-            Object before = lookupQuiet(s.var());
-            int returns = choices.loopReturns();
-            loops.forLoop(s);
-            choices.afterLoop(returns);
-            if (before != null) { // as in Julia, the loop's variable is its own: a variable of that name keeps its value
-                assign(s.var(), before);
-            }
-            return false;
-        }
-
-        public Boolean visitTensorOp(SizeStmt.TensorOp s) {
-            at = s.pos();
-            tensors.checkIndices(s);
-            tensors.checkOverlap(s);
-            tensors.workspace(s);
-            return false;
-        }
-
-        public Boolean visitIf(SizeStmt.If s) {
-            ifStatement(s);
-            return false;
-        }
-    };
-
-    /** The first branch whose condition holds; an open condition in worst-case mode takes the largest. */
-    private void ifStatement(SizeStmt.If f) {
-        at = f.pos();
-        for (int i = 0; i < f.branches().size(); i++) {
-            SizeStmt.Branch b = f.branches().get(i);
-            boolean taken;
-            try {
-                taken = bool(b.condition());
-            } catch (OpenCondition open) {
-                openSeen.merge(open.atom, 1, Integer::sum);
-                merger.largest(f, alternativesFrom(f, i));
-                return;
-            } catch (Unknowable u) {
-                // if s > 0 with s = sum(A) around no allocation: which branch runs decides no size
-                List<List<SizeStmt>> alternatives = alternativesFrom(f, i);
-                if (!SizeStmts.decideNoSize(alternatives, false)) {
-                    choices.either(alternatives, u); // each way from here, the largest peak
-                    return;
-                }
-                List<SizeStmt> unknown = new ArrayList<>();
-                alternatives.forEach(body -> SizeStmts.unknowable(body, unknown));
-                statements(unknown);
-                return;
-            }
-            if (taken) {
-                statements(b.body());
-                return;
-            }
-        }
-        if (f.elseBody() != null) {
-            statements(f.elseBody());
-        }
-    }
-
-    /** The bodies that may still run once branch {@code i}'s condition is reached: its, the later ones', the else. */
-    private static List<List<SizeStmt>> alternativesFrom(SizeStmt.If f, int i) {
-        List<List<SizeStmt>> alternatives = new ArrayList<>();
-        f.branches().subList(i, f.branches().size()).forEach(rest -> alternatives.add(rest.body()));
-        alternatives.add(f.elseBody() == null ? List.of() : f.elseBody());
-        return alternatives;
     }
 
     /** The value of an open condition on this path: fixed by the prefix, or the first time, a new branch point. */
