@@ -29,6 +29,16 @@ final class Concrete {
         return analyzer(Arith.binary(Expr.BinOp.of(op), a, b));
     }
 
+    /** {@code op x} ("-", "+" or "!") as run computes it, or null if the operand is not concrete. */
+    static Object unary(String op, Object x) {
+        Value a = value(x);
+        if (a == null) {
+            return null;
+        }
+        Expr.UnOp u = op.equals("-") ? Expr.UnOp.NEG : op.equals("!") ? Expr.UnOp.NOT : Expr.UnOp.PLUS;
+        return analyzer(Arith.unary(u, a));
+    }
+
     /** The pure builtin {@code fn} on concrete arguments, as run computes it, or null if one is not concrete. */
     static Object call(String fn, List<Object> args) {
         List<Value> values = new ArrayList<>();

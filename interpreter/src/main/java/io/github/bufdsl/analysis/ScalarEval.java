@@ -149,11 +149,15 @@ final class ScalarEval {
             return bool(l.right());
         }
         if (e instanceof SizeExpr.Unary u) {
+            Object operand = value(u.operand());
+            Object concrete = concrete(() -> Concrete.unary(u.op(), operand));
+            if (concrete != null) {
+                return concrete;
+            }
             if (u.op().equals("!")) {
                 return !bool(u.operand(), "the operand of ! must be");
             }
-            Object x = numeric(value(u.operand()));
-            return x instanceof Poly p ? p.negate() : x instanceof Float f ? (Object) (-f) : (Object) (-(Double) x);
+            return ((Poly) numeric(operand)).negate(); // a symbolic number is a Poly (a concrete one is above)
         }
         if (e instanceof SizeExpr.Call c) {
             return call(c);
@@ -339,59 +343,8 @@ final class ScalarEval {
             String text = show(a) + " " + op + " " + show(b);
             return comparison ? new Open(text) : Poly.symbol("(" + text + ")");
         }
-        if (bothPoly && !op.equals("/")) {
-            long p = ((Poly) a).constantValue();
-            long q = ((Poly) b).constantValue();
-            try {
-                return switch (op) {
-                    case "+" -> Poly.constant(Math.addExact(p, q));
-                    case "-" -> Poly.constant(Math.subtractExact(p, q));
-                    case "*" -> Poly.constant(Math.multiplyExact(p, q));
-                    case "%" -> {
-                        if (q == 0) {
-                            throw run.fail(run.at, "integer division by zero");
-                        }
-                        yield Poly.constant(p % q);
-                    }
-                    case "^" -> {
-                        if (q < 0) {
-                            throw run.fail(run.at, "cannot raise an integer to a negative power");
-                        }
-                        long r = 1;
-                        for (long i = 0; i < q && r != 0; i++) {
-                            r = Math.multiplyExact(r, p);
-                        }
-                        yield Poly.constant(r);
-                    }
-                    default -> compares(op, Long.compare(p, q));
-                };
-            } catch (ArithmeticException ex) {
-                throw run.fail(run.at, "integer overflow in " + p + " " + op + " " + q);
-            }
-        }
-        double p = a instanceof Poly pa ? pa.constantValue() : ((Number) a).doubleValue();
-        double q = b instanceof Poly pb ? pb.constantValue() : ((Number) b).doubleValue();
-        return switch (op) {
-            case "+" -> p + q;
-            case "-" -> p - q;
-            case "*" -> p * q;
-            case "/" -> p / q;
-            case "%" -> p % q;
-            case "^" -> Math.pow(p, q);
-            default -> p != p || q != q ? op.equals("!=") : compares(op, Double.compare(p, q));
-        };
-    }
-
-    /** A comparison operator applied to the sign of a comparison. */
-    boolean compares(String op, int c) {
-        return switch (op) {
-            case "==" -> c == 0;
-            case "!=" -> c != 0;
-            case "<" -> c < 0;
-            case "<=" -> c <= 0;
-            case ">" -> c > 0;
-            default -> c >= 0;
-        };
+        // both concrete: Concrete.binary computed it above, with the interpreter's arithmetic
+        throw new IllegalStateException("a concrete " + op + " left to the symbolic domain");
     }
 
     /** A formula for a message: cut in the middle past 60 characters. */

@@ -14,6 +14,40 @@ public final class Arith {
     }
 
     /**
+     * Julia's {@code -x}, {@code +x} and {@code !x}: a Bool is an integer to - ({@code -true} is -1) and
+     * itself to +; {@code -typemin(Int)} overflows. For the interpreter and the analyzer alike.
+     */
+    public static Value unary(io.github.bufdsl.ast.Expr.UnOp op, Value v) {
+        switch (op) {
+            case NOT:
+                if (v instanceof Value.Bool b) {
+                    return Value.Bool.of(!b.value());
+                }
+                throw new ScriptError("! needs true or false, not " + describe(v));
+            case NEG:
+                if (v instanceof Value.Int || v instanceof Value.Bool) {
+                    long i = asLong(v);
+                    if (i == Long.MIN_VALUE) {
+                        throw overflow("-(" + i + ")");
+                    }
+                    return new Value.Int(-i);
+                }
+                if (v instanceof Value.Float f) {
+                    return new Value.Float(-f.value());
+                }
+                if (v instanceof Value.Float32 f) {
+                    return new Value.Float32(-f.value());
+                }
+                throw new ScriptError("cannot negate " + describe(v));
+            default:
+                if (isNumber(v)) {
+                    return v;
+                }
+                throw new ScriptError("unary + needs a number, not " + describe(v));
+        }
+    }
+
+    /**
      * {@code a op b}.
      *
      * @throws ScriptError when the operands do not admit the operator, or on overflow
@@ -66,8 +100,7 @@ public final class Arith {
                 default -> power(x, y);
             });
         } catch (ArithmeticException e) {
-            throw new ScriptError("integer overflow: " + x + " " + op.symbol() + " " + y
-                    + " does not fit in 64 bits");
+            throw overflow(x + " " + op.symbol() + " " + y);
         }
     }
 
@@ -140,6 +173,15 @@ public final class Arith {
         Text t = new Text("the string");
         t.room(s.isEmpty() ? 0 : n > Long.MAX_VALUE / s.length() ? Long.MAX_VALUE : n * s.length());
         return Text.string(s.repeat((int) (s.isEmpty() ? 0 : n)));
+    }
+
+    /**
+     * An integer result beyond Int64: Julia's arithmetic wraps around there ({@code 2^63} is
+     * {@code -9223372036854775808}); bufdsl stops, so that no size or count wraps.
+     */
+    static ScriptError overflow(String expression) {
+        return new ScriptError("integer overflow: " + expression + " does not fit in 64 bits (Julia's Int64"
+                + " would wrap around; bufdsl stops instead)");
     }
 
     private static long power(long x, long y) {

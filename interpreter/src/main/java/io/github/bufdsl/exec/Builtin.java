@@ -96,6 +96,13 @@ final class Builtin {
             throw new ScriptError(name + " must be a number, not " + Arith.describe(v));
         }
 
+        long kwInteger(String name) {
+            if (kwargs.get(name) instanceof Value.Int n) {
+                return n.value();
+            }
+            throw new ScriptError(name + " must be an integer, not " + Arith.describe(kwargs.get(name)));
+        }
+
         boolean bool(Value v, String what) {
             if (v instanceof Value.Bool b) {
                 return b.value();

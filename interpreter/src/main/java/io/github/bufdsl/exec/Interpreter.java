@@ -431,31 +431,10 @@ public final class Interpreter {
     }
 
     static Value unary(Expr.Unary e, Value v) {
-        switch (e.op()) {
-            case NOT:
-                if (v instanceof Value.Bool b) {
-                    return Value.Bool.of(!b.value());
-                }
-                throw new ScriptError(e.pos(), "! needs true or false, not " + Arith.describe(v));
-            case NEG:
-                if (v instanceof Value.Int i) {
-                    if (i.value() == Long.MIN_VALUE) {
-                        throw new ScriptError(e.pos(), "integer overflow in -" + i.value());
-                    }
-                    return new Value.Int(-i.value());
-                }
-                if (v instanceof Value.Float f) {
-                    return new Value.Float(-f.value());
-                }
-                if (v instanceof Value.Float32 f) {
-                    return new Value.Float32(-f.value());
-                }
-                throw new ScriptError(e.pos(), "cannot negate " + Arith.describe(v));
-            default:
-                if (Arith.isNumber(v)) {
-                    return v;
-                }
-                throw new ScriptError(e.pos(), "unary + needs a number, not " + Arith.describe(v));
+        try {
+            return Arith.unary(e.op(), v);
+        } catch (ScriptError x) {
+            throw x.at(e.pos());
         }
     }
 }

@@ -64,12 +64,13 @@ final class NumericBuiltins {
             }
             return new Value.Int((long) d);
         });
-        // floor, ceil, round (ties to even), trunc: a Float64 stays a Float64, an Int an Int, as in Julia
-        def(m, sig("floor", "floor(x)").arg("x", NUMBER), SAME_AS_ARGS, Role.PURE, c -> rounded(c, Math::floor));
-        def(m, sig("ceil", "ceil(x)").arg("x", NUMBER), SAME_AS_ARGS, Role.PURE, c -> rounded(c, Math::ceil));
-        def(m, sig("round", "round(x)").arg("x", NUMBER), SAME_AS_ARGS, Role.PURE, c -> rounded(c, Math::rint));
-        def(m, sig("trunc", "trunc(x)").arg("x", NUMBER), SAME_AS_ARGS, Role.PURE,
-                c -> rounded(c, x -> x < 0 ? Math.ceil(x) : Math.floor(x)));
+        // floor, ceil, round (ties to even), trunc: a Float64 stays a Float64, an Int an Int, as in Julia;
+        // with digits= or sigdigits=, to that many decimals (RoundDigits)
+        def(m, rounding("floor"), SAME_AS_ARGS, Role.PURE, c -> rounded(c, java.math.RoundingMode.FLOOR, Math::floor));
+        def(m, rounding("ceil"), SAME_AS_ARGS, Role.PURE, c -> rounded(c, java.math.RoundingMode.CEILING, Math::ceil));
+        def(m, rounding("round"), SAME_AS_ARGS, Role.PURE, c -> rounded(c, java.math.RoundingMode.HALF_EVEN, Math::rint));
+        def(m, rounding("trunc"), SAME_AS_ARGS, Role.PURE, c -> rounded(c, java.math.RoundingMode.DOWN,
+                x -> x < 0 ? Math.ceil(x) : Math.floor(x)));
         def(m, sig("Float64", "Float64(x)").arg("x", NUMBER), FLOAT, Role.PURE, c -> new Value.Float(c.number(0)));
         def(m, sig("Float32", "Float32(x)").arg("x", NUMBER), FLOAT32, Role.PURE, c -> {
             c.number(0); // a number, or the error that says it must be
@@ -79,9 +80,27 @@ final class NumericBuiltins {
                 .kw("rtol", NUMBER).kw("atol", NUMBER).kw("nans", BOOL), BOOL, Role.PURE, NumericBuiltins::isapprox);
     }
 
-    /** A float rounded to a whole float of its type; an integer as it is (Bool as Int). */
-    private static Value rounded(Call c, java.util.function.DoubleUnaryOperator f) {
+    private static io.github.bufdsl.builtins.Signature.Builder rounding(String name) {
+        return sig(name, name + "(x; digits, sigdigits)").arg("x", NUMBER).kw("digits", INT).kw("sigdigits", INT);
+    }
+
+    /**
+     * A float rounded to a whole float of its type; an integer as it is (Bool as Int). With {@code digits}
+     * or {@code sigdigits}, {@link RoundDigits} (a float, also of an integer, as Julia's).
+     */
+    private static Value rounded(Call c, java.math.RoundingMode mode, java.util.function.DoubleUnaryOperator f) {
         Value v = c.arg(0);
+        Map<String, Value> kw = c.kwargs();
+        if (!kw.isEmpty()) {
+            c.number(0);
+            if (kw.containsKey("digits") && kw.containsKey("sigdigits")) {
+                throw new ScriptError("digits and sigdigits cannot both be given (Julia's ArgumentError)");
+            }
+            NumType t = NumType.of(v).isInteger() ? NumType.FLOAT64 : NumType.of(v);
+            double x = t == NumType.FLOAT32 ? Arith.asFloat32(v) : Arith.asDouble(v);
+            return t.value(kw.containsKey("digits") ? RoundDigits.digits(x, c.kwInteger("digits"), mode, t)
+                    : RoundDigits.sigdigits(x, c.kwInteger("sigdigits"), mode, t));
+        }
         return v instanceof Value.Float || v instanceof Value.Float32 ? type(c).value(f.applyAsDouble(c.number(0)))
                 : new Value.Int(c.integer(0));
     }

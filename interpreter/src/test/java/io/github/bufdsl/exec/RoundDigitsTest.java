@@ -1,0 +1,76 @@
+package io.github.bufdsl.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.bufdsl.api.BufScript;
+import io.github.bufdsl.api.ScriptException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@code round}, {@code floor}, {@code ceil} and {@code trunc} with {@code digits=} and {@code sigdigits=},
+ * and unary minus, as Julia computes them. Each expected text is what Julia prints for the line.
+ */
+class RoundDigitsTest {
+    private static String run(String text) throws ScriptException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BufScript.fromString("t.buf", text).run(Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8));
+        return out.toString(StandardCharsets.UTF_8).strip();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "println(round(pi, digits=3), \" \", round(pi; digits=2))            | 3.142 3.14",
+        // the float's exact value decides: 1.005 and 2.675 are a little below the written decimals
+        "println(round(1.005, digits=2), \" \", round(2.675, digits=2))      | 1.0 2.67",
+        // an exact tie goes to the even digit; 0.135 is a little above its decimal
+        "println(round(0.125, digits=2), \" \", round(0.135, digits=2))      | 0.12 0.14",
+        "println(round(-0.001, digits=2), \" \", ceil(-0.04, digits=1))      | -0.0 -0.0",
+        "println(round(12345.678, digits=-2), \" \", round(15.0, digits=-1)) | 12300.0 20.0",
+        "println(floor(2.789, digits=1), \" \", ceil(2.711, digits=1), \" \", trunc(-2.789, digits=1)) | 2.7 2.8 -2.7",
+        "println(round(123456.0, sigdigits=2), \" \", round(0.00123456, sigdigits=3)) | 120000.0 0.00123",
+        "println(round(-987.654, sigdigits=4), \" \", round(0.0, sigdigits=3))        | -987.7 0.0",
+        // of an integer, a Float64 (Julia rounds float(x)); Inf and NaN stay
+        "println(round(5, digits=2), \" \", round(Inf, digits=2), \" \", round(NaN, sigdigits=2)) | 5.0 Inf NaN",
+        // a step beyond the largest float: 0, or Inf away from zero
+        "println(round(1e300, digits=-400), \" \", ceil(1e300, digits=-400), \" \", floor(-1e300, digits=-400)) | 0.0 Inf -Inf",
+        // more digits than a float has: itself
+        "println(round(0.1, digits=2000) == 0.1, \" \", round(1e-300, digits=400))  | true 1.0e-300",
+        // a Float32 stays one, rounded to the nearest Float32
+        "println(round(3.14159f0, digits=2), \" \", typeof(round(3.14159f0, digits=2))) | 3.14 Float32",
+        // unary minus: a Bool is an integer
+        "println(-true, \" \", -false, \" \", +true, \" \", 3 + -true)       | -1 0 true 2",
+    })
+    void asJulia(String line, String expected) throws ScriptException {
+        assertEquals(expected, run(line));
+    }
+
+    @Test
+    void digitsAndSigdigitsTogetherIsAnError() {
+        ScriptException e = org.junit.jupiter.api.Assertions.assertThrows(ScriptException.class,
+                () -> run("println(round(1.5, digits=1, sigdigits=2))"));
+        assertTrue(e.getMessage().contains("digits and sigdigits cannot both be given"), e.getMessage());
+    }
+
+    @Test
+    void overflowSaysJuliaWouldWrap() {
+        ScriptException e = org.junit.jupiter.api.Assertions.assertThrows(ScriptException.class,
+                () -> run("x = 1\nprintln(-(-9223372036854775807 - x))"));
+        assertTrue(e.getMessage().contains("integer overflow: -(-9223372036854775808) does not fit in 64 bits"
+                + " (Julia's Int64 would wrap around; bufdsl stops instead)"), e.getMessage());
+    }
+
+    @Test
+    void usageNegatesABoolAsRunDoes() throws ScriptException {
+        String script = "buf = Buffer(10)\n@print_buffer_usage buf begin\nA = alloc!(buf, 3 + -true)\n"
+                + "drop!(buf, A)\nend\n";
+        BufScript s = BufScript.fromString("t.buf", script);
+        assertEquals(2L, s.usage(Map.of()).buffer("buf").peak());
+    }
+}
