@@ -189,12 +189,15 @@ public final class Arith {
             throw new ScriptError("cannot raise the integer " + x + " to a negative power " + y
                     + "; write " + x + ".0^" + y);
         }
-        long r = 1;
+        if (x == 0 || x == 1) {
+            return y == 0 ? 1 : x;
+        }
+        if (x == -1) {
+            return y % 2 == 0 ? 1 : -1;
+        }
+        long r = 1; // |x| >= 2: past 63 factors it overflows, so the loop is short
         for (long i = 0; i < y; i++) {
             r = Math.multiplyExact(r, x);
-            if (r == 0 || r == 1 && x == 1) {
-                break;
-            }
         }
         return r;
     }

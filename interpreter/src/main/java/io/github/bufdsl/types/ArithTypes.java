@@ -2,7 +2,10 @@ package io.github.bufdsl.types;
 
 import io.github.bufdsl.ast.Expr;
 import io.github.bufdsl.diag.Pos;
+import io.github.bufdsl.exec.Arith;
 import io.github.bufdsl.exec.NumType;
+import io.github.bufdsl.exec.ScriptError;
+import io.github.bufdsl.exec.Value;
 import io.github.bufdsl.resolve.Resolution;
 
 /**
@@ -146,38 +149,14 @@ abstract class ArithTypes extends TypeState {
         };
     }
 
-    /** Int arithmetic on constants, or null where it would fail or overflow (the run reports that). */
+    /**
+     * Int arithmetic on constants as run computes it ({@link Arith}), or null where it fails or
+     * overflows (the run reports that).
+     */
     static Long fold(Expr.BinOp op, long a, long b) {
         try {
-            return switch (op) {
-                case ADD -> Math.addExact(a, b);
-                case SUB -> Math.subtractExact(a, b);
-                case MUL -> Math.multiplyExact(a, b);
-                case REM -> {
-                    if (b == 0) {
-                        yield null;
-                    }
-                    yield a % b;
-                }
-                case POW -> {
-                    if (b < 0 || b > 64) {
-                        Long big = null; // if statements, not ?: (a conditional of long and Long unboxes a null)
-                        if (b >= 0 && (a == 0 || a == 1)) {
-                            big = a;
-                        } else if (b >= 0 && a == -1) {
-                            big = b % 2 == 0 ? 1L : -1L;
-                        }
-                        yield big;
-                    }
-                    long p = 1;
-                    for (long i = 0; i < b; i++) {
-                        p = Math.multiplyExact(p, a);
-                    }
-                    yield p;
-                }
-                default -> null;
-            };
-        } catch (ArithmeticException e) {
+            return Arith.binary(op, new Value.Int(a), new Value.Int(b)) instanceof Value.Int r ? r.value() : null;
+        } catch (ScriptError e) {
             return null;
         }
     }

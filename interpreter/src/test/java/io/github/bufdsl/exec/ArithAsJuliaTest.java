@@ -15,9 +15,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * {@code round}, {@code floor}, {@code ceil} and {@code trunc} with {@code digits=} and {@code sigdigits=},
- * and unary minus, as Julia computes them. Each expected text is what Julia prints for the line.
+ * unary minus and integer powers, as Julia computes them. Each expected text is what Julia prints for the line.
  */
-class RoundDigitsTest {
+class ArithAsJuliaTest {
     private static String run(String text) throws ScriptException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         BufScript.fromString("t.buf", text).run(Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8));
@@ -46,6 +46,9 @@ class RoundDigitsTest {
         "println(round(3.14159f0, digits=2), \" \", typeof(round(3.14159f0, digits=2))) | 3.14 Float32",
         // unary minus: a Bool is an integer
         "println(-true, \" \", -false, \" \", +true, \" \", 3 + -true)       | -1 0 true 2",
+        // integer powers: exact, at once for any exponent of 0, 1 and -1 (this hung for (-1)^(10^18))
+        "println(0^0, \" \", 0^5, \" \", 1^(10^18), \" \", (-1)^(10^18), \" \", (-1)^(10^18 + 1)) | 1 0 1 1 -1",
+        "println((-2)^63, \" \", 2^62, \" \", 3^39)                         | -9223372036854775808 4611686018427387904 4052555153018976267",
     })
     void asJulia(String line, String expected) throws ScriptException {
         assertEquals(expected, run(line));
