@@ -75,8 +75,9 @@ public sealed interface Value {
 
     /** {@code start:step:stop} over integers. */
     record Range(long start, long step, long stop) implements Value {
+        /** Julia's names: {@code 1:n} is a UnitRange, {@code 1:2:n} a StepRange. */
         public String typeName() {
-            return "StepRange";
+            return step == 1 ? "UnitRange" : "StepRange";
         }
 
         public long length() {

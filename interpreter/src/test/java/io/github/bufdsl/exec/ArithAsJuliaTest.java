@@ -70,6 +70,16 @@ class ArithAsJuliaTest {
     }
 
     @Test
+    void rangesAreNamedAsJuliaNamesThem() {
+        ScriptException unit = org.junit.jupiter.api.Assertions.assertThrows(ScriptException.class,
+                () -> run("println(sum(1:3))"));
+        assertTrue(unit.getMessage().contains("not UnitRange 1:3"), unit.getMessage());
+        ScriptException step = org.junit.jupiter.api.Assertions.assertThrows(ScriptException.class,
+                () -> run("println(sum(1:2:5))"));
+        assertTrue(step.getMessage().contains("not StepRange 1:2:5"), step.getMessage());
+    }
+
+    @Test
     void usageNegatesABoolAsRunDoes() throws ScriptException {
         String script = "buf = Buffer(10)\n@print_buffer_usage buf begin\nA = alloc!(buf, 3 + -true)\n"
                 + "drop!(buf, A)\nend\n";
