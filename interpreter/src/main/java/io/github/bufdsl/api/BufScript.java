@@ -22,7 +22,6 @@ import io.github.bufdsl.runtime.Buffer;
 import io.github.bufdsl.runtime.MatrixBackend;
 import io.github.bufdsl.runtime.Tensor;
 import io.github.bufdsl.types.TypeChecker;
-import io.github.bufdsl.types.TypeInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -59,8 +58,8 @@ public final class BufScript {
     private final Map<Stmt.PrintBufferUsage, SizingFunction> blocks;
     private final long maxSizingSteps;
     private final MatrixBackend.Factory backend;
-    /** The types with no variable bound: the free variables' types, and the errors of the unbound script. */
-    private final TypeInfo types;
+    /** The static types: the free variables' types, the errors and warnings under bindings. */
+    private final StaticTypes types;
     /** Whether only --var binds free variables (true, false, numbers): then one used as a buffer is an error. */
     private final boolean commandLine;
 
@@ -147,7 +146,7 @@ public final class BufScript {
         try {
             this.resolution = Resolver.resolve(Parser.parse(source));
             this.vars = new Bindings(resolution);
-            this.types = TypeChecker.infer(resolution, TypeChecker.Options.NONE);
+            this.types = new StaticTypes(resolution);
             this.blocks = Collections.unmodifiableMap(Analyzer.analyze(resolution));
         } catch (DiagnosticException e) {
             throw new ScriptException(e, source);
@@ -223,7 +222,7 @@ public final class BufScript {
      */
     public Map<String, String> freeVariableTypes() {
         Map<String, String> out = new LinkedHashMap<>();
-        types.freeVariables().forEach((k, v) -> out.put(k, v.type()));
+        types.unbound().freeVariables().forEach((k, v) -> out.put(k, v.type()));
         return Collections.unmodifiableMap(out);
     }
 
@@ -233,35 +232,15 @@ public final class BufScript {
      *
      * @return the errors; empty when there are none
      */
-    private List<Diagnostic> typeErrors(Map<String, ?> bindings) {
-        return typeErrors(bindings, 0);
-    }
-
-    /** As {@link #typeErrors(Map)}, for a run whose buffers may take {@code maxMemoryBytes} in all (0: no limit). */
     private List<Diagnostic> typeErrors(Map<String, ?> bindings, long maxMemoryBytes) {
-        List<Diagnostic> errors = new ArrayList<>();
-        bindings.forEach((name, v) -> {
-            TypeInfo.FreeVariable f = types.freeVariables().get(name);
-            if (f != null && v != null && !f.admits(v)) {
-                errors.add(Diagnostic.error(Pos.NONE, (commandLine ? "--var " : "the binding ") + name + "="
-                        + (v instanceof Buffer ? "(a buffer)" : v instanceof Tensor ? "(a tensor)" : v) + ": " + name
-                        + " is used as " + f.use() + " at line " + f.pos().line() + ", so it must be " + f.words()));
-            }
-        });
-        if (!errors.isEmpty()) {
-            return errors;
-        }
-        if (bindings.isEmpty() && maxMemoryBytes <= 0 && (!commandLine
-                || types.freeVariables().values().stream().allMatch(TypeInfo.FreeVariable::givenByVar))) {
-            return types.errors(); // what the load found holds: nothing is bound, nothing --var cannot give
-        }
-        return TypeChecker.infer(resolution, new TypeChecker.Options(bindings, commandLine, maxMemoryBytes)).errors();
+        return StaticTypes.errors(types.diagnostics(bindings, commandLine, maxMemoryBytes));
     }
 
     private void typeCheck(Map<String, ?> bindings) {
         typeCheck(bindings, 0);
     }
 
+    /** Refuses the script when the static types under the bindings find an error (a warning never does). */
     private void typeCheck(Map<String, ?> bindings, long maxMemoryBytes) {
         vars.values(bindings);
         List<Diagnostic> errors = typeErrors(bindings, maxMemoryBytes);
@@ -394,13 +373,11 @@ public final class BufScript {
         return guard(() -> {
             String file = source.name();
             vars.values(bindings);
-            List<Diagnostic> typeErrors = typeErrors(bindings);
-            if (!typeErrors.isEmpty()) {
-                return typeErrors.stream().map(d -> new Problem(file, d.pos().line(), d.pos().column(),
-                        d.severity().label(), d.message())).toList();
+            List<Diagnostic> found = new ArrayList<>(types.diagnostics(bindings, commandLine, 0)); // warnings too
+            if (StaticTypes.errors(found).isEmpty()) {
+                found.addAll(analyze(Analyzer.wholeScript(resolution), vars.sizingValues(bindings)).diagnostics());
             }
-            SizingResult r = analyze(Analyzer.wholeScript(resolution), vars.sizingValues(bindings));
-            return r.diagnostics().stream().map(d -> new Problem(file, d.pos().line(), d.pos().column(),
+            return found.stream().map(d -> new Problem(file, d.pos().line(), d.pos().column(),
                     d.severity().label(), d.message())).toList();
         });
     }
@@ -412,25 +389,21 @@ public final class BufScript {
     public String checkReport(Map<String, ?> bindings, int[] errorsWarningsPaths) throws ScriptException {
         return guard(() -> {
             vars.values(bindings);
-            List<Diagnostic> typeErrors = typeErrors(bindings);
-            if (!typeErrors.isEmpty()) {
-                StringBuilder sb = new StringBuilder();
-                typeErrors.forEach(d -> sb.append(d.format(d.pos().isKnown() ? source : new Source(source.name(), ""))));
-                errorsWarningsPaths[0] = typeErrors.size();
-                errorsWarningsPaths[1] = 0;
-                errorsWarningsPaths[2] = -1;
-                return sb.toString();
+            List<Diagnostic> found = new ArrayList<>(types.diagnostics(bindings, commandLine, 0)); // warnings too
+            errorsWarningsPaths[2] = -1; // the paths are followed only when the types hold
+            if (StaticTypes.errors(found).isEmpty()) {
+                SizingResult r = analyze(Analyzer.wholeScript(resolution), vars.sizingValues(bindings));
+                found.addAll(r.diagnostics());
+                errorsWarningsPaths[2] = r.leaves().size();
             }
-            SizingResult r = analyze(Analyzer.wholeScript(resolution), vars.sizingValues(bindings));
             StringBuilder sb = new StringBuilder();
             int errors = 0;
-            for (Diagnostic d : r.diagnostics()) {
-                sb.append(d.format(source));
+            for (Diagnostic d : found) {
+                sb.append(d.format(d.pos().isKnown() ? source : new Source(source.name(), "")));
                 errors += d.severity() == Severity.ERROR ? 1 : 0;
             }
             errorsWarningsPaths[0] = errors;
-            errorsWarningsPaths[1] = r.diagnostics().size() - errors;
-            errorsWarningsPaths[2] = r.leaves().size();
+            errorsWarningsPaths[1] = found.size() - errors;
             return sb.toString();
         });
     }

@@ -20,7 +20,8 @@ import java.util.Set;
  * name), scalars with their value where it is a constant. It reports what must fail when the
  * statement runs: a builtin's argument of the wrong type, a wrong number of indices, a constant
  * index or slice bound outside a known dimension, sizes past the largest buffer, a free variable
- * used as something {@code --var} cannot give.
+ * used as something {@code --var} cannot give. Its warnings say what holds for some values of the
+ * free variables only ({@code @tensor} dimensions {@code m} and {@code p} that must be equal).
  *
  * <p>It never reports what it is unsure of: a value it cannot type is {@link Type#UNKNOWN} and
  * passes every check. Branches on constant conditions that are false are not followed; the others
@@ -63,10 +64,14 @@ public final class TypeChecker extends FlowTypes {
                 }
             }
         }
-        List<Diagnostic> errors = new ArrayList<>(c.errors.values());
-        errors.sort((a, b) -> a.pos().line() != b.pos().line() ? Integer.compare(a.pos().line(), b.pos().line())
+        return new TypeInfo(inOrder(c.errors.values()), inOrder(c.warnings.values()), c.freeVariableTypes());
+    }
+
+    private static List<Diagnostic> inOrder(java.util.Collection<Diagnostic> found) {
+        List<Diagnostic> out = new ArrayList<>(found);
+        out.sort((a, b) -> a.pos().line() != b.pos().line() ? Integer.compare(a.pos().line(), b.pos().line())
                 : Integer.compare(a.pos().column(), b.pos().column()));
-        return new TypeInfo(List.copyOf(errors), c.freeVariableTypes());
+        return List.copyOf(out);
     }
 
     // ------------------------------------------------------------------ statements

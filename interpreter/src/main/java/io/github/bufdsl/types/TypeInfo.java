@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the type inference found: its errors (each certain on some path the free variables allow)
- * and, for every free variable, the type its uses give it.
+ * What the type inference found: its errors (each certain on some path the free variables allow),
+ * its warnings (what holds for some values of the free variables only: never a reason to refuse a
+ * script; {@code check} prints them, {@code run} and {@code usage} do not), and, for every free
+ * variable, the type its uses give it.
  */
-public record TypeInfo(List<Diagnostic> errors, Map<String, FreeVariable> freeVariables) {
+public record TypeInfo(List<Diagnostic> errors, List<Diagnostic> warnings, Map<String, FreeVariable> freeVariables) {
     /**
      * A free variable's type: {@code type} is "Bool", "Int", "Number" (an Int or a Float64), "Any"
      * (nothing demands more), or a type {@code --var} cannot give ("Buffer", "Tensor", ...);

@@ -33,6 +33,8 @@ abstract class TypeState {
     /** User functions called on some path, in the order found: their bodies are checked. */
     final Set<String> called = new java.util.LinkedHashSet<>();
     final Map<String, Diagnostic> errors = new LinkedHashMap<>();
+    /** What holds only for some values of the free variables (never a reason to refuse a script). */
+    final Map<String, Diagnostic> warnings = new LinkedHashMap<>();
     final Map<String, List<Use>> uses = new LinkedHashMap<>();
     /** The causes of the errors reported (see {@link #error(Pos, String, String)}). */
     final Set<String> causes = new HashSet<>();
@@ -117,6 +119,20 @@ abstract class TypeState {
         }
         if (!silent) {
             errors.putIfAbsent(pos.line() + ":" + pos.column() + ":" + message, Diagnostic.error(pos, message));
+        }
+    }
+
+    /**
+     * A warning: what the statement needs holds for some values of the free variables only (two
+     * dimensions that must be equal). It never refuses a script; with values that break it, the
+     * error is the inference's (with --var) or the run's.
+     */
+    void warning(Pos pos, String message) {
+        if (!path.isEmpty()) {
+            message = "when " + String.join(" and ", new java.util.LinkedHashSet<>(path)) + ": " + message;
+        }
+        if (!silent) {
+            warnings.putIfAbsent(pos.line() + ":" + pos.column() + ":" + message, Diagnostic.warning(pos, message));
         }
     }
 
