@@ -40,17 +40,20 @@ abstract class CallTypes extends IndexTypes {
             called.add(name);
             io.github.bufdsl.ast.Stmt.Function f = resolution.functions().get(name);
             Type result = returnType(f, types);
-            // what the function does to a buffer made before the caller's Threads.@threads loop
+            // what the function does to a buffer made before a Threads.@threads loop: one holding the
+            // call, or one in the function given the buffer
             Set<String> said = new HashSet<>();
             for (SharedChange ch : sharedChanges(f, types)) {
-                if (!said.add(ch.buffer())) {
+                SharedChange here = inCaller(ch, f, c.args());
+                if (here == null || !said.add(here.buffer())) {
                     continue;
                 }
-                if (following != null && threadedLoops == 0) {
-                    following.add(ch); // the call of the function this call is in reports it
+                if (following != null) {
+                    following.add(here); // the call of the function this call is in reports it
                 } else {
-                    error(c.pos(), ThreadRules.sharedStack(ch.buffer() + " (" + ch.what() + ", line " + ch.pos().line()
-                            + ")", callText(c) + " would change the stack of "));
+                    error(c.pos(), ThreadRules.sharedStack(here.buffer() + " (" + ch.what() + ", line "
+                            + ch.pos().line() + ")", callText(c) + (ch.loop() == null ? "" : " runs a Threads.@threads"
+                            + " loop (line " + ch.loop().line() + ") whose iterations") + " would change the stack of "));
                 }
             }
             return homesInCaller(result, f, c.args());
@@ -125,6 +128,26 @@ abstract class CallTypes extends IndexTypes {
             result = home == null ? t : new Type.TensorT(t.dims(), new Type.Home(home, b.shared() != null));
         }
         return result;
+    }
+
+    /**
+     * A change a call of {@code f} makes, as the caller sees it: a change in a loop of {@code f} to a
+     * buffer a parameter names is to the argument's buffer (named as the caller names it); one to a
+     * buffer {@code f} makes itself is left to {@code f}'s own check (null); a change in a loop holding
+     * the call is in this function's loop, if one holds it here.
+     */
+    SharedChange inCaller(SharedChange ch, io.github.bufdsl.ast.Stmt.Function f, List<Expr> args) {
+        if (ch.loop() == null) {
+            return new SharedChange(ch.buffer(), ch.what(), ch.pos(), threadedAt);
+        }
+        int i = f.params().stream().map(io.github.bufdsl.ast.Stmt.Param::name).toList().indexOf(ch.buffer());
+        if (i >= 0) {
+            return new SharedChange(i < args.size() && args.get(i) instanceof Expr.Name n ? n.name() : ch.buffer(),
+                    ch.what(), ch.pos(), ch.loop());
+        }
+        Set<String> own = new HashSet<>();
+        io.github.bufdsl.ast.AssignedNames.collect(f.body(), true, own::add);
+        return own.contains(ch.buffer()) ? null : ch;
     }
 
     /** The changes a call of {@code f} with arguments of these types makes to shared buffers' stacks. */

@@ -189,11 +189,12 @@ abstract class FlowTypes extends ExprTypes {
             own.forEach(v -> env.put(v, Type.UNKNOWN));
             env.put(s.var(), var);
             loopNesting++;
-            threadedLoops++;
+            io.github.bufdsl.diag.Pos savedLoop = threadedAt;
+            threadedAt = s.pos();
             try {
                 statements(s.body());
             } finally {
-                threadedLoops--;
+                threadedAt = savedLoop;
             }
             returned = false; // a loop may end without running its return
             loopNesting--;

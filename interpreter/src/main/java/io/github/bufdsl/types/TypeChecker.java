@@ -97,7 +97,7 @@ public final class TypeChecker extends FlowTypes {
         Map<String, Type> savedEnv = env;
         Set<String> savedLocals = locals;
         int savedNesting = loopNesting;
-        int savedThreaded = threadedLoops;
+        io.github.bufdsl.diag.Pos savedThreaded = threadedAt;
         boolean savedReturned = returned;
         boolean savedElementwise = elementwise;
         int mark = path.size();
@@ -109,7 +109,7 @@ public final class TypeChecker extends FlowTypes {
         }
         collectAssigned(f.body(), locals);
         loopNesting = 0;
-        threadedLoops = 0;
+        threadedAt = null;
         returned = false;
         elementwise = false;
         try {
@@ -118,7 +118,7 @@ public final class TypeChecker extends FlowTypes {
             env = savedEnv;
             locals = savedLocals;
             loopNesting = savedNesting;
-            threadedLoops = savedThreaded;
+            threadedAt = savedThreaded;
             returned = savedReturned;
             elementwise = savedElementwise;
             truncate(mark);

@@ -42,31 +42,36 @@ abstract class TypeState {
     Set<String> locals; // null at the top level
     boolean silent;
     int loopNesting;
-    /** How many Threads.@threads loops of the function being checked (or the top level) hold the statement. */
-    int threadedLoops;
+    /**
+     * The innermost Threads.@threads loop holding the statement, in the function being checked (or at
+     * the top level); null outside one.
+     */
+    Pos threadedAt;
     /**
      * While what a call returns is inferred: the changes its body (or what it calls) makes to the stack
-     * of a buffer made before the caller's Threads.@threads loop, which the call reports; else null.
+     * of a buffer made before a Threads.@threads loop, which the call reports; else null.
      */
     List<SharedChange> following;
     long work;
     final long workBudget;
 
     /**
-     * A change to the stack of {@code buffer} (as the Threads.@threads loop names it) by {@code what}
-     * ("alloc!(buf, n)", ":= of Y") at {@code pos}.
+     * A change to the stack of {@code buffer} by {@code what} ("alloc!(buf, n)", ":= of Y") at
+     * {@code pos}; {@code loop}: the Threads.@threads loop it is in when that loop is inside the
+     * function whose call is followed ({@code buffer} is then named as that function names it), null
+     * when the loop holds the call ({@code buffer} is named as the loop does).
      */
-    record SharedChange(String buffer, String what, Pos pos) {
+    record SharedChange(String buffer, String what, Pos pos, Pos loop) {
     }
 
     /**
      * {@code what} changes the stack of {@code buffer}, made before a Threads.@threads loop holding it
      * (the rule and words of exec/ThreadRules, {@code lead} as there): an error at {@code pos}; inside
-     * a function whose call is being followed, with the loop outside it, the call reports it.
+     * a function whose call is being followed, the call reports it.
      */
     void sharedStack(Pos pos, String what, String buffer, String lead) {
-        if (following != null && threadedLoops == 0) {
-            following.add(new SharedChange(buffer, what, pos));
+        if (following != null) {
+            following.add(new SharedChange(buffer, what, pos, threadedAt));
             return;
         }
         error(pos, lead == null ? what + ": " + ThreadRules.sharedStack(buffer, null)

@@ -43,6 +43,11 @@ class TypeCheckerTest {
             // dotted expressions on numbers are values; on tensors they are written into one with .=
             "buf = Buffer(10)\nA = alloc!(buf, 3)\nB = alloc!(buf, 3)\nx = abs.(-2.5) .+ 1\n"
                     + "A .= abs.(B .- 1) .* x\nB .= max.(A, sum(A)) .- 1\ndrop!(buf, B, A)\n",
+            // a function with a threaded loop given a ThreadsBuffer; a Buffer made in the iteration
+            "tbuf = ThreadsBuffer(100, 2)\nfunction kernel(t, n)\n    Threads.@threads for k in 1:2\n"
+                    + "        own = Buffer(10)\n        A = alloc!(t, n)\n        B = alloc!(own, n)\n"
+                    + "        @tensor C[i] := A[i] + B[i]\n        drop!(t, C, A)\n        reset!(t)\n    end\nend\n"
+                    + "kernel(tbuf, 3)\n",
             // a threaded loop: a ThreadsBuffer, and a Buffer made in the iteration, give memory to iterations
             "tbuf = ThreadsBuffer(10, 2)\nThreads.@threads for i in 1:2\n    B = alloc!(tbuf, i)\n    own = Buffer(4)\n"
                     + "    C = alloc!(own, 2)\n    drop!(own, C)\n    reset!(tbuf)\nend\n",
@@ -151,6 +156,15 @@ class TypeCheckerTest {
                 "12:9 g(own, A) would change the stack of buf (:= of Y, line 3)");
         finds("buf = Buffer(100)\nfunction make(b)\n    return alloc!(b, 2)\nend\nA = make(buf)\n"
                 + "Threads.@threads for t in 1:4\n    @tensor C[i] := A[i]\nend\n", "7:5 := would allocate C from buf");
+        // a function whose own threaded loop changes the stack of the buffer it is given: at the call
+        finds("buf = Buffer(100)\nfunction outer(b, n)\n    Threads.@threads for t in 1:2\n        T = alloc!(b, n)\n"
+                + "        drop!(b, T)\n    end\nend\nfunction twice(c)\n    outer(c, 2)\nend\ntwice(buf)\n",
+                "11:1 twice(buf) runs a Threads.@threads loop (line 3) whose iterations would change the stack of buf"
+                        + " (alloc!(b, n), line 4), which was made before this Threads.@threads loop");
+        // ... and a Buffer the function makes before its loop: at the statement, once
+        assertEquals("4:13 alloc!(b, 2): b was made before this Threads.@threads loop",
+                messages("function f()\n    b = Buffer(10)\n    Threads.@threads for t in 1:2\n        T = alloc!(b, 2)\n"
+                        + "    end\nend\nf()\n").replaceAll(", so its iterations.*", ""));
         // a dotted expression used as a value whose operand is a tensor: a new array (the run's own words)
         finds("buf = Buffer(10)\nA = alloc!(buf, 3)\nB = alloc!(buf, 3)\nx = maximum(abs.(A .- B))\n",
                 "4:13 abs.(A .- B) would make a new array, and bufdsl allocates only from buffers; write it into a"
