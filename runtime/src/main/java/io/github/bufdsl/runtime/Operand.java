@@ -70,7 +70,7 @@ final class Operand {
 
     /** The off-heap storage of a tensor in an off-heap buffer, read in place; null on the heap. */
     java.nio.DoubleBuffer nat() {
-        return tensor.buffer().isOffHeap() ? tensor.buffer().nativeData() : null;
+        return tensor.buffer().isOffHeap() ? tensor.buffer().storage.nativeData() : null;
     }
 
     /** Writes a widened copy back, if one was made. */

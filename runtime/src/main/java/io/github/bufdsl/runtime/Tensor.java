@@ -48,8 +48,8 @@ public final class Tensor {
 
     /** A view made by reshape, live while {@code view} is. */
     Tensor(Allocation view, int offset, int[] dims, int[] strides) {
-        this(view.buffer, -1, 0, view, view.offset, view.length, offset, dims, strides, view.name, lengthOf(dims),
-                columnMajor(dims, strides));
+        this(view.buffer, -1, 0, view, view.offset, view.length, offset, dims, strides, view.name,
+                (int) ColumnMajor.length(dims), ColumnMajor.isContiguous(dims, strides));
     }
 
     private Tensor(Buffer buffer, int slot, long gen, Allocation view, int allocOffset, int allocLength, int offset,
@@ -72,28 +72,8 @@ public final class Tensor {
     private Tensor sameAllocation(int newOffset, int[] newDims, int[] newStrides, String newName) {
         boolean sameShape = newDims == dims && newStrides == strides;
         return new Tensor(buffer, slot, gen, view, allocOffset, allocLength, newOffset, newDims, newStrides, newName,
-                sameShape ? length : lengthOf(newDims), sameShape ? contiguous : columnMajor(newDims, newStrides));
-    }
-
-    /** The number of elements of a shape that lies within one allocation (so it fits an int). */
-    private static int lengthOf(int[] dims) {
-        long n = 1;
-        for (int d : dims) {
-            n *= d;
-        }
-        return (int) n;
-    }
-
-    /** Whether strides lay out dims column-major without gaps (dimensions of size 1 have any stride). */
-    private static boolean columnMajor(int[] dims, int[] strides) {
-        int stride = 1;
-        for (int i = 0; i < dims.length; i++) {
-            if (dims[i] != 1 && strides[i] != stride) {
-                return false;
-            }
-            stride *= dims[i];
-        }
-        return true;
+                sameShape ? length : (int) ColumnMajor.length(newDims),
+                sameShape ? contiguous : ColumnMajor.isContiguous(newDims, newStrides));
     }
 
     /** A tensor with its own memory (a private buffer), filled from column-major values. */
@@ -105,19 +85,9 @@ public final class Tensor {
                     + t.shapeString());
         }
         for (int i = 0; i < columnMajor.length; i++) {
-            b.write(i, columnMajor[i]);
+            b.storage.write(i, columnMajor[i]);
         }
         return t;
-    }
-
-    static int[] columnMajorStrides(int[] dims) {
-        int[] s = new int[dims.length];
-        int stride = 1;
-        for (int i = 0; i < dims.length; i++) {
-            s[i] = stride;
-            stride *= dims[i];
-        }
-        return s;
     }
 
     int slot() {
@@ -338,7 +308,7 @@ public final class Tensor {
     Widened widened() {
         Buffer b = buffer;
         if (b.elementType() == ElementType.FLOAT64 && !b.isOffHeap()) {
-            return new Widened(b.data(), 0);
+            return new Widened(b.storage.data(), 0);
         }
         if (length() == 0) { // touches nothing; may start at the buffer's end
             return new Widened(new double[0], offset);
@@ -348,10 +318,10 @@ public final class Tensor {
         int hi = (int) span[1];
         double[] copy = new double[Math.max(0, hi - lo + 1)];
         if (b.isOffHeap()) {
-            b.nativeData().get(lo, copy);
+            b.storage.nativeData().get(lo, copy);
             return new Widened(copy, lo);
         }
-        float[] f = b.floats();
+        float[] f = b.storage.floats();
         for (int i = 0; i < copy.length; i++) {
             copy[i] = f[lo + i];
         }
@@ -369,15 +339,15 @@ public final class Tensor {
             // threads write (the columns or rows of a shared tensor in a parallel loop)
             for (long i = 0, n = length(); i < n; i++) {
                 int p = linearPosition(i);
-                b.write(p, w.array()[p - w.shift()]);
+                b.storage.write(p, w.array()[p - w.shift()]);
             }
             return;
         }
         if (b.isOffHeap()) {
-            b.nativeData().put(w.shift(), w.array());
+            b.storage.nativeData().put(w.shift(), w.array());
             return;
         }
-        float[] f = b.floats();
+        float[] f = b.storage.floats();
         for (int i = 0; i < w.array().length; i++) {
             f[w.shift() + i] = (float) w.array()[i];
         }
@@ -389,41 +359,31 @@ public final class Tensor {
 
     /** Lowest and highest buffer positions the tensor touches. */
     long[] span() {
-        long lo = offset;
-        long hi = offset;
-        for (int k = 0; k < dims.length; k++) {
-            long reach = (long) Math.max(0, dims[k] - 1) * strides[k];
-            if (reach < 0) {
-                lo += reach;
-            } else {
-                hi += reach;
-            }
-        }
-        return new long[] {lo, hi};
+        return ColumnMajor.span(offset, dims, strides);
     }
 
     /** Element at a 0-based multi-index. */
     public double get(int... index) {
         checkLive();
-        return buffer.read(position(index));
+        return buffer.storage.read(position(index));
     }
 
     /** Sets the element at a 0-based multi-index. */
     public void set(double value, int... index) {
         checkLive();
-        buffer.write(position(index), value);
+        buffer.storage.write(position(index), value);
     }
 
     /** Element {@code i} in column-major order. */
     public double getLinear(long i) {
         checkLive();
-        return buffer.read(linearPosition(i));
+        return buffer.storage.read(linearPosition(i));
     }
 
     /** Sets element {@code i} in column-major order. */
     public void setLinear(long i, double value) {
         checkLive();
-        buffer.write(linearPosition(i), value);
+        buffer.storage.write(linearPosition(i), value);
     }
 
     private int position(int[] index) {
@@ -464,11 +424,11 @@ public final class Tensor {
         checkLive();
         Buffer b = buffer;
         if (isContiguous() && b.elementType() == ElementType.FLOAT64 && !b.isOffHeap()) {
-            Arrays.fill(b.data(), offset, offset + (int) length(), value);
+            Arrays.fill(b.storage.data(), offset, offset + (int) length(), value);
             return;
         }
         for (long i = 0, n = length(); i < n; i++) {
-            b.write(linearPosition(i), value);
+            b.storage.write(linearPosition(i), value);
         }
     }
 
@@ -483,18 +443,18 @@ public final class Tensor {
                 for (int i = 0; i < k; i++) {
                     block[i] = random.nextDouble();
                 }
-                b.nativeData().put(p, block, 0, k);
+                b.storage.nativeData().put(p, block, 0, k);
             }
             return;
         }
         if (isContiguous()) { // positions in order: no index arithmetic per element
             for (int p = offset, end = offset + (int) length(); p < end; p++) {
-                b.write(p, random.nextDouble());
+                b.storage.write(p, random.nextDouble());
             }
             return;
         }
         for (long i = 0, n = length(); i < n; i++) {
-            b.write(linearPosition(i), random.nextDouble());
+            b.storage.write(linearPosition(i), random.nextDouble());
         }
     }
 
@@ -505,12 +465,12 @@ public final class Tensor {
         double s = 0;
         if (isContiguous()) { // the same order of summation, without index arithmetic per element
             for (int p = offset, end = offset + (int) length(); p < end; p++) {
-                s += b.read(p);
+                s += b.storage.read(p);
             }
             return s;
         }
         for (long i = 0, n = length(); i < n; i++) {
-            s += b.read(linearPosition(i));
+            s += b.storage.read(linearPosition(i));
         }
         return s;
     }
@@ -521,7 +481,7 @@ public final class Tensor {
         Buffer b = buffer;
         double[] out = new double[(int) length()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = b.read(linearPosition(i));
+            out[i] = b.storage.read(linearPosition(i));
         }
         return out;
     }
