@@ -213,10 +213,7 @@ public final class Tensor {
      */
     public Tensor slice(int... index) {
         checkLive();
-        if (index.length != dims.length) {
-            throw new ShapeMismatchException("a tensor of size " + shapeString() + " is sliced with " + dims.length
-                    + " indices, not " + index.length);
-        }
+        checkSliceIndices(index.length);
         int off = offset;
         int rank = 0;
         for (int i : index) {
@@ -231,8 +228,7 @@ public final class Tensor {
                 st[r++] = strides[k];
             } else {
                 if (index[k] >= dims[k]) {
-                    throw new BufferException("index " + (index[k] + 1) + " is out of bounds 1:" + dims[k]
-                            + " in dimension " + (k + 1) + " of " + describe() + " (size " + shapeString() + ")");
+                    throw outOfBounds(index[k], k);
                 }
                 off += index[k] * strides[k];
             }
@@ -251,10 +247,7 @@ public final class Tensor {
      */
     public Tensor view(int[] first, int[] step, int[] count, boolean[] keep) {
         checkLive();
-        if (first.length != dims.length) {
-            throw new ShapeMismatchException("a tensor of size " + shapeString() + " is sliced with " + dims.length
-                    + " indices, not " + first.length);
-        }
+        checkSliceIndices(first.length);
         int rank = 0;
         for (boolean k : keep) {
             rank += k ? 1 : 0;
@@ -270,8 +263,7 @@ public final class Tensor {
             long last = first[k] + (long) (count[k] - 1) * step[k];
             long bad = first[k] < 0 || first[k] >= dims[k] ? first[k] : last < 0 || last >= dims[k] ? last : -2;
             if (count[k] > 0 && bad != -2) {
-                throw new BufferException("index " + (bad + 1) + " is out of bounds 1:"
-                        + dims[k] + " in dimension " + (k + 1) + " of " + describe() + " (size " + shapeString() + ")");
+                throw outOfBounds(bad, k);
             }
             if (count[k] > 0) {
                 off += (long) first[k] * strides[k];
@@ -282,6 +274,20 @@ public final class Tensor {
             }
         }
         return sameAllocation((int) off, d, st, name);
+    }
+
+    /** Throws unless a slice gives one index per dimension. */
+    private void checkSliceIndices(int given) {
+        if (given != dims.length) {
+            throw new ShapeMismatchException("a tensor of size " + shapeString() + " is sliced with " + dims.length
+                    + " indices, not " + given);
+        }
+    }
+
+    /** The error for the 0-based {@code index} past dimension {@code k} (0-based). */
+    private BufferException outOfBounds(long index, int k) {
+        return new BufferException("index " + (index + 1) + " is out of bounds 1:" + dims[k] + " in dimension " + (k + 1)
+                + " of " + describe() + " (size " + shapeString() + ")");
     }
 
     /**
@@ -298,63 +304,6 @@ public final class Tensor {
         long[] a = span();
         long[] b = other.span();
         return length() > 0 && other.length() > 0 && a[0] <= b[1] && b[0] <= a[1];
-    }
-
-    /**
-     * The storage as Float64 and the shift of positions in it: the buffer's own array for a Float64
-     * buffer; for a Float32 buffer a widened copy of the span this tensor touches (positions minus
-     * the shift index it). Check liveness first.
-     */
-    Widened widened() {
-        Buffer b = buffer;
-        if (b.elementType() == ElementType.FLOAT64 && !b.isOffHeap()) {
-            return new Widened(b.storage.data(), 0);
-        }
-        if (length() == 0) { // touches nothing; may start at the buffer's end
-            return new Widened(new double[0], offset);
-        }
-        long[] span = span();
-        int lo = (int) span[0];
-        int hi = (int) span[1];
-        double[] copy = new double[Math.max(0, hi - lo + 1)];
-        if (b.isOffHeap()) {
-            b.storage.nativeData().get(lo, copy);
-            return new Widened(copy, lo);
-        }
-        float[] f = b.storage.floats();
-        for (int i = 0; i < copy.length; i++) {
-            copy[i] = f[lo + i];
-        }
-        return new Widened(copy, lo);
-    }
-
-    /** Writes a widened copy back into a Float32 buffer (rounding); nothing for Float64. */
-    void narrow(Widened w) {
-        Buffer b = buffer;
-        if (b.elementType() == ElementType.FLOAT64 && !b.isOffHeap()) {
-            return;
-        }
-        if (!isContiguous()) {
-            // only this view's own elements: others in its span may belong to views that other
-            // threads write (the columns or rows of a shared tensor in a parallel loop)
-            for (long i = 0, n = length(); i < n; i++) {
-                int p = linearPosition(i);
-                b.storage.write(p, w.array()[p - w.shift()]);
-            }
-            return;
-        }
-        if (b.isOffHeap()) {
-            b.storage.nativeData().put(w.shift(), w.array());
-            return;
-        }
-        float[] f = b.storage.floats();
-        for (int i = 0; i < w.array().length; i++) {
-            f[w.shift() + i] = (float) w.array()[i];
-        }
-    }
-
-    /** A Float64 view of storage: positions in it are buffer positions minus {@code shift}. */
-    record Widened(double[] array, int shift) {
     }
 
     /** Lowest and highest buffer positions the tensor touches. */
@@ -394,15 +343,15 @@ public final class Tensor {
         int p = offset;
         for (int k = 0; k < index.length; k++) {
             if (index[k] < 0 || index[k] >= dims[k]) {
-                throw new BufferException("index " + (index[k] + 1) + " is out of bounds 1:" + dims[k]
-                        + " in dimension " + (k + 1) + " of " + describe() + " (size " + shapeString() + ")");
+                throw outOfBounds(index[k], k);
             }
             p += index[k] * strides[k];
         }
         return p;
     }
 
-    private int linearPosition(long i) {
+    /** The buffer position of element {@code i} in column-major order. */
+    int linearPosition(long i) {
         long n = length();
         if (i < 0 || i >= n) {
             throw new BufferException("linear index " + (i + 1) + " is out of bounds 1:" + n + " of " + describe());
