@@ -423,7 +423,8 @@ public final class Buffer implements AutoCloseable {
 
     /** What messages call the allocation in slot {@code d}. */
     String describeSlot(int d) {
-        return history.isNamed(d, gens[d]) ? history.name(d)
+        String named = history.name(d, gens[d]);
+        return named != null ? named
                 : "the tensor at offset " + offs[d] + " (" + ((d == depth - 1 ? offset : offs[d + 1]) - offs[d])
                         + " elements)";
     }

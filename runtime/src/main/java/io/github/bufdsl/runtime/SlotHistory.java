@@ -39,14 +39,9 @@ final class SlotHistory {
         nameGen[d] = gen;
     }
 
-    /** Whether generation {@code gen} of slot {@code d} was named. */
-    boolean isNamed(int d, long gen) {
-        return nameGen[d] == gen;
-    }
-
-    /** The name of slot {@code d}'s last named generation. */
-    String name(int d) {
-        return names[d];
+    /** The name of generation {@code gen} of slot {@code d}, or null when it has none. */
+    String name(int d, long gen) {
+        return nameGen[d] == gen ? names[d] : null;
     }
 
     /** Generation {@code gen} of slot {@code d} was given back by {@code site} (not {@link #DEFAULT_DROP}). */
