@@ -5,7 +5,6 @@ import io.github.bufdsl.ast.Expr;
 import io.github.bufdsl.ast.ExprPrinter;
 import io.github.bufdsl.ast.ImplicitReturn;
 import io.github.bufdsl.ast.Stmt;
-import io.github.bufdsl.ast.TensorExpr;
 import io.github.bufdsl.diag.Diagnostic;
 import io.github.bufdsl.diag.Pos;
 import io.github.bufdsl.grammar.BufDslBaseVisitor;
@@ -20,6 +19,9 @@ import org.antlr.v4.runtime.ParserRuleContext;
  * {@link #MAX_DEPTH} is a diagnostic too, not a stack overflow.
  */
 final class AstBuilder extends ExprBuilder {
+    /** Reads {@code @tensor} and {@code @tensoropt}. */
+    private final TensorMacro tensors = new TensorMacro(this);
+
     AstBuilder(List<Diagnostic> diagnostics) {
         super(diagnostics);
     }
@@ -320,7 +322,7 @@ final class AstBuilder extends ExprBuilder {
         List<MacroArgContext> args = ctx.macroArg();
         switch (name) {
             case "@tensor", "@tensoropt":
-                return tensor(p, name, args);
+                return tensors.build(p, name, args);
             case "@show": {
                 if (args.size() != 1 || !(args.get(0) instanceof MacroExprArgContext a) || a.assignOp() != null) {
                     throw error(p, "@show takes one expression: @show x");
@@ -421,86 +423,5 @@ final class AstBuilder extends ExprBuilder {
             throw error(p, "@print_buffer_usage needs at least one buffer name before `begin`");
         }
         return new Stmt.PrintBufferUsage(p, buffers, block(body.block()));
-    }
-
-    private Stmt tensor(Pos p, String macro, List<MacroArgContext> args) {
-        String usage = macro + " takes one assignment in index notation: " + macro + " C[i,k] = A[i,j] * B[j,k]";
-        List<String> order = new ArrayList<>();
-        Expr maxIntermediate = null;
-        for (MacroArgContext option : args.subList(0, Math.max(0, args.size() - 1))) {
-            if (!(option instanceof MacroExprArgContext o) || o.assignOp() == null
-                    || !o.assignOp().getText().equals("=") || !(expr(o.expr(0)) instanceof Expr.Name key)) {
-                throw error(pos(option), usage);
-            }
-            Expr value = expr(o.expr(1));
-            if (key.name().equals("order") && macro.equals("@tensor")) {
-                List<Expr> items = value instanceof Expr.Tuple t ? t.items() : List.of(value);
-                for (Expr i : items) {
-                    if (!(i instanceof Expr.Name n)) {
-                        throw error(i.pos(), "order=(...) lists index names, as order=(j, k)");
-                    }
-                    order.add(n.name());
-                }
-            } else if (key.name().equals("maxintermediate") && macro.equals("@tensoropt")) {
-                maxIntermediate = value;
-            } else {
-                throw error(key.pos(), macro + " has no option " + key.name() + (macro.equals("@tensor")
-                        ? "; it has order=(...)" : "; it has maxintermediate=N"));
-            }
-        }
-        if (args.isEmpty() || !(args.get(args.size() - 1) instanceof MacroExprArgContext a) || a.assignOp() == null) {
-            throw error(p, usage);
-        }
-        String symbol = a.assignOp().getText();
-        if (!List.of("=", "+=", "-=", ":=").contains(symbol)) {
-            throw error(pos(a.assignOp()), macro + " assigns with =, +=, -= or :=, not " + symbol);
-        }
-        AssignOp op = AssignOp.of(symbol);
-        Expr lhs = expr(a.expr(0));
-        TensorExpr left = tensorExpr(lhs);
-        if (!(left instanceof TensorExpr.Ref ref)) {
-            throw error(lhs.pos(), "the left of " + macro + " must be one indexed tensor, as C[i,k]");
-        }
-        TensorExpr right = tensorExpr(expr(a.expr(1)));
-        return new Stmt.Tensor(p, ref, op, right, macro.equals("@tensoropt"), List.copyOf(order), maxIntermediate);
-    }
-
-    private TensorExpr tensorExpr(Expr e) {
-        if (!hasIndex(e)) {
-            return new TensorExpr.Scalar(e.pos(), e);
-        }
-        if (e instanceof Expr.Index ix) {
-            List<String> labels = new ArrayList<>();
-            List<Pos> positions = new ArrayList<>();
-            for (Expr i : ix.indices()) {
-                if (!(i instanceof Expr.Name n)) {
-                    throw error(i.pos(), "an index in @tensor must be a name, as i or k");
-                }
-                labels.add(n.name());
-                positions.add(n.pos());
-            }
-            if (hasIndex(ix.target())) {
-                throw error(ix.pos(), "a tensor in @tensor is indexed once: A[i,j]");
-            }
-            return new TensorExpr.Ref(ix.pos(), ix.target(), labels, positions);
-        }
-        if (e instanceof Expr.Binary b) {
-            char op = switch (b.op()) {
-                case ADD -> '+';
-                case SUB -> '-';
-                case MUL -> '*';
-                case DIV -> '/';
-                default -> throw error(b.pos(), "`" + b.op().symbol() + "` is not allowed in @tensor");
-            };
-            return new TensorExpr.Binary(b.pos(), op, tensorExpr(b.left()), tensorExpr(b.right()));
-        }
-        if (e instanceof Expr.Unary u && u.op() == Expr.UnOp.NEG) {
-            return new TensorExpr.Negate(u.pos(), tensorExpr(u.operand()));
-        }
-        if (e instanceof Expr.Unary u && u.op() == Expr.UnOp.PLUS) {
-            return tensorExpr(u.operand());
-        }
-        throw error(e.pos(), "this is not index notation; @tensor takes sums and products of indexed tensors"
-                + " and scalars");
     }
 }

@@ -16,7 +16,8 @@ import org.antlr.v4.runtime.tree.TerminalNode;
 
 /**
  * The half of {@link AstBuilder} that builds expressions (and what both halves share: diagnostics,
- * positions, nesting depths). Statements and macros are {@link AstBuilder}'s.
+ * positions, nesting depths). Statements and macros are {@link AstBuilder}'s, the index notation of
+ * {@code @tensor} {@link TensorMacro}'s.
  */
 abstract class ExprBuilder {
     static final int MAX_DEPTH = 500;
@@ -420,81 +421,5 @@ abstract class ExprBuilder {
             throw error(at, "the expression in `$(" + text + ")` is not valid");
         }
         return expr(ctx);
-    }
-
-    /** True if an expression contains an indexing {@code X[...]}. */
-    /** Whether an expression indexes a tensor anywhere (C[i, k], not a call). */
-    static boolean hasIndex(Expr e) {
-        return e.accept(new IndexFinder());
-    }
-
-    private static final class IndexFinder implements Expr.Visitor<Boolean> {
-        public Boolean visitInt(Expr.IntLit e) {
-            return false;
-        }
-
-        public Boolean visitFloat(Expr.FloatLit e) {
-            return false;
-        }
-
-        public Boolean visitString(Expr.StrLit e) {
-            return false;
-        }
-
-        public Boolean visitBool(Expr.BoolLit e) {
-            return false;
-        }
-
-        public Boolean visitName(Expr.Name e) {
-            return false;
-        }
-
-        public Boolean visitCall(Expr.Call e) {
-            return e.args().stream().anyMatch(ExprBuilder::hasIndex);
-        }
-
-        public Boolean visitParametric(Expr.Parametric e) {
-            return false;
-        }
-
-        public Boolean visitIndex(Expr.Index e) {
-            return true;
-        }
-
-        public Boolean visitColon(Expr.Colon e) {
-            return false;
-        }
-
-        public Boolean visitField(Expr.Field e) {
-            return hasIndex(e.target());
-        }
-
-        public Boolean visitBinary(Expr.Binary e) {
-            return hasIndex(e.left()) || hasIndex(e.right());
-        }
-
-        public Boolean visitLogical(Expr.Logical e) {
-            return hasIndex(e.left()) || hasIndex(e.right());
-        }
-
-        public Boolean visitUnary(Expr.Unary e) {
-            return hasIndex(e.operand());
-        }
-
-        public Boolean visitRange(Expr.Range e) {
-            return false;
-        }
-
-        public Boolean visitTuple(Expr.Tuple e) {
-            return e.items().stream().anyMatch(ExprBuilder::hasIndex);
-        }
-
-        public Boolean visitBroadcast(Expr.Broadcast e) {
-            return e.args().stream().anyMatch(ExprBuilder::hasIndex);
-        }
-
-        public Boolean visitTernary(Expr.Ternary e) {
-            return hasIndex(e.condition()) || hasIndex(e.ifTrue()) || hasIndex(e.ifFalse());
-        }
     }
 }
