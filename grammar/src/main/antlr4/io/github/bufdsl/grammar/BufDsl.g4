@@ -41,6 +41,7 @@ statement
     | 'break'                                                                    # BreakStmt
     | 'continue'                                                                 # ContinueStmt
     | MACRO macroArg*                                                            # MacroStmt
+    | expr assignOp MACRO macroArg*                                              # MacroAssignStmt
     | expr op = ('&&' | '||') jump                                               # ShortCircuitStmt
     | expr (',' expr)* assignOp expr (',' expr)*                                 # AssignStmt
     | expr                                                                       # ExprStmt
@@ -93,6 +94,7 @@ expr
     | expr '[' (indexArg (',' indexArg)*)? ']'                                   # IndexExpr
     | expr '.' '(' callArgs? ')'                                                 # DotCallExpr
     | expr '.' name                                                              # FieldExpr
+    | expr '\''                                                                  # PrimeExpr
     | <assoc = right> expr op = ('^' | '.^') expr                                # PowerExpr
     | op = ('-' | '+' | '!') expr                                                # UnaryExpr
     | expr op = ('*' | '/' | '%' | '\u00F7' | '.*' | './' | '.%') expr           # MulExpr

@@ -26,8 +26,8 @@ final class TensorChecks {
      */
     void checkIndices(SizeStmt.TensorOp op) {
         TensorRec out = run.lookup(op.output()) instanceof TensorRec t ? t : null;
-        TensorRules.Ref outRef = new TensorRules.Ref(op.output(), op.outLabels(),
-                out != null && !op.define() ? knownDims(out) : null);
+        TensorRules.Ref outRef = new TensorRules.Ref(op.output(), op.outLabels(), op.source().scalar() ? new long[0]
+                : out != null && !op.define() ? knownDims(out) : null);
         for (List<SizeStmt.Factor> term : op.terms()) {
             if (term.isEmpty()) {
                 continue;
@@ -59,7 +59,7 @@ final class TensorChecks {
      * whose operands depend on the order of contraction; running checks those.
      */
     void checkOverlap(SizeStmt.TensorOp op) {
-        if (op.define() || !(run.lookup(op.output()) instanceof TensorRec out)
+        if (op.define() || op.source().scalar() || !(run.lookup(op.output()) instanceof TensorRec out)
                 || out.size.isConstant() && out.size.constantValue() == 0) {
             return;
         }
@@ -116,7 +116,7 @@ final class TensorChecks {
                 dims.putIfAbsent(f.labels().get(k), t.dims.get(k));
             }
         }
-        Object output = run.lookup(op.output());
+        Object output = op.source().scalar() ? null : run.lookup(op.output());
         Boolean outDirect = output instanceof TensorRec r ? direct(r)
                 : output instanceof Opaque o && o.view() ? Boolean.FALSE : null;
         Boolean outOffHeap = output instanceof TensorRec r ? r.offHeap : null;

@@ -21,7 +21,7 @@ final class TensorStatements {
     /** Translates {@code t}; {@code allocations} are the latest alloc! of each tensor name (to size := from). */
     static void translate(Stmt.Tensor t, Map<String, SizeStmt.Alloc> allocations, List<SizeStmt> out) {
         Set<String> names = new LinkedHashSet<>();
-        if (t.op() != AssignOp.DEFINE) {
+        if (t.op() != AssignOp.DEFINE && !t.scalar()) {
             SizeExprs.names(t.lhs().tensor(), names);
         }
         SizeExprs.tensorNames(t.rhs(), names);
@@ -52,6 +52,11 @@ final class TensorStatements {
             SizeStmt.Order order = new SizeStmt.Order(plans, t.optimize(),
                     t.maxIntermediate() == null ? null : SizeExprs.tryExpr(t.maxIntermediate()), t.order(), refs);
             out.add(new SizeStmt.TensorOp(t.pos(), n.name(), t.lhs().indices(), define, terms, order, t));
+        }
+        if (t.scalar()) { // s = @tensor ...: a number read from the data
+            String s = ((Expr.Name) t.lhs().tensor()).name();
+            out.add(new SizeStmt.Opaque(t.pos(), s));
+            allocations.remove(s);
         }
     }
 

@@ -212,6 +212,10 @@ final class WorkspaceModel {
             Boolean[] offHeap, Boolean outDirect, Boolean outOffHeap) {
         any = true;
         scratch = Peak.ZERO;
+        if (op.source().scalar()) { // s = @tensor ...: its one element first in the scratch buffer, as the run has it
+            outDirect = inScratch(Peak.of(Poly.constant(1)));
+            outOffHeap = readsNative;
+        }
         List<SizeStmt.Factor> refs = op.order().refs();
         Operand[] operands = new Operand[refs.size()];
         for (int i = 0; i < refs.size(); i++) {

@@ -67,7 +67,7 @@ public final class AssignedNames implements Stmt.Visitor<Void> {
     }
 
     public Void visitTensor(Stmt.Tensor t) {
-        if (t.op() == AssignOp.DEFINE && t.lhs().tensor() instanceof Expr.Name n) {
+        if ((t.op() == AssignOp.DEFINE || t.scalar()) && t.lhs().tensor() instanceof Expr.Name n) {
             into.accept(n.name());
         }
         return null;

@@ -140,10 +140,18 @@ public sealed interface Stmt {
     /**
      * {@code @tensor lhs op rhs}: index notation. {@code optimize} for {@code @tensoropt} (the
      * cheapest order, with intermediates at most {@code maxIntermediate} elements when that is not
-     * null); {@code order} the indices to contract first ({@code order=(j,k)}), or empty.
+     * null); {@code order} the indices to contract first ({@code order=(j,k)}), or empty. {@code
+     * scalar}: {@code s = @tensor A[i,j] * B[i,j]}, a fully contracted right side whose value is
+     * assigned to the variable {@code lhs} names (with no index); its one element lives in the
+     * workspace of {@code @tensor}, not in a buffer.
      */
     record Tensor(Pos pos, TensorExpr.Ref lhs, AssignOp op, TensorExpr rhs, boolean optimize, List<String> order,
-            Expr maxIntermediate) implements Stmt {
+            Expr maxIntermediate, boolean scalar) implements Stmt {
+        public Tensor(Pos pos, TensorExpr.Ref lhs, AssignOp op, TensorExpr rhs, boolean optimize, List<String> order,
+                Expr maxIntermediate) {
+            this(pos, lhs, op, rhs, optimize, order, maxIntermediate, false);
+        }
+
         public <R> R accept(Visitor<R> v) {
             return v.visitTensor(this);
         }

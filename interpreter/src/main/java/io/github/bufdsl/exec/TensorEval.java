@@ -67,7 +67,11 @@ final class TensorEval {
         }
     }
 
+    /** Whether a factor of the statement being run was a Float64 number (it promotes a scalar result). */
+    private boolean widened;
+
     private void run(Stmt.Tensor s) {
+        widened = false;
         List<Term> terms = expand(s.rhs());
         Expr target = s.lhs().tensor();
         String[] outLabels = s.lhs().indices().toArray(new String[0]);
@@ -82,6 +86,8 @@ final class TensorEval {
                 }
             }
             out = define(s, terms, outLabels);
+        } else if (s.scalar()) { // its one element comes first in the workspace, from no buffer
+            out = scratch.alloc(new long[0]);
         } else {
             Value v = interp.eval(target);
             if (!(v instanceof Value.TensorValue tv)) {
@@ -97,7 +103,8 @@ final class TensorEval {
             }
         }
         if (!checkedBefore(s, out, terms)) {
-            TensorRules.Ref outRef = TensorRules.ref(out, outLabels);
+            TensorRules.Ref outRef = s.scalar() ? new TensorRules.Ref(((Expr.Name) target).name(), List.of(),
+                    new long[0]) : TensorRules.ref(out, outLabels);
             for (Term t : terms) {
                 checkIndices(s, outRef, t);
             }
@@ -115,6 +122,23 @@ final class TensorEval {
             term(out, outLabels, alpha, t.factors(), plan(s, t, outLabels), beta);
             first = false;
         }
+        if (s.scalar()) {
+            interp.setVariable(((Expr.Name) target).name(), value(out.getLinear(0), terms));
+        }
+    }
+
+    /**
+     * The value of {@code s = @tensor ...}, as Julia promotes: a Float32 when every tensor is one
+     * and no factor is a Float64 (the sum is computed in Float64 and rounded once), else a Float64.
+     */
+    private Value value(double x, List<Term> terms) {
+        boolean single = !widened;
+        for (Term t : terms) {
+            for (Factor f : t.factors()) {
+                single &= f.home().elementType() == io.github.bufdsl.runtime.ElementType.FLOAT32;
+            }
+        }
+        return single ? new Value.Float32((float) x) : new Value.Float(x);
     }
 
     /**
@@ -307,6 +331,7 @@ final class TensorEval {
                 throw new ScriptError(s.pos(), "a factor of @tensor without indices must be a number, not "
                         + Arith.describe(v));
             }
+            widened |= v instanceof Value.Float;
             return List.of(new Term(Arith.asDouble(v), List.of(), null));
         }
         if (e instanceof TensorExpr.Negate n) {

@@ -165,6 +165,16 @@ final class AstBuilder extends ExprBuilder {
         }
 
         @Override
+        public Stmt visitMacroAssignStmt(MacroAssignStmtContext ctx) {
+            String name = ctx.MACRO().getText();
+            if (!name.equals("@tensor") && !name.equals("@tensoropt")) {
+                throw error(pos(ctx.MACRO().getSymbol()), "only @tensor and @tensoropt give a value to assign; "
+                        + name + " is a statement of its own");
+            }
+            return tensors.build(pos(ctx.MACRO().getSymbol()), name, ctx.macroArg(), ctx);
+        }
+
+        @Override
         public Stmt visitAssignStmt(AssignStmtContext ctx) {
             String opText = ctx.assignOp().getText();
             if (opText.length() == 3 && opText.startsWith(".")) {
@@ -322,7 +332,7 @@ final class AstBuilder extends ExprBuilder {
         List<MacroArgContext> args = ctx.macroArg();
         switch (name) {
             case "@tensor", "@tensoropt":
-                return tensors.build(p, name, args);
+                return tensors.build(p, name, args, null);
             case "@show": {
                 if (args.size() != 1 || !(args.get(0) instanceof MacroExprArgContext a) || a.assignOp() != null) {
                     throw error(p, "@show takes one expression: @show x");

@@ -28,6 +28,8 @@ abstract class ExprBuilder {
     int exprDepth;
     /** Whether {@code using Base.Threads} came before: then {@code @threads} is Threads.@threads. */
     boolean threadsImported;
+    /** Whether a prime may follow a name (a label of @tensor, a'): {@link TensorForms} sets it. */
+    boolean primes;
     /** The tensors being indexed, innermost last: what {@code end} in an index refers to. */
     private final java.util.ArrayDeque<Expr> indexed = new java.util.ArrayDeque<>();
     private final java.util.ArrayDeque<int[]> indexAt = new java.util.ArrayDeque<>();
@@ -182,6 +184,11 @@ abstract class ExprBuilder {
         @Override
         public Expr visitFieldExpr(FieldExprContext ctx) {
             return new Expr.Field(pos(ctx), expr(ctx.expr()), ctx.name().getStart().getText());
+        }
+
+        @Override
+        public Expr visitPrimeExpr(PrimeExprContext ctx) {
+            return TensorForms.prime(ExprBuilder.this, ctx, expr(ctx.expr()));
         }
 
         @Override

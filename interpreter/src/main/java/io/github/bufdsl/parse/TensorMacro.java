@@ -5,8 +5,14 @@ import io.github.bufdsl.ast.Expr;
 import io.github.bufdsl.ast.Stmt;
 import io.github.bufdsl.ast.TensorExpr;
 import io.github.bufdsl.diag.Pos;
+import io.github.bufdsl.grammar.BufDslParser.AssignOpContext;
+import io.github.bufdsl.grammar.BufDslParser.AssignStmtContext;
+import io.github.bufdsl.grammar.BufDslParser.ExprContext;
 import io.github.bufdsl.grammar.BufDslParser.MacroArgContext;
+import io.github.bufdsl.grammar.BufDslParser.MacroAssignStmtContext;
+import io.github.bufdsl.grammar.BufDslParser.MacroBlockArgContext;
 import io.github.bufdsl.grammar.BufDslParser.MacroExprArgContext;
+import io.github.bufdsl.grammar.BufDslParser.StatementContext;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,9 +20,10 @@ import java.util.List;
  * Reads {@code @tensor} and {@code @tensoropt} from the parse tree: their options ({@code
  * order=(...)}, {@code maxintermediate=N}), the assignment, and index notation on both sides as
  * {@link TensorExpr} (indexed tensors, scalars, sums, differences, products, quotients,
- * negation). What the grammar leaves open there (an index that is not a name, a tensor indexed
- * twice, an operator outside index notation) is a diagnostic, recorded through the builder of
- * the expressions it reads.
+ * negation, and the forms {@link TensorForms} reads: conj, primes, integer labels, NCON). Also a
+ * block of assignments and a value ({@code s = @tensor ...}). What the grammar leaves open there
+ * (an index that is not a label, a tensor indexed twice, an operator outside index notation) is a
+ * diagnostic, recorded through the builder of the expressions it reads.
  */
 final class TensorMacro {
     private final ExprBuilder exprs;
@@ -25,9 +32,24 @@ final class TensorMacro {
         this.exprs = exprs;
     }
 
-    /** The statement of {@code macro} ({@code @tensor} or {@code @tensoropt}) with these arguments. */
-    Stmt build(Pos p, String macro, List<MacroArgContext> args) {
-        String usage = macro + " takes one assignment in index notation: " + macro + " C[i,k] = A[i,j] * B[j,k]";
+    /**
+     * The statement of {@code macro} ({@code @tensor} or {@code @tensoropt}) with these arguments:
+     * one assignment, or a block of them ({@code begin ... end}, one statement each, unscoped as
+     * Julia's, the options applying to each); with {@code value} ({@code s = @tensor ...}), a right
+     * side alone whose value is assigned.
+     */
+    Stmt build(Pos p, String macro, List<MacroArgContext> args, MacroAssignStmtContext value) {
+        exprs.primes = true;
+        try {
+            return read(p, macro, args, value);
+        } finally {
+            exprs.primes = false;
+        }
+    }
+
+    private Stmt read(Pos p, String macro, List<MacroArgContext> args, MacroAssignStmtContext value) {
+        String usage = macro + " takes one assignment in index notation, or a block of them: " + macro
+                + " C[i,k] = A[i,j] * B[j,k]";
         List<String> order = new ArrayList<>();
         Expr maxIntermediate = null;
         for (MacroArgContext option : args.subList(0, Math.max(0, args.size() - 1))) {
@@ -35,37 +57,61 @@ final class TensorMacro {
                     || !o.assignOp().getText().equals("=") || !(exprs.expr(o.expr(0)) instanceof Expr.Name key)) {
                 throw exprs.error(ExprBuilder.pos(option), usage);
             }
-            Expr value = exprs.expr(o.expr(1));
+            Expr v = exprs.expr(o.expr(1));
             if (key.name().equals("order") && macro.equals("@tensor")) {
-                List<Expr> items = value instanceof Expr.Tuple t ? t.items() : List.of(value);
-                for (Expr i : items) {
-                    if (!(i instanceof Expr.Name n)) {
-                        throw exprs.error(i.pos(), "order=(...) lists index names, as order=(j, k)");
-                    }
-                    order.add(n.name());
+                for (Expr i : v instanceof Expr.Tuple t ? t.items() : List.of(v)) {
+                    order.add(TensorForms.label(exprs, i));
                 }
             } else if (key.name().equals("maxintermediate") && macro.equals("@tensoropt")) {
-                maxIntermediate = value;
+                maxIntermediate = v;
             } else {
                 throw exprs.error(key.pos(), macro + " has no option " + key.name() + (macro.equals("@tensor")
                         ? "; it has order=(...)" : "; it has maxintermediate=N"));
             }
         }
-        if (args.isEmpty() || !(args.get(args.size() - 1) instanceof MacroExprArgContext a) || a.assignOp() == null) {
+        MacroArgContext last = args.isEmpty() ? null : args.get(args.size() - 1);
+        if (value != null) {
+            if (!(last instanceof MacroExprArgContext a) || a.assignOp() != null) {
+                throw exprs.error(p, "the value of " + macro + " is one expression in index notation whose every"
+                        + " index is summed: s = " + macro + " A[i,j] * B[i,j]");
+            }
+            return TensorForms.scalar(exprs, p, exprs.expr(value.expr()), value.assignOp().getText(),
+                    ExprBuilder.pos(value.assignOp()), tensorExpr(exprs.expr(a.expr(0))), macro.equals("@tensoropt"),
+                    List.copyOf(order), maxIntermediate);
+        }
+        if (last instanceof MacroBlockArgContext block) {
+            List<Stmt> body = new ArrayList<>();
+            for (StatementContext st : block.block().statement()) {
+                if (!(st instanceof AssignStmtContext a) || a.expr().size() != 2) {
+                    throw exprs.error(ExprBuilder.pos(st), "inside " + macro + " begin ... end each statement is an"
+                            + " assignment in index notation, as C[i,k] = A[i,j] * B[j,k]");
+                }
+                body.add(assignment(ExprBuilder.pos(st), macro, a.expr(0), a.assignOp(), a.expr(1), order,
+                        maxIntermediate));
+            }
+            return new Stmt.Block(p, body);
+        }
+        if (!(last instanceof MacroExprArgContext a) || a.assignOp() == null) {
             throw exprs.error(p, usage);
         }
-        String symbol = a.assignOp().getText();
+        return assignment(p, macro, a.expr(0), a.assignOp(), a.expr(1), order, maxIntermediate);
+    }
+
+    private Stmt assignment(Pos p, String macro, ExprContext lhsCtx, AssignOpContext opCtx, ExprContext rhsCtx,
+            List<String> order, Expr maxIntermediate) {
+        String symbol = opCtx.getText();
         if (!List.of("=", "+=", "-=", ":=").contains(symbol)) {
-            throw exprs.error(ExprBuilder.pos(a.assignOp()), macro + " assigns with =, +=, -= or :=, not " + symbol);
+            throw exprs.error(ExprBuilder.pos(opCtx), macro + " assigns with =, +=, -= or :=, not " + symbol);
         }
         AssignOp op = AssignOp.of(symbol);
-        Expr lhs = exprs.expr(a.expr(0));
+        Expr lhs = exprs.expr(lhsCtx);
         TensorExpr left = tensorExpr(lhs);
         if (!(left instanceof TensorExpr.Ref ref)) {
             throw exprs.error(lhs.pos(), "the left of " + macro + " must be one indexed tensor, as C[i,k]");
         }
-        TensorExpr right = tensorExpr(exprs.expr(a.expr(1)));
-        return new Stmt.Tensor(p, ref, op, right, macro.equals("@tensoropt"), List.copyOf(order), maxIntermediate);
+        TensorExpr right = tensorExpr(exprs.expr(rhsCtx));
+        return TensorForms.ncon(exprs, new Stmt.Tensor(p, ref, op, right, macro.equals("@tensoropt"),
+                List.copyOf(order), maxIntermediate));
     }
 
     private TensorExpr tensorExpr(Expr e) {
@@ -76,11 +122,12 @@ final class TensorMacro {
             List<String> labels = new ArrayList<>();
             List<Pos> positions = new ArrayList<>();
             for (Expr i : ix.indices()) {
-                if (!(i instanceof Expr.Name n)) {
-                    throw exprs.error(i.pos(), "an index in @tensor must be a name, as i or k");
-                }
-                labels.add(n.name());
-                positions.add(n.pos());
+                labels.add(TensorForms.label(exprs, i));
+                positions.add(i.pos());
+            }
+            if (ix.target() instanceof Expr.Name t && t.name().endsWith("'")) {
+                throw exprs.error(t.pos(), "a prime in @tensor marks an index label, as A[a', b]; a tensor has no"
+                        + " adjoint here (the data is real: permute its labels instead)");
             }
             if (hasIndex(ix.target())) {
                 throw exprs.error(ix.pos(), "a tensor in @tensor is indexed once: A[i,j]");
@@ -102,6 +149,9 @@ final class TensorMacro {
         }
         if (e instanceof Expr.Unary u && u.op() == Expr.UnOp.PLUS) {
             return tensorExpr(u.operand());
+        }
+        if (TensorForms.conjugated(e) != null) { // real data: conj is the identity
+            return tensorExpr(TensorForms.conjugated(e));
         }
         throw exprs.error(e.pos(), "this is not index notation; @tensor takes sums and products of indexed tensors"
                 + " and scalars");

@@ -154,9 +154,8 @@ final class Unsupported {
             } else if (text.equals(",") && depth == 0 && next != null && next.getText().equals("=")) {
                 message = "a trailing comma before `=` (`m, = ...`, taking the first value of a tuple) is not"
                         + " supported in bufdsl; index the tuple (m = size(T)[1]) or name every value (m, n = size(T))";
-            } else if (text.equals("'") && t.getType() == BufDslLexer.UNKNOWN_CHAR) {
-                message = "`'` (the adjoint, or a character literal) is not supported in bufdsl; use @tensor to"
-                        + " transpose, and \"...\" for text";
+            } else if (text.equals("'") && !TensorForms.primesName(i > 0 ? tokens.get(i - 1) : null, t)) {
+                message = TensorForms.ADJOINT;
             }
             if (message != null && last == t.getLine() && OPENERS.contains(tokens.get(statement).getText())) {
                 last = matchingEnd(tokens, statement); // `function f(x::Int)`: the whole function

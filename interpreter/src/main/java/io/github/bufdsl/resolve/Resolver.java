@@ -206,10 +206,13 @@ public final class Resolver {
             }
 
             public Void visitTensor(Stmt.Tensor s) {
-                if (s.op() != AssignOp.DEFINE) {
+                if (s.op() != AssignOp.DEFINE && !s.scalar()) {
                     expr(s.lhs().tensor());
                 }
                 tensor(s.rhs());
+                if (s.scalar() && s.lhs().tensor() instanceof Expr.Name n && functions.containsKey(n.name())) {
+                    error(n.pos(), "cannot assign to " + n.name() + ": it is a function");
+                }
                 if (s.maxIntermediate() != null) {
                     expr(s.maxIntermediate());
                 }

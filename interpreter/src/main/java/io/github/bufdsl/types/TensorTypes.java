@@ -28,7 +28,7 @@ abstract class TensorTypes extends CallTypes {
         TensorExpr.Ref lhs = s.lhs();
         // by node: the same text at two places is two operands (and a record's hashCode would walk the tree)
         Map<TensorExpr.Ref, Type> operands = new java.util.IdentityHashMap<>();
-        if (s.op() != AssignOp.DEFINE) {
+        if (s.op() != AssignOp.DEFINE && !s.scalar()) {
             Type out = expr(lhs.tensor());
             operands.put(lhs, out);
             String free = freeName(lhs.tensor());
@@ -48,6 +48,9 @@ abstract class TensorTypes extends CallTypes {
         }
         if (s.maxIntermediate() != null) {
             expr(s.maxIntermediate());
+        }
+        if (s.scalar() && lhs.tensor() instanceof Expr.Name n) { // a Float64, or a Float32 of Float32 tensors
+            env.put(n.name(), new Type.FloatT(null, null));
         }
         if (s.op() == AssignOp.DEFINE && lhs.tensor() instanceof Expr.Name n) {
             List<Dim> out = new ArrayList<>();
@@ -72,7 +75,7 @@ abstract class TensorTypes extends CallTypes {
         TensorExpr.Ref lhs = s.lhs();
         String outName = ExprPrinter.print(lhs.tensor());
         Type out = s.op() == AssignOp.DEFINE ? Type.UNKNOWN : operands.getOrDefault(lhs, Type.UNKNOWN);
-        TensorRules.Ref outRef = new TensorRules.Ref(outName, lhs.indices(), numbers(out));
+        TensorRules.Ref outRef = new TensorRules.Ref(outName, lhs.indices(), s.scalar() ? new long[0] : numbers(out));
         for (List<TensorExpr.Ref> term : terms(s.rhs())) {
             if (term.isEmpty()) {
                 continue;
