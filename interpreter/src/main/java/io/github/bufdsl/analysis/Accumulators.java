@@ -74,9 +74,33 @@ final class Accumulators {
         advance(run, start, List.of(sums(s, p)));
     }
 
-    /** At an iteration's start: each accumulator (a null value) is its symbol; the others their value. */
+    /** At an iteration's start: each accumulator (a null value) is its symbol, a closed sum its formula; the others their value. */
     static void bind(PathRun run, Map<String, Object> starts) {
-        starts.forEach((name, v) -> run.assign(name, v == null ? Poly.symbol(symbol(name)) : v));
+        starts.forEach((name, v) -> run.assign(name, v == null ? Poly.symbol(symbol(name)) : v instanceof Closed c ? c.at : v));
+    }
+
+    /**
+     * A sum the iteration reads, as a formula of the loop variable: {@code at} its value where an
+     * iteration starts (its value before the loop plus the steps of the iterations before), {@code next}
+     * that formula at the next iteration, which the iteration must end at (then, by induction from the
+     * first iteration, where the steps before are none, it is the sum's value in every iteration).
+     */
+    record Closed(Poly at, Poly next) {
+    }
+
+    /**
+     * The closed form of a sum with step {@code d} (a formula of {@code var}) from {@code start} before a
+     * loop whose iterations run {@code var = first, first + step, ...}: {@code start + sum of d(j)} over
+     * those before {@code var}; null where the steps have no closed sum.
+     */
+    static Closed closed(Poly start, Poly d, String var, Poly first, long step) {
+        Poly before = ClosedForms.prefixSum(ClosedForms.inIterations(d, var, first, step)); // in iterations t
+        if (before == null) {
+            return null;
+        }
+        Poly t = Poly.symbol(var).minus(first).times(Poly.fraction(1, Math.abs(step))); // t = (var - first) / step
+        Poly at = start.plus(before.substitute(ClosedForms.T, step < 0 ? t.negate() : t));
+        return new Closed(at, at.substitute(var, Poly.symbol(var).plus(Poly.constant(step))));
     }
 
     /**
@@ -89,6 +113,9 @@ final class Accumulators {
         starts.forEach((name, v) -> {
             if (v == null) {
                 names.add(name);
+            } else if (v instanceof Closed c && !c.next.equals(run.lookupQuiet(name))) {
+                throw new Signals.NotClosed(name + " carries a value from one iteration to the next that a size in the"
+                        + " loop reads, and its iterations do not all add the same formula of the loop variable to it");
             }
         });
         if (names.isEmpty()) {
@@ -102,21 +129,22 @@ final class Accumulators {
                         + " sum (" + name + " += ...)");
             }
         }
+        boolean read = false;
         for (String name : written) {
             Object v = run.lookupQuiet(name);
-            boolean leaks = v instanceof TensorRec t ? reads(t.size) || reads(t.dims) : !names.contains(name) && reads(v);
-            if (leaks) {
-                throw readInLoop(names);
-            }
+            read |= v instanceof TensorRec t ? reads(t.size) || reads(t.dims) : !names.contains(name) && reads(v);
         }
         for (Level l : levels.values()) {
-            if (reads(l.len) || l.peak.candidates().stream().anyMatch(Accumulators::reads)
-                    || l.stack.stream().anyMatch(t -> reads(t.size) || reads(t.dims))) {
-                throw readInLoop(names);
-            }
+            read |= reads(l.len) || l.peak.candidates().stream().anyMatch(Accumulators::reads)
+                    || l.stack.stream().anyMatch(t -> reads(t.size) || reads(t.dims));
         }
-        if (reads(workspace)) {
-            throw readInLoop(names);
+        read |= reads(workspace);
+        if (read) { // sized again with each sum as its closed form in the loop variable
+            Map<String, Poly> steps = new LinkedHashMap<>();
+            for (String name : names) {
+                steps.put(name, ((Poly) run.lookupQuiet(name)).coefficientsIn(symbol(name)).get(0));
+            }
+            throw new Signals.ReadSums(steps);
         }
     }
 
@@ -146,7 +174,8 @@ final class Accumulators {
     static Map<String, Poly> values(PathRun run, LoopSummary s) {
         Map<String, Poly> out = new LinkedHashMap<>();
         for (String name : s.written()) {
-            if (s.values().get(name) instanceof Poly p && p.mentions(symbol(name))) {
+            // a closed sum's value may hold the symbol of the same name in a loop around (its start)
+            if (!s.closed().contains(name) && s.values().get(name) instanceof Poly p && p.mentions(symbol(name))) {
                 Poly now = start(run.lookupQuiet(name));
                 if (now == null) {
                     throw new Signals.NotClosed(name + " carries a value from one iteration to the next");
@@ -161,7 +190,7 @@ final class Accumulators {
     static Map<String, Poly> sums(LoopSummary s, Piece p) {
         Map<String, Poly> out = new LinkedHashMap<>();
         for (String name : s.written()) {
-            if (s.values().get(name) instanceof Poly v && v.mentions(symbol(name))) {
+            if (!s.closed().contains(name) && s.values().get(name) instanceof Poly v && v.mentions(symbol(name))) {
                 Poly d = LoopApply.inT(v.coefficientsIn(symbol(name)).get(0), s.piece(), p);
                 Poly total = ClosedForms.sum(d, p.count());
                 if (total == null) {
@@ -182,5 +211,26 @@ final class Accumulators {
             }
             run.assign(e.getKey(), v);
         }
+    }
+
+    /**
+     * Sums the iteration reads, as their closed forms in the loop variable from their values {@code before}
+     * the loop, for the loop to be sized again with them ({@code acc}); the reason when there is none.
+     */
+    static String close(Signals.ReadSums r, String var, Piece whole, PathRun.State before,
+            Map<String, Object> acc) {
+        for (Map.Entry<String, Poly> e : r.steps.entrySet()) {
+            String name = e.getKey();
+            Object was = before.locals() != null && before.locals().containsKey(name) ? before.locals().get(name)
+                    : before.globals().get(name);
+            Poly start = start(was);
+            Closed c = start == null ? null : closed(start, e.getValue(), var, whole.first(),
+                    whole.step());
+            if (c == null || acc.get(name) instanceof Closed) {
+                return readReason(Set.of(name));
+            }
+            acc.put(name, c);
+        }
+        return null;
     }
 }

@@ -73,8 +73,6 @@ final class LoopSizer {
         }
     }
 
-    // ---------------------------------------------------------------- conditions on loop variables
-
     // ---------------------------------------------------------------- for loops
 
     /** Sizes {@code for var in start:step:stop} ({@link LoopRanges}). */
@@ -116,6 +114,15 @@ final class LoopSizer {
                 } catch (Signals.Accumulates a) {
                     a.names.forEach(name -> acc.put(name, null));
                     acc.putAll(a.unknown);
+                    again = true;
+                    break;
+                } catch (Signals.ReadSums r) {
+                    String why = Accumulators.close(r, var, whole, before, acc);
+                    if (why != null) {
+                        run.restore(before);
+                        fallback(loop, var, whole, body, why);
+                        return;
+                    }
                     again = true;
                     break;
                 } catch (SplitLoop split) {
@@ -299,7 +306,14 @@ final class LoopSizer {
         if (run.locals != null) {
             values.putAll(run.locals);
         }
-        return new LoopSummary(piece, end, peak, peakAt, pushed, values, track[1], breaks, returns, workspace);
+        Set<String> closed = new HashSet<>();
+        acc.forEach((name, v) -> {
+            if (v instanceof Accumulators.Closed) {
+                closed.add(name);
+            }
+        });
+        return new LoopSummary(piece, end, peak, peakAt, pushed, values, track[1], breaks, returns, workspace,
+                closed);
     }
 
     /** Applies the pieces' summaries, in the order the loop runs them, to the state {@code before}. */
@@ -419,6 +433,10 @@ final class LoopSizer {
                     run.restore(here);
                     fallback(loop, var, whole, body, String.join(", ", a.names) + " carries a value from one"
                             + " iteration to the next");
+                    return;
+                } catch (Signals.ReadSums a) {
+                    run.restore(here);
+                    fallback(loop, var, whole, body, Accumulators.readReason(a.steps.keySet()));
                     return;
                 }
                 run.restore(here);

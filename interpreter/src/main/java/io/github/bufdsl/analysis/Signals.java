@@ -99,6 +99,20 @@ final class Signals {
     }
 
     /**
+     * Sums a loop carries that a size in the iteration reads ({@code s += k; T = alloc!(buf, s)}), with
+     * each one's step, a formula of the loop variable: size again with each as its closed form there
+     * ({@link Accumulators#closed}).
+     */
+    static final class ReadSums extends RuntimeException {
+        final java.util.Map<String, Poly> steps;
+
+        ReadSums(java.util.Map<String, Poly> steps) {
+            super(null, null, false, false);
+            this.steps = steps;
+        }
+    }
+
+    /**
      * Values a loop carries from one iteration to the next that may be sums ({@link Accumulators}), or that an
      * iteration makes unknowable for the next: size again with them.
      */
