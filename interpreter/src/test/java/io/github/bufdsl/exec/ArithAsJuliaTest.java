@@ -46,6 +46,9 @@ class ArithAsJuliaTest {
         "println(round(3.14159f0, digits=2), \" \", typeof(round(3.14159f0, digits=2))) | 3.14 Float32",
         // unary minus: a Bool is an integer
         "println(-true, \" \", -false, \" \", +true, \" \", 3 + -true)       | -1 0 true 2",
+        // sum adds in column-major order from Julia's start: -0.0 alone stays -0.0, none is 0.0
+        "buf = Buffer(200); A = alloc!(buf, 1); A[1] = -0.0; E = alloc!(buf, 0); println(sum(A), \" \", sum(E)) | -0.0 0.0",
+        "buf = Buffer(200); A = alloc!(buf, 100); fill!(A, 0.1); println(sum(A))   | 9.99999999999998",
         // integer powers: exact, at once for any exponent of 0, 1 and -1 (this hung for (-1)^(10^18))
         "println(0^0, \" \", 0^5, \" \", 1^(10^18), \" \", (-1)^(10^18), \" \", (-1)^(10^18 + 1)) | 1 0 1 1 -1",
         "println((-2)^63, \" \", 2^62, \" \", 3^39)                         | -9223372036854775808 4611686018427387904 4052555153018976267",

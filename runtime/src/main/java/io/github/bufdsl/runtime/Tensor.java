@@ -498,11 +498,14 @@ public final class Tensor {
         }
     }
 
-    /** Sum of all elements. */
+    /**
+     * Sum of all elements, added one after the other in column-major order (0.0 when there are none;
+     * a sum of -0.0 alone is -0.0, as Julia's).
+     */
     public double sum() {
         checkLive();
         Buffer b = buffer;
-        double s = 0;
+        double s = length() == 0 ? 0.0 : -0.0; // -0.0 is the identity of +: -0.0 + x is x, -0.0 too
         if (isContiguous()) { // the same order of summation, without index arithmetic per element
             for (int p = offset, end = offset + (int) length(); p < end; p++) {
                 s += b.read(p);
