@@ -311,6 +311,7 @@ final class Builtin {
                     return new Value.Int(c.integer(3));
                 });
         NumericBuiltins.define(m);
+        LinearAlgebraBuiltins.define(m);
         return java.util.Collections.unmodifiableMap(m);
     }
 

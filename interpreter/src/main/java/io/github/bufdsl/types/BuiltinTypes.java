@@ -58,6 +58,8 @@ public final class BuiltinTypes {
         RULES.put("sum", reduce);
         RULES.put("maximum", reduce);
         RULES.put("minimum", reduce);
+        RULES.put("norm", reduce);
+        RULES.put("dot", reduce);
         RULES.put("pseudo_alloc!", a -> a.get(2) instanceof Type.IntT n ? n : INT);
         RULES.put("pseudo_reshape!", a -> a.get(3) instanceof Type.IntT n ? n : INT);
         RULES.put("min", BuiltinTypes::extreme);

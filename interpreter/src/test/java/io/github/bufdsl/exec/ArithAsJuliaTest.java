@@ -49,6 +49,10 @@ class ArithAsJuliaTest {
         // sum adds in column-major order from Julia's start: -0.0 alone stays -0.0, none is 0.0
         "buf = Buffer(200); A = alloc!(buf, 1); A[1] = -0.0; E = alloc!(buf, 0); println(sum(A), \" \", sum(E)) | -0.0 0.0",
         "buf = Buffer(200); A = alloc!(buf, 100); fill!(A, 0.1); println(sum(A))   | 9.99999999999998",
+        // LinearAlgebra's norm and dot of tensors (Julia's generic_norm2: scaled where the squares overflow)
+        "buf = Buffer(100); A = alloc!(buf, 2, 3); for i in 1:6; A[i] = i - 3.5; end; B = alloc!(buf, 3, 2); fill!(B, 2.0); println(norm(A), \" \", norm(A, 1), \" \", norm(A, Inf), \" \", dot(A, B)) | 4.183300132670378 9.0 2.5 0.0",
+        "buf = Buffer(100); A = alloc!(buf, 2); A[1] = 1e200; A[2] = 1e200; Z = alloc!(buf, 0); println(norm(A), \" \", norm(Z)) | 1.414213562373095e200 0.0",
+        "b = Buffer{Float32}(10); F = alloc!(b, 3); fill!(F, 0.1); println(norm(F), \" \", typeof(norm(F))) | 0.17320508 Float32",
         // integer powers: exact, at once for any exponent of 0, 1 and -1 (this hung for (-1)^(10^18))
         "println(0^0, \" \", 0^5, \" \", 1^(10^18), \" \", (-1)^(10^18), \" \", (-1)^(10^18 + 1)) | 1 0 1 1 -1",
         "println((-2)^63, \" \", 2^62, \" \", 3^39)                         | -9223372036854775808 4611686018427387904 4052555153018976267",
@@ -70,6 +74,13 @@ class ArithAsJuliaTest {
                 () -> run("x = 1\nprintln(-(-9223372036854775807 - x))"));
         assertTrue(e.getMessage().contains("integer overflow: -(-9223372036854775808) does not fit in 64 bits"
                 + " (Julia's Int64 would wrap around; bufdsl stops instead)"), e.getMessage());
+    }
+
+    @Test
+    void dotOfTensorsOfDifferentLengthsIsAnError() {
+        ScriptException e = org.junit.jupiter.api.Assertions.assertThrows(ScriptException.class,
+                () -> run("buf = Buffer(10); A = alloc!(buf, 2); B = alloc!(buf, 3); println(dot(A, B))"));
+        assertTrue(e.getMessage().contains("A has 2 elements and B 3"), e.getMessage());
     }
 
     @Test
