@@ -270,6 +270,23 @@ public final class Resolver {
         free.putIfAbsent(name, n.pos());
     }
 
+    /**
+     * Julia's {@code sum(f, A)}, {@code maximum(f, A)}, {@code minimum(f, A)}: bufdsl has no functions
+     * as values, so one error that says so and what to write instead (true when it was one).
+     */
+    private boolean reducesWithFunction(Expr.Call c) {
+        String name = c.calleeName();
+        if (!(c.callee() instanceof Expr.Name) || !(name.equals("sum") || name.equals("maximum")
+                || name.equals("minimum")) || c.args().size() != 2 || !(c.args().get(0) instanceof Expr.Name f)
+                || !(functions.containsKey(f.name()) || Builtins.signature(f.name()) != null)) {
+            return false;
+        }
+        error(c.pos(), name + "(" + f.name() + ", A), a function applied to each element, is not supported in"
+                + " bufdsl (functions are not values here); write a loop over the elements, or norm(A, Inf) for"
+                + " maximum(abs, A), norm(A, 1) for sum(abs, A)");
+        return true;
+    }
+
     private void call(Expr.Call c) {
         String name = c.calleeName();
         if (c.callee() instanceof Expr.Parametric p) {
@@ -350,6 +367,9 @@ public final class Resolver {
             }
 
             public Void visitCall(Expr.Call e) {
+                if (reducesWithFunction(e)) {
+                    return null;
+                }
                 call(e);
                 e.args().forEach(Resolver.this::expr);
                 e.kwargs().forEach(k -> expr(k.value()));
