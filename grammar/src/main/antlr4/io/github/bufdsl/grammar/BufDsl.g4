@@ -14,6 +14,24 @@ tokens {
     BEGIN_INDEX
 }
 
+@lexer::members {
+    /**
+     * Julia's numeric literal coefficient: a number right before a name or a '(' multiplies it (2n,
+     * 2(n+1), 1.5x), with no space between; not before e, E or f (an exponent, as in 1e5) nor, after a
+     * 0, before x, o or b (a hexadecimal, octal or binary literal, which stays an error); not after a
+     * trailing '.' (2.(x)).
+     */
+    private boolean coefficient() {
+        int c = _input.LA(1);
+        String text = getText();
+        if (c == 'e' || c == 'E' || c == 'f' || text.endsWith(".")
+                || text.equals("0") && (c == 'x' || c == 'o' || c == 'b')) {
+            return false;
+        }
+        return c == '(' || c == '_' || Character.isLetter(c);
+    }
+}
+
 program
     : sep* (statement (sep+ statement)*)? sep* EOF
     ;
@@ -96,6 +114,7 @@ expr
     | expr '.' name                                                              # FieldExpr
     | expr '\''                                                                  # PrimeExpr
     | <assoc = right> expr op = ('^' | '.^') expr                                # PowerExpr
+    | coefficient = (INT_COEFFICIENT | FLOAT_COEFFICIENT) expr                   # CoefficientExpr
     | op = ('-' | '+' | '!') expr                                                # UnaryExpr
     | expr op = ('*' | '/' | '%' | '\u00F7' | '.*' | './' | '.%') expr           # MulExpr
     | expr op = ('+' | '-' | '.+' | '.-') expr                                   # AddExpr
@@ -154,6 +173,15 @@ MACRO
 // A Julia identifier may end in '!' (alloc!, drop!); "a!=b" is still a != b.
 IDENT
     : NAME_START NAME_PART* ('!' {_input.LA(1) != '='}?)?
+    ;
+
+// A number right before a name or '(' (2n, 1.5x): Julia's literal coefficient, see coefficient()
+INT_COEFFICIENT
+    : DIGITS {coefficient()}?
+    ;
+
+FLOAT_COEFFICIENT
+    : (DIGITS '.' DIGITS? EXPONENT? | '.' DIGITS EXPONENT? | DIGITS EXPONENT) {coefficient()}?
     ;
 
 INT

@@ -197,6 +197,16 @@ abstract class ExprBuilder {
         }
 
         @Override
+        public Expr visitCoefficientExpr(CoefficientExprContext ctx) {
+            // 2n, 2(n + 1), 3x^2: Julia's literal coefficient multiplies what follows it (tighter than * and /,
+            // looser than ^ and calls: 2x^2 is 2 * x^2, 1/2x is 1/(2x), 2^2x is 2^(2x))
+            Pos p = pos(ctx);
+            Expr number = ctx.coefficient.getType() == BufDslLexer.INT_COEFFICIENT ? intLiteral(ctx.coefficient, p)
+                    : floatLiteral(ctx.coefficient, p);
+            return new Expr.Binary(p, Expr.BinOp.of("*"), number, expr(ctx.expr()));
+        }
+
+        @Override
         public Expr visitUnaryExpr(UnaryExprContext ctx) {
             Expr operand = expr(ctx.expr());
             String op = ctx.op.getText();
@@ -272,25 +282,12 @@ abstract class ExprBuilder {
 
         @Override
         public Expr visitIntLiteral(IntLiteralContext ctx) {
-            String digits = ctx.getStart().getText().replace("_", "");
-            try {
-                return new Expr.IntLit(pos(ctx), Long.parseLong(digits));
-            } catch (NumberFormatException e) {
-                throw error(pos(ctx), "the integer " + ctx.getText() + " does not fit in 64 bits");
-            }
+            return intLiteral(ctx.getStart(), pos(ctx));
         }
 
         @Override
         public Expr visitFloatLiteral(FloatLiteralContext ctx) {
-            String text = ctx.getStart().getText().replace("_", "");
-            boolean single = ctx.getStart().getType() == BufDslLexer.FLOAT32;
-            // a Float32 literal is read straight to the nearest Float32 (not through a Float64: that could round twice)
-            double v = single ? Float.parseFloat(text.replace('f', 'e')) : Double.parseDouble(text);
-            if (Double.isInfinite(v)) {
-                throw error(pos(ctx), "the number " + ctx.getText() + " is too large for a " + (single ? "Float32"
-                        : "Float64"));
-            }
-            return new Expr.FloatLit(pos(ctx), v, single);
+            return floatLiteral(ctx.getStart(), pos(ctx));
         }
 
         @Override
@@ -314,6 +311,25 @@ abstract class ExprBuilder {
             return pos(c);
         }
         return pos(((TerminalNode) t).getSymbol());
+    }
+
+    private Expr.IntLit intLiteral(Token t, Pos p) {
+        try {
+            return new Expr.IntLit(p, Long.parseLong(t.getText().replace("_", "")));
+        } catch (NumberFormatException e) {
+            throw error(p, "the integer " + t.getText() + " does not fit in 64 bits");
+        }
+    }
+
+    private Expr.FloatLit floatLiteral(Token t, Pos p) {
+        String text = t.getText().replace("_", "");
+        boolean single = t.getType() == BufDslLexer.FLOAT32;
+        // a Float32 literal is read straight to the nearest Float32 (not through a Float64: that could round twice)
+        double v = single ? Float.parseFloat(text.replace('f', 'e')) : Double.parseDouble(text);
+        if (Double.isInfinite(v)) {
+            throw error(p, "the number " + t.getText() + " is too large for a " + (single ? "Float32" : "Float64"));
+        }
+        return new Expr.FloatLit(p, v, single);
     }
 
     Expr binary(ParserRuleContext ctx, String op, ExprContext l, ExprContext r) {

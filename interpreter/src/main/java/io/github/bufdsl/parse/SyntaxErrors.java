@@ -121,6 +121,13 @@ final class SyntaxErrors extends BaseErrorListener {
             return "unexpected `" + text + "` right after the number " + previous.getText() + ": write "
                     + previous.getText() + " * " + text + " to multiply, or an exponent with digits, as 1e5";
         }
+        if ((token.getType() == BufDslLexer.IDENT || "(".equals(text)) && previous != null
+                && (previous.getType() == BufDslLexer.INT || previous.getType() == BufDslLexer.FLOAT)
+                && previous.getStopIndex() + 1 < token.getStartIndex() && previous.getLine() == token.getLine()) {
+            return "unexpected `" + text + "` after the number " + previous.getText() + " and a space: as in Julia, a"
+                    + " number multiplies what follows it only with no space between (" + previous.getText() + text
+                    + "); write " + previous.getText() + text + " or " + previous.getText() + " * " + text;
+        }
         Token lineBefore = lastOfLineBefore(recognizer, token);
         if (lineBefore != null && OPERATORS.contains(lineBefore.getText())) {
             return "unexpected `" + text + "`: the line before ends with `" + lineBefore.getText()

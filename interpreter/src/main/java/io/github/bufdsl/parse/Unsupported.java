@@ -170,7 +170,8 @@ final class Unsupported {
     }
 
     private static boolean isNumber(Token t) {
-        return t.getType() == BufDslLexer.INT || t.getType() == BufDslLexer.FLOAT || t.getType() == BufDslLexer.FLOAT32;
+        return t.getType() == BufDslLexer.INT || t.getType() == BufDslLexer.FLOAT || t.getType() == BufDslLexer.FLOAT32
+                || t.getType() == BufDslLexer.INT_COEFFICIENT || t.getType() == BufDslLexer.FLOAT_COEFFICIENT;
     }
 
     /** {@code try = 3}, {@code local(x)}: a name that a script uses as a variable or function. */
