@@ -22,10 +22,8 @@ import io.github.bufdsl.runtime.Buffer;
 import io.github.bufdsl.runtime.MatrixBackend;
 import io.github.bufdsl.runtime.Tensor;
 import io.github.bufdsl.types.TypeChecker;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -160,30 +158,17 @@ public final class BufScript {
 
     /** Loads a script file; diagnostics name it {@code displayName}. */
     public static BufScript load(Path path, String displayName) throws ScriptException {
-        try {
-            return new BufScript(ScriptLoader.load(path, displayName));
-        } catch (DiagnosticException e) {
-            throw new ScriptException(e, null);
-        }
+        return new BufScript(loading(() -> ScriptLoader.load(path, displayName)));
     }
 
     /** The text of a script file, checked as {@link #load} checks it (exists, UTF-8, not binary). */
     public static String readText(Path path, String displayName) throws ScriptException {
-        try {
-            return ScriptLoader.load(path, displayName).text();
-        } catch (DiagnosticException e) {
-            throw new ScriptException(e, null);
-        }
+        return loading(() -> ScriptLoader.load(path, displayName)).text();
     }
 
     /** The text of a script read from a stream (standard input for {@code bufdsl run -}). */
-    public static String readText(java.io.InputStream in, String displayName) throws ScriptException {
-        try {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            throw new ScriptException(new DiagnosticException(Phase.STATIC, Pos.NONE, "cannot read " + displayName
-                    + ": " + e.getMessage()), null);
-        }
+    public static String readText(InputStream in, String displayName) throws ScriptException {
+        return loading(() -> ScriptLoader.read(in, displayName));
     }
 
     /** A script from text; diagnostics name it {@code name}. */
@@ -193,15 +178,15 @@ public final class BufScript {
 
     /** A script from a class-path resource (UTF-8), as {@link ClassLoader#getResourceAsStream} finds it. */
     public static BufScript fromResource(ClassLoader loader, String resource) throws ScriptException {
-        try (InputStream in = loader.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new ScriptException(new DiagnosticException(Phase.STATIC, Pos.NONE, "no resource " + resource),
-                        null);
-            }
-            return fromString(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new ScriptException(new DiagnosticException(Phase.STATIC, Pos.NONE, "cannot read the resource "
-                    + resource + ": " + e.getMessage()), null);
+        return new BufScript(loading(() -> ScriptLoader.resource(loader, resource)));
+    }
+
+    /** Runs a step of loading, turning its diagnostic (which has no place in a script) into a ScriptException. */
+    private static <T> T loading(Step<T> step) throws ScriptException {
+        try {
+            return step.get();
+        } catch (DiagnosticException e) {
+            throw new ScriptException(e, null);
         }
     }
 
@@ -261,79 +246,14 @@ public final class BufScript {
         return guard(() -> {
             typeCheck(bindings);
             Map<String, Object> plain = vars.sizingValues(bindings);
-            List<Usage.Block> list = new ArrayList<>();
-            Map<String, BufferUsage> overall = new LinkedHashMap<>();
+            UsageReport report = new UsageReport(source, plain);
             for (SizingFunction f : sizingFunctions()) {
                 SizingResult result = analyze(f, plain, true);
                 failOnErrors(result.diagnostics());
-                Map<String, BufferUsage> buffers = new LinkedHashMap<>();
-                for (String b : f.buffers()) {
-                    BufferUsage u = bufferUsage(result, f, b, plain);
-                    buffers.put(b, u);
-                    overall.merge(b, u, BufScript::larger);
-                }
-                list.add(new Usage.Block(JuliaPrinter.print(f), Collections.unmodifiableMap(buffers),
-                        Explain.explain(result, source), result.workspace(), trace(result), result.workspaceFormula(),
-                        result.workspaceUnknown()));
+                report.add(f, result);
             }
-            return new Usage(List.copyOf(list), Collections.unmodifiableMap(overall),
-                    Collections.unmodifiableMap(plain));
+            return report.usage();
         });
-    }
-
-    private BufferUsage bufferUsage(SizingResult result, SizingFunction f, String b, Map<String, Object> plain) {
-        int bytes = f.elementBytes(b);
-        BufferUsage.Pool pool = null;
-        SizingFunction.BufferDecl decl = f.decls().get(b);
-        Long peak = result.peak(b);
-        if (decl != null && decl.pool() != null) {
-            Long n = decl.pool().buffers() == null ? null : SizingEvaluator.constant(decl.pool().buffers(), plain);
-            pool = new BufferUsage.Pool(n, n == null || peak == null ? null : n * peak,
-                    n == null || peak == null ? null : n * peak * bytes);
-        }
-        if (peak != null) {
-            return new BufferUsage(b, peak, peak * bytes, bytes, null, false, null, pool);
-        }
-        SizingResult.Worst worst = result.worst(b);
-        String formula = result.formula(b);
-        if (worst != null) {
-            return new BufferUsage(b, worst.peak(), worst.peak() * bytes, bytes, formula, true,
-                    String.join(" and ", worst.path()), pool);
-        }
-        return new BufferUsage(b, null, null, bytes, formula, false, null, pool);
-    }
-
-    /** The trace of the path with the largest total peak (numbers only). */
-    private static Usage.Trace trace(SizingResult result) {
-        SizingResult.Leaf best = null;
-        long bestTotal = -1;
-        for (SizingResult.Leaf l : result.leaves()) {
-            long total = 0;
-            for (SizingResult.BufferPeak p : l.peaks().values()) {
-                Long v = p.peak().constant();
-                total += v == null ? 0 : v;
-            }
-            if (total > bestTotal) {
-                best = l;
-                bestTotal = total;
-            }
-        }
-        if (best == null) {
-            return new Usage.Trace("", List.of());
-        }
-        return new Usage.Trace(String.join(" and ", best.path()), best.trace().stream()
-                .map(s -> new Usage.Step(s.line(), s.buffer(), s.level())).toList());
-    }
-
-    /** Of two blocks' usage of one buffer, the larger known peak (an unknown one wins). */
-    private static BufferUsage larger(BufferUsage a, BufferUsage b) {
-        if (a.peak() == null) {
-            return a;
-        }
-        if (b.peak() == null) {
-            return b;
-        }
-        return a.peak() >= b.peak() ? a : b;
     }
 
     /** The sizing function(s) as text: "julia" (the seed's format), "java" (a class) or "buf" (a script). */
@@ -377,8 +297,7 @@ public final class BufScript {
             if (StaticTypes.errors(found).isEmpty()) {
                 found.addAll(analyze(Analyzer.wholeScript(resolution), vars.sizingValues(bindings)).diagnostics());
             }
-            return found.stream().map(d -> new Problem(file, d.pos().line(), d.pos().column(),
-                    d.severity().label(), d.message())).toList();
+            return found.stream().map(d -> Problem.of(file, d)).toList();
         });
     }
 

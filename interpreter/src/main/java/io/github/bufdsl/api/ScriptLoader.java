@@ -5,6 +5,7 @@ import io.github.bufdsl.diag.Phase;
 import io.github.bufdsl.diag.Pos;
 import io.github.bufdsl.diag.Source;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -13,7 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
-/** Reads a script file as UTF-8 text, refusing what is not a script with a clear message. */
+/**
+ * Reads a script's text: a file as UTF-8, refusing what is not a script with a clear message; a
+ * stream (standard input); a class-path resource.
+ */
 final class ScriptLoader {
     /** Larger scripts are refused: a script this big is a mistake (a data file given by accident). */
     static final long MAX_BYTES = 64L * 1024 * 1024;
@@ -52,6 +56,28 @@ final class ScriptLoader {
             text = text.substring(1);
         }
         return new Source(file, text);
+    }
+
+    /** The text of a script read from a stream (standard input for {@code bufdsl run -}), as UTF-8. */
+    static String read(InputStream in, String file) {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new DiagnosticException(Phase.STATIC, Pos.NONE, "cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** A script from a class-path resource (UTF-8), as {@link ClassLoader#getResourceAsStream} finds it. */
+    static Source resource(ClassLoader loader, String resource) {
+        try (InputStream in = loader.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new DiagnosticException(Phase.STATIC, Pos.NONE, "no resource " + resource);
+            }
+            return new Source(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new DiagnosticException(Phase.STATIC, Pos.NONE, "cannot read the resource " + resource + ": "
+                    + e.getMessage());
+        }
     }
 
     private static DiagnosticException fail(String file, String message) {

@@ -1,8 +1,6 @@
 package io.github.bufdsl.runtime;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * A preallocated block of Float64 elements handed out stack-like as {@link Tensor}s, as Buffers.jl's
@@ -20,37 +18,25 @@ import java.util.List;
  */
 public final class Buffer implements AutoCloseable {
     /** Largest length a buffer can have: one Java array. */
-    public static final long MAX_LENGTH = Integer.MAX_VALUE - 8;
+    public static final long MAX_LENGTH = BufferStorage.MAX_LENGTH;
 
-    private double[] data;
-    /** The storage of a Float32 buffer (data is then empty). */
-    private float[] floats;
-    private final ElementType type;
-    private final MemoryBudget budget;
-    /** The memory this buffer holds of the budget: given back by close, or when the buffer is unreachable. */
-    private MemoryBudget.Hold hold;
+    /** The elements and the memory behind them (growth, off-heap, the budget). */
+    final BufferStorage storage;
     /** What --stats reports, kept beside the buffer so that it outlives it. */
     private final Stats stats;
     private boolean extendable;
     private int offset;
     private long highWater;
     private String name;
-    // The stack of allocations, one slot per depth: where each starts, its name, and a generation
-    // number per slot. A tensor remembers its slot and the generation it was taken in; it is live
+    // The stack of allocations, one slot per depth: where each starts and a generation number per
+    // slot (their names and how they were given back, for messages, are in the history). A tensor remembers its slot and the generation it was taken in; it is live
     // while the slot still has that generation (a drop or reset of the slot moves the generation
     // on), so handles need no object of their own here and an alloc/drop pair stores no reference
     // in the common case. Every array of slots has room for one more than depth.
     private int depth;
     private int[] offs = new int[8];
     long[] gens = new long[8];
-    /** Per slot: the name of the last named allocation and its generation. */
-    private String[] names = new String[8];
-    private long[] nameGen = new long[8];
-    /** Per slot: the generation that ended last; the last site that was said and its generation. */
-    private String[] sites = new String[8];
-    private long[] siteGen = new long[8];
-    /** How a drop without a site is described. */
-    private static final String DEFAULT_DROP = "drop";
+    private final SlotHistory history = new SlotHistory(8);
     // Shapes are checked once and shared: tensors never write their dims and strides, so every
     // tensor of one shape can use the same two arrays. Each slot keeps the shape of its last
     // allocation; a kernel's loop allocates the same shapes at the same depths every iteration, so
@@ -60,10 +46,8 @@ public final class Buffer implements AutoCloseable {
     private int[][] slotShapes = new int[8][];
     private int[][] slotStrides = new int[8][];
     private String closedBy;
-    /** Views made by reshape, live until reset; non-empty means the buffer is in reshape mode. */
-    private final List<Allocation> views = new ArrayList<>();
-    /** How the first view since the last reset was made, for messages (null: "reshape_buf!"). */
-    private String reshapeSite;
+    /** The views made by reshape, live until reset: while there is one, the buffer is in reshape mode. */
+    private final ReshapeViews views = new ReshapeViews();
     /**
      * How far an alloc may reach without a closer look: the high-water mark (never past the
      * capacity), or -1 when the buffer is closed or in reshape mode. One comparison on the hot path
@@ -71,13 +55,8 @@ public final class Buffer implements AutoCloseable {
      * kernel's loop reaches its high-water mark in the first iteration and stays below it after.
      */
     private int limit;
-    private final boolean offHeap;
-    /** The storage of an off-heap buffer. */
-    private java.nio.DoubleBuffer nat;
-    /** Elements the storage holds (data's or floats' length): one field for the hot path to read. */
-    private int cap;
     /** This buffer as the rules see it ({@link BufferRules}), asked on the slow paths only. */
-    private final BufferRules.StackView<Tensor> view = new View();
+    private final BufferRules.StackView<Tensor> view = new BufferStackView(this);
 
     /** An extendable buffer of {@code length} elements. */
     public Buffer(long length) {
@@ -120,100 +99,24 @@ public final class Buffer implements AutoCloseable {
      */
     public Buffer(long length, boolean extendable, MemoryBudget budget, String name, ElementType type,
             boolean offHeap) {
-        this.budget = budget;
         this.name = name;
-        this.type = type;
-        if (offHeap && type != ElementType.FLOAT64) {
-            throw new BufferException("only Float64 buffers can live off the Java heap");
-        }
-        this.offHeap = offHeap;
-        int n = checkLength(length, name);
+        this.storage = new BufferStorage(this, length, type, offHeap, budget, name);
         this.stats = new Stats(name, type.bytes());
-        this.hold = budget.hold(this, "the buffer " + name, (long) type.bytes() * n);
-        this.data = new double[0];
-        this.floats = new float[0];
-        try {
-            allocateStorage(n, 0);
-        } catch (BufferException e) {
-            hold.release();
-            throw e;
-        }
+        stats.length = storage.capacity();
         this.extendable = extendable;
     }
 
-    /** Replaces the storage by one of {@code n} elements, copying the first {@code keep}. */
-    private void allocateStorage(int n, int keep) {
-        try {
-            if (offHeap) {
-                if (n > MAX_OFF_HEAP_LENGTH) {
-                    throw new BufferException(name + " would need " + n + " elements off the heap, more than one"
-                            + " direct buffer holds (" + MAX_OFF_HEAP_LENGTH + ")");
-                }
-                java.nio.DoubleBuffer d = java.nio.ByteBuffer.allocateDirect(8 * n)
-                        .order(java.nio.ByteOrder.nativeOrder()).asDoubleBuffer();
-                if (keep > 0) {
-                    d.put(0, nat, 0, keep);
-                }
-                nat = d;
-                cap = n;
-                stats.length = n;
-            } else if (type == ElementType.FLOAT64) {
-                double[] d = new double[n];
-                System.arraycopy(data, 0, d, 0, keep);
-                data = d;
-                cap = n;
-                stats.length = n;
-            } else {
-                float[] f = new float[n];
-                System.arraycopy(floats, 0, f, 0, keep);
-                floats = f;
-                cap = n;
-                stats.length = n;
-            }
-        } catch (OutOfMemoryError e) {
-            throw new BufferException("cannot hold " + n + " elements (" + (long) type.bytes() * n
-                    + " bytes): not enough " + (offHeap ? "direct memory (-XX:MaxDirectMemorySize)" : "memory")
-                    + " in the JVM");
-        }
-    }
-
     /** The most elements an off-heap buffer holds: one direct buffer of at most 2^31 - 1 bytes. */
-    public static final int MAX_OFF_HEAP_LENGTH = Integer.MAX_VALUE / 8;
+    public static final int MAX_OFF_HEAP_LENGTH = BufferStorage.MAX_OFF_HEAP_LENGTH;
 
     /** Whether the elements live off the Java heap. */
     public boolean isOffHeap() {
-        return offHeap;
-    }
-
-    /** The off-heap storage (a direct buffer, position 0); null for a buffer on the heap. */
-    java.nio.DoubleBuffer nativeData() {
-        return nat;
+        return storage.offHeap();
     }
 
     /** The element type. */
     public ElementType elementType() {
-        return type;
-    }
-
-    /** Element {@code p} of the storage. */
-    double read(int p) {
-        return offHeap ? nat.get(p) : type == ElementType.FLOAT64 ? data[p] : floats[p];
-    }
-
-    /** Sets element {@code p} of the storage (rounded to Float32 in a Float32 buffer). */
-    void write(int p, double v) {
-        if (offHeap) {
-            nat.put(p, v);
-        } else if (type == ElementType.FLOAT64) {
-            data[p] = v;
-        } else {
-            floats[p] = (float) v;
-        }
-    }
-
-    /** The Float32 storage; null for a Float64 buffer. */
-    float[] floats() {
-        return type == ElementType.FLOAT32 ? floats : null;
+        return storage.type();
     }
 
     /** The name used in error messages (by default "buffer"). */
@@ -244,20 +147,31 @@ public final class Buffer implements AutoCloseable {
         }
         reset(site);
         closedBy = site;
-        hold.release();
-        data = new double[0];
-        floats = new float[0];
-        nat = offHeap ? java.nio.DoubleBuffer.allocate(0) : null; // the direct memory goes with the GC
-        cap = 0; // the figures keep the capacity it had, which --stats compares with usage
+        storage.release(); // the figures keep the capacity it had, which --stats compares with usage
         updateLimit();
     }
 
     private void updateLimit() {
-        limit = closedBy != null || !views.isEmpty() ? -1 : (int) highWater;
+        limit = closedBy != null || views.active() ? -1 : (int) highWater;
     }
 
     public boolean isClosed() {
         return closedBy != null;
+    }
+
+    /** How the buffer was closed, or null while it is open. */
+    String closedBy() {
+        return closedBy;
+    }
+
+    /** What put the buffer in reshape mode, or null when it is not in it. */
+    String reshapeMode() {
+        return views.mode();
+    }
+
+    /** Where the next allocation starts (also in reshape mode, unlike {@link #used()}). */
+    int top() {
+        return offset;
     }
 
     /** Capacity in elements. */
@@ -266,12 +180,12 @@ public final class Buffer implements AutoCloseable {
     }
 
     private int capacity() {
-        return cap;
+        return storage.capacity();
     }
 
     /** Elements in use now (the offset of the next allocation), or -1 in reshape mode, as Buffers.jl. */
     public long used() {
-        return views.isEmpty() ? offset : -1;
+        return views.active() ? -1 : offset;
     }
 
     /**
@@ -292,25 +206,19 @@ public final class Buffer implements AutoCloseable {
      * the buffer in reshape mode (for example "reshape_buf!(buf, 4) at line 3").
      */
     public Tensor reshape(String site, String tensorName, long viewOffset, long... dims) {
-        int[] shape = checkDims(dims, tensorName);
-        long length = 1;
-        for (int d : shape) {
-            length *= d;
-        }
+        int[] shape = ColumnMajor.checkDims(dims);
+        long length = ColumnMajor.length(shape);
         BufferRules.check(BufferRules.reshape(view, viewOffset, length));
         long end = viewOffset + length;
         if (end > capacity()) {
-            grow(end, length);
+            grow(end);
         }
         Allocation a = new Allocation(this, (int) viewOffset, (int) length, tensorName);
-        if (views.isEmpty()) {
-            reshapeSite = site;
-        }
-        views.add(a);
+        views.add(a, site);
         highWater = Math.max(highWater, end);
         stats.highWater = highWater;
         updateLimit();
-        return new Tensor(a, a.offset, shape, Tensor.columnMajorStrides(shape));
+        return new Tensor(a, a.offset, shape, ColumnMajor.strides(shape));
     }
 
     /**
@@ -360,7 +268,7 @@ public final class Buffer implements AutoCloseable {
 
     /** Bytes per element: 8 for Float64, 4 for Float32. */
     public int elementBytes() {
-        return type.bytes();
+        return storage.type().bytes();
     }
 
     public boolean isExtendable() {
@@ -389,14 +297,10 @@ public final class Buffer implements AutoCloseable {
     /** As {@link #alloc(long...)}, naming the tensor for error messages. */
     public Tensor alloc(String tensorName, long... dims) {
         int[] shape = slotShapes[depth];
-        if (shape == null || !matches(shape, dims)) {
-            shape = shapeOnTop(dims, tensorName);
+        if (shape == null || !ColumnMajor.matches(shape, dims)) {
+            shape = shapeOnTop(dims);
         }
-        long length = 1;
-        for (int d : shape) {
-            length *= d;
-        }
-        return push(tensorName, shape, length);
+        return push(tensorName, shape, ColumnMajor.length(shape));
     }
 
     /** A vector of {@code n} elements: as {@link #alloc(long...)} without the array of dimensions. */
@@ -410,7 +314,7 @@ public final class Buffer implements AutoCloseable {
         if (shape != null && shape.length == 1 && shape[0] == n) {
             return push(tensorName, shape, n);
         }
-        return push(tensorName, shapeOnTop(new long[] {n}, tensorName), n);
+        return push(tensorName, shapeOnTop(new long[] {n}), n);
     }
 
     /** An m x n matrix: as {@link #alloc(long...)} without the array of dimensions. */
@@ -424,7 +328,7 @@ public final class Buffer implements AutoCloseable {
         if (shape != null && shape.length == 2 && shape[0] == m && shape[1] == n) {
             return push(tensorName, shape, m * n);
         }
-        return push(tensorName, shapeOnTop(new long[] {m, n}, tensorName), m * n);
+        return push(tensorName, shapeOnTop(new long[] {m, n}), m * n);
     }
 
     /**
@@ -433,33 +337,21 @@ public final class Buffer implements AutoCloseable {
      *
      * @throws BufferException for dimensions that are negative or too large (nothing is kept then)
      */
-    private int[] shapeOnTop(long[] dims, String tensorName) {
+    private int[] shapeOnTop(long[] dims) {
         int d = depth;
         int[] below = d > 0 ? slotShapes[d - 1] : null;
         int[] shape;
         int[] strides;
-        if (below != null && matches(below, dims)) {
+        if (below != null && ColumnMajor.matches(below, dims)) {
             shape = below;
             strides = slotStrides[d - 1];
         } else {
-            shape = checkDims(dims, tensorName);
-            strides = Tensor.columnMajorStrides(shape);
+            shape = ColumnMajor.checkDims(dims);
+            strides = ColumnMajor.strides(shape);
         }
         slotShapes[d] = shape;
         slotStrides[d] = strides;
         return shape;
-    }
-
-    private static boolean matches(int[] shape, long[] dims) {
-        if (shape.length != dims.length) {
-            return false;
-        }
-        for (int i = 0; i < dims.length; i++) {
-            if (shape[i] != dims[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
@@ -475,8 +367,7 @@ public final class Buffer implements AutoCloseable {
         offs[d] = offset;
         long gen = gens[d]; // bumped when the slot is given back, so one write per pair
         if (tensorName != null) {
-            names[d] = tensorName; // unnamed tensors (Java's hot loops) store nothing but numbers
-            nameGen[d] = gen;
+            history.named(d, gen, tensorName); // unnamed tensors (Java's hot loops) store nothing but numbers
         }
         Tensor t = new Tensor(this, d, gen, offset, (int) length, tensorName, shape, slotStrides[d]);
         depth = d + 1;
@@ -491,7 +382,7 @@ public final class Buffer implements AutoCloseable {
     private void beyondLimit(long end, long request) {
         BufferRules.check(BufferRules.alloc(view, request));
         if (end > capacity()) {
-            grow(end, request);
+            grow(end);
         }
         if (end > highWater) {
             highWater = end;
@@ -504,10 +395,7 @@ public final class Buffer implements AutoCloseable {
         int n = offs.length * 2;
         offs = Arrays.copyOf(offs, n);
         gens = Arrays.copyOf(gens, n);
-        names = Arrays.copyOf(names, n);
-        nameGen = Arrays.copyOf(nameGen, n);
-        sites = Arrays.copyOf(sites, n);
-        siteGen = Arrays.copyOf(siteGen, n);
+        history.grow(n);
         slotShapes = Arrays.copyOf(slotShapes, n);
         slotStrides = Arrays.copyOf(slotStrides, n);
     }
@@ -520,11 +408,8 @@ public final class Buffer implements AutoCloseable {
     /** As {@link #end(int, String)}, where {@code gen} is the slot's generation now. */
     private void end(int d, long gen, String site) {
         gens[d] = gen + 1;
-        if (site != DEFAULT_DROP) {
-            if (sites[d] != site) {
-                sites[d] = site;
-            }
-            siteGen[d] = gen;
+        if (site != SlotHistory.DEFAULT_DROP) {
+            history.ended(d, gen, site);
         }
     }
 
@@ -533,27 +418,21 @@ public final class Buffer implements AutoCloseable {
         if (gens[d] - 1 != gen) { // the last generation given back in this slot
             return "an earlier drop or reset (its memory has been allocated and given back again since)";
         }
-        return siteGen[d] == gen && sites[d] != null ? sites[d] : DEFAULT_DROP;
+        return history.endedBy(d, gen);
     }
 
     /** What messages call the allocation in slot {@code d}. */
-    private String describeSlot(int d) {
-        return nameGen[d] == gens[d] ? names[d]
+    String describeSlot(int d) {
+        String named = history.name(d, gens[d]);
+        return named != null ? named
                 : "the tensor at offset " + offs[d] + " (" + ((d == depth - 1 ? offset : offs[d + 1]) - offs[d])
                         + " elements)";
     }
 
-    /** Grows to {@code end} elements; the rules ({@link BufferRules}) have allowed it. */
-    private void grow(long end, long request) {
-        int n = checkLength(end, name);
-        long more = (long) type.bytes() * (n - capacity());
-        hold.add("growing " + name + " to " + n + " elements", more);
-        try {
-            allocateStorage(n, Math.min(capacity(), Math.max(offset, viewsEnd())));
-        } catch (BufferException e) {
-            hold.shrink(more);
-            throw e;
-        }
+    /** Grows to {@code end} elements, keeping what the stack and the views hold; the rules have allowed it. */
+    private void grow(long end) {
+        storage.grow(end, Math.max(offset, views.end()), name);
+        stats.length = storage.capacity();
     }
 
     /**
@@ -565,7 +444,7 @@ public final class Buffer implements AutoCloseable {
      *     of the stack; nothing is dropped then
      */
     public void drop(Tensor... tensors) {
-        drop(DEFAULT_DROP, tensors);
+        drop(SlotHistory.DEFAULT_DROP, tensors);
     }
 
     /**
@@ -586,7 +465,7 @@ public final class Buffer implements AutoCloseable {
 
     /** Gives back one tensor, the last allocated: as {@link #drop(Tensor...)} without the array. */
     public void drop(Tensor tensor) {
-        drop(DEFAULT_DROP, tensor);
+        drop(SlotHistory.DEFAULT_DROP, tensor);
     }
 
     /** As {@link #drop(Tensor)}, with the site for later error messages. */
@@ -610,7 +489,7 @@ public final class Buffer implements AutoCloseable {
      * @throws BufferException as {@link #drop(Tensor...)}
      */
     public void drop(Tensor a, Tensor b) {
-        drop(DEFAULT_DROP, a, b);
+        drop(SlotHistory.DEFAULT_DROP, a, b);
     }
 
     /** As {@link #drop(Tensor, Tensor)}, with the site for later error messages. */
@@ -639,129 +518,14 @@ public final class Buffer implements AutoCloseable {
         for (int d = 0; d < depth; d++) {
             end(d, site);
         }
-        for (Allocation a : views) {
-            a.end(site);
-        }
+        views.endAll(site);
         depth = 0;
-        views.clear();
         updateLimit();
         offset = 0;
     }
 
-    /** The end of the furthest reshape view, so that growing keeps what views hold. */
-    private int viewsEnd() {
-        int end = 0;
-        for (Allocation a : views) {
-            end = Math.max(end, a.offset + a.length);
-        }
-        return end;
-    }
-
-    /** The Float64 storage (empty for a Float32 buffer); valid until the buffer grows. */
-    double[] data() {
-        return data;
-    }
-
-    /** The stack as {@link BufferRules} reads it. */
-    private final class View implements BufferRules.StackView<Tensor> {
-        public String name() {
-            return name;
-        }
-
-        public int depth() {
-            return depth;
-        }
-
-        public String describeFromTop(int k) {
-            return describeSlot(depth - 1 - k);
-        }
-
-        public int fromTop(Tensor t) {
-            int slot = t.slot();
-            return t.buffer() == Buffer.this && slot >= 0 && slot < depth && t.isLive() ? depth - 1 - slot : -1;
-        }
-
-        public String owner(Tensor t) {
-            return t.buffer().name;
-        }
-
-        public boolean owns(Tensor t) {
-            return t.buffer() == Buffer.this;
-        }
-
-        public String endedBy(Tensor t) {
-            return t.isLive() ? null : t.endedBy();
-        }
-
-        public String describe(Tensor t) {
-            return t.describe();
-        }
-
-        public String reshapeMode() {
-            return views.isEmpty() ? null : reshapeSite != null ? reshapeSite : "reshape_buf!";
-        }
-
-        public String closedBy() {
-            return closedBy;
-        }
-
-        public long capacity() {
-            return Buffer.this.capacity();
-        }
-
-        public boolean extendable() {
-            return extendable;
-        }
-
-        public long used() {
-            return offset;
-        }
-    }
-
     @Override
     public String toString() {
-        return "Buffer{" + type.julia() + "}(" + capacity() + ", used=" + used() + ")";
-    }
-
-    static int checkLength(long length, String what) {
-        BufferRules.check(BufferRules.length(what, length));
-        if (length > MAX_LENGTH) {
-            throw new BufferException(what + ": length " + length + " is larger than the largest buffer ("
-                    + MAX_LENGTH + " elements)");
-        }
-        return (int) length;
-    }
-
-    static int[] checkDims(long[] dims, String tensorName) {
-        int[] shape = new int[dims.length];
-        long length = 1;
-        boolean overflow = false;
-        boolean zero = false;
-        for (int i = 0; i < dims.length; i++) {
-            long d = dims[i];
-            if (d < 0) {
-                BufferRules.check(BufferRules.dimension(d, i + 1));
-            }
-            zero |= d == 0;
-            if (d != 0 && length > Long.MAX_VALUE / d) {
-                overflow = true;
-            }
-            length *= d;
-        }
-        if (overflow && !zero) {
-            throw new BufferException("the dimensions " + Arrays.toString(dims)
-                    + " multiply to more than 64 bits hold");
-        }
-        for (int i = 0; i < dims.length; i++) {
-            if (dims[i] > MAX_LENGTH) {
-                throw new BufferException("dimension " + dims[i] + " is larger than the largest buffer");
-            }
-            shape[i] = (int) dims[i];
-        }
-        if (length > MAX_LENGTH) {
-            throw new BufferException("a tensor of " + length + " elements is larger than the largest buffer ("
-                    + MAX_LENGTH + " elements)");
-        }
-        return shape;
+        return "Buffer{" + storage.type().julia() + "}(" + capacity() + ", used=" + used() + ")";
     }
 }

@@ -150,7 +150,7 @@ public final class Contractor {
             multiply(m, n, k, 1.0, ma, plan.transA(), mb, plan.transB(), 0.0, new Mat(product, null, 0));
             List<String> outOrder = plan.orderC();
             int[] outDims = oc.dimsOf(outOrder);
-            Permutation.copy(product, null, 0, outDims, Tensor.columnMajorStrides(outDims), oc.data(), null,
+            Permutation.copy(product, null, 0, outDims, ColumnMajor.strides(outDims), oc.data(), null,
                     oc.offset(), oc.stridesOf(outOrder), alpha, beta);
         }
         workspaceHighWater = Math.max(workspaceHighWater, (long) packedA.length + packedB.length + product.length);
@@ -190,7 +190,7 @@ public final class Contractor {
             multiply(m, n, k, alpha, ma, plan.transA(), mb, plan.transB(), beta, new Mat(null, pool, offC));
             List<String> order = oc.labels();
             int[] dims = oc.dimsOf(order);
-            Permutation.copy(null, pool, offC, dims, Tensor.columnMajorStrides(dims), oc.data(), null, oc.offset(),
+            Permutation.copy(null, pool, offC, dims, ColumnMajor.strides(dims), oc.data(), null, oc.offset(),
                     oc.stridesOf(order), 1.0, 0.0);
             return;
         }
@@ -198,10 +198,10 @@ public final class Contractor {
         List<String> outOrder = plan.orderC();
         int[] outDims = oc.dimsOf(outOrder);
         if (oc.nat() != null) {
-            Permutation.copy(null, pool, offC, outDims, Tensor.columnMajorStrides(outDims), null, oc.nat(),
+            Permutation.copy(null, pool, offC, outDims, ColumnMajor.strides(outDims), null, oc.nat(),
                     oc.tensor.offsetInternal(), oc.stridesOf(outOrder), alpha, beta);
         } else {
-            Permutation.copy(null, pool, offC, outDims, Tensor.columnMajorStrides(outDims), oc.data(), null,
+            Permutation.copy(null, pool, offC, outDims, ColumnMajor.strides(outDims), oc.data(), null,
                     oc.offset(), oc.stridesOf(outOrder), alpha, beta);
         }
     }
@@ -209,7 +209,7 @@ public final class Contractor {
     /** Copies an operand, permuted into {@code order}, densely into the native block from {@code at}. */
     private Mat packNative(Operand o, List<String> order, int at) {
         int[] dims = o.dimsOf(order);
-        int[] to = Tensor.columnMajorStrides(dims);
+        int[] to = ColumnMajor.strides(dims);
         if (o.nat() != null) {
             Permutation.copy(null, o.nat(), o.tensor.offsetInternal(), dims, o.stridesOf(order), null, pool, at, to,
                     1.0, 0.0);
@@ -243,7 +243,7 @@ public final class Contractor {
     /** Copies an operand, permuted into {@code order}, densely into the start of {@code into}. */
     private static void permuteInto(Operand o, List<String> order, double[] into) {
         int[] dims = o.dimsOf(order);
-        int[] to = Tensor.columnMajorStrides(dims);
+        int[] to = ColumnMajor.strides(dims);
         if (o.nat() != null) {
             Permutation.copy(null, o.nat(), o.tensor.offsetInternal(), dims, o.stridesOf(order), into, null, 0, to,
                     1.0, 0.0);
@@ -267,7 +267,7 @@ public final class Contractor {
     /** The off-heap storage an operand is read from in place, or null (on the heap, or the backend copies it). */
     private java.nio.DoubleBuffer offHeap(Operand o) {
         Buffer b = o.tensor.buffer();
-        return b.isOffHeap() && backend.readsNative() ? b.nativeData() : null;
+        return b.isOffHeap() && backend.readsNative() ? b.storage.nativeData() : null;
     }
 
     /** A matrix as the backend gets it: in an array, or off the heap ({@code nat}), from {@code offset}. */

@@ -9,7 +9,7 @@ import java.util.Map;
 final class Operand {
     final Tensor tensor;
     /** The storage as Float64 (a widened copy for Float32 and off-heap buffers), made when first needed. */
-    private Tensor.Widened widened;
+    private Widened widened;
     final Map<String, int[]> axes = new LinkedHashMap<>(); // label -> {dim, stride, count}
     boolean diagonal;
 
@@ -45,9 +45,9 @@ final class Operand {
         return new ArrayList<>(axes.keySet());
     }
 
-    private Tensor.Widened widened() {
+    private Widened widened() {
         if (widened == null) {
-            widened = tensor.widened();
+            widened = Widened.of(tensor);
         }
         return widened;
     }
@@ -70,13 +70,13 @@ final class Operand {
 
     /** The off-heap storage of a tensor in an off-heap buffer, read in place; null on the heap. */
     java.nio.DoubleBuffer nat() {
-        return tensor.buffer().isOffHeap() ? tensor.buffer().nativeData() : null;
+        return tensor.buffer().isOffHeap() ? tensor.buffer().storage.nativeData() : null;
     }
 
     /** Writes a widened copy back, if one was made. */
     void narrow() {
         if (widened != null) {
-            tensor.narrow(widened);
+            widened.narrow(tensor);
         }
     }
 

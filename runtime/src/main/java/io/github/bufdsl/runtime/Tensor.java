@@ -48,8 +48,8 @@ public final class Tensor {
 
     /** A view made by reshape, live while {@code view} is. */
     Tensor(Allocation view, int offset, int[] dims, int[] strides) {
-        this(view.buffer, -1, 0, view, view.offset, view.length, offset, dims, strides, view.name, lengthOf(dims),
-                columnMajor(dims, strides));
+        this(view.buffer, -1, 0, view, view.offset, view.length, offset, dims, strides, view.name,
+                (int) ColumnMajor.length(dims), ColumnMajor.isContiguous(dims, strides));
     }
 
     private Tensor(Buffer buffer, int slot, long gen, Allocation view, int allocOffset, int allocLength, int offset,
@@ -72,28 +72,8 @@ public final class Tensor {
     private Tensor sameAllocation(int newOffset, int[] newDims, int[] newStrides, String newName) {
         boolean sameShape = newDims == dims && newStrides == strides;
         return new Tensor(buffer, slot, gen, view, allocOffset, allocLength, newOffset, newDims, newStrides, newName,
-                sameShape ? length : lengthOf(newDims), sameShape ? contiguous : columnMajor(newDims, newStrides));
-    }
-
-    /** The number of elements of a shape that lies within one allocation (so it fits an int). */
-    private static int lengthOf(int[] dims) {
-        long n = 1;
-        for (int d : dims) {
-            n *= d;
-        }
-        return (int) n;
-    }
-
-    /** Whether strides lay out dims column-major without gaps (dimensions of size 1 have any stride). */
-    private static boolean columnMajor(int[] dims, int[] strides) {
-        int stride = 1;
-        for (int i = 0; i < dims.length; i++) {
-            if (dims[i] != 1 && strides[i] != stride) {
-                return false;
-            }
-            stride *= dims[i];
-        }
-        return true;
+                sameShape ? length : (int) ColumnMajor.length(newDims),
+                sameShape ? contiguous : ColumnMajor.isContiguous(newDims, newStrides));
     }
 
     /** A tensor with its own memory (a private buffer), filled from column-major values. */
@@ -105,19 +85,9 @@ public final class Tensor {
                     + t.shapeString());
         }
         for (int i = 0; i < columnMajor.length; i++) {
-            b.write(i, columnMajor[i]);
+            b.storage.write(i, columnMajor[i]);
         }
         return t;
-    }
-
-    static int[] columnMajorStrides(int[] dims) {
-        int[] s = new int[dims.length];
-        int stride = 1;
-        for (int i = 0; i < dims.length; i++) {
-            s[i] = stride;
-            stride *= dims[i];
-        }
-        return s;
     }
 
     int slot() {
@@ -243,10 +213,7 @@ public final class Tensor {
      */
     public Tensor slice(int... index) {
         checkLive();
-        if (index.length != dims.length) {
-            throw new ShapeMismatchException("a tensor of size " + shapeString() + " is sliced with " + dims.length
-                    + " indices, not " + index.length);
-        }
+        checkSliceIndices(index.length);
         int off = offset;
         int rank = 0;
         for (int i : index) {
@@ -261,8 +228,7 @@ public final class Tensor {
                 st[r++] = strides[k];
             } else {
                 if (index[k] >= dims[k]) {
-                    throw new BufferException("index " + (index[k] + 1) + " is out of bounds 1:" + dims[k]
-                            + " in dimension " + (k + 1) + " of " + describe() + " (size " + shapeString() + ")");
+                    throw outOfBounds(index[k], k);
                 }
                 off += index[k] * strides[k];
             }
@@ -281,10 +247,7 @@ public final class Tensor {
      */
     public Tensor view(int[] first, int[] step, int[] count, boolean[] keep) {
         checkLive();
-        if (first.length != dims.length) {
-            throw new ShapeMismatchException("a tensor of size " + shapeString() + " is sliced with " + dims.length
-                    + " indices, not " + first.length);
-        }
+        checkSliceIndices(first.length);
         int rank = 0;
         for (boolean k : keep) {
             rank += k ? 1 : 0;
@@ -300,8 +263,7 @@ public final class Tensor {
             long last = first[k] + (long) (count[k] - 1) * step[k];
             long bad = first[k] < 0 || first[k] >= dims[k] ? first[k] : last < 0 || last >= dims[k] ? last : -2;
             if (count[k] > 0 && bad != -2) {
-                throw new BufferException("index " + (bad + 1) + " is out of bounds 1:"
-                        + dims[k] + " in dimension " + (k + 1) + " of " + describe() + " (size " + shapeString() + ")");
+                throw outOfBounds(bad, k);
             }
             if (count[k] > 0) {
                 off += (long) first[k] * strides[k];
@@ -312,6 +274,20 @@ public final class Tensor {
             }
         }
         return sameAllocation((int) off, d, st, name);
+    }
+
+    /** Throws unless a slice gives one index per dimension. */
+    private void checkSliceIndices(int given) {
+        if (given != dims.length) {
+            throw new ShapeMismatchException("a tensor of size " + shapeString() + " is sliced with " + dims.length
+                    + " indices, not " + given);
+        }
+    }
+
+    /** The error for the 0-based {@code index} past dimension {@code k} (0-based). */
+    private BufferException outOfBounds(long index, int k) {
+        return new BufferException("index " + (index + 1) + " is out of bounds 1:" + dims[k] + " in dimension " + (k + 1)
+                + " of " + describe() + " (size " + shapeString() + ")");
     }
 
     /**
@@ -330,100 +306,33 @@ public final class Tensor {
         return length() > 0 && other.length() > 0 && a[0] <= b[1] && b[0] <= a[1];
     }
 
-    /**
-     * The storage as Float64 and the shift of positions in it: the buffer's own array for a Float64
-     * buffer; for a Float32 buffer a widened copy of the span this tensor touches (positions minus
-     * the shift index it). Check liveness first.
-     */
-    Widened widened() {
-        Buffer b = buffer;
-        if (b.elementType() == ElementType.FLOAT64 && !b.isOffHeap()) {
-            return new Widened(b.data(), 0);
-        }
-        if (length() == 0) { // touches nothing; may start at the buffer's end
-            return new Widened(new double[0], offset);
-        }
-        long[] span = span();
-        int lo = (int) span[0];
-        int hi = (int) span[1];
-        double[] copy = new double[Math.max(0, hi - lo + 1)];
-        if (b.isOffHeap()) {
-            b.nativeData().get(lo, copy);
-            return new Widened(copy, lo);
-        }
-        float[] f = b.floats();
-        for (int i = 0; i < copy.length; i++) {
-            copy[i] = f[lo + i];
-        }
-        return new Widened(copy, lo);
-    }
-
-    /** Writes a widened copy back into a Float32 buffer (rounding); nothing for Float64. */
-    void narrow(Widened w) {
-        Buffer b = buffer;
-        if (b.elementType() == ElementType.FLOAT64 && !b.isOffHeap()) {
-            return;
-        }
-        if (!isContiguous()) {
-            // only this view's own elements: others in its span may belong to views that other
-            // threads write (the columns or rows of a shared tensor in a parallel loop)
-            for (long i = 0, n = length(); i < n; i++) {
-                int p = linearPosition(i);
-                b.write(p, w.array()[p - w.shift()]);
-            }
-            return;
-        }
-        if (b.isOffHeap()) {
-            b.nativeData().put(w.shift(), w.array());
-            return;
-        }
-        float[] f = b.floats();
-        for (int i = 0; i < w.array().length; i++) {
-            f[w.shift() + i] = (float) w.array()[i];
-        }
-    }
-
-    /** A Float64 view of storage: positions in it are buffer positions minus {@code shift}. */
-    record Widened(double[] array, int shift) {
-    }
-
     /** Lowest and highest buffer positions the tensor touches. */
     long[] span() {
-        long lo = offset;
-        long hi = offset;
-        for (int k = 0; k < dims.length; k++) {
-            long reach = (long) Math.max(0, dims[k] - 1) * strides[k];
-            if (reach < 0) {
-                lo += reach;
-            } else {
-                hi += reach;
-            }
-        }
-        return new long[] {lo, hi};
+        return ColumnMajor.span(offset, dims, strides);
     }
 
     /** Element at a 0-based multi-index. */
     public double get(int... index) {
         checkLive();
-        return buffer.read(position(index));
+        return buffer.storage.read(position(index));
     }
 
     /** Sets the element at a 0-based multi-index. */
     public void set(double value, int... index) {
         checkLive();
-        buffer.write(position(index), value);
+        buffer.storage.write(position(index), value);
     }
 
     /** Element {@code i} in column-major order. */
     public double getLinear(long i) {
         checkLive();
-        return buffer.read(linearPosition(i));
+        return buffer.storage.read(linearPosition(i));
     }
 
     /** Sets element {@code i} in column-major order. */
     public void setLinear(long i, double value) {
         checkLive();
-        buffer.write(linearPosition(i), value);
+        buffer.storage.write(linearPosition(i), value);
     }
 
     private int position(int[] index) {
@@ -434,15 +343,15 @@ public final class Tensor {
         int p = offset;
         for (int k = 0; k < index.length; k++) {
             if (index[k] < 0 || index[k] >= dims[k]) {
-                throw new BufferException("index " + (index[k] + 1) + " is out of bounds 1:" + dims[k]
-                        + " in dimension " + (k + 1) + " of " + describe() + " (size " + shapeString() + ")");
+                throw outOfBounds(index[k], k);
             }
             p += index[k] * strides[k];
         }
         return p;
     }
 
-    private int linearPosition(long i) {
+    /** The buffer position of element {@code i} in column-major order. */
+    int linearPosition(long i) {
         long n = length();
         if (i < 0 || i >= n) {
             throw new BufferException("linear index " + (i + 1) + " is out of bounds 1:" + n + " of " + describe());
@@ -464,11 +373,11 @@ public final class Tensor {
         checkLive();
         Buffer b = buffer;
         if (isContiguous() && b.elementType() == ElementType.FLOAT64 && !b.isOffHeap()) {
-            Arrays.fill(b.data(), offset, offset + (int) length(), value);
+            Arrays.fill(b.storage.data(), offset, offset + (int) length(), value);
             return;
         }
         for (long i = 0, n = length(); i < n; i++) {
-            b.write(linearPosition(i), value);
+            b.storage.write(linearPosition(i), value);
         }
     }
 
@@ -483,18 +392,18 @@ public final class Tensor {
                 for (int i = 0; i < k; i++) {
                     block[i] = random.nextDouble();
                 }
-                b.nativeData().put(p, block, 0, k);
+                b.storage.nativeData().put(p, block, 0, k);
             }
             return;
         }
         if (isContiguous()) { // positions in order: no index arithmetic per element
             for (int p = offset, end = offset + (int) length(); p < end; p++) {
-                b.write(p, random.nextDouble());
+                b.storage.write(p, random.nextDouble());
             }
             return;
         }
         for (long i = 0, n = length(); i < n; i++) {
-            b.write(linearPosition(i), random.nextDouble());
+            b.storage.write(linearPosition(i), random.nextDouble());
         }
     }
 
@@ -508,12 +417,12 @@ public final class Tensor {
         double s = length() == 0 ? 0.0 : -0.0; // -0.0 is the identity of +: -0.0 + x is x, -0.0 too
         if (isContiguous()) { // the same order of summation, without index arithmetic per element
             for (int p = offset, end = offset + (int) length(); p < end; p++) {
-                s += b.read(p);
+                s += b.storage.read(p);
             }
             return s;
         }
         for (long i = 0, n = length(); i < n; i++) {
-            s += b.read(linearPosition(i));
+            s += b.storage.read(linearPosition(i));
         }
         return s;
     }
@@ -524,7 +433,7 @@ public final class Tensor {
         Buffer b = buffer;
         double[] out = new double[(int) length()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = b.read(linearPosition(i));
+            out[i] = b.storage.read(linearPosition(i));
         }
         return out;
     }

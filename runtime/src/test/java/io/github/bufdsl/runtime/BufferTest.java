@@ -72,6 +72,18 @@ class BufferTest {
     }
 
     @Test
+    void dropOutOfOrderOfUnnamedTensorsNamesTheTopByWhereItLies() {
+        // tensors of Java programs have no names; the top one, in the first generation of its slot,
+        // was described as null, so that the message said "nothing is allocated"
+        Buffer buf = new Buffer(100).setName("buf");
+        Tensor a = buf.alloc(3);
+        buf.alloc(4);
+        BufferException e = assertThrows(BufferException.class, () -> buf.drop(a));
+        assertEquals("the tensor at offset 0 (3 elements) is not the last tensor allocated in buf;"
+                + " the tensor at offset 3 (4 elements) is", e.getMessage());
+    }
+
+    @Test
     void dropOfATensorFromAnotherBufferOrTwiceFails() {
         Buffer one = new Buffer(10).setName("one");
         Buffer two = new Buffer(10).setName("two");

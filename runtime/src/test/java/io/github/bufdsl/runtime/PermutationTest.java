@@ -52,7 +52,7 @@ class PermutationTest {
             srcStrides[k] = stride;
             stride *= dims[k];
         }
-        int[] dstStrides = Tensor.columnMajorStrides(dims);
+        int[] dstStrides = ColumnMajor.strides(dims);
         int srcOff = rnd.nextInt(5);
         int dstOff = rnd.nextInt(5);
         int n = (int) total;
