@@ -285,7 +285,8 @@ public final class BufScript {
 
     /**
      * The checks on every path the bindings leave open: errors (drop out of order, use after drop, a
-     * fixed buffer too small, ...) and warnings (tensors never given back), each with the path.
+     * fixed buffer too small, ...) and warnings (tensors never given back), each with the path; the
+     * static types' errors, and their warnings (dimensions that must be equal), first.
      *
      * @throws ScriptException when the analysis itself cannot proceed (a loop bound left free, ...)
      */

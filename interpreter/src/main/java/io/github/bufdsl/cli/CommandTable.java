@@ -150,8 +150,9 @@ final class CommandTable {
     static final Command CHECK = new Command("check",
             "Checks the script before running it, on every path its free variables allow: drops out of"
                     + " stack order, drops of tensors already given back or from another buffer, use after drop!"
-                    + " or reset!, a fixed-size buffer smaller than its peak (errors), and tensors never given back"
-                    + " (warnings). Exits 2 on errors, else 0.",
+                    + " or reset!, a fixed-size buffer smaller than its peak (errors), tensors never given back and"
+                    + " @tensor dimensions that must be equal but are different free variables (warnings). Exits 2 on"
+                    + " errors, else 0.",
             true, SCRIPT, List.of("", "Example:", "  bufdsl check examples/prealloc.buf"));
 
     static final Command FMT = new Command("fmt",
