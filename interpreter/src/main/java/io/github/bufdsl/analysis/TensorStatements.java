@@ -147,25 +147,15 @@ final class TensorStatements {
 
     /** The indexed tensors of {@link #refs} as written, in the same order, for placing an error. */
     static void refNodes(TensorExpr t, List<TensorExpr.Ref> into) {
-        if (t instanceof TensorExpr.Ref r && r.tensor() instanceof Expr.Name) {
-            into.add(r);
-        } else if (t instanceof TensorExpr.Binary b) {
-            refNodes(b.left(), into);
-            refNodes(b.right(), into);
-        } else if (t instanceof TensorExpr.Negate n) {
-            refNodes(n.operand(), into);
-        }
+        TensorExpr.refs(t).stream().filter(r -> r.tensor() instanceof Expr.Name).forEach(into::add);
     }
 
     /** Every indexed tensor as written, in order (a tensor used twice is there twice). */
     private static void refs(TensorExpr t, List<SizeStmt.Factor> into) {
-        if (t instanceof TensorExpr.Ref r && r.tensor() instanceof Expr.Name n) {
-            into.add(new SizeStmt.Factor(n.name(), r.indices(), into.size()));
-        } else if (t instanceof TensorExpr.Binary b) {
-            refs(b.left(), into);
-            refs(b.right(), into);
-        } else if (t instanceof TensorExpr.Negate n) {
-            refs(n.operand(), into);
+        for (TensorExpr.Ref r : TensorExpr.refs(t)) {
+            if (r.tensor() instanceof Expr.Name n) {
+                into.add(new SizeStmt.Factor(n.name(), r.indices(), into.size()));
+            }
         }
     }
 

@@ -21,4 +21,22 @@ public sealed interface TensorExpr {
 
     record Negate(Pos pos, TensorExpr operand) implements TensorExpr {
     }
+
+    /** Every indexed tensor of {@code e} as written, in order (a tensor used twice is there twice). */
+    static List<Ref> refs(TensorExpr e) {
+        List<Ref> into = new java.util.ArrayList<>();
+        refs(e, into);
+        return into;
+    }
+
+    private static void refs(TensorExpr e, List<Ref> into) {
+        if (e instanceof Ref r) {
+            into.add(r);
+        } else if (e instanceof Binary b) {
+            refs(b.left(), into);
+            refs(b.right(), into);
+        } else if (e instanceof Negate n) {
+            refs(n.operand(), into);
+        }
+    }
 }

@@ -6,7 +6,6 @@ import io.github.bufdsl.ast.Stmt;
 import io.github.bufdsl.ast.TensorExpr;
 import io.github.bufdsl.diag.Pos;
 import io.github.bufdsl.grammar.BufDslParser.PrimeExprContext;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -80,8 +79,7 @@ final class TensorForms {
      * replaced by the negative labels, and the order of contraction by the positive ones.
      */
     static Stmt.Tensor ncon(ExprBuilder b, Stmt.Tensor s) {
-        List<TensorExpr.Ref> refs = new ArrayList<>();
-        refs(s.rhs(), refs);
+        List<TensorExpr.Ref> refs = TensorExpr.refs(s.rhs());
         boolean integers = true;
         for (TensorExpr.Ref r : refs) {
             for (int k = 0; k < r.indices().size(); k++) {
@@ -146,16 +144,5 @@ final class TensorForms {
             return bin.op() != '+' && bin.op() != '-' && oneTerm(bin.left()) && oneTerm(bin.right());
         }
         return !(e instanceof TensorExpr.Negate n) || oneTerm(n.operand());
-    }
-
-    private static void refs(TensorExpr e, List<TensorExpr.Ref> into) {
-        if (e instanceof TensorExpr.Ref r) {
-            into.add(r);
-        } else if (e instanceof TensorExpr.Binary bin) {
-            refs(bin.left(), into);
-            refs(bin.right(), into);
-        } else if (e instanceof TensorExpr.Negate n) {
-            refs(n.operand(), into);
-        }
     }
 }
