@@ -40,6 +40,14 @@ final class ScriptLoader {
         } catch (IOException e) {
             throw fail(file, "cannot be read: " + e.getMessage());
         }
+        return text(bytes, file);
+    }
+
+    /**
+     * A script's bytes as text, with the checks every way of reading one makes: no zero byte, UTF-8,
+     * a byte order mark dropped.
+     */
+    private static Source text(byte[] bytes, String file) {
         for (int i = 0; i < bytes.length; i++) {
             if (bytes[i] == 0) {
                 throw fail(file, "is binary (it holds a zero byte at offset " + i + "), not a .buf script");
@@ -58,10 +66,18 @@ final class ScriptLoader {
         return new Source(file, text);
     }
 
-    /** The text of a script read from a stream (standard input for {@code bufdsl run -}), as UTF-8. */
+    /**
+     * The text of a script read from a stream (standard input for {@code bufdsl run -}), with the
+     * checks of a file: at most {@link #MAX_BYTES} (an endless stream is refused, not read to the end
+     * of memory), no zero byte, UTF-8.
+     */
     static String read(InputStream in, String file) {
         try {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            byte[] bytes = in.readNBytes((int) MAX_BYTES + 1);
+            if (bytes.length > MAX_BYTES) {
+                throw fail(file, "is larger than " + MAX_BYTES / (1024 * 1024) + " MB; is it a script?");
+            }
+            return text(bytes, file).text();
         } catch (IOException e) {
             throw new DiagnosticException(Phase.STATIC, Pos.NONE, "cannot read " + file + ": " + e.getMessage());
         }
@@ -73,7 +89,7 @@ final class ScriptLoader {
             if (in == null) {
                 throw new DiagnosticException(Phase.STATIC, Pos.NONE, "no resource " + resource);
             }
-            return new Source(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return text(in.readNBytes((int) MAX_BYTES + 1), resource);
         } catch (IOException e) {
             throw new DiagnosticException(Phase.STATIC, Pos.NONE, "cannot read the resource " + resource + ": "
                     + e.getMessage());
