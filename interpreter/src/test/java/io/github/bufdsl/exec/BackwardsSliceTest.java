@@ -2,21 +2,15 @@ package io.github.bufdsl.exec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.github.bufdsl.api.BufScript;
 import io.github.bufdsl.api.ScriptException;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
+import io.github.bufdsl.api.ScriptOutput;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Slices with a negative step are views with a negative stride: contractions read and write them right. */
 class BackwardsSliceTest {
     private static String run(String text) throws ScriptException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        BufScript.fromString("t.buf", text).run(Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8));
-        return out.toString(StandardCharsets.UTF_8);
+        return ScriptOutput.of(text);
     }
 
     @ParameterizedTest

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bufdsl.api.BufScript;
 import io.github.bufdsl.api.ScriptException;
+import io.github.bufdsl.api.ScriptOutput;
 import io.github.bufdsl.ast.Expr.BinOp;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -20,9 +21,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class Float32Test {
     private static String run(String text) throws ScriptException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        BufScript.fromString("t.buf", text).run(Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8));
-        return out.toString(StandardCharsets.UTF_8).strip();
+        return ScriptOutput.stripped(text);
     }
 
     @Test

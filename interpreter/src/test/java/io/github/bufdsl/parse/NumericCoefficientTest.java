@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bufdsl.api.BufScript;
 import io.github.bufdsl.api.ScriptException;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.github.bufdsl.api.ScriptOutput;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -23,9 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class NumericCoefficientTest {
     private static String run(String text) throws ScriptException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        BufScript.fromString("c.buf", text).run(Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8));
-        return out.toString(StandardCharsets.UTF_8).strip();
+        return ScriptOutput.stripped(text);
     }
 
     @ParameterizedTest
