@@ -34,25 +34,30 @@ final class LinearAlgebraBuiltins {
         Tensor t = c.tensor(0);
         double p = c.args().size() > 1 ? c.number(1) : 2;
         double[] x = t.toArray();
-        double maxabs = 0;
-        for (double v : x) {
-            double a = Math.abs(v);
-            maxabs = a > maxabs || a != a ? a : maxabs; // NaN wins, as in Julia's maximum(abs, x)
-        }
         double r;
         if (p == Double.POSITIVE_INFINITY) {
-            r = maxabs;
+            r = maxAbs(x);
         } else if (p == 1) {
             r = 0;
             for (double v : x) {
                 r += Math.abs(v);
             }
         } else if (p == 2) {
-            r = norm2(x, maxabs);
+            r = norm2(x, maxAbs(x));
         } else {
             throw new ScriptError("norm(A, " + ValueFormat.formatFloat(p) + "): bufdsl has norm for p = 1, 2 and Inf");
         }
         return TensorElements.read(t, r);
+    }
+
+    /** The largest magnitude; NaN wins, as in Julia's {@code maximum(abs, x)}. */
+    private static double maxAbs(double[] x) {
+        double most = 0;
+        for (double v : x) {
+            double a = Math.abs(v);
+            most = a > most || a != a ? a : most;
+        }
+        return most;
     }
 
     /**
