@@ -23,7 +23,7 @@ public final class ExprPrinter {
             return Double.toString(f.value()).replace("E", "e");
         }
         if (e instanceof Expr.StrLit s) {
-            return "\"" + s.value().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+            return quoted(s.value());
         }
         if (e instanceof Expr.BoolLit b) {
             return Boolean.toString(b.value());
@@ -98,5 +98,24 @@ public final class ExprPrinter {
             sb.append(i > 0 ? ", " : "").append(print(items.get(i)));
         }
         return sb.toString();
+    }
+
+    /** A string as Julia writes it in code: quoted, with its escapes. */
+    static String quoted(String value) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\\' -> sb.append("\\\\");
+                case '"' -> sb.append("\\\"");
+                case '$' -> sb.append("\\$");
+                case '\n' -> sb.append("\\n");
+                case '\t' -> sb.append("\\t");
+                case '\r' -> sb.append("\\r");
+                case '\0' -> sb.append("\\0");
+                default -> sb.append(c);
+            }
+        }
+        return sb.append('"').toString();
     }
 }

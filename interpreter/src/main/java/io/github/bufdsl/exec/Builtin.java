@@ -266,6 +266,9 @@ final class Builtin {
         });
         def(m, sig("string", "string(values...)").rest("values", ANY), STRING, Role.EFFECT,
                 c -> concat(c.args()).value());
+        // Printf's @sprintf (and @printf, which prints what it gives): the parser checked the format
+        def(m, sig("@sprintf", "@sprintf(\"format\", values...)").arg("format", STRING).rest("values", ANY), STRING,
+                Role.EFFECT, Sprintf::call);
         def(m, sig("repeat", "repeat(s, n)").arg("s", STRING).arg("n", INT), STRING, Role.EFFECT, c -> {
             if (!(c.arg(0) instanceof Value.Str s)) {
                 throw new ScriptError("argument 1 must be a string, not " + Arith.describe(c.arg(0)));
@@ -474,7 +477,7 @@ final class Builtin {
     }
 
     /** The values as print prints them, one after the other, within the limits of {@link Text}. */
-    private static Text concat(List<Value> values) {
+    static Text concat(List<Value> values) {
         Text t = new Text("the text");
         for (Value v : values) {
             ValueFormat.print(v, t);

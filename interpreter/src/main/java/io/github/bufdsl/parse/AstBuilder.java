@@ -21,6 +21,8 @@ import org.antlr.v4.runtime.ParserRuleContext;
 final class AstBuilder extends ExprBuilder {
     /** Reads {@code @tensor} and {@code @tensoropt}. */
     private final TensorMacro tensors = new TensorMacro(this);
+    /** Reads Printf's {@code @printf} and {@code @sprintf}. */
+    private final PrintfMacro printf = new PrintfMacro(this);
 
     AstBuilder(List<Diagnostic> diagnostics) {
         super(diagnostics);
@@ -76,6 +78,9 @@ final class AstBuilder extends ExprBuilder {
             for (String m : modules) {
                 if (m.equals("Base.Threads") || m.endsWith(".Threads") || m.equals("Threads")) {
                     threadsImported = true;
+                }
+                if (m.equals("Printf")) {
+                    printfImported(ctx.usingItem().stream().map(i -> i.getText()).toList());
                 }
             }
             return new Stmt.Using(pos(ctx), modules);
@@ -167,6 +172,9 @@ final class AstBuilder extends ExprBuilder {
         @Override
         public Stmt visitMacroAssignStmt(MacroAssignStmtContext ctx) {
             String name = ctx.MACRO().getText();
+            if (name.equals("@sprintf")) {
+                return sprintfAssignment(ctx);
+            }
             if (!name.equals("@tensor") && !name.equals("@tensoropt")) {
                 throw error(pos(ctx.MACRO().getSymbol()), "only @tensor and @tensoropt give a value to assign; "
                         + name + " is a statement of its own");
@@ -341,6 +349,13 @@ final class AstBuilder extends ExprBuilder {
             }
             case "@assert":
                 return assertion(p, args);
+            case "@printf":
+                imported(p, name);
+                return printf.printf(p, ctx.MACRO().getSymbol(), args);
+            case "@sprintf":
+                imported(p, name);
+                // a value no one takes, as in Julia
+                return new Stmt.ExprStmt(p, printf.sprintf(p, name, ctx.MACRO().getSymbol(), args));
             case "@print_buffer_usage":
                 return printBufferUsage(p, args);
             case "@buffer":
@@ -365,10 +380,42 @@ final class AstBuilder extends ExprBuilder {
             }
             default:
                 throw error(p, "the macro " + name + " is not supported in bufdsl; the macros are @tensor,"
-                        + " @tensoropt, @show, @assert, @print_buffer_usage, @buffer, @threadsbuffer, Threads.@threads"
+                        + " @tensoropt, @show, @assert, @printf, @sprintf, @print_buffer_usage, @buffer, @threadsbuffer, Threads.@threads"
                         + " (@threads after `using Base.Threads`), and @inbounds, @views, @simd, which change"
                         + " nothing here");
         }
+    }
+
+    /** {@code using Printf} brings both macros; {@code using Printf: @printf} only those it names. */
+    private void printfImported(List<String> items) {
+        for (String m : List.of("@printf", "@sprintf")) {
+            if (items.isEmpty() || items.contains(m)) {
+                printfMacros.add(m);
+            }
+        }
+    }
+
+    private void imported(Pos p, String macro) {
+        if (!printfMacros.contains(macro)) {
+            throw error(p, macro + " is not defined: write `using Printf` before it, as in Julia");
+        }
+    }
+
+    /** {@code s = @sprintf(...)} (and {@code s *= @sprintf(...)}, appending as Julia's {@code *} does). */
+    private Stmt sprintfAssignment(MacroAssignStmtContext ctx) {
+        Pos p = pos(ctx.MACRO().getSymbol());
+        imported(p, "@sprintf");
+        Expr value = printf.sprintf(p, "@sprintf", ctx.MACRO().getSymbol(), ctx.macroArg());
+        String opText = ctx.assignOp().getText();
+        Expr target = target(expr(ctx.expr()), AssignOp.SET, false);
+        if (opText.equals("=")) {
+            return new Stmt.Assign(target.pos(), List.of(target), AssignOp.SET, value);
+        }
+        if (!opText.equals("*=")) {
+            throw error(pos(ctx.assignOp()), "`" + opText + "` does not apply to the string of @sprintf; use = or *=");
+        }
+        return new Stmt.Assign(target.pos(), List.of(target), AssignOp.SET,
+                new Expr.Binary(pos(ctx.assignOp()), Expr.BinOp.MUL, target, value));
     }
 
     /**

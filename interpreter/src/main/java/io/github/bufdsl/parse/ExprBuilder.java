@@ -28,6 +28,8 @@ abstract class ExprBuilder {
     int exprDepth;
     /** Whether {@code using Base.Threads} came before: then {@code @threads} is Threads.@threads. */
     boolean threadsImported;
+    /** The macros of Printf that a `using Printf` made known so far. */
+    final java.util.Set<String> printfMacros = new java.util.HashSet<>();
     /** Whether a prime may follow a name (a label of @tensor, a'): {@link TensorForms} sets it. */
     boolean primes;
     /** The tensors being indexed, innermost last: what {@code end} in an index refers to. */

@@ -92,6 +92,9 @@ abstract class CallTypes extends IndexTypes {
                         x -> callText(c) + ": " + k.name() + " must be " + kind.words() + ", not " + x);
             }
         }
+        if (name.equals("@sprintf") && !wrong) {
+            wrong = !formatted(c, types);
+        }
         BuiltinTypes.Args args = new BuiltinTypes.Args(types, dims);
         if (wrong) {
             return Type.ERROR; // its error is said: nothing follows from its value
@@ -253,5 +256,27 @@ abstract class CallTypes extends IndexTypes {
     static String callText(Expr.Call e) {
         String text = ExprPrinter.print(e);
         return text.length() > 60 ? e.calleeName() + "(...)" : text;
+    }
+
+    /**
+     * The values of {@code @sprintf} (and {@code @printf}) against what their format's conversions
+     * need (a number for {@code %d} or {@code %f}, an integer for a {@code *} width): false when one
+     * cannot be.
+     */
+    private boolean formatted(Expr.Call c, List<Type> types) {
+        if (!(c.args().get(0) instanceof Expr.StrLit f)) {
+            return true;
+        }
+        List<String[]> demands = io.github.bufdsl.builtins.PrintfFormat.parse(f.value()).demands();
+        boolean ok = true;
+        for (int i = 1; i < types.size() && i - 1 < demands.size(); i++) {
+            String[] d = demands.get(i - 1);
+            if (d != null) {
+                Kind kind = d[0].equals("integer") ? Kind.INT : Kind.NUMBER;
+                ok &= demand(c.args().get(i), types.get(i), kind, null, c.pos(),
+                        x -> d[1] + " needs " + kind.words() + ", not " + x);
+            }
+        }
+        return ok;
     }
 }
