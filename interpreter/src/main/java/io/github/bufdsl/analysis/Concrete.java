@@ -29,6 +29,12 @@ final class Concrete {
         return analyzer(Arith.binary(Expr.BinOp.of(op), a, b));
     }
 
+    /** {@code x ^ k} with k an integer literal as run computes it (Julia's literal power), or null if x is not concrete. */
+    static Object literalPower(Object x, long k) {
+        Value a = value(x);
+        return a == null ? null : analyzer(Arith.literalPower(a, k));
+    }
+
     /** {@code op x} ("-", "+" or "!") as run computes it, or null if the operand is not concrete. */
     static Object unary(String op, Object x) {
         Value a = value(x);

@@ -81,7 +81,13 @@ final class JavaExprs {
         String l = bools ? expr(b.left()) : number(b.left());
         String r = bools ? expr(b.right()) : number(b.right());
         return switch (b.op()) {
-            case "^" -> "pow(" + l + ", " + r + ")";
+            case "^" -> {
+                if (b.right() instanceof SizeExpr.Num k && k.value() < 0) {
+                    throw new IllegalArgumentException("--emit java: the sizing function raises to a negative power ("
+                            + JuliaPrinter.expr(b) + "), which gives a fraction in Julia");
+                }
+                yield "pow(" + l + ", " + r + ")";
+            }
             case "/" -> throw new IllegalArgumentException("--emit java: the sizing function divides with /,"
                     + " which gives a fraction in Julia; use div(a, b)");
             default -> "(" + l + " " + b.op() + " " + r + ")";

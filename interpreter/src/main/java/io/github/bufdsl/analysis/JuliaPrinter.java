@@ -418,7 +418,9 @@ public final class JuliaPrinter {
             return p < outer ? "(" + s + ")" : s;
         }
         if (e instanceof SizeExpr.Unary u) {
-            String s = u.op() + expr(u.operand(), 13);
+            // -(1) stays a call of - (-1 would be the literal, a different power in 2^-(1))
+            String s = u.op() + (u.operand() instanceof SizeExpr.Num k && k.value() >= 0 ? "(" + k.value() + ")"
+                    : expr(u.operand(), 13));
             return 13 < outer ? "(" + s + ")" : s;
         }
         if (e instanceof SizeExpr.Range r) { // : binds looser than arithmetic, tighter than comparisons

@@ -111,7 +111,7 @@ final class PrintedShapes {
             return new SizeExpr.Call(c.function(), c.args().stream().map(this::printed).toList());
         }
         if (e instanceof SizeExpr.Bin b) {
-            return new SizeExpr.Bin(b.op(), printed(b.left()), printed(b.right()));
+            return new SizeExpr.Bin(b.op(), printed(b.left()), printed(b.right()), b.literalPower());
         }
         if (e instanceof SizeExpr.Logic l) {
             return new SizeExpr.Logic(l.isAnd(), printed(l.left()), printed(l.right()));

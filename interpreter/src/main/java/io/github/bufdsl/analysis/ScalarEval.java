@@ -163,6 +163,14 @@ final class ScalarEval {
             return call(c);
         }
         SizeExpr.Bin b = (SizeExpr.Bin) e;
+        if (b.literalPower() && b.right() instanceof SizeExpr.Num k) { // 2^-1: Julia's literal power, as run has it
+            Object x = value(b.left());
+            Object concrete = concrete(() -> Concrete.literalPower(x, k.value()));
+            if (concrete != null) {
+                return concrete;
+            }
+            return binary(b.op(), x, Poly.constant(k.value()));
+        }
         return binary(b.op(), value(b.left()), value(b.right()));
     }
 

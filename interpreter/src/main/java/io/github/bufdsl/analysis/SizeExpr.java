@@ -20,8 +20,14 @@ public sealed interface SizeExpr {
     record Var(String name) implements SizeExpr {
     }
 
-    /** Arithmetic ({@code + - * / % ^}) and comparison ({@code == != < <= > >=}). */
-    record Bin(String op, SizeExpr left, SizeExpr right) implements SizeExpr {
+    /**
+     * Arithmetic ({@code + - * / % ^}) and comparison ({@code == != < <= > >=}); {@code literalPower}
+     * for {@code x ^ k} with k an integer literal as written (Julia's literal power: {@code 2^-1} is 0.5).
+     */
+    record Bin(String op, SizeExpr left, SizeExpr right, boolean literalPower) implements SizeExpr {
+        Bin(String op, SizeExpr left, SizeExpr right) {
+            this(op, left, right, false);
+        }
     }
 
     /** {@code &&} / {@code ||}. */

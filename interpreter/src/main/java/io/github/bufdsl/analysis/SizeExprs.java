@@ -67,7 +67,7 @@ final class SizeExprs {
         if (e instanceof Expr.Binary b) {
             SizeExpr l = translate(b.left(), shapes);
             SizeExpr r = translate(b.right(), shapes);
-            return l == null || r == null ? null : new SizeExpr.Bin(b.op().symbol(), l, r);
+            return l == null || r == null ? null : new SizeExpr.Bin(b.op().symbol(), l, r, b.literalExponent() != null);
         }
         if (e instanceof Expr.Logical l) {
             SizeExpr x = translate(l.left(), shapes);
@@ -121,7 +121,7 @@ final class SizeExprs {
         if (e instanceof SizeExpr.Bin b) {
             SizeExpr l = substitute(b.left(), values);
             SizeExpr r = substitute(b.right(), values);
-            return l == null || r == null ? null : new SizeExpr.Bin(b.op(), l, r);
+            return l == null || r == null ? null : new SizeExpr.Bin(b.op(), l, r, b.literalPower());
         }
         if (e instanceof SizeExpr.Logic l) {
             SizeExpr x = substitute(l.left(), values);

@@ -128,6 +128,16 @@ public sealed interface Expr {
         public <R> R accept(Visitor<R> v) {
             return v.visitBinary(this);
         }
+
+        /**
+         * The exponent of Julia's literal power, {@code x ^ k} with {@code k} an integer literal as
+         * written ({@code x^-1}, {@code 2^(-3)}; not {@code 2^n}, nor {@code 2^-(1)}, a call of -),
+         * which Julia computes by {@code Base.literal_pow}; null for any other expression. Every pass
+         * reads a power by this rule (and by {@code Arith.literalPower}).
+         */
+        public Long literalExponent() {
+            return op == BinOp.POW && right instanceof IntLit k ? k.value() : null;
+        }
     }
 
     /** {@code &&} and {@code ||}, which do not evaluate their right side when the left decides. */

@@ -64,7 +64,9 @@ public final class ExprPrinter {
             return p < outer ? "(" + s + ")" : s;
         }
         if (e instanceof Expr.Unary u) {
-            String s = u.op().symbol() + print(u.operand(), 13);
+            // -(1) stays a call of - (-1 would be the literal, a different power in 2^-(1))
+            String s = u.op().symbol() + (u.operand() instanceof Expr.IntLit k && k.value() >= 0 ? "(" + k.value()
+                    + ")" : print(u.operand(), 13));
             return 13 < outer ? "(" + s + ")" : s;
         }
         if (e instanceof Expr.Range r) {

@@ -85,6 +85,20 @@ public final class Arith {
         };
     }
 
+    /**
+     * Julia's {@code x ^ k} with {@code k} an integer literal as written ({@link
+     * io.github.bufdsl.ast.Expr.Binary#literalExponent}), which Julia computes by {@code Base.literal_pow}:
+     * an integer (or a Bool) to a negative literal power is a Float64 ({@code 2^-1 == 0.5}, {@code x^-2 ==
+     * inv(x)^2}), where {@code n = -1; 2^n} is an error; every other power as {@link #binary}. For the
+     * interpreter, the analyzer and the type checker's constants alike.
+     */
+    public static Value literalPower(Value x, long k) {
+        if (k < 0 && isInt(x)) {
+            return new Value.Float(power((double) asLong(x), k, NumType.FLOAT64));
+        }
+        return binary(BinOp.POW, x, new Value.Int(k));
+    }
+
     private static Value integer(BinOp op, long x, long y) {
         try {
             return new Value.Int(switch (op) {
@@ -186,8 +200,9 @@ public final class Arith {
 
     private static long power(long x, long y) {
         if (y < 0) {
-            throw new ScriptError("cannot raise the integer " + x + " to a negative power " + y
-                    + "; write " + x + ".0^" + y);
+            throw new ScriptError("cannot raise the integer " + x + " to a negative power " + y + " (Julia's"
+                    + " DomainError; only a literal exponent, as in " + x + "^" + y + ", gives a Float64); write "
+                    + x + ".0^" + y);
         }
         if (x == 0 || x == 1) {
             return y == 0 ? 1 : x;
@@ -216,6 +231,9 @@ public final class Arith {
         }
         if (y == 3) {
             return type.round(type.round(x * x) * x);
+        }
+        if (y == -1) {
+            return type.round(1 / x); // Julia's inv(x)
         }
         if (y == -2) {
             double r = type.round(1 / x);

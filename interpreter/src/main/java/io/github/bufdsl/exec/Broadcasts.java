@@ -104,8 +104,12 @@ final class Broadcasts {
         final Node left;
         final Node right;
 
-        Op(Pos pos, Expr.BinOp op, boolean dotted, Node left, Node right) {
+        /** The k of {@code x ^ k} or {@code x .^ k} with k an integer literal ({@link Expr.Binary#literalExponent}). */
+        final Long literalExponent;
+
+        Op(Pos pos, Expr.BinOp op, boolean dotted, Node left, Node right, Long literalExponent) {
             super(pos);
+            this.literalExponent = literalExponent;
             this.op = op;
             this.dotted = dotted;
             this.left = left;
@@ -127,6 +131,9 @@ final class Broadcasts {
 
         Value scalar(Value[] v, Ctx c) {
             try {
+                if (literalExponent != null) { // 2 .^ -1: Julia's literal power, element by element
+                    return Arith.literalPower(left.scalar(v, c), literalExponent);
+                }
                 return Arith.binary(op, left.scalar(v, c), right.scalar(v, c));
             } catch (ScriptError e) {
                 throw e.at(pos);
@@ -247,7 +254,9 @@ final class Broadcasts {
                 args[i] = node(compiler, interp, b.args().get(i), leaves, leafExprs);
             }
             if (b.isOperator()) {
-                return new Op(b.pos(), Expr.BinOp.of(b.op()), true, args[0], args[1]);
+                Expr.BinOp op = Expr.BinOp.of(b.op());
+                return new Op(b.pos(), op, true, args[0], args[1],
+                        new Expr.Binary(b.pos(), op, b.args().get(0), b.args().get(1)).literalExponent());
             }
             boolean user = interp.isUserFunction(b.op());
             Expr.Call call = new Expr.Call(b.pos(), new Expr.Name(b.pos(), b.op()), b.args(), List.of());
@@ -256,7 +265,7 @@ final class Broadcasts {
         }
         if (Dotted.isElementwise(e) && e instanceof Expr.Binary b) {
             return new Op(b.pos(), b.op(), false, node(compiler, interp, b.left(), leaves, leafExprs),
-                    node(compiler, interp, b.right(), leaves, leafExprs));
+                    node(compiler, interp, b.right(), leaves, leafExprs), b.literalExponent());
         }
         if (Dotted.isElementwise(e) && e instanceof Expr.Unary u) {
             return new Neg(u.pos(), node(compiler, interp, u.operand(), leaves, leafExprs));

@@ -339,7 +339,20 @@ abstract class ExprCompiler {    /** A compiled expression. */
                 }
                 return slow(op, l, r, pos);
             };
-            default -> c -> slow(op, left.eval(c), right.eval(c), pos);
+            default -> {
+                Long k = e.literalExponent();
+                if (k != null) { // 2^-1, x^2: Julia's literal power
+                    yield c -> {
+                        Value l = left.eval(c);
+                        try {
+                            return Arith.literalPower(l, k);
+                        } catch (ScriptError err) {
+                            throw err.at(pos);
+                        }
+                    };
+                }
+                yield c -> slow(op, left.eval(c), right.eval(c), pos);
+            }
         };
     }
 

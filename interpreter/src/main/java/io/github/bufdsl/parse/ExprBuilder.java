@@ -212,7 +212,9 @@ abstract class ExprBuilder {
         public Expr visitUnaryExpr(UnaryExprContext ctx) {
             Expr operand = expr(ctx.expr());
             String op = ctx.op.getText();
-            if (op.equals("-") && operand instanceof Expr.IntLit i && i.value() != Long.MIN_VALUE) {
+            // -1 is the literal -1 (as in Julia, where 2^-1 is a literal power); -(1) is a call of -, as there
+            boolean call = ctx.expr() instanceof ParenExprContext;
+            if (op.equals("-") && !call && operand instanceof Expr.IntLit i && i.value() != Long.MIN_VALUE) {
                 return new Expr.IntLit(pos(ctx), -i.value());
             }
             if (op.equals("-") && operand instanceof Expr.FloatLit f) {

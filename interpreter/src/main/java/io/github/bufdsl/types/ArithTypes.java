@@ -86,6 +86,10 @@ abstract class ArithTypes extends TypeState {
         }
         boolean li = l instanceof Type.IntT || l instanceof Type.BoolT;
         boolean ri = r instanceof Type.IntT || r instanceof Type.BoolT;
+        Long k = new Expr.Binary(pos, op, left, right).literalExponent();
+        if (li && k != null && k < 0) { // 2^-1: Julia's literal power of an integer is a Float64 (Arith.literalPower)
+            return Type.FloatT.of(NumType.FLOAT64);
+        }
         Sym poly = symbolic(op, symOf(l), symOf(r));
         if (li && ri && op != Expr.BinOp.DIV) {
             Long a = l instanceof Type.IntT x ? x.value() : ((Type.BoolT) l).value() == null ? null

@@ -52,6 +52,10 @@ class ArithAsJuliaTest {
         // integer powers: exact, at once for any exponent of 0, 1 and -1 (this hung for (-1)^(10^18))
         "println(0^0, \" \", 0^5, \" \", 1^(10^18), \" \", (-1)^(10^18), \" \", (-1)^(10^18 + 1)) | 1 0 1 1 -1",
         "println((-2)^63, \" \", 2^62, \" \", 3^39)                         | -9223372036854775808 4611686018427387904 4052555153018976267",
+        // a literal exponent is Base.literal_pow: an integer to a negative one is a Float64 (x^-n == inv(x)^n)
+        "x = 2; a = 1; println(2^-1, \" \", x^-2, \" \", 2^-3, \" \", (a + 2)^-2, \" \", 2^(-1)) | 0.5 0.25 0.125 0.1111111111111111 0.5",
+        "println(3^-3, \" \", true^-1, \" \", 0^-1, \" \", (-2)^-1, \" \", typeof(2^-1), \" \", 2 .^ -1) | 0.037037037037037035 1.0 Inf -0.5 Float64 0.5",
+        "y = 4; y ^= -1; println(y, \" \", 2f0^-2, \" \", typeof(2f0^-1), \" \", -2^-2, \" \", 2^3) | 0.25 0.25 Float32 -0.25 8",
     })
     void asJulia(String line, String expected) throws ScriptException {
         assertEquals(expected, run(line));
@@ -62,6 +66,24 @@ class ArithAsJuliaTest {
         ScriptException e = org.junit.jupiter.api.Assertions.assertThrows(ScriptException.class,
                 () -> run("println(round(1.5, digits=1, sigdigits=2))"));
         assertTrue(e.getMessage().contains("digits and sigdigits cannot both be given"), e.getMessage());
+    }
+
+    @Test
+    void aNegativeExponentNotWrittenAsALiteralIsJuliasDomainError() {
+        for (String script : new String[] {"n = -1\nprintln(2^n)", "println(2^-(1))", "k = 1\nprintln(2^-k)"}) {
+            ScriptException e = org.junit.jupiter.api.Assertions.assertThrows(ScriptException.class, () -> run(script));
+            assertTrue(e.getMessage().contains("cannot raise the integer 2 to a negative power -1 (Julia's DomainError"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void usageComputesALiteralPowerAsRunDoes() throws ScriptException {
+        String script = "buf = Buffer(10)\n@print_buffer_usage buf begin\nif 2^-1 * n^-1 < 0.2\nA = alloc!(buf, 8)\n"
+                + "drop!(buf, A)\nend\nB = alloc!(buf, 3)\ndrop!(buf, B)\nend\n";
+        BufScript s = BufScript.fromString("t.buf", script);
+        assertEquals(8L, s.usage(Map.of("n", 3L)).buffer("buf").peak());
+        assertEquals(3L, s.usage(Map.of("n", 2L)).buffer("buf").peak());
     }
 
     @Test

@@ -127,6 +127,9 @@ class TypeCheckerTest {
 
     @Test
     void findsWhatMustFail() {
+        // Julia's literal power: an integer to a negative literal power is a Float64
+        finds("buf = Buffer(10)\nx = 2\nA = alloc!(buf, x^-1)\n", "dimension 1 must be an integer, not a Float64");
+        assertEquals("", messages("buf = Buffer(10)\nx = 2\nA = alloc!(buf, x^2, Int(4 * 2^-1))\n"));
         finds("x = 3\nA = alloc!(x, 4)\n", "2:5 alloc!(x, 4): argument 1 must be a buffer, not Int64 3");
         finds("buf = Buffer(10)\nA = alloc!(buf, 2)\nB = alloc!(A, 2)\n",
                 "argument 1 must be a buffer, not a tensor of size 2");
