@@ -163,7 +163,8 @@ final class LoopSizer {
             if (whole.step() < 0) {
                 index = index.negate();
             }
-            if (p.count().isConstant() || this.pieces.sure.contains(p)
+            // the first iteration runs: the caller sized the loop only after deciding it runs at all
+            if (p.count().isConstant() || this.pieces.sure.contains(p) || index.equals(Poly.ZERO)
                     || index.isConstant() && nonEmpty(whole.count(), index.constantValue() + 1)) {
                 kept.add(p);
                 keptSums.add(done.get(k));
@@ -198,6 +199,12 @@ final class LoopSizer {
                 Poly inner = ClosedForms.inIterations(count, outer.var(), outer.first(), outer.step());
                 if (inner != null && inner.minus(Poly.constant(k)).dominates(Poly.ZERO)) {
                     return true;
+                }
+                // a condition on the outer variable like any other (for j in i:n runs while i <= n):
+                // decided on the outer piece, or a split of it where it changes
+                Boolean runs = pieces.compare(">=", count, Poly.constant(k));
+                if (runs != null) {
+                    return runs;
                 }
                 throw new Signals.NotClosed("whether a loop inside it runs depends on " + outer.var());
             }

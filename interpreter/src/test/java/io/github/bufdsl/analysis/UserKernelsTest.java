@@ -1,0 +1,73 @@
+package io.github.bufdsl.analysis;
+
+import static io.github.bufdsl.analysis.SliceRangesTest.agreesAtEveryN;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import io.github.bufdsl.api.BufScript;
+import io.github.bufdsl.api.ScriptException;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Shapes of loops users of quantum chemistry and tensor network codes write, minimised from
+ * kernels that usage refused or sized slowly: each is sized in closed form with its variables
+ * free, its formula equals running at n = 0..7, and huge trip counts cost nothing.
+ */
+class UserKernelsTest {
+    private static String block(String body) {
+        return "buf = Buffer(0)\n@print_buffer_usage buf begin\n" + body + "end\n";
+    }
+
+    private static long peakAt(String text, long n) throws ScriptException {
+        return BufScript.fromString("k.buf", text).usage(Map.of("n", n)).buffer("buf").peak();
+    }
+
+    @Test
+    void anInnerLoopFromTheOuterVariableRunsOnEveryOuterIteration() throws ScriptException {
+        // the upper triangle of pairs (i <= j): refused before ("whether a loop inside it runs depends
+        // on i"), and with values iterated, 10 s and more at n = 10^6
+        String upper = block("""
+                    for i in 1:n
+                        for j in i:n
+                            P = alloc!(buf, j - i + 1, 2)
+                            drop!(buf, P)
+                        end
+                    end
+                """);
+        assertEquals("(n >= 1) ? 2*n : 0", agreesAtEveryN(upper).buffer("buf").formula());
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertEquals(2_000_000L, peakAt(upper, 1_000_000)));
+        // strictly above the diagonal: the inner loop is empty at i = n, a split of the outer range
+        assertEquals(7, FormulaValue.of(agreesAtEveryN(block("""
+                    for i in 1:n
+                        for j in i+1:n
+                            P = alloc!(buf, j)
+                            drop!(buf, P)
+                        end
+                    end
+                """)).buffer("buf").formula(), Map.of("n", 7L)));
+        // downwards to the outer variable, and a start twice the outer variable (empty from i > n/2 on)
+        agreesAtEveryN(block("""
+                    for i in 1:n
+                        for j in n:-1:i
+                            P = alloc!(buf, j + i)
+                            drop!(buf, P)
+                        end
+                        for j in 2i:n
+                            Q = alloc!(buf, j + i)
+                            drop!(buf, Q)
+                        end
+                    end
+                """));
+        // kept across the inner loop, given back by the outer one
+        agreesAtEveryN(block("""
+                    for i in 1:n
+                        for j in i:n
+                            P = alloc!(buf, j)
+                        end
+                        reset!(buf)
+                    end
+                """));
+    }
+}
