@@ -58,6 +58,11 @@ final class Concrete {
         return analyzer(Builtins.callPure(fn, values));
     }
 
+    /** {@code fn(a:s:b)} of a range of constants, as run computes it ({@link io.github.bufdsl.exec.Ranges}). */
+    static Object range(String fn, long a, long s, long b) {
+        return analyzer(io.github.bufdsl.exec.Ranges.call(fn, new Value.Range(a, s, b)));
+    }
+
     /** The interpreter's value of a concrete analyzer value, or null if it is not concrete. */
     static Value value(Object x) {
         if (x instanceof Poly p && p.isConstant()) {

@@ -191,6 +191,10 @@ final class ScalarEval {
     }
 
     Object call(SizeExpr.Call c) {
+        if (io.github.bufdsl.exec.Ranges.FUNCTIONS.contains(c.function()) && c.args().size() == 1
+                && c.args().get(0) instanceof SizeExpr.Range) {
+            return new RangeFunctions(run, this).call(c);
+        }
         if (SizeExprs.SHAPES.contains(c.function())) {
             return shape(c);
         }

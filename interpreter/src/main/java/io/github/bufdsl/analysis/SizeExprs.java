@@ -8,6 +8,7 @@ import io.github.bufdsl.diag.DiagnosticException;
 import io.github.bufdsl.diag.Phase;
 import io.github.bufdsl.diag.Pos;
 import io.github.bufdsl.exec.Builtins;
+import io.github.bufdsl.exec.Ranges;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -36,6 +37,12 @@ final class SizeExprs {
     }
 
     private static SizeExpr required(Expr e, SizeExpr s) {
+        if (s == null && e instanceof Expr.Call c && c.callee() instanceof Expr.Name n && Ranges.FUNCTIONS.contains(
+                n.name()) && c.args().size() == 1 && c.args().get(0) instanceof Expr.Name) {
+            throw unsupported(e.pos(), "usage cannot compute `" + ExprPrinter.print(e) + "` before running: it computes "
+                    + n.name() + " of a range written in the call, as " + n.name() + "(1:n), not of a variable, nor of a"
+                    + " tensor's elements");
+        }
         if (s == null) {
             throw unsupported(e.pos(), "usage cannot compute `" + ExprPrinter.print(e)
                     + "` before running; sizes and conditions must be arithmetic on numbers and variables");
@@ -97,6 +104,18 @@ final class SizeExprs {
                 args.add(k);
             }
             return new SizeExpr.Call(n.name(), List.copyOf(args));
+        }
+        if (e instanceof Expr.Call c && c.callee() instanceof Expr.Name n && Ranges.FUNCTIONS.contains(n.name())
+                && c.kwargs().isEmpty() && c.args().size() == 1 && c.args().get(0) instanceof Expr.Range r) {
+            // sum(1:n), maximum(2:2:n), length(1:n): Julia's function of a range, in closed form (Ranges)
+            SizeExpr start = translate(r.start(), shapes);
+            SizeExpr step = r.step() == null ? null : translate(r.step(), shapes);
+            SizeExpr stop = translate(r.stop(), shapes);
+            if (start == null || stop == null || r.step() != null && step == null) {
+                return null;
+            }
+            return n.name().equals("length") ? SliceViews.printedLength(start, step, stop)
+                    : new SizeExpr.Call(n.name(), List.of(new SizeExpr.Range(start, step, stop)));
         }
         if (e instanceof Expr.Call c && c.callee() instanceof Expr.Name n
                 && Builtins.role(n.name()) instanceof Role.Pure p && p.symbolic() && c.kwargs().isEmpty()) {

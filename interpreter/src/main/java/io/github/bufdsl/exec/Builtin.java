@@ -246,10 +246,10 @@ final class Builtin {
                     t.fill(TensorElements.stored(t, c.arg(1)));
                     return c.arg(0);
                 });
-        def(m, sig("sum", "sum(A)").arg("A", ANY), SAME_AS_ARGS, Role.READS_TENSORS, c -> reduce(c, "sum"));
-        def(m, sig("maximum", "maximum(A)").arg("A", ANY), SAME_AS_ARGS, Role.READS_TENSORS,
+        def(m, sig("sum", "sum(A or r)").arg("A", ANY), SAME_AS_ARGS, Role.READS_TENSORS, c -> reduce(c, "sum"));
+        def(m, sig("maximum", "maximum(A or r)").arg("A", ANY), SAME_AS_ARGS, Role.READS_TENSORS,
                 c -> reduce(c, "maximum"));
-        def(m, sig("minimum", "minimum(A)").arg("A", ANY), SAME_AS_ARGS, Role.READS_TENSORS,
+        def(m, sig("minimum", "minimum(A or r)").arg("A", ANY), SAME_AS_ARGS, Role.READS_TENSORS,
                 c -> reduce(c, "minimum"));
         // output, strings, Refs
         def(m, sig("println", "println(values...)").rest("values", ANY), NOTHING, Role.EFFECT, c -> {
@@ -314,6 +314,7 @@ final class Builtin {
                     return new Value.Int(c.integer(3));
                 });
         NumericBuiltins.define(m);
+        Ranges.define(m);
         LinearAlgebraBuiltins.define(m);
         return java.util.Collections.unmodifiableMap(m);
     }
@@ -428,6 +429,9 @@ final class Builtin {
     }
 
     private static Value reduce(Call c, String what) {
+        if (c.arg(0) instanceof Value.Range r) { // sum(1:n): Julia's formula, as usage sizes it
+            return Ranges.call(what, r);
+        }
         if (c.arg(0) instanceof Value.Tuple tup) {
             Value r = null;
             for (Value v : tup.items()) {

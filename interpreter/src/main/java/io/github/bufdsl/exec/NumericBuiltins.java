@@ -42,9 +42,12 @@ final class NumericBuiltins {
                 c -> new Value.Int(Math.floorMod(c.integer(0), nonZero(c.integer(1)))));
         def(m, sig("cld", "cld(a, b)").arg("a", INT).arg("b", INT), INT, Role.PURE_SYMBOLIC,
                 c -> new Value.Int(-Math.floorDiv(-c.integer(0), nonZero(c.integer(1)))));
-        def(m, sig("prod", "prod(tuple)").arg("tuple", TUPLE), SAME_AS_ARGS, Role.PURE, c -> {
+        def(m, sig("prod", "prod(tuple or r)").arg("x", ANY), SAME_AS_ARGS, Role.PURE, c -> {
+            if (c.arg(0) instanceof Value.Range r) {
+                return Ranges.call("prod", r);
+            }
             if (!(c.arg(0) instanceof Value.Tuple tup)) {
-                throw new ScriptError("prod takes a tuple, as prod(size(A))");
+                throw new ScriptError("prod takes a tuple or a range, as prod(size(A)) or prod(1:n)");
             }
             Value r = new Value.Int(1);
             for (Value v : tup.items()) {

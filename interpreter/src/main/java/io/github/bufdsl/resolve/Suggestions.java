@@ -41,9 +41,7 @@ public final class Suggestions {
             java.util.Map.entry("display", "print it with println"),
             java.util.Map.entry("ifelse", "write c ? a : b"),
             java.util.Map.entry("rem", "write a % b"),
-            java.util.Map.entry("fld", "write div(a, b) for a truncated quotient, or floor division by cases"),
-            java.util.Map.entry("first", "index it: A[1], A[begin]"),
-            java.util.Map.entry("last", "index it: A[end]"));
+            java.util.Map.entry("fld", "write div(a, b) for a truncated quotient, or floor division by cases"));
 
     /** "bufdsl does not support Julia's ...; ...", for a function Julia has and bufdsl does not; else null. */
     public static String juliaFunction(String name) {

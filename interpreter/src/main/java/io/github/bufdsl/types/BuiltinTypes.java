@@ -5,6 +5,9 @@ import io.github.bufdsl.builtins.Param;
 import io.github.bufdsl.builtins.Signature;
 import io.github.bufdsl.exec.Builtins;
 import io.github.bufdsl.exec.NumType;
+import io.github.bufdsl.exec.Ranges;
+import io.github.bufdsl.exec.ScriptError;
+import io.github.bufdsl.exec.Value;
 import io.github.bufdsl.exec.Shapes;
 import io.github.bufdsl.types.Type.Dim;
 import java.util.ArrayList;
@@ -46,7 +49,6 @@ public final class BuiltinTypes {
         RULES.put("alloc!", dims);
         RULES.put("reshape_buf!", dims);
         RULES.put("load", a -> new Type.TensorT(null));
-        RULES.put("length", BuiltinTypes::length);
         RULES.put("size", BuiltinTypes::size);
         RULES.put("ndims", a -> a.get(0) instanceof Type.TensorT t && t.dims() != null
                 ? new Type.IntT((long) t.dims().size()) : INT);
@@ -55,9 +57,11 @@ public final class BuiltinTypes {
         RULES.put("fill!", a -> a.get(0) instanceof Type.TensorT t ? t : new Type.TensorT(null));
         // an element of a tensor: a Float64, or a Float32 of a Float32 buffer (which the checks do not follow)
         Result reduce = a -> a.get(0) instanceof Type.TensorT ? Type.FloatT.of(null) : Type.UNKNOWN;
-        RULES.put("sum", reduce);
-        RULES.put("maximum", reduce);
-        RULES.put("minimum", reduce);
+        for (String fn : Ranges.FUNCTIONS) { // of a range, an Int (its value when the bounds are constants)
+            Result other = fn.equals("length") ? BuiltinTypes::length : fn.equals("prod") ? a -> Type.UNKNOWN
+                    : fn.equals("sum") || fn.equals("maximum") || fn.equals("minimum") ? reduce : a -> INT;
+            RULES.put(fn, a -> a.get(0) instanceof Type.RangeT r ? range(fn, r) : other.of(a));
+        }
         RULES.put("norm", reduce);
         RULES.put("dot", reduce);
         RULES.put("pseudo_alloc!", a -> a.get(2) instanceof Type.IntT n ? n : INT);
@@ -125,6 +129,19 @@ public final class BuiltinTypes {
             case NOTHING -> new Type.NothingT();
             case ANY, NUMBER, SOME_BUFFER, TYPE, SAME_AS_ARGS -> Type.UNKNOWN;
         };
+    }
+
+    /** {@code fn(r)} of a range ({@link Ranges}): an Int, of the value run computes when the bounds are constants. */
+    private static Type range(String fn, Type.RangeT r) {
+        if (r.start() == null || r.step() == null || r.stop() == null || r.step() == 0) {
+            return INT;
+        }
+        try {
+            return Ranges.call(fn, new Value.Range(r.start(), r.step(), r.stop())) instanceof Value.Int i
+                    ? new Type.IntT(i.value()) : INT;
+        } catch (ScriptError e) {
+            return INT; // the run's error (an empty range's maximum, an overflow)
+        }
     }
 
     private static Type length(Args a) {

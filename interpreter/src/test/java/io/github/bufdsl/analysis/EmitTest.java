@@ -177,9 +177,11 @@ class EmitTest {
                 try {
                     source = JavaEmitter.emit(fs.get(k), name);
                 } catch (IllegalArgumentException e) { // a := whose size, or a condition, is known only where it
-                    // runs; or a fraction (2^-1 is 0.5 in Julia), which the emitted longs cannot hold
+                    // runs; or a fraction (2^-1 is 0.5 in Julia) or a range (sum(1:n)), which the emitted
+                    // longs cannot hold
                     assertTrue(e.getMessage().startsWith("--emit java: the size of ")
                             || e.getMessage().startsWith("--emit java: the sizing function raises to a negative power")
+                            || e.getMessage().startsWith("--emit java: the sizing function holds a range")
                             || e.getMessage().startsWith("--emit java: the sizing function has a condition usage cannot"
                                     + " know before running"), script + ": " + e.getMessage());
                     continue;

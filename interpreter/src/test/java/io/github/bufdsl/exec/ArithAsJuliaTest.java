@@ -52,6 +52,10 @@ class ArithAsJuliaTest {
         // integer powers: exact, at once for any exponent of 0, 1 and -1 (this hung for (-1)^(10^18))
         "println(0^0, \" \", 0^5, \" \", 1^(10^18), \" \", (-1)^(10^18), \" \", (-1)^(10^18 + 1)) | 1 0 1 1 -1",
         "println((-2)^63, \" \", 2^62, \" \", 3^39)                         | -9223372036854775808 4611686018427387904 4052555153018976267",
+        // Julia's functions of a range: Int results, sum by Julia's formula (0 for an empty range), prod exact
+        "n = 4; println(sum(1:n), \" \", sum(1:2:9), \" \", sum(1:0), \" \", sum(10:-3:1), \" \", sum(-10^9:10^9), \" \", typeof(sum(1:n))) | 10 25 0 22 0 Int64",
+        "n = 4; println(length(1:n), \" \", maximum(1:n), \" \", minimum(10:-3:1), \" \", maximum(10:-3:1), \" \", prod(1:n), \" \", prod(1:0), \" \", prod(-3:2:3), \" \", prod(-3:3)) | 4 4 1 10 24 1 9 0",
+        "println(first(5:3), \" \", last(5:3), \" \", step(1:2:10), \" \", last(1:2:10), \" \", last(1:2:0), \" \", prod(1:20), \" \", sum(1:2^31)) | 5 4 2 9 -1 2432902008176640000 2305843010287435776",
         // a literal exponent is Base.literal_pow: an integer to a negative one is a Float64 (x^-n == inv(x)^n)
         "x = 2; a = 1; println(2^-1, \" \", x^-2, \" \", 2^-3, \" \", (a + 2)^-2, \" \", 2^(-1)) | 0.5 0.25 0.125 0.1111111111111111 0.5",
         "println(3^-3, \" \", true^-1, \" \", 0^-1, \" \", (-2)^-1, \" \", typeof(2^-1), \" \", 2 .^ -1) | 0.037037037037037035 1.0 Inf -0.5 Float64 0.5",
@@ -87,6 +91,41 @@ class ArithAsJuliaTest {
     }
 
     @Test
+    void rangeFunctionsStopWhereJuliaThrowsOrWraps() {
+        String[][] cases = {
+            {"println(maximum(1:0))", "maximum of the empty range 1:0 (Julia's ArgumentError: range must be non-empty)"},
+            {"n = 0; println(minimum(5:n))", "minimum of the empty range 5:0"},
+            {"println(prod(1:21))", "integer overflow: prod(1:21) does not fit in 64 bits"},
+            {"println(sum(1:2^62))", "integer overflow: sum(1:4611686018427387904) does not fit in 64 bits"},
+            {"buf = Buffer(10); A = alloc!(buf, 2); println(last(A))", "last takes a range, not a tensor of size 2; index"
+                    + " a tensor: A[end]"},
+        };
+        for (String[] c : cases) {
+            ScriptException e = org.junit.jupiter.api.Assertions.assertThrows(ScriptException.class, () -> run(c[0]));
+            assertTrue(e.getMessage().contains(c[1]), e.getMessage());
+        }
+    }
+
+    @Test
+    void usageSizesRangeFunctionsInClosedFormAsRunComputesThem() throws ScriptException {
+        String script = "buf = Buffer(10)\n@print_buffer_usage buf begin\nA = alloc!(buf, sum(1:n), length(1:2:n))\n"
+                + "B = alloc!(buf, maximum(2:3:n) + minimum(n:-1:1) + first(3:n) + last(1:2:n) + step(1:4:n))\n"
+                + "drop!(buf, A, B)\nend\n";
+        BufScript s = BufScript.fromString("t.buf", script);
+        for (long n = 0; n <= 12; n++) {
+            long sum = n * (n + 1) / 2;
+            long odd = (n + 1) / 2;
+            long last = n % 2 == 1 ? n : n - 1;
+            long b = n < 2 ? 0 : 2 + 3 * ((n - 2) / 3) + 1 + 3 + last + 4;
+            if (n >= 2) {
+                assertEquals(sum * odd + b, s.usage(Map.of("n", n)).buffer("buf").peak(), "n = " + n);
+            }
+        }
+        String formula = s.usage(Map.of()).buffer("buf").formula(); // a closed form of n, no call left to run
+        assertTrue(formula.contains("n^2") && !formula.contains("sum(") && !formula.contains("maximum("), formula);
+    }
+
+    @Test
     void overflowSaysJuliaWouldWrap() {
         ScriptException e = org.junit.jupiter.api.Assertions.assertThrows(ScriptException.class,
                 () -> run("x = 1\nprintln(-(-9223372036854775807 - x))"));
@@ -104,11 +143,14 @@ class ArithAsJuliaTest {
     @Test
     void rangesAreNamedAsJuliaNamesThem() {
         ScriptException unit = org.junit.jupiter.api.Assertions.assertThrows(ScriptException.class,
-                () -> run("println(sum(1:3))"));
-        assertTrue(unit.getMessage().contains("not UnitRange 1:3"), unit.getMessage());
+                () -> run("function f(x)\n    return 1 + x\nend\nprintln(f(1:3))"));
+        assertTrue(unit.getMessage().contains("and UnitRange 1:3"), unit.getMessage());
         ScriptException step = org.junit.jupiter.api.Assertions.assertThrows(ScriptException.class,
-                () -> run("println(sum(1:2:5))"));
-        assertTrue(step.getMessage().contains("not StepRange 1:2:5"), step.getMessage());
+                () -> run("println(first(3 - 1))"));
+        assertTrue(step.getMessage().contains("first takes a range, not Int64 2"), step.getMessage());
+        ScriptException stepRange = org.junit.jupiter.api.Assertions.assertThrows(ScriptException.class,
+                () -> run("function f(x)\n    return 1 + x\nend\nprintln(f(1:2:5))"));
+        assertTrue(stepRange.getMessage().contains("and StepRange 1:2:5"), stepRange.getMessage());
     }
 
     @Test
