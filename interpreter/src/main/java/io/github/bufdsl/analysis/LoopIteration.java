@@ -7,6 +7,8 @@ import io.github.bufdsl.runtime.BufferRules;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Loops sized iteration by iteration, as running does: where no closed form holds and the count is
@@ -141,8 +143,8 @@ final class LoopIteration {
         long start = whole.first().constantValue();
         long step = whole.step();
         long count = whole.count().constantValue();
-        boolean repeats = loop instanceof SizeStmt.For f && run.ev.repeatingLoops.computeIfAbsent(f,
-                x -> RepeatingLoops.repeats(x, run.ev.relevantNames()));
+        Set<String> carried = run.ev.repeatingLoops.computeIfAbsent(loop,
+                x -> Optional.ofNullable(RepeatingLoops.carried(var, body, run.ev.relevantNames()))).orElse(null);
         List<Object> prev = null;
         for (long t = 0; t < count; t++) {
             run.tick(loop.pos(), "the loop over " + var);
@@ -163,10 +165,13 @@ final class LoopIteration {
             if (threaded) {
                 endIteration((SizeStmt.For) loop);
             }
-            if (repeats) {
-                List<Object> after = loopState();
+            if (carried != null) {
+                List<Object> after = loopState(carried);
                 if (after.equals(prev)) {
-                    run.assign(var, Poly.constant(start + (count - 1) * step));
+                    // the counter of a while loop as its last iteration leaves it (it steps it as this one did)
+                    Object now = run.lookupQuiet(var);
+                    long moved = now instanceof Poly p && p.isConstant() ? p.constantValue() - i : 0;
+                    run.assign(var, Poly.constant(start + (count - 1) * step + moved));
                     return;
                 }
                 prev = after;
@@ -178,11 +183,30 @@ final class LoopIteration {
     }
 
     /**
-     * What an iteration of a repeating loop can change: each buffer's length, peak, live tensors
-     * and reshape mode, the decisions taken, the problems seen.
+     * A tensor a name holds, as the next iteration can tell it: one on a stack is itself (the same
+     * record); one on none (given back, a slice or a view, a new record in each iteration) is what
+     * it is made of.
      */
-    private List<Object> loopState() {
+    private Object tensorState(TensorRec t) {
+        for (Level l : run.levels.values()) {
+            if (l.stack.contains(t)) {
+                return t;
+            }
+        }
+        return java.util.Arrays.asList(t.buffer, t.size, t.dims, t.offset, t.view, t.whole, t.wholeWhen,
+                t.droppedBy, t.of == null ? null : tensorState(t.of));
+    }
+
+    /**
+     * What an iteration of a repeating loop can change: each buffer's length, peak, live tensors
+     * and reshape mode, the decisions taken, the problems seen, the values it carries to the next.
+     */
+    private List<Object> loopState(Set<String> carried) {
         List<Object> state = new java.util.ArrayList<>();
+        for (String name : carried) {
+            Object v = run.lookupQuiet(name);
+            state.add(v instanceof TensorRec t ? tensorState(t) : v);
+        }
         for (Level l : run.levels.values()) {
             state.add(l.len);
             state.add(l.peak);

@@ -5,12 +5,14 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Which {@code for} loops repeat themselves: the body never reads the loop variable and never
- * reads, before assigning it afresh, a name the body assigns. Such an iteration depends only on
- * what was there before the loop and on the buffers' state, so once two iterations in a row
- * leave the buffers the same, every later one would too, and the evaluator may stop there
- * (a million-iteration loop is then sized in two). Assignments that nothing sized or checked
- * ever reads (a running sum) are not counted as reads or writes.
+ * Which loops repeat themselves: the body never reads the loop variable (but in its own counter
+ * step, {@code k += 1} of a counted while). Such an iteration depends only on the state it starts
+ * from: the buffers and the values it carries from the one before (names it reads before it assigns
+ * them, {@code chi = min(2 * chi, chimax)}). So once an iteration leaves the buffers and those values
+ * as the one before left them, every later one would too, and the evaluator may stop there (a
+ * million-iteration loop is then sized in a few; a bond dimension that grows to its cap, in as many
+ * iterations as it grows). Assignments that nothing sized or checked ever reads (a running sum) are
+ * not counted as reads or writes.
  */
 final class RepeatingLoops {
     private RepeatingLoops() {
@@ -49,26 +51,39 @@ final class RepeatingLoops {
         }
     }
 
-    static boolean repeats(SizeStmt.For f, Set<String> relevant) {
-        List<SizeStmt> body = f.body().stream()
-                .filter(s -> !(s instanceof SizeStmt.Let l) || relevant.contains(l.name())).toList();
+    /**
+     * The names an iteration of the loop over {@code var} carries to the next (read before the body
+     * assigns them), whose values are then part of the state that must repeat; null when the body
+     * reads the loop variable, so that no two iterations are alike.
+     */
+    static Set<String> carried(String var, List<SizeStmt> loopBody, Set<String> relevant) {
+        List<SizeStmt> body = loopBody.stream()
+                .filter(s -> !(s instanceof SizeStmt.Let l) || relevant.contains(l.name()) || l.name().equals(var))
+                .toList();
         Set<String> assigned = new HashSet<>();
         assigned(body, assigned);
         Set<String> defined = new HashSet<>();
+        Set<String> carried = new HashSet<>();
         for (SizeStmt s : body) {
             Set<String> reads = new HashSet<>();
             reads(s, reads);
-            if (reads.contains(f.var())) {
-                return false;
+            if (reads.contains(var) && !counts(s, var)) {
+                return null;
             }
+            reads.remove(var);
             reads.removeAll(defined);
             reads.retainAll(assigned);
-            if (!reads.isEmpty()) {
-                return false; // carried from one iteration to the next
-            }
+            carried.addAll(reads);
             defined.addAll(SizeStmts.targets(s));
         }
-        return true;
+        return carried;
+    }
+
+    /** Whether {@code s} is the counter's own step, {@code var = var + c} or {@code var - c}. */
+    private static boolean counts(SizeStmt s, String var) {
+        return s instanceof SizeStmt.Let l && l.name().equals(var) && l.value() instanceof SizeExpr.Bin b
+                && (b.op().equals("+") || b.op().equals("-")) && b.left() instanceof SizeExpr.Var v
+                && v.name().equals(var) && b.right() instanceof SizeExpr.Num;
     }
 
     /** Every name the statements assign, at any depth. */

@@ -37,8 +37,8 @@ public final class SizingEvaluator {
     final Map<List<Object>, Boolean> problemIsError = new HashMap<>();
     /** Problems reported so far, counted with repeats (a loop whose iterations report them is not cut short). */
     long problemCount;
-    /** Per loop, whether its iterations repeat ({@link RepeatingLoops}). */
-    final Map<SizeStmt.For, Boolean> repeatingLoops = new java.util.IdentityHashMap<>();
+    /** Per loop, the names its iterations carry, empty when they cannot repeat ({@link RepeatingLoops}). */
+    final Map<SizeStmt, java.util.Optional<java.util.Set<String>>> repeatingLoops = new java.util.IdentityHashMap<>();
     private java.util.Set<String> relevantNames;
 
     java.util.Set<String> relevantNames() {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.github.bufdsl.api.BufScript;
 import io.github.bufdsl.api.ScriptException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -69,5 +71,37 @@ class UserKernelsTest {
                         reset!(buf)
                     end
                 """));
+    }
+
+    @Test
+    void aBondDimensionThatGrowsToItsCapIsIteratedOnlyUntilItStops() throws ScriptException {
+        // chi = min(2 * chi, chimax) is carried from one sweep to the next and is no sum: usage iterates
+        // the sweeps, which took over 10 s at 10^6 sweeps; once chi is at its cap the sweeps repeat
+        for (String loop : new String[] {"for sweep in 1:n", "sweep = 0\n    while sweep < n\n        sweep += 1"}) {
+            String text = block("""
+                        chi = 2
+                        LOOP
+                            H = alloc!(buf, chi, 2, chi)
+                            for site in 1:3
+                                E = alloc!(buf, chi, chi)
+                                drop!(buf, E)
+                            end
+                            drop!(buf, H)
+                            chi = min(2 * chi, chimax)
+                        end
+                        T = alloc!(buf, chi)
+                    """.replace("LOOP", loop));
+            BufScript script = BufScript.fromString("k.buf", text);
+            for (long n = 0; n <= 8; n++) {
+                for (long cap : new long[] {1, 5, 16}) {
+                    Map<String, Object> vars = Map.of("n", n, "chimax", cap);
+                    long high = script.run(vars, new PrintStream(OutputStream.nullOutputStream()), 1L).buffersCreated()
+                            .get(0).highWater();
+                    assertEquals(high, script.usage(vars).buffer("buf").peak(), loop + " at n = " + n + ", chimax = " + cap);
+                }
+            }
+            assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertEquals(3 * 64 * 64L,
+                    script.usage(Map.of("n", 1_000_000_000L, "chimax", 64L)).buffer("buf").peak()));
+        }
     }
 }
