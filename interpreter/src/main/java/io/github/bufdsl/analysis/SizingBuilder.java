@@ -186,7 +186,9 @@ final class SizingBuilder {
             List<SizeExpr> conditions = new ArrayList<>();
             List<List<SizeStmt>> bodies = new ArrayList<>();
             for (Stmt.Branch b : i.branches()) {
-                conditions.add(tryExpr(b.condition()));
+                // a condition may read dimensions too: if size(A, 1) > 8, if !isempty(A)
+                SizeExpr condition = SizeExprs.trySize(b.condition());
+                conditions.add(condition == null ? null : shapes.printed(condition));
                 bodies.add(statements(b.body()));
             }
             List<SizeStmt> elseBody = i.elseBody() == null ? null : statements(i.elseBody());
@@ -249,15 +251,20 @@ final class SizingBuilder {
                 out.addAll(SizeStmts.unfollowed(f.pos(), f.var(), body));
                 return null;
             }
-            if (!changes && (tryExpr(r.start()) == null || tryExpr(r.stop()) == null
-                    || r.step() != null && tryExpr(r.step()) == null)) {
-                // for j in 1:size(A, 2) around no allocation: how often it runs decides no size
+            if (!changes && (SizeExprs.trySize(r.start()) == null || SizeExprs.trySize(r.stop()) == null
+                    || r.step() != null && SizeExprs.trySize(r.step()) == null)) {
+                // a bound usage cannot compute, around no allocation: how often it runs decides no size
                 out.addAll(SizeStmts.unfollowed(f.pos(), f.var(), body));
                 return null;
             }
-            out.add(new SizeStmt.For(f.pos(), f.var(), expr(r.start()), r.step() == null ? null : expr(r.step()),
-                    expr(r.stop()), body, f.threaded(), f.nested()));
+            // bounds as sizes: for k in 1:size(A, 1) reads A's dimension where the loop starts
+            out.add(new SizeStmt.For(f.pos(), f.var(), bound(r.start()), r.step() == null ? null : bound(r.step()),
+                    bound(r.stop()), body, f.threaded(), f.nested()));
             return null;
+        }
+
+        private SizeExpr bound(Expr e) {
+            return shapes.printed(SizeExprs.size(e));
         }
 
         public Void visitWhile(Stmt.While w) {

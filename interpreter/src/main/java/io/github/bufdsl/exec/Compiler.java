@@ -404,9 +404,28 @@ final class Compiler extends ExprCompiler {
                             break;
                         }
                     }
+                } else if (it instanceof Value.TensorValue t) {
+                    // its elements in column-major order, as Julia iterates an array (read as the loop reaches them)
+                    Tensor tensor = t.tensor();
+                    long n = tensor.length();
+                    for (long k = 0; k < n; k++) {
+                        double x;
+                        try {
+                            x = tensor.getLinear(k);
+                        } catch (BufferException err) {
+                            throw new ScriptError(s.iterable().pos(), err.getMessage());
+                        }
+                        var.store(c, TensorElements.read(tensor, x));
+                        if (!iteration(body, c)) {
+                            if (nested) {
+                                throw Interpreter.Break.INSTANCE;
+                            }
+                            break;
+                        }
+                    }
                 } else {
                     throw new ScriptError(s.iterable().pos(), "cannot loop over " + Arith.describe(it)
-                            + "; loop over a range (1:n) or a tuple");
+                            + "; loop over a range (1:n), a tuple or a tensor");
                 }
             } finally {
                 c.loops.pop();

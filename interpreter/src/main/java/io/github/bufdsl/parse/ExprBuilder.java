@@ -110,6 +110,16 @@ abstract class ExprBuilder {
                     kwargs.add(kwarg(k));
                 }
             }
+            if (callee instanceof Expr.Name f && io.github.bufdsl.ast.IndexFunctions.NAMES.contains(f.name())) {
+                String[] usage = new String[1];
+                Expr read = kwargs.isEmpty() ? io.github.bufdsl.ast.IndexFunctions.read(f.pos(), f.name(), args, usage)
+                        : null;
+                if (read == null) {
+                    throw error(f.pos(), "wrong arguments for " + f.name() + "; it takes "
+                            + (usage[0] != null ? usage[0] : "no keyword arguments"));
+                }
+                return read;
+            }
             return new Expr.Call(callee.pos(), callee, args, kwargs);
         }
 

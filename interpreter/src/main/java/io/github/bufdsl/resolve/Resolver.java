@@ -56,9 +56,10 @@ public final class Resolver {
     private void run(Program program) {
         for (Stmt s : program.body()) {
             if (s instanceof Stmt.Function f) {
-                if (functions.containsKey(f.name()) || Builtins.signature(f.name()) != null) {
-                    error(f.pos(), "function " + f.name() + " is already defined"
-                            + (Builtins.signature(f.name()) != null ? " as a builtin" : ""));
+                boolean builtin = Builtins.signature(f.name()) != null
+                        || io.github.bufdsl.ast.IndexFunctions.NAMES.contains(f.name());
+                if (functions.containsKey(f.name()) || builtin) {
+                    error(f.pos(), "function " + f.name() + " is already defined" + (builtin ? " as a builtin" : ""));
                 }
                 functions.put(f.name(), f);
             }

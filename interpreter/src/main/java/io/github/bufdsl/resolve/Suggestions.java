@@ -24,8 +24,6 @@ public final class Suggestions {
 
     /** Julia's functions bufdsl does not have, each with the way to write it here. */
     private static final java.util.Map<String, String> JULIA = java.util.Map.ofEntries(
-            java.util.Map.entry("eachindex", "loop over 1:length(A)"),
-            java.util.Map.entry("axes", "loop over 1:size(A, k)"),
             java.util.Map.entry("enumerate", "loop over an index, for i in 1:length(A), and read A[i]"),
             java.util.Map.entry("zip", "loop over an index and read each collection at it"),
             java.util.Map.entry("reverse", "loop backwards over a range, for i in n:-1:1"),

@@ -166,10 +166,13 @@ abstract class FlowTypes extends ExprTypes {
                 }
             }
             var = joined == null ? Type.UNKNOWN : joined;
+        } else if (it instanceof Type.TensorT) {
+            var = Type.FloatT.of(null); // an element: a Float64, or a Float32 of a Float32 buffer
         } else if (it instanceof Type.Unknown) {
             var = Type.UNKNOWN;
         } else {
-            error(s.iterable().pos(), "cannot loop over " + describe(s.iterable(), it) + "; loop over a range (1:n) or a tuple");
+            error(s.iterable().pos(), "cannot loop over " + describe(s.iterable(), it)
+                    + "; loop over a range (1:n), a tuple or a tensor");
             var = Type.UNKNOWN;
         }
         if (it instanceof Type.RangeT r && r.knownEmpty()) {
