@@ -44,7 +44,8 @@ class DifferentialTest {
     /** What the generator must write in a run of the build: every kind of statement usage sizes. */
     private static final List<String> KINDS = List.of("alloc!(", "drop!(", "reset!(buf", "if ", "else", "for k",
             "while w", "break", "continue", "scratch(", "levels(", "@buffer ", "reshape_buf!(", "; offset=",
-            "Threads.@threads for", "release!(tb)", ":= ", "[k, l]", "% 2 ==");
+            "Threads.@threads for", "release!(tb)", ":= ", "[k, l]", "% 2 ==", "in 1:size(D", "in eachindex(D)",
+            "in axes(D, 2)", "isempty(D)", "size(D, 2) > 1");
 
     @Test
     void usageEqualsTheMeasuredHighWaterMark() {
@@ -155,6 +156,9 @@ class DifferentialTest {
             }
             out.append("rb = Buffer(0)\n"); // for reshape_buf! views only
             out.append("tb = ThreadsBuffer(0, 2)\n"); // for threaded loops only
+            // a tensor whose dimensions loop bounds and conditions read (0 included: empty loops)
+            out.append("sb = Buffer(0)\nD = alloc!(sb, ").append(rnd.nextInt(3)).append(", ").append(rnd.nextInt(4))
+                    .append(")\n");
             Stacks s = new Stacks();
             block(s, 0, 4 + rnd.nextInt(8), "");
             return out.toString();
@@ -199,7 +203,11 @@ class DifferentialTest {
                     java.util.Collections.shuffle(drop, rnd);
                     line(indent, "drop!(" + buf + ", " + String.join(", ", drop) + ")");
                 } else if (kind == 6 && depth < 3) {
-                    String flag = FLAGS[rnd.nextInt(FLAGS.length)];
+                    String flag = switch (rnd.nextInt(8)) {
+                        case 0 -> "isempty(D)";
+                        case 1 -> "size(D, 2) > 1";
+                        default -> FLAGS[rnd.nextInt(FLAGS.length)];
+                    };
                     if (loopVar != null && rnd.nextBoolean()) { // a condition on the loop variable
                         flag = switch (rnd.nextInt(3)) {
                             case 0 -> loopVar + " % 2 == 0";
@@ -218,7 +226,13 @@ class DifferentialTest {
                 } else if (kind == 7 && depth < 3) {
                     String saved = currentLoopVar;
                     currentLoopVar = "k" + depth;
-                    line(indent, "for " + currentLoopVar + " in 1:" + rnd.nextInt(4));
+                    String range = switch (rnd.nextInt(6)) {
+                        case 0 -> "1:size(D, " + (1 + rnd.nextInt(2)) + ")";
+                        case 1 -> "eachindex(D)";
+                        case 2 -> "axes(D, 2)";
+                        default -> "1:" + rnd.nextInt(4);
+                    };
+                    line(indent, "for " + currentLoopVar + " in " + range);
                     nested(s, copy(s), depth, indent, true);
                     line(indent, "end");
                     currentLoopVar = saved;
