@@ -24,9 +24,11 @@ final class BufferCalls {
     static boolean translate(String target, Expr.Call c, Set<String> buffers, Map<String, SizeStmt.Alloc> allocations,
             PrintedShapes shapes, List<SizeStmt> out) {
         String fn = c.calleeName();
-        if (fn == null || c.args().isEmpty() || !(c.args().get(0) instanceof Expr.Name b)
-                || !buffers.contains(b.name())) {
+        if (fn == null || c.args().isEmpty() || !(c.args().get(0) instanceof Expr.Name b)) {
             return false;
+        }
+        if (!buffers.contains(b.name())) {
+            return shapeOnly(target, c, b.name(), fn, allocations, shapes, out);
         }
         Role role = Builtins.role(fn);
         if (role instanceof Role.Alloc) {
@@ -69,6 +71,29 @@ final class BufferCalls {
         } else {
             throw SizeExprs.unsupported(c.pos(), "usage cannot follow the buffer " + b.name() + " into " + fn + " yet");
         }
+        return true;
+    }
+
+    /**
+     * {@code A = alloc!(data, n, 2)} from a buffer this function does not size: A is not on a sized
+     * stack, but its dimensions are known, so sizes, loop bounds and conditions may read them
+     * ({@code for k in 1:size(A, 1)}). False (A unknown) when a dimension cannot be computed.
+     */
+    private static boolean shapeOnly(String target, Expr.Call c, String buffer, String fn,
+            Map<String, SizeStmt.Alloc> allocations, PrintedShapes shapes, List<SizeStmt> out) {
+        if (target == null || !(Builtins.role(fn) instanceof Role.Alloc)) {
+            return false;
+        }
+        List<SizeExpr> dims = new ArrayList<>();
+        for (Expr d : c.args().subList(1, c.args().size())) {
+            SizeExpr e = SizeExprs.trySize(d);
+            if (e == null) {
+                return false;
+            }
+            dims.add(shapes.printed(e));
+        }
+        out.add(new SizeStmt.Before(c.pos(), target, buffer, dims));
+        allocations.put(target, new SizeStmt.Alloc(c.pos(), target, buffer, dims)); // its shape, for printed sizes
         return true;
     }
 }

@@ -80,6 +80,8 @@ final class SizingBuilder {
                         c.targets().forEach(t -> out.add(new SizeStmt.Opaque(c.pos(), t)));
                     } else if (x instanceof SizeStmt.Alloc a && a.target() != null && a.define() == null) {
                         out.add(new SizeStmt.Before(a.pos(), a.target(), a.buffer(), a.dims()));
+                    } else if (x instanceof SizeStmt.Before) { // from a buffer the block does not size
+                        out.add(x);
                     }
                 }
             } else if (s instanceof Stmt.If || s instanceof Stmt.For || s instanceof Stmt.While) {
