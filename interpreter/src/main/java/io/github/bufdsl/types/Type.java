@@ -219,6 +219,16 @@ public sealed interface Type {
      * {@code shared} when that buffer was made before the Threads.@threads loop being checked.
      */
     record Home(String buffer, boolean shared) {
+        // written out for start-up, as Pos's
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Home h && h.shared == shared && Objects.equals(h.buffer, buffer);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Objects.hashCode(buffer) + (shared ? 1 : 0);
+        }
     }
 
     /**
