@@ -11,10 +11,26 @@ grammar BufDsl;
 // them these types, so that they never close or open a block there.
 tokens {
     END_INDEX,
-    BEGIN_INDEX
+    BEGIN_INDEX,
+    INT_COEFFICIENT,
+    FLOAT_COEFFICIENT
 }
 
 @lexer::members {
+    /**
+     * An INT or FLOAT that is a coefficient becomes an INT_COEFFICIENT or FLOAT_COEFFICIENT as it is
+     * emitted (the character after it is then the next in the input). Not a predicate in the rules:
+     * a lexer caches no step that passes a predicate, so every digit of every number would be
+     * matched the slow way (a tenth of a short command's parse).
+     */
+    @Override
+    public Token emit() {
+        if ((_type == INT || _type == FLOAT) && coefficient()) {
+            _type = _type == INT ? BufDslParser.INT_COEFFICIENT : BufDslParser.FLOAT_COEFFICIENT;
+        }
+        return super.emit();
+    }
+
     /**
      * Julia's numeric literal coefficient: a number right before a name or a '(' multiplies it (2n,
      * 2(n+1), 1.5x), with no space between; not before e, E or f (an exponent, as in 1e5) nor, after a
@@ -175,15 +191,8 @@ IDENT
     : NAME_START NAME_PART* ('!' {_input.LA(1) != '='}?)?
     ;
 
-// A number right before a name or '(' (2n, 1.5x): Julia's literal coefficient, see coefficient()
-INT_COEFFICIENT
-    : DIGITS {coefficient()}?
-    ;
-
-FLOAT_COEFFICIENT
-    : (DIGITS '.' DIGITS? EXPONENT? | '.' DIGITS EXPONENT? | DIGITS EXPONENT) {coefficient()}?
-    ;
-
+// An INT or FLOAT right before a name or '(' (2n, 1.5x) is Julia's literal coefficient: it becomes an
+// INT_COEFFICIENT or FLOAT_COEFFICIENT (see coefficient() and emit())
 INT
     : DIGITS
     ;

@@ -213,7 +213,7 @@ abstract class ExprBuilder {
             // 2n, 2(n + 1), 3x^2: Julia's literal coefficient multiplies what follows it (tighter than * and /,
             // looser than ^ and calls: 2x^2 is 2 * x^2, 1/2x is 1/(2x), 2^2x is 2^(2x))
             Pos p = pos(ctx);
-            Expr number = ctx.coefficient.getType() == BufDslLexer.INT_COEFFICIENT ? intLiteral(ctx.coefficient, p)
+            Expr number = ctx.coefficient.getType() == BufDslParser.INT_COEFFICIENT ? intLiteral(ctx.coefficient, p)
                     : floatLiteral(ctx.coefficient, p);
             return new Expr.Binary(p, Expr.BinOp.of("*"), number, expr(ctx.expr()));
         }

@@ -4,6 +4,7 @@ import io.github.bufdsl.diag.Diagnostic;
 import io.github.bufdsl.diag.Pos;
 import io.github.bufdsl.diag.Source;
 import io.github.bufdsl.grammar.BufDslLexer;
+import io.github.bufdsl.grammar.BufDslParser;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -171,7 +172,7 @@ final class Unsupported {
 
     private static boolean isNumber(Token t) {
         return t.getType() == BufDslLexer.INT || t.getType() == BufDslLexer.FLOAT || t.getType() == BufDslLexer.FLOAT32
-                || t.getType() == BufDslLexer.INT_COEFFICIENT || t.getType() == BufDslLexer.FLOAT_COEFFICIENT;
+                || t.getType() == BufDslParser.INT_COEFFICIENT || t.getType() == BufDslParser.FLOAT_COEFFICIENT;
     }
 
     /** {@code try = 3}, {@code local(x)}: a name that a script uses as a variable or function. */

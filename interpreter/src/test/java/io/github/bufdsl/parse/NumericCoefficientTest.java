@@ -7,7 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.bufdsl.api.BufScript;
 import io.github.bufdsl.api.ScriptException;
 import io.github.bufdsl.api.ScriptOutput;
+import io.github.bufdsl.grammar.BufDslLexer;
+import io.github.bufdsl.grammar.BufDslParser;
 import java.util.Map;
+import java.util.stream.Collectors;
+import org.antlr.v4.runtime.CharStreams;
+import org.antlr.v4.runtime.RuleContext;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -75,5 +80,29 @@ class NumericCoefficientTest {
         assertTrue(e.formatted().contains("right after the number 2"), e.formatted());
         // a Float32 literal stays one
         assertEquals("Float32", run("println(typeof(1.5f0))\n"));
+    }
+
+    /**
+     * The lexer tells a coefficient from a plain number as it emits the token, not with a predicate
+     * in a rule: the lexer caches no step through a predicate, so every digit of every number was
+     * matched the slow way (the lexing of a short script cost about twice as much, at start-up too).
+     */
+    @Test
+    void theLexerTellsACoefficientWithoutAPredicate() {
+        int[] predicates = {0};
+        BufDslLexer lexer = new BufDslLexer(CharStreams.fromString("a = 12 + 2n - 1.5x * 2(a) + 2.(a) + 1e5 + 2 n + 0x1 + 3e\n")) {
+            @Override
+            public boolean sempred(RuleContext ctx, int ruleIndex, int predIndex) {
+                predicates[0]++;
+                return super.sempred(ctx, ruleIndex, predIndex);
+            }
+        };
+        String numbers = lexer.getAllTokens().stream()
+                .filter(t -> Character.isDigit(t.getText().charAt(0)))
+                .map(t -> t.getText() + ":" + BufDslParser.VOCABULARY.getSymbolicName(t.getType()))
+                .collect(Collectors.joining(" "));
+        assertEquals("12:INT 2:INT_COEFFICIENT 1.5:FLOAT_COEFFICIENT 2:INT_COEFFICIENT 2.:FLOAT 1e5:FLOAT 2:INT 0:INT"
+                + " 3:INT", numbers);
+        assertEquals(0, predicates[0], "predicates evaluated while lexing numbers");
     }
 }
