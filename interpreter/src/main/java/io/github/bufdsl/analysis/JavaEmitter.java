@@ -158,7 +158,7 @@ public final class JavaEmitter {
         declared.addAll(names);
         declared.addAll(known);
         for (String n : names) {
-            line(depth, (booleans.contains(n) ? "boolean " : "long ") + n + " = 0;");
+            line(depth, booleans.contains(n) ? "boolean " + n + " = false;" : "long " + n + " = 0;");
         }
     }
 
@@ -200,6 +200,8 @@ public final class JavaEmitter {
         for (SizeStmt s : body) {
             if (s instanceof SizeStmt.If f) {
                 f.branches().forEach(b -> conditionVars(b.condition()));
+            } else if (s instanceof SizeStmt.While w && w.condition() != null) {
+                conditionVars(w.condition());
             } else if (s instanceof SizeStmt.Let l && isCondition(l.value())) {
                 booleans.add(l.name());
             }
@@ -234,10 +236,23 @@ public final class JavaEmitter {
         s.accept(new Emitter(depth));
     }
 
-    /** Emits one statement at its depth. */
+    /** {@code e} as the value of {@code name}: a boolean where name is a Bool, else a long (a Bool as 1 or 0). */
+    private String value(String name, SizeExpr e) {
+        return booleans.contains(name) ? exprs.condition(e) : exprs.number(e);
+    }
+
+    /**
+     * What a pseudo_ function gives back ({@code got}, a long: a returned Bool is 1 or 0, as a tuple's
+     * items are in a long[]) as the value of the caller's {@code target}: a boolean where it is a Bool.
+     */
+    private String returned(String target, String got) {
+        return booleans.contains(target) ? got + " != 0L" : got;
+    }
+
     /** The label a break leaves by, innermost loop first: "" for its own loop, a nest's for the inner loops of one. */
     private final java.util.Deque<String> breakTargets = new java.util.ArrayDeque<>();
 
+    /** Emits one statement at its depth. */
     private final class Emitter implements SizeStmt.Visitor<Void> {
         private final int depth;
 
@@ -281,7 +296,7 @@ public final class JavaEmitter {
         }
 
         public Void visitLet(SizeStmt.Let l) {
-            line(depth, l.name() + " = " + exprs.expr(l.value()) + ";");
+            line(depth, l.name() + " = " + value(l.name(), l.value()) + ";");
             return null;
         }
 
@@ -315,9 +330,13 @@ public final class JavaEmitter {
 
         public Void visitCall(SizeStmt.Call c) {
             List<String> args = new ArrayList<>();
-            for (SizeStmt.Arg a : c.args()) {
+            SizingFunction.PseudoFunction callee = functions.get(c.function());
+            for (int i = 0; i < c.args().size(); i++) {
+                SizeStmt.Arg a = c.args().get(i);
+                String param = callee == null || i >= callee.params().size() ? "" : callee.params().get(i);
                 args.add(a.buffer() != null ? "len" + a.buffer() + ", peak" + a.buffer()
-                        : a.written() == null ? "0" : exprs.expr(a.written()));
+                        : a.written() == null ? (booleans.contains(param) ? "false" : "0")
+                        : value(param, a.written()));
             }
             args.addAll(globals.getOrDefault(c.function(), List.of()));
             String call = "pseudo_" + c.function() + "(" + String.join(", ", args) + ");";
@@ -327,14 +346,14 @@ public final class JavaEmitter {
                 line(depth, "{");
                 line(depth + 1, "long[] tuple$ = " + call);
                 for (int i = 0; i < targets.size(); i++) {
-                    line(depth + 1, targets.get(i) + " = tuple$[" + i + "];");
+                    line(depth + 1, targets.get(i) + " = " + returned(targets.get(i), "tuple$[" + i + "]") + ";");
                 }
                 line(depth, "}");
             } else if (targets.size() == 1 && arity == 1) {
-                line(depth, targets.get(0) + " = " + call);
+                line(depth, targets.get(0) + " = " + returned(targets.get(0), call.substring(0, call.length() - 1)) + ";");
             } else {
                 line(depth, call); // a value usage does not follow: 0
-                targets.forEach(t -> line(depth, t + " = 0;"));
+                targets.forEach(t -> line(depth, t + " = " + (booleans.contains(t) ? "false" : "0") + ";"));
             }
             return null;
         }

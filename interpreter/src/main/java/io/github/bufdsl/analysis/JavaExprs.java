@@ -99,6 +99,14 @@ final class JavaExprs {
         return isBoolean(e) ? "(" + expr(e) + " ? 1L : 0L)" : expr(e);
     }
 
+    /**
+     * The expression as a boolean: a number is true when it is not 0 (a script never has a number as
+     * a condition, as in Julia; but a Bool's name may be given a number, as a parameter may).
+     */
+    String condition(SizeExpr e) {
+        return isBoolean(e) ? expr(e) : "(" + expr(e) + " != 0L)";
+    }
+
     /** Whether the expression is a Bool in Java: a literal, a comparison, a logical one, or a Bool variable. */
     private boolean isBoolean(SizeExpr e) {
         if (e instanceof SizeExpr.Flag || e instanceof SizeExpr.Logic) {

@@ -216,4 +216,78 @@ class EmitTest {
                 dir.resolve("Bang.java").toString());
         assertEquals(0, rc, errors.toString(StandardCharsets.UTF_8) + "\n" + source);
     }
+
+    /**
+     * A Bool a function returns, alone or in a tuple, as the caller's condition; a Bool given to a
+     * function's parameter; a free variable as a while loop's condition. The Java compiles (it put
+     * the returned Bool, counted 1 or 0 in a long or long[], into a boolean, and declared Bools
+     * {@code = 0}) and gives run's and the evaluator's peaks.
+     */
+    @Test
+    void returnedBoolsAreConditionsInJava(@TempDir Path dir) throws Exception {
+        String text = """
+                function make(buf, n)
+                    A = alloc!(buf, n)
+                    return A, n > 3
+                end
+                function check(buf, n)
+                    T = alloc!(buf, 1)
+                    drop!(buf, T)
+                    return n > 2
+                end
+                function pass(buf, flag, k)
+                    if flag
+                        T = alloc!(buf, k)
+                        drop!(buf, T)
+                    end
+                    return !flag
+                end
+                buf = Buffer(0)
+                @print_buffer_usage buf begin
+                    A, big = make(buf, n)
+                    if big
+                        B = alloc!(buf, 2)
+                        drop!(buf, B)
+                    end
+                    ok = check(buf, n)
+                    if ok && !big
+                        C = alloc!(buf, 5)
+                        drop!(buf, C)
+                    end
+                    other = pass(buf, ok, 7)
+                    if other
+                        E = alloc!(buf, 3)
+                        drop!(buf, E)
+                    end
+                    k = 0
+                    while go && k < 2
+                        W = alloc!(buf, 2 * k + 9)
+                        drop!(buf, W)
+                        k += 1
+                    end
+                    drop!(buf, A)
+                end
+                """;
+        SizingFunction f = Analyzer.sizingFunctions(Resolver.resolve(Parser.parse(new Source("bools.buf", text)))).get(0);
+        String source = JavaEmitter.emit(f, "BoolSizes");
+        Files.writeString(dir.resolve("BoolSizes.java"), source);
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        int rc = ToolProvider.getSystemJavaCompiler().run(null, null, errors, "-d", dir.toString(),
+                dir.resolve("BoolSizes.java").toString());
+        assertEquals(0, rc, errors.toString(StandardCharsets.UTF_8) + "\n" + source);
+        try (URLClassLoader loader = new URLClassLoader(new java.net.URL[] {dir.toUri().toURL()})) {
+            Method peaks = loader.loadClass("BoolSizes").getMethod("peaks", boolean.class, long.class); // go, n
+            java.util.Set<Long> seen = new java.util.HashSet<>();
+            for (long n = 0; n <= 6; n++) {
+                for (boolean go : new boolean[] {true, false}) {
+                    long expected = SizingEvaluator.peaks(f, Map.of("n", n, "go", go)).get("buf");
+                    Map<String, Value> vars = Map.of("n", new Value.Int(n), "go", Value.Bool.of(go));
+                    assertEquals(expected, SizingTest.measured(text, vars).get("buf"), "n=" + n + " go=" + go);
+                    assertEquals(expected, ((long[]) peaks.invoke(null, go, n))[0], "n=" + n + " go=" + go + "\n" + source);
+                    seen.add(expected);
+                }
+            }
+            assertTrue(seen.size() > 5, "the Bools decide the peaks: " + seen);
+        }
+    }
 }
