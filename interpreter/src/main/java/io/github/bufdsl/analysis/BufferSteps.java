@@ -203,6 +203,33 @@ final class BufferSteps {
     }
 
     /** What a function that returned on data may keep in the buffer: nothing may change it before a reset!. */
+    /**
+     * {@code used(buf)} on this path: the buffer's level, the elements its live tensors take (the run's
+     * {@code Buffer.used}, the offset of its next allocation). In reshape mode Buffers.jl's {@code used}
+     * is -1, which the printed function (whose {@code lenbuf[]} it reads) does not follow: refused there.
+     */
+    Poly used(String buffer) {
+        String call = "used(" + buffer + ")";
+        Level l = run.level(buffer);
+        if (l == null) {
+            throw run.unknowable("usage cannot compute " + call + " before running: " + buffer + " is not a buffer"
+                    + " this sizing function sizes" + (run.lookup(buffer) instanceof TensorRec ? " (it is a tensor)" : ""));
+        }
+        SizingFunction.BufferDecl d = run.ev.function.decls().get(run.bufferName(buffer));
+        if (d != null && d.pool() != null) {
+            throw run.unknowable("usage cannot compute " + call + " before running: " + buffer + " is a ThreadsBuffer,"
+                    + " whose buffer for the running iteration is known only when running");
+        }
+        if (l.reshapeAt != null) {
+            throw run.impossible("usage cannot size with " + call + " here: " + buffer + " is in reshape mode (since "
+                    + reshapeCalls.getOrDefault(l.reshapeAt, "reshape_buf! at line " + l.reshapeAt.line()) + ", until"
+                    + " reset!), where used is -1 as in Buffers.jl, and the printed sizing function (whose len" + buffer
+                    + "[] it reads) does not follow reshape mode");
+        }
+        notKept(run.at, l);
+        return l.len;
+    }
+
     private void notKept(Pos pos, Level l) {
         if (l.keptBy != null) {
             run.at = pos;

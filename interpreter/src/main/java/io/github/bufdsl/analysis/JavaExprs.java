@@ -56,6 +56,9 @@ final class JavaExprs {
             }
             return expr(PrintedShapes.formOf(c));
         }
+        if (e instanceof SizeExpr.Call c && c.function().equals(SizeExprs.USED) && c.args().get(0) instanceof SizeExpr.Var b) {
+            return "len" + b.name() + "[0]"; // used(buf): the level the emitted function keeps
+        }
         if (e instanceof SizeExpr.Call c) {
             List<String> args = c.args().stream().map(this::expr).toList();
             return switch (c.function()) {

@@ -429,6 +429,9 @@ public final class JuliaPrinter {
             return 10 < outer ? "(" + s + ")" : s;
         }
         SizeExpr.Call c = (SizeExpr.Call) e;
+        if (c.function().equals(SizeExprs.USED) && c.args().get(0) instanceof SizeExpr.Var b) {
+            return "len" + b.name() + "[]"; // used(buf): the level the printed function keeps
+        }
         SizeExpr form = PrintedShapes.formOf(c);
         if (form != null) { // size(A, 1) in the script's variables
             return expr(form, outer);

@@ -310,6 +310,8 @@ final class Pruner {
             vars(u.operand(), into);
         } else if (e instanceof SizeExpr.Range r) {
             SizeExprs.parts(r).forEach(p -> vars(p, into));
+        } else if (e instanceof SizeExpr.Call c && c.function().equals(SizeExprs.USED)) {
+            return; // used(buf) reads the buffer's level (lenbuf[]), no variable
         } else if (e instanceof SizeExpr.Call c && PrintedShapes.formOf(c) != null) {
             vars(PrintedShapes.formOf(c), into); // size(A, 1) is printed in the variables of A's sizes
         } else if (e instanceof SizeExpr.Call c) {

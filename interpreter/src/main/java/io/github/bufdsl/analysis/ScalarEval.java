@@ -195,6 +195,9 @@ final class ScalarEval {
                 && c.args().get(0) instanceof SizeExpr.Range) {
             return new RangeFunctions(run, this).call(c);
         }
+        if (c.function().equals(SizeExprs.USED) && c.args().get(0) instanceof SizeExpr.Var b) {
+            return run.buffers.used(b.name());
+        }
         if (SizeExprs.SHAPES.contains(c.function())) {
             return shape(c);
         }
@@ -256,6 +259,11 @@ final class ScalarEval {
         Object v = run.lookup(name);
         if (v instanceof Symbolic.Range r && c.function().equals("length")) { // length(r) after r = 2:n
             return SliceViews.length(run, r);
+        }
+        if (c.function().equals("length") && !(v instanceof TensorRec) && run.level(name) != null) {
+            throw run.unknowable("usage cannot compute " + call + " before running: the length of a buffer (its capacity,"
+                    + " which an extendable one grows to its peak while running) is not followed by usage; size with"
+                    + " used(" + name + "), the level, or with the length given to Buffer");
         }
         if (!(v instanceof TensorRec t) || t.dims == null) {
             throw run.unknowable("usage cannot compute " + call + " before running: " + name + (v instanceof Opaque o

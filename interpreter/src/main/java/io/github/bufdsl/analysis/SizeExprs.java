@@ -50,6 +50,12 @@ final class SizeExprs {
         return s;
     }
 
+    /**
+     * {@code used(buf)}: the buffer's level where it is read (BufferSteps#used), which the printed function
+     * reads as {@code lenbuf[]}.
+     */
+    static final String USED = "used";
+
     /** The builtins that read a tensor's dimensions. */
     static final Set<String> SHAPES = Set.of("size", "length");
 
@@ -91,6 +97,10 @@ final class SizeExprs {
                 case NEG -> new SizeExpr.Unary("-", x);
                 case NOT -> new SizeExpr.Unary("!", x);
             };
+        }
+        if (e instanceof Expr.Call c && c.callee() instanceof Expr.Name n && n.name().equals(USED) && c.kwargs().isEmpty()
+                && c.args().size() == 1 && c.args().get(0) instanceof Expr.Name buffer) {
+            return new SizeExpr.Call(USED, List.of(new SizeExpr.Var(buffer.name()))); // the level on the path
         }
         if (shapes && e instanceof Expr.Call c && c.callee() instanceof Expr.Name n && SHAPES.contains(n.name())
                 && c.kwargs().isEmpty() && c.args().size() == (n.name().equals("size") ? 2 : 1)
