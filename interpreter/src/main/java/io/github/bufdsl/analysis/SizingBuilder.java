@@ -246,9 +246,16 @@ final class SizingBuilder {
                 out.addAll(SizeStmts.unfollowed(f.pos(), f.var(), body));
                 return null;
             }
+            if (f.iterable() instanceof Expr.Tuple t && changes) {
+                if (!t.items().isEmpty()) { // for d in (): never runs
+                    out.add(tupleLoop(f, t, body));
+                }
+                return null;
+            }
             if (!(f.iterable() instanceof Expr.Range r)) {
                 if (changes) {
-                    throw unsupported(f.pos(), "usage can size loops over a range (for i in 1:n) only");
+                    throw unsupported(f.pos(), "usage can size loops over a range (for i in 1:n) or over a tuple"
+                            + " written in the loop (for d in (2, 4, 8)) only");
                 }
                 out.addAll(SizeStmts.unfollowed(f.pos(), f.var(), body));
                 return null;
@@ -263,6 +270,37 @@ final class SizingBuilder {
             out.add(new SizeStmt.For(f.pos(), f.var(), bound(r.start()), r.step() == null ? null : bound(r.step()),
                     bound(r.stop()), body, f.threaded(), f.nested()));
             return null;
+        }
+
+        /**
+         * {@code for d in (2, 4, 8)}: a loop over the positions of the tuple, {@code d} taking the
+         * item at each ({@code for d_index = 1:3; if d_index == 1 d = 2 elseif ...}), so that the
+         * sizing function stays a loop (break and continue mean what they do in the script's loop).
+         */
+        private SizeStmt tupleLoop(Stmt.For f, Expr.Tuple t, List<SizeStmt> body) {
+            String index = f.var() + "_index";
+            List<SizeStmt.Branch> branches = new ArrayList<>();
+            List<SizeStmt> last = null;
+            for (int k = 0; k < t.items().size(); k++) {
+                Expr item = t.items().get(k);
+                SizeExpr v = SizeExprs.trySize(item);
+                if (v == null) {
+                    throw unsupported(item.pos(), "usage cannot compute `" + io.github.bufdsl.ast.ExprPrinter.print(item)
+                            + "`, an item of the tuple this loop runs over, before running");
+                }
+                List<SizeStmt> let = List.of(new SizeStmt.Let(item.pos(), f.var(), shapes.printed(v)));
+                if (k == t.items().size() - 1) {
+                    last = let;
+                } else {
+                    branches.add(new SizeStmt.Branch(new SizeExpr.Bin("==", new SizeExpr.Var(index),
+                            new SizeExpr.Num(k + 1)), let));
+                }
+            }
+            List<SizeStmt> inner = new ArrayList<>();
+            inner.add(branches.isEmpty() ? last.get(0) : new SizeStmt.If(f.pos(), branches, last));
+            inner.addAll(body);
+            return new SizeStmt.For(f.pos(), index, new SizeExpr.Num(1), null, new SizeExpr.Num(t.items().size()),
+                    inner, f.threaded(), f.nested());
         }
 
         private SizeExpr bound(Expr e) {

@@ -45,7 +45,7 @@ class DifferentialTest {
     private static final List<String> KINDS = List.of("alloc!(", "drop!(", "reset!(buf", "if ", "else", "for k",
             "while w", "break", "continue", "scratch(", "levels(", "@buffer ", "reshape_buf!(", "; offset=",
             "Threads.@threads for", "release!(tb)", ":= ", "[k, l]", "% 2 ==", "in 1:size(D", "in eachindex(D)",
-            "in axes(D, 2)", "isempty(D)", "size(D, 2) > 1");
+            "in axes(D, 2)", "isempty(D)", "size(D, 2) > 1", " in (");
 
     @Test
     void usageEqualsTheMeasuredHighWaterMark() {
@@ -230,6 +230,7 @@ class DifferentialTest {
                         case 0 -> "1:size(D, " + (1 + rnd.nextInt(2)) + ")";
                         case 1 -> "eachindex(D)";
                         case 2 -> "axes(D, 2)";
+                        case 3 -> "(" + rnd.nextInt(4) + ", " + rnd.nextInt(4) + (rnd.nextBoolean() ? ", 1" : "") + ")";
                         default -> "1:" + rnd.nextInt(4);
                     };
                     line(indent, "for " + currentLoopVar + " in " + range);
