@@ -139,19 +139,10 @@ public final class PrintfFormat {
             if (left) {
                 zero = false;
             }
-            int width = 0;
-            boolean dynWidth = false;
-            if (f.charAt(i) == '*') {
-                dynWidth = true;
-                args++;
-                i++;
-            } else {
-                int start = i;
-                while (i < n && Character.isDigit(f.charAt(i))) {
-                    i++;
-                }
-                width = field(f, start, i, "width");
-            }
+            int[] w = number(f, i, "width");
+            i = w[1];
+            boolean dynWidth = w[0] == DYNAMIC;
+            int width = dynWidth ? 0 : w[0];
             int precision = -1;
             boolean dynPrecision = false;
             if (i < n && f.charAt(i) == '.') {
@@ -159,18 +150,12 @@ public final class PrintfFormat {
                 if (i >= n) {
                     throw new FormatError("the precision is missing after `.`", at);
                 }
-                if (f.charAt(i) == '*') {
-                    dynPrecision = true;
-                    args++;
-                    i++;
-                } else {
-                    int start = i;
-                    while (i < n && Character.isDigit(f.charAt(i))) {
-                        i++;
-                    }
-                    precision = field(f, start, i, "precision");
-                }
+                int[] p = number(f, i, "precision");
+                i = p[1];
+                dynPrecision = p[0] == DYNAMIC;
+                precision = dynPrecision ? -1 : p[0];
             }
+            args += (dynWidth ? 1 : 0) + (dynPrecision ? 1 : 0);
             int modifier = i;
             if (i < n && (f.charAt(i) == 'h' || f.charAt(i) == 'l')) {
                 char prev = f.charAt(i++);
@@ -219,6 +204,20 @@ public final class PrintfFormat {
         return c == '\n' ? "\\n" : c == '\t' ? "\\t" : c == '\r' ? "\\r" : Character.isISOControl(c)
                 ? String.format("\\x%02x", (int) c) : String.valueOf(c);
     }
+
+    /** A width or precision written at {@code i}: its value ({@link #DYNAMIC} for {@code *}) and where it ends. */
+    private static int[] number(String f, int i, String what) {
+        if (i < f.length() && f.charAt(i) == '*') {
+            return new int[] {DYNAMIC, i + 1};
+        }
+        int start = i;
+        while (i < f.length() && Character.isDigit(f.charAt(i))) {
+            i++;
+        }
+        return new int[] {field(f, start, i, what), i};
+    }
+
+    private static final int DYNAMIC = -2;
 
     private static int field(String f, int start, int end, String what) {
         if (start == end) {
