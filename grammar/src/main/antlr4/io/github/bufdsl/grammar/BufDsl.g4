@@ -75,7 +75,6 @@ statement
     | 'break'                                                                    # BreakStmt
     | 'continue'                                                                 # ContinueStmt
     | MACRO macroArg*                                                            # MacroStmt
-    | expr assignOp MACRO macroArg*                                              # MacroAssignStmt
     | expr op = ('&&' | '||') jump                                               # ShortCircuitStmt
     | expr (',' expr)* assignOp expr (',' expr)*                                 # AssignStmt
     | expr                                                                       # ExprStmt
@@ -150,6 +149,9 @@ expr
     | name                                                                       # NameExpr
     | END_INDEX                                                                  # EndIndexExpr
     | BEGIN_INDEX                                                                # BeginIndexExpr
+    // a macro call as a value (2 * @tensor A[a] * B[a]): as in Julia, its arguments are the rest of
+    // the expression, up to a ',' or a closing bracket
+    | MACRO macroArg+                                                            # MacroExpr
     ;
 
 callArgs

@@ -46,7 +46,7 @@ final class TensorChecks {
                     places.add(new Placement.Operand(f.tensor(), nodes.get(f.ref())));
                 }
                 throw run.fail(Placement.tensorIndex(v, new Placement.Operand(op.output(), op.source().lhs()), places,
-                        op.pos()), v.message());
+                        op.pos()), io.github.bufdsl.exec.TensorEval.words(op.source(), v));
             }
         }
     }

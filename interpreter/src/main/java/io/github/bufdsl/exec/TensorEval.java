@@ -21,7 +21,7 @@ import java.util.Map;
  * permutation (one tensor, with traces), a binary contraction, or for more tensors a chain of
  * binary contractions, left to right, through intermediates in a scratch buffer.
  */
-final class TensorEval {
+public final class TensorEval {
     private final Ctx interp;
     private final Contractor contractor;
     /** Per statement, the dimensions its index rules last held for ({@link #checkedBefore}). */
@@ -179,8 +179,22 @@ final class TensorEval {
         TensorRules.Violation v = TensorRules.term(out, refs);
         if (v != null) { // at the index it concerns
             throw new ScriptError(Placement.tensorIndex(v, new Placement.Operand(out.name(), s.lhs()), places, s.pos()),
-                    v.message());
+                    words(s, v));
         }
+    }
+
+    /**
+     * What a violation of the index rules says in statement {@code s}, for the run, usage and check
+     * alike: the runtime's words, and for a value of @tensor (every index summed) what an index left
+     * free means there.
+     */
+    public static String words(Stmt.Tensor s, TensorRules.Violation v) {
+        if (s.scalar() && v instanceof TensorRules.Violation.Once once) {
+            return "index " + once.label() + " is not summed (it appears once), but a value of @tensor is a number:"
+                    + " every index must appear twice in its term; for a tensor, give @tensor an output to assign, as"
+                    + " @tensor C[" + once.label() + "] = ...";
+        }
+        return v.message();
     }
 
     private Tensor define(Stmt.Tensor s, List<Term> terms, String[] outLabels) {

@@ -19,8 +19,6 @@ import org.antlr.v4.runtime.ParserRuleContext;
  * {@link #MAX_DEPTH} is a diagnostic too, not a stack overflow.
  */
 final class AstBuilder extends ExprBuilder {
-    /** Reads {@code @tensor} and {@code @tensoropt}. */
-    private final TensorMacro tensors = new TensorMacro(this);
     /** Reads Printf's {@code @printf} and {@code @sprintf}. */
     private final PrintfMacro printf = new PrintfMacro(this);
 
@@ -65,7 +63,7 @@ final class AstBuilder extends ExprBuilder {
             throw error(pos(ctx), "the script nests blocks deeper than " + MAX_DEPTH + " levels");
         }
         try {
-            return statements.visit(ctx);
+            return values.statement(pos(ctx), () -> statements.visit(ctx));
         } finally {
             blockDepth--;
         }
@@ -94,7 +92,8 @@ final class AstBuilder extends ExprBuilder {
                     throw error(pos(b), "a let binding needs a value in bufdsl: let " + b.name().getText() + " = value");
                 }
                 Expr.Name n = new Expr.Name(pos(b.name()), b.name().getText());
-                body.add(new Stmt.Assign(n.pos(), List.of(n), AssignOp.SET, expr(b.expr())));
+                TensorValues.Hoisted<Expr> value = values.hoisted(() -> expr(b.expr())); // after the bindings before
+                body.addAll(value.then(new Stmt.Assign(n.pos(), List.of(n), AssignOp.SET, value.value())));
             }
             Pos p = pos(ctx.getStart());
             body.add(new Stmt.Block(p, block(ctx.block())));
@@ -115,13 +114,17 @@ final class AstBuilder extends ExprBuilder {
         @Override
         public Stmt visitIfStmt(IfStmtContext ctx) {
             List<Stmt.Branch> branches = new ArrayList<>();
+            List<List<Stmt>> before = new ArrayList<>(); // what an elseif's condition computes first
             for (int i = 0; i < ctx.expr().size(); i++) {
                 ExprContext c = ctx.expr(i);
-                branches.add(new Stmt.Branch(pos(c), expr(c), block(ctx.block(i))));
+                TensorValues.Hoisted<Expr> condition = i == 0 ? new TensorValues.Hoisted<>(List.of(), expr(c))
+                        : values.hoisted(() -> expr(c));
+                before.add(condition.before());
+                branches.add(new Stmt.Branch(pos(c), condition.value(), block(ctx.block(i))));
             }
             List<Stmt> elseBody = ctx.block().size() > ctx.expr().size()
                     ? block(ctx.block(ctx.block().size() - 1)) : null;
-            return new Stmt.If(pos(ctx.getStart()), branches, elseBody);
+            return TensorValues.ifFrom(pos(ctx.getStart()), 0, branches, before, elseBody);
         }
 
         @Override
@@ -131,7 +134,8 @@ final class AstBuilder extends ExprBuilder {
 
         @Override
         public Stmt visitWhileStmt(WhileStmtContext ctx) {
-            return new Stmt.While(pos(ctx.getStart()), expr(ctx.expr()), block(ctx.block()));
+            TensorValues.Hoisted<Expr> condition = values.hoisted(() -> expr(ctx.expr()));
+            return TensorValues.whileLoop(pos(ctx.getStart()), condition, block(ctx.block()));
         }
 
         @Override
@@ -170,19 +174,6 @@ final class AstBuilder extends ExprBuilder {
         }
 
         @Override
-        public Stmt visitMacroAssignStmt(MacroAssignStmtContext ctx) {
-            String name = ctx.MACRO().getText();
-            if (name.equals("@sprintf")) {
-                return sprintfAssignment(ctx);
-            }
-            if (!name.equals("@tensor") && !name.equals("@tensoropt")) {
-                throw error(pos(ctx.MACRO().getSymbol()), "only @tensor and @tensoropt give a value to assign; "
-                        + name + " is a statement of its own");
-            }
-            return tensors.build(pos(ctx.MACRO().getSymbol()), name, ctx.macroArg(), ctx);
-        }
-
-        @Override
         public Stmt visitAssignStmt(AssignStmtContext ctx) {
             String opText = ctx.assignOp().getText();
             if (opText.length() == 3 && opText.startsWith(".")) {
@@ -203,6 +194,10 @@ final class AstBuilder extends ExprBuilder {
             Pos p = pos(left.get(0));
             if (left.size() == 1 && left.get(0) instanceof CallExprContext call && op == AssignOp.SET) {
                 return shortFunction(ctx, call, right);
+            }
+            if (op == AssignOp.SET && left.size() == 1 && right.size() == 1 && left.get(0) instanceof NameExprContext
+                    && right.get(0) instanceof MacroExprContext m && TensorValues.givesValue(m)) {
+                return values.assigned(m, (Expr.Name) expr(left.get(0))); // s = @tensor ...: s holds it
             }
             List<Expr> targets = new ArrayList<>();
             for (ExprContext e : left) {
@@ -230,10 +225,11 @@ final class AstBuilder extends ExprBuilder {
             Pos p = pos(ctx.op);
             Expr condition = expr(ctx.expr());
             JumpContext j = ctx.jump();
-            Stmt jump = j instanceof ReturnJumpContext r ? new Stmt.Return(pos(r.getStart()), exprList(r, r.expr()))
-                    : j instanceof BreakJumpContext ? new Stmt.Break(pos(j)) : new Stmt.Continue(pos(j));
+            TensorValues.Hoisted<Stmt> jump = values.hoisted(() -> j instanceof ReturnJumpContext r
+                    ? new Stmt.Return(pos(r.getStart()), exprList(r, r.expr()))
+                    : j instanceof BreakJumpContext ? new Stmt.Break(pos(j)) : new Stmt.Continue(pos(j)));
             return new Stmt.If(p, List.of(new Stmt.Branch(p, and ? condition : new Expr.Unary(p, Expr.UnOp.NOT,
-                    condition), List.of(jump))), List.of(new Stmt.ExprStmt(p, new Expr.BoolLit(p, !and))));
+                    condition), jump.then(jump.value()))), List.of(new Stmt.ExprStmt(p, new Expr.BoolLit(p, !and))));
         }
 
         @Override
@@ -280,9 +276,10 @@ final class AstBuilder extends ExprBuilder {
                 throw error(pos(call), "keyword parameters are not supported in function definitions");
             }
         }
-        Expr value = right.size() == 1 ? expr(right.get(0))
-                : new Expr.Tuple(pos(right.get(0)), right.stream().map(this::expr).toList());
-        return new Stmt.Function(name.pos(), name.name(), params, List.of(new Stmt.Return(value.pos(), value)));
+        TensorValues.Hoisted<Expr> value = values.hoisted(() -> right.size() == 1 ? expr(right.get(0))
+                : new Expr.Tuple(pos(right.get(0)), right.stream().map(this::expr).toList())); // in the body
+        return new Stmt.Function(name.pos(), name.name(), params,
+                value.then(new Stmt.Return(value.value().pos(), value.value())));
     }
 
     private Expr target(Expr e, AssignOp op, boolean several) {
@@ -309,17 +306,19 @@ final class AstBuilder extends ExprBuilder {
             throw error(pos(specs.get(1)), "Threads.@threads takes one loop variable (nested outer loops are not"
                     + " supported, as in Julia): Threads.@threads for k in 1:n ... end");
         }
-        List<Expr> iterables = new ArrayList<>();
-        for (ForSpecContext spec : specs) {
-            iterables.add(expr(spec.expr()));
+        List<TensorValues.Hoisted<Expr>> iterables = new ArrayList<>();
+        for (ForSpecContext spec : specs) { // an inner range is computed in each iteration of the loop outside it
+            iterables.add(iterables.isEmpty() ? new TensorValues.Hoisted<>(List.of(), expr(spec.expr()))
+                    : values.hoisted(() -> expr(spec.expr())));
         }
         List<Stmt> body = block(ctx.block());
         for (int k = specs.size() - 1; k > 0; k--) {
             ForSpecContext spec = specs.get(k);
-            body = List.of(new Stmt.For(pos(spec), spec.name().getText(), iterables.get(k), body, false, true));
+            body = iterables.get(k).then(new Stmt.For(pos(spec), spec.name().getText(), iterables.get(k).value(), body,
+                    false, true));
         }
-        return new Stmt.For(pos(ctx.getStart()), specs.get(0).name().getStart().getText(), iterables.get(0), body,
-                threaded);
+        return new Stmt.For(pos(ctx.getStart()), specs.get(0).name().getStart().getText(), iterables.get(0).value(),
+                body, threaded);
     }
 
     private Expr exprList(ParserRuleContext owner, List<ExprContext> list) {
@@ -339,8 +338,8 @@ final class AstBuilder extends ExprBuilder {
         Pos p = pos(ctx.MACRO().getSymbol());
         List<MacroArgContext> args = ctx.macroArg();
         switch (name) {
-            case "@tensor", "@tensoropt":
-                return tensors.build(p, name, args, null);
+            case "@tensor", "@tensoropt": // alone, a value is computed and left in the variable its text names
+                return tensors.build(p, name, args, () -> new Expr.Name(pos(ctx), TensorValues.name(text(ctx))));
             case "@show": {
                 if (args.size() != 1 || !(args.get(0) instanceof MacroExprArgContext a) || a.assignOp() != null) {
                     throw error(p, "@show takes one expression: @show x");
@@ -379,11 +378,29 @@ final class AstBuilder extends ExprBuilder {
                 return forLoop(f.forLoop(), true);
             }
             default:
-                throw error(p, "the macro " + name + " is not supported in bufdsl; the macros are @tensor,"
-                        + " @tensoropt, @show, @assert, @printf, @sprintf, @print_buffer_usage, @buffer, @threadsbuffer, Threads.@threads"
-                        + " (@threads after `using Base.Threads`), and @inbounds, @views, @simd, which change"
-                        + " nothing here");
+                throw error(p, unsupported(name));
         }
+    }
+
+    /** The macros that are statements, not values. */
+    static final java.util.Set<String> STATEMENT_MACROS = java.util.Set.of("@show", "@assert", "@printf",
+            "@print_buffer_usage", "@buffer", "@threadsbuffer", "Threads.@threads", "@threads");
+
+    static String unsupported(String name) {
+        return "the macro " + name + " is not supported in bufdsl; the macros are @tensor, @tensoropt, @show, @assert,"
+                + " @printf, @sprintf, @print_buffer_usage, @buffer, @threadsbuffer, Threads.@threads (@threads after"
+                + " `using Base.Threads`), and @inbounds, @views, @simd, which change nothing here";
+    }
+
+    /** A macro call inside an expression: {@code @sprintf(...)}'s string, or a value of @tensor ({@link TensorValues}). */
+    @Override
+    Expr macroValue(MacroExprContext ctx) {
+        org.antlr.v4.runtime.Token at = ctx.MACRO().getSymbol();
+        if (at.getText().equals("@sprintf")) {
+            imported(pos(at), "@sprintf");
+            return printf.sprintf(pos(at), "@sprintf", at, ctx.macroArg());
+        }
+        return values.value(ctx);
     }
 
     /** {@code using Printf} brings both macros; {@code using Printf: @printf} only those it names. */
@@ -401,23 +418,6 @@ final class AstBuilder extends ExprBuilder {
         }
     }
 
-    /** {@code s = @sprintf(...)} (and {@code s *= @sprintf(...)}, appending as Julia's {@code *} does). */
-    private Stmt sprintfAssignment(MacroAssignStmtContext ctx) {
-        Pos p = pos(ctx.MACRO().getSymbol());
-        imported(p, "@sprintf");
-        Expr value = printf.sprintf(p, "@sprintf", ctx.MACRO().getSymbol(), ctx.macroArg());
-        String opText = ctx.assignOp().getText();
-        Expr target = target(expr(ctx.expr()), AssignOp.SET, false);
-        if (opText.equals("=")) {
-            return new Stmt.Assign(target.pos(), List.of(target), AssignOp.SET, value);
-        }
-        if (!opText.equals("*=")) {
-            throw error(pos(ctx.assignOp()), "`" + opText + "` does not apply to the string of @sprintf; use = or *=");
-        }
-        return new Stmt.Assign(target.pos(), List.of(target), AssignOp.SET,
-                new Expr.Binary(pos(ctx.assignOp()), Expr.BinOp.MUL, target, value));
-    }
-
     /**
      * {@code @assert cond} and {@code @assert cond message}, as Julia's: when the condition is false
      * the run stops with "AssertionError: " and the message (the condition as written when there is
@@ -429,19 +429,22 @@ final class AstBuilder extends ExprBuilder {
         if (args.isEmpty() || args.size() > 2) {
             throw error(p, usage);
         }
-        List<Expr> parts = new ArrayList<>();
+        List<TensorValues.Hoisted<Expr>> parts = new ArrayList<>();
         for (MacroArgContext a : args) {
             if (!(a instanceof MacroExprArgContext e) || e.assignOp() != null) {
                 throw error(pos(a), usage);
             }
-            parts.add(expr(e.expr(0)));
+            // the condition's values of @tensor computed before it, the message's only when it fails
+            parts.add(parts.isEmpty() ? new TensorValues.Hoisted<>(List.of(), expr(e.expr(0)))
+                    : values.hoisted(() -> expr(e.expr(0))));
         }
-        Expr message = parts.size() == 2 ? parts.get(1)
-                : new Expr.StrLit(p, text(((MacroExprArgContext) args.get(0)).expr(0)));
+        TensorValues.Hoisted<Expr> message = parts.size() == 2 ? parts.get(1) : new TensorValues.Hoisted<>(List.of(),
+                new Expr.StrLit(p, text(((MacroExprArgContext) args.get(0)).expr(0))));
         Expr fail = new Expr.Call(p, new Expr.Name(p, "error"),
-                List.of(new Expr.StrLit(p, "AssertionError: "), message), List.of());
-        Expr failed = new Expr.Unary(parts.get(0).pos(), Expr.UnOp.NOT, parts.get(0));
-        return new Stmt.If(p, List.of(new Stmt.Branch(p, failed, List.of(new Stmt.ExprStmt(p, fail)))), null);
+                List.of(new Expr.StrLit(p, "AssertionError: "), message.value()), List.of());
+        Expr condition = parts.get(0).value();
+        Expr failed = new Expr.Unary(condition.pos(), Expr.UnOp.NOT, condition);
+        return new Stmt.If(p, List.of(new Stmt.Branch(p, failed, message.then(new Stmt.ExprStmt(p, fail)))), null);
     }
 
     private Stmt bufferScope(Pos p, List<MacroArgContext> args, boolean threads) {

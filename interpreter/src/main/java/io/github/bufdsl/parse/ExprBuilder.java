@@ -35,10 +35,17 @@ abstract class ExprBuilder {
     /** The tensors being indexed, innermost last: what {@code end} in an index refers to. */
     private final java.util.ArrayDeque<Expr> indexed = new java.util.ArrayDeque<>();
     private final java.util.ArrayDeque<int[]> indexAt = new java.util.ArrayDeque<>();
+    /** Reads {@code @tensor} and {@code @tensoropt}. */
+    final TensorMacro tensors = new TensorMacro(this);
+    /** Where a value of {@code @tensor} inside an expression is computed. */
+    final TensorValues values = new TensorValues(this, tensors);
 
     ExprBuilder(List<Diagnostic> diagnostics) {
         this.diagnostics = diagnostics;
     }
+
+    /** A macro call inside an expression ({@link AstBuilder} knows the macros). */
+    abstract Expr macroValue(MacroExprContext ctx);
 
     /** Signals a construct that cannot be built; the diagnostic is already recorded. */
     static final class BuildError extends RuntimeException {
@@ -190,7 +197,14 @@ abstract class ExprBuilder {
 
         @Override
         public Expr visitTernaryExpr(TernaryExprContext ctx) {
-            return new Expr.Ternary(pos(ctx.getChild(1)), expr(ctx.expr(0)), expr(ctx.expr(1)), expr(ctx.expr(2)));
+            Expr condition = expr(ctx.expr(0));
+            return new Expr.Ternary(pos(ctx.getChild(1)), condition, values.lazily(() -> expr(ctx.expr(1))),
+                    values.lazily(() -> expr(ctx.expr(2))));
+        }
+
+        @Override
+        public Expr visitMacroExpr(MacroExprContext ctx) {
+            return macroValue(ctx);
         }
 
         @Override
@@ -265,12 +279,14 @@ abstract class ExprBuilder {
 
         @Override
         public Expr visitAndExpr(AndExprContext ctx) {
-            return new Expr.Logical(pos(ctx.getChild(1)), true, expr(ctx.expr(0)), expr(ctx.expr(1)));
+            Expr left = expr(ctx.expr(0));
+            return new Expr.Logical(pos(ctx.getChild(1)), true, left, values.lazily(() -> expr(ctx.expr(1))));
         }
 
         @Override
         public Expr visitOrExpr(OrExprContext ctx) {
-            return new Expr.Logical(pos(ctx.getChild(1)), false, expr(ctx.expr(0)), expr(ctx.expr(1)));
+            Expr left = expr(ctx.expr(0));
+            return new Expr.Logical(pos(ctx.getChild(1)), false, left, values.lazily(() -> expr(ctx.expr(1))));
         }
 
         @Override

@@ -121,16 +121,9 @@ final class TensorForms {
     }
 
     /** {@code s = @tensor rhs}: a fully contracted right side assigned to the variable {@code target}. */
-    static Stmt.Tensor scalar(ExprBuilder b, Pos p, Expr target, String op, Pos opPos, TensorExpr rhs, boolean optimize,
+    static Stmt.Tensor scalar(ExprBuilder b, Pos p, Expr.Name target, TensorExpr rhs, boolean optimize,
             List<String> order, Expr maxIntermediate) {
-        if (!op.equals("=")) {
-            throw b.error(opPos, "a value of @tensor is assigned with =, as s = @tensor A[i,j] * B[i,j]");
-        }
-        if (!(target instanceof Expr.Name n)) {
-            throw b.error(target.pos(), "the value of @tensor is a number: assign it to a variable, as"
-                    + " s = @tensor A[i,j] * B[i,j]");
-        }
-        TensorExpr.Ref lhs = new TensorExpr.Ref(n.pos(), n, List.of(), List.of());
+        TensorExpr.Ref lhs = new TensorExpr.Ref(target.pos(), target, List.of(), List.of());
         return ncon(b, new Stmt.Tensor(p, lhs, AssignOp.SET, rhs, optimize, order, maxIntermediate, true));
     }
 

@@ -6,6 +6,7 @@ import io.github.bufdsl.ast.ExprPrinter;
 import io.github.bufdsl.ast.Stmt;
 import io.github.bufdsl.ast.TensorExpr;
 import io.github.bufdsl.exec.Defines;
+import io.github.bufdsl.exec.TensorEval;
 import io.github.bufdsl.resolve.Resolution;
 import io.github.bufdsl.runtime.TensorRules;
 import io.github.bufdsl.types.Type.Dim;
@@ -95,7 +96,7 @@ abstract class TensorTypes extends CallTypes {
                             .message());
                 } else {
                     error(io.github.bufdsl.diag.Placement.tensorIndex(v, new io.github.bufdsl.diag.Placement.Operand(
-                            outName, lhs), places, s.pos()), v.message()); // the runtime's rule and words
+                            outName, lhs), places, s.pos()), TensorEval.words(s, v)); // the runtime's rule
                 }
                 return false;
             }
