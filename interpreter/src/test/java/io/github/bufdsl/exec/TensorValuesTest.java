@@ -88,6 +88,10 @@ class TensorValuesTest {
         same("r = @tensor 2.0 + 1\n", "r = 3.0\n");
         // @tensor(...) with no space ends at its ), as a call
         same("r = @tensor(" + AB + ")\n", s + "r = s\n");
+        // @sprintf gives a value anywhere too, with a value of @tensor inside it
+        same("using Printf\nr = length(@sprintf(\"%d-%d\", 1, 22)) * 2\n", "r = 8\n");
+        same("using Printf\nr = \"<\" * @sprintf(\"%.3f\", @tensor " + AB + ")\n",
+                "using Printf\n" + s + "r = \"<\" * @sprintf(\"%.3f\", s)\n");
     }
 
     @Test
@@ -142,7 +146,7 @@ class TensorValuesTest {
         starts("19: error: index i is not summed (it appears once), but a value of @tensor is a number",
                 "x = 2 * @tensor A[i, j] * B[j, k]\n");
         starts("11: error: index i is not summed", "@tensor A[i, j]\n");
-        starts("5: error: only @tensor and @tensoropt give a value; @show is a statement of its own",
+        starts("5: error: only @tensor, @tensoropt and @sprintf give a value; @show is a statement of its own",
                 "x = @show A\n");
         starts("5: error: the macro @time is not supported", "x = @time 1\n");
         starts("12: error: this is not an option of @tensor", "if @tensor " + AB + " > 1 println(1) end\n");
