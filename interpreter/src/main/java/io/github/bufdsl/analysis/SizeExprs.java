@@ -128,6 +128,17 @@ final class SizeExprs {
                     : new SizeExpr.Call(n.name(), List.of(new SizeExpr.Range(start, step, stop)));
         }
         if (e instanceof Expr.Call c && c.callee() instanceof Expr.Name n
+                && (n.name().equals("iseven") || n.name().equals("isodd")) && c.args().size() == 1 && c.kwargs().isEmpty()) {
+            // of the integers sizes and conditions are: x % 2 == 0, and abs(x % 2) == 1 (also false for 2.5)
+            SizeExpr x = translate(c.args().get(0), shapes);
+            if (x == null) {
+                return null;
+            }
+            SizeExpr rem = new SizeExpr.Bin("%", x, new SizeExpr.Num(2));
+            return n.name().equals("iseven") ? new SizeExpr.Bin("==", rem, new SizeExpr.Num(0))
+                    : new SizeExpr.Bin("==", new SizeExpr.Call("abs", List.of(rem)), new SizeExpr.Num(1));
+        }
+        if (e instanceof Expr.Call c && c.callee() instanceof Expr.Name n
                 && Builtins.role(n.name()) instanceof Role.Pure p && p.symbolic() && c.kwargs().isEmpty()) {
             List<SizeExpr> args = new ArrayList<>();
             for (Expr a : c.args()) {

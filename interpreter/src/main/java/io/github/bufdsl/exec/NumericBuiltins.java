@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * The pure numeric builtins of the registry ({@code min}, {@code max}, {@code abs}, {@code sqrt},
  * {@code exp}, {@code log}, {@code div}, {@code mod}, {@code cld}, {@code prod}, {@code Int},
- * {@code Float64}, {@code Float32}, {@code isapprox}), defined into {@link Builtin#TABLE} with Julia's
+ * {@code Float64}, {@code Float32}, {@code iseven}, {@code isodd}, {@code isapprox}), defined into {@link Builtin#TABLE} with Julia's
  * rules (a Float32 argument gives a Float32 where Julia's does).
  */
 final class NumericBuiltins {
@@ -79,6 +79,9 @@ final class NumericBuiltins {
             c.number(0); // a number, or the error that says it must be
             return new Value.Float32(Arith.asFloat32(c.arg(0))); // to the nearest Float32, Inf32 beyond its range
         });
+        // Julia's iseven and isodd: an integer (a float too when it is a whole number) whose rem by 2 is 0, or not
+        def(m, sig("iseven", "iseven(x)").arg("x", NUMBER), BOOL, Role.PURE, c -> parity(c, true));
+        def(m, sig("isodd", "isodd(x)").arg("x", NUMBER), BOOL, Role.PURE, c -> parity(c, false));
         def(m, sig("isapprox", "isapprox(a, b; rtol, atol=0, nans=false)").arg("a", NUMBER).arg("b", NUMBER)
                 .kw("rtol", NUMBER).kw("atol", NUMBER).kw("nans", BOOL), BOOL, Role.PURE, NumericBuiltins::isapprox);
     }
@@ -106,6 +109,19 @@ final class NumericBuiltins {
         }
         return v instanceof Value.Float || v instanceof Value.Float32 ? type(c).value(f.applyAsDouble(c.number(0)))
                 : new Value.Int(c.integer(0));
+    }
+
+    /** {@code iseven(x)} ({@code even}) or {@code isodd(x)}: false for a float that is not a whole number, as Julia's. */
+    private static Value parity(Call c, boolean even) {
+        Value v = c.arg(0);
+        if (v instanceof Value.Int i) {
+            return Value.Bool.of((i.value() % 2 == 0) == even);
+        }
+        if (v instanceof Value.Bool b) {
+            return Value.Bool.of(b.value() != even);
+        }
+        double x = c.number(0);
+        return Value.Bool.of(Double.isFinite(x) && x == Math.rint(x) && (x % 2 == 0) == even);
     }
 
     /** The number type of the first argument (an error when it is not a number). */

@@ -104,4 +104,46 @@ class UserKernelsTest {
                     script.usage(Map.of("n", 1_000_000_000L, "chimax", 64L)).buffer("buf").peak()));
         }
     }
+
+    @Test
+    void isevenAndIsoddAreJuliasAndSplitALoopAsTheRemainderDoes() throws ScriptException {
+        // "unknown function iseven" before, in run, check and usage alike
+        assertEquals("""
+                0 true false
+                -3 false true
+                2.0 true false
+                2.5 false false
+                -3.0 false true
+                true false true
+                NaN false false
+                5.0 false true
+                9007199254740993 false true
+                """, io.github.bufdsl.api.ScriptOutput.of("""
+                for x in (0, -3, 2.0, 2.5, -3.0, true, NaN, 5f0, 9007199254740993)
+                    println(x, " ", iseven(x), " ", isodd(x))
+                end
+                """));
+        for (String test : new String[] {"iseven(k)", "isodd(k)", "isodd(k + 1) && k > 1"}) {
+            agreesAtEveryN(block("""
+                        for k in 1:n
+                            if TEST
+                                A = alloc!(buf, k, 2)
+                                drop!(buf, A)
+                            end
+                            B = alloc!(buf, 1)
+                            drop!(buf, B)
+                        end
+                    """.replace("TEST", test)));
+        }
+        String even = block("""
+                    for k in 1:n
+                        if iseven(k)
+                            A = alloc!(buf, k)
+                            drop!(buf, A)
+                        end
+                    end
+                """);
+        assertEquals("(n >= 1) ? ((n >= 2) ? 2*div(n, 2) : 0) : 0", agreesAtEveryN(even).buffer("buf").formula());
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertEquals(1_000_000_000L, peakAt(even, 1_000_000_001)));
+    }
 }
