@@ -145,6 +145,17 @@ final class LoopIteration {
         long count = whole.count().constantValue();
         Set<String> carried = run.ev.repeatingLoops.computeIfAbsent(loop,
                 x -> Optional.ofNullable(RepeatingLoops.carried(var, body, run.ev.relevantNames()))).orElse(null);
+        long around = run.loops.iteratedAround;
+        run.loops.iteratedAround = count > Long.MAX_VALUE / around ? Long.MAX_VALUE : around * count;
+        try {
+            iterations(loop, var, body, start, step, count, carried);
+        } finally {
+            run.loops.iteratedAround = around;
+        }
+    }
+
+    private void iterations(SizeStmt loop, String var, List<SizeStmt> body, long start, long step, long count,
+            Set<String> carried) {
         List<Object> prev = null;
         for (long t = 0; t < count; t++) {
             run.tick(loop.pos(), "the loop over " + var);

@@ -85,13 +85,19 @@ final class LoopSizer {
         ranges.whileLoop(w);
     }
 
-    /** Loops up to this many iterations whose body contracts are iterated, so that @tensor's workspace is a number. */
+    /**
+     * Loops up to this many iterations whose body contracts are iterated, so that @tensor's workspace
+     * is a number: counted with the iterations of the loops around them that are iterated too, so
+     * that a nest of them (tiles of rows by tiles of columns) costs this many iterations, not its square.
+     */
     private static final long WORKSPACE_ITERATIONS = 4096;
+    /** The product of the counts of the loops being iterated around the one being sized ({@link LoopIteration}). */
+    long iteratedAround = 1;
 
     /** Sizes a loop over the piece, in closed form where it can, else by iterating. */
     void loop(SizeStmt loop, String var, Piece whole, List<SizeStmt> body) {
         if (run.ev.forceIteration || whole.first().isConstant() && whole.count().isConstant()
-                && whole.count().constantValue() <= WORKSPACE_ITERATIONS
+                && whole.count().constantValue() <= WORKSPACE_ITERATIONS / iteratedAround
                 && SizeStmts.contracts(body, run.ev.function.functions(), new HashSet<>())) {
             // the workspace of @tensor is counted with numbers: a short loop that contracts is run through
             iteration.iterate(loop, var, whole, body);
@@ -258,6 +264,11 @@ final class LoopSizer {
         }
         String open = WorkspaceModel.notClosed(workspace, piece, run.levels);
         if (open != null) { // the buffers are sized all the same
+            // with values, the loop was too long to count iteration by iteration: more values do not help
+            open += piece.first().isConstant() && piece.count().isConstant()
+                    ? "; it runs " + piece.count() + " times here, and usage counts a workspace iteration by"
+                            + " iteration only up to " + WORKSPACE_ITERATIONS + " iterations (of a nest of loops together)"
+                    : "; give values with --var";
             run.workspace.markUnknown("in the loop over " + var + " at line " + loop.pos().line() + ", " + open);
         }
         if (threaded && !breaks && !returns) {

@@ -148,7 +148,7 @@ final class WorkspaceModel {
             if (end == null || !end.equals(e.getValue())) {
                 String b = e.getKey();
                 return "where the tensors of its @tensor statements start in " + b
-                        + " changes from one iteration to the next; give values with --var";
+                        + " changes from one iteration to the next";
             }
         }
         List<Peak> all = new ArrayList<>(iteration.engine());
@@ -157,8 +157,7 @@ final class WorkspaceModel {
             for (Poly c : p.candidates()) {
                 Poly t = ClosedForms.inIterations(c, piece.var(), piece.first(), piece.step());
                 if (t == null || t.coefficientsIn(ClosedForms.T) == null) {
-                    return "the workspace of its @tensor statements is not a polynomial in " + piece.var()
-                            + "; give values with --var";
+                    return "the workspace of its @tensor statements is not a polynomial in " + piece.var();
                 }
             }
         }

@@ -146,4 +146,33 @@ class UserKernelsTest {
         assertEquals("(n >= 1) ? ((n >= 2) ? 2*div(n, 2) : 0) : 0", agreesAtEveryN(even).buffer("buf").formula());
         assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertEquals(1_000_000_000L, peakAt(even, 1_000_000_001)));
     }
+
+    @Test
+    void nestedLoopsThatContractAreIteratedAtMost4096TimesTogether() throws ScriptException {
+        // tiles of rows by tiles of columns, each short enough to be iterated for its workspace: the
+        // nest was iterated in full, 390,625 contractions followed at n = 40000 (past the 10 s limit)
+        String text = block("""
+                    for r in 1:tile:n
+                        rows = min(tile, n - r + 1)
+                        for c in 1:tile:n
+                            cols = min(tile, n - c + 1)
+                            At = alloc!(buf, rows, 2)
+                            Bt = alloc!(buf, 2, cols)
+                            fill!(At, 1.0)
+                            fill!(Bt, 1.0)
+                            @tensor Ct[i, j] := At[i, l] * Bt[l, j]
+                            drop!(buf, Ct, Bt, At)
+                        end
+                    end
+                """);
+        BufScript script = BufScript.fromString("k.buf", text);
+        // 88 x 88 tiles: the inner loops in closed form, what running measures
+        Map<String, Object> vars = Map.of("n", 700L, "tile", 8L);
+        io.github.bufdsl.api.RunResult r = script.run(vars, new PrintStream(OutputStream.nullOutputStream()), 1L);
+        io.github.bufdsl.api.Usage u = script.usage(vars);
+        assertEquals(r.buffersCreated().get(0).highWater(), u.buffer("buf").peak());
+        assertEquals(r.workspaceHighWater(), u.workspace());
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertEquals(64 * 64 + 4 * 64L,
+                script.usage(Map.of("n", 40_000L, "tile", 64L)).buffer("buf").peak()));
+    }
 }
