@@ -85,12 +85,8 @@ final class LoopSizer {
         ranges.whileLoop(w);
     }
 
-    /**
-     * Loops up to this many iterations whose body contracts are iterated, so that @tensor's workspace
-     * is a number: counted with the iterations of the loops around them that are iterated too, so
-     * that a nest of them (tiles of rows by tiles of columns) costs this many iterations, not its square.
-     */
-    private static final long WORKSPACE_ITERATIONS = 4096;
+    /** Loops that contract are iterated up to this many iterations (of a nest together), for a numeric workspace. */
+    static final long WORKSPACE_ITERATIONS = 4096;
     /** The product of the counts of the loops being iterated around the one being sized ({@link LoopIteration}). */
     long iteratedAround = 1;
 
@@ -206,9 +202,7 @@ final class LoopSizer {
                 if (inner != null && inner.minus(Poly.constant(k)).dominates(Poly.ZERO)) {
                     return true;
                 }
-                // a condition on the outer variable like any other (for j in i:n runs while i <= n):
-                // decided on the outer piece, or a split of it where it changes
-                Boolean runs = pieces.compare(">=", count, Poly.constant(k));
+                Boolean runs = pieces.compare(">=", count, Poly.constant(k)); // for j in i:n: i <= n, or a split
                 if (runs != null) {
                     return runs;
                 }
@@ -264,11 +258,6 @@ final class LoopSizer {
         }
         String open = WorkspaceModel.notClosed(workspace, piece, run.levels);
         if (open != null) { // the buffers are sized all the same
-            // with values, the loop was too long to count iteration by iteration: more values do not help
-            open += piece.first().isConstant() && piece.count().isConstant()
-                    ? "; it runs " + piece.count() + " times here, and usage counts a workspace iteration by"
-                            + " iteration only up to " + WORKSPACE_ITERATIONS + " iterations (of a nest of loops together)"
-                    : "; give values with --var";
             run.workspace.markUnknown("in the loop over " + var + " at line " + loop.pos().line() + ", " + open);
         }
         if (threaded && !breaks && !returns) {

@@ -143,6 +143,18 @@ final class WorkspaceModel {
      * given back in each iteration ({@code levels}: the levels at the iteration's end).
      */
     static String notClosed(Counts iteration, Piece piece, Map<String, Level> levels) {
+        String why = notPolynomial(iteration, piece, levels);
+        if (why == null) {
+            return null;
+        }
+        // with values, the loop was too long to count iteration by iteration: more values do not help
+        return why + (piece.first().isConstant() && piece.count().isConstant()
+                ? "; it runs " + piece.count() + " times here, and usage counts a workspace iteration by iteration"
+                        + " only up to " + LoopSizer.WORKSPACE_ITERATIONS + " iterations (of a nest of loops together)"
+                : "; give values with --var");
+    }
+
+    private static String notPolynomial(Counts iteration, Piece piece, Map<String, Level> levels) {
         for (Map.Entry<String, Poly> e : iteration.startsAssumed().entrySet()) {
             Poly end = levels.get(e.getKey()).len.substitute(LoopSizer.BASE, e.getValue());
             if (end == null || !end.equals(e.getValue())) {
