@@ -220,9 +220,15 @@ final class ScalarEval {
             if (args.stream().anyMatch(run.loops.pieces::mentionsLoop)) {
                 Poly r = run.loops.pieces.function(c.function(), args);
                 if (r == null) {
-                    throw run.loops.pieces.notClosed(c.function() + "(" + String.join(", ",
-                            args.stream().map(Poly::toString).toList()) + ") is not a formula of the loop variable"
-                            + " usage can split the loop by");
+                    String call = c.function() + "(" + String.join(", ", args.stream().map(Poly::toString).toList()) + ")";
+                    for (LoopPieces.Piece p : run.loops.pieces.active) {
+                        if (p.var().startsWith("#") && call.contains(p.var())) { // a loop counted for a formula step
+                            call = call.replace(p.var(), "t") + " (t: the iteration of the loop over "
+                                    + p.var().substring(1) + ", from 0)";
+                        }
+                    }
+                    throw run.loops.pieces.notClosed(call + " is not a formula of the loop variable usage can split the"
+                            + " loop by");
                 }
                 return r;
             }

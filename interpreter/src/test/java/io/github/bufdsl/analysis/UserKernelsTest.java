@@ -175,4 +175,20 @@ class UserKernelsTest {
         assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertEquals(64 * 64 + 4 * 64L,
                 script.usage(Map.of("n", 40_000L, "tile", 64L)).buffer("buf").peak()));
     }
+
+    @Test
+    void aLoopCountedForAFormulaStepIsNamedAsTheUserCanReadIt() {
+        // the blocked loop with a free tile is not sized yet; its reason named the internal counter, -#start*tile
+        io.github.bufdsl.api.ScriptException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.github.bufdsl.api.ScriptException.class, () -> BufScript.fromString("k.buf", block("""
+                    for start in 1:tile:n
+                        rows = min(tile, n - start + 1)
+                        At = alloc!(buf, rows, 2)
+                        drop!(buf, At)
+                    end
+                """)).usage(Map.of()));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(
+                "min(tile, -t*tile + n) (t: the iteration of the loop over start, from 0)"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertFalse(e.getMessage().contains("#"), e.getMessage());
+    }
 }
