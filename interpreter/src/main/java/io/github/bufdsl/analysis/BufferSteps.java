@@ -64,7 +64,19 @@ final class BufferSteps {
             }
             dims.add(d);
         }
-        if (first == null || first instanceof Opaque o && o.elsewhere()) {
+        if (first instanceof TensorRec r && run.level(run.localName(r.buffer)) == null && !dims.contains(null)) {
+            // from a buffer the code being sized does not size: not on a sized stack, its dimensions known
+            Poly n = Poly.constant(1);
+            for (Poly v : dims) {
+                n = run.times(n, v);
+            }
+            TensorRec t = new TensorRec(a.target(), r.buffer, n, a.pos(), dims, null, r.float32);
+            offHeap(t);
+            run.assign(a.target(), t);
+            return;
+        }
+        if (first == null || first instanceof Opaque o && o.elsewhere()
+                || first instanceof TensorRec r && run.level(run.localName(r.buffer)) == null) {
             // of a tensor the code being sized does not allocate, in a buffer it does not size
             run.assign(a.target(), new Opaque(a.pos(), false, true));
             return;

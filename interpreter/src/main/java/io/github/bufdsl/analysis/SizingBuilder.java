@@ -358,7 +358,7 @@ final class SizingBuilder {
         }
 
         public Void visitTensor(Stmt.Tensor t) {
-            TensorStatements.translate(t, allocations, out);
+            TensorStatements.translate(t, allocations, buffers, out);
             return null;
         }
 

@@ -19,7 +19,8 @@ final class TensorStatements {
     }
 
     /** Translates {@code t}; {@code allocations} are the latest alloc! of each tensor name (to size := from). */
-    static void translate(Stmt.Tensor t, Map<String, SizeStmt.Alloc> allocations, List<SizeStmt> out) {
+    static void translate(Stmt.Tensor t, Map<String, SizeStmt.Alloc> allocations, java.util.Set<String> buffers,
+            List<SizeStmt> out) {
         Set<String> names = new LinkedHashSet<>();
         if (t.op() != AssignOp.DEFINE && !t.scalar()) {
             SizeExprs.names(t.lhs().tensor(), names);
@@ -34,6 +35,9 @@ final class TensorStatements {
             TensorExpr.Ref source = io.github.bufdsl.exec.Defines.source(t.rhs());
             if (terms == null || source == null) {
                 out.add(new SizeStmt.Opaque(t.pos(), n.name()));
+            } else if (made != null && !buffers.contains(made.buffer())) {
+                // from a buffer the function does not size (as alloc! from it): its dimensions only
+                out.add(new SizeStmt.Before(t.pos(), n.name(), made.buffer(), made.dims()));
             } else { // sized on each path from the tensors as they are there (a parameter, an earlier size)
                 SizeStmt.Define from = new SizeStmt.Define(t.lhs().indices(), terms,
                         made == null ? List.of() : List.copyOf(sources), ((Expr.Name) source.tensor()).name());

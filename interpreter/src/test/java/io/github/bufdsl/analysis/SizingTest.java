@@ -81,6 +81,28 @@ class SizingTest {
     }
 
     @Test
+    void tensorsOfABufferTheBlockDoesNotSizeKeepTheirDimensions() {
+        // X and D (made by := from X) are in data, which the block does not size: a loop bound and a
+        // size read their dimensions; D is not on buf's stack (run: buf's high-water is 20 too)
+        String script = """
+                buf = Buffer(0)
+                data = Buffer(0)
+                X = alloc!(data, 3, 4)
+                @print_buffer_usage buf begin
+                    B = alloc!(buf, 4, 2)
+                    @tensor D[i, j] := X[i, k] * B[k, j]
+                    for r in 1:size(D, 1)
+                        E = alloc!(buf, size(X, 2), r)
+                        drop!(buf, E)
+                    end
+                    drop!(buf, B)
+                end
+                """;
+        assertEquals(20L, peaks(script, Map.of()).get("buf"));
+        assertEquals(20L, measured(script, Map.of()).get("buf"));
+    }
+
+    @Test
     void loopsAreCountedPerIterationAndComputedSizesAreKept() {
         String script = """
                 buf = Buffer(10)
