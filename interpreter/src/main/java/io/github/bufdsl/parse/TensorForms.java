@@ -110,12 +110,22 @@ final class TensorForms {
         }
         integers &= lhs.indices().stream().allMatch(TensorForms::isInteger);
         List<String> order = s.order();
-        if (integers && order.isEmpty() && !s.optimize() && oneTerm(s.rhs())) {
-            TreeSet<Long> positive = new TreeSet<>();
-            for (TensorExpr.Ref r : refs) {
-                r.indices().stream().map(Long::parseLong).filter(v -> v > 0).forEach(positive::add);
+        if (integers && order.isEmpty() && !s.optimize()) {
+            // each product's positive labels smallest first, as TensorOperations orders each term of a sum:
+            // one order for the statement when every product contracts the same labels (else left to right)
+            TreeSet<Long> positive = null;
+            for (TensorExpr term : terms(s.rhs(), new java.util.ArrayList<>())) {
+                List<TensorExpr.Ref> factors = TensorExpr.refs(term);
+                if (factors.size() < 2) {
+                    continue;
+                }
+                TreeSet<Long> labels = new TreeSet<>();
+                factors.forEach(r -> r.indices().stream().map(Long::parseLong).filter(v -> v > 0).forEach(labels::add));
+                positive = positive == null || positive.equals(labels) ? labels : new TreeSet<>(List.of(0L));
             }
-            order = positive.stream().map(v -> Long.toString(v)).toList();
+            if (positive != null && !positive.contains(0L)) {
+                order = positive.stream().map(v -> Long.toString(v)).toList();
+            }
         }
         return new Stmt.Tensor(s.pos(), lhs, s.op(), s.rhs(), s.optimize(), order, s.maxIntermediate(), s.scalar());
     }
@@ -132,10 +142,16 @@ final class TensorForms {
                 && !label.equals("-");
     }
 
-    private static boolean oneTerm(TensorExpr e) {
-        if (e instanceof TensorExpr.Binary bin) {
-            return bin.op() != '+' && bin.op() != '-' && oneTerm(bin.left()) && oneTerm(bin.right());
+    /** The terms of a sum (a product, or one tensor, each), into {@code out}. */
+    private static List<TensorExpr> terms(TensorExpr e, List<TensorExpr> out) {
+        if (e instanceof TensorExpr.Binary bin && (bin.op() == '+' || bin.op() == '-')) {
+            terms(bin.left(), out);
+            terms(bin.right(), out);
+        } else if (e instanceof TensorExpr.Negate n) {
+            terms(n.operand(), out);
+        } else {
+            out.add(e);
         }
-        return !(e instanceof TensorExpr.Negate n) || oneTerm(n.operand());
+        return out;
     }
 }

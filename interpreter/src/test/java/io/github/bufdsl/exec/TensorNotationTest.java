@@ -163,6 +163,14 @@ class TensorNotationTest {
                 head + "@tensor order=(d, c) X[a, b] = A[a, c] * B[d, c] * C[b, d]\n", "X");
         same(head + "@tensor X[:] = A[-1, 1] * B[2, 1] * C[-2, 2]\n",
                 head + "@tensor X[a, b] = A[a, c] * B[d, c] * C[b, d]\n", "X");
+        // in a sum, each product is ordered so when they all contract the same labels (as TensorOperations
+        // orders each term); the plain form with the same order has the same workspace
+        same(head + "@tensor X[:] = A[-1, 2] * B[1, 2] * C[-2, 1] - 2 * A[-1, 2] * B[1, 2] * C[-2, 1]\n",
+                head + "@tensor order=(d, c) X[a, b] = A[a, c] * B[d, c] * C[b, d] - 2 * A[a, c] * B[d, c] * C[b, d]\n",
+                "X");
+        assertNotEquals(run(head + "@tensor X[:] = A[-1, 2] * B[1, 2] * C[-2, 1] + A[-1, 2] * B[1, 2] * C[-2, 1]\n")
+                .workspaceHighWater(), run(head + "@tensor X[a, b] = A[a, c] * B[d, c] * C[b, d] + A[a, c] * B[d, c] * C[b, d]"
+                        + "\n").workspaceHighWater(), "the sum is not contracted left to right");
         // labels mixed with names are just labels
         same(head(14) + "@tensor D[a, 1] := A[a, c] * B[1, c]\n", head(14) + "@tensor D[a, b] := A[a, c] * B[b, c]\n", "D");
     }
