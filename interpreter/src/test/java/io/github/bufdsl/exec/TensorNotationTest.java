@@ -29,12 +29,12 @@ class TensorNotationTest {
                 + "rand!(A); rand!(B); rand!(C)\n";
     }
 
-    private static RunResult run(String text) throws ScriptException {
+    static RunResult run(String text) throws ScriptException {
         return BufScript.fromString("t.buf", text).run(Map.of(), new PrintStream(OutputStream.nullOutputStream()), 7L);
     }
 
     /** usage's peaks and workspace equal what the run took, and the workspace is known. */
-    private static void agrees(String text) throws ScriptException {
+    static void agrees(String text) throws ScriptException {
         BufScript script = BufScript.fromString("t.buf", text);
         Usage u = script.usage(Map.of());
         RunResult r = script.run(Map.of(), new PrintStream(OutputStream.nullOutputStream()), 7L);

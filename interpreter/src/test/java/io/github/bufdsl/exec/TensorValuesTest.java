@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.bufdsl.api.BufScript;
 import io.github.bufdsl.api.RunResult;
 import io.github.bufdsl.api.ScriptException;
-import io.github.bufdsl.api.Usage;
-import io.github.bufdsl.runtime.Buffer;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.Map;
@@ -27,20 +25,12 @@ class TensorValuesTest {
     private static final String AB = "A[i, j] * B[j, i]";
 
     private static RunResult run(String text) throws ScriptException {
-        return BufScript.fromString("t.buf", text).run(Map.of(), new PrintStream(OutputStream.nullOutputStream()), 7L);
+        return TensorNotationTest.run(text);
     }
 
-    /** usage's peaks and workspace equal what the run took, and check finds no error. */
+    /** usage's peaks and workspace equal what the run took, and check finds no error ({@link TensorNotationTest}). */
     private static void agrees(String text) throws ScriptException {
-        BufScript script = BufScript.fromString("t.buf", text);
-        Usage u = script.usage(Map.of());
-        RunResult r = script.run(Map.of(), new PrintStream(OutputStream.nullOutputStream()), 7L);
-        for (Buffer b : r.buffersCreated()) {
-            assertEquals(b.highWater(), u.buffer(b.name()).peak(), "peak of " + b.name() + " in\n" + text);
-        }
-        assertEquals(null, u.workspaceUnknown(), text);
-        assertEquals(r.workspaceHighWater(), u.workspace(), "workspace in\n" + text);
-        assertTrue(script.check(Map.of()).stream().noneMatch(p -> p.severity().equals("error")), text);
+        TensorNotationTest.agrees(text);
     }
 
     /** {@code form} and {@code plain} leave the same number in r, with the same workspace; usage agrees on form. */
