@@ -37,14 +37,8 @@ public final class Buffer implements AutoCloseable {
     private int[] offs = new int[8];
     long[] gens = new long[8];
     private final SlotHistory history = new SlotHistory(8);
-    // Shapes are checked once and shared: tensors never write their dims and strides, so every
-    // tensor of one shape can use the same two arrays. Each slot keeps the shape of its last
-    // allocation; a kernel's loop allocates the same shapes at the same depths every iteration, so
-    // after the first an alloc/drop pair makes no garbage but its handle (none at all when the
-    // handle does not escape), whatever shapes the loop alternates. A slot seeing a new shape takes
-    // the arrays of the slot below when that has the same shape.
-    private int[][] slotShapes = new int[8][];
-    private int[][] slotStrides = new int[8][];
+    /** The shape each slot keeps, that of its last allocation, shared by the tensors of that shape. */
+    private final SlotShapes shapes = new SlotShapes(8);
     private String closedBy;
     /** The views made by reshape, live until reset: while there is one, the buffer is in reshape mode. */
     private final ReshapeViews views = new ReshapeViews();
@@ -296,9 +290,9 @@ public final class Buffer implements AutoCloseable {
 
     /** As {@link #alloc(long...)}, naming the tensor for error messages. */
     public Tensor alloc(String tensorName, long... dims) {
-        int[] shape = slotShapes[depth];
+        int[] shape = shapes.shapes[depth];
         if (shape == null || !ColumnMajor.matches(shape, dims)) {
-            shape = shapeOnTop(dims);
+            shape = shapes.change(depth, dims);
         }
         return push(tensorName, shape, ColumnMajor.length(shape));
     }
@@ -310,11 +304,11 @@ public final class Buffer implements AutoCloseable {
 
     /** As {@link #alloc(long)}, naming the tensor for error messages. */
     public Tensor alloc(String tensorName, long n) {
-        int[] shape = slotShapes[depth];
+        int[] shape = shapes.shapes[depth];
         if (shape != null && shape.length == 1 && shape[0] == n) {
             return push(tensorName, shape, n);
         }
-        return push(tensorName, shapeOnTop(new long[] {n}), n);
+        return push(tensorName, shapes.change(depth, new long[] {n}), n);
     }
 
     /** An m x n matrix: as {@link #alloc(long...)} without the array of dimensions. */
@@ -324,34 +318,11 @@ public final class Buffer implements AutoCloseable {
 
     /** As {@link #alloc(long, long)}, naming the tensor for error messages. */
     public Tensor alloc(String tensorName, long m, long n) {
-        int[] shape = slotShapes[depth];
+        int[] shape = shapes.shapes[depth];
         if (shape != null && shape.length == 2 && shape[0] == m && shape[1] == n) {
             return push(tensorName, shape, m * n);
         }
-        return push(tensorName, shapeOnTop(new long[] {m, n}), m * n);
-    }
-
-    /**
-     * The shape {@code dims} for the slot on top, which had another one before: that of the slot
-     * below when equal, else checked and made. The slot keeps it.
-     *
-     * @throws BufferException for dimensions that are negative or too large (nothing is kept then)
-     */
-    private int[] shapeOnTop(long[] dims) {
-        int d = depth;
-        int[] below = d > 0 ? slotShapes[d - 1] : null;
-        int[] shape;
-        int[] strides;
-        if (below != null && ColumnMajor.matches(below, dims)) {
-            shape = below;
-            strides = slotStrides[d - 1];
-        } else {
-            shape = ColumnMajor.checkDims(dims);
-            strides = ColumnMajor.strides(shape);
-        }
-        slotShapes[d] = shape;
-        slotStrides[d] = strides;
-        return shape;
+        return push(tensorName, shapes.change(depth, new long[] {m, n}), m * n);
     }
 
     /**
@@ -369,7 +340,7 @@ public final class Buffer implements AutoCloseable {
         if (tensorName != null) {
             history.named(d, gen, tensorName); // unnamed tensors (Java's hot loops) store nothing but numbers
         }
-        Tensor t = new Tensor(this, d, gen, offset, (int) length, tensorName, shape, slotStrides[d]);
+        Tensor t = new Tensor(this, d, gen, offset, (int) length, tensorName, shape, shapes.strides[d]);
         depth = d + 1;
         offset = (int) end;
         if (d + 1 == offs.length) { // every array of slots has room for the next alloc
@@ -396,8 +367,7 @@ public final class Buffer implements AutoCloseable {
         offs = Arrays.copyOf(offs, n);
         gens = Arrays.copyOf(gens, n);
         history.grow(n);
-        slotShapes = Arrays.copyOf(slotShapes, n);
-        slotStrides = Arrays.copyOf(slotStrides, n);
+        shapes.grow(n);
     }
 
     /** Gives back the allocation in slot {@code d}: its tensors stop being live. */
@@ -415,18 +385,12 @@ public final class Buffer implements AutoCloseable {
 
     /** How generation {@code gen} of slot {@code d} was given back (when it no longer is live). */
     String endedBy(int d, long gen) {
-        if (gens[d] - 1 != gen) { // the last generation given back in this slot
-            return "an earlier drop or reset (its memory has been allocated and given back again since)";
-        }
-        return history.endedBy(d, gen);
+        return history.endedBy(d, gen, gens[d]);
     }
 
     /** What messages call the allocation in slot {@code d}. */
     String describeSlot(int d) {
-        String named = history.name(d, gens[d]);
-        return named != null ? named
-                : "the tensor at offset " + offs[d] + " (" + ((d == depth - 1 ? offset : offs[d + 1]) - offs[d])
-                        + " elements)";
+        return history.describe(d, gens[d], offs[d], (d == depth - 1 ? offset : offs[d + 1]) - offs[d]);
     }
 
     /** Grows to {@code end} elements, keeping what the stack and the views hold; the rules have allowed it. */

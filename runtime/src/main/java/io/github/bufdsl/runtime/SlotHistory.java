@@ -52,8 +52,20 @@ final class SlotHistory {
         siteGen[d] = gen;
     }
 
-    /** How generation {@code gen} of slot {@code d}, the last given back there, was given back. */
-    String endedBy(int d, long gen) {
+    /**
+     * How generation {@code gen} of slot {@code d} was given back, where the slot is at generation
+     * {@code now}: said for the last generation given back there only.
+     */
+    String endedBy(int d, long gen, long now) {
+        if (now - 1 != gen) {
+            return "an earlier drop or reset (its memory has been allocated and given back again since)";
+        }
         return siteGen[d] == gen && sites[d] != null ? sites[d] : DEFAULT_DROP;
+    }
+
+    /** What messages call generation {@code gen} of slot {@code d}, {@code length} elements at {@code offset}. */
+    String describe(int d, long gen, int offset, int length) {
+        String named = name(d, gen);
+        return named != null ? named : "the tensor at offset " + offset + " (" + length + " elements)";
     }
 }
