@@ -54,6 +54,17 @@ class EmitTest {
             end
             """;
 
+    /** Writes {@code source} as {@code name}.java in {@code dir} and compiles it there; fails with javac's errors. */
+    private static void compile(Path dir, String name, String source) throws java.io.IOException {
+        Path file = dir.resolve(name + ".java");
+        Files.writeString(file, source);
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        assertNotNull(javac, "a JDK is needed to compile");
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        int rc = javac.run(null, null, errors, "-d", dir.toString(), file.toString());
+        assertEquals(0, rc, errors.toString(StandardCharsets.UTF_8) + "\n" + source);
+    }
+
     private static SizingFunction function() {
         return Analyzer.sizingFunctions(Resolver.resolve(Parser.parse(new Source("emit.buf", SCRIPT)))).get(0);
     }
@@ -61,13 +72,7 @@ class EmitTest {
     @Test
     void javaCompilesAndGivesTheSameNumbers(@TempDir Path dir) throws Exception {
         SizingFunction f = function();
-        String source = JavaEmitter.emit(f, "BufferSizes");
-        Files.writeString(dir.resolve("BufferSizes.java"), source);
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        assertNotNull(javac, "a JDK is needed to compile");
-        ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        int rc = javac.run(null, null, errors, "-d", dir.toString(), dir.resolve("BufferSizes.java").toString());
-        assertEquals(0, rc, errors.toString(StandardCharsets.UTF_8) + "\n" + source);
+        compile(dir, "BufferSizes", JavaEmitter.emit(f, "BufferSizes"));
         try (URLClassLoader loader = new URLClassLoader(new java.net.URL[] {dir.toUri().toURL()})) {
             Method peaks = loader.loadClass("BufferSizes").getMethod("peaks", long.class, boolean.class);
             for (long m : new long[] {0, 1, 2, 5}) {
@@ -121,11 +126,7 @@ class EmitTest {
         SizingFunction f = Analyzer.sizingFunctions(Resolver.resolve(Parser.parse(new Source("nest.buf", text)))).get(0);
         assertTrue(JuliaPrinter.print(f).contains("    for i = 1:n, j = 1:m\n"), JuliaPrinter.print(f));
         String source = JavaEmitter.emit(f, "NestSizes");
-        Files.writeString(dir.resolve("NestSizes.java"), source);
-        ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        int rc = ToolProvider.getSystemJavaCompiler().run(null, null, errors, "-d", dir.toString(),
-                dir.resolve("NestSizes.java").toString());
-        assertEquals(0, rc, errors.toString(StandardCharsets.UTF_8) + "\n" + source);
+        compile(dir, "NestSizes", source);
         String script = JuliaPrinter.printBuf(f, "nest_sizes");
         try (URLClassLoader loader = new URLClassLoader(new java.net.URL[] {dir.toUri().toURL()})) {
             Method peaks = loader.loadClass("NestSizes").getMethod("peaks", long.class, long.class);
@@ -210,11 +211,7 @@ class EmitTest {
                 """)))).get(0);
         String source = JavaEmitter.emit(f, "Bang");
         assertTrue(source.contains("pseudo_contract_pair$("), source);
-        Files.writeString(dir.resolve("Bang.java"), source);
-        ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        int rc = ToolProvider.getSystemJavaCompiler().run(null, null, errors, "-d", dir.toString(),
-                dir.resolve("Bang.java").toString());
-        assertEquals(0, rc, errors.toString(StandardCharsets.UTF_8) + "\n" + source);
+        compile(dir, "Bang", source);
     }
 
     /**
@@ -270,11 +267,7 @@ class EmitTest {
                 """;
         SizingFunction f = Analyzer.sizingFunctions(Resolver.resolve(Parser.parse(new Source("bools.buf", text)))).get(0);
         String source = JavaEmitter.emit(f, "BoolSizes");
-        Files.writeString(dir.resolve("BoolSizes.java"), source);
-        ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        int rc = ToolProvider.getSystemJavaCompiler().run(null, null, errors, "-d", dir.toString(),
-                dir.resolve("BoolSizes.java").toString());
-        assertEquals(0, rc, errors.toString(StandardCharsets.UTF_8) + "\n" + source);
+        compile(dir, "BoolSizes", source);
         try (URLClassLoader loader = new URLClassLoader(new java.net.URL[] {dir.toUri().toURL()})) {
             Method peaks = loader.loadClass("BoolSizes").getMethod("peaks", boolean.class, long.class); // go, n
             java.util.Set<Long> seen = new java.util.HashSet<>();
