@@ -125,8 +125,22 @@ final class TensorChecks {
             direct[i] = direct(t);
             offHeap[i] = t.offHeap;
         }
+        // each term's labels with the dimensions its own factors give them (a contracted label is the
+        // term's own: c may be 4 in one product and 3 in the next), the others as the statement has them
+        List<Map<String, Poly>> termDims = new java.util.ArrayList<>();
+        for (List<SizeStmt.Factor> term : op.terms()) {
+            Map<String, Poly> own = new HashMap<>();
+            for (SizeStmt.Factor f : term) {
+                TensorRec t = (TensorRec) run.lookup(refs.get(f.ref()).tensor());
+                for (int k = 0; k < f.labels().size(); k++) {
+                    own.putIfAbsent(f.labels().get(k), t.dims.get(k));
+                }
+            }
+            dims.forEach(own::putIfAbsent);
+            termDims.add(own);
+        }
         Poly limit = op.order().limit() == null ? null : run.integer(op.order().limit(), "maxintermediate");
-        run.workspace.statement(op, dims, limit, direct, offHeap, outDirect, outOffHeap);
+        run.workspace.statement(op, termDims, limit, direct, offHeap, outDirect, outOffHeap);
     }
 
     /**

@@ -219,7 +219,7 @@ final class WorkspaceModel {
      * known, which makes the workspace unknown if a contraction needs it); {@code maxIntermediate}
      * null without a limit.
      */
-    void statement(SizeStmt.TensorOp op, Map<String, Poly> dims, Poly maxIntermediate, Boolean[] direct,
+    void statement(SizeStmt.TensorOp op, List<Map<String, Poly>> termDims, Poly maxIntermediate, Boolean[] direct,
             Boolean[] offHeap, Boolean outDirect, Boolean outOffHeap) {
         any = true;
         scratch = Peak.ZERO;
@@ -228,12 +228,19 @@ final class WorkspaceModel {
             outOffHeap = readsNative;
         }
         List<SizeStmt.Factor> refs = op.order().refs();
+        // a contracted label is each term's own (its dimension may differ from term to term)
+        int[] termOf = new int[refs.size()];
+        for (int t = 0; t < op.terms().size(); t++) {
+            for (SizeStmt.Factor f : op.terms().get(t)) {
+                termOf[f.ref()] = t;
+            }
+        }
         Operand[] operands = new Operand[refs.size()];
         for (int i = 0; i < refs.size(); i++) {
             List<String> labels = refs.get(i).labels();
             List<String> kept = traced(labels);
             if (kept.size() != labels.size()) { // traced into the scratch buffer first, densely
-                operands[i] = new Operand(kept, inScratch(product(kept, dims)), readsNative);
+                operands[i] = new Operand(kept, inScratch(product(kept, termDims.get(termOf[i]))), readsNative);
             } else {
                 operands[i] = new Operand(labels, direct[i], offHeap[i]);
             }
@@ -244,6 +251,7 @@ final class WorkspaceModel {
             if (term.size() < 2) {
                 continue;
             }
+            Map<String, Poly> dims = termDims.get(t);
             List<String[]> labels = new ArrayList<>();
             List<Operand> factors = new ArrayList<>();
             for (SizeStmt.Factor f : term) {
