@@ -225,6 +225,20 @@ final class Compiler extends ExprCompiler {
     }
 
     /** Runs a loop body once; false when it breaks. */
+    /**
+     * As {@link #iteration}, in a loop of a nest ({@code for i in 1:n, j in 1:m}): a break there
+     * leaves the whole nest, as in Julia.
+     */
+    private static boolean nextIteration(Code body, Ctx c, boolean nested) {
+        if (iteration(body, c)) {
+            return true;
+        }
+        if (nested) {
+            throw Interpreter.Break.INSTANCE;
+        }
+        return false;
+    }
+
     static boolean iteration(Code body, Ctx c) {
         try {
             body.exec(c);
@@ -387,20 +401,14 @@ final class Compiler extends ExprCompiler {
                     long n = r.length();
                     for (long k = 0; k < n; k++) {
                         var.store(c, new Value.Int(r.start() + k * r.step()));
-                        if (!iteration(body, c)) {
-                            if (nested) {
-                                throw Interpreter.Break.INSTANCE; // leaves the whole nest, as in Julia
-                            }
+                        if (!nextIteration(body, c, nested)) {
                             break;
                         }
                     }
                 } else if (it instanceof Value.Tuple t) {
                     for (Value v : t.items()) {
                         var.store(c, v);
-                        if (!iteration(body, c)) {
-                            if (nested) {
-                                throw Interpreter.Break.INSTANCE;
-                            }
+                        if (!nextIteration(body, c, nested)) {
                             break;
                         }
                     }
@@ -416,10 +424,7 @@ final class Compiler extends ExprCompiler {
                             throw new ScriptError(s.iterable().pos(), err.getMessage());
                         }
                         var.store(c, TensorElements.read(tensor, x));
-                        if (!iteration(body, c)) {
-                            if (nested) {
-                                throw Interpreter.Break.INSTANCE;
-                            }
+                        if (!nextIteration(body, c, nested)) {
                             break;
                         }
                     }
